@@ -1,0 +1,18 @@
+#pragma once
+
+namespace qikan {
+
+// An axis-aligned box in page pixels, origin top-left.
+struct Box {
+  int x = 0;
+  int y = 0;
+  int width = 0;
+  int height = 0;
+
+  int Right() const { return x + width; }
+  int Bottom() const { return y + height; }
+  bool Empty() const { return width <= 0 || height <= 0; }
+  Box Union(const Box& other) const;
+};
+
+}  // namespace qikan

@@ -1,0 +1,42 @@
+#include "models/ocr_page.h"
+
+#include "models/text.h"
+
+namespace qikan {
+
+float OcrPage::MeanConfidence() const {
+  double weighted = 0;
+  double chars = 0;
+  for (const auto& block : blocks) {
+    for (const auto& line : block.lines) {
+      for (const auto& word : line.words) {
+        const double n = static_cast<double>(Utf8Length(word.text));
+        weighted += n * word.confidence;
+        chars += n;
+      }
+    }
+  }
+  return chars > 0 ? static_cast<float>(weighted / chars) : 0.0f;
+}
+
+std::string OcrPage::Text() const {
+  std::string out;
+  for (const auto& block : blocks) {
+    if (!out.empty()) out += '\n';
+    for (const auto& line : block.lines) {
+      out += line.text;
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+int OcrPage::WordCount() const {
+  int n = 0;
+  for (const auto& block : blocks) {
+    for (const auto& line : block.lines) n += static_cast<int>(line.words.size());
+  }
+  return n;
+}
+
+}  // namespace qikan

@@ -1,0 +1,130 @@
+#include "models/text.h"
+
+#include <algorithm>
+
+namespace qikan {
+
+std::u32string ToU32(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    int extra = 0;
+    char32_t cp = c;
+    if (c >= 0xF0) {
+      extra = 3;
+      cp = c & 0x07;
+    } else if (c >= 0xE0) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if (c >= 0xC0) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if (c >= 0x80) {
+      out.push_back(U'\uFFFD');  // stray continuation byte
+      ++i;
+      continue;
+    }
+    if (i + extra >= s.size()) {  // truncated sequence at the end
+      out.push_back(U'\uFFFD');
+      break;
+    }
+    for (int k = 1; k <= extra; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += 1 + extra;
+  }
+  return out;
+}
+
+std::string ToUtf8(std::u32string_view text) {
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (char32_t c : text) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+size_t Utf8Length(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+bool IsCjk(char32_t c) {
+  return (c >= 0x2E80 && c <= 0x9FFF) ||   // radicals, CJK punctuation, kana, Han
+         (c >= 0xF900 && c <= 0xFAFF) ||   // compatibility ideographs
+         (c >= 0xFE30 && c <= 0xFE4F) ||   // CJK compatibility forms
+         (c >= 0xFF00 && c <= 0xFFEF) ||   // full-width forms
+         (c >= 0x2018 && c <= 0x201F) ||   // curly quotes as used in Chinese print
+         c == 0x2014 || c == 0x2026 ||     // em dash, ellipsis
+         c == 0x00B7 ||                    // middle dot (代表·局长)
+         (c >= 0x20000 && c <= 0x3FFFF);   // Han extensions
+}
+
+static bool IsSpace(char32_t c) { return c == U' ' || c == U'\t' || c == 0x3000 || c == 0xA0; }
+
+std::string RemoveCjkSpaces(std::string_view utf8) {
+  const std::u32string in = ToU32(utf8);
+  std::u32string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (!IsSpace(in[i])) {
+      out.push_back(in[i]);
+      continue;
+    }
+    size_t j = i;
+    while (j < in.size() && IsSpace(in[j])) ++j;
+    const bool at_edge = out.empty() || j == in.size() || out.back() == U'\n' || in[j] == U'\n';
+    const bool cjk_side = !at_edge && (IsCjk(out.back()) || IsCjk(in[j]));
+    if (!at_edge && !cjk_side) out.push_back(U' ');
+    i = j - 1;
+  }
+  return ToUtf8(out);
+}
+
+std::u32string StripWhitespace(std::u32string_view text) {
+  std::u32string out;
+  out.reserve(text.size());
+  for (char32_t c : text) {
+    if (!IsSpace(c) && c != U'\n' && c != U'\r') out.push_back(c);
+  }
+  return out;
+}
+
+size_t EditDistance(std::u32string_view a, std::u32string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t substitute = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, substitute});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+double CharacterErrorRate(std::string_view truth, std::string_view hypothesis) {
+  const std::u32string t = StripWhitespace(ToU32(truth));
+  const std::u32string h = StripWhitespace(ToU32(hypothesis));
+  if (t.empty()) return h.empty() ? 0.0 : 1.0;
+  return static_cast<double>(EditDistance(t, h)) / static_cast<double>(t.size());
+}
+
+}  // namespace qikan

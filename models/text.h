@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace qikan {
+
+// UTF-8 helpers for the text we deliver. Chinese print puts no spaces between Han characters or
+// around full-width punctuation; Tesseract's chi_sim inserts them, and we take them out again.
+
+std::u32string ToU32(std::string_view utf8);
+std::string ToUtf8(std::u32string_view text);
+size_t Utf8Length(std::string_view utf8);
+
+// Han ideographs, CJK and full-width punctuation, kana: characters that print without spaces.
+bool IsCjk(char32_t c);
+
+// Removes white space that has a CJK character on either side; a space between two Latin words
+// or digits ("GPS 70" stays, "AI 工具" becomes "AI工具") is kept when both neighbours are not CJK.
+std::string RemoveCjkSpaces(std::string_view utf8);
+
+// Removes all white space: the basis of whitespace-insensitive comparisons.
+std::u32string StripWhitespace(std::u32string_view text);
+
+// Levenshtein distance between code point sequences.
+size_t EditDistance(std::u32string_view a, std::u32string_view b);
+
+// Character error rate of `hypothesis` against `truth`, ignoring all white space.
+double CharacterErrorRate(std::string_view truth, std::string_view hypothesis);
+
+}  // namespace qikan

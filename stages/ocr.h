@@ -1,0 +1,46 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "models/ocr_page.h"
+
+namespace qikan {
+
+// The OCR engine behind one method, so the page job can run with a fake engine in tests.
+class OcrEngine {
+ public:
+  virtual ~OcrEngine() = default;
+  // Reads one 8-bit grayscale page. Boxes are in the coordinates of `gray`.
+  virtual OcrPage Recognize(const cv::Mat& gray) = 0;
+};
+
+struct TesseractOptions {
+  std::string language = "chi_sim";
+  std::filesystem::path tessdata_dir;  // empty: Tesseract's default (TESSDATA_PREFIX or built-in)
+  int page_segmentation_mode = 3;      // PSM_AUTO: blocks and columns found by Tesseract
+  std::vector<std::pair<std::string, std::string>> variables;
+};
+
+// One TessBaseAPI, created once and reused for every page; use one engine per worker thread,
+// never share one between threads. Throws QikanError(kMissingDependency) when the model is absent.
+class TesseractEngine : public OcrEngine {
+ public:
+  explicit TesseractEngine(const TesseractOptions& options);
+  ~TesseractEngine() override;
+  TesseractEngine(const TesseractEngine&) = delete;
+  TesseractEngine& operator=(const TesseractEngine&) = delete;
+
+  OcrPage Recognize(const cv::Mat& gray) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace qikan

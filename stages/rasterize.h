@@ -1,0 +1,41 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+namespace qikan {
+
+struct RasterizeOptions {
+  // Resolution for pages that are not one full-page scanner image (vector pages, strips).
+  double render_dpi = 300;
+  // Pages with more pixels than this are refused (a 600 dpi A3 page is ~70 Mpx).
+  double max_page_megapixels = 150;
+};
+
+// One page image, 8-bit grayscale, at `dpi`.
+struct RasterPage {
+  int index = 0;  // 1-based
+  cv::Mat gray;
+  double dpi = 0;
+  bool native = false;  // the scanner's own image at its own resolution, not a rendering
+};
+
+// A scanned issue opened for reading, page by page so that memory stays bounded. Pages may be
+// read in any order from one thread; open one source per thread for parallel reading.
+class PageSource {
+ public:
+  virtual ~PageSource() = default;
+  virtual int PageCount() const = 0;
+  virtual RasterPage Page(int index) = 0;  // 1-based; throws QikanError
+};
+
+// Opens a PDF, a (multi-page) TIFF, a single image or a folder of page images (natural name
+// order). Throws QikanError with the input named: missing, unreadable, wrong type, corrupt,
+// encrypted, no pages.
+std::unique_ptr<PageSource> OpenScan(const std::filesystem::path& input,
+                                     const RasterizeOptions& options);
+
+}  // namespace qikan

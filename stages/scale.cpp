@@ -1,0 +1,1 @@
+#include "stages/scale.h"

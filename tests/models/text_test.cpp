@@ -1,0 +1,48 @@
+#include "models/text.h"
+
+#include <gtest/gtest.h>
+
+namespace qikan {
+namespace {
+
+TEST(RemoveCjkSpaces, JoinsHanCharactersTesseractSpacedOut) {
+  EXPECT_EQ(RemoveCjkSpaces("市 人 大 常 委 会 依 法 行 权"), "市人大常委会依法行权");
+}
+
+TEST(RemoveCjkSpaces, RemovesSpacesBesideFullWidthPunctuationAndDigits) {
+  EXPECT_EQ(RemoveCjkSpaces("深入 16 个 乡镇 ， 街道"), "深入16个乡镇，街道");
+  EXPECT_EQ(RemoveCjkSpaces("推进 AI 赋能"), "推进AI赋能");
+}
+
+TEST(RemoveCjkSpaces, KeepsOneSpaceBetweenLatinWords) {
+  EXPECT_EQ(RemoveCjkSpaces("Hangzhou   People's Congress"), "Hangzhou People's Congress");
+  EXPECT_EQ(RemoveCjkSpaces("GPS 70"), "GPS 70");
+}
+
+TEST(RemoveCjkSpaces, DropsSpacesAtLineEdges) {
+  EXPECT_EQ(RemoveCjkSpaces("  第 5 期 \n 目 录 "), "第5期\n目录");
+}
+
+TEST(Utf8, RoundTripsAndCountsCodePoints) {
+  const std::string s = "杭州人大信息 (0571)85250657 𠀋";
+  EXPECT_EQ(ToUtf8(ToU32(s)), s);
+  EXPECT_EQ(Utf8Length("杭州a"), 3u);
+}
+
+TEST(Utf8, TruncatedSequenceBecomesReplacementCharacter) {
+  const std::string cut = std::string("杭州").substr(0, 4);
+  const std::u32string u = ToU32(cut);
+  ASSERT_EQ(u.size(), 2u);
+  EXPECT_EQ(u[0], U'杭');
+  EXPECT_EQ(u[1], U'\uFFFD');
+}
+
+TEST(CharacterErrorRate, IgnoresWhitespaceAndCountsEdits) {
+  EXPECT_DOUBLE_EQ(CharacterErrorRate("杭州 人大\n信息", "杭州人大信息"), 0.0);
+  EXPECT_DOUBLE_EQ(CharacterErrorRate("杭州人大信息", "杭州人太信息"), 1.0 / 6.0);
+  EXPECT_DOUBLE_EQ(CharacterErrorRate("杭州", ""), 1.0);
+  EXPECT_DOUBLE_EQ(CharacterErrorRate("", ""), 0.0);
+}
+
+}  // namespace
+}  // namespace qikan
