@@ -1,0 +1,41 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "models/ocr_page.h"
+#include "models/record.h"
+
+namespace qikan {
+
+// The archive folder. Every issue lands whole or not at all: its files are written into
+// tmp/, fsynced, and the folder is renamed into issues/<key> in one step (an existing issue is
+// swapped out atomically), so a crash never leaves a half-written issue behind.
+//
+//   DIR/issues/<key>/record.json   the issue record (schema qikan.issue/1)
+//   DIR/issues/<key>/text.txt      the pages' text, pages separated by form feeds
+//   DIR/issues/<key>/pages/0001.json  each page's OCR: blocks, lines, words, boxes, confidences
+//   DIR/tmp/                       work in progress; cleared at the start of every run
+class Archive {
+ public:
+  explicit Archive(std::filesystem::path root);  // creates the folders; throws kArchiveError
+
+  const std::filesystem::path& root() const { return root_; }
+  std::filesystem::path IssueDir(const std::string& key) const;
+  bool HasIssue(const std::string& key) const;
+
+  void CommitIssue(const std::string& key, const IssueRecord& record,
+                   const std::vector<OcrPage>& ocr_pages) const;
+
+  // Removes what a crashed run left in tmp/. Call only while no other run uses the archive.
+  void RemoveTemporaries() const;
+
+ private:
+  std::filesystem::path root_;
+};
+
+// Writes `bytes` to `path` and fsyncs it; throws QikanError(kArchiveError).
+void WriteFileDurably(const std::filesystem::path& path, std::string_view bytes);
+
+}  // namespace qikan

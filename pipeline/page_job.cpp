@@ -1,0 +1,90 @@
+#include "pipeline/page_job.h"
+
+#include <fmt/format.h>
+#include <opencv2/imgcodecs.hpp>
+
+#include "models/errors.h"
+
+namespace qikan {
+namespace {
+
+void KeepIntermediate(const PageJobOptions& options, int page, const char* stage,
+                      const cv::Mat& image) {
+  if (options.intermediates_dir.empty()) return;
+  std::filesystem::create_directories(options.intermediates_dir);
+  cv::imwrite((options.intermediates_dir / fmt::format("{:04d}_{}.png", page, stage)).string(),
+              image);
+}
+
+// OCR ran on the scaled page; the record keeps boxes in the page's own pixels.
+Box Unscale(const Box& box, double factor) {
+  return Box{.x = static_cast<int>(box.x / factor),
+             .y = static_cast<int>(box.y / factor),
+             .width = static_cast<int>(box.width / factor),
+             .height = static_cast<int>(box.height / factor)};
+}
+
+void UnscaleBoxes(OcrPage& ocr, double factor, const cv::Size& page_size) {
+  ocr.width = page_size.width;
+  ocr.height = page_size.height;
+  if (factor == 1) return;
+  for (auto& block : ocr.blocks) {
+    block.box = Unscale(block.box, factor);
+    for (auto& line : block.lines) {
+      line.box = Unscale(line.box, factor);
+      for (auto& word : line.words) word.box = Unscale(word.box, factor);
+    }
+  }
+}
+
+}  // namespace
+
+PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobOptions& options) {
+  PageResult result;
+  PageRecord& record = result.record;
+  record.index = page.index;
+  record.dpi = page.dpi;
+  record.native_resolution = page.native;
+  record.width = page.gray.cols;
+  record.height = page.gray.rows;
+  KeepIntermediate(options, page.index, "raster", page.gray);
+
+  try {
+    const SkewEstimate skew = RunStage("deskew", page.index, result.times, [&] {
+      return EstimateSkew(page.gray, options.deskew);
+    });
+    record.skew_degrees = skew.degrees;
+    record.skew_confidence = skew.confidence;
+    const cv::Mat level = RunStage("deskew", page.index, result.times,
+                                   [&] { return ApplyDeskew(page.gray, skew); });
+    KeepIntermediate(options, page.index, "deskew", level);
+
+    const ScaleEstimate scale = RunStage("scale", page.index, result.times, [&] {
+      return EstimateScale(level, options.scale);
+    });
+    record.scale = scale.factor;
+    const cv::Mat scaled = RunStage("scale", page.index, result.times,
+                                    [&] { return ApplyScale(level, scale); });
+    KeepIntermediate(options, page.index, "scale", scaled);
+
+    result.ocr = RunStage("ocr", page.index, result.times, [&] { return engine.Recognize(scaled); });
+    UnscaleBoxes(result.ocr, scale.factor, level.size());
+  } catch (const std::exception& e) {
+    result.ocr = OcrPage{.width = record.width, .height = record.height};
+    result.review.push_back(
+        {.page = page.index, .reason = "page-failed", .detail = e.what()});
+  }
+
+  record.mean_confidence = result.ocr.MeanConfidence();
+  record.text = result.ocr.Text();
+  if (result.ocr.WordCount() > 0 && record.mean_confidence < options.review_below_confidence) {
+    result.review.push_back({.page = page.index,
+                             .reason = "low-confidence",
+                             .detail = fmt::format("mean word confidence {:.1f} < {:.1f}",
+                                                   record.mean_confidence,
+                                                   options.review_below_confidence)});
+  }
+  return result;
+}
+
+}  // namespace qikan

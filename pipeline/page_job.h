@@ -1,0 +1,37 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "models/ocr_page.h"
+#include "models/record.h"
+#include "pipeline/stage_runner.h"
+#include "stages/deskew.h"
+#include "stages/ocr.h"
+#include "stages/rasterize.h"
+#include "stages/scale.h"
+
+namespace qikan {
+
+struct PageJobOptions {
+  DeskewOptions deskew;
+  ScaleOptions scale;
+  // A page whose mean word confidence is below this goes to review.
+  float review_below_confidence = 75;
+  // When set, each stage's image is written here as 0003_deskew.png and so on.
+  std::filesystem::path intermediates_dir;
+};
+
+struct PageResult {
+  PageRecord record;
+  OcrPage ocr;  // boxes in the coordinates of the deskewed page at record.dpi
+  std::vector<ReviewItem> review;
+  StageTimes times;
+};
+
+// Takes one raster page through clean-up and OCR. Never throws for a page's own trouble: a
+// stage that fails leaves the page empty with a review item saying why.
+PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobOptions& options);
+
+}  // namespace qikan

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/errors.h"
+#include "pipeline/page_job.h"
+#include "stages/ocr.h"
+#include "stages/rasterize.h"
+
+namespace qikan {
+
+struct RunOptions {
+  std::filesystem::path archive;
+  int jobs = 0;        // OCR workers; 0 = one per core
+  bool force = false;  // redo issues already in the archive
+  bool keep_intermediates = false;
+  RasterizeOptions rasterize;
+  PageJobOptions page;
+  TesseractOptions tesseract;
+};
+
+// What became of one input.
+struct IssueOutcome {
+  std::string input;
+  std::string key;  // the issue's folder under DIR/issues; empty when the input failed early
+  ExitStatus status = ExitStatus::kOk;
+  std::string error;  // the one-line reason when status is not kOk
+  bool skipped = false;  // already in the archive
+  int pages = 0;
+  int review_items = 0;
+  float mean_confidence = 0;
+  double seconds = 0;
+};
+
+struct RunSummary {
+  std::vector<IssueOutcome> issues;
+  StageTimes stage_seconds;
+  double seconds = 0;
+  int pages = 0;
+  int jobs = 0;
+
+  ExitStatus Status() const;  // kOk, the failures' common status, or kSeveralFailures
+};
+
+using EngineFactory = std::function<std::unique_ptr<OcrEngine>()>;
+
+// Processes the inputs (each one issue) with `jobs` OCR workers sharing one page queue, and
+// commits each issue to the archive as soon as its last page is read. One input's failure is
+// reported in its outcome and does not stop the others; `on_issue` is called as each ends.
+// Throws QikanError only for what stops the whole run (no OCR model, archive not writable).
+RunSummary RunIssues(const std::vector<std::filesystem::path>& inputs, const RunOptions& options,
+                     const EngineFactory& make_engine,
+                     const std::function<void(const IssueOutcome&)>& on_issue = {});
+
+// The folder name of an issue in the archive: the input's name and the start of its hash.
+std::string IssueKey(const std::filesystem::path& input, const std::string& sha256);
+
+}  // namespace qikan

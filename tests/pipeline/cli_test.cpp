@@ -1,0 +1,238 @@
+// The qikan command end to end: the real binary, the real Tesseract, files on disk.
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFWriter.hh>
+
+#include "models/text.h"
+#include "tests/support/scan_fixture.h"
+#include "tests/support/text_page.h"
+
+namespace qikan {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
+
+struct Result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+Result RunQikan(const TempDir& dir, const std::string& args) {
+  const char* build = std::getenv("QIKAN_BINARY_DIR");
+  const std::string binary = std::string(build ? build : "build") + "/pipeline/qikan";
+  const std::string command = Quote(binary) + " " + args + " >" + Quote((dir / "out").string()) +
+                              " 2>" + Quote((dir / "err").string());
+  const int raw = std::system(command.c_str());
+  return Result{.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1,
+                .out = ReadFile(dir / "out"),
+                .err = ReadFile(dir / "err")};
+}
+
+const std::vector<std::string> kPageLines = {
+    "市人大常委会依法行权助力打造人工智能创新高地",
+    "建德市人大常委会聚焦燃气安全难题，在全力推进",
+    "管道燃气进村入户工作的基础上，强化监督履职。",
+};
+
+cv::Mat TextPage() {
+  testing::TextPageSpec spec;
+  spec.lines = kPageLines;
+  spec.width = 1240;  // A4 at 150 dpi
+  spec.height = 1754;
+  spec.margin = 120;
+  spec.glyph_px = 34;
+  return testing::DrawTextPage(spec);
+}
+
+cv::Mat BlankPage() { return cv::Mat(1754, 1240, CV_8UC1, cv::Scalar(255)); }
+
+std::string MinimalPdf(const std::string& pages_dict) {
+  // A syntactically valid PDF with a hand-made cross-reference table.
+  std::vector<std::string> objects = {"<< /Type /Catalog /Pages 2 0 R >>", pages_dict};
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (size_t offset : offsets) {
+    char line[32];
+    std::snprintf(line, sizeof line, "%010zu 00000 n \n", offset);
+    pdf += line;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
+void Encrypt(const fs::path& in, const fs::path& out) {
+  QPDF pdf;
+  pdf.processFile(in.c_str());
+  QPDFWriter writer(pdf, out.c_str());
+  writer.setR6EncryptionParameters("user-secret", "owner-secret", true, true, true, true, true,
+                                   true, qpdf_r3p_full, true);
+  writer.write();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  std::string Archive() const { return Quote((dir_ / "archive").string()); }
+  int CommittedIssues() const {
+    if (!fs::exists(dir_ / "archive" / "issues")) return 0;
+    int n = 0;
+    for (const auto& entry : fs::directory_iterator(dir_ / "archive" / "issues")) {
+      EXPECT_TRUE(fs::exists(entry.path() / "record.json")) << entry.path();
+      EXPECT_TRUE(fs::exists(entry.path() / "text.txt")) << entry.path();
+      ++n;
+    }
+    return n;
+  }
+  void ExpectNothingHalfWritten() const {
+    if (fs::exists(dir_ / "archive" / "tmp")) EXPECT_TRUE(fs::is_empty(dir_ / "archive" / "tmp"));
+  }
+  // A bad input alone: its status, one error line naming it and the reason, nothing archived.
+  void ExpectRejected(const fs::path& input, int status, const std::string& reason,
+                      const std::string& extra_args = "") {
+    const Result r = RunQikan(dir_, "run " + Quote(input.string()) + " --archive " + Archive() +
+                                        " --jobs 1 " + extra_args);
+    EXPECT_EQ(r.status, status) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("qikan: error: " + input.string() + ": ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find(reason), std::string::npos) << r.err;
+    EXPECT_EQ(CommittedIssues(), 0);
+    ExpectNothingHalfWritten();
+  }
+  TempDir dir_;
+};
+
+TEST_F(CliTest, HelpDocumentsCommandsAndExitStatuses) {
+  const Result r = RunQikan(dir_, "run --help");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("--archive"), std::string::npos);
+  EXPECT_NE(r.out.find("--jobs"), std::string::npos);
+  EXPECT_NE(r.out.find("Exit status"), std::string::npos);
+}
+
+TEST_F(CliTest, BadCommandLineExitsOne) {
+  EXPECT_EQ(RunQikan(dir_, "run").status, 1);
+  EXPECT_EQ(RunQikan(dir_, "frobnicate").status, 1);
+}
+
+TEST_F(CliTest, OcrsAScannedPdfIntoTheArchive) {
+  testing::WriteImagePdf(dir_ / "issue.pdf", {TextPage(), BlankPage()}, 150);
+  const Result r =
+      RunQikan(dir_, "run " + Quote((dir_ / "issue.pdf").string()) + " --archive " + Archive());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("ok ", 0), 0u) << r.out;
+  ASSERT_EQ(CommittedIssues(), 1);
+  const fs::path issue = fs::directory_iterator(dir_ / "archive" / "issues")->path();
+  const auto record = nlohmann::json::parse(ReadFile(issue / "record.json"));
+  EXPECT_EQ(record["schema"], "qikan.issue/1");
+  EXPECT_EQ(record["source"]["file"], (dir_ / "issue.pdf").string());
+  EXPECT_EQ(record["source"]["pages"], 2);
+  ASSERT_EQ(record["pages"].size(), 2u);
+  const auto& page = record["pages"][0];
+  EXPECT_EQ(page["index"], 1);
+  EXPECT_NEAR(page["dpi"].get<double>(), 150, 0.5);
+  EXPECT_EQ(page["width"], 1240);
+  EXPECT_EQ(page["height"], 1754);
+  EXPECT_GT(page["mean_confidence"].get<double>(), 80);
+  std::string truth;
+  for (const auto& line : kPageLines) truth += line + "\n";
+  const std::string text = page["text"];
+  EXPECT_LT(CharacterErrorRate(truth, text), 0.05) << text;
+  EXPECT_EQ(text.find("市 人"), std::string::npos) << "spaces between CJK characters: " << text;
+  EXPECT_EQ(record["pages"][1]["text"], "");
+  EXPECT_EQ(ReadFile(issue / "text.txt"), text + "\f");
+  ExpectNothingHalfWritten();
+
+  const Result again =
+      RunQikan(dir_, "run " + Quote((dir_ / "issue.pdf").string()) + " --archive " + Archive());
+  EXPECT_EQ(again.status, 0);
+  EXPECT_EQ(again.out.rfind("skip ", 0), 0u) << again.out;
+}
+
+TEST_F(CliTest, MissingPath) {
+  ExpectRejected(dir_ / "nowhere.pdf", 2, "no such file");
+}
+
+TEST_F(CliTest, TextFileNamedPdf) {
+  WriteFile(dir_ / "notes.pdf", "Minutes of the meeting\n");
+  ExpectRejected(dir_ / "notes.pdf", 3, "not a PDF");
+}
+
+TEST_F(CliTest, TruncatedPdf) {
+  testing::WriteImagePdf(dir_ / "whole.pdf", {TextPage(), TextPage()}, 150);
+  const std::string bytes = ReadFile(dir_ / "whole.pdf");
+  WriteFile(dir_ / "cut.pdf", bytes.substr(0, bytes.size() / 3));
+  ExpectRejected(dir_ / "cut.pdf", 3, "damaged");
+}
+
+TEST_F(CliTest, EncryptedPdf) {
+  testing::WriteImagePdf(dir_ / "open.pdf", {TextPage()}, 150);
+  Encrypt(dir_ / "open.pdf", dir_ / "locked.pdf");
+  ExpectRejected(dir_ / "locked.pdf", 4, "encrypted");
+}
+
+TEST_F(CliTest, PdfWithoutPages) {
+  WriteFile(dir_ / "empty.pdf", MinimalPdf("<< /Type /Pages /Kids [] /Count 0 >>"));
+  ExpectRejected(dir_ / "empty.pdf", 5, "no pages");
+}
+
+TEST_F(CliTest, PdfOfBlankPages) {
+  testing::WriteImagePdf(dir_ / "blank.pdf", {BlankPage(), BlankPage()}, 150);
+  ExpectRejected(dir_ / "blank.pdf", 5, "blank");
+}
+
+TEST_F(CliTest, UnreadableImage) {
+  WriteFile(dir_ / "page.png", std::string("\x89PNG\r\n\x1a\n", 8) + std::string(200, '\x5a'));
+  ExpectRejected(dir_ / "page.png", 3, "page.png");
+}
+
+TEST_F(CliTest, HugePage) {
+  testing::WriteImagePdf(dir_ / "big.pdf", {TextPage()}, 150);
+  ExpectRejected(dir_ / "big.pdf", 6, "limit", "--max-page-mpx 0.5");
+}
+
+TEST_F(CliTest, GoodInputsAreArchivedWhenOthersFail) {
+  testing::WriteImagePdf(dir_ / "good.pdf", {TextPage()}, 150);
+  WriteFile(dir_ / "bad.pdf", "not a pdf at all");
+  const Result r = RunQikan(dir_, "run " + Quote((dir_ / "bad.pdf").string()) + " " +
+                                      Quote((dir_ / "good.pdf").string()) + " " +
+                                      Quote((dir_ / "missing.tif").string()) + " --archive " +
+                                      Archive());
+  EXPECT_EQ(r.status, 9) << r.err;  // two different failures
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 2) << r.err;
+  EXPECT_NE(r.err.find("bad.pdf"), std::string::npos);
+  EXPECT_NE(r.err.find("missing.tif"), std::string::npos);
+  EXPECT_EQ(CommittedIssues(), 1);
+  ExpectNothingHalfWritten();
+}
+
+TEST_F(CliTest, MissingModelIsItsOwnFailure) {
+  testing::WriteImagePdf(dir_ / "good.pdf", {TextPage()}, 150);
+  fs::create_directories(dir_ / "no-models");
+  const Result r = RunQikan(dir_, "run " + Quote((dir_ / "good.pdf").string()) + " --archive " +
+                                      Archive() + " --tessdata " +
+                                      Quote((dir_ / "no-models").string()));
+  EXPECT_EQ(r.status, 7) << r.err;
+  EXPECT_NE(r.err.find("chi_sim"), std::string::npos) << r.err;
+  EXPECT_EQ(CommittedIssues(), 0);
+}
+
+}  // namespace
+}  // namespace qikan

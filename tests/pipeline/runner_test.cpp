@@ -1,0 +1,192 @@
+#include "pipeline/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/scan_fixture.h"
+#include "tests/support/text_page.h"
+
+namespace qikan {
+namespace {
+
+using testing::TempDir;
+
+// Reads every page as one line of text; throws on the pages it is told to.
+class FakeEngine : public OcrEngine {
+ public:
+  explicit FakeEngine(std::atomic<int>* calls, int throw_on_call = -1)
+      : calls_(calls), throw_on_call_(throw_on_call) {}
+  OcrPage Recognize(const cv::Mat& gray) override {
+    const int call = ++*calls_;
+    if (call == throw_on_call_) throw std::runtime_error("engine exploded");
+    OcrPage page{.width = gray.cols, .height = gray.rows};
+    if (cv::mean(gray)[0] > 254.5) return page;  // blank
+    const Box box{.x = 10, .y = 10, .width = 100, .height = 30};
+    page.blocks.push_back(OcrBlock{
+        .box = box,
+        .lines = {OcrLine{.text = "杭州人大信息",
+                          .box = box,
+                          .confidence = 90,
+                          .words = {OcrWord{.text = "杭州人大信息", .box = box, .confidence = 90}}}}});
+    return page;
+  }
+
+ private:
+  std::atomic<int>* calls_;
+  int throw_on_call_;
+};
+
+cv::Mat SmallTextPage() {
+  testing::TextPageSpec spec;
+  spec.width = 600;
+  spec.height = 800;
+  spec.margin = 60;
+  spec.glyph_px = 30;
+  spec.lines = testing::SeedProseLines(12, 14);
+  return testing::DrawTextPage(spec);
+}
+
+cv::Mat BlankPage() { return cv::Mat(800, 600, CV_8UC1, cv::Scalar(255)); }
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  RunOptions Options(int jobs = 2) {
+    RunOptions options;
+    options.archive = dir_ / "archive";
+    options.jobs = jobs;
+    return options;
+  }
+  EngineFactory Fake(int throw_on_call = -1) {
+    return [this, throw_on_call] { return std::make_unique<FakeEngine>(&calls_, throw_on_call); };
+  }
+  TempDir dir_;
+  std::atomic<int> calls_{0};
+};
+
+TEST_F(RunnerTest, CommitsEachIssueWithItsPagesInOrder) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage(), SmallTextPage(), SmallTextPage()}, 150);
+  testing::WriteImagePdf(dir_ / "b.pdf", {SmallTextPage()}, 150);
+  const RunSummary summary = RunIssues({dir_ / "a.pdf", dir_ / "b.pdf"}, Options(), Fake());
+
+  ASSERT_EQ(summary.issues.size(), 2u);
+  EXPECT_EQ(summary.Status(), ExitStatus::kOk);
+  EXPECT_EQ(summary.pages, 4);
+  EXPECT_EQ(calls_.load(), 4);
+  const auto& a = summary.issues[0];
+  EXPECT_EQ(a.input, (dir_ / "a.pdf").string());
+  const auto record = nlohmann::json::parse(
+      testing::ReadFile(dir_ / "archive" / "issues" / a.key / "record.json"));
+  EXPECT_EQ(record["schema"], "qikan.issue/1");
+  EXPECT_EQ(record["source"]["pages"], 3);
+  EXPECT_EQ(record["source"]["sha256"].get<std::string>().size(), 64u);
+  ASSERT_EQ(record["pages"].size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(record["pages"][i]["index"], i + 1);
+    EXPECT_NEAR(record["pages"][i]["dpi"].get<double>(), 150, 0.5);
+    EXPECT_EQ(record["pages"][i]["text"], "杭州人大信息\n");
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "archive" / "issues" / a.key / "pages" / "0003.json"));
+  EXPECT_EQ(testing::ReadFile(dir_ / "archive" / "issues" / a.key / "text.txt"),
+            "杭州人大信息\n\f杭州人大信息\n\f杭州人大信息\n");
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "archive" / "tmp"));
+}
+
+TEST_F(RunnerTest, APageWhoseOcrFailsBecomesAReviewItemNotAFailedIssue) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage(), SmallTextPage()}, 150);
+  const RunSummary summary = RunIssues({dir_ / "a.pdf"}, Options(1), Fake(/*throw_on_call=*/2));
+  ASSERT_EQ(summary.issues.size(), 1u);
+  EXPECT_EQ(summary.issues[0].status, ExitStatus::kOk);
+  const auto record = nlohmann::json::parse(testing::ReadFile(
+      dir_ / "archive" / "issues" / summary.issues[0].key / "record.json"));
+  ASSERT_EQ(record["review"].size(), 1u);
+  EXPECT_EQ(record["review"][0]["page"], 2);
+  EXPECT_EQ(record["review"][0]["reason"], "page-failed");
+  EXPECT_EQ(record["review"][0]["detail"], "engine exploded");
+  EXPECT_EQ(record["pages"][1]["text"], "");
+}
+
+TEST_F(RunnerTest, SkipsIssuesAlreadyInTheArchiveUnlessForced) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  RunIssues({dir_ / "a.pdf"}, Options(), Fake());
+  std::filesystem::copy_file(dir_ / "a.pdf", dir_ / "a-again.pdf");
+  const RunSummary again = RunIssues({dir_ / "a.pdf"}, Options(), Fake());
+  ASSERT_EQ(again.issues.size(), 1u);
+  EXPECT_TRUE(again.issues[0].skipped);
+  EXPECT_EQ(calls_.load(), 1);
+
+  RunOptions forced = Options();
+  forced.force = true;
+  const RunSummary redone = RunIssues({dir_ / "a.pdf"}, forced, Fake());
+  EXPECT_FALSE(redone.issues[0].skipped);
+  EXPECT_EQ(calls_.load(), 2);
+}
+
+TEST_F(RunnerTest, TheSameInputTwiceInOneRunIsProcessedOnce) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  const RunSummary summary = RunIssues({dir_ / "a.pdf", dir_ / "a.pdf"}, Options(), Fake());
+  ASSERT_EQ(summary.issues.size(), 2u);
+  EXPECT_EQ(calls_.load(), 1);
+  EXPECT_TRUE(summary.issues[0].skipped != summary.issues[1].skipped);
+}
+
+TEST_F(RunnerTest, OneBadInputDoesNotStopTheOthers) {
+  testing::WriteImagePdf(dir_ / "good.pdf", {SmallTextPage()}, 150);
+  testing::WriteFile(dir_ / "bad.pdf", "<html>not a pdf</html>");
+  testing::WriteImagePdf(dir_ / "blank.pdf", {BlankPage(), BlankPage()}, 150);
+  const RunSummary summary = RunIssues(
+      {dir_ / "bad.pdf", dir_ / "good.pdf", dir_ / "blank.pdf"}, Options(), Fake());
+  ASSERT_EQ(summary.issues.size(), 3u);
+  EXPECT_EQ(summary.issues[0].status, ExitStatus::kInputInvalid);
+  EXPECT_NE(summary.issues[0].error.find("bad.pdf"), std::string::npos);
+  EXPECT_EQ(summary.issues[1].status, ExitStatus::kOk);
+  EXPECT_EQ(summary.issues[2].status, ExitStatus::kInputEmpty);
+  EXPECT_NE(summary.issues[2].error.find("blank"), std::string::npos);
+  EXPECT_EQ(summary.Status(), ExitStatus::kSeveralFailures);
+
+  int committed = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(dir_ / "archive" / "issues")) {
+    EXPECT_TRUE(std::filesystem::exists(entry.path() / "record.json"));
+    ++committed;
+  }
+  EXPECT_EQ(committed, 1);
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "archive" / "tmp"));
+}
+
+TEST_F(RunnerTest, AnEngineThatCannotLoadStopsTheRunBeforeAnyPageIsRead) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  EngineFactory broken = []() -> std::unique_ptr<OcrEngine> {
+    throw QikanError(ExitStatus::kMissingDependency, "chi_sim", "model not found");
+  };
+  try {
+    RunIssues({dir_ / "a.pdf"}, Options(), broken);
+    FAIL() << "expected QikanError";
+  } catch (const QikanError& e) {
+    EXPECT_EQ(e.status(), ExitStatus::kMissingDependency);
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "archive" / "issues"));
+}
+
+TEST_F(RunnerTest, LeftoversOfACrashedRunAreClearedAndAnIssueIsReplacedWhole) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  std::filesystem::create_directories(dir_ / "archive" / "tmp" / "a-deadbeef.123.0");
+  RunOptions options = Options();
+  const RunSummary first = RunIssues({dir_ / "a.pdf"}, options, Fake());
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "archive" / "tmp"));
+
+  options.force = true;
+  const RunSummary second = RunIssues({dir_ / "a.pdf"}, options, Fake());
+  EXPECT_EQ(first.issues[0].key, second.issues[0].key);
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "archive" / "tmp"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "archive" / "issues" / first.issues[0].key / "record.json"));
+}
+
+TEST(IssueKey, IsTheInputNameAndTheStartOfItsHash) {
+  EXPECT_EQ(IssueKey("/x/2025 第5期.pdf", "0123456789abcdef"), "2025_第5期-01234567");
+  EXPECT_EQ(IssueKey("scans/issue-711/", "fedcba9876543210"), "issue-711-fedcba98");
+}
+
+}  // namespace
+}  // namespace qikan
