@@ -1,1 +1,255 @@
 #include "stages/ocr.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tesseract/baseapi.h>
+#include <tesseract/publictypes.h>
+#include <tesseract/resultiterator.h>
+
+#include "models/errors.h"
+#include "models/text.h"
+
+namespace qikan {
+namespace {
+
+// Pages reach OCR scaled to ~36 px glyphs, not to a known dpi, so any credible value will do;
+// without one Tesseract warns "Invalid resolution 0 dpi" on every page and guesses. A caller
+// that knows better sets the Tesseract variable user_defined_dpi, which takes precedence.
+constexpr int kSourceDpi = 300;
+
+// Tesseract's chatter (resolution estimates, "Empty page!!") goes to stderr unless this global
+// variable names a file; our logging reports what matters.
+constexpr const char* kQuietDebugFile = "/dev/null";
+
+// Tesseract hands over text allocated with new[] and iterators allocated with new.
+using TessText = std::unique_ptr<char[]>;
+using ResultIteratorPtr = std::unique_ptr<tesseract::ResultIterator>;
+
+// Tesseract's parameters include process-wide globals (debug_file among them) that Init writes;
+// serializing Init keeps engines created in parallel workers from racing on them.
+std::mutex& InitMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+// "chi_sim+eng" -> "tesseract-ocr-chi-sim tesseract-ocr-eng": the Debian packages to install.
+std::string PackagesFor(const std::string& language) {
+  std::string out;
+  size_t start = 0;
+  while (start <= language.size()) {
+    size_t end = language.find('+', start);
+    if (end == std::string::npos) end = language.size();
+    std::string name = language.substr(start, end - start);
+    std::replace(name.begin(), name.end(), '_', '-');
+    if (!name.empty()) out += (out.empty() ? "" : " ") + ("tesseract-ocr-" + name);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string TessdataDescription(const TesseractOptions& options) {
+  if (!options.tessdata_dir.empty()) return options.tessdata_dir.string();
+  if (const char* prefix = std::getenv("TESSDATA_PREFIX"); prefix && *prefix) return prefix;
+  return "Tesseract's default tessdata directory";
+}
+
+// PSM 0 (orientation only) and 2 (layout only) recognize no text: useless for this stage.
+bool RecognizesText(int psm) {
+  return psm >= tesseract::PSM_AUTO_OSD && psm < tesseract::PSM_COUNT &&
+         psm != tesseract::PSM_AUTO_ONLY && psm != tesseract::PSM_OSD_ONLY;
+}
+
+// Images and rules carry no text we deliver; everything else (flowing, heading, pull-out,
+// caption, vertical, table, and the unknown type of single-block modes) may.
+bool IsTextBlock(tesseract::PolyBlockType type) {
+  return !PTIsImageType(type) && !PTIsLineType(type);
+}
+
+std::string_view Trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+Box ClampedBox(int left, int top, int right, int bottom, int width, int height) {
+  left = std::clamp(left, 0, width);
+  right = std::clamp(right, left, width);
+  top = std::clamp(top, 0, height);
+  bottom = std::clamp(bottom, top, height);
+  return Box{.x = left, .y = top, .width = right - left, .height = bottom - top};
+}
+
+Box BoxAt(const tesseract::ResultIterator& it, tesseract::PageIteratorLevel level, int width,
+          int height) {
+  int left = 0, top = 0, right = 0, bottom = 0;
+  if (!it.BoundingBox(level, &left, &top, &right, &bottom)) return {};
+  return ClampedBox(left, top, right, bottom, width, height);
+}
+
+Box UnionNonEmpty(const Box& a, const Box& b) {
+  if (a.Empty()) return b;
+  if (b.Empty()) return a;
+  return a.Union(b);
+}
+
+// chi_sim spaces out Han characters; the delivered line keeps a space only between Latin words.
+void FinishLine(OcrLine& line) {
+  std::string joined;
+  double weighted = 0;
+  double chars = 0;
+  for (const auto& word : line.words) {
+    if (!joined.empty()) joined += ' ';
+    joined += word.text;
+    const double n = static_cast<double>(Utf8Length(word.text));
+    weighted += n * word.confidence;
+    chars += n;
+    line.box = UnionNonEmpty(line.box, word.box);
+  }
+  line.text = RemoveCjkSpaces(joined);
+  line.confidence = chars > 0 ? static_cast<float>(weighted / chars) : 0.0f;
+}
+
+void FinishBlock(OcrBlock& block) {
+  for (const auto& line : block.lines) block.box = UnionNonEmpty(block.box, line.box);
+}
+
+// Walks words in reading order, opening a block or line whenever the iterator starts one, and
+// drops non-text blocks, empty words and lines or blocks left without words.
+std::vector<OcrBlock> CollectBlocks(tesseract::ResultIterator& it, int width, int height) {
+  using tesseract::RIL_BLOCK;
+  using tesseract::RIL_TEXTLINE;
+  using tesseract::RIL_WORD;
+  std::vector<OcrBlock> blocks;
+  OcrBlock block;
+  OcrLine line;
+  bool in_text_block = false;
+  auto close_line = [&] {
+    if (!line.words.empty()) {
+      FinishLine(line);
+      block.lines.push_back(std::move(line));
+    }
+    line = OcrLine{};
+  };
+  auto close_block = [&] {
+    close_line();
+    if (!block.lines.empty()) {
+      FinishBlock(block);
+      blocks.push_back(std::move(block));
+    }
+    block = OcrBlock{};
+  };
+
+  it.Begin();
+  do {
+    if (it.IsAtBeginningOf(RIL_BLOCK)) {
+      close_block();
+      in_text_block = IsTextBlock(it.BlockType());
+      if (in_text_block) block.box = BoxAt(it, RIL_BLOCK, width, height);
+    }
+    if (!in_text_block) continue;
+    if (it.IsAtBeginningOf(RIL_TEXTLINE)) {
+      close_line();
+      line.box = BoxAt(it, RIL_TEXTLINE, width, height);
+    }
+    const TessText raw(it.GetUTF8Text(RIL_WORD));
+    if (!raw) continue;
+    const std::string_view text = Trim(raw.get());
+    if (text.empty()) continue;
+    line.words.push_back(OcrWord{
+        .text = std::string(text),
+        .box = BoxAt(it, RIL_WORD, width, height),
+        .confidence = std::clamp(it.Confidence(RIL_WORD), 0.0f, 100.0f),
+    });
+  } while (it.Next(RIL_WORD));
+  close_block();
+  return blocks;
+}
+
+}  // namespace
+
+struct TesseractEngine::Impl {
+  tesseract::TessBaseAPI api;
+};
+
+TesseractEngine::TesseractEngine(const TesseractOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  if (!RecognizesText(options.page_segmentation_mode)) {
+    throw QikanError(ExitStatus::kUsage, "",
+                     "Tesseract page segmentation mode " +
+                         std::to_string(options.page_segmentation_mode) +
+                         " does not recognize text; use 1 or 3..13");
+  }
+  // Variables go through Init rather than SetVariable afterwards: init-only ones (dictionaries,
+  // load_*_dawg) take effect only there. The caller's come last so they override our defaults.
+  std::vector<std::string> names = {"debug_file"};
+  std::vector<std::string> values = {kQuietDebugFile};
+  for (const auto& [name, value] : options.variables) {
+    names.push_back(name);
+    values.push_back(value);
+  }
+  const std::string datapath = options.tessdata_dir.string();
+  int status = 0;
+  {
+    std::lock_guard lock(InitMutex());
+    status = impl_->api.Init(datapath.empty() ? nullptr : datapath.c_str(),
+                             options.language.c_str(), tesseract::OEM_LSTM_ONLY, nullptr, 0,
+                             &names, &values, false);
+  }
+  if (status != 0) {
+    const std::string where = TessdataDescription(options);
+    throw QikanError(ExitStatus::kMissingDependency,
+                     options.tessdata_dir.empty() ? options.language : where,
+                     "Tesseract model " + options.language + " not found in " + where +
+                         "; install " + PackagesFor(options.language));
+  }
+  // Init only warns about a variable it does not know; a misspelt option must not pass silently.
+  for (const auto& [name, value] : options.variables) {
+    std::string current;
+    if (!impl_->api.GetVariableAsString(name.c_str(), &current)) {
+      throw QikanError(ExitStatus::kUsage, "",
+                       "unknown Tesseract variable '" + name + "' (value '" + value + "')");
+    }
+  }
+  impl_->api.SetPageSegMode(static_cast<tesseract::PageSegMode>(options.page_segmentation_mode));
+}
+
+TesseractEngine::~TesseractEngine() = default;
+
+OcrPage TesseractEngine::Recognize(const cv::Mat& gray) {
+  if (!gray.empty() && gray.type() != CV_8UC1) {
+    throw std::invalid_argument("TesseractEngine::Recognize needs an 8-bit grayscale image");
+  }
+  OcrPage page;
+  page.width = gray.cols;
+  page.height = gray.rows;
+  if (gray.empty()) return page;
+
+  auto& api = impl_->api;
+  // Clear drops the page's image and results however we leave, so memory does not grow across
+  // the pages of a long run.
+  struct ClearOnExit {
+    tesseract::TessBaseAPI& api;
+    ~ClearOnExit() { api.Clear(); }
+  } clear_on_exit{api};
+
+  // SetImage copies the pixels, honouring the row step of a cropped Mat.
+  api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step[0]));
+  api.SetSourceResolution(kSourceDpi);
+  if (api.Recognize(nullptr) != 0) {
+    throw QikanError(ExitStatus::kInternal, "", "Tesseract failed to recognize the page");
+  }
+  const ResultIteratorPtr it(api.GetIterator());
+  if (!it) return page;  // nothing found: a blank page
+  page.blocks = CollectBlocks(*it, page.width, page.height);
+  return page;
+}
+
+}  // namespace qikan
