@@ -24,11 +24,111 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PageRecord, index, dpi, native_r
                                                 scale, mean_confidence, text)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReviewItem, page, reason, detail)
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Colophon, distribution, editor, phone)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Correction, page, field, before, after, source)
+
+namespace {
+
+// Optional fields are written as null, as the record schema has them.
+template <typename T>
+nlohmann::json OrNull(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+template <typename T>
+std::optional<T> OptionalAt(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return it->get<T>();
+}
+
+}  // namespace
+
+void to_json(nlohmann::json& j, const IssueInfo& v) {
+  j = {{"title", v.title},
+       {"edition", v.edition},
+       {"number", OrNull(v.number)},
+       {"cumulative_number", OrNull(v.cumulative_number)},
+       {"publisher", v.publisher},
+       {"date", v.date}};
+}
+
+void from_json(const nlohmann::json& j, IssueInfo& v) {
+  v.title = j.value("title", "");
+  v.edition = j.value("edition", "");
+  v.number = OptionalAt<int>(j, "number");
+  v.cumulative_number = OptionalAt<int>(j, "cumulative_number");
+  v.publisher = j.value("publisher", "");
+  v.date = j.value("date", "");
+}
+
+void to_json(nlohmann::json& j, const TocEntry& v) {
+  j = {{"column", v.column}, {"title", OrNull(v.title)}};
+  if (v.count) j["count"] = *v.count;
+}
+
+void from_json(const nlohmann::json& j, TocEntry& v) {
+  v.column = j.value("column", "");
+  v.title = OptionalAt<std::string>(j, "title");
+  v.count = OptionalAt<int>(j, "count");
+}
+
+void to_json(nlohmann::json& j, const Attribution& v) {
+  j = {{"raw", v.raw}, {"organization", v.organization}, {"authors", v.authors}};
+}
+
+void from_json(const nlohmann::json& j, Attribution& v) {
+  v.raw = j.value("raw", "");
+  v.organization = j.value("organization", "");
+  v.authors = j.value("authors", std::vector<std::string>{});
+}
+
+void to_json(nlohmann::json& j, const Article& v) {
+  j = {{"column", v.column},
+       {"title", v.title},
+       {"locality", OrNull(v.locality)},
+       {"start_page", v.start_page},
+       {"end_page", v.end_page},
+       {"paragraphs", v.paragraphs},
+       {"attribution", OrNull(v.attribution)}};
+}
+
+void from_json(const nlohmann::json& j, Article& v) {
+  v.column = j.value("column", "");
+  v.title = j.value("title", "");
+  v.locality = OptionalAt<std::string>(j, "locality");
+  v.start_page = j.value("start_page", 0);
+  v.end_page = j.value("end_page", 0);
+  v.paragraphs = j.value("paragraphs", std::vector<std::string>{});
+  v.attribution = OptionalAt<Attribution>(j, "attribution");
+}
+
+void to_json(nlohmann::json& j, const Brief& v) {
+  j = {{"column", v.column},
+       {"text", v.text},
+       {"page", v.page},
+       {"attribution", OrNull(v.attribution)}};
+}
+
+void from_json(const nlohmann::json& j, Brief& v) {
+  v.column = j.value("column", "");
+  v.text = j.value("text", "");
+  v.page = j.value("page", 0);
+  v.attribution = OptionalAt<Attribution>(j, "attribution");
+}
+
 void to_json(nlohmann::json& j, const IssueRecord& v) {
   j = nlohmann::json{{"schema", v.schema},
                      {"pipeline_version", v.pipeline_version},
                      {"source", v.source},
                      {"pages", v.pages},
+                     {"profile", v.profile},
+                     {"issue", v.issue},
+                     {"toc", v.toc},
+                     {"articles", v.articles},
+                     {"briefs", v.briefs},
+                     {"colophon", v.colophon},
+                     {"corrections", v.corrections},
                      {"review", v.review}};
 }
 
@@ -37,6 +137,13 @@ void from_json(const nlohmann::json& j, IssueRecord& v) {
   v.pipeline_version = j.value("pipeline_version", std::string());
   v.source = j.value("source", SourceInfo{});
   v.pages = j.value("pages", std::vector<PageRecord>{});
+  v.profile = j.value("profile", std::string());
+  v.issue = j.value("issue", IssueInfo{});
+  v.toc = j.value("toc", std::vector<TocEntry>{});
+  v.articles = j.value("articles", std::vector<Article>{});
+  v.briefs = j.value("briefs", std::vector<Brief>{});
+  v.colophon = j.value("colophon", Colophon{});
+  v.corrections = j.value("corrections", std::vector<Correction>{});
   v.review = j.value("review", std::vector<ReviewItem>{});
 }
 

@@ -36,6 +36,64 @@ struct PageRecord {
   std::string text;
 };
 
+// The masthead: which issue this is.
+struct IssueInfo {
+  std::string title;
+  std::string edition;  // 普刊, 增刊
+  std::optional<int> number;             // within the year
+  std::optional<int> cumulative_number;  // since the first issue
+  std::string publisher;
+  std::string date;  // ISO 8601, e.g. 2025-07-11; empty when unreadable
+};
+
+// One line of the table of contents. A digest column printed as "信息摘登 4 则" has no title and
+// a count.
+struct TocEntry {
+  std::string column;
+  std::optional<std::string> title;
+  std::optional<int> count;
+};
+
+// "（建德市人大常委会办公室 唐方媛）": the contributing organization and zero or more people.
+struct Attribution {
+  std::string raw;
+  std::string organization;
+  std::vector<std::string> authors;
+};
+
+struct Article {
+  std::string column;
+  std::string title;
+  std::optional<std::string> locality;  // 建德市 in 建德市：强化监督…
+  int start_page = 0;
+  int end_page = 0;
+  std::vector<std::string> paragraphs;
+  std::optional<Attribution> attribution;
+};
+
+// A short untitled item of a digest column (信息摘登).
+struct Brief {
+  std::string column;
+  std::string text;
+  int page = 0;
+  std::optional<Attribution> attribution;
+};
+
+struct Colophon {
+  std::vector<std::string> distribution;  // printed lines after 送：
+  std::string editor;
+  std::string phone;
+};
+
+// A change the parser made to what OCR read, with the evidence for it.
+struct Correction {
+  int page = 0;
+  std::string field;   // e.g. "articles[3].title"
+  std::string before;  // as read
+  std::string after;   // as delivered
+  std::string source;  // what justified it, e.g. "toc" or "heading"
+};
+
 // Something the pipeline doubts, for a person to check.
 struct ReviewItem {
   int page = 0;  // 0 when it concerns the whole issue
@@ -48,6 +106,14 @@ struct IssueRecord {
   std::string pipeline_version;
   SourceInfo source;
   std::vector<PageRecord> pages;
+  // The structure recovered by the parser; empty when it did not run or found nothing.
+  std::string profile;
+  IssueInfo issue;
+  std::vector<TocEntry> toc;
+  std::vector<Article> articles;
+  std::vector<Brief> briefs;
+  Colophon colophon;
+  std::vector<Correction> corrections;
   std::vector<ReviewItem> review;
 
   std::string Text() const;  // every page's text, pages separated by a form feed
@@ -59,6 +125,20 @@ void to_json(nlohmann::json& j, const PageRecord& v);
 void from_json(const nlohmann::json& j, PageRecord& v);
 void to_json(nlohmann::json& j, const ReviewItem& v);
 void from_json(const nlohmann::json& j, ReviewItem& v);
+void to_json(nlohmann::json& j, const IssueInfo& v);
+void from_json(const nlohmann::json& j, IssueInfo& v);
+void to_json(nlohmann::json& j, const TocEntry& v);
+void from_json(const nlohmann::json& j, TocEntry& v);
+void to_json(nlohmann::json& j, const Attribution& v);
+void from_json(const nlohmann::json& j, Attribution& v);
+void to_json(nlohmann::json& j, const Article& v);
+void from_json(const nlohmann::json& j, Article& v);
+void to_json(nlohmann::json& j, const Brief& v);
+void from_json(const nlohmann::json& j, Brief& v);
+void to_json(nlohmann::json& j, const Colophon& v);
+void from_json(const nlohmann::json& j, Colophon& v);
+void to_json(nlohmann::json& j, const Correction& v);
+void from_json(const nlohmann::json& j, Correction& v);
 void to_json(nlohmann::json& j, const IssueRecord& v);
 void from_json(const nlohmann::json& j, IssueRecord& v);
 

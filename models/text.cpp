@@ -97,6 +97,40 @@ std::string RemoveCjkSpaces(std::string_view utf8) {
   return ToUtf8(out);
 }
 
+std::string NormalizePunctuation(std::string_view utf8) {
+  std::u32string text = ToU32(utf8);
+  auto neighbour = [&](size_t i, int step) -> char32_t {
+    for (long k = static_cast<long>(i) + step; k >= 0 && k < static_cast<long>(text.size());
+         k += step) {
+      if (!IsSpace(text[static_cast<size_t>(k)])) return text[static_cast<size_t>(k)];
+    }
+    return 0;
+  };
+  bool open_quote = true;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char32_t c = text[i];
+    const char32_t before = neighbour(i, -1);
+    const char32_t after = neighbour(i, +1);
+    const bool cjk_context = (before && IsCjk(before)) || (after && IsCjk(after));
+    if (!cjk_context) continue;
+    switch (c) {
+      case U',': text[i] = U'，'; break;
+      case U':': text[i] = U'：'; break;
+      case U';': text[i] = U'；'; break;
+      case U'!': text[i] = U'！'; break;
+      case U'?': text[i] = U'？'; break;
+      case U'(': text[i] = U'（'; break;
+      case U')': text[i] = U'）'; break;
+      case U'"':
+        text[i] = open_quote ? U'“' : U'”';
+        open_quote = !open_quote;
+        break;
+      default: break;
+    }
+  }
+  return ToUtf8(text);
+}
+
 std::u32string StripWhitespace(std::u32string_view text) {
   std::u32string out;
   out.reserve(text.size());

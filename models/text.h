@@ -20,6 +20,11 @@ bool IsCjk(char32_t c);
 // or digits ("GPS 70" stays, "AI 工具" becomes "AI工具") is kept when both neighbours are not CJK.
 std::string RemoveCjkSpaces(std::string_view utf8);
 
+// Print uses full-width punctuation between Chinese characters; OCR and typed sources mix in the
+// ASCII forms. Converts , : ; ( ) ! ? and straight quotes to ，：；（）！？“” where a neighbour is
+// CJK; digits and Latin text keep their half-width forms ("GPS", "2.7", "(0571)85250657").
+std::string NormalizePunctuation(std::string_view utf8);
+
 // Removes all white space: the basis of whitespace-insensitive comparisons.
 std::u32string StripWhitespace(std::u32string_view text);
 

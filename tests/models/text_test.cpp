@@ -46,3 +46,21 @@ TEST(CharacterErrorRate, IgnoresWhitespaceAndCountsEdits) {
 
 }  // namespace
 }  // namespace qikan
+
+namespace qikan {
+namespace {
+
+TEST(NormalizePunctuation, FullWidthBetweenChineseCharacters) {
+  EXPECT_EQ(NormalizePunctuation("建德市:强化监督,助推(试行);好!是吗?"),
+            "建德市：强化监督，助推（试行）；好！是吗？");
+  EXPECT_EQ(NormalizePunctuation("规划(2023-2035)修编"), "规划（2023-2035）修编");
+  EXPECT_EQ(NormalizePunctuation("筑牢燃气\"安全网\""), "筑牢燃气“安全网”");
+}
+
+TEST(NormalizePunctuation, LatinAndNumbersKeepHalfWidth) {
+  EXPECT_EQ(NormalizePunctuation("2.7 万人次, GPS (v2)"), "2.7 万人次， GPS (v2)");
+  EXPECT_EQ(NormalizePunctuation("(0571)85250657"), "(0571)85250657");
+}
+
+}  // namespace
+}  // namespace qikan

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace qikan {
+
+// What the structure parser knows about one publication: its title, how its masthead lines,
+// table of contents, attributions and colophon are printed. Patterns are PCRE2 over text whose
+// punctuation was normalized to the full-width forms print uses (models/text.h), with named
+// groups the parser reads. Everything specific to a publication lives here, in
+// models/profiles/<id>.json, never in the parser.
+struct PublicationProfile {
+  std::string id;
+  std::string title;                // as printed in the masthead
+  std::vector<std::string> aliases;  // other printed forms of the title
+
+  // Masthead lines.
+  std::string edition_pattern;    // group: edition
+  std::string issue_pattern;      // groups: number, cumulative
+  std::string publisher_pattern;  // group: publisher
+  std::string date_pattern;       // groups: year, month, day
+
+  // Table of contents.
+  std::string toc_heading_pattern;   // the 目 录 line
+  std::string digest_count_pattern;  // group: count ("4 则")
+  std::vector<std::string> columns;  // column names seen so far: a help, not a requirement
+  std::vector<std::string> digest_columns;  // columns of untitled briefs (信息摘登)
+
+  // Body.
+  std::string column_banner_pattern;  // a column name printed in the body, e.g. 【情况交流】
+  std::vector<std::string> locality_suffixes;  // 建德市 in 建德市：… ends with one of these
+  // How contributing organizations end (…办公室, …工委): where print's gap before an author's
+  // name was not seen, the name starts after the last of these.
+  std::vector<std::string> organization_suffixes;
+
+  // Colophon.
+  std::string distribution_pattern;  // group: first (text after 送：)
+  std::string editor_pattern;        // group: editor
+  std::string phone_pattern;         // group: phone
+
+  // Page furniture.
+  std::string page_number_pattern;  // a page number line, e.g. "— 3 —"
+};
+
+// Reads a profile; throws QikanError(kMissingDependency) when it cannot be read or is invalid.
+PublicationProfile LoadProfile(const std::filesystem::path& file);
+
+// Every profile in a folder (models/profiles), sorted by id.
+std::vector<PublicationProfile> LoadProfiles(const std::filesystem::path& folder);
+
+}  // namespace qikan

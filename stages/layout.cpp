@@ -1,0 +1,277 @@
+#include "stages/layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "models/text.h"
+#include "stages/pattern.h"
+
+namespace qikan {
+namespace {
+
+bool HasHan(std::string_view utf8) {
+  for (char32_t c : ToU32(utf8)) {
+    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)) return true;
+  }
+  return false;
+}
+
+template <typename T>
+T Percentile(std::vector<T> values, double p) {
+  if (values.empty()) return T{};
+  const size_t k = std::min(values.size() - 1, static_cast<size_t>(p * (values.size() - 1) + 0.5));
+  std::nth_element(values.begin(), values.begin() + static_cast<long>(k), values.end());
+  return values[k];
+}
+
+// Punctuation and digits are shorter than Han characters; the height of the Han glyphs is what
+// tells a heading from body text.
+double GlyphHeight(const OcrLine& line) {
+  std::vector<int> heights;
+  for (const auto& word : line.words) {
+    if (HasHan(word.text)) heights.push_back(word.box.height);
+  }
+  if (heights.empty()) return line.box.height;
+  return Percentile(heights, 0.5);
+}
+
+struct RawLine {
+  int page = 0;
+  const OcrLine* ocr = nullptr;
+  double glyph_px = 0;
+  int column = 0;
+};
+
+std::string JoinWords(const OcrLine& line, double glyph_px, double gap, bool keep_gaps) {
+  std::vector<const OcrWord*> words;
+  for (const auto& word : line.words) {
+    if (!word.text.empty()) words.push_back(&word);
+  }
+  std::sort(words.begin(), words.end(),
+            [](const OcrWord* a, const OcrWord* b) { return a->box.x < b->box.x; });
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) {
+      const int distance = words[i]->box.x - words[i - 1]->box.Right();
+      out += (keep_gaps && distance >= gap * glyph_px) ? "\t" : " ";
+    }
+    out += words[i]->text;
+  }
+  return out;
+}
+
+// "\t" marks a printed gap; everything else between words is Tesseract's own spacing.
+std::string CleanText(const std::string& joined) {
+  std::string out = RemoveCjkSpaces(joined);
+  std::replace(out.begin(), out.end(), '\t', ' ');
+  return NormalizePunctuation(out);
+}
+
+std::vector<std::string> SplitSegments(const OcrLine& line, double glyph_px) {
+  std::vector<std::string> segments;
+  std::string joined = JoinWords(line, glyph_px, 0.9, true);
+  size_t start = 0;
+  while (start <= joined.size()) {
+    const size_t tab = joined.find('\t', start);
+    const std::string part =
+        NormalizePunctuation(RemoveCjkSpaces(joined.substr(start, tab - start)));
+    if (!part.empty()) segments.push_back(part);
+    if (tab == std::string::npos) break;
+    start = tab + 1;
+  }
+  return segments;
+}
+
+// Rows of lines that sit side by side (a publisher left and a date right) read left to right.
+void SortIntoRows(std::vector<RawLine>& lines) {
+  std::sort(lines.begin(), lines.end(), [](const RawLine& a, const RawLine& b) {
+    return a.ocr->box.y < b.ocr->box.y;
+  });
+  std::vector<RawLine> sorted;
+  for (size_t i = 0; i < lines.size();) {
+    size_t j = i + 1;
+    const double centre = lines[i].ocr->box.y + lines[i].ocr->box.height / 2.0;
+    while (j < lines.size() &&
+           std::abs(lines[j].ocr->box.y + lines[j].ocr->box.height / 2.0 - centre) <
+               0.5 * std::max(lines[i].glyph_px, 1.0)) {
+      ++j;
+    }
+    std::sort(lines.begin() + static_cast<long>(i), lines.begin() + static_cast<long>(j),
+              [](const RawLine& a, const RawLine& b) { return a.ocr->box.x < b.ocr->box.x; });
+    for (size_t k = i; k < j; ++k) sorted.push_back(lines[k]);
+    i = j;
+  }
+  lines = std::move(sorted);
+}
+
+// Two columns show as many lines lying wholly right of the page's middle; a single column has
+// only the odd right-aligned attribution there.
+bool SplitColumns(std::vector<RawLine>& lines) {
+  if (lines.size() < 10) return false;
+  std::vector<int> lefts, rights;
+  for (const auto& line : lines) {
+    lefts.push_back(line.ocr->box.x);
+    rights.push_back(line.ocr->box.Right());
+  }
+  const int left = Percentile(lefts, 0.05);
+  const int right = Percentile(rights, 0.95);
+  const double mid = (left + right) / 2.0;
+  int left_only = 0, right_only = 0;
+  for (const auto& line : lines) {
+    if (line.ocr->box.Right() < mid) ++left_only;
+    if (line.ocr->box.x > mid) ++right_only;
+  }
+  const double n = static_cast<double>(lines.size());
+  if (right_only < 6 || left_only < 6 || right_only < 0.3 * n || left_only < 0.3 * n) {
+    return false;
+  }
+  for (auto& line : lines) {
+    line.column = line.ocr->box.Right() < mid ? 1 : line.ocr->box.x > mid ? 2 : 0;
+  }
+  return true;
+}
+
+// Full-width lines (headings across both columns) end a band; within a band the left column is
+// read before the right.
+std::vector<RawLine> ReadingOrder(std::vector<RawLine> lines) {
+  SortIntoRows(lines);
+  if (!SplitColumns(lines)) return lines;
+  std::vector<RawLine> ordered, left, right;
+  auto flush = [&] {
+    ordered.insert(ordered.end(), left.begin(), left.end());
+    ordered.insert(ordered.end(), right.begin(), right.end());
+    left.clear();
+    right.clear();
+  };
+  for (const auto& line : lines) {
+    if (line.column == 0) {
+      flush();
+      ordered.push_back(line);
+    } else {
+      (line.column == 1 ? left : right).push_back(line);
+    }
+  }
+  flush();
+  return ordered;
+}
+
+std::string WithoutDigits(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != ' ') out += c;
+  }
+  return out;
+}
+
+struct ColumnBounds {
+  int left = 0;
+  int right = 0;
+};
+
+}  // namespace
+
+bool LayoutLine::Centred() const {
+  return indent > 1.5 && right_gap > 1.5 && std::abs(indent - right_gap) < 1.5;
+}
+
+IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions& options) {
+  IssueLayout layout;
+  const Pattern page_number(options.page_number_pattern);
+
+  std::vector<std::vector<RawLine>> by_page(pages.size());
+  std::vector<double> heights;
+  for (size_t p = 0; p < pages.size(); ++p) {
+    for (const auto& block : pages[p].blocks) {
+      for (const auto& line : block.lines) {
+        if (line.words.empty()) continue;
+        RawLine raw{.page = static_cast<int>(p + 1), .ocr = &line, .glyph_px = GlyphHeight(line)};
+        for (size_t k = 0; k < Utf8Length(line.text); ++k) heights.push_back(raw.glyph_px);
+        by_page[p].push_back(raw);
+      }
+    }
+  }
+  layout.body_glyph_px = std::max(1.0, Percentile(heights, 0.5));
+  const double unit = layout.body_glyph_px;
+
+  // Running headers: the same words at the top of several pages.
+  std::map<std::string, int> top_texts;
+  for (size_t p = 0; p < pages.size(); ++p) {
+    std::set<std::string> seen;
+    for (const auto& raw : by_page[p]) {
+      if (raw.ocr->box.Bottom() < options.furniture_band * pages[p].height) {
+        seen.insert(WithoutDigits(raw.ocr->text));
+      }
+    }
+    for (const auto& text : seen) ++top_texts[text];
+  }
+
+  for (size_t p = 0; p < pages.size(); ++p) {
+    const double band = options.furniture_band * pages[p].height;
+    std::vector<RawLine> kept;
+    for (const auto& raw : by_page[p]) {
+      const bool in_band =
+          raw.ocr->box.Bottom() < band || raw.ocr->box.y > pages[p].height - band;
+      const std::string text = CleanText(JoinWords(*raw.ocr, raw.glyph_px, 10, false));
+      const bool furniture =
+          in_band && (page_number.Matches(text) ||
+                      (raw.ocr->box.Bottom() < band && pages.size() > 2 &&
+                       top_texts[WithoutDigits(raw.ocr->text)] >= 2 &&
+                       !WithoutDigits(raw.ocr->text).empty()));
+      if (furniture) {
+        ++layout.removed_furniture;
+      } else {
+        kept.push_back(raw);
+      }
+    }
+    kept = ReadingOrder(std::move(kept));
+
+    // Text column edges: most lines start at the left margin and justified lines end at the
+    // right one; a page with few lines uses the whole page's extent.
+    std::map<int, ColumnBounds> bounds;
+    for (int column = 0; column <= 2; ++column) {
+      std::vector<int> lefts, rights;
+      for (const auto& raw : kept) {
+        if (raw.column == column || (column == 0 && kept.size() < 4)) {
+          lefts.push_back(raw.ocr->box.x);
+          rights.push_back(raw.ocr->box.Right());
+        }
+      }
+      if (lefts.empty()) continue;
+      bounds[column] = ColumnBounds{.left = Percentile(lefts, 0.1), .right = Percentile(rights, 0.9)};
+    }
+    if (!bounds.count(0)) {
+      bounds[0] = ColumnBounds{.left = bounds.begin()->second.left,
+                               .right = bounds.rbegin()->second.right};
+    } else if (bounds.count(1) && bounds.count(2)) {
+      bounds[0] = ColumnBounds{.left = std::min(bounds[0].left, bounds[1].left),
+                               .right = std::max(bounds[0].right, bounds[2].right)};
+    }
+
+    std::map<int, const OcrLine*> previous;
+    for (const auto& raw : kept) {
+      const OcrLine& ocr = *raw.ocr;
+      const ColumnBounds& column = bounds[raw.column];
+      LayoutLine line;
+      line.page = raw.page;
+      line.column = raw.column;
+      line.text = CleanText(JoinWords(ocr, raw.glyph_px, options.space_gap, false));
+      line.spaced_text = CleanText(JoinWords(ocr, raw.glyph_px, options.space_gap, true));
+      line.segments = SplitSegments(ocr, raw.glyph_px);
+      line.box = ocr.box;
+      line.confidence = ocr.confidence;
+      line.glyph_ratio = raw.glyph_px / unit;
+      line.indent = (ocr.box.x - column.left) / unit;
+      line.right_gap = (column.right - ocr.box.Right()) / unit;
+      const auto prev = previous.find(raw.column);
+      line.space_before =
+          prev == previous.end() ? -1 : (ocr.box.y - prev->second->box.Bottom()) / unit;
+      previous[raw.column] = &ocr;
+      layout.lines.push_back(std::move(line));
+    }
+  }
+  return layout;
+}
+
+}  // namespace qikan

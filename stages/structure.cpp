@@ -1,0 +1,672 @@
+#include "stages/structure.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <set>
+
+#include "models/text.h"
+#include "stages/pattern.h"
+
+namespace qikan {
+namespace {
+
+constexpr size_t kNone = static_cast<size_t>(-1);
+
+size_t Chars(std::string_view s) { return Utf8Length(s); }
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string RemoveSpaces(std::string s) {
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  return s;
+}
+
+// OCR reads the full-width parentheses of attributions as angle brackets or half-width forms.
+std::string NormalizeBrackets(std::string s) {
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"〈", "（"}, {"〉", "）"}, {"(", "（"}, {")", "）"}, {"《", "《"}}) {
+    size_t pos = 0;
+    while ((pos = s.find(from, pos)) != std::string::npos) {
+      s.replace(pos, from.size(), to);
+      pos += to.size();
+    }
+  }
+  return s;
+}
+
+// Joins lines of one paragraph: no space between CJK text, one between Latin words.
+void AppendLine(std::string& paragraph, const std::string& line) {
+  if (!paragraph.empty() && !line.empty()) {
+    const char32_t last = ToU32(paragraph).back();
+    const char32_t first = ToU32(line).front();
+    if (!IsCjk(last) && !IsCjk(first) && std::isalnum(static_cast<int>(last & 0x7F)) &&
+        last < 0x80 && first < 0x80 && std::isalnum(static_cast<int>(first))) {
+      paragraph += ' ';
+    }
+  }
+  paragraph += line;
+}
+
+struct Heading {
+  size_t first = 0;  // line index
+  size_t last = 0;   // the last line of a heading that wraps
+  std::string text;
+  float confidence = 0;
+  int toc_index = -1;  // the TOC entry it matched, or -1
+};
+
+class Parser {
+ public:
+  Parser(const IssueLayout& layout, const PublicationProfile& profile,
+         const StructureOptions& options)
+      : lines_(layout.lines),
+        profile_(profile),
+        options_(options),
+        edition_(profile.edition_pattern),
+        issue_(profile.issue_pattern),
+        publisher_(profile.publisher_pattern),
+        date_(profile.date_pattern),
+        toc_heading_(profile.toc_heading_pattern),
+        digest_count_(profile.digest_count_pattern),
+        banner_(profile.column_banner_pattern),
+        distribution_(profile.distribution_pattern),
+        editor_(profile.editor_pattern),
+        phone_(profile.phone_pattern) {}
+
+  ParsedIssue Parse() {
+    const size_t colophon = FindColophon();
+    const size_t toc_line = FindTocHeading(colophon);
+    size_t body = 0;
+    if (toc_line != kNone) {
+      ParseMasthead(0, toc_line);
+      body = ParseToc(toc_line + 1, colophon);
+    } else {
+      Review(1, "toc-missing", "no table of contents (目录) found on the first pages");
+      body = MastheadEnd(colophon);
+      ParseMasthead(0, body);
+    }
+    ParseBody(body, colophon);
+    ParseColophon(colophon);
+    CheckCounts();
+    return std::move(out_);
+  }
+
+ private:
+  const LayoutLine& Line(size_t i) const { return lines_[i]; }
+
+  void Review(int page, std::string reason, std::string detail) {
+    out_.review.push_back(
+        ReviewItem{.page = page, .reason = std::move(reason), .detail = std::move(detail)});
+  }
+
+  bool IsAttribution(size_t i) const {
+    const std::string text = NormalizeBrackets(Line(i).text);
+    const size_t n = Chars(text);
+    return n >= 4 && n <= options_.attribution_max_chars && StartsWith(text, "（") &&
+           EndsWith(text, "）") && text.find("。") == std::string::npos;
+  }
+
+  bool IsParagraphStart(size_t i) const {
+    return Line(i).indent >= options_.paragraph_indent_min &&
+           Line(i).indent <= options_.paragraph_indent_max;
+  }
+
+  bool LooksLikeHeading(size_t i) const {
+    const LayoutLine& line = Line(i);
+    if (IsAttribution(i) || Chars(line.text) > 45) return false;
+    const bool large = line.glyph_ratio >= options_.heading_glyph_ratio;
+    return large || line.Centred();
+  }
+
+  std::optional<std::string> DigestColumnOf(const std::string& text) const {
+    std::string bare = text;
+    if (auto m = banner_.Search(text)) bare = m->Group("column");
+    for (const auto& column : digest_columns_) {
+      if (bare == column || (Chars(bare) <= Chars(column) + 2 && Similarity(bare, column) >= 0.75)) {
+        return column;
+      }
+    }
+    return std::nullopt;
+  }
+
+  size_t FindColophon() const {
+    for (size_t i = lines_.size(); i-- > 0;) {
+      if (distribution_.Matches(Line(i).text)) return i;
+    }
+    return lines_.size();
+  }
+
+  size_t FindTocHeading(size_t end) const {
+    for (size_t i = 0; i < end && Line(i).page <= 2; ++i) {
+      if (toc_heading_.Matches(RemoveSpaces(Line(i).text)) ||
+          toc_heading_.Matches(Line(i).text)) {
+        return i;
+      }
+    }
+    return kNone;
+  }
+
+  // Without a TOC the masthead ends at the first heading-like line after the date.
+  size_t MastheadEnd(size_t end) const {
+    for (size_t i = 0; i < end && Line(i).page == 1; ++i) {
+      if (date_.Matches(Line(i).text)) return i + 1;
+    }
+    return 0;
+  }
+
+  void ParseMasthead(size_t begin, size_t end) {
+    IssueInfo& info = out_.issue;
+    for (size_t i = begin; i < end; ++i) {
+      const std::string& text = Line(i).text;
+      const std::string bare = RemoveSpaces(text);
+      if (info.title.empty()) {
+        double best = 0;
+        for (const auto& name : std::vector<std::string>{profile_.title}) {
+          best = std::max(best, bare.find(name) != std::string::npos ? 1.0 : Similarity(bare, name));
+        }
+        if (best >= 0.5) {
+          info.title = profile_.title;
+          if (bare != profile_.title) {
+            out_.corrections.push_back(Correction{.page = Line(i).page,
+                                                  .field = "issue.title",
+                                                  .before = text,
+                                                  .after = profile_.title,
+                                                  .source = "profile"});
+          }
+          continue;
+        }
+      }
+      if (auto m = edition_.Search(bare); m && info.edition.empty()) {
+        info.edition = RemoveSpaces(m->Group("edition"));
+      }
+      if (auto m = issue_.Search(bare); m && !info.number) {
+        info.number = std::stoi(m->Group("number"));
+        info.cumulative_number = std::stoi(m->Group("cumulative"));
+      }
+      if (auto m = publisher_.Search(bare); m && info.publisher.empty()) {
+        info.publisher = m->Group("publisher");
+      }
+      if (auto m = date_.Search(bare); m && info.date.empty()) {
+        const int year = std::stoi(m->Group("year"));
+        const int month = std::stoi(m->Group("month"));
+        const int day = std::stoi(m->Group("day"));
+        if (month >= 1 && month <= 12 && day >= 1 && day <= 31) {
+          info.date = fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+        } else {
+          Review(Line(i).page, "masthead-date", "unparseable date: " + text);
+        }
+      }
+    }
+    if (info.title.empty()) Review(1, "masthead-title", "publication title not found");
+    if (!info.number) Review(1, "masthead-number", "issue number (第…期) not found");
+    if (info.date.empty()) Review(1, "masthead-date", "issue date not found");
+    if (info.publisher.empty()) Review(1, "masthead-publisher", "publisher line (…编) not found");
+  }
+
+  bool IsKnownColumn(const std::string& text) const {
+    return std::find(profile_.columns.begin(), profile_.columns.end(), text) !=
+           profile_.columns.end();
+  }
+
+  // The TOC runs from the 目录 line to the first heading or paragraph of the first article.
+  size_t ParseToc(size_t begin, size_t end) {
+    std::vector<size_t> toc_lines;
+    for (size_t i = begin; i < end; ++i) {
+      const LayoutLine& line = Line(i);
+      if (line.page != Line(begin).page) break;
+      if (!toc_lines.empty() && (line.space_before > 3.0 || IsParagraphStart(i) ||
+                                 (line.Centred() && line.glyph_ratio >= options_.heading_glyph_ratio))) {
+        break;
+      }
+      toc_lines.push_back(i);
+    }
+    if (toc_lines.empty()) {
+      Review(Line(begin).page, "toc-empty", "the table of contents has no entries");
+      return begin;
+    }
+    double column_x = 1e9;
+    for (size_t i : toc_lines) column_x = std::min(column_x, Line(i).indent);
+
+    std::string column;
+    bool previous_wrapped = false;
+    for (size_t i : toc_lines) {
+      const LayoutLine& line = Line(i);
+      const bool at_column_x = line.indent < column_x + 1.0;
+      if (auto m = digest_count_.Search(line.text)) {
+        std::string name = RemoveSpaces(line.text.substr(0, m->begin));
+        if (name.empty()) name = column;
+        out_.toc.push_back(TocEntry{.column = name, .count = std::stoi(m->Group("count"))});
+        digest_columns_.insert(name);
+        toc_confidence_.push_back(line.confidence);
+        previous_wrapped = false;
+        continue;
+      }
+      std::string title;
+      if (at_column_x) {
+        if (line.segments.size() >= 2) {
+          column = line.segments[0];
+          for (size_t k = 1; k < line.segments.size(); ++k) title += line.segments[k];
+        } else {
+          const std::string text = line.text;
+          std::string known;
+          for (const auto& name : profile_.columns) {
+            if (StartsWith(text, name) && name.size() > known.size()) known = name;
+          }
+          if (IsKnownColumn(text) || (known.empty() && Chars(text) <= 6)) {
+            column = text;  // stacked: the column on a line of its own
+            previous_wrapped = false;
+            continue;
+          }
+          if (!known.empty()) {
+            column = known;
+            title = text.substr(known.size());
+          } else {
+            title = text;
+          }
+        }
+      } else if (previous_wrapped && !out_.toc.empty() && out_.toc.back().title) {
+        *out_.toc.back().title += line.text;
+        previous_wrapped = line.right_gap < 2.0;
+        continue;
+      } else {
+        title = line.text;
+      }
+      if (column.empty()) {
+        Review(line.page, "toc-column", "TOC title without a column: " + title);
+      }
+      out_.toc.push_back(TocEntry{.column = column, .title = title});
+      toc_confidence_.push_back(line.confidence);
+      previous_wrapped = line.right_gap < 2.0;
+    }
+    for (const auto& name : profile_.digest_columns) digest_columns_.insert(name);
+    return toc_lines.back() + 1;
+  }
+
+  // A heading may wrap onto a second line; try the line alone and with the next.
+  std::pair<double, size_t> MatchAt(size_t i, size_t end, const std::string& title) const {
+    double best = Similarity(Line(i).text, title);
+    size_t last = i;
+    if (i + 1 < end && Line(i + 1).page == Line(i).page && !IsParagraphStart(i + 1)) {
+      const double two = Similarity(Line(i).text + Line(i + 1).text, title);
+      if (two > best) {
+        best = two;
+        last = i + 1;
+      }
+    }
+    return {best, last};
+  }
+
+  std::vector<Heading> FindHeadings(size_t begin, size_t end) {
+    std::vector<Heading> headings;
+    size_t from = begin;
+    for (size_t t = 0; t < out_.toc.size(); ++t) {
+      if (!out_.toc[t].title) continue;
+      const std::string& title = *out_.toc[t].title;
+      double best_score = 0;
+      Heading best;
+      for (size_t i = from; i < end; ++i) {
+        if (IsAttribution(i) || (IsParagraphStart(i) && !LooksLikeHeading(i))) continue;
+        const auto [similarity, last] = MatchAt(i, end, title);
+        if (similarity < options_.title_similarity) continue;
+        const double score = similarity + (LooksLikeHeading(i) ? 0.3 : 0);
+        if (score > best_score) {
+          best_score = score;
+          best = Heading{.first = i, .last = last, .toc_index = static_cast<int>(t)};
+        }
+        if (similarity > 0.9 && LooksLikeHeading(i)) break;  // no need to look further
+      }
+      if (best_score == 0) {
+        Review(0, "toc-heading-missing", "no heading found for TOC title: " + title);
+        continue;
+      }
+      for (size_t k = best.first; k <= best.last; ++k) {
+        best.text += Line(k).text;
+        best.confidence += Line(k).confidence / static_cast<float>(best.last - best.first + 1);
+      }
+      headings.push_back(best);
+      from = best.last + 1;
+    }
+    // Headings the TOC does not list: large, centred, standing alone.
+    std::set<size_t> taken;
+    for (const auto& h : headings) {
+      for (size_t k = h.first; k <= h.last; ++k) taken.insert(k);
+    }
+    for (size_t i = begin; i < end; ++i) {
+      const LayoutLine& line = Line(i);
+      if (taken.count(i) || !line.Centred() || line.glyph_ratio < options_.heading_glyph_ratio ||
+          IsAttribution(i) || banner_.Matches(line.text) || DigestColumnOf(line.text)) {
+        continue;
+      }
+      Heading extra{.first = i, .last = i, .text = line.text, .confidence = line.confidence};
+      if (i + 1 < end && !taken.count(i + 1) && Line(i + 1).Centred() &&
+          Line(i + 1).glyph_ratio >= options_.heading_glyph_ratio) {
+        extra.last = i + 1;
+        extra.text += Line(i + 1).text;
+      }
+      for (size_t k = extra.first; k <= extra.last; ++k) taken.insert(k);
+      Review(line.page, "heading-not-in-toc", "heading not listed in the TOC: " + extra.text);
+      headings.push_back(extra);
+      i = extra.last;
+    }
+    std::sort(headings.begin(), headings.end(),
+              [](const Heading& a, const Heading& b) { return a.first < b.first; });
+    return headings;
+  }
+
+  // TOC and heading are two readings of one title: keep the more confident one.
+  std::string ReconcileTitle(const Heading& heading, size_t article_index) {
+    if (heading.toc_index < 0) return heading.text;
+    TocEntry& entry = out_.toc[static_cast<size_t>(heading.toc_index)];
+    if (*entry.title == heading.text) return heading.text;
+    const float toc_confidence = toc_confidence_[static_cast<size_t>(heading.toc_index)];
+    const bool heading_wins = heading.confidence >= toc_confidence;
+    const std::string chosen = heading_wins ? heading.text : *entry.title;
+    const int page = Line(heading.first).page;
+    if (heading_wins) {
+      out_.corrections.push_back(Correction{.page = page,
+                                            .field = fmt::format("toc[{}].title", heading.toc_index),
+                                            .before = *entry.title,
+                                            .after = chosen,
+                                            .source = "heading"});
+      entry.title = chosen;
+    } else {
+      out_.corrections.push_back(Correction{.page = page,
+                                            .field = fmt::format("articles[{}].title", article_index),
+                                            .before = heading.text,
+                                            .after = chosen,
+                                            .source = "toc"});
+    }
+    return chosen;
+  }
+
+  std::vector<std::string> Paragraphs(size_t begin, size_t end) const {
+    std::vector<std::string> paragraphs;
+    for (size_t i = begin; i < end; ++i) {
+      if (paragraphs.empty() || IsParagraphStart(i)) paragraphs.emplace_back();
+      AppendLine(paragraphs.back(), Line(i).text);
+    }
+    return paragraphs;
+  }
+
+  Attribution AttributionAt(size_t i) const {
+    return ParseAttribution(NormalizeBrackets(Line(i).spaced_text), profile_);
+  }
+
+  std::vector<Brief> ParseBriefs(size_t begin, size_t end, const std::string& column) {
+    std::vector<Brief> briefs;
+    size_t start = begin;
+    for (size_t i = begin; i < end; ++i) {
+      if (!IsAttribution(i)) continue;
+      if (i > start) {
+        Brief brief{.column = column, .page = Line(start).page, .attribution = AttributionAt(i)};
+        for (const auto& paragraph : Paragraphs(start, i)) brief.text += paragraph;
+        briefs.push_back(std::move(brief));
+      }
+      start = i + 1;
+    }
+    if (start < end) {
+      Brief brief{.column = column, .page = Line(start).page};
+      for (const auto& paragraph : Paragraphs(start, end)) brief.text += paragraph;
+      Review(brief.page, "brief-without-attribution", "brief has no attribution line");
+      briefs.push_back(std::move(brief));
+    }
+    return briefs;
+  }
+
+  void ParseBody(size_t begin, size_t end) {
+    // The digest section starts at its banner (信息摘登), when print has one.
+    size_t digest = end;
+    std::string digest_column;
+    for (size_t i = begin; i < end; ++i) {
+      if (Chars(Line(i).text) > 12 || IsParagraphStart(i)) continue;
+      if (auto column = DigestColumnOf(Line(i).text)) {
+        digest = i;
+        digest_column = *column;
+      }
+    }
+    const std::vector<Heading> headings = FindHeadings(begin, digest);
+    if (headings.empty()) Review(0, "no-articles", "no article headings found");
+
+    std::string column;
+    for (size_t h = 0; h < headings.size(); ++h) {
+      const Heading& heading = headings[h];
+      const size_t stop = h + 1 < headings.size() ? headings[h + 1].first : digest;
+      Article article;
+      if (heading.toc_index >= 0) column = out_.toc[static_cast<size_t>(heading.toc_index)].column;
+      article.title = ReconcileTitle(heading, out_.articles.size());
+      article.locality = LocalityOf(article.title, profile_);
+      article.start_page = Line(heading.first).page;
+
+      std::vector<size_t> body;
+      for (size_t i = heading.last + 1; i < stop; ++i) {
+        if (auto m = banner_.Search(Line(i).text)) {
+          if (h + 1 == headings.size() || i + 1 < stop) column = m->Group("column");
+          continue;
+        }
+        body.push_back(i);
+      }
+      article.column = column;
+      size_t attribution = kNone;
+      for (size_t k = 0; k < body.size(); ++k) {
+        if (IsAttribution(body[k])) {
+          attribution = k;
+          break;
+        }
+      }
+      const size_t body_end = attribution == kNone ? body.size() : attribution;
+      if (!body.empty()) {
+        article.paragraphs = Paragraphs(body.front(), body.front() + body_end);
+        article.end_page = Line(body[body_end == body.size() ? body_end - 1 : body_end]).page;
+      } else {
+        article.end_page = article.start_page;
+      }
+      if (attribution == kNone) {
+        Review(article.start_page, "attribution-missing", "article has no attribution: " + article.title);
+      } else {
+        article.attribution = AttributionAt(body[attribution]);
+        // Text after the attribution: the digest, when print has no banner for it.
+        if (attribution + 1 < body.size()) {
+          const size_t rest = body[attribution + 1];
+          if (h + 1 == headings.size() && digest == end && !digest_columns_.empty()) {
+            digest = rest;
+            digest_column = DigestColumnFromToc();
+          } else {
+            Review(Line(rest).page, "text-after-attribution",
+                   "lines after the attribution of: " + article.title);
+          }
+        }
+      }
+      out_.articles.push_back(std::move(article));
+    }
+    if (digest < end) {
+      const size_t first = DigestColumnOf(Line(digest).text) ? digest + 1 : digest;
+      if (digest_column.empty()) digest_column = DigestColumnFromToc();
+      out_.briefs = ParseBriefs(first, end, digest_column);
+    }
+  }
+
+  std::string DigestColumnFromToc() const {
+    for (const auto& entry : out_.toc) {
+      if (entry.count) return entry.column;
+    }
+    return profile_.digest_columns.empty() ? std::string() : profile_.digest_columns.front();
+  }
+
+  void ParseColophon(size_t begin) {
+    if (begin >= lines_.size()) {
+      Review(lines_.empty() ? 0 : Line(lines_.size() - 1).page, "colophon-missing",
+             "no colophon (送：…) found");
+      return;
+    }
+    Colophon& colophon = out_.colophon;
+    bool in_distribution = true;
+    for (size_t i = begin; i < lines_.size(); ++i) {
+      const std::string& text = Line(i).text;
+      auto editor = editor_.Search(text);
+      auto phone = phone_.Search(text);
+      if (editor || phone) in_distribution = false;
+      if (editor) colophon.editor = editor->Group("editor");
+      if (phone) {
+        std::string digits = RemoveSpaces(phone->Group("phone"));
+        for (const auto& [from, to] :
+             std::vector<std::pair<std::string, std::string>>{{"（", "("}, {"）", ")"}}) {
+          size_t pos;
+          while ((pos = digits.find(from)) != std::string::npos) digits.replace(pos, from.size(), to);
+        }
+        colophon.phone = digits;
+      }
+      if (!in_distribution) continue;
+      if (i == begin) {
+        const auto m = distribution_.Search(text);
+        if (m && !m->Group("first").empty()) colophon.distribution.push_back(m->Group("first"));
+      } else {
+        colophon.distribution.push_back(text);
+      }
+    }
+    if (colophon.editor.empty()) {
+      Review(Line(begin).page, "colophon-editor", "editor (本期责任编辑) not found");
+    }
+  }
+
+  void CheckCounts() {
+    for (const auto& entry : out_.toc) {
+      if (!entry.count) continue;
+      const int found = static_cast<int>(std::count_if(
+          out_.briefs.begin(), out_.briefs.end(),
+          [&](const Brief& b) { return b.column == entry.column; }));
+      if (found != *entry.count) {
+        Review(out_.briefs.empty() ? 0 : out_.briefs.front().page, "brief-count",
+               fmt::format("TOC lists {} {} briefs, {} found", *entry.count, entry.column, found));
+      }
+    }
+  }
+
+  const std::vector<LayoutLine>& lines_;
+  const PublicationProfile& profile_;
+  const StructureOptions& options_;
+  Pattern edition_, issue_, publisher_, date_, toc_heading_, digest_count_, banner_,
+      distribution_, editor_, phone_;
+  std::set<std::string> digest_columns_;
+  std::vector<float> toc_confidence_;
+  ParsedIssue out_;
+};
+
+std::vector<std::string> SplitOnSpaces(std::string_view s) {
+  std::vector<std::string> tokens;
+  std::string current;
+  for (char32_t c : ToU32(s)) {
+    if (c == U' ' || c == 0x3000) {
+      if (!current.empty()) tokens.push_back(current);
+      current.clear();
+    } else {
+      current += ToUtf8(std::u32string(1, c));
+    }
+  }
+  if (!current.empty()) tokens.push_back(current);
+  return tokens;
+}
+
+}  // namespace
+
+double Similarity(std::string_view a, std::string_view b) {
+  const std::u32string x = StripWhitespace(ToU32(a));
+  const std::u32string y = StripWhitespace(ToU32(b));
+  const size_t longer = std::max(x.size(), y.size());
+  if (longer == 0) return 1.0;
+  return 1.0 - static_cast<double>(EditDistance(x, y)) / static_cast<double>(longer);
+}
+
+Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& profile) {
+  std::string inner(spaced);
+  auto strip = [&](std::string_view token, bool front) {
+    if (front && StartsWith(inner, token)) inner.erase(0, token.size());
+    if (!front && EndsWith(inner, token)) inner.erase(inner.size() - token.size());
+  };
+  while (!inner.empty() && inner.front() == ' ') inner.erase(0, 1);
+  while (!inner.empty() && inner.back() == ' ') inner.pop_back();
+  strip("（", true);
+  strip("）", false);
+
+  std::vector<std::string> tokens = SplitOnSpaces(inner);
+  Attribution attribution;
+  if (tokens.empty()) return attribution;
+  attribution.organization = tokens[0];
+  // Where the gap before a name was not seen, the name follows the organization's last suffix.
+  if (tokens.size() == 1) {
+    size_t cut = std::string::npos;
+    for (const auto& suffix : profile.organization_suffixes) {
+      const size_t pos = tokens[0].rfind(suffix);
+      if (pos == std::string::npos) continue;
+      const size_t after = pos + suffix.size();
+      const size_t rest = Chars(std::string_view(tokens[0]).substr(after));
+      if (rest >= 2 && rest <= 3 && (cut == std::string::npos || after > cut)) cut = after;
+      if (rest == 0) cut = std::string::npos;  // ends with a suffix: no name
+      if (rest == 0) break;
+    }
+    if (cut != std::string::npos) {
+      tokens = {tokens[0].substr(0, cut), tokens[0].substr(cut)};
+      attribution.organization = tokens[0];
+    }
+  }
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    // Two-character names are printed padded: 符 腾 is one person.
+    if (Chars(tokens[i]) == 1 && i + 1 < tokens.size() && Chars(tokens[i + 1]) == 1) {
+      attribution.authors.push_back(tokens[i] + tokens[i + 1]);
+      ++i;
+    } else {
+      attribution.authors.push_back(tokens[i]);
+    }
+  }
+  std::string raw = "（";
+  for (size_t i = 0; i < tokens.size(); ++i) raw += (i ? " " : "") + tokens[i];
+  attribution.raw = raw + "）";
+  return attribution;
+}
+
+std::optional<std::string> LocalityOf(std::string_view title, const PublicationProfile& profile) {
+  const size_t colon = title.find("：");
+  if (colon == std::string_view::npos) return std::nullopt;
+  const std::string prefix(title.substr(0, colon));
+  if (Chars(prefix) < 2 || Chars(prefix) > 8) return std::nullopt;
+  for (const auto& suffix : profile.locality_suffixes) {
+    if (EndsWith(prefix, suffix)) return prefix;
+  }
+  return std::nullopt;
+}
+
+const PublicationProfile* ChooseProfile(const std::vector<PublicationProfile>& profiles,
+                                        const IssueLayout& layout) {
+  const PublicationProfile* best = nullptr;
+  double best_score = 0.5;
+  for (const auto& profile : profiles) {
+    for (const auto& line : layout.lines) {
+      if (line.page != 1) break;
+      std::vector<std::string> names = profile.aliases;
+      names.push_back(profile.title);
+      for (const auto& name : names) {
+        const double score = line.text.find(name) != std::string::npos
+                                 ? (name == profile.title ? 1.0 : 0.8)
+                                 : Similarity(line.text, name);
+        if (score > best_score) {
+          best_score = score;
+          best = &profile;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+ParsedIssue ParseStructure(const IssueLayout& layout, const PublicationProfile& profile,
+                           const StructureOptions& options) {
+  return Parser(layout, profile, options).Parse();
+}
+
+}  // namespace qikan

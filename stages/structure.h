@@ -1,0 +1,57 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/profile.h"
+#include "models/record.h"
+#include "stages/layout.h"
+
+namespace qikan {
+
+struct StructureOptions {
+  // How alike (1 - edit distance / length) a heading and a TOC title must be to be one title.
+  double title_similarity = 0.6;
+  // Headings are set larger than body text, or centred, or both.
+  double heading_glyph_ratio = 1.12;
+  // A paragraph's first line is indented by two characters; TOC titles by four or more.
+  double paragraph_indent_min = 1.2;
+  double paragraph_indent_max = 3.2;
+  // An attribution is a short parenthesized line.
+  size_t attribution_max_chars = 60;
+};
+
+// What the structure parser recovered from one issue.
+struct ParsedIssue {
+  IssueInfo issue;
+  std::vector<TocEntry> toc;
+  std::vector<Article> articles;
+  std::vector<Brief> briefs;
+  Colophon colophon;
+  std::vector<Correction> corrections;
+  std::vector<ReviewItem> review;
+};
+
+// Recovers masthead, table of contents, articles (headings reconciled with the TOC), attributions,
+// briefs and colophon from an issue's lines in reading order. Doubts become review items.
+ParsedIssue ParseStructure(const IssueLayout& layout, const PublicationProfile& profile,
+                           const StructureOptions& options);
+
+// "（余杭区人大常委会办公室 符 腾）" -> organization 余杭区人大常委会办公室, authors [符腾]. Single
+// characters separated by a space are one padded two-character name. `spaced` has a space
+// wherever print has a gap.
+Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& profile);
+
+// 建德市 for 建德市：强化监督…; nullopt when the title does not start with a place.
+std::optional<std::string> LocalityOf(std::string_view title, const PublicationProfile& profile);
+
+// The profile whose title best matches the first lines of page 1; nullptr when none does.
+const PublicationProfile* ChooseProfile(const std::vector<PublicationProfile>& profiles,
+                                        const IssueLayout& layout);
+
+// 1 - edit distance / longer length, over code points.
+double Similarity(std::string_view a, std::string_view b);
+
+}  // namespace qikan
