@@ -32,9 +32,13 @@ class PageSource {
   virtual RasterPage Page(int index) = 0;  // 1-based; throws QikanError
 };
 
-// Opens a PDF, a (multi-page) TIFF, a single image or a folder of page images (natural name
-// order). Throws QikanError with the input named: missing, unreadable, wrong type, corrupt,
-// encrypted, no pages.
+// Opens a PDF, a (multi-page) TIFF or other image, or a folder of page images taken in natural
+// name order (page2 before page10), hidden and non-image files skipped. Types are told by
+// content, not by extension. A PDF page that is one full-page scanner image comes at that
+// image's own resolution (native); other PDF pages are rendered at render_dpi.
+// Throws QikanError naming the input: kInputMissing (missing, unreadable), kInputInvalid (wrong
+// type, damaged), kInputEncrypted (password required), kInputEmpty (no pages). Page() throws
+// kPageTooLarge before decoding a page over the limit, kInputInvalid for one it cannot decode.
 std::unique_ptr<PageSource> OpenScan(const std::filesystem::path& input,
                                      const RasterizeOptions& options);
 

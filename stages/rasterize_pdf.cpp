@@ -1,0 +1,253 @@
+// qpdf 11 deprecates its PointerHolder in favour of std::shared_ptr; opt in to the new API.
+#define POINTERHOLDER_TRANSITION 4
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-global.h>
+#include <poppler/cpp/poppler-page-renderer.h>
+#include <poppler/cpp/poppler-page.h>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFExc.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+
+#include "models/errors.h"
+#include "stages/rasterize_internal.h"
+
+namespace qikan {
+namespace fs = std::filesystem;
+
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "Poppler's ARGB32 is B,G,R,A in memory only on little-endian machines");
+
+// A page image smaller than this at the page's size is a logo or thumbnail, not a scan.
+constexpr double kMinNativeDpi = 70;
+// How far an image's aspect ratio may differ from its page's and still count as covering it.
+constexpr double kAspectTolerance = 0.02;
+
+// Poppler reports through one process-wide callback. Keeping the last message per thread lets
+// each source explain its own failure while other threads read other files, and keeps Poppler
+// from printing to stderr.
+thread_local std::string poppler_last_error;
+
+void RememberPopplerError(const std::string& message, void*) { poppler_last_error = message; }
+
+void RoutePopplerErrors() {
+  static std::once_flag once;
+  std::call_once(once, [] { poppler::set_debug_error_function(RememberPopplerError, nullptr); });
+}
+
+std::string TakePopplerError() {
+  std::string message = std::move(poppler_last_error);
+  poppler_last_error.clear();
+  if (message.starts_with("error: ")) message.erase(0, 7);
+  return message;
+}
+
+constexpr const char* kTruncated = "PDF is damaged: file is truncated (no %%EOF at the end)";
+
+// A PDF ends with %%EOF, which readers look for in the last 1024 bytes; a file without one was
+// cut short, usually by an interrupted download or copy.
+bool LooksTruncated(const fs::path& pdf) {
+  std::ifstream in(pdf, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in.tellg();
+  if (size <= 0) return false;
+  const std::streamoff tail = std::min<std::streamoff>(size, 1024);
+  std::string bytes(static_cast<size_t>(tail), '\0');
+  in.seekg(size - tail);
+  in.read(bytes.data(), tail);
+  return bytes.find("%%EOF") == std::string::npos;
+}
+
+std::unique_ptr<QPDF> OpenWithQpdf(const fs::path& pdf) {
+  auto qpdf = std::make_unique<QPDF>();
+  qpdf->setSuppressWarnings(true);
+  qpdf->processFile(pdf.c_str());
+  return qpdf;
+}
+
+// Poppler says only that it failed; QPDF tells a password-protected file from a broken one and
+// says what is broken.
+[[noreturn]] void ThrowUnopenable(const fs::path& pdf, const std::string& poppler_error) {
+  std::string reason = poppler_error.empty() ? "Poppler cannot read it" : poppler_error;
+  try {
+    OpenWithQpdf(pdf);
+  } catch (const QPDFExc& e) {
+    if (e.getErrorCode() == qpdf_e_password) {
+      throw QikanError(ExitStatus::kInputEncrypted, pdf.string(),
+                       "PDF is encrypted (password required)");
+    }
+    reason = e.getMessageDetail();
+  } catch (const std::exception& e) {
+    reason = e.what();
+  }
+  if (LooksTruncated(pdf)) throw QikanError(ExitStatus::kInputInvalid, pdf.string(), kTruncated);
+  throw QikanError(ExitStatus::kInputInvalid, pdf.string(), "PDF is damaged: " + reason);
+}
+
+// The pixel size of each page's only image, or nothing for a page with none or several. Empty
+// when QPDF does not see the pages Poppler sees (a repaired file); all pages are then rendered.
+// Images inside form XObjects and inline images are not looked for: such pages are rendered.
+std::vector<std::optional<cv::Size>> FindSoleImages(const fs::path& pdf, int page_count) {
+  try {
+    const std::unique_ptr<QPDF> qpdf = OpenWithQpdf(pdf);
+    std::vector<QPDFPageObjectHelper> pages = QPDFPageDocumentHelper(*qpdf).getAllPages();
+    if (static_cast<int>(pages.size()) != page_count) return {};
+    std::vector<std::optional<cv::Size>> sizes;
+    for (QPDFPageObjectHelper& page : pages) {
+      std::map<std::string, QPDFObjectHandle> images = page.getImages();
+      std::optional<cv::Size> size;
+      if (images.size() == 1) {
+        QPDFObjectHandle dict = images.begin()->second.getDict();
+        QPDFObjectHandle width = dict.getKey("/Width");
+        QPDFObjectHandle height = dict.getKey("/Height");
+        if (width.isInteger() && height.isInteger() && width.getIntValue() > 0 &&
+            height.getIntValue() > 0) {
+          size = cv::Size(width.getIntValueAsInt(), height.getIntValueAsInt());
+        }
+      }
+      sizes.push_back(size);
+    }
+    return sizes;
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+struct RenderPlan {
+  double x_dpi = 0;  // horizontal and vertical resolution of the output image
+  double y_dpi = 0;
+  int width = 0;  // the output image's size, as Poppler will round it
+  int height = 0;
+  double dpi = 0;  // what the page reports
+  bool native = false;
+};
+
+// A scanner's page is one image stretched over the page box. Rendering at the resolution that
+// maps the box onto the image's pixels gives back the scan at its own size without resampling.
+// Producers often round the box to whole points; that costs at most a pixel's drift, and is why
+// x and y may differ by a hair.
+std::optional<RenderPlan> PlanNative(double box_width, double box_height, bool quarter_turn,
+                                     cv::Size image) {
+  const double box_aspect = box_width / box_height;
+  const double image_aspect = static_cast<double>(image.width) / image.height;
+  double box_x_dpi = 0;  // along the page box's own (unrotated) axes
+  double box_y_dpi = 0;
+  if (std::abs(image_aspect / box_aspect - 1) <= kAspectTolerance) {
+    box_x_dpi = image.width * 72.0 / box_width;
+    box_y_dpi = image.height * 72.0 / box_height;
+  } else if (std::abs(image_aspect * box_aspect - 1) <= kAspectTolerance) {
+    // Drawn turned by a quarter, as some scanners store landscape pages.
+    box_x_dpi = image.height * 72.0 / box_width;
+    box_y_dpi = image.width * 72.0 / box_height;
+  } else {
+    return std::nullopt;
+  }
+  const double dpi = std::round((box_x_dpi + box_y_dpi) / 2);
+  if (dpi < kMinNativeDpi) return std::nullopt;
+  RenderPlan plan{.x_dpi = box_x_dpi, .y_dpi = box_y_dpi, .dpi = dpi, .native = true};
+  if (quarter_turn) std::swap(plan.x_dpi, plan.y_dpi);
+  return plan;
+}
+
+RenderPlan PlanRender(const poppler::page& page, std::optional<cv::Size> sole_image,
+                      double render_dpi) {
+  const poppler::rectf box = page.page_rect(poppler::crop_box);
+  const poppler::page::orientation_enum orientation = page.orientation();
+  const bool quarter_turn =
+      orientation == poppler::page::landscape || orientation == poppler::page::seascape;
+  std::optional<RenderPlan> plan;
+  if (sole_image) plan = PlanNative(box.width(), box.height(), quarter_turn, *sole_image);
+  if (!plan) plan = RenderPlan{.x_dpi = render_dpi, .y_dpi = render_dpi, .dpi = render_dpi};
+  const double out_width = quarter_turn ? box.height() : box.width();
+  const double out_height = quarter_turn ? box.width() : box.height();
+  plan->width = static_cast<int>(out_width * plan->x_dpi / 72 + 0.5);
+  plan->height = static_cast<int>(out_height * plan->y_dpi / 72 + 0.5);
+  return *plan;
+}
+
+class PdfSource final : public PageSource {
+ public:
+  PdfSource(const fs::path& pdf, const RasterizeOptions& options) : pdf_(pdf), options_(options) {
+    RoutePopplerErrors();
+    TakePopplerError();
+    document_.reset(poppler::document::load_from_file(pdf.string()));
+    if (!document_) ThrowUnopenable(pdf, TakePopplerError());
+    // Checked first: Poppler crashes when asked anything else about a locked document.
+    if (document_->is_locked()) {
+      throw QikanError(ExitStatus::kInputEncrypted, pdf.string(),
+                       "PDF is encrypted (password required)");
+    }
+    page_count_ = document_->pages();
+    if (page_count_ <= 0) {
+      if (LooksTruncated(pdf)) {
+        throw QikanError(ExitStatus::kInputInvalid, pdf.string(), kTruncated);
+      }
+      throw QikanError(ExitStatus::kInputEmpty, pdf.string(), "PDF has no pages");
+    }
+    sole_images_ = FindSoleImages(pdf, page_count_);
+  }
+
+  int PageCount() const override { return page_count_; }
+
+  RasterPage Page(int index) override {
+    if (index < 1 || index > page_count_) throw std::out_of_range("no such page");
+    const std::string label = "page " + std::to_string(index);
+    TakePopplerError();
+    const std::unique_ptr<poppler::page> page(document_->create_page(index - 1));
+    if (!page) Fail(label + " cannot be read");
+    const std::optional<cv::Size> sole_image =
+        sole_images_.empty() ? std::nullopt : sole_images_[static_cast<size_t>(index - 1)];
+    const RenderPlan plan = PlanRender(*page, sole_image, options_.render_dpi);
+    if (plan.width <= 0 || plan.height <= 0) Fail(label + " has an empty page box");
+    CheckPageSize(pdf_, label, plan.width, plan.height, options_);
+
+    poppler::page_renderer renderer;
+    renderer.set_image_format(poppler::image::format_argb32);
+    renderer.set_render_hint(poppler::page_renderer::antialiasing);
+    renderer.set_render_hint(poppler::page_renderer::text_antialiasing);
+    const poppler::image image = renderer.render_page(page.get(), plan.x_dpi, plan.y_dpi);
+    if (!image.is_valid()) {
+      const std::string why = TakePopplerError();
+      Fail(label + " cannot be rendered" + (why.empty() ? "" : ": " + why));
+    }
+    const cv::Mat argb(image.height(), image.width(), CV_8UC4,
+                       const_cast<char*>(image.const_data()),
+                       static_cast<size_t>(image.bytes_per_row()));
+    RasterPage raster{.index = index, .dpi = plan.dpi, .native = plan.native};
+    cv::cvtColor(argb, raster.gray, cv::COLOR_BGRA2GRAY);
+    return raster;
+  }
+
+ private:
+  [[noreturn]] void Fail(const std::string& reason) const {
+    throw QikanError(ExitStatus::kInputInvalid, pdf_.string(), reason);
+  }
+
+  fs::path pdf_;
+  RasterizeOptions options_;
+  std::unique_ptr<poppler::document> document_;
+  int page_count_ = 0;
+  std::vector<std::optional<cv::Size>> sole_images_;  // by page; empty when unknown
+};
+
+}  // namespace
+
+std::unique_ptr<PageSource> OpenPdfScan(const fs::path& pdf, const RasterizeOptions& options) {
+  return std::make_unique<PdfSource>(pdf, options);
+}
+
+}  // namespace qikan
