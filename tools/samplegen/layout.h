@@ -1,0 +1,75 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tools/samplegen/content.h"
+#include "tools/samplegen/fonts.h"
+
+namespace qikan::samplegen {
+
+// Typesetting of an issue into A4 pages. Every length is in millimetres from the page's top-left
+// corner, so one layout renders at any resolution.
+
+enum class Ink { kBlack, kRed };
+
+struct PlacedGlyph {
+  char32_t code = 0;
+  double x_mm = 0;  // origin: left end of the baseline
+  FontRole role = FontRole::kBody;
+  double em_mm = 0;
+};
+
+struct Rule {
+  double x0_mm = 0;
+  double x1_mm = 0;
+  double y_mm = 0;  // centre of the stroke
+  double thickness_mm = 0.3;
+  Ink ink = Ink::kBlack;
+};
+
+// One printed line; `text` is what it reads, in the truth's form.
+struct TextLine {
+  std::string text;
+  double baseline_mm = 0;
+  Ink ink = Ink::kBlack;
+  std::vector<PlacedGlyph> glyphs;
+};
+
+struct PageLayout {
+  int number = 0;  // 1-based
+  std::vector<TextLine> lines;  // in reading order
+  std::vector<Rule> rules;
+
+  std::string Text() const;  // lines joined by '\n'
+};
+
+enum class ColumnMode { kSingle, kTwoColumn };
+
+// Defaults follow the seed issue's print: a GB/T 9704-style text block of 156 x 225 mm with 28
+// characters to the body line (about 16 pt, 三号), so the seed sets on about ten pages.
+struct LayoutOptions {
+  ColumnMode columns = ColumnMode::kSingle;
+  double page_width_mm = 210;
+  double page_height_mm = 297;
+  double margin_left_mm = 27;
+  double text_width_mm = 156;
+  double text_top_mm = 37;
+  double text_bottom_mm = 262;
+  double page_number_baseline_mm = 276;
+  int body_chars_per_line = 28;        // single column
+  int column_chars_per_line = 18;      // each of two columns
+  double column_gap_mm = 5;
+  double line_spacing = 1.68;          // body line pitch in ems
+  int heading_chars_per_line = 22;
+  bool toc_on_own_page = true;         // the seed's articles start on page 2
+};
+
+struct IssueLayout {
+  std::vector<PageLayout> pages;
+  Placement placement;
+};
+
+IssueLayout LayOutIssue(const IssueContent& content, const LayoutOptions& options, FontSet& fonts);
+
+}  // namespace qikan::samplegen

@@ -1,0 +1,193 @@
+// qikan-samplegen: typesets an issue's content like the printed newsletter, scans it through a
+// degradation preset, and writes the scan (PDF, optionally PNG/TIFF) with its ground truth.
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "tools/samplegen/content.h"
+#include "tools/samplegen/degrade.h"
+#include "tools/samplegen/fonts.h"
+#include "tools/samplegen/layout.h"
+#include "tools/samplegen/pdf_writer.h"
+#include "tools/samplegen/recombine.h"
+#include "tools/samplegen/render.h"
+
+namespace qikan::samplegen {
+namespace {
+
+struct Options {
+  std::string content_path = "samples/content/seed-2025-05.json";
+  std::string preset_name = "clean-300";
+  uint32_t seed = 1;
+  std::optional<uint32_t> recombine_seed;
+  std::string font_name = "noto-serif";
+  std::string layout_name = "single";
+  int dpi = 0;  // 0: the preset's
+  double master_dpi = 400;
+  std::string out_dir = ".";
+  std::string name;
+  bool png = false;
+  bool tiff = false;
+  bool list_presets = false;
+  int min_pages = 4;
+  int max_pages = 12;
+};
+
+void ListPresets() {
+  for (const ScanPreset& p : ScanPresets()) {
+    std::cout << p.name << "\t" << p.dpi << " dpi\t" << p.summary << "\n";
+  }
+  std::cout << "\nlayouts: single, two-column\nfonts:";
+  for (const std::string& f : FontFamilyNames()) std::cout << " " << f;
+  std::cout << "\n";
+}
+
+void WriteJson(const std::string& path, const nlohmann::ordered_json& j) {
+  std::ofstream out(path);
+  out << j.dump(2, ' ', false) << "\n";
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+double Rounded(double value, double step) { return std::round(value / step) * step; }
+
+// Draws recombined issues until one sets on an acceptable number of pages.
+std::pair<IssueContent, IssueLayout> RecombinedIssue(const IssueContent& pool, uint32_t seed,
+                                                     const LayoutOptions& layout_options,
+                                                     FontSet& fonts, const Options& options) {
+  std::mt19937 rng(seed);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    IssueContent content = Recombine(pool, rng);
+    IssueLayout layout = LayOutIssue(content, layout_options, fonts);
+    const auto pages = static_cast<int>(layout.pages.size());
+    if (pages >= options.min_pages && pages <= options.max_pages) {
+      return {std::move(content), std::move(layout)};
+    }
+  }
+  throw std::runtime_error("no recombination of this content sets on the wanted page count");
+}
+
+int Run(const Options& options) {
+  const ScanPreset* found = FindScanPreset(options.preset_name);
+  if (!found) throw std::runtime_error("unknown preset " + options.preset_name);
+  ScanPreset preset = *found;
+  if (options.dpi > 0) preset.dpi = options.dpi;
+  const auto family = ParseFontFamily(options.font_name);
+  if (!family) throw std::runtime_error("unknown font " + options.font_name);
+
+  LayoutOptions layout_options;
+  if (options.layout_name == "two-column") {
+    layout_options.columns = ColumnMode::kTwoColumn;
+  } else if (options.layout_name != "single") {
+    throw std::runtime_error("unknown layout " + options.layout_name);
+  }
+
+  FontSet fonts(*family);
+  const IssueContent pool = LoadIssueContent(options.content_path);
+  IssueContent content;
+  IssueLayout layout;
+  if (options.recombine_seed) {
+    std::tie(content, layout) =
+        RecombinedIssue(pool, *options.recombine_seed, layout_options, fonts, options);
+  } else {
+    content = pool;
+    layout = LayOutIssue(content, layout_options, fonts);
+  }
+
+  std::string name = options.name;
+  if (name.empty()) {
+    name = std::filesystem::path(options.content_path).stem().string();
+    if (options.recombine_seed) name = "recombined-" + std::to_string(*options.recombine_seed);
+    name += "-" + preset.name;
+  }
+  std::filesystem::create_directories(options.out_dir);
+  const std::filesystem::path base = std::filesystem::path(options.out_dir) / name;
+
+  const std::vector<PageScanPlan> plans = PlanScan(preset, layout.pages.size(), options.seed);
+  const cv::Size scan_size = PagePixels(layout_options, preset.dpi);
+  std::vector<EncodedPage> encoded;
+  nlohmann::ordered_json truth_pages = nlohmann::ordered_json::array();
+  cv::Mat printed = RenderPage(layout.pages.front(), layout_options, options.master_dpi, fonts);
+  for (size_t i = 0; i < layout.pages.size(); ++i) {
+    cv::Mat next;
+    if (i + 1 < layout.pages.size()) {
+      next = RenderPage(layout.pages[i + 1], layout_options, options.master_dpi, fonts);
+    }
+    const cv::Mat scan =
+        ScanPage(printed, next, options.master_dpi, preset, plans[i], scan_size);
+    encoded.push_back(EncodePage(scan, preset.dpi, preset.colour == ScanColour::kBinary,
+                                 preset.jpeg_quality));
+    truth_pages.push_back(nlohmann::ordered_json{
+        {"index", i + 1},
+        {"text", layout.pages[i].Text()},
+        {"rotation", plans[i].rotation},
+        {"skew_degrees", Rounded(plans[i].skew_degrees, 0.001)},
+    });
+    if (options.png) {
+      const std::string number = std::to_string(i + 1);
+      WritePng(base.string() + "-p" + std::string(number.size() < 2 ? 1 : 0, '0') + number + ".png",
+               encoded.back());
+    }
+    printed = std::move(next);
+    spdlog::info("page {}/{} scanned", i + 1, layout.pages.size());
+  }
+
+  // Leptonica writes only ASCII titles.
+  WritePdf(base.string() + ".pdf", encoded, "qikan sample " + name);
+  if (options.tiff) WriteMultipageTiff(base.string() + ".tif", encoded);
+  nlohmann::ordered_json truth;
+  truth["preset"] = preset.name;
+  truth["seed"] = options.seed;
+  truth["dpi"] = preset.dpi;
+  truth["font"] = FontFamilyName(*family);
+  truth["layout"] = options.layout_name;
+  if (options.recombine_seed) truth["recombine"] = *options.recombine_seed;
+  truth["pages"] = truth_pages;
+  WriteJson(base.string() + ".truth.json", truth);
+  WriteJson(base.string() + ".expected.json", ExpectedRecordJson(content, layout.placement));
+  spdlog::info("wrote {}.pdf: {} pages at {} dpi", base.string(), layout.pages.size(), preset.dpi);
+  return 0;
+}
+
+}  // namespace
+}  // namespace qikan::samplegen
+
+int main(int argc, char** argv) {
+  using qikan::samplegen::Options;
+  Options options;
+  CLI::App app{"qikan-samplegen: make sample scans of an issue with their ground truth"};
+  app.add_option("--content", options.content_path, "issue content JSON (expected-record shape)");
+  app.add_option("--preset", options.preset_name, "degradation preset (see --list-presets)");
+  app.add_option("--seed", options.seed, "seed of the scan's random choices");
+  app.add_option("--recombine", options.recombine_seed,
+                 "build another issue from the content pool with this seed");
+  app.add_option("--font", options.font_name, "body font: noto-serif, ukai, uming, wqy-zenhei");
+  app.add_option("--layout", options.layout_name, "single or two-column");
+  app.add_option("--dpi", options.dpi, "scan resolution, overriding the preset's");
+  app.add_option("--master-dpi", options.master_dpi, "resolution the print is rendered at");
+  app.add_option("--out", options.out_dir, "output folder");
+  app.add_option("--name", options.name, "output base name (default: CONTENT-PRESET)");
+  app.add_option("--min-pages", options.min_pages, "recombined issues: fewest pages");
+  app.add_option("--max-pages", options.max_pages, "recombined issues: most pages");
+  app.add_flag("--png", options.png, "also write one PNG per page");
+  app.add_flag("--tiff", options.tiff, "also write a multi-page TIFF");
+  app.add_flag("--list-presets", options.list_presets, "list presets, layouts and fonts");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (options.list_presets) {
+      qikan::samplegen::ListPresets();
+      return 0;
+    }
+    return qikan::samplegen::Run(options);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+}
