@@ -56,7 +56,7 @@ void WriteJson(const std::string& path, const nlohmann::ordered_json& j) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-double Rounded(double value, double step) { return std::round(value / step) * step; }
+double Rounded(double value, int per_unit) { return std::round(value * per_unit) / per_unit; }
 
 // Draws recombined issues until one sets on an acceptable number of pages.
 std::pair<IssueContent, IssueLayout> RecombinedIssue(const IssueContent& pool, uint32_t seed,
@@ -128,7 +128,7 @@ int Run(const Options& options) {
         {"index", i + 1},
         {"text", layout.pages[i].Text()},
         {"rotation", plans[i].rotation},
-        {"skew_degrees", Rounded(plans[i].skew_degrees, 0.001)},
+        {"skew_degrees", Rounded(plans[i].skew_degrees, 1000)},
     });
     if (options.png) {
       const std::string number = std::to_string(i + 1);
