@@ -74,16 +74,6 @@ std::optional<FontFamily> ParseFontFamily(std::string_view name) {
   return std::nullopt;
 }
 
-std::string FontFamilyName(FontFamily family) {
-  switch (family) {
-    case FontFamily::kNotoSerif: return "noto-serif";
-    case FontFamily::kUkai: return "ukai";
-    case FontFamily::kUming: return "uming";
-    case FontFamily::kWqyZenhei: return "wqy-zenhei";
-  }
-  return "?";
-}
-
 std::vector<std::string> FontFamilyNames() { return {"noto-serif", "ukai", "uming", "wqy-zenhei"}; }
 
 FontSet::FontSet(FontFamily family) : library_(std::make_unique<Library>()) {

@@ -17,7 +17,6 @@ namespace qikan::samplegen {
 enum class FontFamily { kNotoSerif, kUkai, kUming, kWqyZenhei };
 
 std::optional<FontFamily> ParseFontFamily(std::string_view name);
-std::string FontFamilyName(FontFamily family);
 std::vector<std::string> FontFamilyNames();
 
 enum class FontRole {

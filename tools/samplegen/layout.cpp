@@ -6,44 +6,16 @@
 #include <string_view>
 
 #include "models/text.h"
+#include "tools/samplegen/line_setter.h"
 
 namespace qikan::samplegen {
 namespace {
 
-constexpr double kEps = 1e-6;
+constexpr double kEps = 1e-6;  // mm
 constexpr double kPointMm = 25.4 / 72;
 constexpr double kAscent = 0.88;        // of the em, for a CJK face's ideographic box
 constexpr double kInkCentre = 0.38;     // height of an ideograph's centre above the baseline
 constexpr double kHeadingPitch = 1.45;  // heading line pitch in heading ems
-
-enum class Align { kJustify, kLeft, kCentre, kRight };
-
-struct Spacing {
-  double latin_space_em = 0.25;  // a space next to Latin text or digits
-  double cjk_space_em = 0.5;     // a space between two CJK characters
-  double tracking_em = 0;        // extra space after every character but the last
-};
-
-struct Token {
-  std::u32string chars;
-  std::vector<double> advances_em;
-  double width_em = 0;
-  double draw_offset_em = 0;
-  bool is_space = false;
-  bool is_latin = false;
-};
-
-bool IsNoStart(char32_t c) {
-  static constexpr std::u32string_view kNoStart = U"，。、；：？！）》」』】〕”’…—·%";
-  return kNoStart.find(c) != std::u32string_view::npos;
-}
-
-bool IsNoEnd(char32_t c) {
-  static constexpr std::u32string_view kNoEnd = U"（《「『【〔“‘";
-  return kNoEnd.find(c) != std::u32string_view::npos;
-}
-
-bool IsLatin(char32_t c) { return c > U' ' && c < 0x7F; }
 
 // A line set but not yet placed: x from its box's left edge, rules relative to the line's top.
 struct FlowLine {
@@ -55,142 +27,14 @@ struct FlowLine {
   size_t owner_index = 0;
 };
 
-class Setter {
- public:
-  explicit Setter(FontSet& fonts) : fonts_(fonts) {}
-
-  // Breaks `text` into lines of `width_mm`, with CJK line-breaking rules (no closing punctuation
-  // at a line start, no opening one at a line end) and Latin runs kept whole.
-  std::vector<TextLine> Paragraph(std::string_view text, FontRole role, double em_mm,
-                                  double width_mm, double first_indent_em, double rest_indent_em,
-                                  Align align, const Spacing& spacing = {},
-                                  bool compress_colon = false) {
-    const std::vector<Token> tokens = Tokenize(ToU32(text), role, spacing, compress_colon);
-    std::vector<TextLine> lines;
-    const double width_em = width_mm / em_mm;
-    size_t start = 0;
-    while (start < tokens.size()) {
-      while (start < tokens.size() && tokens[start].is_space) ++start;
-      if (start == tokens.size()) break;
-      const double indent = lines.empty() ? first_indent_em : rest_indent_em;
-      const double avail = width_em - indent;
-      size_t end = start;
-      double used = 0;
-      while (end < tokens.size() &&
-             used + tokens[end].width_em + (end > start ? spacing.tracking_em : 0) <= avail + kEps) {
-        used += tokens[end].width_em + (end > start ? spacing.tracking_em : 0);
-        ++end;
-      }
-      if (end == tokens.size()) {
-        lines.push_back(Place(tokens, start, end, role, em_mm, width_em, indent,
-                              align == Align::kJustify ? Align::kLeft : align, spacing));
-        break;
-      }
-      if (end == start) end = start + 1;  // a token wider than the line overflows it
-      size_t brk = end;
-      if (!tokens[end].is_space) {
-        auto bad_break = [&](size_t b) {
-          return (!tokens[b].chars.empty() && IsNoStart(tokens[b].chars.front())) ||
-                 (!tokens[b - 1].chars.empty() && IsNoEnd(tokens[b - 1].chars.back()));
-        };
-        while (brk > start + 1 && bad_break(brk)) --brk;
-        if (brk == start + 1 && bad_break(brk)) brk = end;
-      }
-      lines.push_back(Place(tokens, start, brk, role, em_mm, width_em, indent, align, spacing));
-      start = brk;
-    }
-    return lines;
-  }
-
-  TextLine Line(std::string_view text, FontRole role, double em_mm, double width_mm, Align align,
-                const Spacing& spacing = {}) {
-    const std::vector<Token> tokens = Tokenize(ToU32(text), role, spacing, false);
-    return Place(tokens, 0, tokens.size(), role, em_mm, width_mm / em_mm, 0, align, spacing);
-  }
-
- private:
-  std::vector<Token> Tokenize(const std::u32string& text, FontRole role, const Spacing& spacing,
-                              bool compress_colon) {
-    std::vector<Token> tokens;
-    for (char32_t c : text) {
-      const bool latin = IsLatin(c);
-      if (latin && !tokens.empty() && tokens.back().is_latin) {
-        tokens.back().chars += c;
-        tokens.back().advances_em.push_back(fonts_.AdvanceEm(role, c));
-        tokens.back().width_em += tokens.back().advances_em.back();
-        continue;
-      }
-      Token t{.chars = std::u32string(1, c), .is_space = c == U' ' || c == U'\u3000',
-              .is_latin = latin};
-      double advance = t.is_space ? 0 : fonts_.AdvanceEm(role, c);
-      if (compress_colon && c == U'：') {
-        // Print sets the colon after a heading's locality in half a cell.
-        const InkSpan ink = fonts_.InkEm(role, c);
-        advance = 0.5;
-        t.draw_offset_em = 0.25 - (ink.left + ink.right) / 2;
-      }
-      t.advances_em.push_back(advance);
-      t.width_em = advance;
-      tokens.push_back(std::move(t));
-    }
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      if (!tokens[i].is_space) continue;
-      const bool latin_side = (i > 0 && tokens[i - 1].is_latin) ||
-                              (i + 1 < tokens.size() && tokens[i + 1].is_latin);
-      tokens[i].width_em = latin_side ? spacing.latin_space_em : spacing.cjk_space_em;
-      if (tokens[i].chars.front() == U'\u3000') tokens[i].width_em = 1.0;
-      tokens[i].advances_em = {tokens[i].width_em};
-    }
-    return tokens;
-  }
-
-  TextLine Place(const std::vector<Token>& tokens, size_t begin, size_t end, FontRole role,
-                 double em_mm, double width_em, double indent_em, Align align,
-                 const Spacing& spacing) {
-    while (begin < end && tokens[begin].is_space) ++begin;
-    while (end > begin && tokens[end - 1].is_space) --end;
-    double natural = 0;
-    for (size_t i = begin; i < end; ++i) natural += tokens[i].width_em;
-    const size_t gaps = end > begin ? end - begin - 1 : 0;
-    natural += spacing.tracking_em * static_cast<double>(gaps);
-    const double slack = width_em - indent_em - natural;
-    double x = indent_em;
-    double gap_extra = 0;
-    switch (align) {
-      case Align::kJustify: gap_extra = gaps > 0 ? slack / static_cast<double>(gaps) : 0; break;
-      case Align::kLeft: break;
-      case Align::kCentre: x += slack / 2; break;
-      case Align::kRight: x += slack; break;
-    }
-    TextLine line;
-    std::u32string text;
-    for (size_t i = begin; i < end; ++i) {
-      const Token& t = tokens[i];
-      double cx = x + t.draw_offset_em;
-      for (size_t k = 0; k < t.chars.size(); ++k) {
-        text += t.is_space ? U' ' : t.chars[k];
-        if (!t.is_space) {
-          line.glyphs.push_back(PlacedGlyph{.code = t.chars[k], .x_mm = cx * em_mm, .role = role,
-                                            .em_mm = em_mm});
-        }
-        cx += t.advances_em[k];
-      }
-      x += t.width_em + spacing.tracking_em + gap_extra;
-    }
-    line.text = ToUtf8(text);
-    return line;
-  }
-
-  FontSet& fonts_;
-};
-
 // Appends `tail` to `head` on the same baseline, shifted right by `dx_mm`.
 void AppendOnBaseline(TextLine& head, const TextLine& tail, double dx_mm) {
   for (PlacedGlyph g : tail.glyphs) {
     g.x_mm += dx_mm;
     head.glyphs.push_back(g);
   }
-  head.text += " " + tail.text;
+  head.text += ' ';
+  head.text += tail.text;
 }
 
 class Paginator {
@@ -270,7 +114,7 @@ class Paginator {
 
   PageLayout& Page() { return pages_.back(); }
 
-  IssueLayout Finish(Setter& setter) {
+  IssueLayout Finish(LineSetter& setter) {
     const double em = 14 * kPointMm;
     for (PageLayout& page : pages_) {
       if (page.number < 2) continue;
@@ -527,7 +371,7 @@ class IssueSetter {
 
   const IssueContent& content_;
   const LayoutOptions& options_;
-  Setter setter_;
+  LineSetter setter_;
   Paginator pages_;
   bool two_columns_ = false;
   double column_width_mm_ = 0;

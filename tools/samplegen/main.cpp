@@ -74,22 +74,87 @@ std::pair<IssueContent, IssueLayout> RecombinedIssue(const IssueContent& pool, u
   throw std::runtime_error("no recombination of this content sets on the wanted page count");
 }
 
-int Run(const Options& options) {
+ScanPreset ResolvePreset(const Options& options) {
   const ScanPreset* found = FindScanPreset(options.preset_name);
   if (!found) throw std::runtime_error("unknown preset " + options.preset_name);
   ScanPreset preset = *found;
   if (options.dpi > 0) preset.dpi = options.dpi;
-  const auto family = ParseFontFamily(options.font_name);
-  if (!family) throw std::runtime_error("unknown font " + options.font_name);
+  return preset;
+}
 
-  LayoutOptions layout_options;
+LayoutOptions ResolveLayout(const Options& options) {
+  LayoutOptions layout;
   if (options.layout_name == "two-column") {
-    layout_options.columns = ColumnMode::kTwoColumn;
+    layout.columns = ColumnMode::kTwoColumn;
   } else if (options.layout_name != "single") {
     throw std::runtime_error("unknown layout " + options.layout_name);
   }
+  return layout;
+}
 
+std::string SampleName(const Options& options, const ScanPreset& preset) {
+  if (!options.name.empty()) return options.name;
+  std::string name = options.recombine_seed
+                         ? "recombined-" + std::to_string(*options.recombine_seed)
+                         : std::filesystem::path(options.content_path).stem().string();
+  return name + "-" + preset.name;
+}
+
+// Prints and scans every page; each page's back shows the next page's print.
+std::vector<EncodedPage> ScanIssue(const IssueLayout& layout, const LayoutOptions& layout_options,
+                                   const ScanPreset& preset, const std::vector<PageScanPlan>& plans,
+                                   double master_dpi, FontSet& fonts) {
+  const cv::Size scan_size = PagePixels(layout_options, preset.dpi);
+  std::vector<EncodedPage> encoded;
+  cv::Mat printed = RenderPage(layout.pages.front(), layout_options, master_dpi, fonts);
+  for (size_t i = 0; i < layout.pages.size(); ++i) {
+    cv::Mat next;
+    if (i + 1 < layout.pages.size()) {
+      next = RenderPage(layout.pages[i + 1], layout_options, master_dpi, fonts);
+    }
+    const cv::Mat scan = ScanPage(printed, next, master_dpi, preset, plans[i], scan_size);
+    encoded.push_back(EncodePage(scan, preset.dpi, preset.colour == ScanColour::kBinary,
+                                 preset.jpeg_quality));
+    printed = std::move(next);
+    spdlog::info("page {}/{} scanned", i + 1, layout.pages.size());
+  }
+  return encoded;
+}
+
+nlohmann::ordered_json TruthJson(const IssueLayout& layout, const std::vector<PageScanPlan>& plans,
+                                 const ScanPreset& preset, const Options& options) {
+  nlohmann::ordered_json truth;
+  truth["preset"] = preset.name;
+  truth["seed"] = options.seed;
+  truth["dpi"] = preset.dpi;
+  truth["font"] = options.font_name;
+  truth["layout"] = options.layout_name;
+  if (options.recombine_seed) truth["recombine"] = *options.recombine_seed;
+  nlohmann::ordered_json pages = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < layout.pages.size(); ++i) {
+    pages.push_back(nlohmann::ordered_json{
+        {"index", i + 1},
+        {"text", layout.pages[i].Text()},
+        {"rotation", plans[i].rotation},
+        {"skew_degrees", Rounded(plans[i].skew_degrees, 1000)},
+    });
+  }
+  truth["pages"] = pages;
+  return truth;
+}
+
+std::string PngName(const std::string& base, size_t page) {
+  const std::string number = std::to_string(page);
+  return base + "-p" + std::string(number.size() < 2 ? 1 : 0, '0') + number + ".png";
+}
+
+int Run(const Options& options) {
+  const ScanPreset preset = ResolvePreset(options);
+  const LayoutOptions layout_options = ResolveLayout(options);
+  const auto family = ParseFontFamily(options.font_name);
+  if (!family) throw std::runtime_error("unknown font " + options.font_name);
   FontSet fonts(*family);
+
   const IssueContent pool = LoadIssueContent(options.content_path);
   IssueContent content;
   IssueLayout layout;
@@ -101,58 +166,21 @@ int Run(const Options& options) {
     layout = LayOutIssue(content, layout_options, fonts);
   }
 
-  std::string name = options.name;
-  if (name.empty()) {
-    name = std::filesystem::path(options.content_path).stem().string();
-    if (options.recombine_seed) name = "recombined-" + std::to_string(*options.recombine_seed);
-    name += "-" + preset.name;
-  }
-  std::filesystem::create_directories(options.out_dir);
-  const std::filesystem::path base = std::filesystem::path(options.out_dir) / name;
-
   const std::vector<PageScanPlan> plans = PlanScan(preset, layout.pages.size(), options.seed);
-  const cv::Size scan_size = PagePixels(layout_options, preset.dpi);
-  std::vector<EncodedPage> encoded;
-  nlohmann::ordered_json truth_pages = nlohmann::ordered_json::array();
-  cv::Mat printed = RenderPage(layout.pages.front(), layout_options, options.master_dpi, fonts);
-  for (size_t i = 0; i < layout.pages.size(); ++i) {
-    cv::Mat next;
-    if (i + 1 < layout.pages.size()) {
-      next = RenderPage(layout.pages[i + 1], layout_options, options.master_dpi, fonts);
-    }
-    const cv::Mat scan =
-        ScanPage(printed, next, options.master_dpi, preset, plans[i], scan_size);
-    encoded.push_back(EncodePage(scan, preset.dpi, preset.colour == ScanColour::kBinary,
-                                 preset.jpeg_quality));
-    truth_pages.push_back(nlohmann::ordered_json{
-        {"index", i + 1},
-        {"text", layout.pages[i].Text()},
-        {"rotation", plans[i].rotation},
-        {"skew_degrees", Rounded(plans[i].skew_degrees, 1000)},
-    });
-    if (options.png) {
-      const std::string number = std::to_string(i + 1);
-      WritePng(base.string() + "-p" + std::string(number.size() < 2 ? 1 : 0, '0') + number + ".png",
-               encoded.back());
-    }
-    printed = std::move(next);
-    spdlog::info("page {}/{} scanned", i + 1, layout.pages.size());
-  }
+  const std::vector<EncodedPage> pages =
+      ScanIssue(layout, layout_options, preset, plans, options.master_dpi, fonts);
 
-  // Leptonica writes only ASCII titles.
-  WritePdf(base.string() + ".pdf", encoded, "qikan sample " + name);
-  if (options.tiff) WriteMultipageTiff(base.string() + ".tif", encoded);
-  nlohmann::ordered_json truth;
-  truth["preset"] = preset.name;
-  truth["seed"] = options.seed;
-  truth["dpi"] = preset.dpi;
-  truth["font"] = FontFamilyName(*family);
-  truth["layout"] = options.layout_name;
-  if (options.recombine_seed) truth["recombine"] = *options.recombine_seed;
-  truth["pages"] = truth_pages;
-  WriteJson(base.string() + ".truth.json", truth);
-  WriteJson(base.string() + ".expected.json", ExpectedRecordJson(content, layout.placement));
-  spdlog::info("wrote {}.pdf: {} pages at {} dpi", base.string(), layout.pages.size(), preset.dpi);
+  const std::string name = SampleName(options, preset);
+  std::filesystem::create_directories(options.out_dir);
+  const std::string base = (std::filesystem::path(options.out_dir) / name).string();
+  WritePdf(base + ".pdf", pages, "qikan sample " + name);  // Leptonica takes ASCII titles only
+  if (options.tiff) WriteMultipageTiff(base + ".tif", pages);
+  if (options.png) {
+    for (size_t i = 0; i < pages.size(); ++i) WritePng(PngName(base, i + 1), pages[i]);
+  }
+  WriteJson(base + ".truth.json", TruthJson(layout, plans, preset, options));
+  WriteJson(base + ".expected.json", ExpectedRecordJson(content, layout.placement));
+  spdlog::info("wrote {}.pdf: {} pages at {} dpi", base, layout.pages.size(), preset.dpi);
   return 0;
 }
 
