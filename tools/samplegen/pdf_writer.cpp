@@ -3,10 +3,11 @@
 #include <leptonica/allheaders.h>
 
 #include <opencv2/imgcodecs.hpp>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFWriter.hh>
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
 namespace qikan::samplegen {
@@ -70,10 +71,15 @@ L_BYTEA* PagePdf(const EncodedPage& page, const std::string& title) {
   return l_byteaInitFromMem(data, size);
 }
 
-void WriteBytes(const std::string& path, const l_uint8* data, size_t size) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  if (!out) throw std::runtime_error("cannot write " + path);
+// Leptonica 1.82 joins pages under a Pages object that lacks its `endobj`. Readers recover from
+// that, but quietly; qpdf rewrites the file whole, with a cross-reference table that holds.
+void WriteRepairedPdf(const std::string& path, const l_uint8* data, size_t size) {
+  QPDF pdf;
+  pdf.setSuppressWarnings(true);
+  pdf.processMemoryFile(path.c_str(), reinterpret_cast<const char*>(data), size);
+  QPDFWriter writer(pdf, path.c_str());
+  writer.setDeterministicID(true);
+  writer.write();
 }
 
 }  // namespace
@@ -122,7 +128,7 @@ void WritePdf(const std::string& path, const std::vector<EncodedPage>& pages,
       throw std::runtime_error("cannot join PDF pages");
     }
     LeptBuffer owned(data);
-    WriteBytes(path, data, size);
+    WriteRepairedPdf(path, data, size);
   } catch (...) {
     release();
     throw;
