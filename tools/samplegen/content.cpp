@@ -13,14 +13,22 @@ using nlohmann::ordered_json;
 
 char32_t FullWidthFor(char32_t c) {
   switch (c) {
-    case U',': return U'，';
-    case U':': return U'：';
-    case U';': return U'；';
-    case U'(': return U'（';
-    case U')': return U'）';
-    case U'!': return U'！';
-    case U'?': return U'？';
-    default: return 0;
+    case U',':
+      return U'，';
+    case U':':
+      return U'：';
+    case U';':
+      return U'；';
+    case U'(':
+      return U'（';
+    case U')':
+      return U'）';
+    case U'!':
+      return U'！';
+    case U'?':
+      return U'？';
+    default:
+      return 0;
   }
 }
 
@@ -74,7 +82,8 @@ std::string IssueNumberLine(const IssueInfo& issue) {
 std::string PublisherLine(const IssueInfo& issue) { return issue.publisher + "编"; }
 
 std::string DateLine(const IssueInfo& issue) {
-  if (issue.date.size() != 10) throw std::runtime_error("issue date is not YYYY-MM-DD: " + issue.date);
+  if (issue.date.size() != 10)
+    throw std::runtime_error("issue date is not YYYY-MM-DD: " + issue.date);
   return std::to_string(ParseDatePart(issue.date, 0, 4)) + " 年 " +
          std::to_string(ParseDatePart(issue.date, 5, 2)) + " 月 " +
          std::to_string(ParseDatePart(issue.date, 8, 2)) + " 日";
@@ -162,12 +171,10 @@ ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& pl
   const IssueInfo& issue = content.issue;
   ordered_json record;
   record["schema"] = "qikan.issue/1";
-  record["issue"] = ordered_json{{"title", issue.title},
-                                 {"edition", issue.edition},
-                                 {"number", issue.number},
-                                 {"cumulative_number", issue.cumulative_number},
-                                 {"publisher", issue.publisher},
-                                 {"date", issue.date}};
+  record["issue"] =
+      ordered_json{{"title", issue.title},         {"edition", issue.edition},
+                   {"number", issue.number},       {"cumulative_number", issue.cumulative_number},
+                   {"publisher", issue.publisher}, {"date", issue.date}};
   ordered_json toc = ordered_json::array();
   for (const Article& a : content.articles) {
     toc.push_back(ordered_json{{"column", a.column}, {"title", a.title}});
@@ -180,7 +187,8 @@ ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& pl
   ordered_json articles = ordered_json::array();
   for (size_t i = 0; i < content.articles.size(); ++i) {
     const Article& a = content.articles[i];
-    const Placement::Span span = i < placement.articles.size() ? placement.articles[i] : Placement::Span{};
+    const Placement::Span span =
+        i < placement.articles.size() ? placement.articles[i] : Placement::Span{};
     articles.push_back(ordered_json{
         {"column", a.column},
         {"title", a.title},

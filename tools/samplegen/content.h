@@ -1,11 +1,10 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace qikan::samplegen {
 
@@ -65,12 +64,12 @@ struct Placement {
 };
 
 // The masthead lines as print shows them.
-std::string EditionLine(const IssueInfo& issue);    // （普 刊）
+std::string EditionLine(const IssueInfo& issue);      // （普 刊）
 std::string IssueNumberLine(const IssueInfo& issue);  // 第 5 期（总第 711 期）
-std::string PublisherLine(const IssueInfo& issue);  // 杭州市人大常委会研究室编
-std::string DateLine(const IssueInfo& issue);       // 2025 年 7 月 11 日
-std::string BriefColumnName();                      // 信息摘登
-std::string BriefCountTitle(size_t count);          // 4 则
+std::string PublisherLine(const IssueInfo& issue);    // 杭州市人大常委会研究室编
+std::string DateLine(const IssueInfo& issue);         // 2025 年 7 月 11 日
+std::string BriefColumnName();                        // 信息摘登
+std::string BriefCountTitle(size_t count);            // 4 则
 
 // Converts ASCII , : ; ( ) ! ? to their full-width forms where a neighbour is CJK, as print has
 // them; digits and Latin text stay half-width.

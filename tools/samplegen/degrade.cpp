@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <opencv2/imgproc.hpp>
 
 #include "tools/samplegen/random.h"
@@ -142,8 +141,8 @@ cv::Mat ScanPage(const cv::Mat& printed, const cv::Mat& next_page, double printe
   cv::Mat out;
   work.convertTo(out, CV_8U);
   if (preset.colour == ScanColour::kBinary) {
-    const int mode = preset.binary_threshold > 0 ? cv::THRESH_BINARY
-                                                 : cv::THRESH_BINARY | cv::THRESH_OTSU;
+    const int mode =
+        preset.binary_threshold > 0 ? cv::THRESH_BINARY : cv::THRESH_BINARY | cv::THRESH_OTSU;
     cv::threshold(out, out, preset.binary_threshold, 255, mode);
   }
   return out;

@@ -1,12 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <opencv2/core.hpp>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 namespace qikan::samplegen {
 
@@ -20,17 +19,17 @@ struct ScanPreset {
   int dpi = 300;
   ScanColour colour = ScanColour::kGray;
   double max_skew_degrees = 0.3;
-  double blur_sigma_px = 0;          // optics, at the scan resolution
-  double noise_sigma = 1.5;          // sensor noise, grey levels
-  int jpeg_quality = 90;             // 0: lossless (Flate; G4 for 1-bit)
-  double lighting_falloff = 0;       // brightness lost towards the far corner, 0..1
+  double blur_sigma_px = 0;     // optics, at the scan resolution
+  double noise_sigma = 1.5;     // sensor noise, grey levels
+  int jpeg_quality = 90;        // 0: lossless (Flate; G4 for 1-bit)
+  double lighting_falloff = 0;  // brightness lost towards the far corner, 0..1
   bool one_page_upside_down = false;
-  bool dark_edge = false;            // the scanner lid's shadow along one side
-  double bleed_through = 0;          // opacity of the next page's text, mirrored
-  double dust_per_cm2 = 0;           // specks of dirt on paper or glass
+  bool dark_edge = false;    // the scanner lid's shadow along one side
+  double bleed_through = 0;  // opacity of the next page's text, mirrored
+  double dust_per_cm2 = 0;   // specks of dirt on paper or glass
   cv::Scalar paper_bgr{250, 250, 250};
-  double ink_strength = 1.0;         // below 1 the ink has faded towards the paper
-  int binary_threshold = 0;          // 1-bit scans: grey level below which a pixel is black
+  double ink_strength = 1.0;  // below 1 the ink has faded towards the paper
+  int binary_threshold = 0;   // 1-bit scans: grey level below which a pixel is black
 };
 
 const std::vector<ScanPreset>& ScanPresets();

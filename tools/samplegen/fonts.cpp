@@ -24,10 +24,14 @@ FontFile Noto(const char* file, double embolden = 0) {
 
 FontFile BodyFile(FontFamily family) {
   switch (family) {
-    case FontFamily::kNotoSerif: return Noto("NotoSerifCJK-Regular.ttc");
-    case FontFamily::kUkai: return {"/usr/share/fonts/truetype/arphic/ukai.ttc", 0, 0};
-    case FontFamily::kUming: return {"/usr/share/fonts/truetype/arphic/uming.ttc", 0, 0};
-    case FontFamily::kWqyZenhei: return {"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, 0};
+    case FontFamily::kNotoSerif:
+      return Noto("NotoSerifCJK-Regular.ttc");
+    case FontFamily::kUkai:
+      return {"/usr/share/fonts/truetype/arphic/ukai.ttc", 0, 0};
+    case FontFamily::kUming:
+      return {"/usr/share/fonts/truetype/arphic/uming.ttc", 0, 0};
+    case FontFamily::kWqyZenhei:
+      return {"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, 0};
   }
   throw std::logic_error("unknown font family");
 }
@@ -40,8 +44,7 @@ FontFile HeadingFile(FontFamily family) {
 // Print sets quotes, dashes and the middle dot full-width; fonts with Latin metrics give them
 // a narrow advance, which we widen to one em.
 bool IsFullWidthInPrint(char32_t c) {
-  return c == U'“' || c == U'”' || c == U'‘' || c == U'’' || c == U'—' || c == U'…' ||
-         c == U'·';
+  return c == U'“' || c == U'”' || c == U'‘' || c == U'’' || c == U'—' || c == U'…' || c == U'·';
 }
 
 }  // namespace
@@ -101,8 +104,8 @@ double FontSet::AdvanceEm(FontRole role, char32_t c) {
   Face& face = FaceFor(role, c);
   double advance = 0.5;
   if (FT_Load_Char(face.handle, c, FT_LOAD_NO_SCALE) == 0) {
-    advance = static_cast<double>(face.handle->glyph->metrics.horiAdvance) /
-              face.handle->units_per_EM;
+    advance =
+        static_cast<double>(face.handle->glyph->metrics.horiAdvance) / face.handle->units_per_EM;
   }
   if (IsFullWidthInPrint(c) && advance < 0.9) advance = 1.0;
   advance_cache_[key] = advance;

@@ -2,13 +2,12 @@
 
 #include <map>
 #include <memory>
+#include <opencv2/core.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 namespace qikan::samplegen {
 

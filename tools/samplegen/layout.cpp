@@ -27,6 +27,26 @@ struct FlowLine {
   size_t owner_index = 0;
 };
 
+// Page 1 of the newsletter: baselines and rules in mm from the top edge, as a 简报 masthead sets
+// them: title, edition, issue number, publisher and date over a red rule, then the contents.
+struct MastheadPlan {
+  double title_em_mm = 19;
+  double title_span_mm = 150;  // the title is letter-spaced across about this width
+  double title = 52;
+  double edition = 66;
+  double issue_number = 77;
+  double publisher_and_date = 90;
+  double red_rule = 94.5;
+  double red_rule_thickness_mm = 1.0;
+  double contents_heading = 112;
+  double first_entry = 128;
+};
+
+TextLine Shifted(TextLine line, double dx_mm) {
+  for (PlacedGlyph& g : line.glyphs) g.x_mm += dx_mm;
+  return line;
+}
+
 // Appends `tail` to `head` on the same baseline, shifted right by `dx_mm`.
 void AppendOnBaseline(TextLine& head, const TextLine& tail, double dx_mm) {
   for (PlacedGlyph g : tail.glyphs) {
@@ -39,8 +59,7 @@ void AppendOnBaseline(TextLine& head, const TextLine& tail, double dx_mm) {
 
 class Paginator {
  public:
-  Paginator(const LayoutOptions& options, size_t articles, size_t briefs)
-      : options_(options) {
+  Paginator(const LayoutOptions& options, size_t articles, size_t briefs) : options_(options) {
     placement_.articles.resize(articles);
     placement_.briefs.resize(briefs);
     NewPage();
@@ -168,8 +187,8 @@ class IssueSetter {
         setter_(fonts),
         pages_(options, content.articles.size(), content.briefs.size()) {
     two_columns_ = options.columns == ColumnMode::kTwoColumn;
-    column_width_mm_ = two_columns_ ? (options.text_width_mm - options.column_gap_mm) / 2
-                                    : options.text_width_mm;
+    column_width_mm_ =
+        two_columns_ ? (options.text_width_mm - options.column_gap_mm) / 2 : options.text_width_mm;
     body_em_ = two_columns_ ? column_width_mm_ / options.column_chars_per_line
                             : options.text_width_mm / options.body_chars_per_line;
     toc_em_ = options.text_width_mm / options.body_chars_per_line;
@@ -191,53 +210,56 @@ class IssueSetter {
   double Left() const { return options_.margin_left_mm; }
   double Width() const { return options_.text_width_mm; }
 
-  TextLine Shifted(TextLine line, double dx) {
-    for (PlacedGlyph& g : line.glyphs) g.x_mm += dx;
-    return line;
-  }
-
   void SetMasthead() {
     const IssueInfo& issue = content_.issue;
-    const double title_em = 19;
-    const size_t title_chars = ToU32(issue.title).size();
-    const double tracking = title_chars > 1 ? std::max(0.0, (150 - title_em * title_chars) /
-                                                                 (title_em * (title_chars - 1)))
-                                            : 0;
-    TextLine title = setter_.Line(issue.title, FontRole::kTitle, title_em, Width(), Align::kCentre,
-                                  Spacing{.tracking_em = std::min(tracking, 0.5)});
+    const double em = masthead_.title_em_mm;
+    const auto chars = static_cast<double>(ToU32(issue.title).size());
+    const double tracking =
+        chars > 1
+            ? std::clamp((masthead_.title_span_mm - em * chars) / (em * (chars - 1)), 0.0, 0.5)
+            : 0;
+    TextLine title = setter_.Line(issue.title, FontRole::kTitle, em, Width(), Align::kCentre,
+                                  Spacing{.tracking_em = tracking});
     title.ink = Ink::kRed;
-    pages_.PutAt(title, Left(), 52);
-    pages_.PutAt(setter_.Line(EditionLine(issue), FontRole::kBody, toc_em_, Width(),
-                              Align::kCentre, Spacing{.cjk_space_em = 1.0}),
-                 Left(), 66);
-    pages_.PutAt(setter_.Line(IssueNumberLine(issue), FontRole::kBody, toc_em_, Width(),
-                              Align::kCentre),
-                 Left(), 77);
-    pages_.PutAt(setter_.Line(PublisherLine(issue), FontRole::kBody, toc_em_, Width(), Align::kLeft),
-                 Left(), 90);
+    pages_.PutAt(title, Left(), masthead_.title);
+    pages_.PutAt(setter_.Line(EditionLine(issue), FontRole::kBody, toc_em_, Width(), Align::kCentre,
+                              Spacing{.cjk_space_em = 1.0}),
+                 Left(), masthead_.edition);
+    pages_.PutAt(
+        setter_.Line(IssueNumberLine(issue), FontRole::kBody, toc_em_, Width(), Align::kCentre),
+        Left(), masthead_.issue_number);
+    pages_.PutAt(
+        setter_.Line(PublisherLine(issue), FontRole::kBody, toc_em_, Width(), Align::kLeft), Left(),
+        masthead_.publisher_and_date);
     pages_.PutAt(setter_.Line(DateLine(issue), FontRole::kBody, toc_em_, Width(), Align::kRight),
-                 Left(), 90);
-    pages_.AddRule(Rule{.x0_mm = Left(), .x1_mm = Left() + Width(), .y_mm = 94.5,
-                        .thickness_mm = 1.0, .ink = Ink::kRed});
+                 Left(), masthead_.publisher_and_date);
+    pages_.AddRule(Rule{.x0_mm = Left(),
+                        .x1_mm = Left() + Width(),
+                        .y_mm = masthead_.red_rule,
+                        .thickness_mm = masthead_.red_rule_thickness_mm,
+                        .ink = Ink::kRed});
   }
 
+  // The inline TOC: a column's name in bold, its first title on the same line, further titles
+  // (and wrapped lines) under the first title.
   void SetContents() {
     pages_.PutAt(setter_.Line("目 录", FontRole::kHeading, heading_em_, Width(), Align::kCentre,
                               Spacing{.cjk_space_em = 1.5}),
-                 Left(), 112);
+                 Left(), masthead_.contents_heading);
     const double label_x = toc_em_;
     const double title_x = label_x + 5 * toc_em_;
     const double toc_pitch = toc_em_ * options_.line_spacing;
-    double baseline = 128;
+    double baseline = masthead_.first_entry;
     std::optional<std::string> previous_column;
     auto entry = [&](const std::string& column, const std::string& title) {
-      std::vector<TextLine> lines = setter_.Paragraph(title, FontRole::kBody, toc_em_,
-                                                      Width() - title_x, 0, 0, Align::kLeft);
+      std::vector<TextLine> lines =
+          setter_.Paragraph(title, FontRole::kBody, toc_em_, Width() - title_x, 0, 0, Align::kLeft);
       for (size_t i = 0; i < lines.size(); ++i) {
         TextLine line = Shifted(lines[i], Left() + title_x);
         if (i == 0 && previous_column != column) {
-          TextLine label = setter_.Line(column, FontRole::kLabel, toc_em_, Width(), Align::kLeft);
-          label = Shifted(label, Left() + label_x);
+          TextLine label =
+              Shifted(setter_.Line(column, FontRole::kLabel, toc_em_, Width(), Align::kLeft),
+                      Left() + label_x);
           AppendOnBaseline(label, line, 0);
           line = std::move(label);
         }
@@ -265,7 +287,8 @@ class IssueSetter {
     return out;
   }
 
-  std::vector<FlowLine> AttributionLines(const Attribution& a, FlowLine::Owner owner, size_t index) {
+  std::vector<FlowLine> AttributionLines(const Attribution& a, FlowLine::Owner owner,
+                                         size_t index) {
     // Attributions pad names with full-width spaces.
     return BodyLines(a.raw, Align::kRight, Spacing{.latin_space_em = 1.0, .cjk_space_em = 1.0}, 0,
                      owner, index);
@@ -275,15 +298,16 @@ class IssueSetter {
                                      FlowLine::Owner owner, size_t index) {
     std::vector<FlowLine> out;
     const double pitch = heading_em_ * kHeadingPitch;
-    for (TextLine& line : setter_.Paragraph(text, FontRole::kHeading, heading_em_, Width(), 0, 0,
-                                            Align::kCentre, Spacing{.tracking_em = tracking_em},
-                                            true)) {
-      out.push_back(FlowLine{.line = std::move(line),
-                             .pitch_mm = pitch,
-                             .baseline_offset_mm = (pitch - heading_em_) / 2 + kAscent * heading_em_,
-                             .rules = {},
-                             .owner = owner,
-                             .owner_index = index});
+    for (TextLine& line :
+         setter_.Paragraph(text, FontRole::kHeading, heading_em_, Width(), 0, 0, Align::kCentre,
+                           Spacing{.tracking_em = tracking_em}, true)) {
+      out.push_back(
+          FlowLine{.line = std::move(line),
+                   .pitch_mm = pitch,
+                   .baseline_offset_mm = (pitch - heading_em_) / 2 + kAscent * heading_em_,
+                   .rules = {},
+                   .owner = owner,
+                   .owner_index = index});
     }
     out.back().pitch_mm += 0.35 * pitch_;
     return out;
@@ -312,8 +336,7 @@ class IssueSetter {
 
   void SetBriefs() {
     if (content_.briefs.empty()) return;
-    std::vector<FlowLine> banner =
-        HeadingLines(BriefColumnName(), 0.6, FlowLine::Owner::kNone, 0);
+    std::vector<FlowLine> banner = HeadingLines(BriefColumnName(), 0.6, FlowLine::Owner::kNone, 0);
     // Rules either side of the banner's words, as the print's section bar.
     double text_left = Width(), text_right = 0;
     for (const PlacedGlyph& g : banner.front().line.glyphs) {
@@ -323,7 +346,9 @@ class IssueSetter {
     const double rule_y = banner.front().baseline_offset_mm - kInkCentre * heading_em_;
     banner.front().rules = {
         Rule{.x0_mm = 0, .x1_mm = text_left - heading_em_, .y_mm = rule_y, .thickness_mm = 0.8},
-        Rule{.x0_mm = text_right + heading_em_, .x1_mm = Width(), .y_mm = rule_y,
+        Rule{.x0_mm = text_right + heading_em_,
+             .x1_mm = Width(),
+             .y_mm = rule_y,
              .thickness_mm = 0.8}};
     pages_.PlaceFullWidth(banner, 1.2 * pitch_, 2 * pitch_);
     std::vector<FlowLine> lines;
@@ -348,7 +373,8 @@ class IssueSetter {
       const double first_indent = i == 0 ? 0 : 2;
       for (TextLine& line : setter_.Paragraph(text, FontRole::kBody, em, Width() - 2 * inset,
                                               first_indent, 2, Align::kJustify)) {
-        lines.push_back(FlowLine{.line = Shifted(std::move(line), inset), .pitch_mm = pitch,
+        lines.push_back(FlowLine{.line = Shifted(std::move(line), inset),
+                                 .pitch_mm = pitch,
                                  .baseline_offset_mm = baseline});
       }
     }
@@ -356,10 +382,10 @@ class IssueSetter {
                                          Width() - 2 * inset, Align::kLeft);
     const TextLine phone =
         setter_.Line("电话：" + c.phone, FontRole::kBody, em, Width() - 2 * inset, Align::kRight);
-    lines.push_back(FlowLine{.line = Shifted(editor, inset), .pitch_mm = 0,
-                             .baseline_offset_mm = baseline});
-    lines.push_back(FlowLine{.line = Shifted(phone, inset), .pitch_mm = pitch,
-                             .baseline_offset_mm = baseline});
+    lines.push_back(
+        FlowLine{.line = Shifted(editor, inset), .pitch_mm = 0, .baseline_offset_mm = baseline});
+    lines.push_back(
+        FlowLine{.line = Shifted(phone, inset), .pitch_mm = pitch, .baseline_offset_mm = baseline});
     auto rule = [&](double y, double thickness) {
       return Rule{.x0_mm = 0, .x1_mm = Width(), .y_mm = y, .thickness_mm = thickness};
     };
@@ -372,6 +398,7 @@ class IssueSetter {
   const IssueContent& content_;
   const LayoutOptions& options_;
   LineSetter setter_;
+  MastheadPlan masthead_;
   Paginator pages_;
   bool two_columns_ = false;
   double column_width_mm_ = 0;

@@ -37,7 +37,7 @@ struct TextLine {
 };
 
 struct PageLayout {
-  int number = 0;  // 1-based
+  int number = 0;               // 1-based
   std::vector<TextLine> lines;  // in reading order
   std::vector<Rule> rules;
 
@@ -57,12 +57,12 @@ struct LayoutOptions {
   double text_top_mm = 37;
   double text_bottom_mm = 262;
   double page_number_baseline_mm = 276;
-  int body_chars_per_line = 28;        // single column
-  int column_chars_per_line = 18;      // each of two columns
+  int body_chars_per_line = 28;    // single column
+  int column_chars_per_line = 18;  // each of two columns
   double column_gap_mm = 5;
-  double line_spacing = 1.68;          // body line pitch in ems
+  double line_spacing = 1.68;  // body line pitch in ems
   int heading_chars_per_line = 22;
-  bool toc_on_own_page = true;         // the seed's articles start on page 2
+  bool toc_on_own_page = true;  // the seed's articles start on page 2
 };
 
 struct IssueLayout {

@@ -88,7 +88,7 @@ TextLine LineSetter::Line(std::string_view text, FontRole role, double em_mm, do
 }
 
 std::vector<LineSetter::Token> LineSetter::Tokenize(const std::u32string& text, FontRole role,
-                                                   const Spacing& spacing, bool compress_colon) {
+                                                    const Spacing& spacing, bool compress_colon) {
   std::vector<Token> tokens;
   for (char32_t c : text) {
     const bool latin = IsLatin(c);
@@ -98,8 +98,8 @@ std::vector<LineSetter::Token> LineSetter::Tokenize(const std::u32string& text, 
       tokens.back().width_em += tokens.back().advances_em.back();
       continue;
     }
-    Token t{.chars = std::u32string(1, c), .is_space = c == U' ' || c == U'\u3000',
-            .is_latin = latin};
+    Token t{
+        .chars = std::u32string(1, c), .is_space = c == U' ' || c == U'\u3000', .is_latin = latin};
     double advance = t.is_space ? 0 : fonts_.AdvanceEm(role, c);
     if (compress_colon && c == U'：') {
       // Print sets the colon after a heading's locality in half a cell.
@@ -113,8 +113,8 @@ std::vector<LineSetter::Token> LineSetter::Tokenize(const std::u32string& text, 
   }
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (!tokens[i].is_space) continue;
-    const bool latin_side = (i > 0 && tokens[i - 1].is_latin) ||
-                            (i + 1 < tokens.size() && tokens[i + 1].is_latin);
+    const bool latin_side =
+        (i > 0 && tokens[i - 1].is_latin) || (i + 1 < tokens.size() && tokens[i + 1].is_latin);
     tokens[i].width_em = latin_side ? spacing.latin_space_em : spacing.cjk_space_em;
     if (tokens[i].chars.front() == U'\u3000') tokens[i].width_em = 1.0;
     tokens[i].advances_em = {tokens[i].width_em};
@@ -135,10 +135,17 @@ TextLine LineSetter::Place(const std::vector<Token>& tokens, size_t begin, size_
   double x = indent_em;
   double gap_extra = 0;
   switch (align) {
-    case Align::kJustify: gap_extra = gaps > 0 ? slack / static_cast<double>(gaps) : 0; break;
-    case Align::kLeft: break;
-    case Align::kCentre: x += slack / 2; break;
-    case Align::kRight: x += slack; break;
+    case Align::kJustify:
+      gap_extra = gaps > 0 ? slack / static_cast<double>(gaps) : 0;
+      break;
+    case Align::kLeft:
+      break;
+    case Align::kCentre:
+      x += slack / 2;
+      break;
+    case Align::kRight:
+      x += slack;
+      break;
   }
   TextLine line;
   std::u32string text;
@@ -148,8 +155,8 @@ TextLine LineSetter::Place(const std::vector<Token>& tokens, size_t begin, size_
     for (size_t k = 0; k < t.chars.size(); ++k) {
       text += t.is_space ? U' ' : t.chars[k];
       if (!t.is_space) {
-        line.glyphs.push_back(PlacedGlyph{.code = t.chars[k], .x_mm = cx * em_mm, .role = role,
-                                          .em_mm = em_mm});
+        line.glyphs.push_back(
+            PlacedGlyph{.code = t.chars[k], .x_mm = cx * em_mm, .role = role, .em_mm = em_mm});
       }
       cx += t.advances_em[k];
     }

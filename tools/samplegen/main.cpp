@@ -1,16 +1,16 @@
 // qikan-samplegen: typesets an issue's content like the printed newsletter, scans it through a
 // degradation preset, and writes the scan (PDF, optionally PNG/TIFF) with its ground truth.
 
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "tools/samplegen/content.h"
 #include "tools/samplegen/degrade.h"
@@ -31,7 +31,7 @@ struct Options {
   std::string font_name = "noto-serif";
   std::string layout_name = "single";
   int chars_per_line = 0;  // 0: the layout's default
-  int dpi = 0;  // 0: the preset's
+  int dpi = 0;             // 0: the preset's
   double master_dpi = 400;
   std::string out_dir = ".";
   std::string name;
@@ -118,8 +118,8 @@ std::vector<EncodedPage> ScanIssue(const IssueLayout& layout, const LayoutOption
       next = RenderPage(layout.pages[i + 1], layout_options, master_dpi, fonts);
     }
     const cv::Mat scan = ScanPage(printed, next, master_dpi, preset, plans[i], scan_size);
-    encoded.push_back(EncodePage(scan, preset.dpi, preset.colour == ScanColour::kBinary,
-                                 preset.jpeg_quality));
+    encoded.push_back(
+        EncodePage(scan, preset.dpi, preset.colour == ScanColour::kBinary, preset.jpeg_quality));
     printed = std::move(next);
     spdlog::info("page {}/{} scanned", i + 1, layout.pages.size());
   }

@@ -2,12 +2,11 @@
 
 #include <leptonica/allheaders.h>
 
+#include <cstring>
+#include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFWriter.hh>
-
-#include <cstring>
-#include <filesystem>
 #include <stdexcept>
 
 namespace qikan::samplegen {

@@ -14,9 +14,9 @@ const std::vector<std::string> kLocalities = {"上城区", "拱墅区", "西湖�
                                               "桐庐县", "淳安县", "建德市"};
 const std::vector<std::string> kColumns = {"要闻速递", "监督纵横", "代表工作", "情况交流",
                                            "立法动态", "基层之声", "工作研究"};
-const std::vector<std::string> kNames = {"王晓燕", "陈立群", "张伟", "刘洋",   "赵晨曦", "孙佳",
-                                         "周文斌", "吴敏",   "郑海涛", "何静",   "沈一鸣", "钱程",
-                                         "楼倩倩", "方舟",   "蒋丽华", "俞斌",   "潘越",   "章晓东"};
+const std::vector<std::string> kNames = {"王晓燕", "陈立群", "张伟",   "刘洋", "赵晨曦", "孙佳",
+                                         "周文斌", "吴敏",   "郑海涛", "何静", "沈一鸣", "钱程",
+                                         "楼倩倩", "方舟",   "蒋丽华", "俞斌", "潘越",   "章晓东"};
 
 template <typename T>
 void Shuffle(std::vector<T>& items, std::mt19937& rng) {
@@ -137,7 +137,8 @@ IssueContent Recombine(const IssueContent& pool, std::mt19937& rng) {
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   Shuffle(order, rng);
   const size_t max_articles = std::min<size_t>(7, order.size());
-  const size_t count = std::min(max_articles, 3 + Below(rng, max_articles > 2 ? max_articles - 2 : 1));
+  const size_t count =
+      std::min(max_articles, 3 + Below(rng, max_articles > 2 ? max_articles - 2 : 1));
   order.resize(count);
 
   // Columns in TOC order, each holding a consecutive run of the articles.

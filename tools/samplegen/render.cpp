@@ -1,7 +1,6 @@
 #include "tools/samplegen/render.h"
 
 #include <cmath>
-
 #include <opencv2/imgproc.hpp>
 
 namespace qikan::samplegen {
