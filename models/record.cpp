@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/json_fields.h"
+
 namespace qikan {
 
 std::string IssueRecord::Text() const {
@@ -13,19 +15,19 @@ std::string IssueRecord::Text() const {
   return out;
 }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Box, x, y, width, height)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OcrWord, text, box, confidence)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OcrLine, text, box, confidence, words)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OcrBlock, box, lines)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OcrPage, width, height, blocks)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SourceInfo, file, sha256, pages)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PageRecord, index, dpi, native_resolution, width,
+QIKAN_JSON_FIELDS(Box, x, y, width, height)
+QIKAN_JSON_FIELDS(OcrWord, text, box, confidence)
+QIKAN_JSON_FIELDS(OcrLine, text, box, confidence, words)
+QIKAN_JSON_FIELDS(OcrBlock, box, lines)
+QIKAN_JSON_FIELDS(OcrPage, width, height, blocks)
+QIKAN_JSON_FIELDS(SourceInfo, file, sha256, pages)
+QIKAN_JSON_FIELDS(PageRecord, index, dpi, native_resolution, width,
                                                 height, rotation, skew_degrees, skew_confidence,
                                                 scale, mean_confidence, text)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReviewItem, page, reason, detail)
+QIKAN_JSON_FIELDS(ReviewItem, page, reason, detail)
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Colophon, distribution, editor, phone)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Correction, page, field, before, after, source)
+QIKAN_JSON_FIELDS(Colophon, distribution, editor, phone)
+QIKAN_JSON_FIELDS(Correction, page, field, before, after, source)
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include "pipeline/archive.h"
 #include "pipeline/bounded_queue.h"
 #include "pipeline/hash.h"
+#include "pipeline/issue_job.h"
 #include "pipeline/version.h"
 
 namespace qikan {
@@ -37,6 +38,7 @@ struct IssueState {
 
   std::mutex mutex;
   std::vector<PageResult> results;
+  StageTimes structure_times;
   int remaining = 0;
   std::optional<QikanError> failure;
 };
@@ -46,10 +48,23 @@ struct PageTask {
   RasterPage page;
 };
 
+std::vector<PublicationProfile> LoadRunProfiles(const RunOptions& options) {
+  std::vector<PublicationProfile> profiles = LoadProfiles(options.profiles_dir);
+  if (options.profile.empty()) return profiles;
+  for (auto& profile : profiles) {
+    if (profile.id == options.profile) return {std::move(profile)};
+  }
+  throw QikanError(ExitStatus::kUsage, options.profiles_dir.string(),
+                   "no profile named " + options.profile);
+}
+
 class Run {
  public:
   Run(const RunOptions& options, const std::function<void(const IssueOutcome&)>& on_issue)
-      : options_(options), archive_(options.archive), on_issue_(on_issue) {}
+      : options_(options),
+        archive_(options.archive),
+        profiles_(LoadRunProfiles(options)),
+        on_issue_(on_issue) {}
 
   void Produce(const std::vector<fs::path>& inputs, BoundedQueue<PageTask>& queue);
   void Work(OcrEngine& engine, BoundedQueue<PageTask>& queue);
@@ -61,10 +76,13 @@ class Run {
   // Called once per issue, when no page of it is pending any more.
   void Complete(IssueState& issue);
   IssueOutcome Commit(IssueState& issue);
+  // Recovers the issue's structure into the record; doubts become review items.
+  void ParseIssue(const std::vector<OcrPage>& pages, IssueRecord& record, StageTimes& times) const;
   void Report(IssueOutcome outcome, const StageTimes& times, int pages);
 
   const RunOptions& options_;
   Archive archive_;
+  std::vector<PublicationProfile> profiles_;
   const std::function<void(const IssueOutcome&)>& on_issue_;
   std::set<std::string> produced_keys_;  // producer thread only
   std::mutex summary_mutex_;
@@ -167,6 +185,7 @@ void Run::Complete(IssueState& issue) {
                              .error = e.Line()};
     }
   }
+  for (const auto& [stage, seconds] : issue.structure_times) times[stage] += seconds;
   outcome.seconds = SecondsSince(issue.start);
   issue.results.clear();
   Report(std::move(outcome), times, pages);
@@ -189,6 +208,7 @@ IssueOutcome Run::Commit(IssueState& issue) {
                      fmt::format("only blank pages: no text found on any of its {} pages",
                                  record.pages.size()));
   }
+  ParseIssue(ocr_pages, record, issue.structure_times);
   archive_.CommitIssue(issue.key, record, ocr_pages);
 
   float confidence_sum = 0;
@@ -198,6 +218,12 @@ IssueOutcome Run::Commit(IssueState& issue) {
                       .pages = static_cast<int>(record.pages.size()),
                       .review_items = static_cast<int>(record.review.size()),
                       .mean_confidence = confidence_sum / static_cast<float>(record.pages.size())};
+}
+
+void Run::ParseIssue(const std::vector<OcrPage>& pages, IssueRecord& record,
+                     StageTimes& times) const {
+  RunStage("structure", 0, times,
+           [&] { ParseIssueStructure(pages, profiles_, options_.structure, record); });
 }
 
 void Run::Report(IssueOutcome outcome, const StageTimes& times, int pages) {

@@ -7,9 +7,12 @@
 #include <vector>
 
 #include "models/errors.h"
+#include "models/profile.h"
 #include "pipeline/page_job.h"
+#include "pipeline/version.h"
 #include "stages/ocr.h"
 #include "stages/rasterize.h"
+#include "stages/structure.h"
 
 namespace qikan {
 
@@ -21,6 +24,10 @@ struct RunOptions {
   RasterizeOptions rasterize;
   PageJobOptions page;
   TesseractOptions tesseract;
+  // Publication profiles; the one whose title matches page 1 is used unless `profile` names one.
+  std::filesystem::path profiles_dir = QIKAN_DEFAULT_PROFILES_DIR;
+  std::string profile;
+  StructureOptions structure;
 };
 
 // What became of one input.

@@ -11,11 +11,38 @@
 namespace qikan {
 namespace {
 
-bool HasHan(std::string_view utf8) {
-  for (char32_t c : ToU32(utf8)) {
-    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)) return true;
+bool IsHan(char32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
+
+bool AllHan(std::string_view utf8) {
+  const std::u32string text = ToU32(utf8);
+  return !text.empty() && std::all_of(text.begin(), text.end(), IsHan);
+}
+
+// chi_sim reads the round brackets of print as angle or book-title brackets now and then:
+// 〈街道） is （街道）. A bracket is taken for a round one when its partner is round.
+std::string FixBrackets(const std::string& utf8) {
+  std::u32string text = ToU32(utf8);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != U'〈' && text[i] != U'《') continue;
+    for (size_t j = i + 1; j < text.size(); ++j) {
+      if (text[j] == U'）' || text[j] == U')') {
+        text[i] = U'（';
+        break;
+      }
+      if (text[j] == U'》' || text[j] == U'〉' || text[j] == U'（' || text[j] == U'(') break;
+    }
   }
-  return false;
+  for (size_t j = 0; j < text.size(); ++j) {
+    if (text[j] != U'〉' && text[j] != U'》') continue;
+    for (size_t i = j; i-- > 0;) {
+      if (text[i] == U'（' || text[i] == U'(') {
+        text[j] = U'）';
+        break;
+      }
+      if (text[i] == U'《' || text[i] == U'〈' || text[i] == U'）' || text[i] == U')') break;
+    }
+  }
+  return ToUtf8(text);
 }
 
 template <typename T>
@@ -31,7 +58,7 @@ T Percentile(std::vector<T> values, double p) {
 double GlyphHeight(const OcrLine& line) {
   std::vector<int> heights;
   for (const auto& word : line.words) {
-    if (HasHan(word.text)) heights.push_back(word.box.height);
+    if (AllHan(word.text)) heights.push_back(word.box.height);
   }
   if (heights.empty()) return line.box.height;
   return Percentile(heights, 0.5);
@@ -66,7 +93,7 @@ std::string JoinWords(const OcrLine& line, double glyph_px, double gap, bool kee
 std::string CleanText(const std::string& joined) {
   std::string out = RemoveCjkSpaces(joined);
   std::replace(out.begin(), out.end(), '\t', ' ');
-  return NormalizePunctuation(out);
+  return FixBrackets(NormalizePunctuation(out));
 }
 
 std::vector<std::string> SplitSegments(const OcrLine& line, double glyph_px) {
@@ -75,8 +102,7 @@ std::vector<std::string> SplitSegments(const OcrLine& line, double glyph_px) {
   size_t start = 0;
   while (start <= joined.size()) {
     const size_t tab = joined.find('\t', start);
-    const std::string part =
-        NormalizePunctuation(RemoveCjkSpaces(joined.substr(start, tab - start)));
+    const std::string part = CleanText(joined.substr(start, tab - start));
     if (!part.empty()) segments.push_back(part);
     if (tab == std::string::npos) break;
     start = tab + 1;
@@ -172,6 +198,12 @@ struct ColumnBounds {
 
 }  // namespace
 
+std::string WordsText(const std::vector<OcrWord>& words) {
+  std::string joined;
+  for (const auto& word : words) joined += (joined.empty() ? "" : " ") + word.text;
+  return CleanText(joined);
+}
+
 bool LayoutLine::Centred() const {
   return indent > 1.5 && right_gap > 1.5 && std::abs(indent - right_gap) < 1.5;
 }
@@ -259,6 +291,11 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
       line.text = CleanText(JoinWords(ocr, raw.glyph_px, options.space_gap, false));
       line.spaced_text = CleanText(JoinWords(ocr, raw.glyph_px, options.space_gap, true));
       line.segments = SplitSegments(ocr, raw.glyph_px);
+      line.words = ocr.words;
+      std::sort(line.words.begin(), line.words.end(),
+                [](const OcrWord& a, const OcrWord& b) { return a.box.x < b.box.x; });
+      line.glyph_px = unit;
+      line.column_left = column.left;
       line.box = ocr.box;
       line.confidence = ocr.confidence;
       line.glyph_ratio = raw.glyph_px / unit;

@@ -23,12 +23,15 @@ struct LayoutLine {
   std::string text;         // no spaces between CJK characters, punctuation normalized
   std::string spaced_text;  // the same with one space wherever print leaves a visible gap
   std::vector<std::string> segments;  // parts separated by gaps of at least a glyph
+  std::vector<OcrWord> words;         // as OCR read them, left to right
   Box box;
   float confidence = 0;
   double glyph_ratio = 1;  // this line's glyph height over the body glyph height
   double indent = 0;       // left edge minus the left edge of its text column
   double right_gap = 0;    // right edge of its text column minus the line's right edge
   double space_before = 0;  // vertical gap to the previous line of the same column; -1 at a page top
+  double glyph_px = 0;      // the body glyph height in pixels, the unit of the distances above
+  int column_left = 0;      // the text column's left edge in pixels
   bool Centred() const;
 };
 
@@ -37,6 +40,10 @@ struct IssueLayout {
   double body_glyph_px = 0;  // median glyph height of the issue's text
   int removed_furniture = 0;  // page numbers and running headers taken out
 };
+
+// The delivered text of some words of a line: CJK spaces removed, punctuation normalized, OCR's
+// bracket confusions mended.
+std::string WordsText(const std::vector<OcrWord>& words);
 
 // Puts the OCR lines of an issue's pages into reading order (one or two columns, full-width
 // lines such as headings splitting the columns), takes out page numbers and running headers, and

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <limits>
 #include <set>
 
 #include "models/text.h"
@@ -21,6 +22,14 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// OCR puts a stray closing quote into the gap before a title now and then.
+std::string CleanTitle(std::string title) {
+  while (StartsWith(title, "”") || StartsWith(title, " ")) {
+    title.erase(0, StartsWith(title, " ") ? 1 : std::string("”").size());
+  }
+  return title;
 }
 
 std::string RemoveSpaces(std::string s) {
@@ -231,49 +240,45 @@ class Parser {
       Review(Line(begin).page, "toc-empty", "the table of contents has no entries");
       return begin;
     }
-    double column_x = 1e9;
-    for (size_t i : toc_lines) column_x = std::min(column_x, Line(i).indent);
+    // Column names start at the left; titles at one indent further, on every line.
+    int column_x = std::numeric_limits<int>::max();
+    for (size_t i : toc_lines) column_x = std::min(column_x, Line(i).box.x);
+    const double unit = Line(toc_lines.front()).glyph_px;
+    std::vector<int> title_lefts;
+    for (size_t i : toc_lines) {
+      if (Line(i).box.x > column_x + 1.5 * unit) title_lefts.push_back(Line(i).box.x);
+    }
+    std::sort(title_lefts.begin(), title_lefts.end());
+    const int title_x = title_lefts.empty() ? -1 : title_lefts[title_lefts.size() / 2];
 
     std::string column;
-    bool previous_wrapped = false;
+    bool previous_full = false;  // the previous title line ran to the right margin
     for (size_t i : toc_lines) {
       const LayoutLine& line = Line(i);
-      const bool at_column_x = line.indent < column_x + 1.0;
+      const bool at_column_x = line.box.x < column_x + 1.5 * unit;
       if (auto m = digest_count_.Search(line.text)) {
-        std::string name = RemoveSpaces(line.text.substr(0, m->begin));
+        std::string name = SnapColumn(RemoveSpaces(line.text.substr(0, m->begin)), line.page);
         if (name.empty()) name = column;
         out_.toc.push_back(TocEntry{.column = name, .count = std::stoi(m->Group("count"))});
         digest_columns_.insert(name);
         toc_confidence_.push_back(line.confidence);
-        previous_wrapped = false;
+        previous_full = false;
         continue;
       }
       std::string title;
       if (at_column_x) {
-        if (line.segments.size() >= 2) {
-          column = line.segments[0];
-          for (size_t k = 1; k < line.segments.size(); ++k) title += line.segments[k];
-        } else {
-          const std::string text = line.text;
-          std::string known;
-          for (const auto& name : profile_.columns) {
-            if (StartsWith(text, name) && name.size() > known.size()) known = name;
-          }
-          if (IsKnownColumn(text) || (known.empty() && Chars(text) <= 6)) {
-            column = text;  // stacked: the column on a line of its own
-            previous_wrapped = false;
-            continue;
-          }
-          if (!known.empty()) {
-            column = known;
-            title = text.substr(known.size());
-          } else {
-            title = text;
-          }
+        auto [name, rest] = SplitColumnAndTitle(line, title_x);
+        if (rest.empty()) {
+          column = SnapColumn(name, line.page);  // stacked: the column on a line of its own
+          previous_full = false;
+          continue;
         }
-      } else if (previous_wrapped && !out_.toc.empty() && out_.toc.back().title) {
-        *out_.toc.back().title += line.text;
-        previous_wrapped = line.right_gap < 2.0;
+        column = SnapColumn(name, line.page);
+        title = rest;
+      } else if (previous_full && line.right_gap > 3.0 && !out_.toc.empty() &&
+                 out_.toc.back().title) {
+        *out_.toc.back().title += CleanTitle(line.text);  // the end of a wrapped title
+        previous_full = false;
         continue;
       } else {
         title = line.text;
@@ -281,12 +286,53 @@ class Parser {
       if (column.empty()) {
         Review(line.page, "toc-column", "TOC title without a column: " + title);
       }
-      out_.toc.push_back(TocEntry{.column = column, .title = title});
+      out_.toc.push_back(TocEntry{.column = column, .title = CleanTitle(title)});
       toc_confidence_.push_back(line.confidence);
-      previous_wrapped = line.right_gap < 2.0;
+      previous_full = line.right_gap < 1.0;
     }
     for (const auto& name : profile_.digest_columns) digest_columns_.insert(name);
     return toc_lines.back() + 1;
+  }
+
+  // A column-name line: the words left of where titles start are the column, the rest its first
+  // title. Without continuation lines to show where titles start, the first gap of half a
+  // glyph or more, or a known column name, divides them.
+  std::pair<std::string, std::string> SplitColumnAndTitle(const LayoutLine& line, int title_x) const {
+    if (title_x > 0) {
+      std::vector<OcrWord> name, rest;
+      for (const auto& word : line.words) {
+        (word.box.x < title_x - 0.3 * line.glyph_px ? name : rest).push_back(word);
+      }
+      return {WordsText(name), WordsText(rest)};
+    }
+    for (size_t k = 1; k < line.words.size(); ++k) {
+      if (line.words[k].box.x - line.words[k - 1].box.Right() >= 0.5 * line.glyph_px) {
+        return {WordsText({line.words.begin(), line.words.begin() + static_cast<long>(k)}),
+                WordsText({line.words.begin() + static_cast<long>(k), line.words.end()})};
+      }
+    }
+    for (const auto& name : profile_.columns) {
+      if (StartsWith(line.text, name)) return {name, line.text.substr(name.size())};
+    }
+    return {line.text, ""};
+  }
+
+  // A column name read with an error is mended from the profile's list of known columns.
+  std::string SnapColumn(const std::string& name, int page) {
+    if (name.empty() || IsKnownColumn(name)) return name;
+    std::string best;
+    double best_similarity = 0.7;
+    for (const auto& known : profile_.columns) {
+      const double similarity = Similarity(name, known);
+      if (similarity >= best_similarity) {
+        best_similarity = similarity;
+        best = known;
+      }
+    }
+    if (best.empty()) return name;
+    out_.corrections.push_back(Correction{
+        .page = page, .field = "toc.column", .before = name, .after = best, .source = "profile"});
+    return best;
   }
 
   // A heading may wrap onto a second line; try the line alone and with the next.
@@ -523,11 +569,16 @@ class Parser {
         colophon.phone = digits;
       }
       if (!in_distribution) continue;
+      std::string entry = text;
       if (i == begin) {
         const auto m = distribution_.Search(text);
-        if (m && !m->Group("first").empty()) colophon.distribution.push_back(m->Group("first"));
-      } else {
-        colophon.distribution.push_back(text);
+        entry = m ? m->Group("first") : std::string();
+      }
+      // A line that ran to the margin continues on the next.
+      if (i > begin && Line(i - 1).right_gap < 1.0 && !colophon.distribution.empty()) {
+        colophon.distribution.back() += entry;
+      } else if (!entry.empty()) {
+        colophon.distribution.push_back(entry);
       }
     }
     if (colophon.editor.empty()) {
@@ -593,6 +644,11 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
   while (!inner.empty() && inner.back() == ' ') inner.pop_back();
   strip("（", true);
   strip("）", false);
+  // OCR fills the printed gaps between organization and names with stray marks.
+  for (const std::string mark : {"”", "“", "\"", "，", ",", "、", "·", "。", "."}) {
+    size_t pos = 0;
+    while ((pos = inner.find(mark, pos)) != std::string::npos) inner.replace(pos, mark.size(), " ");
+  }
 
   std::vector<std::string> tokens = SplitOnSpaces(inner);
   Attribution attribution;

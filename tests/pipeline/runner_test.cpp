@@ -100,10 +100,13 @@ TEST_F(RunnerTest, APageWhoseOcrFailsBecomesAReviewItemNotAFailedIssue) {
   EXPECT_EQ(summary.issues[0].status, ExitStatus::kOk);
   const auto record = nlohmann::json::parse(testing::ReadFile(
       dir_ / "archive" / "issues" / summary.issues[0].key / "record.json"));
-  ASSERT_EQ(record["review"].size(), 1u);
-  EXPECT_EQ(record["review"][0]["page"], 2);
-  EXPECT_EQ(record["review"][0]["reason"], "page-failed");
-  EXPECT_EQ(record["review"][0]["detail"], "engine exploded");
+  std::vector<nlohmann::json> failed;
+  for (const auto& item : record["review"]) {
+    if (item["reason"] == "page-failed") failed.push_back(item);
+  }
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0]["page"], 2);
+  EXPECT_EQ(failed[0]["detail"], "engine exploded");
   EXPECT_EQ(record["pages"][1]["text"], "");
 }
 

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "models/ocr_page.h"
+#include "models/profile.h"
+#include "models/record.h"
+#include "stages/layout.h"
+#include "stages/structure.h"
+
+namespace qikan {
+
+// The issue-level stages that run once all pages are read: layout (reading order) and the
+// structure parser, with the profile chosen from the masthead unless only one is given.
+// Fills the record's structure fields; doubts become review items.
+void ParseIssueStructure(const std::vector<OcrPage>& pages,
+                         const std::vector<PublicationProfile>& profiles,
+                         const StructureOptions& options, IssueRecord& record);
+
+// The layout the parser sees, for looking into what it did.
+IssueLayout LayoutForProfile(const std::vector<OcrPage>& pages, const PublicationProfile* profile);
+
+// Reads an archived issue's pages/NNNN.json back, in page order.
+std::vector<OcrPage> LoadOcrPages(const std::filesystem::path& issue_dir);
+
+}  // namespace qikan

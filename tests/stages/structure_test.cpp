@@ -1,0 +1,68 @@
+#include "stages/structure.h"
+
+#include <gtest/gtest.h>
+
+#include "models/profile.h"
+#include "tests/support/text_page.h"
+
+namespace qikan {
+namespace {
+
+const PublicationProfile& Profile() {
+  static const PublicationProfile profile =
+      LoadProfile(testing::SourcePath("models/profiles/hangzhou-renda-xinxi.json"));
+  return profile;
+}
+
+TEST(ParseAttribution, OrganizationAndOneName) {
+  const Attribution a = ParseAttribution("（建德市人大常委会办公室 唐方媛）", Profile());
+  EXPECT_EQ(a.raw, "（建德市人大常委会办公室 唐方媛）");
+  EXPECT_EQ(a.organization, "建德市人大常委会办公室");
+  EXPECT_EQ(a.authors, std::vector<std::string>{"唐方媛"});
+}
+
+TEST(ParseAttribution, PaddedTwoCharacterNameIsOnePerson) {
+  const Attribution a = ParseAttribution("（余杭区人大常委会办公室 符 腾）", Profile());
+  EXPECT_EQ(a.organization, "余杭区人大常委会办公室");
+  EXPECT_EQ(a.authors, std::vector<std::string>{"符腾"});
+  EXPECT_EQ(a.raw, "（余杭区人大常委会办公室 符 腾）");
+}
+
+TEST(ParseAttribution, SeveralPeople) {
+  const Attribution a = ParseAttribution("（萧山区人大常委会办公室 杜国益 史佳）", Profile());
+  EXPECT_EQ(a.authors, (std::vector<std::string>{"杜国益", "史佳"}));
+  const Attribution b = ParseAttribution("（临平区人大常委会办公室 孔 铮 周 颖 王小明）", Profile());
+  EXPECT_EQ(b.authors, (std::vector<std::string>{"孔铮", "周颖", "王小明"}));
+}
+
+TEST(ParseAttribution, OrganizationOnly) {
+  const Attribution a = ParseAttribution("（研究室）", Profile());
+  EXPECT_EQ(a.organization, "研究室");
+  EXPECT_TRUE(a.authors.empty());
+  const Attribution b = ParseAttribution("（淳安县人大常委会城建环保工委）", Profile());
+  EXPECT_EQ(b.organization, "淳安县人大常委会城建环保工委");
+  EXPECT_TRUE(b.authors.empty());
+}
+
+TEST(ParseAttribution, NameFoundAfterTheOrganizationWhenTheGapWasNotSeen) {
+  const Attribution a = ParseAttribution("（钱塘区人大常委会办公室徐佳琪）", Profile());
+  EXPECT_EQ(a.organization, "钱塘区人大常委会办公室");
+  EXPECT_EQ(a.authors, std::vector<std::string>{"徐佳琪"});
+  EXPECT_EQ(a.raw, "（钱塘区人大常委会办公室 徐佳琪）");
+}
+
+TEST(LocalityOf, PlaceBeforeTheColon) {
+  EXPECT_EQ(LocalityOf("建德市：强化监督助推筑牢燃气“安全网”", Profile()), "建德市");
+  EXPECT_EQ(LocalityOf("淳安县：梓桐镇探索开展村级生态文明建设情况报告制度", Profile()), "淳安县");
+  EXPECT_EQ(LocalityOf("市人大常委会依法行权助力打造人工智能创新高地", Profile()), std::nullopt);
+  EXPECT_EQ(LocalityOf("关于做好工作的通知：第一部分", Profile()), std::nullopt);
+}
+
+TEST(Similarity, EditDistanceOverLength) {
+  EXPECT_DOUBLE_EQ(Similarity("杭州人大信息", "杭州人大信息"), 1.0);
+  EXPECT_NEAR(Similarity("杭州人大信息", "杭州人太信息"), 5.0 / 6.0, 1e-9);
+  EXPECT_DOUBLE_EQ(Similarity("", ""), 1.0);
+}
+
+}  // namespace
+}  // namespace qikan
