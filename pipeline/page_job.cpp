@@ -1,6 +1,7 @@
 #include "pipeline/page_job.h"
 
 #include <fmt/format.h>
+#include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "models/errors.h"
@@ -67,7 +68,26 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
                                     [&] { return ApplyScale(level, scale); });
     KeepIntermediate(options, page.index, "scale", scaled);
 
+    cv::Mat upright = scaled;
     result.ocr = RunStage("ocr", page.index, result.times, [&] { return engine.Recognize(scaled); });
+    if (result.ocr.MeanConfidence() < options.try_upside_down_below) {
+      cv::Mat turned;
+      cv::rotate(scaled, turned, cv::ROTATE_180);
+      OcrPage other = RunStage("orientation", page.index, result.times,
+                               [&] { return engine.Recognize(turned); });
+      if (other.MeanConfidence() > result.ocr.MeanConfidence() + 10) {
+        result.ocr = std::move(other);
+        upright = turned;
+        record.rotation = 180;
+      }
+    }
+    RunStage("reread", page.index, result.times, [&] {
+      for (const auto& region : FindRereadRegions(upright, result.ocr, options.reread)) {
+        const RegionImage cut = CutRegion(upright, region, options.reread);
+        MergeRegion(result.ocr, region, cut,
+                    engine.Recognize(cut.image, Segmentation::kSingleLine), options.reread);
+      }
+    });
     UnscaleBoxes(result.ocr, scale.factor, level.size());
   } catch (const std::exception& e) {
     result.ocr = OcrPage{.width = record.width, .height = record.height};

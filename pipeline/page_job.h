@@ -10,6 +10,7 @@
 #include "stages/deskew.h"
 #include "stages/ocr.h"
 #include "stages/rasterize.h"
+#include "stages/reread.h"
 #include "stages/scale.h"
 
 namespace qikan {
@@ -17,6 +18,10 @@ namespace qikan {
 struct PageJobOptions {
   DeskewOptions deskew;
   ScaleOptions scale;
+  RereadOptions reread;
+  // A page read with less confidence than this is read again turned 180°, in case it went
+  // through the scanner upside down; the better reading is kept.
+  float try_upside_down_below = 65;
   // A page whose mean word confidence is below this goes to review.
   float review_below_confidence = 75;
   // When set, each stage's image is written here as 0003_deskew.png and so on.

@@ -177,6 +177,7 @@ std::vector<OcrBlock> CollectBlocks(tesseract::ResultIterator& it, int width, in
 
 struct TesseractEngine::Impl {
   tesseract::TessBaseAPI api;
+  tesseract::PageSegMode page_mode = tesseract::PSM_AUTO;
 };
 
 TesseractEngine::TesseractEngine(const TesseractOptions& options)
@@ -218,12 +219,12 @@ TesseractEngine::TesseractEngine(const TesseractOptions& options)
                        "unknown Tesseract variable '" + name + "' (value '" + value + "')");
     }
   }
-  impl_->api.SetPageSegMode(static_cast<tesseract::PageSegMode>(options.page_segmentation_mode));
+  impl_->page_mode = static_cast<tesseract::PageSegMode>(options.page_segmentation_mode);
 }
 
 TesseractEngine::~TesseractEngine() = default;
 
-OcrPage TesseractEngine::Recognize(const cv::Mat& gray) {
+OcrPage TesseractEngine::Recognize(const cv::Mat& gray, Segmentation segmentation) {
   if (!gray.empty() && gray.type() != CV_8UC1) {
     throw std::invalid_argument("TesseractEngine::Recognize needs an 8-bit grayscale image");
   }
@@ -240,6 +241,8 @@ OcrPage TesseractEngine::Recognize(const cv::Mat& gray) {
     ~ClearOnExit() { api.Clear(); }
   } clear_on_exit{api};
 
+  api.SetPageSegMode(segmentation == Segmentation::kSingleLine ? tesseract::PSM_SINGLE_LINE
+                                                               : impl_->page_mode);
   // SetImage copies the pixels, honouring the row step of a cropped Mat.
   api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step[0]));
   api.SetSourceResolution(kSourceDpi);

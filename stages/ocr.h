@@ -12,12 +12,17 @@
 
 namespace qikan {
 
+// What the image given to the engine holds: a whole page (find blocks and columns) or one line
+// of text cut out of a page (a thin strip that page segmentation would read as nothing).
+enum class Segmentation { kPage, kSingleLine };
+
 // The OCR engine behind one method, so the page job can run with a fake engine in tests.
 class OcrEngine {
  public:
   virtual ~OcrEngine() = default;
-  // Reads one 8-bit grayscale page. Boxes are in the coordinates of `gray`.
-  virtual OcrPage Recognize(const cv::Mat& gray) = 0;
+  // Reads one 8-bit grayscale image. Boxes are in the coordinates of `gray`.
+  virtual OcrPage Recognize(const cv::Mat& gray, Segmentation segmentation) = 0;
+  OcrPage Recognize(const cv::Mat& gray) { return Recognize(gray, Segmentation::kPage); }
 };
 
 struct TesseractOptions {
@@ -36,7 +41,8 @@ class TesseractEngine : public OcrEngine {
   TesseractEngine(const TesseractEngine&) = delete;
   TesseractEngine& operator=(const TesseractEngine&) = delete;
 
-  OcrPage Recognize(const cv::Mat& gray) override;
+  using OcrEngine::Recognize;
+  OcrPage Recognize(const cv::Mat& gray, Segmentation segmentation) override;
 
  private:
   struct Impl;

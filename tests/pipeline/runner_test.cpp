@@ -18,7 +18,8 @@ class FakeEngine : public OcrEngine {
  public:
   explicit FakeEngine(std::atomic<int>* calls, int throw_on_call = -1)
       : calls_(calls), throw_on_call_(throw_on_call) {}
-  OcrPage Recognize(const cv::Mat& gray) override {
+  using OcrEngine::Recognize;
+  OcrPage Recognize(const cv::Mat& gray, Segmentation) override {
     const int call = ++*calls_;
     if (call == throw_on_call_) throw std::runtime_error("engine exploded");
     OcrPage page{.width = gray.cols, .height = gray.rows};

@@ -1,0 +1,203 @@
+#include "stages/reread.h"
+
+#include <algorithm>
+
+#include <opencv2/imgproc.hpp>
+
+namespace qikan {
+namespace {
+
+double MedianLineHeight(const OcrPage& page) {
+  std::vector<int> heights;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      if (line.confidence >= 70 && line.words.size() >= 3) heights.push_back(line.box.height);
+    }
+  }
+  if (heights.empty()) return 0;
+  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                   heights.end());
+  return heights[heights.size() / 2];
+}
+
+Box ToBox(const cv::Rect& r) { return Box{.x = r.x, .y = r.y, .width = r.width, .height = r.height}; }
+
+// Ink no OCR line covers, grouped into line-shaped regions.
+std::vector<RereadRegion> UncoveredInk(const cv::Mat& gray, const OcrPage& page, double glyph) {
+  cv::Mat ink;
+  cv::threshold(gray, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  const int pad = static_cast<int>(0.3 * glyph);
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      cv::Rect r(line.box.x - pad, line.box.y - pad, line.box.width + 2 * pad,
+                 line.box.height + 2 * pad);
+      ink(r & cv::Rect(0, 0, ink.cols, ink.rows)).setTo(0);
+    }
+  }
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  cv::Mat kept = cv::Mat::zeros(ink.size(), CV_8UC1);
+  const int speck = std::max(2, static_cast<int>(0.15 * glyph));
+  for (int i = 1; i < n; ++i) {
+    const int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    const bool touches_edge = x == 0 || y == 0 || x + w == ink.cols || y + h == ink.rows;
+    const bool too_small = w < speck && h < speck;
+    const bool too_big = h > 3 * glyph || w > 20 * glyph;
+    if (touches_edge || too_small || too_big) continue;
+    kept.setTo(255, labels == i);
+  }
+  // Characters of one line merge across their gaps, lines stay apart.
+  cv::Mat grouped;
+  cv::dilate(kept, grouped,
+             cv::getStructuringElement(cv::MORPH_RECT,
+                                       cv::Size(static_cast<int>(1.2 * glyph) | 1,
+                                                static_cast<int>(0.2 * glyph) | 1)));
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(grouped, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  std::vector<RereadRegion> regions;
+  for (const auto& contour : contours) {
+    const cv::Rect r = cv::boundingRect(contour);
+    if (r.height < 0.4 * glyph || r.height > 3 * glyph || r.width < 1.5 * glyph) continue;
+    if (cv::countNonZero(kept(r)) < 0.05 * r.area()) continue;  // a few specks spread out
+    regions.push_back(RereadRegion{.box = ToBox(r), .glyph_px = std::min<double>(r.height, glyph)});
+  }
+  return regions;
+}
+
+// A doubtful line's box is often only part of the line (chi_sim gives up on a widely spaced
+// "（普  刊）"); widen it to the ink of its row, bridging gaps of up to three glyphs.
+Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph) {
+  const cv::Rect page(0, 0, gray.cols, gray.rows);
+  const int pad = static_cast<int>(0.3 * glyph);
+  const cv::Rect band = cv::Rect(0, box.y - pad, gray.cols, box.height + 2 * pad) & page;
+  if (band.empty()) return box;
+  cv::Mat ink;
+  cv::threshold(gray(band), ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::Mat columns;
+  cv::reduce(ink, columns, 0, cv::REDUCE_MAX);
+  const int bridge = static_cast<int>(3 * glyph);
+  int left = box.x, right = box.Right();
+  for (int gap = 0, x = left - 1; x >= 0 && gap <= bridge; --x) {
+    gap = columns.at<uchar>(0, x) ? 0 : gap + 1;
+    if (gap == 0) left = x;
+  }
+  for (int gap = 0, x = right; x < gray.cols && gap <= bridge; ++x) {
+    gap = columns.at<uchar>(0, x) ? 0 : gap + 1;
+    if (gap == 0) right = x + 1;
+  }
+  cv::Mat rows;
+  cv::reduce(ink(cv::Rect(left, 0, right - left, band.height)), rows, 1, cv::REDUCE_MAX);
+  int top = 0, bottom = band.height;
+  while (top < bottom && !rows.at<uchar>(top, 0)) ++top;
+  while (bottom > top && !rows.at<uchar>(bottom - 1, 0)) --bottom;
+  if (bottom <= top) return box;
+  return Box{.x = left, .y = band.y + top, .width = right - left, .height = bottom - top};
+}
+
+}  // namespace
+
+std::vector<RereadRegion> FindRereadRegions(const cv::Mat& gray, const OcrPage& page,
+                                            const RereadOptions& options) {
+  const double glyph = MedianLineHeight(page);
+  if (glyph <= 0) return {};
+  std::vector<RereadRegion> regions;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      const bool large = line.box.height > options.large_glyph_ratio * glyph;
+      const bool doubtful = line.confidence < options.low_confidence;
+      if (!large && !doubtful) continue;
+      regions.push_back(RereadRegion{.box = large ? line.box : WidenToRowInk(gray, line.box, glyph),
+                                     .glyph_px = large ? line.box.height : glyph,
+                                     .replaces = line.box,
+                                     .confidence = line.confidence});
+    }
+  }
+  for (auto& region : UncoveredInk(gray, page, glyph)) regions.push_back(region);
+  std::stable_sort(regions.begin(), regions.end(), [](const RereadRegion& a, const RereadRegion& b) {
+    return static_cast<long>(a.box.width) * a.box.height < static_cast<long>(b.box.width) * b.box.height;
+  });
+  if (static_cast<int>(regions.size()) > options.max_regions) regions.resize(options.max_regions);
+  return regions;
+}
+
+RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const RereadOptions& options) {
+  const cv::Rect page(0, 0, gray.cols, gray.rows);
+  const int pad = static_cast<int>(0.15 * region.glyph_px);
+  const cv::Rect r = cv::Rect(region.box.x - pad, region.box.y - pad, region.box.width + 2 * pad,
+                              region.box.height + 2 * pad) &
+                     page;
+  RegionImage cut;
+  cut.factor = std::clamp(options.target_glyph_px / std::max(1.0, region.glyph_px), 0.1, 3.0);
+  cv::Mat scaled;
+  cv::resize(gray(r), scaled, cv::Size(), cut.factor, cut.factor,
+             cut.factor < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+  const int m = options.margin_px;
+  cut.image = cv::Mat(scaled.rows + 2 * m, scaled.cols + 2 * m, CV_8UC1, cv::Scalar(255));
+  scaled.copyTo(cut.image(cv::Rect(m, m, scaled.cols, scaled.rows)));
+  cut.origin = cv::Point(r.x - static_cast<int>(m / cut.factor), r.y - static_cast<int>(m / cut.factor));
+  return cut;
+}
+
+bool MergeRegion(OcrPage& page, const RereadRegion& region, const RegionImage& cut,
+                 const OcrPage& read, const RereadOptions& options) {
+  auto map = [&](const Box& b) {
+    return Box{.x = cut.origin.x + static_cast<int>(b.x / cut.factor),
+               .y = cut.origin.y + static_cast<int>(b.y / cut.factor),
+               .width = static_cast<int>(b.width / cut.factor),
+               .height = static_cast<int>(b.height / cut.factor)};
+  };
+  std::vector<OcrLine> lines;
+  double weighted = 0;
+  double chars = 0;
+  for (const auto& block : read.blocks) {
+    for (OcrLine line : block.lines) {
+      line.box = map(line.box);
+      for (auto& word : line.words) word.box = map(word.box);
+      weighted += line.confidence * static_cast<double>(line.text.size());
+      chars += static_cast<double>(line.text.size());
+      lines.push_back(std::move(line));
+    }
+  }
+  if (lines.empty()) return false;
+  const double confidence = weighted / chars;
+  if (region.replaces) {
+    if (confidence <= region.confidence + 5) return false;
+    auto inside = [&](const OcrLine& line) {
+      if (line.confidence >= options.low_confidence) return false;  // a line of its own
+      const int cx = line.box.x + line.box.width / 2, cy = line.box.y + line.box.height / 2;
+      return cx >= region.box.x && cx < region.box.Right() && cy >= region.box.y &&
+             cy < region.box.Bottom();
+    };
+    auto is_target = [&](const OcrLine& line) {
+      return line.box.x == region.replaces->x && line.box.y == region.replaces->y &&
+             line.box.width == region.replaces->width && line.box.height == region.replaces->height;
+    };
+    // Take out the line and its fragments, remembering where the line stood.
+    OcrBlock* home = nullptr;
+    long position = 0;
+    for (auto& block : page.blocks) {
+      std::vector<OcrLine> kept;
+      for (auto& line : block.lines) {
+        if (is_target(line)) {
+          home = &block;
+          position = static_cast<long>(kept.size());
+        }
+        if (!is_target(line) && !inside(line)) kept.push_back(std::move(line));
+      }
+      block.lines = std::move(kept);
+    }
+    if (!home) return false;
+    home->lines.insert(home->lines.begin() + position, lines.begin(), lines.end());
+    std::erase_if(page.blocks, [](const OcrBlock& b) { return b.lines.empty(); });
+    return true;
+  }
+  if (confidence < 50) return false;
+  OcrBlock block{.box = region.box, .lines = std::move(lines)};
+  const auto at = std::find_if(page.blocks.begin(), page.blocks.end(),
+                               [&](const OcrBlock& b) { return b.box.y > region.box.y; });
+  page.blocks.insert(at, std::move(block));
+  return true;
+}
+
+}  // namespace qikan

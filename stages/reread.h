@@ -1,0 +1,51 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "models/ocr_page.h"
+
+namespace qikan {
+
+// A second look at what page-level OCR read badly or not at all: lines whose glyphs are far
+// larger than the body text (mastheads, large headings: chi_sim reads ~36 px glyphs best), lines
+// read with low confidence, and ink no OCR line covers (a short right-aligned attribution or a
+// folio that Tesseract's page layout dropped). Each region is cut out, set on a white margin,
+// scaled to the model's glyph height and read on its own.
+struct RereadOptions {
+  double large_glyph_ratio = 1.8;  // vs the page's median line height
+  float low_confidence = 60;
+  double target_glyph_px = 36;
+  int margin_px = 32;
+  int max_regions = 24;  // per page, to bound the cost of a noisy page
+};
+
+struct RereadRegion {
+  Box box;                // in the page image
+  double glyph_px = 0;    // height of its glyphs
+  std::optional<Box> replaces;  // the box of the OCR line it would replace; none for ink no line covers
+  float confidence = 0;         // of the line it would replace
+};
+
+// Smallest first, so a large masthead line cut later cannot swallow a small line inside its box.
+std::vector<RereadRegion> FindRereadRegions(const cv::Mat& gray, const OcrPage& page,
+                                            const RereadOptions& options);
+
+// The region cut out on a white margin and scaled; `factor` and `origin` map its boxes back.
+struct RegionImage {
+  cv::Mat image;
+  double factor = 1;
+  cv::Point origin;  // page coordinates of the crop's (0,0) before scaling
+};
+RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const RereadOptions& options);
+
+// Puts what was read in the region into the page: it replaces the line it was cut for, and the
+// fragments of that line OCR made inside the region, when it reads with more confidence; text
+// found in uncovered ink becomes a block of its own, placed in reading order by its top edge.
+// Returns whether the page changed.
+bool MergeRegion(OcrPage& page, const RereadRegion& region, const RegionImage& cut,
+                 const OcrPage& read, const RereadOptions& options);
+
+}  // namespace qikan
