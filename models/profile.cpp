@@ -14,7 +14,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationProfile, id, title, a
                                                 date_pattern, toc_heading_pattern,
                                                 digest_count_pattern, columns, digest_columns,
                                                 column_banner_pattern, locality_suffixes,
-                                                organization_suffixes,
+                                                lexicon, organization_suffixes,
                                                 distribution_pattern, editor_pattern,
                                                 phone_pattern, page_number_pattern)
 

@@ -31,6 +31,9 @@ struct PublicationProfile {
   // Body.
   std::string column_banner_pattern;  // a column name printed in the body, e.g. 【情况交流】
   std::vector<std::string> locality_suffixes;  // 建德市 in 建德市：… ends with one of these
+  // Terms of the publication's own vocabulary (bodies, offices, places). A word in a title or an
+  // attribution one OCR error away from a term is read as the term, and the change recorded.
+  std::vector<std::string> lexicon;
   // How contributing organizations end (…办公室, …工委): where print's gap before an author's
   // name was not seen, the name starts after the last of these.
   std::vector<std::string> organization_suffixes;

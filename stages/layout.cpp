@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "models/text.h"
@@ -159,11 +160,43 @@ bool SplitColumns(std::vector<RawLine>& lines) {
   return true;
 }
 
+// Tesseract puts a bold column name and the title beside it (or a publisher and the date) into
+// blocks of their own; on a one-column page, lines side by side on one row are one line.
+std::vector<RawLine> MergeRows(const std::vector<RawLine>& lines,
+                               std::vector<std::unique_ptr<OcrLine>>& merged_store) {
+  std::vector<RawLine> out;
+  for (const auto& line : lines) {
+    if (!out.empty()) {
+      RawLine& last = out.back();
+      const Box& a = last.ocr->box;
+      const Box& b = line.ocr->box;
+      const int overlap = std::min(a.Bottom(), b.Bottom()) - std::max(a.y, b.y);
+      if (overlap > 0.5 * std::min(a.height, b.height) && b.x >= a.Right() - 2) {
+        auto joined = std::make_unique<OcrLine>(*last.ocr);
+        joined->words.insert(joined->words.end(), line.ocr->words.begin(), line.ocr->words.end());
+        joined->text += " " + line.ocr->text;
+        joined->box = a.Union(b);
+        const double n1 = static_cast<double>(last.ocr->words.size());
+        const double n2 = static_cast<double>(line.ocr->words.size());
+        joined->confidence =
+            static_cast<float>((last.ocr->confidence * n1 + line.ocr->confidence * n2) / (n1 + n2));
+        last.ocr = joined.get();
+        last.glyph_px = std::max(last.glyph_px, line.glyph_px);
+        merged_store.push_back(std::move(joined));
+        continue;
+      }
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
 // Full-width lines (headings across both columns) end a band; within a band the left column is
 // read before the right.
-std::vector<RawLine> ReadingOrder(std::vector<RawLine> lines) {
+std::vector<RawLine> ReadingOrder(std::vector<RawLine> lines,
+                                  std::vector<std::unique_ptr<OcrLine>>& merged_store) {
   SortIntoRows(lines);
-  if (!SplitColumns(lines)) return lines;
+  if (!SplitColumns(lines)) return MergeRows(lines, merged_store);
   std::vector<RawLine> ordered, left, right;
   auto flush = [&] {
     ordered.insert(ordered.end(), left.begin(), left.end());
@@ -213,6 +246,7 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
   const Pattern page_number(options.page_number_pattern);
 
   std::vector<std::vector<RawLine>> by_page(pages.size());
+  std::vector<std::unique_ptr<OcrLine>> merged_lines;  // lines joined from two on one row
   std::vector<double> heights;
   for (size_t p = 0; p < pages.size(); ++p) {
     for (const auto& block : pages[p].blocks) {
@@ -257,7 +291,7 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
         kept.push_back(raw);
       }
     }
-    kept = ReadingOrder(std::move(kept));
+    kept = ReadingOrder(std::move(kept), merged_lines);
 
     // Text column edges: most lines start at the left margin and justified lines end at the
     // right one; a page with few lines uses the whole page's extent.

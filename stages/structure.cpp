@@ -24,10 +24,42 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// OCR puts a stray closing quote into the gap before a title now and then.
+// In the masthead's numbers chi_sim reads 1 as "1]", "l" or "|" now and then.
+std::string RepairDigits(std::string text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool after_digit = !out.empty() && std::isdigit(static_cast<unsigned char>(out.back()));
+    const bool before_digit =
+        i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]));
+    if ((c == ']' || c == '|' || c == 'l' || c == 'I') && after_digit && out.back() == '1') {
+      continue;  // "1]" is one 1
+    }
+    if ((c == ']' || c == '|' || c == 'l' || c == 'I') && (after_digit || before_digit)) {
+      out += '1';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// OCR puts a stray closing quote into the gap before a title now and then, and reads a
+// title's last closing quote as a dash.
 std::string CleanTitle(std::string title) {
   while (StartsWith(title, "”") || StartsWith(title, " ")) {
     title.erase(0, StartsWith(title, " ") ? 1 : std::string("”").size());
+  }
+  auto count = [&](std::string_view mark) {
+    size_t n = 0;
+    for (size_t pos = title.find(mark); pos != std::string::npos; pos = title.find(mark, pos + 1)) ++n;
+    return n;
+  };
+  if (count("“") > count("”") && !title.empty() &&
+      (title.back() == '-' || title.back() == '"' || title.back() == '\'')) {
+    title.back() = ' ';
+    title.pop_back();
+    title += "”";
   }
   return title;
 }
@@ -159,6 +191,16 @@ class Parser {
         return i;
       }
     }
+    // Letter-spaced and set large, 目 录 is misread more than any other line: take the short
+    // centred line between the masthead's last line (its date) and the first column name.
+    size_t date_line = kNone;
+    for (size_t i = 0; i < end && Line(i).page == 1; ++i) {
+      if (date_.Matches(RepairDigits(Line(i).text)) || issue_.Matches(Line(i).text)) date_line = i;
+    }
+    if (date_line == kNone) return kNone;
+    for (size_t i = date_line + 1; i < end && i <= date_line + 2 && Line(i).page == 1; ++i) {
+      if (Chars(Line(i).text) <= 4 && Line(i).Centred()) return i;
+    }
     return kNone;
   }
 
@@ -174,7 +216,7 @@ class Parser {
     IssueInfo& info = out_.issue;
     for (size_t i = begin; i < end; ++i) {
       const std::string& text = Line(i).text;
-      const std::string bare = RemoveSpaces(text);
+      const std::string bare = RepairDigits(RemoveSpaces(text));
       if (info.title.empty()) {
         double best = 0;
         for (const auto& name : std::vector<std::string>{profile_.title}) {
@@ -248,8 +290,10 @@ class Parser {
     for (size_t i : toc_lines) {
       if (Line(i).box.x > column_x + 1.5 * unit) title_lefts.push_back(Line(i).box.x);
     }
-    std::sort(title_lefts.begin(), title_lefts.end());
-    const int title_x = title_lefts.empty() ? -1 : title_lefts[title_lefts.size() / 2];
+    // The leftmost: a title opening with “ shows its ink half a cell later.
+    const int title_x = title_lefts.empty()
+                            ? -1
+                            : *std::min_element(title_lefts.begin(), title_lefts.end());
 
     std::string column;
     bool previous_full = false;  // the previous title line ran to the right margin
@@ -286,7 +330,8 @@ class Parser {
       if (column.empty()) {
         Review(line.page, "toc-column", "TOC title without a column: " + title);
       }
-      out_.toc.push_back(TocEntry{.column = column, .title = CleanTitle(title)});
+      out_.toc.push_back(
+          TocEntry{.column = column, .title = Mend(CleanTitle(title), line.page, "toc.title")});
       toc_confidence_.push_back(line.confidence);
       previous_full = line.right_gap < 1.0;
     }
@@ -301,7 +346,7 @@ class Parser {
     if (title_x > 0) {
       std::vector<OcrWord> name, rest;
       for (const auto& word : line.words) {
-        (word.box.x < title_x - 0.3 * line.glyph_px ? name : rest).push_back(word);
+        (word.box.x + word.box.width / 2 < title_x ? name : rest).push_back(word);
       }
       return {WordsText(name), WordsText(rest)};
     }
@@ -374,6 +419,9 @@ class Parser {
       }
       for (size_t k = best.first; k <= best.last; ++k) {
         best.text += Line(k).text;
+      }
+      best.text = Mend(CleanTitle(best.text), Line(best.first).page, "heading");
+      for (size_t k = best.first; k <= best.last; ++k) {
         best.confidence += Line(k).confidence / static_cast<float>(best.last - best.first + 1);
       }
       headings.push_back(best);
@@ -441,8 +489,19 @@ class Parser {
     return paragraphs;
   }
 
-  Attribution AttributionAt(size_t i) const {
-    return ParseAttribution(NormalizeBrackets(Line(i).spaced_text), profile_);
+  // The text with words one OCR error from the profile's lexicon mended, the change recorded.
+  std::string Mend(const std::string& read, int page, const char* field) {
+    const std::string mended = MendWithLexicon(read, profile_.lexicon);
+    if (mended != read) {
+      out_.corrections.push_back(Correction{
+          .page = page, .field = field, .before = read, .after = mended, .source = "lexicon"});
+    }
+    return mended;
+  }
+
+  Attribution AttributionAt(size_t i) {
+    return ParseAttribution(Mend(NormalizeBrackets(Line(i).spaced_text), Line(i).page, "attribution"),
+                            profile_);
   }
 
   std::vector<Brief> ParseBriefs(size_t begin, size_t end, const std::string& column) {
@@ -626,6 +685,55 @@ std::vector<std::string> SplitOnSpaces(std::string_view s) {
 
 }  // namespace
 
+std::string MendWithLexicon(std::string_view text, const std::vector<std::string>& lexicon) {
+  std::u32string out = ToU32(text);
+  std::vector<std::u32string> terms;
+  for (const auto& term : lexicon) {
+    if (Chars(term) >= 3) terms.push_back(ToU32(term));
+  }
+  // Words that are terms already stay as they are: 办公室 is not an 办公厅 misread.
+  std::vector<bool> fixed(out.size(), false);
+  for (const auto& term : terms) {
+    for (size_t pos = out.find(term); pos != std::u32string::npos; pos = out.find(term, pos + 1)) {
+      std::fill(fixed.begin() + static_cast<long>(pos),
+                fixed.begin() + static_cast<long>(pos + term.size()), true);
+    }
+  }
+  // Anchors keep a neighbouring word from being eaten: a substitution keeps one end of the term,
+  // an inserted or dropped character both.
+  auto near = [](std::u32string_view window, const std::u32string& term) {
+    const bool front = window.front() == term.front();
+    const bool back = window.back() == term.back();
+    if (window.size() == term.size() ? !(front || back) : !(front && back)) return false;
+    return EditDistance(window, term) == 1;
+  };
+  for (size_t i = 0; i < out.size(); ++i) {
+    bool mended = false;
+    for (size_t length = 2; length <= 12 && !mended && i + length <= out.size(); ++length) {
+      if (std::any_of(fixed.begin() + static_cast<long>(i),
+                      fixed.begin() + static_cast<long>(i + length), [](bool f) { return f; })) {
+        break;
+      }
+      const std::u32string_view window(out.data() + i, length);
+      const std::u32string* match = nullptr;
+      int matches = 0;
+      for (const auto& term : terms) {
+        if (term.size() + 1 < length || term.size() > length + 1 || !near(window, term)) continue;
+        if (!match || *match != term) ++matches;
+        match = &term;
+      }
+      if (matches != 1) continue;  // none, or ambiguous between two terms: leave it
+      const std::u32string term = *match;
+      out.replace(i, length, term);
+      fixed.erase(fixed.begin() + static_cast<long>(i), fixed.begin() + static_cast<long>(i + length));
+      fixed.insert(fixed.begin() + static_cast<long>(i), term.size(), true);
+      i += term.size() - 1;
+      mended = true;
+    }
+  }
+  return ToUtf8(out);
+}
+
 double Similarity(std::string_view a, std::string_view b) {
   const std::u32string x = StripWhitespace(ToU32(a));
   const std::u32string y = StripWhitespace(ToU32(b));
@@ -662,12 +770,21 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
       if (pos == std::string::npos) continue;
       const size_t after = pos + suffix.size();
       const size_t rest = Chars(std::string_view(tokens[0]).substr(after));
-      if (rest >= 2 && rest <= 3 && (cut == std::string::npos || after > cut)) cut = after;
+      if (rest >= 2 && rest <= 4 && (cut == std::string::npos || after > cut)) cut = after;
       if (rest == 0) cut = std::string::npos;  // ends with a suffix: no name
       if (rest == 0) break;
     }
     if (cut != std::string::npos) {
-      tokens = {tokens[0].substr(0, cut), tokens[0].substr(cut)};
+      const std::string names = tokens[0].substr(cut);
+      tokens = {tokens[0].substr(0, cut)};
+      // Four characters with no gap seen are two two-character names more often than one.
+      if (Chars(names) == 4) {
+        const size_t half = ToUtf8(ToU32(names).substr(0, 2)).size();
+        tokens.push_back(names.substr(0, half));
+        tokens.push_back(names.substr(half));
+      } else {
+        tokens.push_back(names);
+      }
       attribution.organization = tokens[0];
     }
   }

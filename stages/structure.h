@@ -51,6 +51,10 @@ std::optional<std::string> LocalityOf(std::string_view title, const PublicationP
 const PublicationProfile* ChooseProfile(const std::vector<PublicationProfile>& profiles,
                                         const IssueLayout& layout);
 
+// Mends words one OCR error away from a lexicon term (人大第委会 -> 人大常委会, 篇安县 -> 淳安县):
+// a substitution, a dropped or an inserted character. Returns the mended text.
+std::string MendWithLexicon(std::string_view text, const std::vector<std::string>& lexicon);
+
 // 1 - edit distance / longer length, over code points.
 double Similarity(std::string_view a, std::string_view b);
 

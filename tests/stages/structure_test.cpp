@@ -66,3 +66,34 @@ TEST(Similarity, EditDistanceOverLength) {
 
 }  // namespace
 }  // namespace qikan
+
+namespace qikan {
+namespace {
+
+TEST(MendWithLexicon, OneOcrErrorFromATermIsMended) {
+  const std::vector<std::string>& lexicon = Profile().lexicon;
+  EXPECT_EQ(MendWithLexicon("滨江区人大第委会西兴街道工委", lexicon), "滨江区人大常委会西兴街道工委");
+  EXPECT_EQ(MendWithLexicon("余杭区人大和常委会办公室", lexicon), "余杭区人大常委会办公室");
+  EXPECT_EQ(MendWithLexicon("篇安县人大常委会办公室", lexicon), "淳安县人大常委会办公室");
+}
+
+TEST(MendWithLexicon, TextThatIsRightOrFarFromEveryTermIsLeftAlone) {
+  const std::vector<std::string>& lexicon = Profile().lexicon;
+  EXPECT_EQ(MendWithLexicon("钱塘区人大常委会办公室", lexicon), "钱塘区人大常委会办公室");
+  EXPECT_EQ(MendWithLexicon("强化监督助推筑牢燃气安全网", lexicon), "强化监督助推筑牢燃气安全网");
+}
+
+}  // namespace
+}  // namespace qikan
+
+namespace qikan {
+namespace {
+
+TEST(MendWithLexicon, ATermIsNeverMendedIntoAnotherTerm) {
+  const std::vector<std::string>& lexicon = Profile().lexicon;
+  EXPECT_EQ(MendWithLexicon("临平区人大常委会办公室", lexicon), "临平区人大常委会办公室");
+  EXPECT_EQ(MendWithLexicon("省人大常委会办公厅", lexicon), "省人大常委会办公厅");
+}
+
+}  // namespace
+}  // namespace qikan
