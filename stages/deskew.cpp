@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <numbers>
 #include <opencv2/imgproc.hpp>
+
+#include "stages/image.h"
 #include <vector>
 
 namespace qikan {
@@ -50,22 +52,6 @@ constexpr int kMaxColumns = 8;
 constexpr double kReferenceStepDegrees = 1.0;
 constexpr double kNoiseSharpness = 1.1;
 constexpr double kTextSharpness = 1.5;
-
-cv::Mat ToGray8(const cv::Mat& image) {
-  cv::Mat gray;
-  if (image.channels() == 3) {
-    cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
-  } else if (image.channels() == 4) {
-    cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
-  } else {
-    gray = image;
-  }
-  if (gray.depth() != CV_8U) {
-    const double scale = gray.depth() == CV_16U ? 1.0 / 257 : 1.0;
-    gray.convertTo(gray, CV_8U, scale);
-  }
-  return gray;
-}
 
 // Shrinks by the smallest whole factor that brings the page to at most a quarter over `width`
 // columns: INTER_AREA is several times faster for whole factors, and the exact analysis width

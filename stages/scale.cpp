@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
+
+#include "stages/image.h"
 #include <vector>
 
 namespace qikan {
@@ -30,22 +32,6 @@ constexpr double kPeakBand = 0.12;
 constexpr double kMinPeakShare = 0.25;
 
 constexpr int kMinGlyphs = 20;
-
-cv::Mat ToGray8(const cv::Mat& image) {
-  cv::Mat gray;
-  if (image.channels() == 3) {
-    cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
-  } else if (image.channels() == 4) {
-    cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
-  } else {
-    gray = image;
-  }
-  if (gray.depth() != CV_8U) {
-    const double scale = gray.depth() == CV_16U ? 1.0 / 257 : 1.0;
-    gray.convertTo(gray, CV_8U, scale);
-  }
-  return gray;
-}
 
 // True when the darkest 0.2% of the page stand clearly below the paper (the extremes alone may
 // be one dust speck).

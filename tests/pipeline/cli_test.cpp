@@ -58,27 +58,6 @@ cv::Mat TextPage() {
 
 cv::Mat BlankPage() { return cv::Mat(1754, 1240, CV_8UC1, cv::Scalar(255)); }
 
-std::string MinimalPdf(const std::string& pages_dict) {
-  // A syntactically valid PDF with a hand-made cross-reference table.
-  std::vector<std::string> objects = {"<< /Type /Catalog /Pages 2 0 R >>", pages_dict};
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (size_t offset : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", offset);
-    pdf += line;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
-}
-
 void Encrypt(const fs::path& in, const fs::path& out) {
   QPDF pdf;
   pdf.processFile(in.c_str());
@@ -189,7 +168,8 @@ TEST_F(CliTest, EncryptedPdf) {
 }
 
 TEST_F(CliTest, PdfWithoutPages) {
-  WriteFile(dir_ / "empty.pdf", MinimalPdf("<< /Type /Pages /Kids [] /Count 0 >>"));
+  WriteFile(dir_ / "empty.pdf", testing::BuildPdf({"<< /Type /Catalog /Pages 2 0 R >>",
+                                                   "<< /Type /Pages /Kids [] /Count 0 >>"}));
   ExpectRejected(dir_ / "empty.pdf", 5, "no pages");
 }
 

@@ -18,6 +18,7 @@
 #include <qpdf/QPDFWriter.hh>
 
 #include "models/errors.h"
+#include "tests/support/scan_fixture.h"
 #include "tests/support/text_page.h"
 
 namespace qikan {
@@ -99,27 +100,6 @@ std::string Stream(const std::string& dict_entries, const std::string& data) {
          data + "\nendstream";
 }
 
-// A PDF whose objects are numbered from 1 in order (object 1 the catalog), with a correct
-// cross-reference table.
-std::string BuildPdf(const std::vector<std::string>& objects) {
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (const size_t offset : offsets) {
-    char entry[32];
-    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
-    pdf += entry;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
-}
-
 // One page of `page_entries` (box, resources, ...) drawn by `content`, then `extra` objects
 // numbered from 5.
 std::string OnePagePdf(const std::string& page_entries, const std::string& content,
@@ -130,7 +110,7 @@ std::string OnePagePdf(const std::string& page_entries, const std::string& conte
       "<< /Type /Page /Parent 2 0 R /Contents 4 0 R " + page_entries + " >>",
       Stream("", content)};
   objects.insert(objects.end(), extra.begin(), extra.end());
-  return BuildPdf(objects);
+  return testing::BuildPdf(objects);
 }
 
 std::string GrayImageObject(const cv::Mat& gray) {
@@ -439,7 +419,7 @@ TEST_F(RasterizeTest, PasswordProtectedPdfIsEncrypted) {
 
 TEST_F(RasterizeTest, PdfWithoutPagesIsEmpty) {
   const fs::path pdf = dir_ / "blank.pdf";
-  WriteFile(pdf, BuildPdf({"<< /Type /Catalog /Pages 2 0 R >>",
+  WriteFile(pdf, testing::BuildPdf({"<< /Type /Catalog /Pages 2 0 R >>",
                            "<< /Type /Pages /Kids [] /Count 0 >>"}));
   ExpectScanError(pdf, {}, ExitStatus::kInputEmpty, "PDF has no pages");
 }

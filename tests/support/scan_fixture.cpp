@@ -2,6 +2,7 @@
 
 #include <leptonica/allheaders.h>
 
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <random>
@@ -37,6 +38,25 @@ void WriteImagePdf(const std::filesystem::path& path, const std::vector<cv::Mat>
       pixaConvertToPdf(pixa, dpi, 1.0f, L_JPEG_ENCODE, 85, nullptr, path.c_str());
   pixaDestroy(&pixa);
   if (rc != 0) throw std::runtime_error("cannot write test PDF " + path.string());
+}
+
+std::string BuildPdf(const std::vector<std::string>& objects) {
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (const size_t offset : offsets) {
+    char entry[32];
+    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
+    pdf += entry;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
 }
 
 TempDir::TempDir() {

@@ -12,6 +12,10 @@ namespace qikan::testing {
 // a scanner does; made with Leptonica so tests need no binary fixtures.
 void WriteImagePdf(const std::filesystem::path& path, const std::vector<cv::Mat>& pages, int dpi);
 
+// A PDF whose objects are numbered from 1 in order (object 1 the catalog), with a correct
+// cross-reference table: hand-made PDFs for the cases a PDF library will not write.
+std::string BuildPdf(const std::vector<std::string>& objects);
+
 // A fresh empty folder under the system temp dir, removed when the object goes.
 class TempDir {
  public:
