@@ -8,11 +8,21 @@
 #include <set>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "pipeline/archive.h"
 #include "pipeline/bounded_queue.h"
+#include "pipeline/catalog.h"
 #include "pipeline/hash.h"
 #include "pipeline/issue_job.h"
 #include "pipeline/version.h"
@@ -32,6 +42,7 @@ double SecondsSince(Clock::time_point start) {
 struct IssueState {
   fs::path input;
   std::string key;
+  std::string sha256;  // empty until hashed (or when hashing failed)
   SourceInfo source;
   Clock::time_point start = Clock::now();
   fs::path intermediates_dir;
@@ -58,13 +69,96 @@ std::vector<PublicationProfile> LoadRunProfiles(const RunOptions& options) {
                    "no profile named " + options.profile);
 }
 
+// The archive's lock: an exclusive flock on DIR/.lock held for the whole run, so only one run
+// at a time writes the archive and its catalog. The holder's pid is written into the file for
+// the message another run prints. The kernel drops the lock when the process ends, however it
+// ends, so a crashed run never leaves the archive locked.
+class ArchiveLock {
+ public:
+  explicit ArchiveLock(const fs::path& archive_root) {
+    const fs::path file = archive_root / ".lock";
+    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      throw QikanError(ExitStatus::kArchiveError, file.string(),
+                       std::string("cannot open the archive lock: ") + std::strerror(errno));
+    }
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int error = errno;
+      std::string holder;
+      if (error == EWOULDBLOCK) {
+        char buffer[32] = {};
+        const ssize_t n = ::pread(fd_, buffer, sizeof buffer - 1, 0);
+        if (n > 0) holder = std::string(buffer, static_cast<size_t>(n));
+        while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+      }
+      ::close(fd_);
+      if (error == EWOULDBLOCK) {
+        throw QikanError(ExitStatus::kLocked, archive_root.string(),
+                         "another qikan run is using this archive (pid " +
+                             (holder.empty() ? std::string("unknown") : holder) + ")");
+      }
+      throw QikanError(ExitStatus::kArchiveError, file.string(),
+                       std::string("cannot lock the archive: ") + std::strerror(error));
+    }
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
+      spdlog::warn("{}: cannot write the pid into the lock file: {}", file.string(),
+                   std::strerror(errno));
+    }
+  }
+  ~ArchiveLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  ArchiveLock(const ArchiveLock&) = delete;
+  ArchiveLock& operator=(const ArchiveLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+// The options a run was started with, as stored with the run in the catalog.
+nlohmann::json RunSettingsJson(const RunOptions& options, int jobs) {
+  return {{"render_dpi", options.rasterize.render_dpi},
+          {"max_page_megapixels", options.rasterize.max_page_megapixels},
+          {"language", options.tesseract.language},
+          {"page_segmentation_mode", options.tesseract.page_segmentation_mode},
+          {"profile", options.profile},
+          {"profiles_dir", options.profiles_dir.string()},
+          {"review_below_confidence", options.page.review_below_confidence},
+          {"jobs", jobs},
+          {"force", options.force},
+          {"keep_intermediates", options.keep_intermediates}};
+}
+
+nlohmann::json SummaryJson(const RunSummary& summary) {
+  int ok = 0, skipped = 0, failed = 0;
+  for (const auto& issue : summary.issues) {
+    if (issue.status != ExitStatus::kOk) {
+      ++failed;
+    } else if (issue.skipped) {
+      ++skipped;
+    } else {
+      ++ok;
+    }
+  }
+  return {{"ok", ok},           {"skipped", skipped},         {"failed", failed},
+          {"pages", summary.pages}, {"seconds", summary.seconds}, {"jobs", summary.jobs}};
+}
+
 class Run {
  public:
   Run(const RunOptions& options, const std::function<void(const IssueOutcome&)>& on_issue)
       : options_(options),
         archive_(options.archive),
         profiles_(LoadRunProfiles(options)),
-        on_issue_(on_issue) {}
+        on_issue_(on_issue),
+        settings_hash_(SettingsHash(options)) {}
+
+  // The catalog every issue and input of the run is recorded in; set before Produce.
+  void UseCatalog(Catalog* catalog, int64_t run_id) {
+    catalog_ = catalog;
+    run_id_ = run_id;
+  }
 
   void Produce(const std::vector<fs::path>& inputs, BoundedQueue<PageTask>& queue);
   void Work(OcrEngine& engine, BoundedQueue<PageTask>& queue);
@@ -79,12 +173,18 @@ class Run {
   // Recovers the issue's structure into the record; doubts become review items.
   void ParseIssue(const std::vector<OcrPage>& pages, IssueRecord& record, StageTimes& times) const;
   void Report(IssueOutcome outcome, const StageTimes& times, int pages);
+  // The key under which this input's content is already in the archive, if it is.
+  std::optional<std::string> AlreadyArchived(const std::string& sha, const std::string& key) const;
+  void RecordFailure(const IssueState& issue, const QikanError& error);
 
   const RunOptions& options_;
   Archive archive_;
   std::vector<PublicationProfile> profiles_;
   const std::function<void(const IssueOutcome&)>& on_issue_;
-  std::set<std::string> produced_keys_;  // producer thread only
+  const std::string settings_hash_;
+  Catalog* catalog_ = nullptr;
+  int64_t run_id_ = 0;
+  std::map<std::string, std::string> produced_;  // sha256 -> key; producer thread only
   std::mutex summary_mutex_;
   RunSummary summary_;
 };
@@ -101,17 +201,32 @@ void Run::ProduceIssue(const std::shared_ptr<IssueState>& issue, BoundedQueue<Pa
   int pushed = 0;
   int page_count = 0;
   try {
+    // Hashed first so that a failure to open the scan is still recorded against its content;
+    // when hashing fails, OpenScan says why.
+    try {
+      issue->sha256 = Sha256OfInput(issue->input);
+    } catch (const std::exception&) {
+    }
     auto source = OpenScan(issue->input, options_.rasterize);
     page_count = source->PageCount();
     if (page_count <= 0) {
       throw QikanError(ExitStatus::kInputEmpty, issue->input.string(), "has no pages");
     }
-    const std::string sha = Sha256OfInput(issue->input);
+    if (issue->sha256.empty()) issue->sha256 = Sha256OfInput(issue->input);
+    const std::string& sha = issue->sha256;
     issue->key = IssueKey(issue->input, sha);
     issue->source = SourceInfo{.file = issue->input.string(), .sha256 = sha, .pages = page_count};
-    const bool repeated = !produced_keys_.insert(issue->key).second;
-    if (repeated || (!options_.force && archive_.HasIssue(issue->key))) {
-      Report(IssueOutcome{.input = issue->input.string(), .key = issue->key, .skipped = true,
+    // The same content twice in one run (under any name) is processed once.
+    const auto [produced, first] = produced_.emplace(sha, issue->key);
+    std::optional<std::string> archived;
+    if (!first) {
+      archived = produced->second;
+    } else if (!options_.force) {
+      archived = AlreadyArchived(sha, issue->key);
+      if (archived && catalog_) catalog_->RecordInputDone(run_id_, sha, issue->input.string(), *archived);
+    }
+    if (archived) {
+      Report(IssueOutcome{.input = issue->input.string(), .key = *archived, .skipped = true,
                           .pages = page_count},
              {}, 0);
       return;
@@ -175,6 +290,7 @@ void Run::Complete(IssueState& issue) {
                            .key = issue.key,
                            .status = issue.failure->status(),
                            .error = issue.failure->Line()};
+    RecordFailure(issue, *issue.failure);
   } else {
     try {
       outcome = Commit(issue);
@@ -183,6 +299,7 @@ void Run::Complete(IssueState& issue) {
                              .key = issue.key,
                              .status = e.status(),
                              .error = e.Line()};
+      RecordFailure(issue, e);
     }
   }
   for (const auto& [stage, seconds] : issue.structure_times) times[stage] += seconds;
@@ -210,6 +327,20 @@ IssueOutcome Run::Commit(IssueState& issue) {
   }
   ParseIssue(ocr_pages, record, issue.structure_times);
   archive_.CommitIssue(issue.key, record, ocr_pages);
+  // The folder is the truth and is in place now; should the catalog fail (or the process die)
+  // here, the next run's RepairFromArchive indexes it.
+  if (catalog_) {
+    try {
+      catalog_->CommitIssue(run_id_, issue.key, record, settings_hash_,
+                            "issues/" + issue.key + "/record.json");
+      catalog_->RecordInputDone(run_id_, issue.sha256, issue.input.string(), issue.key);
+    } catch (const QikanError& e) {
+      throw QikanError(ExitStatus::kArchiveError, issue.input.string(),
+                       fmt::format("issue {} is in the archive but could not be cataloged ({}); "
+                                   "the next run catalogs it",
+                                   issue.key, e.Line()));
+    }
+  }
 
   float confidence_sum = 0;
   for (const auto& page : record.pages) confidence_sum += page.mean_confidence;
@@ -218,6 +349,30 @@ IssueOutcome Run::Commit(IssueState& issue) {
                       .pages = static_cast<int>(record.pages.size()),
                       .review_items = static_cast<int>(record.review.size()),
                       .mean_confidence = confidence_sum / static_cast<float>(record.pages.size())};
+}
+
+std::optional<std::string> Run::AlreadyArchived(const std::string& sha,
+                                                const std::string& key) const {
+  if (catalog_) {
+    const auto seen = catalog_->FindInput(sha);
+    if (seen && seen->status == InputStatus::kDone && seen->issue_key &&
+        archive_.HasIssue(*seen->issue_key)) {
+      return seen->issue_key;
+    }
+  }
+  if (archive_.HasIssue(key)) return key;
+  return std::nullopt;
+}
+
+void Run::RecordFailure(const IssueState& issue, const QikanError& error) {
+  if (!catalog_) return;
+  try {
+    catalog_->RecordInputFailure(run_id_, issue.sha256, issue.input.string(), error.status(),
+                                 error.what(), /*quarantined=*/false);
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: the failure could not be recorded in the catalog: {}",
+                 issue.input.string(), e.what());
+  }
 }
 
 void Run::ParseIssue(const std::vector<OcrPage>& pages, IssueRecord& record,
@@ -245,6 +400,15 @@ ExitStatus RunSummary::Status() const {
   return failures.size() == 1 ? *failures.begin() : ExitStatus::kSeveralFailures;
 }
 
+std::string SettingsHash(const RunOptions& options) {
+  const nlohmann::json settings = {{"render_dpi", options.rasterize.render_dpi},
+                                   {"language", options.tesseract.language},
+                                   {"page_segmentation_mode", options.tesseract.page_segmentation_mode},
+                                   {"profile", options.profile},
+                                   {"pipeline_version", QIKAN_VERSION}};
+  return Sha256Hex(settings.dump());
+}
+
 std::string IssueKey(const fs::path& input, const std::string& sha256) {
   fs::path name = input.lexically_normal();
   if (!name.has_filename()) name = name.parent_path();  // "scans/issue-711/"
@@ -258,16 +422,18 @@ std::string IssueKey(const fs::path& input, const std::string& sha256) {
   return key + "-" + sha256.substr(0, 8);
 }
 
-RunSummary RunIssues(const std::vector<fs::path>& inputs, const RunOptions& options,
-                     const EngineFactory& make_engine,
-                     const std::function<void(const IssueOutcome&)>& on_issue) {
-  const auto start = Clock::now();
-  const int jobs = options.jobs > 0
-                       ? options.jobs
-                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  Run run(options, on_issue);
-  run.archive().RemoveTemporaries();
+namespace {
 
+void FinishQuietly(Catalog& catalog, int64_t run_id, ExitStatus status, const std::string& error) {
+  try {
+    catalog.FinishRun(run_id, status, nlohmann::json{{"error", error}}.dump());
+  } catch (const std::exception& e) {
+    spdlog::warn("catalog: cannot finish run {}: {}", run_id, e.what());
+  }
+}
+
+RunSummary RunWorkers(Run& run, const std::vector<fs::path>& inputs, int jobs,
+                      const EngineFactory& make_engine) {
   // Each worker owns its engine for the whole run (loading a model takes a second or so); all
   // must load before any page is read, so a missing model stops the run at once.
   BoundedQueue<PageTask> queue(static_cast<size_t>(jobs) * 2);
@@ -300,7 +466,6 @@ RunSummary RunIssues(const std::vector<fs::path>& inputs, const RunOptions& opti
 
   RunSummary summary = run.TakeSummary();
   summary.jobs = jobs;
-  summary.seconds = SecondsSince(start);
   // Report in input order, whatever order the issues finished in.
   std::stable_sort(summary.issues.begin(), summary.issues.end(),
                    [&](const IssueOutcome& a, const IssueOutcome& b) {
@@ -312,6 +477,40 @@ RunSummary RunIssues(const std::vector<fs::path>& inputs, const RunOptions& opti
                      return rank(a) < rank(b);
                    });
   return summary;
+}
+
+}  // namespace
+
+RunSummary RunIssues(const std::vector<fs::path>& inputs, const RunOptions& options,
+                     const EngineFactory& make_engine,
+                     const std::function<void(const IssueOutcome&)>& on_issue) {
+  const auto start = Clock::now();
+  const int jobs = options.jobs > 0
+                       ? options.jobs
+                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  Run run(options, on_issue);  // creates the archive folders
+  const ArchiveLock lock(options.archive);
+  run.archive().RemoveTemporaries();
+  Catalog catalog = Catalog::Open(CatalogPath(options.archive));
+  const int64_t run_id = catalog.BeginRun(QIKAN_VERSION, RunSettingsJson(options, jobs).dump());
+  try {
+    // What a crashed run left uncataloged (an issue folder renamed into place, then the crash).
+    const RepairReport repair = catalog.RepairFromArchive(options.archive, run_id);
+    for (const auto& key : repair.imported) spdlog::info("catalog: imported {}", key);
+    for (const auto& key : repair.removed) spdlog::info("catalog: removed {}", key);
+    for (const auto& failure : repair.failed) spdlog::warn("catalog: cannot import {}", failure);
+    run.UseCatalog(&catalog, run_id);
+    RunSummary summary = RunWorkers(run, inputs, jobs, make_engine);
+    summary.seconds = SecondsSince(start);
+    catalog.FinishRun(run_id, summary.Status(), SummaryJson(summary).dump());
+    return summary;
+  } catch (const QikanError& e) {
+    FinishQuietly(catalog, run_id, e.status(), e.Line());
+    throw;
+  } catch (const std::exception& e) {
+    FinishQuietly(catalog, run_id, ExitStatus::kInternal, e.what());
+    throw;
+  }
 }
 
 }  // namespace qikan

@@ -58,10 +58,21 @@ using EngineFactory = std::function<std::unique_ptr<OcrEngine>()>;
 // Processes the inputs (each one issue) with `jobs` OCR workers sharing one page queue, and
 // commits each issue to the archive as soon as its last page is read. One input's failure is
 // reported in its outcome and does not stop the others; `on_issue` is called as each ends.
-// Throws QikanError only for what stops the whole run (no OCR model, archive not writable).
+// Throws QikanError only for what stops the whole run (no OCR model, archive not writable,
+// kLocked when another run holds the archive).
+//
+// The run holds an exclusive flock on DIR/.lock throughout (the holder's pid is written into
+// it), and records itself, every issue and every input (by content hash) in the catalog at
+// DIR/catalog.sqlite: at the start it catalogs issue folders a crashed run left uncataloged
+// (Catalog::RepairFromArchive); an input whose content is already in the archive, under any
+// name, is skipped unless `force`.
 RunSummary RunIssues(const std::vector<std::filesystem::path>& inputs, const RunOptions& options,
                      const EngineFactory& make_engine,
                      const std::function<void(const IssueOutcome&)>& on_issue = {});
+
+// SHA-256 of the options that shape an issue's record (render dpi, OCR language, page
+// segmentation mode, profile, pipeline version), stored with each issue in the catalog.
+std::string SettingsHash(const RunOptions& options);
 
 // The folder name of an issue in the archive: the input's name and the start of its hash.
 std::string IssueKey(const std::filesystem::path& input, const std::string& sha256);

@@ -1,0 +1,260 @@
+// The runner with the archive's catalog and lock: what a nightly batch relies on.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+#include "pipeline/catalog.h"
+#include "pipeline/hash.h"
+#include "pipeline/runner.h"
+#include "tests/support/scan_fixture.h"
+#include "tests/support/text_page.h"
+
+namespace qikan {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+// Reads every non-blank page as two lines of text.
+class FakeEngine : public OcrEngine {
+ public:
+  explicit FakeEngine(std::atomic<int>* calls) : calls_(calls) {}
+  using OcrEngine::Recognize;
+  OcrPage Recognize(const cv::Mat& gray, Segmentation) override {
+    ++*calls_;
+    OcrPage page{.width = gray.cols, .height = gray.rows};
+    if (cv::mean(gray)[0] > 254.5) return page;  // blank
+    int y = 10;
+    OcrBlock block{.box = Box{.x = 10, .y = 10, .width = 400, .height = 80}};
+    for (const std::string text : {"杭州人大信息", "建德市人大常委会聚焦燃气安全难题"}) {
+      const Box box{.x = 10, .y = y, .width = 400, .height = 30};
+      block.lines.push_back(OcrLine{.text = text,
+                                    .box = box,
+                                    .confidence = 90,
+                                    .words = {OcrWord{.text = text, .box = box, .confidence = 90}}});
+      y += 40;
+    }
+    page.blocks.push_back(std::move(block));
+    return page;
+  }
+
+ private:
+  std::atomic<int>* calls_;
+};
+
+cv::Mat SmallTextPage() {
+  testing::TextPageSpec spec;
+  spec.width = 600;
+  spec.height = 800;
+  spec.margin = 60;
+  spec.glyph_px = 30;
+  spec.lines = testing::SeedProseLines(12, 14);
+  return testing::DrawTextPage(spec);
+}
+
+class BatchTest : public ::testing::Test {
+ protected:
+  fs::path Archive() const { return dir_ / "archive"; }
+  RunOptions Options() const {
+    RunOptions options;
+    options.archive = Archive();
+    options.jobs = 2;
+    return options;
+  }
+  EngineFactory Fake() {
+    return [this] { return std::make_unique<FakeEngine>(&calls_); };
+  }
+  RunSummary RunOne(const fs::path& input) { return RunIssues({input}, Options(), Fake()); }
+  Catalog OpenCatalog() const { return Catalog::Open(CatalogPath(Archive())); }
+
+  TempDir dir_;
+  std::atomic<int> calls_{0};
+};
+
+TEST_F(BatchTest, ARunCatalogsItsIssueAndInput) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage(), SmallTextPage()}, 150);
+  const RunSummary summary = RunOne(dir_ / "a.pdf");
+  ASSERT_EQ(summary.issues.size(), 1u);
+  ASSERT_EQ(summary.issues[0].status, ExitStatus::kOk) << summary.issues[0].error;
+  const std::string key = summary.issues[0].key;
+  const std::string sha = Sha256OfInput(dir_ / "a.pdf");
+
+  const Catalog catalog = OpenCatalog();
+  const auto issue = catalog.FindIssue(key);
+  ASSERT_TRUE(issue.has_value());
+  EXPECT_EQ(issue->sha256, sha);
+  EXPECT_EQ(issue->pages, 2);
+  EXPECT_EQ(issue->settings_hash, SettingsHash(Options()));
+  EXPECT_EQ(issue->record_path, "issues/" + key + "/record.json");
+  EXPECT_EQ(issue->pipeline_version, QIKAN_VERSION);
+  ASSERT_TRUE(issue->run_id.has_value());
+  EXPECT_EQ(catalog.Issues().size(), 1u);
+
+  const auto input = catalog.FindInput(sha);
+  ASSERT_TRUE(input.has_value());
+  EXPECT_EQ(input->status, InputStatus::kDone);
+  EXPECT_EQ(input->issue_key, key);
+  EXPECT_EQ(input->last_seen_path, (dir_ / "a.pdf").string());
+  EXPECT_TRUE(catalog.CheckAgainstArchive(Archive(), CheckDepth::kContent).empty());
+}
+
+TEST_F(BatchTest, TheSettingsHashFollowsTheOptionsThatShapeTheRecord) {
+  RunOptions a = Options();
+  RunOptions b = Options();
+  b.jobs = 7;
+  b.force = true;
+  EXPECT_EQ(SettingsHash(a), SettingsHash(b));
+  b.rasterize.render_dpi = 200;
+  EXPECT_NE(SettingsHash(a), SettingsHash(b));
+  b = Options();
+  b.tesseract.page_segmentation_mode = 6;
+  EXPECT_NE(SettingsHash(a), SettingsHash(b));
+  b = Options();
+  b.tesseract.language = "chi_tra";
+  EXPECT_NE(SettingsHash(a), SettingsHash(b));
+  EXPECT_EQ(SettingsHash(a).size(), 64u);
+}
+
+TEST_F(BatchTest, ARunOnALockedArchiveStopsWithLocked) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  fs::create_directories(Archive());
+  // flock locks belong to the open file description: this one conflicts with the runner's own.
+  const int fd = ::open((Archive() / ".lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  ASSERT_EQ(::write(fd, "4242\n", 5), 5);
+  try {
+    RunOne(dir_ / "a.pdf");
+    ADD_FAILURE() << "expected QikanError(kLocked)";
+  } catch (const QikanError& e) {
+    EXPECT_EQ(e.status(), ExitStatus::kLocked);
+    EXPECT_NE(std::string(e.what()).find("pid 4242"), std::string::npos) << e.what();
+    EXPECT_EQ(e.file(), Archive().string());
+  }
+  EXPECT_EQ(calls_.load(), 0);
+  EXPECT_FALSE(fs::exists(Archive() / "issues") && !fs::is_empty(Archive() / "issues"));
+  ::close(fd);  // released: the next run goes ahead and writes its own pid
+
+  const RunSummary summary = RunOne(dir_ / "a.pdf");
+  EXPECT_EQ(summary.Status(), ExitStatus::kOk);
+  EXPECT_EQ(testing::ReadFile(Archive() / ".lock"), std::to_string(::getpid()) + "\n");
+}
+
+TEST_F(BatchTest, ARenamedCopyOfAnInputIsSkippedByItsContent) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  const RunSummary first = RunOne(dir_ / "a.pdf");
+  ASSERT_EQ(calls_.load(), 1);
+  fs::copy_file(dir_ / "a.pdf", dir_ / "renamed.pdf");
+
+  const RunSummary again = RunOne(dir_ / "renamed.pdf");
+  ASSERT_EQ(again.issues.size(), 1u);
+  EXPECT_EQ(again.issues[0].status, ExitStatus::kOk);
+  EXPECT_TRUE(again.issues[0].skipped);
+  EXPECT_EQ(again.issues[0].key, first.issues[0].key);
+  EXPECT_EQ(calls_.load(), 1);
+  EXPECT_EQ(std::distance(fs::directory_iterator(Archive() / "issues"), fs::directory_iterator()),
+            1);
+
+  const auto input = OpenCatalog().FindInput(Sha256OfInput(dir_ / "a.pdf"));
+  ASSERT_TRUE(input.has_value());
+  EXPECT_EQ(input->path, (dir_ / "a.pdf").string());
+  EXPECT_EQ(input->last_seen_path, (dir_ / "renamed.pdf").string());
+  EXPECT_EQ(input->issue_key, first.issues[0].key);
+}
+
+TEST_F(BatchTest, TwoNamesForTheSameContentInOneRunAreProcessedOnce) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  fs::copy_file(dir_ / "a.pdf", dir_ / "b.pdf");
+  const RunSummary summary = RunIssues({dir_ / "a.pdf", dir_ / "b.pdf"}, Options(), Fake());
+  ASSERT_EQ(summary.issues.size(), 2u);
+  EXPECT_EQ(calls_.load(), 1);
+  EXPECT_FALSE(summary.issues[0].skipped);
+  EXPECT_TRUE(summary.issues[1].skipped);
+  EXPECT_EQ(summary.issues[0].key, summary.issues[1].key);
+}
+
+TEST_F(BatchTest, ForceRedoesARenamedCopy) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  RunOne(dir_ / "a.pdf");
+  fs::copy_file(dir_ / "a.pdf", dir_ / "renamed.pdf");
+  RunOptions forced = Options();
+  forced.force = true;
+  const RunSummary summary = RunIssues({dir_ / "renamed.pdf"}, forced, Fake());
+  EXPECT_FALSE(summary.issues[0].skipped);
+  EXPECT_EQ(calls_.load(), 2);
+}
+
+TEST_F(BatchTest, FailuresAreRecordedInTheCatalog) {
+  testing::WriteFile(dir_ / "bad.pdf", "<html>not a pdf</html>");
+  const RunSummary summary =
+      RunIssues({dir_ / "bad.pdf", dir_ / "missing.pdf"}, Options(), Fake());
+  ASSERT_EQ(summary.issues.size(), 2u);
+  EXPECT_EQ(summary.issues[0].status, ExitStatus::kInputInvalid);
+  EXPECT_EQ(summary.issues[1].status, ExitStatus::kInputMissing);
+
+  const Catalog catalog = OpenCatalog();
+  const auto bad = catalog.FindInput(Sha256OfInput(dir_ / "bad.pdf"));
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(bad->status, InputStatus::kFailed);
+  EXPECT_EQ(bad->exit_status, ExitStatus::kInputInvalid);
+  EXPECT_FALSE(bad->error.empty());
+  EXPECT_FALSE(bad->issue_key.has_value());
+  EXPECT_TRUE(catalog.Issues().empty());
+
+  // Fixed and dropped again under the same name: it is processed, and the row says done.
+  testing::WriteImagePdf(dir_ / "bad.pdf", {SmallTextPage()}, 150);
+  const RunSummary fixed = RunOne(dir_ / "bad.pdf");
+  EXPECT_EQ(fixed.Status(), ExitStatus::kOk);
+  EXPECT_EQ(OpenCatalog().FindInput(Sha256OfInput(dir_ / "bad.pdf"))->status, InputStatus::kDone);
+}
+
+TEST_F(BatchTest, ALostCatalogIsRebuiltFromTheArchiveWithoutReadingAgain) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  const RunSummary first = RunOne(dir_ / "a.pdf");
+  ASSERT_EQ(calls_.load(), 1);
+  const std::string key = first.issues[0].key;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    fs::remove(CatalogPath(Archive()).string() + suffix);
+  }
+
+  const RunSummary again = RunOne(dir_ / "a.pdf");
+  EXPECT_TRUE(again.issues[0].skipped);
+  EXPECT_EQ(calls_.load(), 1);
+  const Catalog catalog = OpenCatalog();
+  const auto issue = catalog.FindIssue(key);
+  ASSERT_TRUE(issue.has_value());
+  EXPECT_EQ(issue->pages, 1);
+  const auto input = catalog.FindInput(Sha256OfInput(dir_ / "a.pdf"));
+  ASSERT_TRUE(input.has_value());
+  EXPECT_EQ(input->issue_key, key);
+}
+
+TEST_F(BatchTest, AnIssueFolderTheCatalogMissedIsImportedAtTheStart) {
+  // A crash between renaming the folder into place and committing it to the catalog: here, a
+  // second archive's folder copied in behind the catalog's back.
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  testing::WriteImagePdf(dir_ / "b.pdf", {SmallTextPage(), SmallTextPage()}, 150);
+  RunOne(dir_ / "a.pdf");
+  RunOptions other = Options();
+  other.archive = dir_ / "other";
+  const RunSummary b = RunIssues({dir_ / "b.pdf"}, other, Fake());
+  fs::copy(other.archive / "issues" / b.issues[0].key, Archive() / "issues" / b.issues[0].key,
+           fs::copy_options::recursive);
+  ASSERT_FALSE(OpenCatalog().FindIssue(b.issues[0].key).has_value());
+
+  const int calls = calls_.load();
+  const RunSummary again = RunOne(dir_ / "b.pdf");
+  EXPECT_TRUE(again.issues[0].skipped);
+  EXPECT_EQ(calls_.load(), calls);
+  EXPECT_TRUE(OpenCatalog().FindIssue(b.issues[0].key).has_value());
+  EXPECT_EQ(OpenCatalog().Issues().size(), 2u);
+}
+
+}  // namespace
+}  // namespace qikan
