@@ -1,6 +1,7 @@
 #include "stages/layout.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -63,6 +64,18 @@ double GlyphHeight(const OcrLine& line) {
   }
   if (heights.empty()) return line.box.height;
   return Percentile(heights, 0.5);
+}
+
+// Lines this much taller than the body are headings, which span both columns. (OCR word boxes
+// make the odd body line look as tall; those end a sentence, headings do not.)
+constexpr double kSpanningGlyphRatio = 1.4;
+
+bool EndsSentence(std::string_view text) {
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  for (std::string_view end : {"。", "）", ")", "；", "！", "？"}) {
+    if (text.size() >= end.size() && text.substr(text.size() - end.size()) == end) return true;
+  }
+  return false;
 }
 
 struct RawLine {
@@ -135,7 +148,8 @@ void SortIntoRows(std::vector<RawLine>& lines) {
 
 // Two columns show as many lines lying wholly right of the page's middle; a single column has
 // only the odd right-aligned attribution there.
-bool SplitColumns(std::vector<RawLine>& lines) {
+bool SplitColumns(std::vector<RawLine>& lines, double body_glyph_px,
+                  std::vector<std::unique_ptr<OcrLine>>& store) {
   if (lines.size() < 10) return false;
   std::vector<int> lefts, rights;
   for (const auto& line : lines) {
@@ -154,9 +168,41 @@ bool SplitColumns(std::vector<RawLine>& lines) {
   if (right_only < 6 || left_only < 6 || right_only < 0.3 * n || left_only < 0.3 * n) {
     return false;
   }
+  std::vector<RawLine> split;
   for (auto& line : lines) {
-    line.column = line.ocr->box.Right() < mid ? 1 : line.ocr->box.x > mid ? 2 : 0;
+    // A heading set across both columns comes apart in Tesseract's blocks; its pieces are
+    // large, and belong to the full width whichever half they fell in.
+    const bool heading_size = line.glyph_px > kSpanningGlyphRatio * body_glyph_px &&
+                              !EndsSentence(line.ocr->text);
+    if (heading_size) {
+      line.column = 0;
+    } else if (line.ocr->box.Right() < mid) {
+      line.column = 1;
+    } else if (line.ocr->box.x > mid) {
+      line.column = 2;
+    } else {
+      // Body text across the gutter is two column lines Tesseract read as one: part its words.
+      std::array<std::unique_ptr<OcrLine>, 2> halves;
+      for (const auto& word : line.ocr->words) {
+        auto& half = halves[word.box.x + word.box.width / 2 < mid ? 0 : 1];
+        if (!half) half = std::make_unique<OcrLine>(OcrLine{.confidence = line.ocr->confidence});
+        half->words.push_back(word);
+        half->box = half->box.Union(word.box);
+        half->text += (half->text.empty() ? "" : " ") + word.text;
+      }
+      for (int side = 0; side < 2; ++side) {
+        if (!halves[side]) continue;
+        halves[side]->text = RemoveCjkSpaces(halves[side]->text);
+        split.push_back(RawLine{.page = line.page, .ocr = halves[side].get(),
+                                .glyph_px = line.glyph_px, .column = side + 1});
+        store.push_back(std::move(halves[side]));
+      }
+      continue;
+    }
+    split.push_back(line);
   }
+  lines = std::move(split);
+  SortIntoRows(lines);
   return true;
 }
 
@@ -193,10 +239,10 @@ std::vector<RawLine> MergeRows(const std::vector<RawLine>& lines,
 
 // Full-width lines (headings across both columns) end a band; within a band the left column is
 // read before the right.
-std::vector<RawLine> ReadingOrder(std::vector<RawLine> lines,
+std::vector<RawLine> ReadingOrder(std::vector<RawLine> lines, double body_glyph_px,
                                   std::vector<std::unique_ptr<OcrLine>>& merged_store) {
   SortIntoRows(lines);
-  if (!SplitColumns(lines)) return MergeRows(lines, merged_store);
+  if (!SplitColumns(lines, body_glyph_px, merged_store)) return MergeRows(lines, merged_store);
   std::vector<RawLine> ordered, left, right;
   auto flush = [&] {
     ordered.insert(ordered.end(), left.begin(), left.end());
@@ -213,7 +259,21 @@ std::vector<RawLine> ReadingOrder(std::vector<RawLine> lines,
     }
   }
   flush();
-  return ordered;
+  // The pieces of a spanning heading, now side by side in reading order, are one line again.
+  std::vector<RawLine> merged;
+  for (size_t i = 0; i < ordered.size();) {
+    size_t j = i + 1;
+    if (ordered[i].column == 0) {
+      while (j < ordered.size() && ordered[j].column == 0) ++j;
+      const std::vector<RawLine> run(ordered.begin() + static_cast<long>(i),
+                                     ordered.begin() + static_cast<long>(j));
+      for (const auto& line : MergeRows(run, merged_store)) merged.push_back(line);
+    } else {
+      merged.push_back(ordered[i]);
+    }
+    i = j;
+  }
+  return merged;
 }
 
 std::string WithoutDigits(const std::string& text) {
@@ -291,7 +351,7 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
         kept.push_back(raw);
       }
     }
-    kept = ReadingOrder(std::move(kept), merged_lines);
+    kept = ReadingOrder(std::move(kept), layout.body_glyph_px, merged_lines);
 
     // Text column edges: most lines start at the left margin and justified lines end at the
     // right one; a page with few lines uses the whole page's extent.

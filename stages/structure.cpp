@@ -55,11 +55,9 @@ std::string CleanTitle(std::string title) {
     for (size_t pos = title.find(mark); pos != std::string::npos; pos = title.find(mark, pos + 1)) ++n;
     return n;
   };
-  if (count("“") > count("”") && !title.empty() &&
-      (title.back() == '-' || title.back() == '"' || title.back() == '\'')) {
-    title.back() = ' ';
-    title.pop_back();
-    title += "”";
+  if (count("“") > count("”") && !title.empty()) {
+    if (title.back() == '-' || title.back() == '"' || title.back() == '\'') title.pop_back();
+    if (!EndsWith(title, "”")) title += "”";
   }
   return title;
 }
@@ -152,6 +150,20 @@ class Parser {
     const size_t n = Chars(text);
     return n >= 4 && n <= options_.attribution_max_chars && StartsWith(text, "（") &&
            EndsWith(text, "）") && text.find("。") == std::string::npos;
+  }
+
+  // How many lines the attribution starting at line i takes: 0 (none), 1, or 2 when a narrow
+  // column wraps it ("（滨江区人大常委会西兴街道工委 于江" / "悦）").
+  size_t AttributionSpan(size_t i) const {
+    if (IsAttribution(i)) return 1;
+    if (i + 1 >= lines_.size() || Line(i + 1).page != Line(i).page) return 0;
+    const std::string first = NormalizeBrackets(Line(i).text);
+    const std::string second = NormalizeBrackets(Line(i + 1).text);
+    const bool opens = StartsWith(first, "（") && first.find("）") == std::string::npos &&
+                       first.find("。") == std::string::npos;
+    const bool closes = EndsWith(second, "）") && Chars(second) <= 10 &&
+                        second.find("（") == std::string::npos && second.find("。") == std::string::npos;
+    return opens && closes && Chars(first) + Chars(second) <= options_.attribution_max_chars ? 2 : 0;
   }
 
   bool IsParagraphStart(size_t i) const {
@@ -350,14 +362,22 @@ class Parser {
       }
       return {WordsText(name), WordsText(rest)};
     }
+    for (const auto& name : profile_.columns) {
+      if (StartsWith(line.text, name)) return {name, line.text.substr(name.size())};
+    }
     for (size_t k = 1; k < line.words.size(); ++k) {
       if (line.words[k].box.x - line.words[k - 1].box.Right() >= 0.5 * line.glyph_px) {
         return {WordsText({line.words.begin(), line.words.begin() + static_cast<long>(k)}),
                 WordsText({line.words.begin() + static_cast<long>(k), line.words.end()})};
       }
     }
+    // A known column name read with one error.
+    const std::u32string text = ToU32(line.text);
     for (const auto& name : profile_.columns) {
-      if (StartsWith(line.text, name)) return {name, line.text.substr(name.size())};
+      const size_t n = ToU32(name).size();
+      if (text.size() > n && Similarity(ToUtf8(text.substr(0, n)), name) >= 0.75) {
+        return {ToUtf8(text.substr(0, n)), ToUtf8(text.substr(n))};
+      }
     }
     return {line.text, ""};
   }
@@ -499,22 +519,25 @@ class Parser {
     return mended;
   }
 
-  Attribution AttributionAt(size_t i) {
-    return ParseAttribution(Mend(NormalizeBrackets(Line(i).spaced_text), Line(i).page, "attribution"),
-                            profile_);
+  Attribution AttributionAt(size_t i, size_t span) {
+    std::string text = Line(i).spaced_text;
+    if (span == 2) text += Line(i + 1).spaced_text;
+    return ParseAttribution(Mend(NormalizeBrackets(text), Line(i).page, "attribution"), profile_);
   }
 
   std::vector<Brief> ParseBriefs(size_t begin, size_t end, const std::string& column) {
     std::vector<Brief> briefs;
     size_t start = begin;
     for (size_t i = begin; i < end; ++i) {
-      if (!IsAttribution(i)) continue;
+      const size_t span = std::min(AttributionSpan(i), end - i);
+      if (span == 0) continue;
       if (i > start) {
-        Brief brief{.column = column, .page = Line(start).page, .attribution = AttributionAt(i)};
+        Brief brief{.column = column, .page = Line(start).page, .attribution = AttributionAt(i, span)};
         for (const auto& paragraph : Paragraphs(start, i)) brief.text += paragraph;
         briefs.push_back(std::move(brief));
       }
-      start = i + 1;
+      start = i + span;
+      i += span - 1;
     }
     if (start < end) {
       Brief brief{.column = column, .page = Line(start).page};
@@ -559,8 +582,11 @@ class Parser {
       }
       article.column = column;
       size_t attribution = kNone;
+      size_t span = 0;
       for (size_t k = 0; k < body.size(); ++k) {
-        if (IsAttribution(body[k])) {
+        span = AttributionSpan(body[k]);
+        if (span == 2 && (k + 1 >= body.size() || body[k + 1] != body[k] + 1)) span = 0;
+        if (span > 0) {
           attribution = k;
           break;
         }
@@ -575,10 +601,10 @@ class Parser {
       if (attribution == kNone) {
         Review(article.start_page, "attribution-missing", "article has no attribution: " + article.title);
       } else {
-        article.attribution = AttributionAt(body[attribution]);
+        article.attribution = AttributionAt(body[attribution], span);
         // Text after the attribution: the digest, when print has no banner for it.
-        if (attribution + 1 < body.size()) {
-          const size_t rest = body[attribution + 1];
+        if (attribution + span < body.size()) {
+          const size_t rest = body[attribution + span];
           if (h + 1 == headings.size() && digest == end && !digest_columns_.empty()) {
             digest = rest;
             digest_column = DigestColumnFromToc();
