@@ -276,6 +276,36 @@ std::vector<RawLine> ReadingOrder(std::vector<RawLine> lines, double body_glyph_
   return merged;
 }
 
+// Tesseract now and then reads one printed line twice (a second, odd block across both columns),
+// and a second reading may repeat what the first saw: of lines that cover the same ink, keep
+// the one read with more confidence.
+std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines) {
+  std::vector<bool> dropped(lines.size(), false);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    for (size_t j = i + 1; j < lines.size() && !dropped[i]; ++j) {
+      if (dropped[j]) continue;
+      const Box& a = lines[i].ocr->box;
+      const Box& b = lines[j].ocr->box;
+      const long w = std::min(a.Right(), b.Right()) - std::max(a.x, b.x);
+      const long h = std::min(a.Bottom(), b.Bottom()) - std::max(a.y, b.y);
+      if (w <= 0 || h <= 0) continue;
+      const long smaller = std::min(static_cast<long>(a.width) * a.height,
+                                    static_cast<long>(b.width) * b.height);
+      if (w * h < 0.6 * static_cast<double>(smaller)) continue;
+      // A small line under a large one's box (the edition under the masthead title) is not it.
+      const double heights = static_cast<double>(std::max(a.height, b.height)) /
+                             std::max(1, std::min(a.height, b.height));
+      if (heights > 1.5) continue;
+      dropped[lines[i].ocr->confidence >= lines[j].ocr->confidence ? j : i] = true;
+    }
+  }
+  std::vector<RawLine> kept;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!dropped[i]) kept.push_back(lines[i]);
+  }
+  return kept;
+}
+
 std::string WithoutDigits(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -351,7 +381,7 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
         kept.push_back(raw);
       }
     }
-    kept = ReadingOrder(std::move(kept), layout.body_glyph_px, merged_lines);
+    kept = DropDuplicates(ReadingOrder(std::move(kept), layout.body_glyph_px, merged_lines));
 
     // Text column edges: most lines start at the left margin and justified lines end at the
     // right one; a page with few lines uses the whole page's extent.

@@ -4,6 +4,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "models/text.h"
+
 namespace qikan {
 namespace {
 
@@ -193,6 +195,20 @@ bool MergeRegion(OcrPage& page, const RereadRegion& region, const RegionImage& c
     return true;
   }
   if (confidence < 50) return false;
+  // Ink beside a line whose box OCR drew too small is that line again: keep it once.
+  std::string read_text;
+  for (const auto& line : lines) read_text += line.text;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      const int overlap = std::min(line.box.Bottom(), region.box.Bottom()) -
+                          std::max(line.box.y, region.box.y);
+      if (overlap < 0.3 * std::min(line.box.height, region.box.height)) continue;
+      const std::u32string a = StripWhitespace(ToU32(line.text));
+      const std::u32string b = StripWhitespace(ToU32(read_text));
+      const size_t longer = std::max(a.size(), b.size());
+      if (longer > 0 && EditDistance(a, b) < 0.5 * static_cast<double>(longer)) return false;
+    }
+  }
   OcrBlock block{.box = region.box, .lines = std::move(lines)};
   const auto at = std::find_if(page.blocks.begin(), page.blocks.end(),
                                [&](const OcrBlock& b) { return b.box.y > region.box.y; });

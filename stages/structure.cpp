@@ -324,6 +324,18 @@ class Parser {
       std::string title;
       if (at_column_x) {
         auto [name, rest] = SplitColumnAndTitle(line, title_x);
+        // "信息摘登 4 风": a digest column's count with 则 misread.
+        static const Pattern kMisreadCount(R"(^(?<count>\d{1,2})\s*\S?$)");
+        const std::string snapped = SnapColumn(name, line.page);
+        const auto count = kMisreadCount.Search(rest);
+        if (count && std::find(profile_.digest_columns.begin(), profile_.digest_columns.end(),
+                               snapped) != profile_.digest_columns.end()) {
+          out_.toc.push_back(TocEntry{.column = snapped, .count = std::stoi(count->Group("count"))});
+          digest_columns_.insert(snapped);
+          toc_confidence_.push_back(line.confidence);
+          previous_full = false;
+          continue;
+        }
         if (rest.empty()) {
           column = SnapColumn(name, line.page);  // stacked: the column on a line of its own
           previous_full = false;
