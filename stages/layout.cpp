@@ -148,6 +148,32 @@ void SortIntoRows(std::vector<RawLine>& lines) {
 
 // Two columns show as many lines lying wholly right of the page's middle; a single column has
 // only the odd right-aligned attribution there.
+// Whether the line's words leave a gap of at least `width` around x: the gutter between two
+// column lines read as one, which a line printed across the page does not have.
+bool GapAt(const OcrLine& line, double x, double width) {
+  std::vector<OcrWord> words = line.words;
+  std::sort(words.begin(), words.end(),
+            [](const OcrWord& a, const OcrWord& b) { return a.box.x < b.box.x; });
+  for (size_t k = 1; k < words.size(); ++k) {
+    const int gap_left = words[k - 1].box.Right();
+    const int gap_right = words[k].box.x;
+    if (gap_right - gap_left >= width && gap_left <= x + width && gap_right >= x - width) return true;
+  }
+  return false;
+}
+
+// Whether a column line (wholly left or right of the middle) shares the line's height: then the
+// line is two column lines read as one (or read twice), not a line across the page.
+bool BesideColumnLine(const RawLine& line, const std::vector<RawLine>& lines, double mid) {
+  const Box& a = line.ocr->box;
+  return std::any_of(lines.begin(), lines.end(), [&](const RawLine& other) {
+    const Box& b = other.ocr->box;
+    if (other.ocr == line.ocr || (b.Right() >= mid && b.x <= mid)) return false;
+    const int overlap = std::min(a.Bottom(), b.Bottom()) - std::max(a.y, b.y);
+    return overlap > 0.5 * std::min(a.height, b.height);
+  });
+}
+
 bool SplitColumns(std::vector<RawLine>& lines, double body_glyph_px,
                   std::vector<std::unique_ptr<OcrLine>>& store) {
   if (lines.size() < 10) return false;
@@ -180,6 +206,8 @@ bool SplitColumns(std::vector<RawLine>& lines, double body_glyph_px,
       line.column = 1;
     } else if (line.ocr->box.x > mid) {
       line.column = 2;
+    } else if (!BesideColumnLine(line, lines, mid) && !GapAt(*line.ocr, mid, 0.8 * body_glyph_px)) {
+      line.column = 0;  // a line printed across the full width (the colophon)
     } else {
       // Body text across the gutter is two column lines Tesseract read as one: part its words.
       std::array<std::unique_ptr<OcrLine>, 2> halves;

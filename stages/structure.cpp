@@ -671,8 +671,9 @@ class Parser {
         const auto m = distribution_.Search(text);
         entry = m ? m->Group("first") : std::string();
       }
-      // A line that ran to the margin continues on the next.
-      if (i > begin && Line(i - 1).right_gap < 1.0 && !colophon.distribution.empty()) {
+      // A long line that ran to the margin continues on the next.
+      if (i > begin && Line(i - 1).right_gap < 1.0 && Chars(Line(i - 1).text) >= 20 &&
+          !colophon.distribution.empty()) {
         colophon.distribution.back() += entry;
       } else if (!entry.empty()) {
         colophon.distribution.push_back(entry);

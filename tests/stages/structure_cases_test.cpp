@@ -48,15 +48,18 @@ TEST_P(StructureCase, RecoversTheExpectedStructure) {
   for (const auto& m : score.misses) misses += "\n  missed " + m;
   SCOPED_TRACE(misses);
   EXPECT_EQ(record.profile, "hangzhou-renda-xinxi");
-  EXPECT_EQ(score.masthead_matched, score.masthead_fields);
-  EXPECT_DOUBLE_EQ(score.toc.F1(), 1.0);
-  EXPECT_DOUBLE_EQ(score.headings.F1(), 1.0);
-  EXPECT_DOUBLE_EQ(score.briefs.F1(), 1.0);
+  EXPECT_GE(score.masthead_matched, bounds.value("masthead", score.masthead_fields));
+  EXPECT_GE(score.toc.F1(), bounds.value("toc_f1", 1.0));
+  EXPECT_GE(score.headings.F1(), bounds.value("headings_f1", 1.0));
+  EXPECT_GE(score.briefs.F1(), bounds.value("briefs_f1", 1.0));
   EXPECT_GE(score.attributions.F1(), bounds.value("attributions_f1", 1.0));
   EXPECT_LE(score.body_cer, bounds.value("body_cer", 0.0));
-  EXPECT_EQ(record.colophon.editor, expected.colophon.editor);
-  EXPECT_EQ(record.colophon.phone, expected.colophon.phone);
-  EXPECT_EQ(record.colophon.distribution, expected.colophon.distribution);
+  if (bounds.value("exact_colophon", true)) {
+    EXPECT_EQ(record.colophon.editor, expected.colophon.editor);
+    EXPECT_EQ(record.colophon.phone, expected.colophon.phone);
+    EXPECT_EQ(record.colophon.distribution, expected.colophon.distribution);
+  }
+  if (bounds.value("exact_layout", true) == false) return;  // pages and paragraphs as well
   ASSERT_EQ(record.articles.size(), expected.articles.size());
   for (size_t i = 0; i < record.articles.size(); ++i) {
     EXPECT_EQ(record.articles[i].locality, expected.articles[i].locality) << i;
