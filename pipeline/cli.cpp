@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "models/errors.h"
+#include "pipeline/catalog.h"
 #include "pipeline/evaluate.h"
 #include "pipeline/issue_job.h"
 #include "pipeline/runner.h"
@@ -34,7 +37,10 @@ constexpr const char* kExitStatusHelp = R"(Exit status:
   7  the OCR model (or another runtime dependency) is missing
   8  the archive cannot be written
   9  inputs failed for different reasons (see the lines above)
- 15  internal error)";
+ 10  another qikan run is using the archive
+ 15  internal error
+
+search and show exit 2 when the archive or its catalog is missing, or show's issue is not in it.)";
 
 void PrintOutcome(const IssueOutcome& outcome) {
   if (outcome.status != ExitStatus::kOk) {
@@ -181,6 +187,141 @@ int Parse(const std::string& issue_dir, const std::string& profiles_dir, const s
   return 0;
 }
 
+// The catalog of an existing archive; a missing archive or catalog is kInputMissing (search and
+// show must not create an empty catalog where there is no archive).
+Catalog OpenArchiveCatalog(const std::filesystem::path& archive) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(archive, error)) {
+    throw QikanError(ExitStatus::kInputMissing, archive.string(), "no archive folder here");
+  }
+  const std::filesystem::path file = CatalogPath(archive);
+  if (!std::filesystem::exists(file, error)) {
+    throw QikanError(ExitStatus::kInputMissing, archive.string(),
+                     "the archive has no catalog (catalog.sqlite); a `qikan run` on it makes one");
+  }
+  return Catalog::Open(file);
+}
+
+std::string Pages(int start, int end) {
+  if (start <= 0) return "p?";
+  return end > start ? fmt::format("p{}-{}", start, end) : fmt::format("p{}", start);
+}
+
+std::string IssueNumber(const std::optional<int>& number) {
+  return number ? fmt::format("第{}期", *number) : "第?期";
+}
+
+nlohmann::json HitJson(const SearchHit& hit) {
+  nlohmann::json out = {{"kind", HitKindName(hit.kind)},
+                        {"issue_key", hit.issue_key},
+                        {"issue_date", hit.issue_date},
+                        {"issue_number", nullptr},
+                        {"column", hit.column},
+                        {"title", hit.title},
+                        {"locality", nullptr},
+                        {"start_page", hit.start_page},
+                        {"end_page", hit.end_page},
+                        {"snippet", hit.snippet}};
+  if (hit.issue_number) out["issue_number"] = *hit.issue_number;
+  if (hit.locality) out["locality"] = *hit.locality;
+  return out;
+}
+
+// One line per hit: date, 第N期, pages, column, title (briefs: 〔简讯〕), snippet with 【matches】,
+// and the issue key (for `qikan show`).
+int Search(const std::string& archive, const SearchQuery& query, bool as_json) {
+  const Catalog catalog = OpenArchiveCatalog(archive);
+  const std::vector<SearchHit> hits = catalog.Search(query);
+  if (as_json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& hit : hits) out.push_back(HitJson(hit));
+    std::puts(out.dump(2).c_str());
+    return 0;
+  }
+  for (const auto& hit : hits) {
+    const std::string title = hit.kind == HitKind::kBrief ? "〔简讯〕" : hit.title;
+    std::printf("%s  %s  %s  %s  %s  %s  [%s]\n",
+                hit.issue_date.empty() ? "????-??-??" : hit.issue_date.c_str(),
+                IssueNumber(hit.issue_number).c_str(), Pages(hit.start_page, hit.end_page).c_str(),
+                hit.column.empty() ? "-" : hit.column.c_str(), title.c_str(), hit.snippet.c_str(),
+                hit.issue_key.c_str());
+  }
+  if (hits.empty()) std::fputs("qikan: no matches\n", stderr);
+  return 0;
+}
+
+std::string AttributionLine(const std::optional<Attribution>& attribution) {
+  if (!attribution) return "(no attribution)";
+  std::string line = attribution->organization;
+  for (const auto& author : attribution->authors) line += (line.empty() ? "" : " ") + author;
+  return line.empty() ? attribution->raw : line;
+}
+
+// An issue's record as a readable summary, or (as_json) its record.json as archived.
+int Show(const std::string& archive, const std::string& key, bool as_json) {
+  const Catalog catalog = OpenArchiveCatalog(archive);
+  const std::optional<IssueRow> row = catalog.FindIssue(key);
+  if (!row) throw QikanError(ExitStatus::kInputMissing, key, "no such issue in " + archive);
+  std::filesystem::path record_path = row->record_path.empty()
+                                          ? std::filesystem::path("issues") / key / "record.json"
+                                          : std::filesystem::path(row->record_path);
+  if (record_path.is_relative()) record_path = std::filesystem::path(archive) / record_path;
+  if (as_json) {
+    std::ifstream in(record_path, std::ios::binary);
+    if (!in) throw QikanError(ExitStatus::kInputMissing, record_path.string(), "cannot be read");
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::fputs(bytes.c_str(), stdout);
+    if (!bytes.empty() && bytes.back() != '\n') std::fputs("\n", stdout);
+    return 0;
+  }
+  const IssueRecord record = ReadJson(record_path.string()).get<IssueRecord>();
+  const IssueInfo& info = record.issue;
+  std::string masthead = info.title.empty() ? "(masthead not read)" : info.title;
+  if (!info.edition.empty()) masthead += " " + info.edition;
+  if (info.number) masthead += " " + IssueNumber(info.number);
+  if (info.cumulative_number) masthead += fmt::format("（总第{}期）", *info.cumulative_number);
+  if (!info.date.empty()) masthead += "  " + info.date;
+  std::printf("%s\n", masthead.c_str());
+  if (!info.publisher.empty()) std::printf("%s\n", info.publisher.c_str());
+  float confidence = 0;
+  for (const auto& page : record.pages) confidence += page.mean_confidence;
+  if (!record.pages.empty()) confidence /= static_cast<float>(record.pages.size());
+  std::printf("issue %s  source %s  %zu pages  confidence %.1f  profile %s  pipeline %s\n",
+              key.c_str(), record.source.file.c_str(), record.pages.size(), confidence,
+              record.profile.empty() ? "-" : record.profile.c_str(),
+              record.pipeline_version.c_str());
+
+  std::printf("\nTOC (%zu)\n", record.toc.size());
+  for (const auto& entry : record.toc) {
+    std::string line = "  " + entry.column;
+    if (entry.title) line += "  " + *entry.title;
+    if (entry.count) line += fmt::format("  ({} items)", *entry.count);
+    std::printf("%s\n", line.c_str());
+  }
+  std::printf("\nArticles (%zu)\n", record.articles.size());
+  for (const auto& article : record.articles) {
+    std::printf("  %-7s %s  %s\n", Pages(article.start_page, article.end_page).c_str(),
+                article.column.empty() ? "-" : article.column.c_str(), article.title.c_str());
+    std::printf("          %s\n", AttributionLine(article.attribution).c_str());
+  }
+  std::map<std::string, int> brief_columns;
+  for (const auto& brief : record.briefs) ++brief_columns[brief.column];
+  std::string columns;
+  for (const auto& [column, count] : brief_columns) {
+    columns += fmt::format("{}{} {}", columns.empty() ? "" : ", ", column.empty() ? "-" : column,
+                           count);
+  }
+  std::printf("\nBriefs: %zu%s\n", record.briefs.size(),
+              columns.empty() ? "" : (" (" + columns + ")").c_str());
+  std::printf("\nReview items (%zu)%s\n", record.review.size(),
+              row->review_status.empty() ? "" : ("  status " + row->review_status).c_str());
+  for (const auto& item : record.review) {
+    std::printf("  %-4s %s  %s\n", item.page > 0 ? fmt::format("p{}", item.page).c_str() : "-",
+                item.reason.c_str(), item.detail.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -246,6 +387,47 @@ int RunCli(int argc, char** argv) {
   parse->add_option("--profile", parse_profile, "publication profile id");
   parse->add_flag("--lines", lines_only, "print the lines in reading order with their geometry");
 
+  SearchQuery query;
+  std::string search_archive, kind;
+  bool search_json = false;
+  auto* search = app.add_subcommand(
+      "search", "Search the archive's articles and briefs (catalog full-text index). Prints one "
+                "line per hit: issue date, 第N期, page(s), column, title and the text around the "
+                "match with the query words in 【】.");
+  std::vector<std::string> query_words;
+  search->add_option("QUERY", query_words,
+                     "words that must all occur; none (or \"\") lists what the filters select");
+  search->add_option("--archive", search_archive, "archive folder")->required();
+  search->add_option("--column", query.column, "only this column, e.g. 监督纵横");
+  search->add_option("--author", query.author, "only pieces by this person, e.g. 唐方媛");
+  search->add_option("--locality", query.locality, "only this locality, e.g. 建德市");
+  const auto date_check = CLI::Validator(
+      [](std::string& value) -> std::string {
+        static const std::regex date(R"(\d{4}(-\d{2}(-\d{2})?)?)");
+        return std::regex_match(value, date) ? "" : "expected YYYY, YYYY-MM or YYYY-MM-DD";
+      },
+      "DATE");
+  search->add_option("--from", query.from_date, "issues dated on or after (YYYY[-MM[-DD]])")
+      ->check(date_check);
+  search->add_option("--to", query.to_date, "issues dated on or before (YYYY[-MM[-DD]])")
+      ->check(date_check);
+  search->add_option("--kind", kind, "article or brief")
+      ->check(CLI::IsMember({"article", "brief"}));
+  search->add_option("--limit", query.limit, "at most this many hits")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  search->add_flag("--json", search_json, "print the hits as a JSON array");
+
+  std::string show_archive, show_key;
+  bool show_json = false;
+  auto* show = app.add_subcommand(
+      "show", "Print an archived issue: masthead, TOC, articles with attribution and pages, "
+              "briefs, review items; or its record.json with --json.");
+  show->add_option("KEY", show_key, "the issue key (its folder name under DIR/issues)")
+      ->required();
+  show->add_option("--archive", show_archive, "archive folder")->required();
+  show->add_flag("--json", show_json, "print record.json as archived");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -262,6 +444,12 @@ int RunCli(int argc, char** argv) {
     if (*run) return Run(inputs, options);
     if (*parse) return Parse(issue_dir, parse_profiles, parse_profile, lines_only);
     if (*evaluate) return Evaluate(record_path, expected_path, truth_path, as_json);
+    if (*search) {
+      for (const auto& word : query_words) query.text += (query.text.empty() ? "" : " ") + word;
+      if (!kind.empty()) query.kind = kind == "brief" ? HitKind::kBrief : HitKind::kArticle;
+      return Search(search_archive, query, search_json);
+    }
+    if (*show) return Show(show_archive, show_key, show_json);
   } catch (const QikanError& e) {
     std::fprintf(stderr, "qikan: error: %s\n", e.Line().c_str());
     return static_cast<int>(e.status());

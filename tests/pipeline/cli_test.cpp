@@ -1,5 +1,8 @@
 // The qikan command end to end: the real binary, the real Tesseract, files on disk.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -211,6 +214,67 @@ TEST_F(CliTest, MissingModelIsItsOwnFailure) {
                                       Quote((dir_ / "no-models").string()));
   EXPECT_EQ(r.status, 7) << r.err;
   EXPECT_NE(r.err.find("chi_sim"), std::string::npos) << r.err;
+  EXPECT_EQ(CommittedIssues(), 0);
+}
+
+TEST_F(CliTest, SearchAndShowReadTheCatalogOfARun) {
+  testing::WriteImagePdf(dir_ / "issue.pdf", {TextPage()}, 150);
+  const Result run =
+      RunQikan(dir_, "run " + Quote((dir_ / "issue.pdf").string()) + " --archive " + Archive());
+  ASSERT_EQ(run.status, 0) << run.err;
+  ASSERT_TRUE(fs::exists(dir_ / "archive" / "catalog.sqlite"));
+  const std::string key = fs::directory_iterator(dir_ / "archive" / "issues")->path().filename();
+
+  // One page of prose has no articles or briefs the parser recognises; search must still answer.
+  const Result search = RunQikan(dir_, "search 燃气 --archive " + Archive());
+  EXPECT_EQ(search.status, 0) << search.err;
+  const Result json = RunQikan(dir_, "search 燃气 安全 --archive " + Archive() +
+                                         " --from 2020 --to 2030-12 --limit 5 --json");
+  ASSERT_EQ(json.status, 0) << json.err;
+  EXPECT_TRUE(nlohmann::json::parse(json.out).is_array()) << json.out;
+  EXPECT_EQ(RunQikan(dir_, "search 燃气 --archive " + Archive() + " --from 2025-7").status, 1);
+
+  const Result show = RunQikan(dir_, "show " + key + " --archive " + Archive());
+  ASSERT_EQ(show.status, 0) << show.err;
+  EXPECT_NE(show.out.find(key), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("Articles"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("Review items"), std::string::npos) << show.out;
+  const Result record = RunQikan(dir_, "show " + key + " --archive " + Archive() + " --json");
+  ASSERT_EQ(record.status, 0) << record.err;
+  EXPECT_EQ(nlohmann::json::parse(record.out)["schema"], "qikan.issue/1");
+
+  const Result unknown = RunQikan(dir_, "show nothing-00000000 --archive " + Archive());
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("nothing-00000000"), std::string::npos) << unknown.err;
+}
+
+TEST_F(CliTest, SearchAndShowWithoutAnArchiveExitTwo) {
+  const std::string nowhere = Quote((dir_ / "nowhere").string());
+  Result r = RunQikan(dir_, "search 燃气 --archive " + nowhere);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("no archive"), std::string::npos) << r.err;
+  fs::create_directories(dir_ / "archive");
+  r = RunQikan(dir_, "show some-key --archive " + Archive());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no catalog"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "archive" / "catalog.sqlite"));
+  EXPECT_EQ(RunQikan(dir_, "search --help").status, 0);
+}
+
+TEST_F(CliTest, ASecondRunOnALockedArchiveExitsTen) {
+  testing::WriteImagePdf(dir_ / "issue.pdf", {TextPage()}, 150);
+  fs::create_directories(dir_ / "archive");
+  const int fd = ::open((dir_ / "archive" / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  ASSERT_EQ(::write(fd, "4242\n", 5), 5);
+  const Result r =
+      RunQikan(dir_, "run " + Quote((dir_ / "issue.pdf").string()) + " --archive " + Archive());
+  ::close(fd);
+  EXPECT_EQ(r.status, 10) << r.err;
+  EXPECT_NE(r.err.find("another qikan run is using this archive (pid 4242)"), std::string::npos)
+      << r.err;
   EXPECT_EQ(CommittedIssues(), 0);
 }
 
