@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "pipeline/catalog.h"
@@ -254,6 +255,25 @@ TEST_F(BatchTest, AnIssueFolderTheCatalogMissedIsImportedAtTheStart) {
   EXPECT_EQ(calls_.load(), calls);
   EXPECT_TRUE(OpenCatalog().FindIssue(b.issues[0].key).has_value());
   EXPECT_EQ(OpenCatalog().Issues().size(), 2u);
+}
+
+TEST_F(BatchTest, AnIssueFolderSwappedBehindTheCatalogsBackIsReindexedAtTheStart) {
+  // A forced rerun that crashed after swapping the folder, before committing to the catalog.
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  const std::string key = RunOne(dir_ / "a.pdf").issues[0].key;
+  const fs::path record_path = Archive() / "issues" / key / "record.json";
+  auto record = nlohmann::json::parse(testing::ReadFile(record_path));
+  record["issue"]["title"] = "杭州人大信息（改）";
+  testing::WriteFile(record_path, record.dump());
+  ASSERT_EQ(OpenCatalog().CheckAgainstArchive(Archive(), CheckDepth::kContent).stale,
+            std::vector<std::string>{key});
+
+  const int calls = calls_.load();
+  EXPECT_TRUE(RunOne(dir_ / "a.pdf").issues[0].skipped);
+  EXPECT_EQ(calls_.load(), calls);
+  const Catalog catalog = OpenCatalog();
+  EXPECT_TRUE(catalog.CheckAgainstArchive(Archive(), CheckDepth::kContent).empty());
+  EXPECT_EQ(catalog.FindIssue(key)->title, "杭州人大信息（改）");
 }
 
 }  // namespace
