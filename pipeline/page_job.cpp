@@ -82,11 +82,15 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       }
     }
     RunStage("reread", page.index, result.times, [&] {
-      for (const auto& region : FindRereadRegions(upright, result.ocr, options.reread)) {
-        const RegionImage cut = CutRegion(upright, region, options.reread);
-        MergeRegion(result.ocr, region, cut,
-                    engine.Recognize(cut.image, Segmentation::kSingleLine), options.reread);
-      }
+      auto reread = [&](const std::vector<RereadRegion>& regions) {
+        for (const auto& region : regions) {
+          const RegionImage cut = CutRegion(upright, region, options.reread);
+          MergeRegion(result.ocr, region, cut,
+                      engine.Recognize(cut.image, Segmentation::kSingleLine), options.reread);
+        }
+      };
+      reread(FindLinesToReread(upright, result.ocr, options.reread));
+      reread(FindUnreadText(upright, result.ocr, options.reread));
     });
     UnscaleBoxes(result.ocr, scale.factor, level.size());
   } catch (const std::exception& e) {

@@ -24,16 +24,44 @@ double MedianLineHeight(const OcrPage& page) {
 
 Box ToBox(const cv::Rect& r) { return Box{.x = r.x, .y = r.y, .width = r.width, .height = r.height}; }
 
+cv::Rect InkedRows(const cv::Mat& ink, const cv::Rect& box, double glyph) {
+  cv::Mat rows;
+  cv::reduce(ink(box), rows, 1, cv::REDUCE_MAX);
+  const int bridge = std::max(1, static_cast<int>(0.3 * glyph));
+  int best_top = 0, best_length = 0, top = -1, gap = 0;
+  for (int y = 0; y <= rows.rows; ++y) {
+    const bool inked = y < rows.rows && rows.at<uchar>(y, 0) != 0;
+    if (inked) {
+      if (top < 0) top = y;
+      gap = 0;
+    } else if (top >= 0 && (++gap > bridge || y == rows.rows)) {
+      const int length = y - gap + 1 - top;
+      if (length > best_length) {
+        best_length = length;
+        best_top = top;
+      }
+      top = -1;
+      gap = 0;
+    }
+  }
+  if (best_length == 0) return box;
+  return cv::Rect(box.x, box.y + best_top, box.width, best_length);
+}
+
 // Ink no OCR line covers, grouped into line-shaped regions.
 std::vector<RereadRegion> UncoveredInk(const cv::Mat& gray, const OcrPage& page, double glyph) {
   cv::Mat ink;
   cv::threshold(gray, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   const int pad = static_cast<int>(0.3 * glyph);
+  const cv::Rect page_rect(0, 0, ink.cols, ink.rows);
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {
-      cv::Rect r(line.box.x - pad, line.box.y - pad, line.box.width + 2 * pad,
-                 line.box.height + 2 * pad);
-      ink(r & cv::Rect(0, 0, ink.cols, ink.rows)).setTo(0);
+      cv::Rect r = cv::Rect(line.box.x, line.box.y, line.box.width, line.box.height) & page_rect;
+      // A large line's box (the masthead title) often reaches over the small line below it:
+      // cover only its own ink, the longest run of inked rows.
+      if (r.height > 2 * glyph && !r.empty()) r = InkedRows(ink, r, glyph);
+      r = cv::Rect(r.x - pad, r.y - pad, r.width + 2 * pad, r.height + 2 * pad) & page_rect;
+      ink(r).setTo(0);
     }
   }
   cv::Mat labels, stats, centroids;
@@ -99,7 +127,7 @@ Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph) {
 
 }  // namespace
 
-std::vector<RereadRegion> FindRereadRegions(const cv::Mat& gray, const OcrPage& page,
+std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& page,
                                             const RereadOptions& options) {
   const double glyph = MedianLineHeight(page);
   if (glyph <= 0) return {};
@@ -115,10 +143,18 @@ std::vector<RereadRegion> FindRereadRegions(const cv::Mat& gray, const OcrPage& 
                                      .confidence = line.confidence});
     }
   }
-  for (auto& region : UncoveredInk(gray, page, glyph)) regions.push_back(region);
   std::stable_sort(regions.begin(), regions.end(), [](const RereadRegion& a, const RereadRegion& b) {
     return static_cast<long>(a.box.width) * a.box.height < static_cast<long>(b.box.width) * b.box.height;
   });
+  if (static_cast<int>(regions.size()) > options.max_regions) regions.resize(options.max_regions);
+  return regions;
+}
+
+std::vector<RereadRegion> FindUnreadText(const cv::Mat& gray, const OcrPage& page,
+                                         const RereadOptions& options) {
+  const double glyph = MedianLineHeight(page);
+  if (glyph <= 0) return {};
+  std::vector<RereadRegion> regions = UncoveredInk(gray, page, glyph);
   if (static_cast<int>(regions.size()) > options.max_regions) regions.resize(options.max_regions);
   return regions;
 }

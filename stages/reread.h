@@ -29,9 +29,15 @@ struct RereadRegion {
   float confidence = 0;         // of the line it would replace
 };
 
-// Smallest first, so a large masthead line cut later cannot swallow a small line inside its box.
-std::vector<RereadRegion> FindRereadRegions(const cv::Mat& gray, const OcrPage& page,
+// Lines to read again: much larger than the body, or read with low confidence. Smallest first, so
+// a large masthead line cut later cannot swallow a small line inside its box.
+std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& page,
                                             const RereadOptions& options);
+
+// Ink that no OCR line covers, grouped into lines. Look for it after the lines above were read
+// again: their new boxes are tighter than the first reading's.
+std::vector<RereadRegion> FindUnreadText(const cv::Mat& gray, const OcrPage& page,
+                                         const RereadOptions& options);
 
 // The region cut out on a white margin and scaled; `factor` and `origin` map its boxes back.
 struct RegionImage {
