@@ -26,6 +26,10 @@ void ParseIssueStructure(const std::vector<OcrPage>& pages,
     profile = ChooseProfile(profiles, layout);
     if (profile) layout = LayoutForProfile(pages, profile);
   }
+  // Page text in reading order (columns one after the other), not in Tesseract's block order.
+  for (size_t i = 0; i < record.pages.size() && i < layout.page_texts.size(); ++i) {
+    record.pages[i].text = layout.page_texts[i];
+  }
   if (!profile) {
     record.review.push_back({.page = 1,
                              .reason = "profile-unknown",

@@ -82,15 +82,23 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       }
     }
     RunStage("reread", page.index, result.times, [&] {
-      auto reread = [&](const std::vector<RereadRegion>& regions) {
+      auto reread = [&](const std::vector<RereadRegion>& regions, const std::vector<double>& scales) {
         for (const auto& region : regions) {
-          const RegionImage cut = CutRegion(upright, region, options.reread);
-          MergeRegion(result.ocr, region, cut,
-                      engine.Recognize(cut.image, Segmentation::kSingleLine), options.reread);
+          RegionImage best_cut;
+          OcrPage best;
+          for (const double scale : scales) {
+            RegionImage cut = CutRegion(upright, region, options.reread, scale);
+            OcrPage read = engine.Recognize(cut.image, Segmentation::kSingleLine);
+            if (best.blocks.empty() || read.MeanConfidence() > best.MeanConfidence()) {
+              best = std::move(read);
+              best_cut = std::move(cut);
+            }
+          }
+          MergeRegion(result.ocr, region, best_cut, best, options.reread);
         }
       };
-      reread(FindLinesToReread(upright, result.ocr, options.reread));
-      reread(FindUnreadText(upright, result.ocr, options.reread));
+      reread(FindLinesToReread(upright, result.ocr, options.reread), options.reread.line_scales);
+      reread(FindUnreadText(upright, result.ocr, options.reread), {1.0});
     });
     UnscaleBoxes(result.ocr, scale.factor, level.size());
   } catch (const std::exception& e) {

@@ -394,6 +394,7 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
   for (size_t p = 0; p < pages.size(); ++p) {
     const double band = options.furniture_band * pages[p].height;
     std::vector<RawLine> kept;
+    std::vector<std::string> header, footer;
     for (const auto& raw : by_page[p]) {
       const bool in_band =
           raw.ocr->box.Bottom() < band || raw.ocr->box.y > pages[p].height - band;
@@ -405,11 +406,19 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
                        !WithoutDigits(raw.ocr->text).empty()));
       if (furniture) {
         ++layout.removed_furniture;
+        (raw.ocr->box.Bottom() < band ? header : footer).push_back(text);
       } else {
         kept.push_back(raw);
       }
     }
     kept = DropDuplicates(ReadingOrder(std::move(kept), layout.body_glyph_px, merged_lines));
+    std::string page_text;
+    for (const auto& text : header) page_text += text + "\n";
+    for (const auto& raw : kept) {
+      page_text += CleanText(JoinWords(*raw.ocr, raw.glyph_px, options.space_gap, false)) + "\n";
+    }
+    for (const auto& text : footer) page_text += text + "\n";
+    layout.page_texts.push_back(std::move(page_text));
 
     // Text column edges: most lines start at the left margin and justified lines end at the
     // right one; a page with few lines uses the whole page's extent.

@@ -39,6 +39,9 @@ struct IssueLayout {
   std::vector<LayoutLine> lines;
   double body_glyph_px = 0;  // median glyph height of the issue's text
   int removed_furniture = 0;  // page numbers and running headers taken out
+  // Each page's text in reading order, a line per line, page furniture included (it is printed
+  // on the page): the page text an archive delivers.
+  std::vector<std::string> page_texts;
 };
 
 // The delivered text of some words of a line: CJK spaces removed, punctuation normalized, OCR's

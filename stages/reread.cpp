@@ -159,14 +159,16 @@ std::vector<RereadRegion> FindUnreadText(const cv::Mat& gray, const OcrPage& pag
   return regions;
 }
 
-RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const RereadOptions& options) {
+RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const RereadOptions& options,
+                      double scale) {
   const cv::Rect page(0, 0, gray.cols, gray.rows);
   const int pad = static_cast<int>(0.15 * region.glyph_px);
   const cv::Rect r = cv::Rect(region.box.x - pad, region.box.y - pad, region.box.width + 2 * pad,
                               region.box.height + 2 * pad) &
                      page;
   RegionImage cut;
-  cut.factor = std::clamp(options.target_glyph_px / std::max(1.0, region.glyph_px), 0.1, 3.0);
+  cut.factor =
+      std::clamp(scale * options.target_glyph_px / std::max(1.0, region.glyph_px), 0.1, 3.0);
   cv::Mat scaled;
   cv::resize(gray(r), scaled, cv::Size(), cut.factor, cut.factor,
              cut.factor < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);

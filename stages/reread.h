@@ -16,7 +16,10 @@ namespace qikan {
 // scaled to the model's glyph height and read on its own.
 struct RereadOptions {
   double large_glyph_ratio = 1.8;  // vs the page's median line height
-  float low_confidence = 60;
+  float low_confidence = 80;
+  // A doubtful line is read at each of these multiples of the model's glyph height and the most
+  // confident reading kept: chi_sim's errors on one scale are often not its errors on another.
+  std::vector<double> line_scales = {1.0, 1.25};
   double target_glyph_px = 36;
   int margin_px = 32;
   int max_regions = 24;  // per page, to bound the cost of a noisy page
@@ -45,7 +48,8 @@ struct RegionImage {
   double factor = 1;
   cv::Point origin;  // page coordinates of the crop's (0,0) before scaling
 };
-RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const RereadOptions& options);
+RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const RereadOptions& options,
+                      double scale = 1.0);
 
 // Puts what was read in the region into the page: it replaces the line it was cut for, and the
 // fragments of that line OCR made inside the region, when it reads with more confidence; text
