@@ -5,10 +5,11 @@
 #include <cmath>
 #include <cstdint>
 #include <numbers>
+#include <vector>
+
 #include <opencv2/imgproc.hpp>
 
 #include "stages/image.h"
-#include <vector>
 
 namespace qikan {
 namespace {

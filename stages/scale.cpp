@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <vector>
+
 #include <opencv2/imgproc.hpp>
 
 #include "stages/image.h"
-#include <vector>
 
 namespace qikan {
 namespace {

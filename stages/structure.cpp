@@ -70,7 +70,7 @@ std::string RemoveSpaces(std::string s) {
 // OCR reads the full-width parentheses of attributions as angle brackets or half-width forms.
 std::string NormalizeBrackets(std::string s) {
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"〈", "（"}, {"〉", "）"}, {"(", "（"}, {")", "）"}, {"《", "《"}}) {
+           {"〈", "（"}, {"〉", "）"}, {"(", "（"}, {")", "）"}}) {
     size_t pos = 0;
     while ((pos = s.find(from, pos)) != std::string::npos) {
       s.replace(pos, from.size(), to);
