@@ -1,6 +1,10 @@
 #include "pipeline/cli.h"
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -17,8 +21,11 @@
 #include <spdlog/spdlog.h>
 
 #include "models/errors.h"
+#include "pipeline/archive.h"
 #include "pipeline/catalog.h"
+#include "pipeline/discovery.h"
 #include "pipeline/evaluate.h"
+#include "pipeline/hash.h"
 #include "pipeline/issue_job.h"
 #include "pipeline/runner.h"
 #include "pipeline/version.h"
@@ -81,14 +88,116 @@ void PrintSummary(const RunSummary& summary) {
                stages.c_str());
 }
 
-int Run(const std::vector<std::string>& input_args, RunOptions options) {
-  std::vector<std::filesystem::path> inputs(input_args.begin(), input_args.end());
+// One updating status line on stderr while a run goes, when stderr is a terminal.
+class Progress {
+ public:
+  explicit Progress(size_t total) : total_(total), enabled_(::isatty(STDERR_FILENO) == 1) {}
+  ~Progress() {
+    if (enabled_ && drawn_) std::fputs("\r\033[K", stderr);
+  }
+  void Issue(const IssueOutcome& outcome) {
+    std::lock_guard lock(mutex_);
+    if (enabled_ && drawn_) std::fputs("\r\033[K", stderr);
+    PrintOutcome(outcome);
+    ++done_;
+    if (!outcome.skipped) pages_ += outcome.pages;
+    if (!enabled_) return;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double per_minute = seconds > 0 ? pages_ * 60.0 / seconds : 0.0;
+    std::string eta = "-";
+    if (done_ > 0 && done_ < total_) {
+      const double left = seconds / static_cast<double>(done_) * static_cast<double>(total_ - done_);
+      eta = fmt::format("{}m{:02}s", static_cast<int>(left) / 60, static_cast<int>(left) % 60);
+    }
+    std::fprintf(stderr, "qikan: %zu/%zu issues  %d pages  %.1f pages/min  ETA %s", done_, total_,
+                 pages_, per_minute, eta.c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+ private:
+  std::mutex mutex_;
+  size_t total_;
+  bool enabled_;
+  bool drawn_ = false;
+  size_t done_ = 0;
+  int pages_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+// What a run would do, without OCR and without writing anything: each discovered input is
+// new, already in the archive (by content hash), or failing (cannot be read or opened).
+int DryRun(const std::vector<std::filesystem::path>& inputs, const RunOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  std::optional<Catalog> catalog;
+  const fs::path catalog_file = CatalogPath(options.archive);
+  if (fs::exists(catalog_file, error)) catalog.emplace(Catalog::Open(catalog_file));
+  int fresh = 0, skipped = 0, failing = 0;
+  for (const auto& input : inputs) {
+    try {
+      const std::string sha = Sha256OfInput(input);
+      std::optional<std::string> archived;
+      if (!options.force) {
+        if (catalog) {
+          const auto seen = catalog->FindInput(sha);
+          if (seen && seen->status == InputStatus::kDone && seen->issue_key &&
+              fs::is_directory(options.archive / "issues" / *seen->issue_key, error)) {
+            archived = seen->issue_key;
+          }
+        }
+        // Archive::HasIssue, without constructing an Archive (that creates its folders).
+        const std::string key = IssueKey(input, sha);
+        if (!archived && fs::is_directory(options.archive / "issues" / key, error)) archived = key;
+      }
+      if (archived) {
+        ++skipped;
+        std::printf("skip    %s  already in the archive  %s\n", archived->c_str(),
+                    input.string().c_str());
+        continue;
+      }
+      const int pages = OpenScan(input, options.rasterize)->PageCount();
+      if (pages <= 0) throw QikanError(ExitStatus::kInputEmpty, input.string(), "has no pages");
+      ++fresh;
+      std::printf("new     %s  %d pages  %s\n", IssueKey(input, sha).c_str(), pages,
+                  input.string().c_str());
+    } catch (const QikanError& e) {
+      ++failing;
+      std::printf("FAILED  %-18s %s  %s\n", ExitStatusName(e.status()), input.string().c_str(),
+                  e.Line().c_str());
+    } catch (const std::exception& e) {
+      ++failing;
+      std::printf("FAILED  %-18s %s  %s\n", ExitStatusName(ExitStatus::kInternal),
+                  input.string().c_str(), e.what());
+    }
+  }
+  std::printf("dry run: %zu inputs: %d new, %d already in the archive, %d failing\n",
+              inputs.size(), fresh, skipped, failing);
+  return 0;
+}
+
+int Run(const std::vector<std::string>& input_args, RunOptions options, bool dry_run) {
+  const std::vector<std::filesystem::path> roots(input_args.begin(), input_args.end());
+  const std::vector<std::filesystem::path> inputs = DiscoverInputs(roots, options.archive);
+  options.input_roots = roots;
+  if (dry_run) return DryRun(inputs, options);
+  if (inputs.empty()) {
+    std::fputs("qikan: no scans found in the input(s)\n", stderr);
+  }
   cv::setNumThreads(1);  // parallelism is across pages, one worker per core
   const TesseractOptions tesseract = options.tesseract;
-  const RunSummary summary = RunIssues(
-      inputs, options, [&] { return std::make_unique<TesseractEngine>(tesseract); },
-      PrintOutcome);
+  RunSummary summary;
+  {
+    Progress progress(inputs.size());
+    summary = RunIssues(
+        inputs, options, [&] { return std::make_unique<TesseractEngine>(tesseract); },
+        [&](const IssueOutcome& outcome) { progress.Issue(outcome); });
+  }
   PrintSummary(summary);
+  if (!summary.summary_file.empty()) {
+    std::fprintf(stdout, "summary: %s\n", summary.summary_file.string().c_str());
+  }
   return static_cast<int>(summary.Status());
 }
 
@@ -338,14 +447,22 @@ int RunCli(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string archive;
   auto* run = app.add_subcommand(
-      "run", "OCR scanned issues into the archive. Each INPUT is one issue: a PDF of page "
-             "images, a multi-page TIFF, or a folder of page images (natural name order).");
+      "run", "OCR scanned issues into the archive. An INPUT file is one issue (a PDF of page "
+             "images, a multi-page TIFF); a folder of page images (natural name order) is one "
+             "issue; any other folder is walked: each PDF, each multi-page TIFF and each folder "
+             "of page images in it is one issue.");
   run->add_option("INPUT", inputs, "scanned issue(s)")->required();
   run->add_option("--archive", archive, "archive folder (created if missing)")->required();
   run->add_option("--jobs,-j", options.jobs, "OCR workers, one single-threaded Tesseract each")
       ->default_val(static_cast<int>(std::thread::hardware_concurrency()))
       ->check(CLI::Range(1, 256));
   run->add_flag("--force", options.force, "redo issues already in the archive");
+  bool dry_run = false;
+  run->add_flag("--dry-run", dry_run,
+                "list what would be processed (new, already archived, failing); no OCR, "
+                "nothing written");
+  run->add_flag("--quarantine", options.quarantine,
+                "move a failed input into DIR/quarantine/<date>/ (its path under INPUT kept)");
   run->add_flag("--keep-intermediates", options.keep_intermediates,
                 "write each stage's page image under DIR/intermediates/<issue>/");
   run->add_option("--render-dpi", options.rasterize.render_dpi,
@@ -441,7 +558,7 @@ int RunCli(int argc, char** argv) {
 
   try {
     options.archive = archive;
-    if (*run) return Run(inputs, options);
+    if (*run) return Run(inputs, options, dry_run);
     if (*parse) return Parse(issue_dir, parse_profiles, parse_profile, lines_only);
     if (*evaluate) return Evaluate(record_path, expected_path, truth_path, as_json);
     if (*search) {

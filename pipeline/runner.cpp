@@ -14,10 +14,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
+#include <fstream>
 #include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "pipeline/archive.h"
@@ -159,6 +162,8 @@ class Run {
     catalog_ = catalog;
     run_id_ = run_id;
   }
+  // Where failed inputs go with options.quarantine: DIR/quarantine/<UTC date>.
+  void UseQuarantine(fs::path dir) { quarantine_dir_ = std::move(dir); }
 
   void Produce(const std::vector<fs::path>& inputs, BoundedQueue<PageTask>& queue);
   void Work(OcrEngine& engine, BoundedQueue<PageTask>& queue);
@@ -175,7 +180,9 @@ class Run {
   void Report(IssueOutcome outcome, const StageTimes& times, int pages);
   // The key under which this input's content is already in the archive, if it is.
   std::optional<std::string> AlreadyArchived(const std::string& sha, const std::string& key) const;
-  void RecordFailure(const IssueState& issue, const QikanError& error);
+  // Records the failure in the catalog, after moving the input to quarantine if asked to;
+  // returns where it went (empty when it stays).
+  std::string RecordFailure(const IssueState& issue, const QikanError& error);
 
   const RunOptions& options_;
   Archive archive_;
@@ -184,6 +191,7 @@ class Run {
   const std::string settings_hash_;
   Catalog* catalog_ = nullptr;
   int64_t run_id_ = 0;
+  fs::path quarantine_dir_;
   std::map<std::string, std::string> produced_;  // sha256 -> key; producer thread only
   std::mutex summary_mutex_;
   RunSummary summary_;
@@ -290,7 +298,7 @@ void Run::Complete(IssueState& issue) {
                            .key = issue.key,
                            .status = issue.failure->status(),
                            .error = issue.failure->Line()};
-    RecordFailure(issue, *issue.failure);
+    outcome.quarantined_to = RecordFailure(issue, *issue.failure);
   } else {
     try {
       outcome = Commit(issue);
@@ -299,7 +307,7 @@ void Run::Complete(IssueState& issue) {
                              .key = issue.key,
                              .status = e.status(),
                              .error = e.Line()};
-      RecordFailure(issue, e);
+      outcome.quarantined_to = RecordFailure(issue, e);
     }
   }
   for (const auto& [stage, seconds] : issue.structure_times) times[stage] += seconds;
@@ -364,15 +372,29 @@ std::optional<std::string> Run::AlreadyArchived(const std::string& sha,
   return std::nullopt;
 }
 
-void Run::RecordFailure(const IssueState& issue, const QikanError& error) {
-  if (!catalog_) return;
+std::string Run::RecordFailure(const IssueState& issue, const QikanError& error) {
+  std::string moved_to;
+  std::error_code exists_error;
+  if (options_.quarantine && !quarantine_dir_.empty() &&
+      fs::exists(fs::symlink_status(issue.input, exists_error))) {
+    try {
+      moved_to = MoveToQuarantine(issue.input, quarantine_dir_,
+                                  QuarantineRelativePath(issue.input, options_.input_roots))
+                     .string();
+      spdlog::warn("{}: quarantined to {}", issue.input.string(), moved_to);
+    } catch (const QikanError& e) {
+      spdlog::warn("{}: cannot quarantine: {}", issue.input.string(), e.Line());
+    }
+  }
+  if (!catalog_) return moved_to;
   try {
     catalog_->RecordInputFailure(run_id_, issue.sha256, issue.input.string(), error.status(),
-                                 error.what(), /*quarantined=*/false);
+                                 error.what(), /*quarantined=*/!moved_to.empty());
   } catch (const std::exception& e) {
     spdlog::warn("{}: the failure could not be recorded in the catalog: {}",
                  issue.input.string(), e.what());
   }
+  return moved_to;
 }
 
 void Run::ParseIssue(const std::vector<OcrPage>& pages, IssueRecord& record,
@@ -385,6 +407,14 @@ void Run::Report(IssueOutcome outcome, const StageTimes& times, int pages) {
   std::lock_guard lock(summary_mutex_);
   for (const auto& [stage, seconds] : times) summary_.stage_seconds[stage] += seconds;
   summary_.pages += pages;
+  if (outcome.status != ExitStatus::kOk) {
+    spdlog::info("FAILED {} {}: {}", ExitStatusName(outcome.status), outcome.input, outcome.error);
+  } else if (outcome.skipped) {
+    spdlog::info("skip {}: already in the archive as {}", outcome.input, outcome.key);
+  } else {
+    spdlog::info("ok {}: {} pages, confidence {:.1f}, review {}, {:.1f}s", outcome.key,
+                 outcome.pages, outcome.mean_confidence, outcome.review_items, outcome.seconds);
+  }
   if (on_issue_) on_issue_(outcome);
   summary_.issues.push_back(std::move(outcome));
 }
@@ -479,12 +509,142 @@ RunSummary RunWorkers(Run& run, const std::vector<fs::path>& inputs, int jobs,
   return summary;
 }
 
+std::string UtcFormat(std::chrono::system_clock::time_point time, const char* format) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(time);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[64];
+  std::strftime(buffer, sizeof buffer, format, &tm);
+  return buffer;
+}
+
+// Adds a file sink (info and above) to the default logger for the run's length; the other
+// sinks keep the level the logger had.
+class RunLogFile {
+ public:
+  explicit RunLogFile(const fs::path& file) {
+    logger_ = spdlog::default_logger();
+    if (!logger_) return;
+    try {
+      sink_ = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string());
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: cannot write the run log: {}", file.string(), e.what());
+      return;
+    }
+    sink_->set_level(spdlog::level::info);
+    old_level_ = logger_->level();
+    for (auto& sink : logger_->sinks()) {
+      old_sink_levels_.push_back(sink->level());
+      if (sink->level() < old_level_) sink->set_level(old_level_);
+    }
+    logger_->sinks().push_back(sink_);
+    if (old_level_ > spdlog::level::info) logger_->set_level(spdlog::level::info);
+  }
+  ~RunLogFile() {
+    if (!sink_) return;
+    logger_->flush();
+    auto& sinks = logger_->sinks();
+    std::erase(sinks, sink_);
+    for (size_t i = 0; i < sinks.size() && i < old_sink_levels_.size(); ++i) {
+      sinks[i]->set_level(old_sink_levels_[i]);
+    }
+    logger_->set_level(old_level_);
+  }
+  RunLogFile(const RunLogFile&) = delete;
+  RunLogFile& operator=(const RunLogFile&) = delete;
+  bool ok() const { return sink_ != nullptr; }
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
+  std::shared_ptr<spdlog::sinks::basic_file_sink_mt> sink_;
+  spdlog::level::level_enum old_level_ = spdlog::level::info;
+  std::vector<spdlog::level::level_enum> old_sink_levels_;
+};
+
+nlohmann::json RunReportJson(const RunSummary& summary, const std::string& started_at,
+                             const std::string& finished_at) {
+  int ok = 0, skipped = 0, failed = 0;
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& issue : summary.issues) {
+    if (issue.status != ExitStatus::kOk) {
+      ++failed;
+      nlohmann::json failure = {{"input", issue.input},
+                                {"status", ExitStatusName(issue.status)},
+                                {"exit_status", static_cast<int>(issue.status)},
+                                {"error", issue.error}};
+      if (!issue.quarantined_to.empty()) failure["quarantined_to"] = issue.quarantined_to;
+      failures.push_back(std::move(failure));
+    } else if (issue.skipped) {
+      ++skipped;
+    } else {
+      ++ok;
+    }
+  }
+  nlohmann::json stages = nlohmann::json::object();
+  for (const auto& [stage, seconds] : summary.stage_seconds) stages[stage] = seconds;
+  return {{"run_id", summary.run_id},
+          {"started_at", started_at},
+          {"finished_at", finished_at},
+          {"seconds", summary.seconds},
+          {"jobs", summary.jobs},
+          {"pages", summary.pages},
+          {"pages_per_minute", summary.seconds > 0 ? summary.pages * 60.0 / summary.seconds : 0.0},
+          {"issues", {{"ok", ok}, {"skipped", skipped}, {"failed", failed}}},
+          {"failures", std::move(failures)},
+          {"stage_seconds", std::move(stages)}};
+}
+
 }  // namespace
+
+fs::path QuarantineRelativePath(const fs::path& input, const std::vector<fs::path>& roots) {
+  fs::path name = input.lexically_normal();
+  if (!name.has_filename()) name = name.parent_path();
+  std::error_code error;
+  const fs::path absolute = fs::weakly_canonical(name, error);
+  for (const auto& root : roots) {
+    std::error_code root_error;
+    if (!fs::is_directory(root, root_error)) continue;
+    const fs::path base = fs::weakly_canonical(root, root_error);
+    if (error || root_error) continue;
+    const fs::path relative = absolute.lexically_relative(base);
+    if (!relative.empty() && relative != "." && *relative.begin() != "..") return relative;
+  }
+  return name.filename();
+}
+
+fs::path MoveToQuarantine(const fs::path& input, const fs::path& quarantine_dir,
+                          const fs::path& relative) {
+  fs::path target = quarantine_dir / relative;
+  std::error_code error;
+  fs::create_directories(target.parent_path(), error);
+  if (error) {
+    throw QikanError(ExitStatus::kArchiveError, target.parent_path().string(),
+                     "cannot create the quarantine folder: " + error.message());
+  }
+  const bool is_dir = fs::is_directory(input, error);
+  const std::string stem = is_dir ? target.filename().string() : target.stem().string();
+  const std::string extension = is_dir ? "" : target.extension().string();
+  for (int n = 2; fs::exists(fs::symlink_status(target, error)); ++n) {
+    target = target.parent_path() / fmt::format("{} ({}){}", stem, n, extension);
+  }
+  fs::rename(input, target, error);
+  if (error == std::errc::cross_device_link) {
+    error.clear();
+    fs::copy(input, target, fs::copy_options::recursive, error);
+    if (!error) fs::remove_all(input, error);
+  }
+  if (error) {
+    throw QikanError(ExitStatus::kArchiveError, input.string(),
+                     "cannot move into " + target.string() + ": " + error.message());
+  }
+  return target;
+}
 
 RunSummary RunIssues(const std::vector<fs::path>& inputs, const RunOptions& options,
                      const EngineFactory& make_engine,
                      const std::function<void(const IssueOutcome&)>& on_issue) {
   const auto start = Clock::now();
+  const auto started = std::chrono::system_clock::now();
   const int jobs = options.jobs > 0
                        ? options.jobs
                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -493,6 +653,19 @@ RunSummary RunIssues(const std::vector<fs::path>& inputs, const RunOptions& opti
   run.archive().RemoveTemporaries();
   Catalog catalog = Catalog::Open(CatalogPath(options.archive));
   const int64_t run_id = catalog.BeginRun(QIKAN_VERSION, RunSettingsJson(options, jobs).dump());
+  const std::string stamp = UtcFormat(started, "%Y%m%dT%H%M%SZ");
+  const fs::path logs = options.archive / "logs";
+  const fs::path log_base = logs / fmt::format("run-{}-{}", stamp, run_id);
+  std::optional<RunLogFile> log_file;
+  if (options.write_logs) {
+    std::error_code error;
+    fs::create_directories(logs, error);
+    if (error) spdlog::warn("{}: cannot create the log folder: {}", logs.string(), error.message());
+    log_file.emplace(fs::path(log_base.string() + ".log"));
+    spdlog::info("run {} started: {} input(s), {} jobs, archive {}", run_id, inputs.size(), jobs,
+                 options.archive.string());
+  }
+  if (options.quarantine) run.UseQuarantine(options.archive / "quarantine" / UtcFormat(started, "%Y-%m-%d"));
   try {
     // What a crashed run left uncataloged: an issue folder renamed into place (or, with --force,
     // swapped for a new one) and then the crash. Reading every record.json costs well under a
@@ -505,7 +678,22 @@ RunSummary RunIssues(const std::vector<fs::path>& inputs, const RunOptions& opti
     run.UseCatalog(&catalog, run_id);
     RunSummary summary = RunWorkers(run, inputs, jobs, make_engine);
     summary.seconds = SecondsSince(start);
+    summary.run_id = run_id;
     catalog.FinishRun(run_id, summary.Status(), SummaryJson(summary).dump());
+    if (options.write_logs) {
+      if (log_file && log_file->ok()) summary.log_file = log_base.string() + ".log";
+      const fs::path report = log_base.string() + ".json";
+      const nlohmann::json json = RunReportJson(
+          summary, UtcFormat(started, "%Y-%m-%dT%H:%M:%SZ"),
+          UtcFormat(std::chrono::system_clock::now(), "%Y-%m-%dT%H:%M:%SZ"));
+      try {
+        WriteFileDurably(report, json.dump(2) + "\n");
+        summary.summary_file = report;
+      } catch (const QikanError& e) {
+        spdlog::warn("cannot write the run summary: {}", e.Line());
+      }
+      spdlog::info("run {} finished: status {}", run_id, ExitStatusName(summary.Status()));
+    }
     return summary;
   } catch (const QikanError& e) {
     FinishQuietly(catalog, run_id, e.status(), e.Line());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -21,6 +22,12 @@ struct RunOptions {
   int jobs = 0;        // OCR workers; 0 = one per core
   bool force = false;  // redo issues already in the archive
   bool keep_intermediates = false;
+  // Move a failed input to DIR/quarantine/<UTC date>/<its path under its root in input_roots,
+  // or its name> (never over another: a suffix is added), and catalog it as quarantined.
+  bool quarantine = false;
+  std::vector<std::filesystem::path> input_roots;  // the folders the inputs were discovered in
+  // Write DIR/logs/run-<UTC timestamp>-<run id>.log (info and above) and .json (the summary).
+  bool write_logs = true;
   RasterizeOptions rasterize;
   PageJobOptions page;
   TesseractOptions tesseract;
@@ -37,6 +44,7 @@ struct IssueOutcome {
   ExitStatus status = ExitStatus::kOk;
   std::string error;  // the one-line reason when status is not kOk
   bool skipped = false;  // already in the archive
+  std::string quarantined_to;  // where a failed input was moved with `quarantine`
   int pages = 0;
   int review_items = 0;
   float mean_confidence = 0;
@@ -49,6 +57,9 @@ struct RunSummary {
   double seconds = 0;
   int pages = 0;
   int jobs = 0;
+  int64_t run_id = 0;           // the run's id in the catalog
+  std::filesystem::path log_file;      // DIR/logs/run-....log, when written
+  std::filesystem::path summary_file;  // DIR/logs/run-....json, when written
 
   ExitStatus Status() const;  // kOk, the failures' common status, or kSeveralFailures
 };
@@ -66,6 +77,12 @@ using EngineFactory = std::function<std::unique_ptr<OcrEngine>()>;
 // DIR/catalog.sqlite: at the start it catalogs issue folders a crashed run left uncataloged
 // (Catalog::RepairFromArchive); an input whose content is already in the archive, under any
 // name, is skipped unless `force`.
+//
+// Every run writes DIR/logs/run-<UTC timestamp>-<run id>.log (the default logger's messages at
+// info and above, for the run's length) and, at its end, the summary as
+// DIR/logs/run-<UTC timestamp>-<run id>.json: run_id, started_at, finished_at, seconds, jobs,
+// pages, pages_per_minute, issues {ok, skipped, failed}, failures [{input, status, error}],
+// stage_seconds.
 RunSummary RunIssues(const std::vector<std::filesystem::path>& inputs, const RunOptions& options,
                      const EngineFactory& make_engine,
                      const std::function<void(const IssueOutcome&)>& on_issue = {});
@@ -76,5 +93,16 @@ std::string SettingsHash(const RunOptions& options);
 
 // The folder name of an issue in the archive: the input's name and the start of its hash.
 std::string IssueKey(const std::filesystem::path& input, const std::string& sha256);
+
+// Where `input` goes under DIR/quarantine/<date>/: its path relative to the first of `roots`
+// holding it, else its name.
+std::filesystem::path QuarantineRelativePath(const std::filesystem::path& input,
+                                             const std::vector<std::filesystem::path>& roots);
+
+// Moves `input` into quarantine_dir/relative, adding " (2)", " (3)"... before the extension
+// when that name is taken; returns where it went. Throws QikanError(kArchiveError).
+std::filesystem::path MoveToQuarantine(const std::filesystem::path& input,
+                                       const std::filesystem::path& quarantine_dir,
+                                       const std::filesystem::path& relative);
 
 }  // namespace qikan

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "pipeline/catalog.h"
+#include "pipeline/discovery.h"
 #include "pipeline/hash.h"
 #include "pipeline/runner.h"
 #include "tests/support/scan_fixture.h"
@@ -274,6 +275,98 @@ TEST_F(BatchTest, AnIssueFolderSwappedBehindTheCatalogsBackIsReindexedAtTheStart
   const Catalog catalog = OpenCatalog();
   EXPECT_TRUE(catalog.CheckAgainstArchive(Archive(), CheckDepth::kContent).empty());
   EXPECT_EQ(catalog.FindIssue(key)->title, "杭州人大信息（改）");
+}
+
+
+TEST_F(BatchTest, ABadInputIsQuarantinedWhileTheRestOfTheBatchSucceeds) {
+  const fs::path inbox = dir_ / "inbox";
+  fs::create_directories(inbox / "2024");
+  testing::WriteImagePdf(inbox / "good.pdf", {SmallTextPage()}, 150);
+  testing::WriteFile(inbox / "2024" / "bad.pdf", "not a pdf at all");
+  // A bad file of the same name already in today's quarantine: not overwritten.
+  RunOptions options = Options();
+  options.quarantine = true;
+  options.input_roots = {inbox};
+  const std::vector<fs::path> inputs = DiscoverInputs({inbox}, Archive());
+  ASSERT_EQ(inputs.size(), 2u);
+  const RunSummary first = RunIssues(inputs, options, Fake());
+  ASSERT_EQ(first.issues.size(), 2u);
+  EXPECT_EQ(first.issues[1].status, ExitStatus::kInputInvalid);
+  EXPECT_EQ(first.issues[0].status, ExitStatus::kOk) << first.issues[0].error;
+  EXPECT_FALSE(fs::exists(inbox / "2024" / "bad.pdf"));
+  EXPECT_TRUE(fs::exists(inbox / "good.pdf"));
+  const fs::path moved = first.issues[1].quarantined_to;
+  ASSERT_FALSE(moved.empty());
+  EXPECT_TRUE(fs::exists(moved));
+  EXPECT_EQ(moved.filename(), "bad.pdf");
+  EXPECT_EQ(moved.parent_path().filename(), "2024");  // the path under the inbox kept
+  EXPECT_EQ(moved.parent_path().parent_path().parent_path(), Archive() / "quarantine");
+  const auto row = OpenCatalog().FindInput(Sha256OfInput(moved));
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, InputStatus::kQuarantined);
+
+  // The same bad file dropped again: quarantined beside the first, not over it.
+  testing::WriteFile(inbox / "2024" / "bad.pdf", "not a pdf at all");
+  const RunSummary second = RunIssues(DiscoverInputs({inbox}, Archive()), options, Fake());
+  ASSERT_EQ(second.issues.size(), 2u);
+  EXPECT_EQ(second.issues[0].skipped, true);
+  const fs::path moved_again = second.issues[1].quarantined_to;
+  ASSERT_FALSE(moved_again.empty());
+  EXPECT_NE(moved_again, moved);
+  EXPECT_TRUE(fs::exists(moved));
+  EXPECT_TRUE(fs::exists(moved_again));
+  EXPECT_EQ(moved_again.filename(), "bad (2).pdf");
+}
+
+TEST_F(BatchTest, WithoutQuarantineAFailedInputStaysInPlace) {
+  testing::WriteFile(dir_ / "bad.pdf", "not a pdf at all");
+  const RunSummary summary = RunOne(dir_ / "bad.pdf");
+  ASSERT_EQ(summary.issues.size(), 1u);
+  EXPECT_EQ(summary.issues[0].status, ExitStatus::kInputInvalid);
+  EXPECT_TRUE(summary.issues[0].quarantined_to.empty());
+  EXPECT_TRUE(fs::exists(dir_ / "bad.pdf"));
+  EXPECT_FALSE(fs::exists(Archive() / "quarantine"));
+}
+
+TEST_F(BatchTest, EachRunWritesALogAndAJsonSummary) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage(), SmallTextPage()}, 150);
+  testing::WriteImagePdf(dir_ / "b.pdf", {SmallTextPage()}, 150);
+  testing::WriteFile(dir_ / "bad.pdf", "not a pdf at all");
+  RunIssues({dir_ / "a.pdf"}, Options(), Fake());
+  const RunSummary summary =
+      RunIssues({dir_ / "a.pdf", dir_ / "b.pdf", dir_ / "bad.pdf"}, Options(), Fake());
+  ASSERT_FALSE(summary.summary_file.empty());
+  ASSERT_TRUE(fs::exists(summary.summary_file));
+  EXPECT_EQ(summary.summary_file.parent_path(), Archive() / "logs");
+  EXPECT_TRUE(summary.summary_file.filename().string().starts_with("run-"));
+  ASSERT_FALSE(summary.log_file.empty());
+  ASSERT_TRUE(fs::exists(summary.log_file));
+  EXPECT_EQ(summary.log_file.stem(), summary.summary_file.stem());
+  const std::string log = testing::ReadFile(summary.log_file);
+  EXPECT_NE(log.find("bad.pdf"), std::string::npos) << log;
+
+  const nlohmann::json json = nlohmann::json::parse(testing::ReadFile(summary.summary_file));
+  EXPECT_EQ(json.at("run_id").get<int64_t>(), summary.run_id);
+  EXPECT_EQ(json.at("issues").at("ok"), 1);
+  EXPECT_EQ(json.at("issues").at("skipped"), 1);
+  EXPECT_EQ(json.at("issues").at("failed"), 1);
+  EXPECT_EQ(json.at("pages"), 1);
+  EXPECT_EQ(json.at("jobs"), 2);
+  ASSERT_EQ(json.at("failures").size(), 1u);
+  EXPECT_EQ(json.at("failures")[0].at("input"), (dir_ / "bad.pdf").string());
+  EXPECT_EQ(json.at("failures")[0].at("status"), ExitStatusName(ExitStatus::kInputInvalid));
+  EXPECT_FALSE(json.at("failures")[0].at("error").get<std::string>().empty());
+  for (const char* key : {"started_at", "finished_at", "seconds", "pages_per_minute",
+                          "stage_seconds"}) {
+    EXPECT_TRUE(json.contains(key)) << key;
+  }
+  EXPECT_TRUE(json.at("stage_seconds").contains("ocr")) << json.dump();
+  // One summary per run.
+  size_t summaries = 0;
+  for (const auto& entry : fs::directory_iterator(Archive() / "logs")) {
+    summaries += entry.path().extension() == ".json";
+  }
+  EXPECT_EQ(summaries, 2u);
 }
 
 }  // namespace
