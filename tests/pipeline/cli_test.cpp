@@ -278,5 +278,56 @@ TEST_F(CliTest, ASecondRunOnALockedArchiveExitsTen) {
   EXPECT_EQ(CommittedIssues(), 0);
 }
 
+
+TEST_F(CliTest, AnInboxTreeDryRunThenQuarantiningRun) {
+  const fs::path inbox = dir_ / "inbox";
+  fs::create_directories(inbox / "sub");
+  testing::WriteImagePdf(inbox / "good.pdf", {TextPage()}, 150);
+  WriteFile(inbox / "sub" / "bad.pdf", "not a pdf at all");
+  WriteFile(inbox / "notes.txt", "not a scan");
+  const std::string run = "run " + Quote(inbox.string()) + " --archive " + Archive();
+
+  const Result dry = RunQikan(dir_, run + " --dry-run");
+  ASSERT_EQ(dry.status, 0) << dry.err;
+  EXPECT_EQ(dry.out.rfind("new ", 0), 0u) << dry.out;
+  EXPECT_NE(dry.out.find("FAILED  input-invalid"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("2 inputs: 1 new, 0 already in the archive, 1 failing"),
+            std::string::npos)
+      << dry.out;
+  EXPECT_EQ(dry.out.find("notes.txt"), std::string::npos) << dry.out;
+  EXPECT_FALSE(fs::exists(dir_ / "archive")) << "a dry run writes nothing";
+
+  const Result r = RunQikan(dir_, run + " --quarantine");
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_NE(r.out.find("ok      good-"), std::string::npos) << r.out;
+  EXPECT_EQ(CommittedIssues(), 1);
+  EXPECT_FALSE(fs::exists(inbox / "sub" / "bad.pdf"));
+  EXPECT_TRUE(fs::exists(inbox / "notes.txt"));
+  int quarantined = 0, summaries = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_ / "archive" / "quarantine")) {
+    if (entry.path().filename() == "bad.pdf") {
+      ++quarantined;
+      EXPECT_EQ(entry.path().parent_path().filename(), "sub");
+    }
+  }
+  EXPECT_EQ(quarantined, 1);
+  for (const auto& entry : fs::directory_iterator(dir_ / "archive" / "logs")) {
+    if (entry.path().extension() != ".json") continue;
+    ++summaries;
+    const auto json = nlohmann::json::parse(ReadFile(entry.path()));
+    EXPECT_EQ(json["issues"]["ok"], 1);
+    EXPECT_EQ(json["issues"]["failed"], 1);
+    EXPECT_EQ(json["pages"], 1);
+  }
+  EXPECT_EQ(summaries, 1);
+
+  const Result again = RunQikan(dir_, run + " --dry-run");
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(again.out.rfind("skip ", 0), 0u) << again.out;
+  EXPECT_NE(again.out.find("1 inputs: 0 new, 1 already in the archive, 0 failing"),
+            std::string::npos)
+      << again.out;
+}
+
 }  // namespace
 }  // namespace qikan
