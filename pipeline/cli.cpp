@@ -100,10 +100,23 @@ class Progress {
     if (enabled_ && drawn_) std::fputs("\r\033[K", stderr);
     PrintOutcome(outcome);
     ++done_;
-    if (!outcome.skipped) pages_ += outcome.pages;
+    Draw();
+  }
+  // A page was read: redrawn at most twice a second.
+  void Page() {
+    std::lock_guard lock(mutex_);
+    ++pages_;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_draw_ < std::chrono::milliseconds(500)) return;
+    if (enabled_ && drawn_) std::fputs("\r\033[K", stderr);
+    Draw();
+  }
+
+ private:
+  void Draw() {
     if (!enabled_) return;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    last_draw_ = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(last_draw_ - start_).count();
     const double per_minute = seconds > 0 ? pages_ * 60.0 / seconds : 0.0;
     std::string eta = "-";
     if (done_ > 0 && done_ < total_) {
@@ -116,7 +129,6 @@ class Progress {
     drawn_ = true;
   }
 
- private:
   std::mutex mutex_;
   size_t total_;
   bool enabled_;
@@ -124,6 +136,7 @@ class Progress {
   size_t done_ = 0;
   int pages_ = 0;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_draw_{};
 };
 
 // What a run would do, without OCR and without writing anything: each discovered input is
@@ -190,6 +203,7 @@ int Run(const std::vector<std::string>& input_args, RunOptions options, bool dry
   RunSummary summary;
   {
     Progress progress(inputs.size());
+    options.on_page = [&] { progress.Page(); };
     summary = RunIssues(
         inputs, options, [&] { return std::make_unique<TesseractEngine>(tesseract); },
         [&](const IssueOutcome& outcome) { progress.Issue(outcome); });

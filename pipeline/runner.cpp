@@ -275,6 +275,7 @@ void Run::Work(OcrEngine& engine, BoundedQueue<PageTask>& queue) {
     page_options.intermediates_dir = issue.intermediates_dir;
     PageResult result = ProcessPage(task->page, engine, page_options);
     task->page.gray.release();
+    if (options_.on_page) options_.on_page();
     bool complete = false;
     {
       std::lock_guard lock(issue.mutex);

@@ -28,6 +28,8 @@ struct RunOptions {
   std::vector<std::filesystem::path> input_roots;  // the folders the inputs were discovered in
   // Write DIR/logs/run-<UTC timestamp>-<run id>.log (info and above) and .json (the summary).
   bool write_logs = true;
+  // Called by a worker after each page it read (for a progress display); must be thread-safe.
+  std::function<void()> on_page;
   RasterizeOptions rasterize;
   PageJobOptions page;
   TesseractOptions tesseract;
