@@ -66,16 +66,7 @@ void PrintOutcome(const IssueOutcome& outcome) {
 }
 
 void PrintSummary(const RunSummary& summary) {
-  int ok = 0, skipped = 0, failed = 0;
-  for (const auto& issue : summary.issues) {
-    if (issue.status != ExitStatus::kOk) {
-      ++failed;
-    } else if (issue.skipped) {
-      ++skipped;
-    } else {
-      ++ok;
-    }
-  }
+  const RunSummary::Counts counts = summary.IssueCounts();
   std::string stages;
   for (const auto& [stage, seconds] : summary.stage_seconds) {
     stages += fmt::format(" {} {:.1f}s", stage, seconds);
@@ -83,7 +74,7 @@ void PrintSummary(const RunSummary& summary) {
   std::fprintf(stdout,
                "done: %d issues ok, %d skipped, %d failed; %d pages in %.1fs (%.1f pages/min, "
                "%d jobs); stage time:%s\n",
-               ok, skipped, failed, summary.pages, summary.seconds,
+               counts.ok, counts.skipped, counts.failed, summary.pages, summary.seconds,
                summary.seconds > 0 ? summary.pages * 60.0 / summary.seconds : 0.0, summary.jobs,
                stages.c_str());
 }

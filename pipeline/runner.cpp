@@ -134,17 +134,8 @@ nlohmann::json RunSettingsJson(const RunOptions& options, int jobs) {
 }
 
 nlohmann::json SummaryJson(const RunSummary& summary) {
-  int ok = 0, skipped = 0, failed = 0;
-  for (const auto& issue : summary.issues) {
-    if (issue.status != ExitStatus::kOk) {
-      ++failed;
-    } else if (issue.skipped) {
-      ++skipped;
-    } else {
-      ++ok;
-    }
-  }
-  return {{"ok", ok},           {"skipped", skipped},         {"failed", failed},
+  const RunSummary::Counts counts = summary.IssueCounts();
+  return {{"ok", counts.ok},        {"skipped", counts.skipped},  {"failed", counts.failed},
           {"pages", summary.pages}, {"seconds", summary.seconds}, {"jobs", summary.jobs}};
 }
 
@@ -422,6 +413,20 @@ void Run::Report(IssueOutcome outcome, const StageTimes& times, int pages) {
 
 }  // namespace
 
+RunSummary::Counts RunSummary::IssueCounts() const {
+  Counts counts;
+  for (const auto& issue : issues) {
+    if (issue.status != ExitStatus::kOk) {
+      ++counts.failed;
+    } else if (issue.skipped) {
+      ++counts.skipped;
+    } else {
+      ++counts.ok;
+    }
+  }
+  return counts;
+}
+
 ExitStatus RunSummary::Status() const {
   std::set<ExitStatus> failures;
   for (const auto& issue : issues) {
@@ -564,22 +569,16 @@ class RunLogFile {
 
 nlohmann::json RunReportJson(const RunSummary& summary, const std::string& started_at,
                              const std::string& finished_at) {
-  int ok = 0, skipped = 0, failed = 0;
+  const RunSummary::Counts counts = summary.IssueCounts();
   nlohmann::json failures = nlohmann::json::array();
   for (const auto& issue : summary.issues) {
-    if (issue.status != ExitStatus::kOk) {
-      ++failed;
-      nlohmann::json failure = {{"input", issue.input},
-                                {"status", ExitStatusName(issue.status)},
-                                {"exit_status", static_cast<int>(issue.status)},
-                                {"error", issue.error}};
-      if (!issue.quarantined_to.empty()) failure["quarantined_to"] = issue.quarantined_to;
-      failures.push_back(std::move(failure));
-    } else if (issue.skipped) {
-      ++skipped;
-    } else {
-      ++ok;
-    }
+    if (issue.status == ExitStatus::kOk) continue;
+    nlohmann::json failure = {{"input", issue.input},
+                              {"status", ExitStatusName(issue.status)},
+                              {"exit_status", static_cast<int>(issue.status)},
+                              {"error", issue.error}};
+    if (!issue.quarantined_to.empty()) failure["quarantined_to"] = issue.quarantined_to;
+    failures.push_back(std::move(failure));
   }
   nlohmann::json stages = nlohmann::json::object();
   for (const auto& [stage, seconds] : summary.stage_seconds) stages[stage] = seconds;
@@ -590,7 +589,7 @@ nlohmann::json RunReportJson(const RunSummary& summary, const std::string& start
           {"jobs", summary.jobs},
           {"pages", summary.pages},
           {"pages_per_minute", summary.seconds > 0 ? summary.pages * 60.0 / summary.seconds : 0.0},
-          {"issues", {{"ok", ok}, {"skipped", skipped}, {"failed", failed}}},
+          {"issues", {{"ok", counts.ok}, {"skipped", counts.skipped}, {"failed", counts.failed}}},
           {"failures", std::move(failures)},
           {"stage_seconds", std::move(stages)}};
 }

@@ -64,6 +64,13 @@ struct RunSummary {
   std::filesystem::path summary_file;  // DIR/logs/run-....json, when written
 
   ExitStatus Status() const;  // kOk, the failures' common status, or kSeveralFailures
+
+  struct Counts {
+    int ok = 0;
+    int skipped = 0;
+    int failed = 0;
+  };
+  Counts IssueCounts() const;
 };
 
 using EngineFactory = std::function<std::unique_ptr<OcrEngine>()>;
