@@ -14,6 +14,7 @@
 #include "pipeline/discovery.h"
 #include "pipeline/hash.h"
 #include "pipeline/runner.h"
+#include "tests/support/fake_ocr.h"
 #include "tests/support/scan_fixture.h"
 #include "tests/support/text_page.h"
 
@@ -21,44 +22,11 @@ namespace qikan {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::FakeEngine;
+using testing::SmallTextPage;
 using testing::TempDir;
 
-// Reads every non-blank page as two lines of text.
-class FakeEngine : public OcrEngine {
- public:
-  explicit FakeEngine(std::atomic<int>* calls) : calls_(calls) {}
-  using OcrEngine::Recognize;
-  OcrPage Recognize(const cv::Mat& gray, Segmentation) override {
-    ++*calls_;
-    OcrPage page{.width = gray.cols, .height = gray.rows};
-    if (cv::mean(gray)[0] > 254.5) return page;  // blank
-    int y = 10;
-    OcrBlock block{.box = Box{.x = 10, .y = 10, .width = 400, .height = 80}};
-    for (const std::string text : {"杭州人大信息", "建德市人大常委会聚焦燃气安全难题"}) {
-      const Box box{.x = 10, .y = y, .width = 400, .height = 30};
-      block.lines.push_back(OcrLine{.text = text,
-                                    .box = box,
-                                    .confidence = 90,
-                                    .words = {OcrWord{.text = text, .box = box, .confidence = 90}}});
-      y += 40;
-    }
-    page.blocks.push_back(std::move(block));
-    return page;
-  }
 
- private:
-  std::atomic<int>* calls_;
-};
-
-cv::Mat SmallTextPage() {
-  testing::TextPageSpec spec;
-  spec.width = 600;
-  spec.height = 800;
-  spec.margin = 60;
-  spec.glyph_px = 30;
-  spec.lines = testing::SeedProseLines(12, 14);
-  return testing::DrawTextPage(spec);
-}
 
 class BatchTest : public ::testing::Test {
  protected:
@@ -70,7 +38,10 @@ class BatchTest : public ::testing::Test {
     return options;
   }
   EngineFactory Fake() {
-    return [this] { return std::make_unique<FakeEngine>(&calls_); };
+    return [this] {
+      return std::make_unique<FakeEngine>(
+          &calls_, std::vector<std::string>{"杭州人大信息", "建德市人大常委会聚焦燃气安全难题"});
+    };
   }
   RunSummary RunOne(const fs::path& input) { return RunIssues({input}, Options(), Fake()); }
   Catalog OpenCatalog() const { return Catalog::Open(CatalogPath(Archive())); }

@@ -5,49 +5,18 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/fake_ocr.h"
 #include "tests/support/scan_fixture.h"
 #include "tests/support/text_page.h"
 
 namespace qikan {
 namespace {
 
+using testing::FakeEngine;
+using testing::SmallTextPage;
 using testing::TempDir;
 
-// Reads every page as one line of text; throws on the pages it is told to.
-class FakeEngine : public OcrEngine {
- public:
-  explicit FakeEngine(std::atomic<int>* calls, int throw_on_call = -1)
-      : calls_(calls), throw_on_call_(throw_on_call) {}
-  using OcrEngine::Recognize;
-  OcrPage Recognize(const cv::Mat& gray, Segmentation) override {
-    const int call = ++*calls_;
-    if (call == throw_on_call_) throw std::runtime_error("engine exploded");
-    OcrPage page{.width = gray.cols, .height = gray.rows};
-    if (cv::mean(gray)[0] > 254.5) return page;  // blank
-    const Box box{.x = 10, .y = 10, .width = 100, .height = 30};
-    page.blocks.push_back(OcrBlock{
-        .box = box,
-        .lines = {OcrLine{.text = "杭州人大信息",
-                          .box = box,
-                          .confidence = 90,
-                          .words = {OcrWord{.text = "杭州人大信息", .box = box, .confidence = 90}}}}});
-    return page;
-  }
 
- private:
-  std::atomic<int>* calls_;
-  int throw_on_call_;
-};
-
-cv::Mat SmallTextPage() {
-  testing::TextPageSpec spec;
-  spec.width = 600;
-  spec.height = 800;
-  spec.margin = 60;
-  spec.glyph_px = 30;
-  spec.lines = testing::SeedProseLines(12, 14);
-  return testing::DrawTextPage(spec);
-}
 
 cv::Mat BlankPage() { return cv::Mat(800, 600, CV_8UC1, cv::Scalar(255)); }
 
@@ -60,7 +29,10 @@ class RunnerTest : public ::testing::Test {
     return options;
   }
   EngineFactory Fake(int throw_on_call = -1) {
-    return [this, throw_on_call] { return std::make_unique<FakeEngine>(&calls_, throw_on_call); };
+    return [this, throw_on_call] {
+      return std::make_unique<FakeEngine>(&calls_, std::vector<std::string>{"杭州人大信息"},
+                                          throw_on_call);
+    };
   }
   TempDir dir_;
   std::atomic<int> calls_{0};
