@@ -462,6 +462,8 @@ int RunCli(int argc, char** argv) {
       ->default_val(static_cast<int>(std::thread::hardware_concurrency()))
       ->check(CLI::Range(1, 256));
   run->add_flag("--force", options.force, "redo issues already in the archive");
+  run->add_flag("--reprocess-stale", options.reprocess_stale,
+                "redo archived issues made by another qikan version or with other settings");
   bool dry_run = false;
   run->add_flag("--dry-run", dry_run,
                 "list what would be processed (new, already archived, failing); no OCR, "

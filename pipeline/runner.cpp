@@ -171,6 +171,8 @@ class Run {
   void Report(IssueOutcome outcome, const StageTimes& times, int pages);
   // The key under which this input's content is already in the archive, if it is.
   std::optional<std::string> AlreadyArchived(const std::string& sha, const std::string& key) const;
+  // Whether the catalog says the issue's record came from another pipeline version or settings.
+  bool IsStale(const std::string& key) const;
   // Records the failure in the catalog, after moving the input to quarantine if asked to;
   // returns where it went (empty when it stays).
   std::string RecordFailure(const IssueState& issue, const QikanError& error);
@@ -222,6 +224,10 @@ void Run::ProduceIssue(const std::shared_ptr<IssueState>& issue, BoundedQueue<Pa
       archived = produced->second;
     } else if (!options_.force) {
       archived = AlreadyArchived(sha, issue->key);
+      if (archived && options_.reprocess_stale && IsStale(*archived)) {
+        issue->key = *archived;  // redone in place, under the key it has
+        archived.reset();
+      }
       if (archived && catalog_) catalog_->RecordInputDone(run_id_, sha, issue->input.string(), *archived);
     }
     if (archived) {
@@ -349,6 +355,15 @@ IssueOutcome Run::Commit(IssueState& issue) {
                       .pages = static_cast<int>(record.pages.size()),
                       .review_items = static_cast<int>(record.review.size()),
                       .mean_confidence = confidence_sum / static_cast<float>(record.pages.size())};
+}
+
+bool Run::IsStale(const std::string& key) const {
+  if (!catalog_) return false;
+  const auto row = catalog_->FindIssue(key);
+  if (!row) return false;
+  // A record imported from the folder alone has no settings hash: only its version can tell.
+  return row->pipeline_version != QIKAN_VERSION ||
+         (!row->settings_hash.empty() && row->settings_hash != settings_hash_);
 }
 
 std::optional<std::string> Run::AlreadyArchived(const std::string& sha,

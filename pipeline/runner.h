@@ -21,6 +21,8 @@ struct RunOptions {
   std::filesystem::path archive;
   int jobs = 0;        // OCR workers; 0 = one per core
   bool force = false;  // redo issues already in the archive
+  // Redo an archived issue whose record another pipeline version or other settings made.
+  bool reprocess_stale = false;
   bool keep_intermediates = false;
   // Move a failed input to DIR/quarantine/<UTC date>/<its path under its root in input_roots,
   // or its name> (never over another: a suffix is added), and catalog it as quarantined.

@@ -141,6 +141,31 @@ TEST_F(BatchTest, ARenamedCopyOfAnInputIsSkippedByItsContent) {
   EXPECT_EQ(input->issue_key, first.issues[0].key);
 }
 
+TEST_F(BatchTest, AStaleIssueIsRedoneInPlaceOnlyWhenAsked) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  const RunSummary first = RunOne(dir_ / "a.pdf");
+  ASSERT_EQ(calls_.load(), 1);
+
+  RunOptions other = Options();
+  other.rasterize.render_dpi = 200;  // other settings: the record is stale
+  const RunSummary unasked = RunIssues({dir_ / "a.pdf"}, other, Fake());
+  EXPECT_TRUE(unasked.issues[0].skipped);
+  EXPECT_EQ(calls_.load(), 1);
+
+  other.reprocess_stale = true;
+  const RunSummary redone = RunIssues({dir_ / "a.pdf"}, other, Fake());
+  EXPECT_FALSE(redone.issues[0].skipped);
+  EXPECT_EQ(redone.issues[0].key, first.issues[0].key);
+  EXPECT_EQ(calls_.load(), 2);
+  EXPECT_EQ(OpenCatalog().FindIssue(first.issues[0].key)->settings_hash, SettingsHash(other));
+
+  const RunSummary fresh = RunIssues({dir_ / "a.pdf"}, other, Fake());  // now up to date
+  EXPECT_TRUE(fresh.issues[0].skipped);
+  EXPECT_EQ(calls_.load(), 2);
+  EXPECT_EQ(std::distance(fs::directory_iterator(Archive() / "issues"), fs::directory_iterator()),
+            1);
+}
+
 TEST_F(BatchTest, TwoNamesForTheSameContentInOneRunAreProcessedOnce) {
   testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
   fs::copy_file(dir_ / "a.pdf", dir_ / "b.pdf");
