@@ -276,10 +276,7 @@ int Evaluate(const std::string& record_path, const std::string& expected_path,
 int Parse(const std::string& issue_dir, const std::string& profiles_dir, const std::string& profile_id,
           bool lines_only) {
   const std::vector<OcrPage> pages = LoadOcrPages(issue_dir);
-  std::vector<PublicationProfile> profiles = LoadProfiles(profiles_dir);
-  if (!profile_id.empty()) {
-    std::erase_if(profiles, [&](const PublicationProfile& p) { return p.id != profile_id; });
-  }
+  const std::vector<PublicationProfile> profiles = SelectProfiles(profiles_dir, profile_id);
   if (lines_only) {
     const IssueLayout layout =
         LayoutForProfile(pages, profiles.size() == 1 ? &profiles.front() : nullptr);

@@ -9,6 +9,16 @@
 
 namespace qikan {
 
+std::vector<PublicationProfile> SelectProfiles(const std::filesystem::path& folder,
+                                               const std::string& id) {
+  std::vector<PublicationProfile> profiles = LoadProfiles(folder);
+  if (id.empty()) return profiles;
+  for (auto& profile : profiles) {
+    if (profile.id == id) return {std::move(profile)};
+  }
+  throw QikanError(ExitStatus::kUsage, folder.string(), "no profile named " + id);
+}
+
 IssueLayout LayoutForProfile(const std::vector<OcrPage>& pages, const PublicationProfile* profile) {
   LayoutOptions options;
   if (profile && !profile->page_number_pattern.empty()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "models/ocr_page.h"
@@ -10,6 +11,11 @@
 #include "stages/structure.h"
 
 namespace qikan {
+
+// The profiles in `folder`, or only the one named `id` when it is not empty; throws
+// QikanError(kUsage) when no profile has that id.
+std::vector<PublicationProfile> SelectProfiles(const std::filesystem::path& folder,
+                                               const std::string& id);
 
 // The issue-level stages that run once all pages are read: layout (reading order) and the
 // structure parser, with the profile chosen from the masthead unless only one is given.

@@ -62,16 +62,6 @@ struct PageTask {
   RasterPage page;
 };
 
-std::vector<PublicationProfile> LoadRunProfiles(const RunOptions& options) {
-  std::vector<PublicationProfile> profiles = LoadProfiles(options.profiles_dir);
-  if (options.profile.empty()) return profiles;
-  for (auto& profile : profiles) {
-    if (profile.id == options.profile) return {std::move(profile)};
-  }
-  throw QikanError(ExitStatus::kUsage, options.profiles_dir.string(),
-                   "no profile named " + options.profile);
-}
-
 // The archive's lock: an exclusive flock on DIR/.lock held for the whole run, so only one run
 // at a time writes the archive and its catalog. The holder's pid is written into the file for
 // the message another run prints. The kernel drops the lock when the process ends, however it
@@ -144,7 +134,7 @@ class Run {
   Run(const RunOptions& options, const std::function<void(const IssueOutcome&)>& on_issue)
       : options_(options),
         archive_(options.archive),
-        profiles_(LoadRunProfiles(options)),
+        profiles_(SelectProfiles(options.profiles_dir, options.profile)),
         on_issue_(on_issue),
         settings_hash_(SettingsHash(options)) {}
 

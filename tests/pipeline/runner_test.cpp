@@ -1,5 +1,7 @@
 #include "pipeline/runner.h"
 
+#include "pipeline/issue_job.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -162,6 +164,27 @@ TEST_F(RunnerTest, LeftoversOfACrashedRunAreClearedAndAnIssueIsReplacedWhole) {
 TEST(IssueKey, IsTheInputNameAndTheStartOfItsHash) {
   EXPECT_EQ(IssueKey("/x/2025 第5期.pdf", "0123456789abcdef"), "2025_第5期-01234567");
   EXPECT_EQ(IssueKey("scans/issue-711/", "fedcba9876543210"), "issue-711-fedcba98");
+}
+
+}  // namespace
+}  // namespace qikan
+
+namespace qikan {
+namespace {
+
+TEST(SelectProfiles, AllOrTheOneNamedAndAnUnknownNameIsAUsageError) {
+  const std::string folder = testing::SourcePath("models/profiles");
+  EXPECT_FALSE(SelectProfiles(folder, "").empty());
+  const auto one = SelectProfiles(folder, "hangzhou-renda-xinxi");
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].id, "hangzhou-renda-xinxi");
+  try {
+    SelectProfiles(folder, "no-such-paper");
+    FAIL() << "expected QikanError";
+  } catch (const QikanError& e) {
+    EXPECT_EQ(e.status(), ExitStatus::kUsage);
+    EXPECT_NE(std::string(e.what()).find("no-such-paper"), std::string::npos);
+  }
 }
 
 }  // namespace
