@@ -1,12 +1,11 @@
 #include "pipeline/runner.h"
 
-#include "pipeline/issue_job.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <nlohmann/json.hpp>
 
+#include "pipeline/issue_job.h"
 #include "tests/support/fake_ocr.h"
 #include "tests/support/scan_fixture.h"
 #include "tests/support/text_page.h"
