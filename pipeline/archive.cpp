@@ -73,7 +73,8 @@ bool Archive::HasIssue(const std::string& key) const {
 }
 
 void Archive::CommitIssue(const std::string& key, const IssueRecord& record,
-                          const std::vector<OcrPage>& ocr_pages) const {
+                          const std::vector<OcrPage>& ocr_pages,
+                          const std::vector<std::string>& page_images) const {
   const fs::path staging = root_ / "tmp" / fmt::format("{}.{}", key, UniqueSuffix());
   std::error_code ec;
   fs::create_directories(staging / "pages", ec);
@@ -84,6 +85,10 @@ void Archive::CommitIssue(const std::string& key, const IssueRecord& record,
     for (size_t i = 0; i < ocr_pages.size(); ++i) {
       WriteFileDurably(staging / "pages" / fmt::format("{:04d}.json", i + 1),
                        nlohmann::json(ocr_pages[i]).dump());
+    }
+    for (size_t i = 0; i < page_images.size(); ++i) {
+      if (page_images[i].empty()) continue;
+      WriteFileDurably(staging / "pages" / fmt::format("{:04d}.jpg", i + 1), page_images[i]);
     }
     SyncPath(staging / "pages");
     SyncPath(staging);

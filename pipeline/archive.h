@@ -16,6 +16,7 @@ namespace qikan {
 //   DIR/issues/<key>/record.json   the issue record (schema qikan.issue/1)
 //   DIR/issues/<key>/text.txt      the pages' text, pages separated by form feeds
 //   DIR/issues/<key>/pages/0001.json  each page's OCR: blocks, lines, words, boxes, confidences
+//   DIR/issues/<key>/pages/0001.jpg   the page as read (deskewed, upright): the boxes fit it
 //   DIR/tmp/                       work in progress; cleared at the start of every run
 class Archive {
  public:
@@ -25,8 +26,11 @@ class Archive {
   std::filesystem::path IssueDir(const std::string& key) const;
   bool HasIssue(const std::string& key) const;
 
+  // `page_images` (JPEG bytes, one per page or none; an empty one is skipped) become
+  // pages/NNNN.jpg.
   void CommitIssue(const std::string& key, const IssueRecord& record,
-                   const std::vector<OcrPage>& ocr_pages) const;
+                   const std::vector<OcrPage>& ocr_pages,
+                   const std::vector<std::string>& page_images = {}) const;
 
   // Removes what a crashed run left in tmp/. Call only while no other run uses the archive.
   void RemoveTemporaries() const;

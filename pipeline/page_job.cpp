@@ -101,6 +101,19 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       reread(FindUnreadText(upright, result.ocr, options.reread), {1.0});
     });
     UnscaleBoxes(result.ocr, scale.factor, level.size());
+    if (options.image_jpeg_quality > 0) {
+      RunStage("image", page.index, result.times, [&] {
+        cv::Mat shown = level;
+        if (record.rotation == 90) cv::rotate(level, shown, cv::ROTATE_90_CLOCKWISE);
+        if (record.rotation == 180) cv::rotate(level, shown, cv::ROTATE_180);
+        if (record.rotation == 270) cv::rotate(level, shown, cv::ROTATE_90_COUNTERCLOCKWISE);
+        std::vector<uchar> bytes;
+        cv::imencode(".jpg", shown, bytes,
+                     {cv::IMWRITE_JPEG_QUALITY, options.image_jpeg_quality,
+                      cv::IMWRITE_JPEG_OPTIMIZE, 1});
+        result.image_jpeg.assign(bytes.begin(), bytes.end());
+      });
+    }
   } catch (const std::exception& e) {
     result.ocr = OcrPage{.width = record.width, .height = record.height};
     result.review.push_back(

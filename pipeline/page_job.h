@@ -26,6 +26,8 @@ struct PageJobOptions {
   // pages (4 issues, clean to degraded, Debian's chi_sim): flagging below 90.3 caught 11 of the
   // 12 pages whose CER exceeded 2%, and 11 of the 15 pages it flagged were such pages.
   float review_below_confidence = 90.3f;
+  // Quality of the page image kept in the archive (PageResult::image_jpeg); 0 keeps none.
+  int image_jpeg_quality = 75;
   // When set, each stage's image is written here as 0003_deskew.png and so on.
   std::filesystem::path intermediates_dir;
 };
@@ -33,6 +35,9 @@ struct PageJobOptions {
 struct PageResult {
   PageRecord record;
   OcrPage ocr;  // boxes in the coordinates of the deskewed page at record.dpi
+  // That page (deskewed, turned upright, at record.dpi) as a grayscale JPEG: what the archive
+  // keeps as pages/0001.jpg, so the boxes can be shown over it. Empty when the page failed.
+  std::string image_jpeg;
   std::vector<ReviewItem> review;
   StageTimes times;
 };

@@ -309,12 +309,14 @@ IssueOutcome Run::Commit(IssueState& issue) {
   record.pipeline_version = QIKAN_VERSION;
   record.source = issue.source;
   std::vector<OcrPage> ocr_pages;
+  std::vector<std::string> page_images;
   int pages_with_text = 0;
   for (auto& result : issue.results) {
     if (result.ocr.WordCount() > 0) ++pages_with_text;
     record.pages.push_back(std::move(result.record));
     record.review.insert(record.review.end(), result.review.begin(), result.review.end());
     ocr_pages.push_back(std::move(result.ocr));
+    page_images.push_back(std::move(result.image_jpeg));
   }
   if (pages_with_text == 0) {
     throw QikanError(ExitStatus::kInputEmpty, issue.input.string(),
@@ -322,7 +324,7 @@ IssueOutcome Run::Commit(IssueState& issue) {
                                  record.pages.size()));
   }
   ParseIssue(ocr_pages, record, issue.structure_times);
-  archive_.CommitIssue(issue.key, record, ocr_pages);
+  archive_.CommitIssue(issue.key, record, ocr_pages, page_images);
   // The folder is the truth and is in place now; should the catalog fail (or the process die)
   // here, the next run's RepairFromArchive indexes it.
   if (catalog_) {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFWriter.hh>
 
@@ -140,6 +141,12 @@ TEST_F(CliTest, OcrsAScannedPdfIntoTheArchive) {
   EXPECT_EQ(text.find("市 人"), std::string::npos) << "spaces between CJK characters: " << text;
   EXPECT_EQ(record["pages"][1]["text"], "");
   EXPECT_EQ(ReadFile(issue / "text.txt"), text + "\f");
+  // The page as read is kept beside its OCR, the size the boxes were measured on.
+  const cv::Mat kept = cv::imread((issue / "pages" / "0001.jpg").string(), cv::IMREAD_UNCHANGED);
+  ASSERT_FALSE(kept.empty());
+  EXPECT_EQ(kept.channels(), 1);
+  EXPECT_EQ(kept.cols, 1240);
+  EXPECT_EQ(kept.rows, 1754);
   ExpectNothingHalfWritten();
 
   const Result again =
