@@ -1,0 +1,171 @@
+#include "stages/vote.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "models/text.h"
+
+namespace qikan {
+namespace {
+
+bool Opens(char32_t c) { return c == U'（' || c == U'(' || c == U'〈' || c == U'《'; }
+bool Closes(char32_t c) { return c == U'）' || c == U')' || c == U'〉' || c == U'》'; }
+
+double MedianWordHeight(const OcrLine& line) {
+  std::vector<int> heights;
+  for (const auto& word : line.words) heights.push_back(word.box.height);
+  if (heights.empty()) return line.box.height;
+  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                   heights.end());
+  return heights[heights.size() / 2];
+}
+
+// Where each character of a reading sits: its word, and its place in the word.
+struct CharAt {
+  char32_t c;
+  OcrWord* word;
+  size_t index;
+};
+
+std::vector<CharAt> Characters(OcrPage& page) {
+  std::vector<CharAt> chars;
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) {
+      for (auto& word : line.words) {
+        const std::u32string text = ToU32(word.text);
+        for (size_t i = 0; i < text.size(); ++i) {
+          if (text[i] != U' ') chars.push_back({text[i], &word, i});
+        }
+      }
+    }
+  }
+  return chars;
+}
+
+std::u32string Text(const std::vector<CharAt>& chars) {
+  std::u32string text;
+  for (const auto& c : chars) text += c.c;
+  return text;
+}
+
+// For each position of `pivot`, the character of `other` aligned with it (0 where `other`
+// has none), by a minimal edit script.
+std::vector<char32_t> Align(const std::u32string& pivot, const std::u32string& other) {
+  const size_t n = pivot.size(), m = other.size();
+  std::vector<std::vector<size_t>> cost(n + 1, std::vector<size_t>(m + 1));
+  for (size_t i = 0; i <= n; ++i) cost[i][0] = i;
+  for (size_t j = 0; j <= m; ++j) cost[0][j] = j;
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      cost[i][j] = std::min({cost[i - 1][j] + 1, cost[i][j - 1] + 1,
+                             cost[i - 1][j - 1] + (pivot[i - 1] == other[j - 1] ? 0 : 1)});
+    }
+  }
+  std::vector<char32_t> aligned(n, 0);
+  size_t i = n, j = m;
+  while (i > 0 && j > 0) {
+    if (cost[i][j] == cost[i - 1][j - 1] + (pivot[i - 1] == other[j - 1] ? 0 : 1)) {
+      aligned[i - 1] = other[j - 1];
+      --i;
+      --j;
+    } else if (cost[i][j] == cost[i - 1][j] + 1) {
+      --i;
+    } else {
+      --j;
+    }
+  }
+  return aligned;
+}
+
+void RefreshLineTexts(OcrPage& page) {
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) {
+      std::string joined;
+      for (const auto& word : line.words) joined += (joined.empty() ? "" : " ") + word.text;
+      line.text = RemoveCjkSpaces(joined);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<RereadRegion> FindLinesToVote(const OcrPage& page, const LineVoteOptions& options) {
+  std::vector<RereadRegion> regions;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      const std::u32string text = StripWhitespace(ToU32(line.text));
+      if (text.size() < 4 || text.size() > static_cast<size_t>(options.max_chars)) continue;
+      if (!Opens(text.front()) || !Closes(text.back()) || text.find(U'。') != std::u32string::npos) {
+        continue;
+      }
+      regions.push_back(RereadRegion{.box = line.box,
+                                     .glyph_px = MedianWordHeight(line),
+                                     .replaces = line.box,
+                                     .confidence = 0});
+      if (static_cast<int>(regions.size()) >= options.max_lines) return regions;
+    }
+  }
+  return regions;
+}
+
+OcrPage ReadingOfLine(const OcrPage& page, const RereadRegion& region) {
+  OcrPage reading{.width = page.width, .height = page.height};
+  if (!region.replaces) return reading;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      if (line.box.x == region.replaces->x && line.box.y == region.replaces->y &&
+          line.box.width == region.replaces->width && line.box.height == region.replaces->height) {
+        reading.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+        return reading;
+      }
+    }
+  }
+  return reading;
+}
+
+VotedLine VoteReadings(const std::vector<OcrPage>& readings) {
+  VotedLine voted;
+  if (readings.empty()) return voted;
+  std::vector<OcrPage> copies = readings;
+  std::vector<std::u32string> texts;
+  for (auto& reading : copies) texts.push_back(Text(Characters(reading)));
+
+  size_t best_total = SIZE_MAX;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (texts[i].empty()) continue;
+    size_t total = 0;
+    for (size_t j = 0; j < texts.size(); ++j) total += EditDistance(texts[i], texts[j]);
+    if (total < best_total) {  // ties go to the earlier reading, the page's own first
+      best_total = total;
+      voted.pivot = i;
+    }
+  }
+  voted.reading = std::move(copies[voted.pivot]);
+  std::vector<CharAt> chars = Characters(voted.reading);
+  const std::u32string& pivot = texts[voted.pivot];
+  std::vector<std::map<char32_t, int>> votes(pivot.size());
+  for (size_t i = 0; i < pivot.size(); ++i) votes[i][pivot[i]] = 1;
+  for (size_t j = 0; j < texts.size(); ++j) {
+    if (j == voted.pivot || texts[j].empty()) continue;
+    const std::vector<char32_t> aligned = Align(pivot, texts[j]);
+    for (size_t i = 0; i < pivot.size(); ++i) {
+      if (aligned[i] != 0) ++votes[i][aligned[i]];
+    }
+  }
+  for (size_t i = 0; i < chars.size(); ++i) {
+    char32_t best = pivot[i];
+    for (const auto& [c, count] : votes[i]) {
+      if (count > votes[i][best]) best = c;
+    }
+    if (best == pivot[i]) continue;
+    std::u32string word = ToU32(chars[i].word->text);
+    word[chars[i].index] = best;
+    chars[i].word->text = ToUtf8(word);
+  }
+  RefreshLineTexts(voted.reading);
+  voted.changed = Text(Characters(voted.reading)) != texts[0];
+  return voted;
+}
+
+}  // namespace qikan

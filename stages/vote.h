@@ -1,0 +1,43 @@
+#pragma once
+
+#include <vector>
+
+#include "models/ocr_page.h"
+#include "stages/reread.h"
+
+namespace qikan {
+
+// Some lines carry text that nothing else in the issue can check: the names in an attribution
+// ("（建德市人大常委会办公室 唐方媛）") have no TOC entry to be reconciled with, and chi_sim misreads
+// a rare name character (媛 → 姐) at one glyph size and not at the next. Such lines are read at
+// several sizes and each character is decided by majority: a misreading that depends on the
+// scale is outvoted, one that does not stays (the vote never invents a character no reading
+// has).
+struct LineVoteOptions {
+  // Multiples of the model's glyph height each line is read at, besides the page's own reading.
+  std::vector<double> scales = {1.0, 1.15, 1.3};
+  int max_chars = 40;  // an attribution is short; a longer bracketed line is body text
+  int max_lines = 8;   // per page, to bound the cost
+};
+
+// Attribution-shaped lines: opened by a bracket (（ ( 〈 《 as OCR reads the printed （) and closed
+// by one, without a full stop. Their `confidence` is 0: the vote, not confidence, decides
+// whether the new reading replaces the line (see MergeRegion).
+std::vector<RereadRegion> FindLinesToVote(const OcrPage& page, const LineVoteOptions& options);
+
+// The page's own reading of the line in `region` (its words and boxes), as one more voter.
+OcrPage ReadingOfLine(const OcrPage& page, const RereadRegion& region);
+
+struct VotedLine {
+  size_t pivot = 0;  // the reading whose words and boxes carry the result
+  OcrPage reading;   // that reading, its characters replaced by the majority's
+  bool changed = false;  // the result's text differs from readings[0]'s (the current reading)
+};
+
+// Combines readings of one line, readings[0] being the one the page has now. The pivot is the medoid (the reading closest to all others by
+// edit distance over the characters); every other reading is aligned to it and votes for a
+// character at each of the pivot's positions. The most votes win; a tie keeps the pivot's
+// character. Insertions and deletions are not voted on: a character is only ever replaced.
+VotedLine VoteReadings(const std::vector<OcrPage>& readings);
+
+}  // namespace qikan
