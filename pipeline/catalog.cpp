@@ -202,6 +202,41 @@ CREATE TRIGGER briefs_fts_update AFTER UPDATE ON briefs BEGIN
   INSERT INTO briefs_fts(rowid, text) VALUES (new.id, new.text);
 END;
 )sql",
+      // 2: review in the browser. No foreign keys to issues: CommitIssue replaces an issue's
+      // rows, and a person's corrections and versions must outlive that (and a forced rerun).
+      R"sql(
+CREATE TABLE corrections (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  issue_key TEXT NOT NULL,
+  page INTEGER NOT NULL,  -- 0: a structure correction, target is a record field
+  target TEXT NOT NULL,
+  before TEXT NOT NULL,
+  after TEXT NOT NULL,
+  reviewer TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX corrections_issue ON corrections(issue_key, page);
+
+CREATE TABLE review_pages (
+  issue_key TEXT NOT NULL,
+  page INTEGER NOT NULL,
+  version INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'approved', 'rejected')),
+  comment TEXT NOT NULL DEFAULT '',
+  reviewer TEXT NOT NULL DEFAULT '',
+  decided_at TEXT,
+  changed_by TEXT NOT NULL DEFAULT '',
+  changed_at TEXT,
+  PRIMARY KEY (issue_key, page)
+);
+
+CREATE TABLE review_structure (
+  issue_key TEXT PRIMARY KEY,
+  version INTEGER NOT NULL DEFAULT 0,
+  changed_by TEXT NOT NULL DEFAULT '',
+  changed_at TEXT
+);
+)sql",
   };
   return migrations;
 }
@@ -1236,6 +1271,234 @@ void Catalog::DecideReviewItem(int64_t item_id, ReviewStatus status, const std::
       .Run();
   impl_->UpdateReviewStatus(key);
   transaction.Commit();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Review in the browser: corrections, page decisions, versions
+
+namespace {
+
+ReviewStatus PageStatus(const std::vector<ReviewRow>& items) {
+  bool rejected = false;
+  for (const auto& item : items) {
+    if (item.status == ReviewStatus::kOpen) return ReviewStatus::kOpen;
+    rejected = rejected || item.status == ReviewStatus::kRejected;
+  }
+  return rejected ? ReviewStatus::kRejected : ReviewStatus::kApproved;
+}
+
+EditStamp ReadStamp(Statement& row, int first) {
+  return EditStamp{.version = static_cast<int>(row.Int(first)),
+                   .changed_by = row.Text(first + 1),
+                   .changed_at = row.Text(first + 2)};
+}
+
+ReviewPageRow ReadReviewPage(Connection& db, const std::string& key, int page) {
+  Statement row = db.Prepare(
+      "SELECT version, changed_by, coalesce(changed_at, ''), comment, reviewer, "
+      "coalesce(decided_at, ''), status FROM review_pages WHERE issue_key = ?1 AND page = ?2");
+  row.BindAll(key, page);
+  ReviewPageRow out{.issue_key = key, .page = page};
+  if (row.Step()) {
+    out.stamp = ReadStamp(row, 0);
+    out.comment = row.Text(3);
+    out.reviewer = row.Text(4);
+    out.decided_at = row.Text(5);
+    out.status = ParseReviewStatus(row.Text(6));
+  }
+  return out;
+}
+
+EditStamp ReadStructureStamp(Connection& db, const std::string& key) {
+  Statement row = db.Prepare(
+      "SELECT version, changed_by, coalesce(changed_at, '') FROM review_structure "
+      "WHERE issue_key = ?1");
+  row.BindAll(key);
+  return row.Step() ? ReadStamp(row, 0) : EditStamp{};
+}
+
+// Bumps the page's version in the open transaction, creating its row.
+void TouchReviewPage(Connection& db, const std::string& key, int page, const std::string& who) {
+  db.Prepare(fmt::format(
+                 "INSERT INTO review_pages (issue_key, page, version, changed_by, changed_at) "
+                 "VALUES (?1, ?2, 1, ?3, {0}) ON CONFLICT (issue_key, page) DO UPDATE SET "
+                 "version = version + 1, changed_by = excluded.changed_by, "
+                 "changed_at = excluded.changed_at",
+                 kNow))
+      .BindAll(key, page, who)
+      .Run();
+}
+
+}  // namespace
+
+std::vector<ReviewQueueRow> Catalog::ReviewQueue(const ReviewFilter& filter) const {
+  std::lock_guard lock(impl_->mutex);
+  Connection& db = impl_->db;
+  Statement row = db.Prepare(
+      "SELECT r.id, r.issue_key, r.page, r.reason, r.detail, r.status, r.note, r.created_at, "
+      "coalesce(r.decided_at, ''), i.date, i.number, "
+      "coalesce(p.mean_confidence, i.mean_confidence), coalesce(v.version, 0), "
+      "(SELECT count(*) FROM corrections c WHERE c.issue_key = r.issue_key AND c.page = r.page) "
+      "FROM review_items r JOIN issues i ON i.key = r.issue_key "
+      "LEFT JOIN pages p ON p.issue_key = r.issue_key AND p.page_index = r.page "
+      "LEFT JOIN review_pages v ON v.issue_key = r.issue_key AND v.page = r.page "
+      "WHERE (?1 = '' OR r.issue_key = ?1) ORDER BY r.issue_key, r.page, r.id");
+  row.BindAll(filter.issue_key);
+  std::vector<ReviewQueueRow> pages;
+  while (row.Step()) {
+    const std::string key = row.Text(1);
+    const int page = static_cast<int>(row.Int(2));
+    if (pages.empty() || pages.back().issue_key != key || pages.back().page != page) {
+      pages.push_back(ReviewQueueRow{.issue_key = key,
+                                     .issue_date = row.Text(9),
+                                     .issue_number = row.IsNull(10)
+                                                         ? std::nullopt
+                                                         : std::optional(static_cast<int>(row.Int(10))),
+                                     .page = page,
+                                     .mean_confidence = row.Double(11),
+                                     .version = static_cast<int>(row.Int(12)),
+                                     .corrections = static_cast<int>(row.Int(13))});
+    }
+    pages.back().items.push_back(ReviewRow{.id = row.Int(0),
+                                           .issue_key = key,
+                                           .page = page,
+                                           .reason = row.Text(3),
+                                           .detail = row.Text(4),
+                                           .status = ParseReviewStatus(row.Text(5)),
+                                           .note = row.Text(6),
+                                           .created_at = row.Text(7),
+                                           .decided_at = row.Text(8)});
+  }
+  std::vector<ReviewQueueRow> out;
+  for (auto& page : pages) {
+    page.status = PageStatus(page.items);
+    if (filter.status && page.status != *filter.status) continue;
+    if (!filter.reason.empty() &&
+        std::none_of(page.items.begin(), page.items.end(),
+                     [&](const ReviewRow& item) { return item.reason == filter.reason; })) {
+      continue;
+    }
+    out.push_back(std::move(page));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ReviewQueueRow& a, const ReviewQueueRow& b) {
+    const bool a_open = a.status == ReviewStatus::kOpen;
+    const bool b_open = b.status == ReviewStatus::kOpen;
+    if (a_open != b_open) return a_open;
+    return a.mean_confidence < b.mean_confidence;
+  });
+  if (filter.limit >= 0 && out.size() > static_cast<size_t>(filter.limit)) {
+    out.resize(static_cast<size_t>(filter.limit));
+  }
+  return out;
+}
+
+ReviewPageRow Catalog::ReviewPage(const std::string& key, int page) const {
+  std::lock_guard lock(impl_->mutex);
+  return ReadReviewPage(impl_->db, key, page);
+}
+
+EditStamp Catalog::StructureStamp(const std::string& key) const {
+  std::lock_guard lock(impl_->mutex);
+  return ReadStructureStamp(impl_->db, key);
+}
+
+std::vector<CorrectionRow> Catalog::Corrections(const std::string& key) const {
+  std::lock_guard lock(impl_->mutex);
+  Statement row = impl_->db.Prepare(
+      "SELECT id, issue_key, page, target, before, after, reviewer, created_at FROM corrections "
+      "WHERE issue_key = ?1 ORDER BY id");
+  row.BindAll(key);
+  std::vector<CorrectionRow> out;
+  while (row.Step()) {
+    out.push_back(CorrectionRow{.id = row.Int(0),
+                                .issue_key = row.Text(1),
+                                .page = static_cast<int>(row.Int(2)),
+                                .target = row.Text(3),
+                                .before = row.Text(4),
+                                .after = row.Text(5),
+                                .reviewer = row.Text(6),
+                                .created_at = row.Text(7)});
+  }
+  return out;
+}
+
+std::optional<int> Catalog::AddCorrection(const CorrectionRow& correction, int expected_version) {
+  std::lock_guard lock(impl_->mutex);
+  Connection& db = impl_->db;
+  Transaction transaction(db, Durability::kFull);
+  const std::string& key = correction.issue_key;
+  const bool structure = correction.page == 0;
+  const EditStamp stamp = structure ? ReadStructureStamp(db, key)
+                                    : ReadReviewPage(db, key, correction.page).stamp;
+  if (stamp.version != expected_version) return std::nullopt;
+  db.Prepare(fmt::format("INSERT INTO corrections (issue_key, page, target, before, after, "
+                         "reviewer, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, {})",
+                         kNow))
+      .BindAll(key, correction.page, correction.target, correction.before, correction.after,
+               correction.reviewer)
+      .Run();
+  if (structure) {
+    db.Prepare(fmt::format(
+                   "INSERT INTO review_structure (issue_key, version, changed_by, changed_at) "
+                   "VALUES (?1, 1, ?2, {0}) ON CONFLICT (issue_key) DO UPDATE SET "
+                   "version = version + 1, changed_by = excluded.changed_by, "
+                   "changed_at = excluded.changed_at",
+                   kNow))
+        .BindAll(key, correction.reviewer)
+        .Run();
+  } else {
+    TouchReviewPage(db, key, correction.page, correction.reviewer);
+  }
+  transaction.Commit();
+  return stamp.version + 1;
+}
+
+void Catalog::RecommitIssue(const std::string& key, const IssueRecord& record) {
+  std::lock_guard lock(impl_->mutex);
+  Connection& db = impl_->db;
+  Transaction transaction(db, Durability::kFull);
+  std::optional<int64_t> run_id;
+  std::string settings_hash, record_path;
+  {
+    Statement row =
+        db.Prepare("SELECT run_id, settings_hash, record_path FROM issues WHERE key = ?1");
+    row.BindAll(key);
+    if (!row.Step()) {
+      throw QikanError(ExitStatus::kArchiveError, impl_->file.string(),
+                       fmt::format("catalog: no issue {}", key));
+    }
+    run_id = row.OptionalInt(0);
+    settings_hash = row.Text(1);
+    record_path = row.Text(2);
+  }
+  impl_->CommitLocked(run_id, key, record, settings_hash, record_path, InputUpdate::kIfUnknown);
+  transaction.Commit();
+}
+
+std::optional<int> Catalog::DecidePage(const std::string& key, int page, int expected_version,
+                                       ReviewStatus status, const std::string& comment,
+                                       const std::string& reviewer) {
+  std::lock_guard lock(impl_->mutex);
+  Connection& db = impl_->db;
+  Transaction transaction(db, Durability::kFull);
+  const EditStamp stamp = ReadReviewPage(db, key, page).stamp;
+  if (stamp.version != expected_version) return std::nullopt;
+  db.Prepare(fmt::format("UPDATE review_items SET status = ?1, note = ?2, "
+                         "decided_at = CASE WHEN ?1 = 'open' THEN NULL ELSE {} END "
+                         "WHERE issue_key = ?3 AND page = ?4",
+                         kNow))
+      .BindAll(ReviewStatusName(status), comment, key, page)
+      .Run();
+  TouchReviewPage(db, key, page, reviewer);
+  db.Prepare(fmt::format("UPDATE review_pages SET status = ?1, comment = ?2, reviewer = ?3, "
+                         "decided_at = CASE WHEN ?1 = 'open' THEN NULL ELSE {} END "
+                         "WHERE issue_key = ?4 AND page = ?5",
+                         kNow))
+      .BindAll(ReviewStatusName(status), comment, reviewer, key, page)
+      .Run();
+  impl_->UpdateReviewStatus(key);
+  transaction.Commit();
+  return stamp.version + 1;
 }
 
 // ---------------------------------------------------------------------------------------------

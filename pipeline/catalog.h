@@ -151,6 +151,53 @@ struct ReviewFilter {
   int limit = 1000;
 };
 
+// A reviewer's correction, kept apart from the OCR (which is never overwritten): append-only, the
+// latest per (issue, page, target) wins. `page` is 0 for a structure correction, whose target
+// is a record field such as articles[3].title.
+struct CorrectionRow {
+  int64_t id = 0;
+  std::string issue_key;
+  int page = 0;
+  std::string target;  // "b0.l3.w2", "b0.l3", or a field path when page is 0
+  std::string before;  // the OCR's (or parser's) text at the target when it was corrected
+  std::string after;
+  std::string reviewer;
+  std::string created_at;
+};
+
+// Who last changed a page (a correction or a decision) or an issue's structure, and how often:
+// the version a reviewer's write must be based on.
+struct EditStamp {
+  int version = 0;
+  std::string changed_by;
+  std::string changed_at;
+};
+
+// A page's review as a reviewer decided it, with its edit stamp.
+struct ReviewPageRow {
+  std::string issue_key;
+  int page = 0;
+  EditStamp stamp;
+  ReviewStatus status = ReviewStatus::kOpen;  // as last decided
+  std::string comment;
+  std::string reviewer;    // who decided
+  std::string decided_at;  // empty while undecided
+};
+
+// One (issue, page) with review items, for the review queue; page 0 holds whole-issue items.
+struct ReviewQueueRow {
+  std::string issue_key;
+  std::string issue_date;
+  std::optional<int> issue_number;
+  int page = 0;
+  double mean_confidence = 0;  // the page's; the issue's for page 0
+  // open while any item is open; rejected when any is rejected; else approved.
+  ReviewStatus status = ReviewStatus::kOpen;
+  int version = 0;
+  int corrections = 0;  // corrections stored for this page (every version)
+  std::vector<ReviewRow> items;
+};
+
 // Issue keys on which the archive folder and the catalog disagree.
 struct CatalogDiscrepancies {
   std::vector<std::string> missing_from_catalog;  // a folder with record.json, no catalog row
@@ -224,6 +271,27 @@ class Catalog {
   // Records a person's decision (kOpen reopens the item); the issue's review_status follows.
   // Throws QikanError(kUsage) when there is no item `item_id`.
   void DecideReviewItem(int64_t item_id, ReviewStatus status, const std::string& note = "");
+
+  // Review of pages in the browser (qikan review). The writes check `expected_version` against
+  // the stored one in the same transaction and change nothing when it differs: they return the
+  // new version, or nullopt on a conflict.
+  //
+  // Pages with review items matching `filter` (issue, reason: some item of the page has it;
+  // status: the page's), open first, then lowest confidence; at most filter.limit.
+  std::vector<ReviewQueueRow> ReviewQueue(const ReviewFilter& filter = {}) const;
+  ReviewPageRow ReviewPage(const std::string& key, int page) const;  // version 0 when untouched
+  EditStamp StructureStamp(const std::string& key) const;
+  std::vector<CorrectionRow> Corrections(const std::string& key) const;  // oldest first
+  // Stores `correction` (its id and created_at are set here); page 0 checks the issue's
+  // structure version, any other page that page's version.
+  std::optional<int> AddCorrection(const CorrectionRow& correction, int expected_version);
+  // CommitIssue for a record rebuilt with reviewers' corrections: keeps the issue's run, settings
+  // hash and record path. Throws kArchiveError when the issue is not in the catalog.
+  void RecommitIssue(const std::string& key, const IssueRecord& record);
+  // Decides every review item of the page and records the comment.
+  std::optional<int> DecidePage(const std::string& key, int page, int expected_version,
+                                ReviewStatus status, const std::string& comment,
+                                const std::string& reviewer);
 
   // Compares the catalog with DIR/issues/*/record.json. Throws kArchiveError when DIR/issues
   // cannot be listed (a wrong path must not look like an empty archive).

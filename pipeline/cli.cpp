@@ -27,6 +27,7 @@
 #include "pipeline/evaluate.h"
 #include "pipeline/hash.h"
 #include "pipeline/issue_job.h"
+#include "pipeline/review_server.h"
 #include "pipeline/runner.h"
 #include "pipeline/version.h"
 
@@ -549,6 +550,27 @@ int RunCli(int argc, char** argv) {
   show->add_option("--archive", show_archive, "archive folder")->required();
   show->add_flag("--json", show_json, "print record.json as archived");
 
+  ReviewServerOptions review_options;
+  auto* review = app.add_subcommand(
+      "review", "Serve the QA review web app over an archive: the queue of doubtful pages, each "
+                "page's image with its OCR words, corrections and decisions (kept in the catalog; "
+                "the issue's record, text and search index are rebuilt from them).");
+  review->add_option("--archive", review_options.archive, "archive folder")->required();
+  review->add_option("--host", review_options.host,
+                     "address to listen on; anything but loopback needs a token")
+      ->capture_default_str();
+  review->add_option("--port", review_options.port, "port (0: any free one)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  review->add_option("--token", review_options.token,
+                     "token other machines must send (default: $QIKAN_REVIEW_TOKEN, else one "
+                     "is generated and printed)");
+  review->add_option("--reviewer", review_options.reviewer,
+                     "name recorded with corrections when the browser sends none (default: $USER)");
+  review->add_option("--profiles-dir", review_options.profiles_dir, "folder of publication profiles")
+      ->default_val(std::getenv("QIKAN_PROFILES") ? std::getenv("QIKAN_PROFILES")
+                                                  : QIKAN_DEFAULT_PROFILES_DIR);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -571,6 +593,7 @@ int RunCli(int argc, char** argv) {
       return Search(search_archive, query, search_json);
     }
     if (*show) return Show(show_archive, show_key, show_json);
+    if (*review) return RunReviewServer(review_options);
   } catch (const QikanError& e) {
     std::fprintf(stderr, "qikan: error: %s\n", e.Line().c_str());
     return static_cast<int>(e.status());

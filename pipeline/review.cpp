@@ -1,0 +1,490 @@
+#include "pipeline/review.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "models/errors.h"
+#include "pipeline/issue_job.h"
+
+namespace qikan {
+namespace fs = std::filesystem;
+namespace {
+
+std::optional<int> ParseIndex(std::string_view text) {
+  if (text.empty() || text.size() > 6) return std::nullopt;
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+// The line's text with its words' new texts: each word's old text is found in the old line text
+// from where the previous one ended, so Tesseract's spacing between words is kept. Falls back
+// to the words joined when the old texts cannot be found in order.
+std::string RebuiltLineText(const OcrLine& original, const std::vector<OcrWord>& words) {
+  std::string out;
+  size_t cursor = 0;
+  for (size_t i = 0; i < original.words.size() && i < words.size(); ++i) {
+    const std::string& old_text = original.words[i].text;
+    const size_t at = old_text.empty() ? cursor : original.text.find(old_text, cursor);
+    if (at == std::string::npos) {
+      std::string joined;
+      for (const auto& word : words) joined += word.text;
+      return joined;
+    }
+    out.append(original.text, cursor, at - cursor);
+    out += words[i].text;
+    cursor = at + old_text.size();
+  }
+  out.append(original.text, std::min(cursor, original.text.size()));
+  return out;
+}
+
+void ApplyLine(OcrLine& line, const std::string& after) {
+  line.text = after;
+  if (line.words.empty()) return;
+  // Layout reads a line from its words: the first carries the corrected text over the line's
+  // whole extent, the others stay as empty boxes (which layout skips).
+  Box extent = line.words.front().box;
+  for (const auto& word : line.words) extent = extent.Union(word.box);
+  for (auto& word : line.words) word.text.clear();
+  line.words.front().text = after;
+  line.words.front().box = extent;
+}
+
+struct FieldPath {
+  std::string list;  // "issue", "toc", "articles", "briefs"
+  size_t index = 0;
+  std::string member;  // "title", "attribution.authors", ...
+};
+
+std::optional<FieldPath> ParseFieldPath(const std::string& field) {
+  static const std::regex indexed(R"(^(toc|articles|briefs)\[(\d{1,5})\]\.([a-z_.]+)$)");
+  static const std::regex issue(R"(^issue\.([a-z_]+)$)");
+  std::smatch m;
+  if (std::regex_match(field, m, indexed)) {
+    return FieldPath{.list = m[1], .index = static_cast<size_t>(std::stoul(m[2])), .member = m[3]};
+  }
+  if (std::regex_match(field, m, issue)) return FieldPath{.list = "issue", .member = m[1]};
+  return std::nullopt;
+}
+
+enum class FieldType { kText, kNumber, kNames };
+
+std::optional<FieldType> MemberType(const FieldPath& path) {
+  static const std::map<std::string, std::map<std::string, FieldType>> members = {
+      {"issue",
+       {{"title", FieldType::kText},
+        {"edition", FieldType::kText},
+        {"number", FieldType::kNumber},
+        {"cumulative_number", FieldType::kNumber},
+        {"publisher", FieldType::kText},
+        {"date", FieldType::kText}}},
+      {"toc", {{"column", FieldType::kText}, {"title", FieldType::kText}}},
+      {"articles",
+       {{"title", FieldType::kText},
+        {"column", FieldType::kText},
+        {"locality", FieldType::kText},
+        {"attribution.organization", FieldType::kText},
+        {"attribution.authors", FieldType::kNames}}},
+      {"briefs", {{"text", FieldType::kText}, {"column", FieldType::kText}}},
+  };
+  const auto list = members.find(path.list);
+  if (list == members.end()) return std::nullopt;
+  const auto member = list->second.find(path.member);
+  if (member == list->second.end()) return std::nullopt;
+  return member->second;
+}
+
+nlohmann::json OptionalJson(const std::optional<int>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+nlohmann::json OptionalJson(const std::optional<std::string>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+[[noreturn]] void BadField(const std::string& field, const std::string& why) {
+  throw QikanError(ExitStatus::kUsage, "", fmt::format("cannot correct {}: {}", field, why));
+}
+
+void ReplaceFileAtomically(const fs::path& path, std::string_view bytes) {
+  const fs::path temporary = path.parent_path() / fmt::format(".{}.{}.tmp",
+                                                              path.filename().string(), ::getpid());
+  WriteFileDurably(temporary, bytes);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::error_code ec;
+    fs::remove(temporary, ec);
+    throw QikanError(ExitStatus::kArchiveError, path.string(), "cannot replace: " + why);
+  }
+  const int fd = ::open(path.parent_path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+}  // namespace
+
+std::string TextTarget::Id() const {
+  return IsLine() ? fmt::format("b{}.l{}", block, line) : fmt::format("b{}.l{}.w{}", block, line, word);
+}
+
+std::optional<TextTarget> ParseTextTarget(std::string_view id) {
+  auto part = [&](char letter) -> std::optional<int> {
+    if (id.empty() || id.front() != letter) return std::nullopt;
+    const size_t dot = id.find('.');
+    const std::string_view digits = id.substr(1, dot == std::string_view::npos ? id.npos : dot - 1);
+    id = dot == std::string_view::npos ? std::string_view() : id.substr(dot + 1);
+    return ParseIndex(digits);
+  };
+  const bool has_word = std::count(id.begin(), id.end(), '.') == 2;
+  if (!has_word && std::count(id.begin(), id.end(), '.') != 1) return std::nullopt;
+  const auto block = part('b');
+  const auto line = part('l');
+  if (!block || !line) return std::nullopt;
+  TextTarget target{.block = *block, .line = *line};
+  if (has_word) {
+    const auto word = part('w');
+    if (!word) return std::nullopt;
+    target.word = *word;
+  }
+  if (!id.empty()) return std::nullopt;
+  return target;
+}
+
+std::optional<std::string> TextAt(const OcrPage& page, const TextTarget& target) {
+  if (target.block < 0 || static_cast<size_t>(target.block) >= page.blocks.size()) return std::nullopt;
+  const auto& lines = page.blocks[static_cast<size_t>(target.block)].lines;
+  if (target.line < 0 || static_cast<size_t>(target.line) >= lines.size()) return std::nullopt;
+  const OcrLine& line = lines[static_cast<size_t>(target.line)];
+  if (target.IsLine()) return line.text;
+  if (static_cast<size_t>(target.word) >= line.words.size()) return std::nullopt;
+  return line.words[static_cast<size_t>(target.word)].text;
+}
+
+const char* CorrectionOutcomeName(CorrectionOutcome outcome) {
+  switch (outcome) {
+    case CorrectionOutcome::kApplied:
+      return "applied";
+    case CorrectionOutcome::kStale:
+      return "stale";
+    case CorrectionOutcome::kSuperseded:
+      return "superseded";
+  }
+  return "applied";
+}
+
+std::vector<CorrectionResult> ApplyTextCorrections(std::vector<OcrPage>& pages,
+                                                   const std::vector<CorrectionRow>& corrections) {
+  std::vector<CorrectionResult> results;
+  for (const auto& c : corrections) {
+    if (c.page >= 1) results.push_back({.correction = c});
+  }
+  // The latest correction per target, and per line the latest line-level one.
+  std::map<std::pair<int, std::string>, size_t> latest;
+  for (size_t i = 0; i < results.size(); ++i) {
+    latest[{results[i].correction.page, results[i].correction.target}] = i;
+  }
+  std::map<std::tuple<int, int, int>, int64_t> line_corrected_at;  // (page, block, line) -> id
+  std::vector<std::optional<TextTarget>> targets(results.size());
+  for (size_t i = 0; i < results.size(); ++i) {
+    const CorrectionRow& c = results[i].correction;
+    targets[i] = ParseTextTarget(c.target);
+    if (latest[{c.page, c.target}] != i) {
+      results[i].outcome = CorrectionOutcome::kSuperseded;
+    } else if (targets[i] && targets[i]->IsLine()) {
+      line_corrected_at[{c.page, targets[i]->block, targets[i]->line}] = c.id;
+    }
+  }
+  // Word corrections made after a line's correction win over it; earlier ones lose to it.
+  std::map<std::tuple<int, int, int>, int64_t> newest_word_at;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].outcome != CorrectionOutcome::kApplied || !targets[i] || targets[i]->IsLine()) {
+      continue;
+    }
+    const auto line_key = std::make_tuple(results[i].correction.page, targets[i]->block, targets[i]->line);
+    auto& newest = newest_word_at[line_key];
+    newest = std::max(newest, results[i].correction.id);
+  }
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].outcome != CorrectionOutcome::kApplied || !targets[i]) continue;
+    const auto line_key =
+        std::make_tuple(results[i].correction.page, targets[i]->block, targets[i]->line);
+    const auto line_at = line_corrected_at.find(line_key);
+    if (line_at == line_corrected_at.end()) continue;
+    if (targets[i]->IsLine()) {
+      if (newest_word_at[line_key] > results[i].correction.id) {
+        results[i].outcome = CorrectionOutcome::kSuperseded;
+      }
+    } else if (results[i].correction.id < line_at->second) {
+      results[i].outcome = CorrectionOutcome::kSuperseded;
+    }
+  }
+
+  // Check every survivor against the OCR as read, then apply: lines first, then words.
+  const std::vector<OcrPage> original = pages;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].outcome != CorrectionOutcome::kApplied) continue;
+    const CorrectionRow& c = results[i].correction;
+    const bool in_range = static_cast<size_t>(c.page) <= original.size() && targets[i];
+    const auto text = in_range ? TextAt(original[static_cast<size_t>(c.page - 1)], *targets[i])
+                               : std::nullopt;
+    if (!text || *text != c.before) results[i].outcome = CorrectionOutcome::kStale;
+  }
+  std::set<std::tuple<int, int, int>> touched_by_words;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].outcome != CorrectionOutcome::kApplied) continue;
+      const TextTarget& t = *targets[i];
+      if (t.IsLine() != (pass == 0)) continue;
+      const CorrectionRow& c = results[i].correction;
+      OcrLine& line = pages[static_cast<size_t>(c.page - 1)]
+                          .blocks[static_cast<size_t>(t.block)]
+                          .lines[static_cast<size_t>(t.line)];
+      if (t.IsLine()) {
+        ApplyLine(line, c.after);
+      } else {
+        line.words[static_cast<size_t>(t.word)].text = c.after;
+        touched_by_words.insert({c.page, t.block, t.line});
+      }
+    }
+  }
+  for (const auto& [page, block, line_index] : touched_by_words) {
+    const OcrLine& before = original[static_cast<size_t>(page - 1)]
+                                .blocks[static_cast<size_t>(block)]
+                                .lines[static_cast<size_t>(line_index)];
+    OcrLine& line = pages[static_cast<size_t>(page - 1)]
+                        .blocks[static_cast<size_t>(block)]
+                        .lines[static_cast<size_t>(line_index)];
+    line.text = RebuiltLineText(before, line.words);
+  }
+  return results;
+}
+
+std::optional<nlohmann::json> StructureField(const IssueRecord& record, const std::string& field) {
+  const auto path = ParseFieldPath(field);
+  if (!path || !MemberType(*path)) return std::nullopt;
+  const std::string& m = path->member;
+  if (path->list == "issue") {
+    const IssueInfo& i = record.issue;
+    if (m == "title") return i.title;
+    if (m == "edition") return i.edition;
+    if (m == "number") return OptionalJson(i.number);
+    if (m == "cumulative_number") return OptionalJson(i.cumulative_number);
+    if (m == "publisher") return i.publisher;
+    return i.date;
+  }
+  if (path->list == "toc") {
+    if (path->index >= record.toc.size()) return std::nullopt;
+    const TocEntry& t = record.toc[path->index];
+    return m == "column" ? nlohmann::json(t.column) : OptionalJson(t.title);
+  }
+  if (path->list == "briefs") {
+    if (path->index >= record.briefs.size()) return std::nullopt;
+    const Brief& b = record.briefs[path->index];
+    return m == "text" ? b.text : b.column;
+  }
+  if (path->index >= record.articles.size()) return std::nullopt;
+  const Article& a = record.articles[path->index];
+  if (m == "title") return a.title;
+  if (m == "column") return a.column;
+  if (m == "locality") return OptionalJson(a.locality);
+  if (m == "attribution.organization") {
+    return a.attribution ? a.attribution->organization : std::string();
+  }
+  return a.attribution ? nlohmann::json(a.attribution->authors) : nlohmann::json::array();
+}
+
+void SetStructureField(IssueRecord& record, const std::string& field, const nlohmann::json& value) {
+  const auto path = ParseFieldPath(field);
+  const auto type = path ? MemberType(*path) : std::nullopt;
+  if (!type) BadField(field, "not a field a reviewer can correct");
+  if (!StructureField(record, field)) BadField(field, "the record has no such entry");
+  switch (*type) {
+    case FieldType::kText:
+      if (!value.is_string()) BadField(field, "the value must be a string");
+      break;
+    case FieldType::kNumber:
+      if (!value.is_null() && !value.is_number_integer()) {
+        BadField(field, "the value must be an integer or null");
+      }
+      break;
+    case FieldType::kNames:
+      if (!value.is_array() ||
+          !std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); })) {
+        BadField(field, "the value must be an array of names");
+      }
+      break;
+  }
+  const std::string& m = path->member;
+  auto text = [&] { return value.get<std::string>(); };
+  auto number = [&] { return value.is_null() ? std::nullopt : std::optional(value.get<int>()); };
+  if (path->list == "issue") {
+    IssueInfo& i = record.issue;
+    if (m == "title") i.title = text();
+    if (m == "edition") i.edition = text();
+    if (m == "number") i.number = number();
+    if (m == "cumulative_number") i.cumulative_number = number();
+    if (m == "publisher") i.publisher = text();
+    if (m == "date") i.date = text();
+  } else if (path->list == "toc") {
+    TocEntry& t = record.toc[path->index];
+    if (m == "column") t.column = text();
+    if (m == "title") t.title = text();
+  } else if (path->list == "briefs") {
+    Brief& b = record.briefs[path->index];
+    if (m == "text") b.text = text();
+    if (m == "column") b.column = text();
+  } else {
+    Article& a = record.articles[path->index];
+    if (m == "title") a.title = text();
+    if (m == "column") a.column = text();
+    if (m == "locality") a.locality = text().empty() ? std::nullopt : std::optional(text());
+    if (m.starts_with("attribution.") && !a.attribution) a.attribution = Attribution{};
+    if (m == "attribution.organization") a.attribution->organization = text();
+    if (m == "attribution.authors") a.attribution->authors = value.get<std::vector<std::string>>();
+  }
+}
+
+std::string StoredValue(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+nlohmann::json ValueFromStored(const std::string& field, const std::string& stored) {
+  const auto path = ParseFieldPath(field);
+  const auto type = path ? MemberType(*path) : std::nullopt;
+  if (type && *type != FieldType::kText) {
+    auto parsed = nlohmann::json::parse(stored, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded()) return parsed;
+  }
+  return stored;
+}
+
+std::vector<CorrectionResult> ApplyStructureCorrections(
+    IssueRecord& record, const std::vector<CorrectionRow>& corrections) {
+  std::vector<CorrectionResult> results;
+  std::map<std::string, size_t> latest;
+  for (const auto& c : corrections) {
+    if (c.page != 0) continue;
+    latest[c.target] = results.size();
+    results.push_back({.correction = c});
+  }
+  const IssueRecord parsed = record;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const CorrectionRow& c = results[i].correction;
+    if (latest[c.target] != i) {
+      results[i].outcome = CorrectionOutcome::kSuperseded;
+      continue;
+    }
+    const auto current = StructureField(parsed, c.target);
+    if (!current || StoredValue(*current) != c.before) {
+      results[i].outcome = CorrectionOutcome::kStale;
+      continue;
+    }
+    try {
+      SetStructureField(record, c.target, ValueFromStored(c.target, c.after));
+    } catch (const QikanError&) {
+      results[i].outcome = CorrectionOutcome::kStale;
+    }
+  }
+  return results;
+}
+
+bool IsPageJobReview(const ReviewItem& item) {
+  // The reasons pipeline/page_job.cpp gives; everything else comes from the structure parser
+  // (and ParseIssueStructure's profile-unknown), which a rebuild runs again.
+  return item.reason == "low-confidence" || item.reason == "page-failed";
+}
+
+RebuiltIssue BuildCorrectedIssue(const IssueRecord& archived, const std::vector<OcrPage>& ocr,
+                                 const std::vector<CorrectionRow>& corrections,
+                                 const std::vector<PublicationProfile>& profiles,
+                                 const StructureOptions& options) {
+  RebuiltIssue out;
+  out.pages = ocr;
+  out.results = ApplyTextCorrections(out.pages, corrections);
+
+  IssueRecord record = archived;
+  record.profile.clear();
+  record.issue = {};
+  record.toc.clear();
+  record.articles.clear();
+  record.briefs.clear();
+  record.colophon = {};
+  record.corrections.clear();
+  std::erase_if(record.review, [](const ReviewItem& item) { return !IsPageJobReview(item); });
+  std::vector<PublicationProfile> chosen;
+  for (const auto& profile : profiles) {
+    if (profile.id == archived.profile) chosen.push_back(profile);
+  }
+  ParseIssueStructure(out.pages, chosen.empty() ? profiles : chosen, options, record);
+  out.parsed = record;
+
+  auto structure = ApplyStructureCorrections(record, corrections);
+  out.results.insert(out.results.end(), structure.begin(), structure.end());
+  for (const auto& result : out.results) {
+    if (result.outcome != CorrectionOutcome::kApplied) continue;
+    const CorrectionRow& c = result.correction;
+    record.corrections.push_back(Correction{.page = c.page,
+                                            .field = c.page > 0 ? "ocr." + c.target : c.target,
+                                            .before = c.before,
+                                            .after = c.after,
+                                            .source = "reviewer:" + c.reviewer});
+  }
+  out.record = std::move(record);
+  return out;
+}
+
+nlohmann::json RecordJsonWithCorrectionTimes(const RebuiltIssue& issue) {
+  nlohmann::json out = issue.record;
+  std::vector<const CorrectionRow*> applied;
+  for (const auto& result : issue.results) {
+    if (result.outcome == CorrectionOutcome::kApplied) applied.push_back(&result.correction);
+  }
+  // The reviewers' corrections are the last entries, in the order of `applied`.
+  auto& list = out["corrections"];
+  const size_t first = list.size() - applied.size();
+  for (size_t i = 0; i < applied.size(); ++i) list[first + i]["at"] = applied[i]->created_at;
+  return out;
+}
+
+IssueRecord ReadIssueRecord(const Archive& archive, const std::string& key) {
+  const fs::path path = archive.IssueDir(key) / "record.json";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw QikanError(ExitStatus::kArchiveError, path.string(), "cannot open the record");
+  try {
+    return nlohmann::json::parse(in).get<IssueRecord>();
+  } catch (const nlohmann::json::exception& e) {
+    throw QikanError(ExitStatus::kArchiveError, path.string(),
+                     std::string("not a readable record: ") + e.what());
+  }
+}
+
+RebuiltIssue RebuildIssue(const Archive& archive, Catalog& catalog, const std::string& key,
+                          const std::vector<PublicationProfile>& profiles,
+                          const StructureOptions& options) {
+  const IssueRecord archived = ReadIssueRecord(archive, key);
+  const fs::path dir = archive.IssueDir(key);
+  RebuiltIssue rebuilt = BuildCorrectedIssue(archived, LoadOcrPages(dir), catalog.Corrections(key),
+                                             profiles, options);
+  ReplaceFileAtomically(dir / "record.json", RecordJsonWithCorrectionTimes(rebuilt).dump(2) + "\n");
+  ReplaceFileAtomically(dir / "text.txt", rebuilt.record.Text());
+  catalog.RecommitIssue(key, rebuilt.record);
+  return rebuilt;
+}
+
+}  // namespace qikan
