@@ -392,6 +392,16 @@
     return out;
   }
 
+  // Whether the newest applied correction in this line is one of the whole line (then the
+  // server has put the line's text in its first word and emptied the others).
+  function wholeLineCorrected(line) {
+    if (!line.corrected) return false;
+    const hist = (state.page.history || []).filter((e) => (!e.outcome || e.outcome === 'applied') &&
+      (e.target === line.id || (e.target || '').startsWith(`${line.id}.w`)));
+    if (hist.length) return hist[hist.length - 1].target === line.id;
+    return (line.words || []).slice(1).some((w) => w.corrected && w.text === '');
+  }
+
   function findTarget(id) {
     for (const line of (state.page && state.page.lines) || []) {
       if (line.id === id) return {kind: 'line', obj: line, line};
@@ -436,16 +446,21 @@
     $('reasons').replaceChildren(
       h('h2', {}, 'Why this page is here'),
       items.length ? h('ul', {}, items) : h('p', {class: 'sub'}, 'No review item on this page.'),
-      p.comment ? h('p', {class: 'comment'}, h('b', {}, 'Comment: '), p.comment) : '');
+      p.comment ? h('p', {class: 'comment'}, h('b', {}, 'Comment: '), p.comment) : '',
+      (p.stale || []).length ? h('p', {class: 'stale-note'}, `${p.stale.length} earlier correction${p.stale.length > 1 ? 's' : ''} no longer match the OCR and are not applied (see History).`) : '',
+      p.changed_by ? h('p', {class: 'sub changed'}, `Last change by ${p.changed_by}, ${fmtTime(p.changed_at)}`) : '');
   }
 
   // ---- image with word boxes
 
   function renderImage() {
     const p = state.page;
-    const hasImage = !!(p.image && p.width && p.height);
+    const hasImage = !!(p.image && p.width && p.height && p.has_image !== false);
     $('image-stage').hidden = !hasImage;
     $('no-image').hidden = hasImage;
+    $('no-image').textContent = p.page === 0
+      ? 'This item concerns the whole issue: check its structure on the right.'
+      : 'The scan of this page is not in the archive (it was archived before page images were kept); correct it from the text on the right.';
     $('image-pane').classList.toggle('show-all', state.showAll);
     $('show-all-boxes').checked = state.showAll;
     if (!hasImage) return;
@@ -464,7 +479,7 @@
       const cls = ['box', w.corrected ? 'fixed' : confClass(w.confidence)];
       if (drafts.has(w.id) || drafts.has(line.id)) cls.push('draft');
       boxes.push(h('div', {
-        class: cls.join(' '), dataset: {id: w.id},
+        class: cls.join(' '), dataset: {id: wholeLineCorrected(line) ? line.id : w.id},
         style: `left:${pct(b.x, p.width)};top:${pct(b.y, p.height)};width:${pct(b.width, p.width)};height:${pct(b.height, p.height)}`,
         title: `${w.text}  (${fmtConf(w.confidence)}${w.corrected ? ', corrected' : ''})`,
       }));
@@ -511,11 +526,13 @@
       n++;
       const words = line.words || [];
       const joined = words.map((w) => w.text).join('');
-      const lineFixed = line.corrected || joined.replace(/\s+/g, '') !== (line.text || '').replace(/\s+/g, '');
+      // A line corrected as a whole puts its text in its first word (the server's rule); show
+      // it as one piece, editable as a line.
+      const lineFixed = wholeLineCorrected(line) || joined.replace(/\s+/g, '') !== (line.text || '').replace(/\s+/g, '');
       const content = [];
       if (lineFixed || !words.length) {
-        content.push(h('button', {type: 'button', class: `word whole ${line.corrected || lineFixed ? 'fixed' : confClass(line.confidence)}`,
-          tabindex: '-1', dataset: {id: line.id}}, line.text || '∅'));
+        content.push(h('button', {type: 'button', class: `word whole ${lineFixed ? 'fixed' : confClass(line.confidence)}${drafts.has(line.id) ? ' draft' : ''}`,
+          tabindex: '-1', dataset: {id: line.id}, title: line.corrected ? `line corrected; OCR read “${line.original ?? ''}”` : null}, line.text || '∅'));
       } else {
         words.forEach((w, i) => {
           if (i > 0 && isAsciiWordChar(words[i - 1].text.slice(-1)) && isAsciiWordChar(w.text[0])) content.push(' ');
@@ -880,7 +897,7 @@
     const s = state.structure;
     if (!s) { panel.replaceChildren(h('p', {class: 'sub'}, 'Loading the issue structure…')); return; }
     const page = state.page ? state.page.page : 0;
-    const reviewedPaths = new Set((s.history || []).map((e) => e.field || e.target));
+    const reviewedPaths = new Set([...(s.reviewed_fields || []), ...(s.history || []).map((e) => e.field || e.target)]);
     const isReviewed = (path, fields, member) =>
       reviewedPaths.has(path) || (fields || []).includes(member) ||
       (member.startsWith('attribution.') && (fields || []).includes(member.slice(12)));
@@ -889,16 +906,21 @@
 
     parts.push(h('section', {class: 'st-block'}, h('h3', {}, 'Issue'),
       h('dl', {class: 'st-fields'},
-        roField('Title', issue.title), roField('Edition', issue.edition),
-        field('Number', 'issue.number', issue.number, isReviewed('issue.number', [], 'issue.number'), 'int'),
-        roField('Cumulative', issue.cumulative_number), roField('Publisher', issue.publisher),
-        field('Date', 'issue.date', issue.date, isReviewed('issue.date', [], 'issue.date')))));
+        field('Title', 'issue.title', issue.title, isReviewed('issue.title', [], '')),
+        field('Edition', 'issue.edition', issue.edition, isReviewed('issue.edition', [], '')),
+        field('Number', 'issue.number', issue.number, isReviewed('issue.number', [], ''), 'int'),
+        field('Cumulative', 'issue.cumulative_number', issue.cumulative_number, isReviewed('issue.cumulative_number', [], ''), 'int'),
+        field('Publisher', 'issue.publisher', issue.publisher, isReviewed('issue.publisher', [], '')),
+        field('Date', 'issue.date', issue.date, isReviewed('issue.date', [], '')))));
 
     parts.push(h('section', {class: 'st-block'}, h('h3', {}, `Contents (${(s.toc || []).length})`),
-      (s.toc || []).length ? h('ol', {class: 'toc'}, (s.toc || []).map((t, i) => h('li', {},
-        h('span', {class: 'col'}, t.column || ''),
-        t.title != null ? field(null, `toc[${i}].title`, t.title, isReviewed(`toc[${i}].title`, [], ''))
-          : h('span', {class: 'sub'}, t.count != null ? `${t.count} items` : '')))) : h('p', {class: 'sub'}, 'No table of contents was found.')));
+      (s.toc || []).length ? h('ol', {class: 'toc'}, (s.toc || []).map((t, ti) => {
+        const i = t.index ?? ti;
+        return h('li', {},
+          field(null, `toc[${i}].column`, t.column, isReviewed(`toc[${i}].column`, t.reviewed_fields, 'column'), 'text', 'col'),
+          t.title != null ? field(null, `toc[${i}].title`, t.title, isReviewed(`toc[${i}].title`, t.reviewed_fields, 'title'))
+            : h('span', {class: 'sub'}, t.count != null ? `${t.count} items` : ''));
+      })) : h('p', {class: 'sub'}, 'No table of contents was found.')));
 
     const arts = (s.articles || []).map((a, ai) => {
       const i = a.index ?? ai;
@@ -912,7 +934,7 @@
           here ? h('span', {class: 'here-tag'}, 'on this page') : null),
         field(null, `${base}.title`, a.title, isReviewed(`${base}.title`, rf, 'title'), 'text', 'art-title'),
         h('dl', {class: 'st-fields'},
-          a.locality ? roField('Locality', a.locality) : null,
+          field('Locality', `${base}.locality`, a.locality, isReviewed(`${base}.locality`, rf, 'locality')),
           field('Authors', `${base}.attribution.authors`, a.authors || [], isReviewed(`${base}.attribution.authors`, rf, 'attribution.authors'), 'list'),
           field('Organization', `${base}.attribution.organization`, a.organization, isReviewed(`${base}.attribution.organization`, rf, 'attribution.organization'))));
     });
@@ -922,7 +944,8 @@
       const i = b.index ?? bi;
       const here = page > 0 && b.page === page;
       return h('article', {class: `st-article brief${here ? ' here' : ''}`},
-        h('div', {class: 'art-head'}, h('span', {class: 'col'}, b.column || ''), h('span', {class: 'pages'}, `p. ${b.page}`),
+        h('div', {class: 'art-head'}, field(null, `briefs[${i}].column`, b.column, isReviewed(`briefs[${i}].column`, b.reviewed_fields, 'column'), 'text', 'col'),
+          h('span', {class: 'pages'}, `p. ${b.page}`),
           here ? h('span', {class: 'here-tag'}, 'on this page') : null),
         field(null, `briefs[${i}].text`, b.text, isReviewed(`briefs[${i}].text`, b.reviewed_fields, 'text'), 'long'),
         h('dl', {class: 'st-fields'}, roField('Organization', b.organization), roField('Authors', (b.authors || []).join('、'))));
@@ -1118,6 +1141,8 @@
     for (const b of document.querySelectorAll('#status-filter button')) {
       b.addEventListener('click', () => setFilter('status', b.dataset.status));
     }
+    // The server's Content-Security-Policy forbids inline handlers: stop implicit submits here.
+    for (const f of [$('queue-filters'), $('editor')]) f.addEventListener('submit', (e) => e.preventDefault());
     $('issue-filter').addEventListener('change', (e) => setFilter('issue', e.target.value));
     $('reason-filter').addEventListener('change', (e) => setFilter('reason', e.target.value));
 
