@@ -337,7 +337,9 @@
     state.lastOpened = {issue, page};
     setCrumbs([{label: 'Queue', href: queueHash()}, {label: issue}, {label: page === 0 ? 'whole issue' : `page ${page}`}]);
     document.title = `${issue} p.${page} · qikan review`;
-    $('page-title').textContent = page === 0 ? `${issue} · whole issue` : `${issue} · page ${page}`;
+    $('page-title').textContent = page === 0 ? 'Whole issue' : `Page ${page}`;
+    $('page-issue').textContent = issue;
+    $('page-issue').title = issue;
 
     if (!state.queue || !state.order.length) {
       try { await fetchQueue(); state.order = state.queue.items.map((x) => ({issue_key: x.issue_key, page: x.page})); }
@@ -422,7 +424,10 @@
     conf.textContent = `mean confidence ${fmtConf(p.mean_confidence)}`;
     const pos = state.order.findIndex((o) => o.issue_key === p.issue_key && o.page === p.page);
     $('queue-pos').textContent = pos >= 0 ? `${pos + 1} / ${state.order.length} in queue` : 'not in the current queue';
-    if (p.page > 0 && p.pages) $('page-title').textContent = `${p.issue_key} · page ${p.page} of ${p.pages}`;
+    if (p.page > 0 && p.pages) $('page-title').textContent = `Page ${p.page} of ${p.pages}`;
+    const qi = state.queueItem;
+    $('page-issue').textContent = [p.issue_key, qi && qi.issue_date, qi && qi.issue_number != null ? `No. ${qi.issue_number}` : '']
+      .filter(Boolean).join(' · ');
     $('reopen-button').hidden = !p.status || p.status === 'open';
     $('approve-button').disabled = p.status === 'approved';
     $('prev-button').disabled = pos <= 0;

@@ -25,6 +25,7 @@ const FIX_B = '乙审改';        // the second reviewer's correction after the 
 const TITLE_MARK = '（审定）';  // appended to an article title in the structure panel
 const REVIEWER = 'E2E Reviewer';
 const REVIEWER_B = '第二审校';  // non-ASCII: travels percent-encoded in X-Qikan-Reviewer
+const REJECT_NOTE = '页面倒置，需重扫 (e2e)';
 
 let tmp = null;
 let server = null;
@@ -137,7 +138,8 @@ async function signIn(page, url, name) {
 async function waitPageView(page, issue, n, words) {
   await page.waitForFunction(([issue, n, words]) => {
     const title = document.getElementById('page-title').textContent;
-    return !document.getElementById('page-view').hidden && title.includes(issue) && title.includes(`page ${n} `) &&
+    const key = document.getElementById('page-issue').textContent;
+    return !document.getElementById('page-view').hidden && key.startsWith(issue) && title.startsWith(`Page ${n} of `) &&
       document.querySelectorAll('#overlay .box').length === words && document.getElementById('page-image').complete;
   }, [issue, n, words]);
 }
@@ -303,9 +305,24 @@ async function main() {
   const decRes = await decided;
   check(decRes.status() === 200, 'A approves the page (POST decision 200)', String(decRes.status()));
   const nextItem = queue0.items[wantIndex + 1];
+  let rejected = 0;
   if (nextItem) {
     await a.waitForFunction((h) => location.hash === h, `#/issues/${encodeURIComponent(nextItem.issue_key)}/pages/${nextItem.page}`);
     ok(`after approving, the next page in the queue opens (${nextItem.issue_key} page ${nextItem.page})`);
+  }
+  // ---- reject that one with a comment (R, type, Ctrl+Enter)
+  if (nextItem && nextItem.page > 0) {
+    const np = pages.get(`${nextItem.issue_key}/${nextItem.page}`);
+    await waitPageView(a, nextItem.issue_key, nextItem.page, np.lines.reduce((n, l) => n + l.words.length, 0));
+    await a.keyboard.press('r');
+    await a.waitForSelector('#reject-dialog[open]');
+    await a.fill('#reject-comment', REJECT_NOTE);
+    const rej = responseOf(a, '/decision');
+    await a.press('#reject-comment', 'Control+Enter');
+    check((await rej).status() === 200, `R rejects page ${nextItem.page} with a comment (POST decision 200)`);
+    const nAfter = await api(base, `/issues/${encodeURIComponent(nextItem.issue_key)}/pages/${nextItem.page}`);
+    check(nAfter.status === 'rejected' && nAfter.comment === REJECT_NOTE, 'API: that page is rejected with the comment', `${nAfter.status} ${nAfter.comment}`);
+    rejected = 1;
   }
 
   // ---- B, with the version from before A's save, edits another word: conflict
@@ -376,8 +393,9 @@ async function main() {
   'pages/NNNN.json (the OCR) is untouched');
 
   const queue1 = await api(base, '/queue?status=open&limit=1000');
-  check(queue1.counts.open === queue0.counts.open - 1 && queue1.counts.approved === queue0.counts.approved + 1,
-    `queue counts moved: open ${queue0.counts.open} → ${queue1.counts.open}, approved ${queue0.counts.approved} → ${queue1.counts.approved}`);
+  check(queue1.counts.open === queue0.counts.open - 1 - rejected && queue1.counts.approved === queue0.counts.approved + 1 &&
+    queue1.counts.rejected === queue0.counts.rejected + rejected,
+  `queue counts moved: open ${queue0.counts.open} → ${queue1.counts.open}, approved ${queue0.counts.approved} → ${queue1.counts.approved}, rejected ${queue0.counts.rejected} → ${queue1.counts.rejected}`);
 
   // ---- and in the queue view
   await a.keyboard.press('Escape');
