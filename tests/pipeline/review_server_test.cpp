@@ -1,0 +1,454 @@
+// The review server's HTTP API (pipeline/review_server.h), in process on a free port, with
+// httplib's client, against an archive made from recorded OCR: the queue, the page view, a word
+// correction reaching the record and the search, the version check, structure corrections,
+// decisions, and the safety points (token, body limit, keys, static files).
+#include "pipeline/review_server.h"
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "pipeline/issue_job.h"
+#include "pipeline/review.h"
+#include "tests/pipeline/review_archive.h"
+
+namespace qikan {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::kReviewKey;
+
+// A server on its own thread for the length of a test.
+class RunningServer {
+ public:
+  explicit RunningServer(ReviewServerOptions options) : server_(std::move(options)) {
+    port_ = server_.Bind();
+    thread_ = std::thread([this] { server_.Serve(); });
+  }
+  ~RunningServer() {
+    server_.Stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  ReviewServer server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+json Json(const httplib::Result& result) {
+  EXPECT_TRUE(result) << httplib::to_string(result.error());
+  if (!result) return json();
+  EXPECT_NE(result->get_header_value("Content-Type").find("application/json"), std::string::npos)
+      << result->body;
+  return json::parse(result->body);
+}
+
+class ReviewServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::FreshDir("review_server_test");
+    {
+      Archive archive(dir_);
+      Catalog catalog = Catalog::Open(CatalogPath(dir_));
+      const int64_t run = catalog.BeginRun("test", "{}");
+      testing::ArchiveCase(archive, catalog, run, testing::kReviewCase, kReviewKey);
+      testing::ArchiveCase(archive, catalog, run, "seed-2025-05-clean-300", testing::kOtherKey);
+      catalog.FinishRun(run, ExitStatus::kOk, "{}");
+    }
+    ocr_ = LoadOcrPages(dir_ / "issues" / kReviewKey);
+    server_.emplace(ReviewServerOptions{.archive = dir_, .port = 0, .reviewer = "cli-default"});
+    client_.emplace("127.0.0.1", server_->port());
+    client_->set_default_headers({{"X-Qikan-Reviewer", "wang"}});
+  }
+  void TearDown() override {
+    client_.reset();
+    server_.reset();
+    fs::remove_all(dir_);
+  }
+
+  httplib::Result Post(const std::string& path, const json& body) {
+    return client_->Post(path.c_str(), body.dump(), "application/json");
+  }
+  json Page(int n) {
+    return Json(client_->Get(fmt::format("/api/v1/issues/{}/pages/{}", kReviewKey, n).c_str()));
+  }
+  std::vector<std::string> Search(const std::string& q) {
+    std::string query;
+    for (unsigned char c : q) query += fmt::format("%{:02X}", c);
+    auto result = client_->Get(("/api/v1/search?q=" + query).c_str());
+    const json body = Json(result);
+    std::vector<std::string> keys;
+    for (const auto& hit : body["hits"]) keys.push_back(hit["issue_key"]);
+    return keys;
+  }
+  IssueRecord Record() {
+    std::ifstream in(dir_ / "issues" / kReviewKey / "record.json");
+    return json::parse(in).get<IssueRecord>();
+  }
+
+  fs::path dir_;
+  std::vector<OcrPage> ocr_;
+  std::optional<RunningServer> server_;
+  std::optional<httplib::Client> client_;
+};
+
+TEST_F(ReviewServerTest, QueueListsDoubtfulPagesWorstFirstAndFilters) {
+  const json all = Json(client_->Get("/api/v1/queue"));
+  ASSERT_GT(all["items"].size(), 4u);
+  std::set<std::string> keys;
+  for (size_t i = 0; i < all["items"].size(); ++i) {
+    const json& item = all["items"][i];
+    keys.insert(item["issue_key"]);
+    EXPECT_EQ(item["status"], "open");
+    EXPECT_FALSE(item["reasons"].empty());
+    EXPECT_EQ(item["details"].size() >= item["reasons"].size(), true);
+    if (i > 0) {
+      EXPECT_LE(all["items"][i - 1]["mean_confidence"].get<double>(),
+                item["mean_confidence"].get<double>());
+    }
+  }
+  EXPECT_EQ(keys, (std::set<std::string>{kReviewKey, testing::kOtherKey}));
+  EXPECT_EQ(all["counts"]["open"], all["items"].size());
+  EXPECT_EQ(all["counts"]["approved"], 0);
+  EXPECT_NE(std::find(all["reasons"].begin(), all["reasons"].end(), "low-confidence"),
+            all["reasons"].end());
+
+  const json mine = Json(client_->Get(
+      fmt::format("/api/v1/queue?issue={}&reason=low-confidence", kReviewKey).c_str()));
+  std::vector<int> pages;
+  for (const auto& item : mine["items"]) {
+    EXPECT_EQ(item["issue_key"], kReviewKey);
+    pages.push_back(item["page"]);
+  }
+  // Pages 12, 13, 4, 1, 11, 7 of the degraded scan are below 90.3, lowest first.
+  EXPECT_EQ(pages, (std::vector<int>{12, 13, 4, 1, 11, 7}));
+  EXPECT_EQ(Json(client_->Get("/api/v1/queue?limit=2"))["items"].size(), 2u);
+  EXPECT_EQ(client_->Get("/api/v1/queue?status=maybe")->status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/queue?issue=nope")->status, 404);
+}
+
+TEST_F(ReviewServerTest, PageHasBoxesTextHistoryAndItsImage) {
+  const json page = Page(4);
+  EXPECT_EQ(page["issue_key"], kReviewKey);
+  EXPECT_EQ(page["page"], 4);
+  EXPECT_EQ(page["pages"], 13);
+  EXPECT_EQ(page["width"], ocr_[3].width);
+  EXPECT_EQ(page["height"], ocr_[3].height);
+  EXPECT_EQ(page["version"], 0);
+  EXPECT_EQ(page["status"], "open");
+  ASSERT_FALSE(page["reviews"].empty());
+  EXPECT_EQ(page["reviews"][0]["reason"], "low-confidence");
+  const auto at = testing::FindWord(ocr_[3], "等闫疾", "闫");
+  const OcrLine& line = ocr_[3].blocks[at.block].lines[at.line];
+  const json* found = nullptr;
+  for (const auto& l : page["lines"]) {
+    if (l["id"] == at.LineId()) found = &l;
+  }
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ((*found)["text"], line.text);
+  EXPECT_EQ((*found)["box"]["x"], line.box.x);
+  EXPECT_EQ((*found)["box"]["width"], line.box.width);
+  const json& word = (*found)["words"][at.word];
+  EXPECT_EQ(word["id"], at.Id());
+  EXPECT_EQ(word["text"], "闫");
+  EXPECT_EQ(word["original"], "闫");
+  EXPECT_EQ(word["corrected"], false);
+  EXPECT_EQ(word["box"]["y"], line.words[at.word].box.y);
+  EXPECT_NEAR(word["confidence"].get<double>(), line.words[at.word].confidence, 1e-3);
+  EXPECT_NE(page["text"].get<std::string>().find("等闫疾"), std::string::npos);
+  EXPECT_EQ(page["image"], fmt::format("/api/v1/issues/{}/pages/4/image", kReviewKey));
+
+  auto image = client_->Get(page["image"].get<std::string>().c_str());
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->status, 200);
+  EXPECT_EQ(image->get_header_value("Content-Type"), "image/jpeg");
+  EXPECT_EQ(image->body.substr(0, 2), "\xFF\xD8");
+  EXPECT_FALSE(image->get_header_value("Cache-Control").empty());
+}
+
+TEST_F(ReviewServerTest, AWordCorrectionRebuildsRecordArticleAndSearch) {
+  const auto at = testing::FindWord(ocr_[3], "等闫疾", "闫");
+  ASSERT_EQ(Search("等闫疾"), std::vector<std::string>{kReviewKey});
+  ASSERT_EQ(Search("等顽疾"), std::vector<std::string>{testing::kOtherKey});
+  const json answer = Json(Post(fmt::format("/api/v1/issues/{}/pages/4/corrections", kReviewKey),
+                                {{"version", 0}, {"target", at.Id()}, {"after", "顽"}}));
+  EXPECT_EQ(answer["version"], 1);
+  EXPECT_EQ(answer["page"]["version"], 1);
+  EXPECT_NE(answer["page"]["text"].get<std::string>().find("等顽疾"), std::string::npos);
+  const json& word = answer["page"]["lines"];
+  bool corrected = false;
+  for (const auto& l : word) {
+    for (const auto& w : l["words"]) {
+      if (w["id"] == at.Id()) {
+        corrected = w["corrected"] && w["text"] == "顽" && w["original"] == "闫";
+      }
+    }
+  }
+  EXPECT_TRUE(corrected);
+  ASSERT_EQ(answer["page"]["history"].size(), 1u);
+  EXPECT_EQ(answer["page"]["history"][0]["reviewer"], "wang");
+  EXPECT_EQ(answer["page"]["history"][0]["before"], "闫");
+  EXPECT_EQ(answer["page"]["history"][0]["after"], "顽");
+
+  const IssueRecord record = Record();
+  EXPECT_NE(record.pages[3].text.find("等顽疾"), std::string::npos);
+  bool in_article = false;
+  for (const auto& a : record.articles) {
+    for (const auto& p : a.paragraphs) in_article = in_article || p.find("等顽疾") != std::string::npos;
+  }
+  EXPECT_TRUE(in_article);
+  // The clean scan of the same issue read 顽疾 right from the start.
+  const std::vector<std::string> both = Search("等顽疾");
+  EXPECT_EQ(std::set<std::string>(both.begin(), both.end()),
+            (std::set<std::string>{kReviewKey, testing::kOtherKey}));
+  EXPECT_TRUE(Search("等闫疾").empty());
+  const json queue = Json(client_->Get(fmt::format("/api/v1/queue?issue={}", kReviewKey).c_str()));
+  for (const auto& item : queue["items"]) {
+    if (item["page"] == 4) {
+      EXPECT_EQ(item["corrections"], 1);
+      EXPECT_EQ(item["version"], 1);
+    }
+  }
+}
+
+TEST_F(ReviewServerTest, AStaleVersionIsRefusedWithNothingChanged) {
+  const auto at = testing::FindWord(ocr_[3], "等闫疾", "闫");
+  const std::string path = fmt::format("/api/v1/issues/{}/pages/4/corrections", kReviewKey);
+  ASSERT_EQ(Post(path, {{"version", 0}, {"target", at.Id()}, {"after", "顽"}})->status, 200);
+  const std::string record_before =
+      json::parse(std::ifstream(dir_ / "issues" / kReviewKey / "record.json")).dump();
+
+  client_->set_default_headers({{"X-Qikan-Reviewer", "zhao"}});
+  const auto conflict = Post(path, {{"version", 0}, {"target", at.Id()}, {"after", "严"}});
+  ASSERT_TRUE(conflict);
+  EXPECT_EQ(conflict->status, 409);
+  const json body = json::parse(conflict->body);
+  EXPECT_NE(body["error"].get<std::string>().find("page 4 of " + std::string(kReviewKey) +
+                                                  " was changed by wang at "),
+            std::string::npos)
+      << body["error"];
+  EXPECT_EQ(body["current"]["version"], 1);
+  EXPECT_EQ(json::parse(std::ifstream(dir_ / "issues" / kReviewKey / "record.json")).dump(),
+            record_before);
+  EXPECT_EQ(Page(4)["history"].size(), 1u);
+  const auto decision = Post(fmt::format("/api/v1/issues/{}/pages/4/decision", kReviewKey),
+                             {{"version", 0}, {"status", "approved"}});
+  EXPECT_EQ(decision->status, 409);
+  EXPECT_EQ(Page(4)["status"], "open");
+}
+
+TEST_F(ReviewServerTest, AStructureCorrectionOfATitleReachesRecordAndSearch) {
+  const std::string path = fmt::format("/api/v1/issues/{}/structure", kReviewKey);
+  const json structure = Json(client_->Get(path.c_str()));
+  EXPECT_EQ(structure["version"], 0);
+  ASSERT_GE(structure["articles"].size(), 2u);
+  EXPECT_EQ(structure["articles"][1]["index"], 1);
+  EXPECT_FALSE(structure["issue"]["title"].get<std::string>().empty());
+  EXPECT_FALSE(structure["toc"].empty());
+
+  const json answer = Json(Post(path + "/corrections", {{"version", 0},
+                                                        {"field", "articles[1].title"},
+                                                        {"after", "建德市：燃气安全网络审校标题"}}));
+  EXPECT_EQ(answer["version"], 1);
+  EXPECT_EQ(answer["structure"]["articles"][1]["title"], "建德市：燃气安全网络审校标题");
+  EXPECT_EQ(answer["structure"]["articles"][1]["reviewed_fields"], json::array({"title"}));
+  EXPECT_EQ(answer["structure"]["history"][0]["reviewer"], "wang");
+  EXPECT_EQ(Record().articles[1].title, "建德市：燃气安全网络审校标题");
+  bool marked = false;
+  for (const auto& c : Record().corrections) {
+    marked = marked || (c.field == "articles[1].title" && c.source == "reviewer:wang");
+  }
+  EXPECT_TRUE(marked);
+  EXPECT_EQ(Search("燃气安全网络审校"), std::vector<std::string>{kReviewKey});
+
+  EXPECT_EQ(Post(path + "/corrections",
+                 {{"version", 0}, {"field", "articles[1].title"}, {"after", "again"}})
+                ->status,
+            409);
+  EXPECT_EQ(Post(path + "/corrections",
+                 {{"version", 1}, {"field", "articles[999].title"}, {"after", "x"}})
+                ->status,
+            404);
+  EXPECT_EQ(Post(path + "/corrections", {{"version", 1}, {"field", "source.file"}, {"after", "x"}})
+                ->status,
+            404);
+  EXPECT_EQ(Post(path + "/corrections",
+                 {{"version", 1}, {"field", "articles[1].attribution.authors"}, {"after", "王"}})
+                ->status,
+            400);
+  EXPECT_EQ(Json(client_->Get(path.c_str()))["version"], 1);
+}
+
+TEST_F(ReviewServerTest, DecisionsUpdateQueueCountsAndTheCatalog) {
+  const std::string queue = fmt::format("/api/v1/queue?issue={}", kReviewKey);
+  const json before = Json(client_->Get(queue.c_str()));
+  const int open = before["counts"]["open"];
+  auto approve = Post(fmt::format("/api/v1/issues/{}/pages/4/decision", kReviewKey),
+                      {{"version", 0}, {"status", "approved"}, {"comment", "checked"}});
+  EXPECT_EQ(Json(approve)["version"], 1);
+  EXPECT_EQ(Json(approve)["status"], "approved");
+  auto reject = Post(fmt::format("/api/v1/issues/{}/pages/12/decision", kReviewKey),
+                     {{"version", 0}, {"status", "rejected"}, {"comment", "rescan"}});
+  EXPECT_EQ(reject->status, 200);
+  const json after = Json(client_->Get(queue.c_str()));
+  EXPECT_EQ(after["counts"]["open"], open - 2);
+  EXPECT_EQ(after["counts"]["approved"], 1);
+  EXPECT_EQ(after["counts"]["rejected"], 1);
+  // Decided pages go after the open ones.
+  EXPECT_EQ(after["items"].back()["status"] != "open", true);
+  const json approved = Json(client_->Get((queue + "&status=approved").c_str()));
+  ASSERT_EQ(approved["items"].size(), 1u);
+  EXPECT_EQ(approved["items"][0]["page"], 4);
+  EXPECT_EQ(Page(4)["comment"], "checked");
+  EXPECT_EQ(Page(4)["status"], "approved");
+
+  Catalog catalog = Catalog::Open(CatalogPath(dir_));
+  for (const auto& item : catalog.ReviewItems({.issue_key = kReviewKey})) {
+    if (item.page == 4) {
+      EXPECT_EQ(item.status, ReviewStatus::kApproved);
+    } else if (item.page == 12) {
+      EXPECT_EQ(item.status, ReviewStatus::kRejected);
+      EXPECT_EQ(item.note, "rescan");
+    }
+  }
+  EXPECT_EQ(catalog.ReviewPage(kReviewKey, 4).reviewer, "wang");
+}
+
+TEST_F(ReviewServerTest, RefusesBadKeysPagesBodiesAndUnknownFiles) {
+  for (const char* path : {"/api/v1/issues/..%2F..%2Fetc/pages/1", "/api/v1/issues/../pages/1",
+                           "/api/v1/issues/%2E%2E/pages/1/image", "/api/v1/issues/a%20b/pages/1",
+                           "/api/v1/issues/nope/pages/1", "/api/v1/issues/..%2Fcatalog.sqlite/structure"}) {
+    auto result = client_->Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_TRUE(result->status == 400 || result->status == 404) << path << " " << result->status;
+    EXPECT_TRUE(json::parse(result->body).contains("error")) << path;
+  }
+  for (const char* page : {"14", "99999999", "0/image"}) {
+    auto result = client_->Get(fmt::format("/api/v1/issues/{}/pages/{}", kReviewKey, page).c_str());
+    EXPECT_EQ(result->status, 404) << page;
+  }
+  EXPECT_EQ(Page(0)["lines"].size(), 0u);  // page 0: the whole-issue items
+
+  const std::string corrections = fmt::format("/api/v1/issues/{}/pages/4/corrections", kReviewKey);
+  EXPECT_EQ(Post(corrections, {{"version", 0}, {"target", "b99.l0.w0"}, {"after", "x"}})->status, 404);
+  EXPECT_EQ(Post(corrections, {{"version", 0}, {"target", "../x"}, {"after", "x"}})->status, 400);
+  EXPECT_EQ(Post(corrections, {{"target", "b1.l0.w0"}, {"after", "x"}})->status, 400);
+  EXPECT_EQ(client_->Post(corrections.c_str(), "{not json", "application/json")->status, 400);
+  EXPECT_EQ(client_->Post(corrections.c_str(), R"({"version":0,"target":"b1.l0.w0","after":"x"})",
+                          "text/plain")
+                ->status,
+            415);
+  const std::string big(2 << 20, 'x');
+  auto too_big = client_->Post(corrections.c_str(), json({{"version", 0}, {"after", big}}).dump(),
+                               "application/json");
+  ASSERT_TRUE(too_big);
+  EXPECT_EQ(too_big->status, 413);
+  EXPECT_EQ(Page(4)["version"], 0);
+
+  // What is served is what pipeline/review_web/ held at build time (the files are not compared
+  // with the tree here: they may be edited after the build), and nothing else.
+  std::set<std::string> on_disk, embedded;
+  for (const auto& entry : fs::directory_iterator(testing::SourcePath("pipeline/review_web"))) {
+    const std::string ext = entry.path().extension().string();
+    if (ext == ".html" || ext == ".js" || ext == ".css") on_disk.insert(entry.path().filename());
+  }
+  for (const auto& file : ReviewWebFiles()) {
+    embedded.insert(std::string(file.name));
+    const std::string bytes(file.bytes);
+    EXPECT_FALSE(bytes.empty()) << file.name;
+    auto result = client_->Get(file.name == "index.html" ? "/"
+                                                         : ("/static/" + std::string(file.name)).c_str());
+    ASSERT_TRUE(result) << file.name;
+    EXPECT_EQ(result->status, 200) << file.name;
+    EXPECT_EQ(result->body, bytes) << file.name;
+    if (file.name == "index.html") {
+      EXPECT_NE(result->get_header_value("Content-Type").find("text/html"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(embedded, on_disk);
+  ASSERT_TRUE(embedded.count("index.html"));
+  EXPECT_EQ(client_->Get("/static/index.html")->status, 404);
+  for (const char* path : {"/static/../CMakeLists.txt", "/static/index.htm", "/README.md",
+                           "/pipeline/review_web/index.html", "/static/..%2F..%2FREADME.md",
+                           "/catalog.sqlite", "/issues/seed-degraded/record.json"}) {
+    auto result = client_->Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_EQ(result->status, 404) << path;
+  }
+}
+
+TEST(ReviewServerAuth, OnlyLoopbackPeersGoWithoutTheToken) {
+  EXPECT_TRUE(RequestAuthorized("", "127.0.0.1", "", ""));
+  EXPECT_TRUE(RequestAuthorized("s3cret", "::1", "", ""));
+  EXPECT_TRUE(RequestAuthorized("s3cret", "::ffff:127.0.0.1", "", ""));
+  EXPECT_FALSE(RequestAuthorized("s3cret", "192.168.1.20", "", ""));
+  EXPECT_FALSE(RequestAuthorized("", "192.168.1.20", "Bearer ", ""));
+  EXPECT_FALSE(RequestAuthorized("s3cret", "192.168.1.20", "Bearer wrong", ""));
+  EXPECT_FALSE(RequestAuthorized("s3cret", "192.168.1.20", "Bearer s3cre", ""));
+  EXPECT_FALSE(RequestAuthorized("s3cret", "10.0.0.1", "", "qikan_token=s3cretx"));
+  EXPECT_TRUE(RequestAuthorized("s3cret", "192.168.1.20", "Bearer s3cret", ""));
+  EXPECT_TRUE(RequestAuthorized("s3cret", "10.0.0.1", "", "a=b; qikan_token=s3cret; c=d"));
+  EXPECT_FALSE(IsLoopbackAddress("0.0.0.0"));
+  EXPECT_FALSE(IsLoopbackAddress("128.0.0.1"));
+  EXPECT_EQ(GenerateReviewToken().size(), 32u);
+  EXPECT_NE(GenerateReviewToken(), GenerateReviewToken());
+  // Without a token, a server cannot listen beyond loopback.
+  EXPECT_THROW(ReviewServer(ReviewServerOptions{.archive = testing::FreshDir("review_auth"),
+                                                .host = "0.0.0.0"}),
+               QikanError);
+}
+
+// This machine's first non-loopback IPv4 address, if it has one.
+std::string NonLoopbackAddress() {
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return {};
+  std::string found;
+  for (ifaddrs* a = list; a && found.empty(); a = a->ifa_next) {
+    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
+    char text[INET_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text, sizeof text);
+    if (!IsLoopbackAddress(text)) found = text;
+  }
+  freeifaddrs(list);
+  return found;
+}
+
+TEST_F(ReviewServerTest, ANonLoopbackServerWantsItsTokenFromOtherPeers) {
+  const std::string address = NonLoopbackAddress();
+  if (address.empty()) GTEST_SKIP() << "no non-loopback address to listen on";
+  RunningServer open_server(ReviewServerOptions{.archive = dir_, .host = address, .port = 0,
+                                                .token = "s3cret"});
+  httplib::Client client(address, open_server.port());
+  auto denied = client.Get("/api/v1/queue");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 401);
+  EXPECT_TRUE(json::parse(denied->body).contains("error"));
+  EXPECT_EQ(client.Post(fmt::format("/api/v1/issues/{}/pages/4/decision", kReviewKey).c_str(),
+                        R"({"version":0,"status":"approved"})", "application/json")
+                ->status,
+            401);
+  EXPECT_EQ(client.Get("/api/v1/queue", {{"Authorization", "Bearer s3cret"}})->status, 200);
+  auto login = client.Get("/?token=s3cret");
+  ASSERT_TRUE(login);
+  EXPECT_EQ(login->status, 303);
+  const std::string cookie = login->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("qikan_token=s3cret"), std::string::npos);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_EQ(client.Get("/api/v1/queue", {{"Cookie", "qikan_token=s3cret"}})->status, 200);
+  EXPECT_EQ(client.Get("/?token=wrong")->status, 401);
+  EXPECT_EQ(Page(4)["status"], "open");
+}
+
+}  // namespace
+}  // namespace qikan
