@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -474,6 +475,38 @@ IssueRecord ReadIssueRecord(const Archive& archive, const std::string& key) {
   }
 }
 
+namespace {
+
+void WriteRebuilt(const fs::path& dir, const RebuiltIssue& rebuilt) {
+  ReplaceFileAtomically(dir / "record.json", RecordJsonWithCorrectionTimes(rebuilt).dump(2) + "\n");
+  ReplaceFileAtomically(dir / "text.txt", rebuilt.record.Text());
+}
+
+}  // namespace
+
+std::vector<std::string> ReapplyCorrections(const Archive& archive, Catalog& catalog,
+                                            const std::vector<PublicationProfile>& profiles,
+                                            const StructureOptions& options) {
+  std::vector<std::string> rebuilt_keys;
+  for (const auto& issue : catalog.Issues()) {
+    const std::vector<CorrectionRow> corrections = catalog.Corrections(issue.key);
+    if (corrections.empty() || !archive.HasIssue(issue.key)) continue;
+    try {
+      const IssueRecord archived = ReadIssueRecord(archive, issue.key);
+      const fs::path dir = archive.IssueDir(issue.key);
+      const RebuiltIssue rebuilt =
+          BuildCorrectedIssue(archived, LoadOcrPages(dir), corrections, profiles, options);
+      if (nlohmann::json(rebuilt.record) == nlohmann::json(archived)) continue;
+      WriteRebuilt(dir, rebuilt);
+      catalog.RecommitIssue(issue.key, rebuilt.record);
+      rebuilt_keys.push_back(issue.key);
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: corrections not re-applied: {}", issue.key, e.what());
+    }
+  }
+  return rebuilt_keys;
+}
+
 RebuiltIssue RebuildIssue(const Archive& archive, Catalog& catalog, const std::string& key,
                           const std::vector<PublicationProfile>& profiles,
                           const StructureOptions& options) {
@@ -481,8 +514,7 @@ RebuiltIssue RebuildIssue(const Archive& archive, Catalog& catalog, const std::s
   const fs::path dir = archive.IssueDir(key);
   RebuiltIssue rebuilt = BuildCorrectedIssue(archived, LoadOcrPages(dir), catalog.Corrections(key),
                                              profiles, options);
-  ReplaceFileAtomically(dir / "record.json", RecordJsonWithCorrectionTimes(rebuilt).dump(2) + "\n");
-  ReplaceFileAtomically(dir / "text.txt", rebuilt.record.Text());
+  WriteRebuilt(dir, rebuilt);
   catalog.RecommitIssue(key, rebuilt.record);
   return rebuilt;
 }

@@ -106,6 +106,14 @@ RebuiltIssue RebuildIssue(const Archive& archive, Catalog& catalog, const std::s
                           const std::vector<PublicationProfile>& profiles,
                           const StructureOptions& options = {});
 
+// Rebuilds every archived issue whose record does not hold what its stored corrections make of
+// its OCR now, e.g. after `qikan run --force` read the issue again and wrote a record without
+// them: what still fits is applied again, the rest is stale. Returns the keys rebuilt. A record
+// that cannot be read is logged and skipped.
+std::vector<std::string> ReapplyCorrections(const Archive& archive, Catalog& catalog,
+                                            const std::vector<PublicationProfile>& profiles,
+                                            const StructureOptions& options = {});
+
 // record.json of an archived issue; throws QikanError(kArchiveError) when unreadable.
 IssueRecord ReadIssueRecord(const Archive& archive, const std::string& key);
 

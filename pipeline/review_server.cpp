@@ -628,6 +628,10 @@ json ReviewServer::Impl::PostStructureCorrection(const IssueRow& issue, const js
   return {{"version", *stored}, {"structure", StructureJson(issue)}};
 }
 
+namespace {
+constexpr unsigned long long kMaxDrainBytes = 64ull << 20;
+}  // namespace
+
 void ReviewServer::Impl::Routes() {
   server.set_payload_max_length(options.max_body_bytes);
   server.set_default_headers({{"X-Content-Type-Options", "nosniff"},
@@ -643,8 +647,11 @@ void ReviewServer::Impl::Routes() {
       return httplib::Server::HandlerResponse::Handled;
     }
     if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
+      // A body over the limit is read and dropped by httplib (413 then), so the client, still
+      // sending, gets the answer instead of a reset connection; one too large even to drain
+      // is refused at once.
       const std::string length = req.get_header_value("Content-Length");
-      if (!length.empty() && (length.size() > 12 || std::stoull(length) > options.max_body_bytes)) {
+      if (!length.empty() && (length.size() > 12 || std::stoull(length) > kMaxDrainBytes)) {
         SendError(res, 413, fmt::format("The request body is larger than {} bytes.",
                                         options.max_body_bytes));
         return httplib::Server::HandlerResponse::Handled;
@@ -660,7 +667,7 @@ void ReviewServer::Impl::Routes() {
   server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 413) {
-      SendError(res, 413, "The request body is too large.");
+      SendError(res, 413, "The request body is larger than the server accepts (1 MiB).");
     } else if (res.status == 404) {
       SendError(res, 404, "There is nothing here.");
     } else {
@@ -779,6 +786,12 @@ ReviewServer::ReviewServer(ReviewServerOptions options)
   if (!IsLoopbackAddress(opts.host) && opts.token.empty()) {
     throw QikanError(ExitStatus::kUsage, "",
                      fmt::format("--host {} is reachable from other machines: give a --token", opts.host));
+  }
+  // Records another run rewrote without the reviewers' corrections (qikan run --force) get
+  // them back before anyone looks.
+  for (const auto& key : ReapplyCorrections(impl_->archive, impl_->catalog, impl_->profiles,
+                                            opts.structure)) {
+    spdlog::warn("{}: reviewers' corrections applied again to a record made without them", key);
   }
   const int threads = std::max(1, opts.threads);
   // httplib takes ownership of the queue it is handed.

@@ -209,6 +209,34 @@ TEST_F(ReviewTest, CorrectionsSurviveARebuildAndGoStaleWhenTheOcrUnderThemChange
   EXPECT_EQ(catalog_->Corrections(kReviewKey).size(), 1u);
 }
 
+TEST_F(ReviewTest, ARerunRecordGetsTheCorrectionsThatStillFitBack) {
+  const auto at = testing::FindWord(ocr_[3], "等闫疾", "闫");
+  const auto stale_at = testing::FindWord(ocr_[3], "人大第委会", "第");
+  Add(Word(4, at.Id(), "顽"), 0);
+  Add(Word(4, stale_at.Id(), "常"), 1);
+  Rebuild();
+  EXPECT_TRUE(ReapplyCorrections(*archive_, *catalog_, profiles_).empty());  // nothing to do
+
+  // qikan run --force reads the issue again (one of the two words now reads otherwise) and
+  // writes a record without corrections.
+  std::vector<OcrPage> reread = ocr_;
+  reread[3].blocks[stale_at.block].lines[stale_at.line].words[stale_at.word].text = "帛";
+  testing::ArchiveCase(*archive_, *catalog_, run_, kReviewCase, kReviewKey, &reread);
+  ASSERT_EQ(HitKeys(*catalog_, "等闫疾"), std::vector<std::string>{kReviewKey});
+
+  EXPECT_EQ(ReapplyCorrections(*archive_, *catalog_, profiles_),
+            std::vector<std::string>{kReviewKey});
+  EXPECT_EQ(HitKeys(*catalog_, "等顽疾"), std::vector<std::string>{kReviewKey});
+  EXPECT_TRUE(HitKeys(*catalog_, "等闫疾").empty());
+  const IssueRecord record = ReadIssueRecord(*archive_, kReviewKey);
+  EXPECT_NE(record.pages[3].text.find("人大帛委会"), std::string::npos);
+  int reviewer_entries = 0;
+  for (const auto& c : record.corrections) reviewer_entries += c.source == "reviewer:wang";
+  EXPECT_EQ(reviewer_entries, 1);
+  EXPECT_TRUE(ReapplyCorrections(*archive_, *catalog_, profiles_).empty());
+  EXPECT_TRUE(catalog_->CheckAgainstArchive(dir_, CheckDepth::kContent).empty());
+}
+
 TEST_F(ReviewTest, AStructureCorrectionSetsTheFieldAndReachesSearch) {
   const IssueRecord parsed = testing::RecordFromPages(ocr_, "x.pdf");
   ASSERT_GE(parsed.articles.size(), 2u);
