@@ -153,10 +153,13 @@ VotedLine VoteReadings(const std::vector<OcrPage>& readings) {
       if (aligned[i] != 0) ++votes[i][aligned[i]];
     }
   }
+  // A tie keeps the current reading's character where it has one, else the pivot's.
+  const std::vector<char32_t> current =
+      voted.pivot == 0 ? std::vector<char32_t>(pivot.begin(), pivot.end()) : Align(pivot, texts[0]);
   for (size_t i = 0; i < chars.size(); ++i) {
-    char32_t best = pivot[i];
+    char32_t best = current[i] != 0 && votes[i].contains(current[i]) ? current[i] : pivot[i];
     for (const auto& [c, count] : votes[i]) {
-      if (count > votes[i][best]) best = c;
+      if (count > votes[i].at(best)) best = c;
     }
     if (best == pivot[i]) continue;
     std::u32string word = ToU32(chars[i].word->text);
