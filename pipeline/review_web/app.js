@@ -285,8 +285,9 @@
       h('span', {class: `reason r-${r.replace(/[^a-z-]/g, '')}`, title: (it.details || [])[j] || r}, r));
     return h('tr', {class: 'qrow', dataset: {index: i}, onclick: open},
       h('td', {class: 'issue-cell'},
-        h('a', {href: pageHash(it.issue_key, it.page), class: 'issue-link', tabindex: '-1',
-                onclick: (e) => { e.preventDefault(); }}, it.issue_key),
+        h('a', {href: pageHash(it.issue_key, it.page), class: 'issue-link',
+                'aria-label': `${it.issue_key}, ${it.page === 0 ? 'whole issue' : `page ${it.page}`}, ${it.status}`,
+                onfocus: () => select(i, false), onclick: (e) => { e.preventDefault(); }}, it.issue_key),
         h('span', {class: 'sub'}, [it.issue_date, it.issue_number != null ? `No. ${it.issue_number}` : ''].filter(Boolean).join(' · '))),
       h('td', {class: 'num page-cell'}, it.page === 0 ? h('span', {class: 'sub'}, 'issue') : it.page),
       h('td', {class: 'reasons-cell'}, reasons,
@@ -332,6 +333,10 @@
       closeEditor(false);
       state.page = null;
       state.structure = null;
+      state.lastTarget = null;
+      // A decision or Next clicked in the toolbar leaves the focus there; give the keyboard back
+      // to the page so Tab walks the doubtful words of the new one.
+      if (document.activeElement && document.activeElement.closest('.pagebar')) document.activeElement.blur();
     }
     state.pageKey = {issue, page};
     state.lastOpened = {issue, page};
@@ -433,6 +438,8 @@
     $('prev-button').disabled = pos <= 0;
     $('next-button').disabled = pos < 0 ? !state.order.length : pos >= state.order.length - 1;
 
+    // Whole-issue items have no scan: the structure takes the page's width.
+    $('page-view').classList.toggle('whole-issue', p.page === 0);
     renderImage();
     renderReasons();
     renderLines();
@@ -449,8 +456,8 @@
         h('span', {class: 'detail'}, r.detail || ''), r.status && r.status !== 'open' ? statusPill(r.status) : null,
         r.note ? h('div', {class: 'note'}, r.note) : null));
     $('reasons').replaceChildren(
-      h('h2', {}, 'Why this page is here'),
-      items.length ? h('ul', {}, items) : h('p', {class: 'sub'}, 'No review item on this page.'),
+      h('h2', {}, p.page === 0 ? 'Why this issue is here' : 'Why this page is here'),
+      items.length ? h('ul', {}, items) : h('p', {class: 'sub'}, p.page === 0 ? 'No whole-issue review item.' : 'No review item on this page.'),
       p.comment ? h('p', {class: 'comment'}, h('b', {}, 'Comment: '), p.comment) : '',
       (p.stale || []).length ? h('p', {class: 'stale-note'}, `${p.stale.length} earlier correction${p.stale.length > 1 ? 's' : ''} no longer match the OCR and are not applied (see History).`) : '',
       p.changed_by ? h('p', {class: 'sub changed'}, `Last change by ${p.changed_by}, ${fmtTime(p.changed_at)}`) : '');
@@ -763,6 +770,13 @@
       $('editor').hidden = true;
       renderPage();
       toast(`Saved: “${ed.base}” → “${after}”`);
+      // The parser re-ran on the corrected text: the structure may have changed with it.
+      api(`/issues/${enc(p.issue_key)}/structure`).then((st) => {
+        if (state.pageKey && state.pageKey.issue === p.issue_key && !document.querySelector('#panel-structure .st-editing')) {
+          state.structure = st;
+          renderStructure();
+        }
+      }).catch(() => {});
       const btn = document.querySelector(`#lines [data-id="${CSS.escape(ed.target)}"]`);
       if (btn) btn.focus({preventScroll: true});
       return true;
@@ -1093,7 +1107,11 @@
       const k = e.key;
       if (k === 'j' || k === 'ArrowDown') { e.preventDefault(); select(state.selected + 1); }
       else if (k === 'k' || k === 'ArrowUp') { e.preventDefault(); select(state.selected - 1); }
-      else if (k === 'Enter') { e.preventDefault(); openFromQueue(state.selected); }
+      else if (k === 'Enter') {
+        // A focused row link opens its own row (select() follows the focus).
+        e.preventDefault();
+        openFromQueue(state.selected);
+      }
       else if (k === 'Home') { e.preventDefault(); select(0); }
       else if (k === 'End') { e.preventDefault(); select(1e9); }
       else if (k >= '1' && k <= '4') { setFilter('status', ['open', 'approved', 'rejected', 'all'][Number(k) - 1]); }

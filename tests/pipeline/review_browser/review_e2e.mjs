@@ -328,7 +328,7 @@ async function main() {
   // ---- B, with the version from before A's save, edits another word: conflict
   const other = target.page.lines.flatMap((l) => l.words).find((x) => x.id !== word.id && x.confidence < 80) ||
     target.page.lines.flatMap((l) => l.words).find((x) => x.id !== word.id);
-  await b.click(`#overlay .box[data-id="${other.id}"]`);
+  await b.click(`#lines .word[data-id="${other.id}"]`);  // this time from the text beside the scan
   await b.waitForSelector('#editor:not([hidden])');
   await b.fill('#editor-input', FIX_B);
   const conflict = responseOf(b, '/corrections');
