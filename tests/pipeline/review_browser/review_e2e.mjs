@@ -217,7 +217,6 @@ async function main() {
   const countsText = await a.textContent('#status-filter [data-count=open]');
   check(Number(countsText) === queue0.counts.open, `status filter shows ${queue0.counts.open} open`);
   const wantIndex = queue0.items.findIndex((it) => it.issue_key === item.issue_key && it.page === item.page);
-  await a.screenshot({path: path.join(shots, 'review-queue.png')});
   for (let i = 0; i < wantIndex; i++) await a.keyboard.press('j');
   const selected = await a.locator('#queue-body tr.selected').getAttribute('data-index');
   check(Number(selected) === wantIndex, `j moves the selection to row ${wantIndex + 1}`);
@@ -408,6 +407,8 @@ async function main() {
   const row = a.locator('#queue-body tr', {hasText: item.issue_key}).filter({has: a.locator('td.page-cell', {hasText: new RegExp(`^${item.page}$`)})});
   const rowText = (await row.innerText()).replace(/\s+/g, ' ');
   check(/approved/i.test(rowText) && /\b2\b/.test(await row.locator('td').last().innerText()), 'the "all" filter shows the page approved with 2 corrections', rowText);
+
+  await a.screenshot({path: path.join(shots, 'review-queue.png')});
 
   // ---- help overlay
   await a.keyboard.press('?');
