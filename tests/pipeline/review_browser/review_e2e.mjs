@@ -408,6 +408,7 @@ async function main() {
   const rowText = (await row.innerText()).replace(/\s+/g, ' ');
   check(/approved/i.test(rowText) && /\b2\b/.test(await row.locator('td').last().innerText()), 'the "all" filter shows the page approved with 2 corrections', rowText);
 
+  await a.waitForSelector('#toast', {state: 'hidden', timeout: 10000});
   await a.screenshot({path: path.join(shots, 'review-queue.png')});
 
   // ---- help overlay
