@@ -96,6 +96,17 @@ bool RequestAuthorized(std::string_view token, std::string_view remote_addr,
   return !cookie.empty() && SameSecret(cookie, token);
 }
 
+bool HostHeaderAllowed(std::string_view bound_host, std::string_view host_header) {
+  if (!IsLoopbackAddress(bound_host)) return true;  // the token guards it
+  std::string_view name = host_header;
+  if (name.starts_with("[")) {
+    name = name.substr(1, name.find(']') == std::string_view::npos ? 0 : name.find(']') - 1);
+  } else if (const size_t colon = name.rfind(':'); colon != std::string_view::npos) {
+    name = name.substr(0, colon);
+  }
+  return !name.empty() && IsLoopbackAddress(name);
+}
+
 namespace {
 
 // An answer other than 200, with the sentence the reviewer reads.
@@ -640,6 +651,10 @@ void ReviewServer::Impl::Routes() {
 
   // Before any body is read: who may ask, and what they may send.
   server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (!HostHeaderAllowed(options.host, req.get_header_value("Host"))) {
+      SendError(res, 403, "This server answers only to its loopback address.");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.path.starts_with("/api/") &&
         !RequestAuthorized(options.token, req.remote_addr, req.get_header_value("Authorization"),
                            req.get_header_value("Cookie"))) {

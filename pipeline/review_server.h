@@ -49,6 +49,11 @@ std::string GenerateReviewToken();
 bool RequestAuthorized(std::string_view token, std::string_view remote_addr,
                        std::string_view authorization_header, std::string_view cookie_header);
 
+// Whether the Host header names the server as it may be reached. A loopback server answers
+// only to loopback names (127.x, localhost, [::1]): a web page whose own name an attacker points
+// at 127.0.0.1 (DNS rebinding) then cannot use the API from the operator's browser.
+bool HostHeaderAllowed(std::string_view bound_host, std::string_view host_header);
+
 class ReviewServer {
  public:
   explicit ReviewServer(ReviewServerOptions options);

@@ -379,6 +379,8 @@ TEST_F(ReviewServerTest, RefusesBadKeysPagesBodiesAndUnknownFiles) {
   EXPECT_EQ(embedded, on_disk);
   ASSERT_TRUE(embedded.count("index.html"));
   EXPECT_EQ(client_->Get("/static/index.html")->status, 404);
+  // A page served under another name (DNS rebinding) cannot reach the API.
+  EXPECT_EQ(client_->Get("/api/v1/queue", {{"Host", "evil.example"}})->status, 403);
   for (const char* path : {"/static/../CMakeLists.txt", "/static/index.htm", "/README.md",
                            "/pipeline/review_web/index.html", "/static/..%2F..%2FREADME.md",
                            "/catalog.sqlite", "/issues/seed-degraded/record.json"}) {
@@ -399,6 +401,13 @@ TEST(ReviewServerAuth, OnlyLoopbackPeersGoWithoutTheToken) {
   EXPECT_FALSE(RequestAuthorized("s3cret", "10.0.0.1", "", "qikan_token=s3cretx"));
   EXPECT_TRUE(RequestAuthorized("s3cret", "192.168.1.20", "Bearer s3cret", ""));
   EXPECT_TRUE(RequestAuthorized("s3cret", "10.0.0.1", "", "a=b; qikan_token=s3cret; c=d"));
+  EXPECT_TRUE(HostHeaderAllowed("127.0.0.1", "127.0.0.1:8640"));
+  EXPECT_TRUE(HostHeaderAllowed("127.0.0.1", "localhost:8640"));
+  EXPECT_TRUE(HostHeaderAllowed("127.0.0.1", "[::1]:8640"));
+  EXPECT_FALSE(HostHeaderAllowed("127.0.0.1", "evil.example:8640"));
+  EXPECT_FALSE(HostHeaderAllowed("127.0.0.1", "127.0.0.1.evil.example"));
+  EXPECT_FALSE(HostHeaderAllowed("127.0.0.1", ""));
+  EXPECT_TRUE(HostHeaderAllowed("0.0.0.0", "scans.example:8640"));
   EXPECT_FALSE(IsLoopbackAddress("0.0.0.0"));
   EXPECT_FALSE(IsLoopbackAddress("128.0.0.1"));
   EXPECT_EQ(GenerateReviewToken().size(), 32u);
