@@ -480,6 +480,28 @@ int RunCli(int argc, char** argv) {
   run->add_option("--lang", options.tesseract.language, "Tesseract language/model")
       ->capture_default_str();
   run->add_option("--tessdata", options.tesseract.tessdata_dir, "folder of .traineddata models");
+  run->add_option_function<std::string>(
+      "--cleanup",
+      [&options](const std::string& spec) {
+        try {
+          options.page.cleanup = ParseCleanup(spec, options.page.cleanup);
+        } catch (const std::invalid_argument& e) {
+          throw CLI::ValidationError("--cleanup", e.what());
+        }
+      },
+      "image clean-up steps before OCR: edges,background[=EM],paper=LEVEL,speckle=EM,sauvola=EM "
+      "or none");
+  std::vector<std::string> tesseract_variables;
+  run->add_option("--tess-var", tesseract_variables,
+                  "set a Tesseract variable NAME=VALUE (repeatable), e.g. user_words_file=FILE")
+      ->each([&options](const std::string& assignment) {
+        const auto equals = assignment.find('=');
+        if (equals == std::string::npos || equals == 0) {
+          throw CLI::ValidationError("--tess-var", "expected NAME=VALUE, got " + assignment);
+        }
+        options.tesseract.variables.emplace_back(assignment.substr(0, equals),
+                                                 assignment.substr(equals + 1));
+      });
   run->add_option("--profiles-dir", options.profiles_dir, "folder of publication profiles")
       ->default_val(std::getenv("QIKAN_PROFILES") ? std::getenv("QIKAN_PROFILES")
                                                   : QIKAN_DEFAULT_PROFILES_DIR);

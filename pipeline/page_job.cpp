@@ -5,6 +5,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "models/errors.h"
+#include "stages/vote.h"
+#include "stages/orientation.h"
 
 namespace qikan {
 namespace {
@@ -38,6 +40,34 @@ void UnscaleBoxes(OcrPage& ocr, double factor, const cv::Size& page_size) {
   }
 }
 
+// Attribution lines read at several sizes, each character decided by majority (stages/vote.h).
+// The OCR boxes are in the scaled page; the lines are cut from the deskewed page at its own
+// resolution (`source`, `factor` times smaller than the scaled page's pixels), so each size is
+// one resampling of the scan rather than a resampling of a resampling.
+void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
+                 const PageJobOptions& options, OcrPage& ocr) {
+  for (const auto& region : FindLinesToVote(ocr, options.vote)) {
+    RereadRegion at_source = region;
+    at_source.box = Box{.x = static_cast<int>(region.box.x / factor),
+                        .y = static_cast<int>(region.box.y / factor),
+                        .width = static_cast<int>(region.box.width / factor),
+                        .height = static_cast<int>(region.box.height / factor)};
+    at_source.glyph_px = region.glyph_px / factor;
+    std::vector<OcrPage> readings = {ReadingOfLine(ocr, region)};
+    std::vector<RegionImage> cuts = {RegionImage{}};  // the page's own: boxes already in place
+    for (const double scale : options.vote.scales) {
+      RegionImage cut = CutRegion(source, at_source, options.reread, scale);
+      readings.push_back(engine.Recognize(cut.image, Segmentation::kSingleLine));
+      cut.origin = cv::Point(static_cast<int>(cut.origin.x * factor),
+                             static_cast<int>(cut.origin.y * factor));
+      cut.factor /= factor;
+      cuts.push_back(std::move(cut));
+    }
+    const VotedLine voted = VoteReadings(readings);
+    if (voted.changed) MergeRegion(ocr, region, cuts[voted.pivot], voted.reading, options.reread);
+  }
+}
+
 }  // namespace
 
 PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobOptions& options) {
@@ -51,36 +81,69 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
   KeepIntermediate(options, page.index, "raster", page.gray);
 
   try {
-    const SkewEstimate skew = RunStage("deskew", page.index, result.times, [&] {
-      return EstimateSkew(page.gray, options.deskew);
-    });
-    record.skew_degrees = skew.degrees;
-    record.skew_confidence = skew.confidence;
-    const cv::Mat level = RunStage("deskew", page.index, result.times,
-                                   [&] { return ApplyDeskew(page.gray, skew); });
-    KeepIntermediate(options, page.index, "deskew", level);
+    // Deskew and scale, as the page stands or turned upright.
+    cv::Mat level, scaled;
+    ScaleEstimate scale;
+    auto level_and_scale = [&](const cv::Mat& gray) {
+      const SkewEstimate skew = RunStage("deskew", page.index, result.times, [&] {
+        return EstimateSkew(gray, options.deskew);
+      });
+      record.skew_degrees = skew.degrees;
+      record.skew_confidence = skew.confidence;
+      level = RunStage("deskew", page.index, result.times,
+                       [&] { return ApplyDeskew(gray, skew); });
+      scale = RunStage("scale", page.index, result.times, [&] {
+        return EstimateScale(level, options.scale);
+      });
+      record.scale = scale.factor;
+      scaled = RunStage("scale", page.index, result.times,
+                        [&] { return ApplyScale(level, scale); });
+    };
+    level_and_scale(page.gray);
 
-    const ScaleEstimate scale = RunStage("scale", page.index, result.times, [&] {
-      return EstimateScale(level, options.scale);
+    // A page turned a quarter: its lines run down the image. It is turned upright and deskewed
+    // and scaled again, the skew measured on the turned page being meaningless.
+    const OrientationEstimate orientation = RunStage("orientation", page.index, result.times, [&] {
+      return EstimateOrientation(scaled, engine, options.orientation);
     });
-    record.scale = scale.factor;
-    const cv::Mat scaled = RunStage("scale", page.index, result.times,
-                                    [&] { return ApplyScale(level, scale); });
+    if (orientation.rotation != 0) {
+      record.rotation = orientation.rotation;
+      level_and_scale(TurnClockwise(page.gray, orientation.rotation));
+    }
+    KeepIntermediate(options, page.index, "deskew", level);
     KeepIntermediate(options, page.index, "scale", scaled);
+    scaled = RunStage("cleanup", page.index, result.times,
+                      [&] { return CleanPage(scaled, options.cleanup); });
+    KeepIntermediate(options, page.index, "cleanup", scaled);
 
     cv::Mat upright = scaled;
     result.ocr = RunStage("ocr", page.index, result.times, [&] { return engine.Recognize(scaled); });
+    // Upside down: a poor reading of the page is checked on a sample of its text read both
+    // ways up, and only a clearly better sample turned gets the whole page read again turned.
     if (result.ocr.MeanConfidence() < options.try_upside_down_below) {
-      cv::Mat turned;
-      cv::rotate(scaled, turned, cv::ROTATE_180);
-      OcrPage other = RunStage("orientation", page.index, result.times,
-                               [&] { return engine.Recognize(turned); });
-      if (other.MeanConfidence() > result.ocr.MeanConfidence() + 10) {
-        result.ocr = std::move(other);
-        upright = turned;
-        record.rotation = 180;
+      const OrientationChoice flip = RunStage("orientation", page.index, result.times, [&] {
+        const cv::Rect sample = SampleWindow(scaled, LineDirection::kAcross, options.orientation);
+        return ChooseRotation(scaled, sample, {0, 180}, 0, engine, options.orientation);
+      });
+      if (flip.rotation == 180) {
+        cv::Mat turned = TurnClockwise(scaled, 180);
+        OcrPage other = RunStage("ocr", page.index, result.times,
+                                 [&] { return engine.Recognize(turned); });
+        if (other.MeanConfidence() > result.ocr.MeanConfidence()) {
+          result.ocr = std::move(other);
+          upright = turned;
+          level = TurnClockwise(level, 180);
+          record.rotation = (record.rotation + 180) % 360;
+        }
       }
     }
+    RunStage("columns", page.index, result.times, [&] {
+      for (const ColumnBand& band : FindColumnBands(upright, options.columns)) {
+        if (ReadAcrossGutter(result.ocr, band, options.columns)) {
+          ReadBandByColumns(upright, band, engine, options.columns, result.ocr);
+        }
+      }
+    });
     RunStage("reread", page.index, result.times, [&] {
       auto reread = [&](const std::vector<RereadRegion>& regions, const std::vector<double>& scales) {
         for (const auto& region : regions) {
@@ -99,16 +162,17 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       };
       reread(FindLinesToReread(upright, result.ocr, options.reread), options.reread.line_scales);
       reread(FindUnreadText(upright, result.ocr, options.reread), {1.0});
+      VoteOnLines(level, scale.factor, engine, options, result.ocr);
     });
+    // `level` is the deskewed page turned upright: the boxes, the size recorded and the image
+    // kept all refer to it.
     UnscaleBoxes(result.ocr, scale.factor, level.size());
+    record.width = level.cols;
+    record.height = level.rows;
     if (options.image_jpeg_quality > 0) {
       RunStage("image", page.index, result.times, [&] {
-        cv::Mat shown = level;
-        if (record.rotation == 90) cv::rotate(level, shown, cv::ROTATE_90_CLOCKWISE);
-        if (record.rotation == 180) cv::rotate(level, shown, cv::ROTATE_180);
-        if (record.rotation == 270) cv::rotate(level, shown, cv::ROTATE_90_COUNTERCLOCKWISE);
         std::vector<uchar> bytes;
-        cv::imencode(".jpg", shown, bytes,
+        cv::imencode(".jpg", level, bytes,
                      {cv::IMWRITE_JPEG_QUALITY, options.image_jpeg_quality,
                       cv::IMWRITE_JPEG_OPTIMIZE, 1});
         result.image_jpeg.assign(bytes.begin(), bytes.end());

@@ -7,11 +7,15 @@
 #include "models/ocr_page.h"
 #include "models/record.h"
 #include "pipeline/stage_runner.h"
+#include "stages/cleanup.h"
+#include "stages/columns.h"
 #include "stages/deskew.h"
 #include "stages/ocr.h"
+#include "stages/orientation.h"
 #include "stages/rasterize.h"
 #include "stages/reread.h"
 #include "stages/scale.h"
+#include "stages/vote.h"
 
 namespace qikan {
 
@@ -19,8 +23,14 @@ struct PageJobOptions {
   DeskewOptions deskew;
   ScaleOptions scale;
   RereadOptions reread;
-  // A page read with less confidence than this is read again turned 180°, in case it went
-  // through the scanner upside down; the better reading is kept.
+  LineVoteOptions vote;
+  OrientationOptions orientation;
+  CleanupOptions cleanup;  // on the scaled page, before recognition
+  // Two-column bands Tesseract read straight across are read again column by column.
+  ColumnOptions columns;
+  // A page read with less confidence than this is checked for having gone through the scanner
+  // upside down (a sample of its text read both ways up); when turned reads clearly better, the
+  // page is read again turned and the better reading kept.
   float try_upside_down_below = 65;
   // A page whose mean word confidence is below this goes to review. Calibrated on 42 generated
   // pages (4 issues, clean to degraded, Debian's chi_sim): flagging below 90.3 caught 11 of the
@@ -34,7 +44,9 @@ struct PageJobOptions {
 
 struct PageResult {
   PageRecord record;
-  OcrPage ocr;  // boxes in the coordinates of the deskewed page at record.dpi
+  // Boxes in the coordinates of the deskewed page turned upright (record.rotation) at
+  // record.dpi, record.width x record.height.
+  OcrPage ocr;
   // That page (deskewed, turned upright, at record.dpi) as a grayscale JPEG: what the archive
   // keeps as pages/0001.jpg, so the boxes can be shown over it. Empty when the page failed.
   std::string image_jpeg;

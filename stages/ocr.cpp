@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -39,17 +41,43 @@ std::mutex& InitMutex() {
   return mutex;
 }
 
-// "chi_sim+eng" -> "tesseract-ocr-chi-sim tesseract-ocr-eng": the Debian packages to install.
-std::string PackagesFor(const std::string& language) {
-  std::string out;
+// Where scripts/setup installs the models chosen by measurement (models/ocr/manifest.json).
+#ifndef QIKAN_DEFAULT_TESSDATA_DIR
+#define QIKAN_DEFAULT_TESSDATA_DIR ""
+#endif
+
+std::vector<std::string> Languages(const std::string& language) {
+  std::vector<std::string> out;
   size_t start = 0;
   while (start <= language.size()) {
     size_t end = language.find('+', start);
     if (end == std::string::npos) end = language.size();
-    std::string name = language.substr(start, end - start);
-    std::replace(name.begin(), name.end(), '_', '-');
-    if (!name.empty()) out += (out.empty() ? "" : " ") + ("tesseract-ocr-" + name);
+    if (end > start) out.push_back(language.substr(start, end - start));
     start = end + 1;
+  }
+  return out;
+}
+
+// The folder of models when the caller names none: $QIKAN_TESSDATA, else qikan's own models
+// (installed by scripts/setup) when every language asked for is there, else none, which is
+// Tesseract's default (Debian's tesseract-ocr-* packages).
+std::filesystem::path DefaultTessdata(const std::string& language) {
+  if (const char* env = std::getenv("QIKAN_TESSDATA"); env && *env) return env;
+  const std::filesystem::path ours = QIKAN_DEFAULT_TESSDATA_DIR;
+  if (ours.empty()) return {};
+  std::error_code error;
+  for (const auto& name : Languages(language)) {
+    if (!std::filesystem::is_regular_file(ours / (name + ".traineddata"), error)) return {};
+  }
+  return ours;
+}
+
+// "chi_sim+eng" -> "tesseract-ocr-chi-sim tesseract-ocr-eng": the Debian packages to install.
+std::string PackagesFor(const std::string& language) {
+  std::string out;
+  for (std::string name : Languages(language)) {
+    std::replace(name.begin(), name.end(), '_', '-');
+    out += (out.empty() ? "" : " ") + ("tesseract-ocr-" + name);
   }
   return out;
 }
@@ -180,8 +208,10 @@ struct TesseractEngine::Impl {
   tesseract::PageSegMode page_mode = tesseract::PSM_AUTO;
 };
 
-TesseractEngine::TesseractEngine(const TesseractOptions& options)
+TesseractEngine::TesseractEngine(const TesseractOptions& given)
     : impl_(std::make_unique<Impl>()) {
+  TesseractOptions options = given;
+  if (options.tessdata_dir.empty()) options.tessdata_dir = DefaultTessdata(options.language);
   if (!RecognizesText(options.page_segmentation_mode)) {
     throw QikanError(ExitStatus::kUsage, "",
                      "Tesseract page segmentation mode " +

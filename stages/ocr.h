@@ -27,7 +27,10 @@ class OcrEngine {
 
 struct TesseractOptions {
   std::string language = "chi_sim";
-  std::filesystem::path tessdata_dir;  // empty: Tesseract's default (TESSDATA_PREFIX or built-in)
+  // Empty: $QIKAN_TESSDATA, else models/ocr/tessdata (the model chosen by measurement, see
+  // models/ocr/manifest.json, installed by scripts/setup) when it holds every language asked
+  // for, else Tesseract's default (TESSDATA_PREFIX or Debian's packages).
+  std::filesystem::path tessdata_dir;
   int page_segmentation_mode = 3;      // PSM_AUTO: blocks and columns found by Tesseract
   std::vector<std::pair<std::string, std::string>> variables;
 };
