@@ -615,7 +615,7 @@ def report(res):
         f"N = {q['jobs']} workers for every tool.",
         f"Versions: {v['qikan']}; {v['tesseract']} with chi_sim {v['chi_sim']}; OCRmyPDF {v['ocrmypdf']}; "
         f"{v['poppler']}.",
-        f"Load: `uptime` before: {res['uptime_before']}; after: {res['uptime_after']}. "
+        f"Load: `uptime` before: {res['uptime_before']}; after: {res.get('uptime_after', '?')}. "
         f"Other processes took {others:.0f} CPU-s during the {span:.0f} s measured "
         f"({100 * quiet:.0f}% of the machine){'' if quiet < 0.05 else ': NOT QUIET, figures distorted'}.",
         "",
@@ -736,15 +736,24 @@ def cmd_run(args):
     # warm the page cache and the model file so no command pays the first read
     for i in issues:
         open(os.path.join(cdir, "pdf", i["name"] + ".pdf"), "rb").read()
+    path = os.path.join(args.work, "results.json")
+
+    def save():
+        # after every command, so that an interrupted run still has a table (`table`, n/a rows)
+        res["uptime_after"] = uptime()
+        res["top_after"] = top_snapshot()
+        with open(path + ".tmp", "w") as f:
+            json.dump(res, f, indent=1)
+        os.replace(path + ".tmp", path)
     res["qikan"] = run_qikan(args, "qikan", os.path.join(cdir, "pdf"), args.work, total)
+    save()
     res["qikan_half"] = run_qikan(args, "qikan-half", half_dir, args.work,
                                   sum(i["pages"] for i in half))
+    save()
     res["floor"] = run_floor(args, issues, cdir, args.work)
+    save()
     res["ocrmypdf"] = run_ocrmypdf(args, issues, cdir, args.work)
-    res["uptime_after"] = uptime()
-    res["top_after"] = top_snapshot()
-    path = os.path.join(args.work, "results.json")
-    json.dump(res, open(path, "w"), indent=1)
+    save()
     print(table(res))
     print()
     print(stage_table(res))
