@@ -123,7 +123,9 @@ struct HttpError {
 void SendJson(httplib::Response& res, const json& body, int status = 200) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  // Replacing ill-formed UTF-8 (a key or query echoed in an error) keeps every answer JSON.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
 }
 
 void SendError(httplib::Response& res, int status, const std::string& message,
@@ -149,6 +151,15 @@ std::string PercentDecoded(std::string_view text) {
     out += text[i];
   }
   return out;
+}
+
+bool IsUtf8(const std::string& text) {
+  try {
+    (void)json(text).dump();
+    return true;
+  } catch (const json::type_error&) {
+    return false;
+  }
 }
 
 const char* ContentType(std::string_view name) {
@@ -225,10 +236,10 @@ std::string ReviewServer::Impl::Reviewer(const httplib::Request& req) const {
   if (name.empty() && std::getenv("USER")) name = std::getenv("USER");
   if (name.empty()) name = "reviewer";
   name = std::string(Trim(name));
-  if (name.size() > 120 || std::any_of(name.begin(), name.end(), [](char c) {
+  if (name.size() > 120 || !IsUtf8(name) || std::any_of(name.begin(), name.end(), [](char c) {
         return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
       })) {
-    Fail(400, "The reviewer's name must be a short line of text.");
+    Fail(400, "The reviewer's name must be a short line of text (UTF-8, percent-encoded).");
   }
   return name;
 }
@@ -499,6 +510,7 @@ json ReviewServer::Impl::StructureJson(const IssueRow& issue) const {
 json ReviewServer::Impl::SearchJson(const httplib::Request& req) const {
   SearchQuery query{.text = req.get_param_value("q"), .limit = 20};
   if (query.text.size() > 400) Fail(400, "The search text is too long.");
+  if (!IsUtf8(query.text)) Fail(400, "The search text is not UTF-8.");
   if (req.has_param("limit")) {
     const std::string text = req.get_param_value("limit");
     static const std::regex digits(R"(\d{1,4})");

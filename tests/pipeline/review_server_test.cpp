@@ -379,6 +379,19 @@ TEST_F(ReviewServerTest, RefusesBadKeysPagesBodiesAndUnknownFiles) {
   EXPECT_EQ(embedded, on_disk);
   ASSERT_TRUE(embedded.count("index.html"));
   EXPECT_EQ(client_->Get("/static/index.html")->status, 404);
+  // Ill-formed UTF-8 in a key, a query or a name is refused, and the answer is still JSON.
+  for (const char* path : {"/api/v1/issues/%FF%FE/structure", "/api/v1/search?q=%FF%FE%FD"}) {
+    auto result = client_->Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_EQ(result->status, 400) << path;
+    EXPECT_TRUE(json::parse(result->body).contains("error")) << path;
+  }
+  auto bad_name = client_->Post(fmt::format("/api/v1/issues/{}/pages/4/decision", kReviewKey).c_str(),
+                                {{"X-Qikan-Reviewer", "%FF%FE"}},
+                                R"({"version":0,"status":"approved"})", "application/json");
+  EXPECT_EQ(bad_name->status, 400);
+  auto chinese_name = client_->Get("/api/v1/status", {{"X-Qikan-Reviewer", "%E7%8E%8B%E8%8A%B3"}});
+  EXPECT_EQ(Json(chinese_name)["reviewer"], "王芳");
   // A page served under another name (DNS rebinding) cannot reach the API.
   EXPECT_EQ(client_->Get("/api/v1/queue", {{"Host", "evil.example"}})->status, 403);
   for (const char* path : {"/static/../CMakeLists.txt", "/static/index.htm", "/README.md",
