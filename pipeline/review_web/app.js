@@ -549,9 +549,11 @@
         words.forEach((w, i) => {
           if (i > 0 && isAsciiWordChar(words[i - 1].text.slice(-1)) && isAsciiWordChar(w.text[0])) content.push(' ');
           const cls = ['word', w.corrected ? 'fixed' : confClass(w.confidence)];
-          if (drafts.has(w.id)) cls.push('draft');
+          const draft = drafts.has(w.id) ? getDraft(p.issue_key, p.page, w.id) : null;
+          if (draft) cls.push('draft');
           content.push(h('button', {type: 'button', class: cls.join(' '), tabindex: '-1', dataset: {id: w.id},
-            title: w.corrected ? `corrected; OCR read “${w.original ?? ''}”` : `confidence ${fmtConf(w.confidence)}`}, w.text));
+            title: draft ? `unsaved: “${draft.text}” (was “${w.text}”)`
+              : w.corrected ? `corrected; OCR read “${w.original ?? ''}”` : `confidence ${fmtConf(w.confidence)}`}, w.text));
         });
       }
       items.push(h('li', {class: `line${drafts.has(line.id) ? ' draft' : ''}`, dataset: {line: line.id}},
@@ -981,9 +983,12 @@
   function field(label, path, value, reviewed, type = 'text', extraClass = '') {
     const shown = type === 'list' ? (value || []).join('、') : value;
     const empty = shown === null || shown === undefined || shown === '';
-    const btn = h('button', {type: 'button', class: `st-value ${extraClass}${reviewed ? ' reviewed' : ''}${empty ? ' empty' : ''}`,
-      dataset: {field: path, type}, title: `Correct ${path}`, onclick: () => editField(btn, path, shown, type)},
-    empty ? '(empty)' : String(shown), reviewed ? h('span', {class: 'rv-tag', title: 'set by a reviewer'}, 'reviewer') : null);
+    const draft = state.pageKey && getDraft(state.pageKey.issue, 'structure', `s:${path}`);
+    const btn = h('button', {type: 'button', class: `st-value ${extraClass}${reviewed ? ' reviewed' : ''}${empty ? ' empty' : ''}${draft ? ' draft' : ''}`,
+      dataset: {field: path, type}, title: draft ? `unsaved: “${draft.text}”; click to finish it` : `Correct ${path}`,
+      onclick: () => editField(btn, path, shown, type)},
+    empty ? '(empty)' : String(shown), reviewed ? h('span', {class: 'rv-tag', title: 'set by a reviewer'}, 'reviewer') : null,
+    draft ? h('span', {class: 'draft-tag'}, 'unsaved') : null);
     if (!label) return btn;
     return [h('dt', {}, label), h('dd', {}, btn)];
   }

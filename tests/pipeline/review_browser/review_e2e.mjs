@@ -417,7 +417,7 @@ async function main() {
   await a.keyboard.press('Escape');
 
   check(pageErrors.length === 0, 'no JavaScript error in either browser', pageErrors.join('; '));
-  console.log(`# screenshots: ${path.join(shots, 'review-screenshot.png')}, ${path.join(shots, 'review-queue.png')}`);
+  if (args.screenshots) console.log(`# screenshots: ${path.join(shots, 'review-screenshot.png')}, ${path.join(shots, 'review-queue.png')}`);
   console.log(`PASS: ${checks} checks`);
 }
 
