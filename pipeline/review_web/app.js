@@ -972,7 +972,10 @@
         h('dl', {class: 'st-fields'}, roField('Organization', b.organization), roField('Authors', (b.authors || []).join('、'))));
     });
     if (briefs.length) parts.push(h('section', {class: 'st-block'}, h('h3', {}, `Briefs (${briefs.length})`), briefs));
-    panel.replaceChildren(h('p', {class: 'panel-hint'}, 'Click a field to correct it. ', h('span', {class: 'rv-tag'}, 'reviewer'), ' marks what a reviewer set.'), ...parts);
+    const stale = s.stale || [];
+    panel.replaceChildren(h('p', {class: 'panel-hint'}, 'Click a field to correct it. ', h('span', {class: 'rv-tag'}, 'reviewer'), ' marks what a reviewer set.'),
+      stale.length ? h('p', {class: 'stale-note'}, `${stale.length} earlier structure correction${stale.length > 1 ? 's' : ''} no longer fit the parsed issue and are not applied: ${stale.map((x) => (typeof x === 'string' ? x : x.field || x.target || '')).join(', ')}.`) : '',
+      ...parts);
   }
 
   function roField(label, value) {
