@@ -68,7 +68,10 @@ function makeArchive() {
   const archive = path.join(tmp, 'archive');
   const t0 = Date.now();
   const r = spawnSync(args.qikan, ['run', args.sample, '--archive', archive, '--jobs', '2'], {encoding: 'utf8'});
-  if (r.status !== 0) throw new Error(`qikan run exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0) {
+    const how = r.status === null ? `was killed by ${r.signal}` : `exited ${r.status}`;
+    throw new Error(`qikan run ${how}: ${(r.stderr || '').slice(-2000)}`);
+  }
   ok(`qikan run ${path.basename(args.sample)} made an archive in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return archive;
 }
