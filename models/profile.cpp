@@ -15,6 +15,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationProfile, id, title, a
                                                 digest_count_pattern, columns, digest_columns,
                                                 column_banner_pattern, locality_suffixes,
                                                 lexicon, organization_suffixes,
+                                                common_surnames, other_surnames,
+                                                compound_surnames,
                                                 distribution_pattern, editor_pattern,
                                                 phone_pattern, page_number_pattern)
 

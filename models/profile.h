@@ -37,6 +37,12 @@ struct PublicationProfile {
   // How contributing organizations end (…办公室, …工委): where print's gap before an author's
   // name was not seen, the name starts after the last of these.
   std::vector<std::string> organization_suffixes;
+  // Family names of the people it prints, as strings of single characters (the hundred most
+  // common, then others) and a list of two-character ones: where print's gaps between names
+  // were not seen (沈一鸣钱程), a run of names is split where family names start.
+  std::string common_surnames;
+  std::string other_surnames;
+  std::vector<std::string> compound_surnames;
 
   // Colophon.
   std::string distribution_pattern;  // group: first (text after 送：)

@@ -67,8 +67,10 @@ std::string RemoveSpaces(std::string s) {
   return s;
 }
 
-// OCR reads the full-width parentheses of attributions as angle brackets or half-width forms.
+// OCR reads the full-width parentheses of attributions as angle brackets or half-width forms,
+// and the opening one now and then as a book-title mark (《滨江区人大常委会…).
 std::string NormalizeBrackets(std::string s) {
+  if (StartsWith(s, "《") && s.find("》") == std::string::npos) s.replace(0, 3, "（");
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"〈", "（"}, {"〉", "）"}, {"(", "（"}, {")", "）"}}) {
     size_t pos = 0;
@@ -722,6 +724,96 @@ std::vector<std::string> SplitOnSpaces(std::string_view s) {
   return tokens;
 }
 
+// How likely a person's name starts at run[i]: 2 for a common family name (or a two-character
+// one), 1 for a rarer one, 0 for none; `length` is the family name's length.
+int FamilyNameWeight(const std::u32string& run, size_t i, const PublicationProfile& profile,
+                     size_t& length) {
+  length = 1;
+  if (i + 1 < run.size()) {
+    const std::string two = ToUtf8(run.substr(i, 2));
+    for (const auto& compound : profile.compound_surnames) {
+      if (compound == two) {
+        length = 2;
+        return 2;
+      }
+    }
+  }
+  const std::u32string one = run.substr(i, 1);
+  if (ToU32(profile.common_surnames).find(one) != std::u32string::npos) return 2;
+  if (ToU32(profile.other_surnames).find(one) != std::u32string::npos) return 1;
+  return 0;
+}
+
+// Names printed without a gap OCR saw (沈一鸣钱程, 潘越王晓燕), split where family names start:
+// each name is a family name and one or two given characters, the split with the most likely
+// family names wins, and one name is only accepted without a family name when OCR may have
+// misread its first character (薪丽华张伟: 蒋 read as 薪). A run that splits no better than it
+// stands is one name.
+std::vector<std::string> SplitNames(const std::string& run, const PublicationProfile& profile) {
+  const std::u32string chars = ToU32(run);
+  const size_t n = chars.size();
+  if (n < 4 || n > 12 || (profile.common_surnames.empty() && profile.other_surnames.empty())) {
+    return {run};
+  }
+  struct Best {
+    int score = -1;
+    int names = 0;
+    int unknown = 0;  // names without a known family name
+    size_t from = 0;
+  };
+  std::vector<Best> best(n + 1);
+  best[0].score = 0;
+  for (size_t j = 0; j < n; ++j) {
+    if (best[j].score < 0) continue;
+    size_t family = 1;
+    const int weight = FamilyNameWeight(chars, j, profile, family);
+    for (size_t given = 1; given <= 2; ++given) {
+      const size_t end = j + family + given;
+      if (end > n) break;
+      const Best candidate{.score = best[j].score + weight,
+                           .names = best[j].names + 1,
+                           .unknown = best[j].unknown + (weight == 0 ? 1 : 0),
+                           .from = j};
+      Best& current = best[end];
+      if (candidate.unknown > 1) continue;
+      if (candidate.score > current.score ||
+          (candidate.score == current.score && candidate.names < current.names)) {
+        current = candidate;
+      }
+    }
+  }
+  if (best[n].score < 0 || best[n].names < 2 || best[n].unknown == best[n].names) return {run};
+  // A four-character run is one name only with a two-character family name (欧阳晓燕).
+  size_t family = 1;
+  if (n == 4 && FamilyNameWeight(chars, 0, profile, family) > 0 && family == 2) return {run};
+  std::vector<std::string> names;
+  for (size_t end = n; end > 0; end = best[end].from) {
+    names.insert(names.begin(), ToUtf8(chars.substr(best[end].from, end - best[end].from)));
+  }
+  return names;
+}
+
+// Where the organization ends in a token that runs on into names (研究室潘越王晓燕): after the
+// last organization suffix that leaves a plausible run of names. npos when it does not run on.
+size_t EndOfOrganization(const std::string& token, const PublicationProfile& profile) {
+  size_t cut = std::string::npos;
+  for (const auto& suffix : profile.organization_suffixes) {
+    const size_t pos = token.rfind(suffix);
+    if (pos == std::string::npos) continue;
+    const size_t after = pos + suffix.size();
+    const std::u32string rest = ToU32(std::string_view(token).substr(after));
+    if (rest.empty()) return std::string::npos;  // ends with a suffix: no name
+    if (rest.size() < 2 || rest.size() > 12) continue;
+    size_t family = 1;
+    const bool no_family_names = profile.common_surnames.empty() && profile.other_surnames.empty();
+    if (no_family_names ? rest.size() > 4 : FamilyNameWeight(rest, 0, profile, family) == 0) {
+      continue;
+    }
+    if (cut == std::string::npos || after > cut) cut = after;
+  }
+  return cut;
+}
+
 }  // namespace
 
 std::string MendWithLexicon(std::string_view text, const std::vector<std::string>& lexicon) {
@@ -800,44 +892,38 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
   std::vector<std::string> tokens = SplitOnSpaces(inner);
   Attribution attribution;
   if (tokens.empty()) return attribution;
-  attribution.organization = tokens[0];
-  // Where the gap before a name was not seen, the name follows the organization's last suffix.
-  if (tokens.size() == 1) {
-    size_t cut = std::string::npos;
-    for (const auto& suffix : profile.organization_suffixes) {
-      const size_t pos = tokens[0].rfind(suffix);
-      if (pos == std::string::npos) continue;
-      const size_t after = pos + suffix.size();
-      const size_t rest = Chars(std::string_view(tokens[0]).substr(after));
-      if (rest >= 2 && rest <= 4 && (cut == std::string::npos || after > cut)) cut = after;
-      if (rest == 0) cut = std::string::npos;  // ends with a suffix: no name
-      if (rest == 0) break;
-    }
-    if (cut != std::string::npos) {
-      const std::string names = tokens[0].substr(cut);
-      tokens = {tokens[0].substr(0, cut)};
-      // Four characters with no gap seen are two two-character names more often than one.
-      if (Chars(names) == 4) {
-        const size_t half = ToUtf8(ToU32(names).substr(0, 2)).size();
-        tokens.push_back(names.substr(0, half));
-        tokens.push_back(names.substr(half));
-      } else {
-        tokens.push_back(names);
-      }
-      attribution.organization = tokens[0];
-    }
+  // Where the gap before the first name was not seen, the names follow the organization's last
+  // suffix.
+  if (const size_t cut = EndOfOrganization(tokens[0], profile); cut != std::string::npos) {
+    tokens.insert(tokens.begin() + 1, tokens[0].substr(cut));
+    tokens[0].resize(cut);
   }
+  attribution.organization = tokens[0];
+  std::vector<std::string> names;
+  std::vector<std::string> printed = {attribution.organization};  // raw keeps print's padding
   for (size_t i = 1; i < tokens.size(); ++i) {
     // Two-character names are printed padded: 符 腾 is one person.
     if (Chars(tokens[i]) == 1 && i + 1 < tokens.size() && Chars(tokens[i + 1]) == 1) {
-      attribution.authors.push_back(tokens[i] + tokens[i + 1]);
+      names.push_back(tokens[i] + tokens[i + 1]);
+      printed.push_back(tokens[i] + " " + tokens[i + 1]);
       ++i;
-    } else {
-      attribution.authors.push_back(tokens[i]);
+      continue;
+    }
+    for (auto& name : SplitNames(tokens[i], profile)) {
+      printed.push_back(name);
+      names.push_back(std::move(name));
     }
   }
+  // Without family names to go by, four characters with no gap seen are two two-character
+  // names more often than one.
+  if (profile.common_surnames.empty() && names.size() == 1 && Chars(names[0]) == 4) {
+    const size_t half = ToUtf8(ToU32(names[0]).substr(0, 2)).size();
+    names = {names[0].substr(0, half), names[0].substr(half)};
+    printed = {attribution.organization, names[0], names[1]};
+  }
+  attribution.authors = names;
   std::string raw = "（";
-  for (size_t i = 0; i < tokens.size(); ++i) raw += (i ? " " : "") + tokens[i];
+  for (size_t i = 0; i < printed.size(); ++i) raw += (i ? " " : "") + printed[i];
   attribution.raw = raw + "）";
   return attribution;
 }

@@ -51,6 +51,37 @@ TEST(ParseAttribution, NameFoundAfterTheOrganizationWhenTheGapWasNotSeen) {
   EXPECT_EQ(a.raw, "（钱塘区人大常委会办公室 徐佳琪）");
 }
 
+TEST(ParseAttribution, NamesRunTogetherAreSplitWhereFamilyNamesStart) {
+  const Attribution a = ParseAttribution("（萧山区人大常委会办公室沈一鸣钱程）", Profile());
+  EXPECT_EQ(a.organization, "萧山区人大常委会办公室");
+  EXPECT_EQ(a.authors, (std::vector<std::string>{"沈一鸣", "钱程"}));
+  EXPECT_EQ(a.raw, "（萧山区人大常委会办公室 沈一鸣 钱程）");
+  const Attribution b = ParseAttribution("（研究室潘越王晓燕）", Profile());
+  EXPECT_EQ(b.organization, "研究室");
+  EXPECT_EQ(b.authors, (std::vector<std::string>{"潘越", "王晓燕"}));
+  // The gap after the organization missed, the one between the later names seen.
+  const Attribution c = ParseAttribution("（临安区人大常委会办公室何静 蒋丽华张伟）", Profile());
+  EXPECT_EQ(c.organization, "临安区人大常委会办公室");
+  EXPECT_EQ(c.authors, (std::vector<std::string>{"何静", "蒋丽华", "张伟"}));
+  // A misread family name (蒋 → 薪) still leaves the names apart.
+  const Attribution d = ParseAttribution("（临安区人大常委会办公室 薪丽华张伟）", Profile());
+  EXPECT_EQ(d.authors, (std::vector<std::string>{"薪丽华", "张伟"}));
+}
+
+TEST(ParseAttribution, ARunThatIsOneNameStaysWhole) {
+  EXPECT_EQ(ParseAttribution("（建德市人大常委会办公室 欧阳晓燕）", Profile()).authors,
+            std::vector<std::string>{"欧阳晓燕"});
+  EXPECT_EQ(ParseAttribution("（建德市人大常委会办公室唐方媛）", Profile()).authors,
+            std::vector<std::string>{"唐方媛"});
+  // Two names of two characters each, run together.
+  EXPECT_EQ(ParseAttribution("（萧山区人大常委会办公室 孙佳潘越）", Profile()).authors,
+            (std::vector<std::string>{"孙佳", "潘越"}));
+  // An organization that ends in a suffix has no name after it, whatever precedes it.
+  const Attribution e = ParseAttribution("（西湖区人大常委会）", Profile());
+  EXPECT_EQ(e.organization, "西湖区人大常委会");
+  EXPECT_TRUE(e.authors.empty());
+}
+
 TEST(LocalityOf, PlaceBeforeTheColon) {
   EXPECT_EQ(LocalityOf("建德市：强化监督助推筑牢燃气“安全网”", Profile()), "建德市");
   EXPECT_EQ(LocalityOf("淳安县：梓桐镇探索开展村级生态文明建设情况报告制度", Profile()), "淳安县");
