@@ -854,7 +854,13 @@
     if (!drafts.length) return;
     drafts.sort((a, b) => b.at - a.at);
     toast(`${drafts.length} unsaved edit${drafts.length > 1 ? 's' : ''} restored from before the reload.`);
-    editTarget(drafts[0].target);
+    const d = drafts[0];
+    state.lastTarget = d.target;
+    // Typed against an older version: someone may have corrected the same word meanwhile.
+    const changed = d.version !== undefined && d.version !== p.version;
+    openEditor(d.target, {error: changed
+      ? `The page changed since you typed this${p.changed_by ? ` (last change by ${p.changed_by}, ${fmtTime(p.changed_at)})` : ''}. Check it against the page, then Enter saves it, Esc drops it.`
+      : ''});
   }
 
   // ---------------------------------------------------------------- decisions and moving
