@@ -278,7 +278,15 @@ std::vector<RawLine> ReadingOrder(std::vector<RawLine> lines, double body_glyph_
     left.clear();
     right.clear();
   };
+  int bottom = 0;  // of the lines so far
   for (const auto& line : lines) {
+    // A white band across the page (above the colophon under two columns of briefs) ends the
+    // columns as a full-width line does, though what follows it is short enough to sit in one
+    // half.
+    if (!ordered.empty() || !left.empty() || !right.empty()) {
+      if (line.ocr->box.y - bottom > 3 * body_glyph_px) flush();
+    }
+    bottom = std::max(bottom, line.ocr->box.Bottom());
     if (line.column == 0) {
       flush();
       ordered.push_back(line);
