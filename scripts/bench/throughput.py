@@ -503,16 +503,19 @@ def targets(res):
 
     def check(name, ok, value):
         checks.append({"target": name, "ok": ok, "value": value})
+    def cpu_ratio(other):
+        # what the ratio would be on an idle machine with all cores busy: CPU time per page
+        return f"; by CPU s/page {other['cpu'] / other['pages'] / (q['cpu'] / q['pages']):.2f}x"
     if om and om["status"] == 0:
         ratio = ppm(q) / ppm(om)
         check(f"qikan >= {TARGET_VS_OCRMYPDF:g}x OCRmyPDF's pages/min", ratio >= TARGET_VS_OCRMYPDF,
-              f"{ratio:.2f}x ({ppm(q):.1f} vs {ppm(om):.1f})")
+              f"{ratio:.2f}x ({ppm(q):.1f} vs {ppm(om):.1f}{cpu_ratio(om)})")
     else:
         check(f"qikan >= {TARGET_VS_OCRMYPDF:g}x OCRmyPDF's pages/min", None, "OCRmyPDF n/a or failed")
     if fl:
         ratio = ppm(q) / ppm(fl)
         check("qikan within 10% of the floor (pages/min >= 0.90x)", ratio >= TARGET_VS_FLOOR,
-              f"{ratio:.2f}x ({ppm(q):.1f} vs {ppm(fl):.1f})")
+              f"{ratio:.2f}x ({ppm(q):.1f} vs {ppm(fl):.1f}{cpu_ratio(fl)})")
     check(f">= {100 * TARGET_CPU:.0f}% of the cores busy (qikan)", q["cpu_util"] >= TARGET_CPU,
           f"{100 * q['cpu_util']:.0f}% of {jobs}")
     per_worker = q["peak_rss_tree"] / jobs / MB
@@ -523,19 +526,20 @@ def targets(res):
         a, b = q["wall"] / q["pages"], half["wall"] / half["pages"]
         check(f"time linear in pages (s/page at {q['pages']} pages <= {TARGET_LINEAR:.2f}x "
               f"s/page at {half['pages']})", a <= TARGET_LINEAR * b,
-              f"{a:.2f} vs {b:.2f} s/page, ratio {a / b:.2f}")
+              f"{a:.2f} vs {b:.2f} s/page, ratio {a / b:.2f}; CPU s/page "
+              f"{q['cpu'] / q['pages']:.2f} vs {half['cpu'] / half['pages']:.2f}")
     return checks
 
 
 def table(res):
     rows = [("qikan", res["qikan"]), ("qikan (half corpus)", res.get("qikan_half")),
             ("floor: pdftoppm + tesseract", res.get("floor")), ("ocrmypdf", res.get("ocrmypdf"))]
-    lines = ["| command | pages (read) | wall s | pages/min | s/page | CPU s | CPU util | "
+    lines = ["| command | pages (read) | wall s | pages/min | s/page | CPU s | CPU s/page | CPU util | "
              "peak RSS, tree sum (MB) | largest process RSS (MB) | per worker (MB) | other load |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows:
         if not r:
-            lines.append(f"| {name} | n/a | | | | | | | | | |")
+            lines.append(f"| {name} | n/a | | | | | | | | | | |")
             continue
         jobs = r["jobs"]
         if name.startswith("qikan"):
@@ -545,7 +549,8 @@ def table(res):
         status = "" if r["status"] == 0 else f" **exit {r['status']}**"
         lines.append(
             f"| {name}{status} | {r['pages']} ({r.get('pages_out')}) | {r['wall']:.1f} | {ppm(r):.1f} | "
-            f"{r['wall'] / r['pages']:.2f} | {r['cpu']:.0f} | {100 * r['cpu_util']:.0f}% | "
+            f"{r['wall'] / r['pages']:.2f} | {r['cpu']:.0f} | {r['cpu'] / r['pages']:.2f} | "
+            f"{100 * r['cpu_util']:.0f}% | "
             f"{fmt_mb(r['peak_rss_tree'])} | {fmt_mb(r['max_rss_one'])} | {per_worker} | "
             f"{r['others_cpu']:.0f} CPU-s ({100 * r['others_share']:.0f}%) |")
     lines.append("")
