@@ -137,13 +137,15 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
         }
       }
     }
-    RunStage("columns", page.index, result.times, [&] {
-      for (const ColumnBand& band : FindColumnBands(upright, options.columns)) {
-        if (ReadAcrossGutter(result.ocr, band, options.columns)) {
-          ReadBandByColumns(upright, band, engine, options.columns, result.ocr);
+    if (options.read_columns_apart) {
+      RunStage("columns", page.index, result.times, [&] {
+        for (const ColumnBand& band : FindColumnBands(upright, options.columns)) {
+          if (ReadAcrossGutter(result.ocr, band, options.columns)) {
+            ReadBandByColumns(upright, band, engine, options.columns, result.ocr);
+          }
         }
-      }
-    });
+      });
+    }
     RunStage("reread", page.index, result.times, [&] {
       auto reread = [&](const std::vector<RereadRegion>& regions, const std::vector<double>& scales) {
         for (const auto& region : regions) {

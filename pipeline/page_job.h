@@ -26,7 +26,11 @@ struct PageJobOptions {
   LineVoteOptions vote;
   OrientationOptions orientation;
   CleanupOptions cleanup;  // on the scaled page, before recognition
-  // Two-column bands Tesseract read straight across are read again column by column.
+  // Two-column bands Tesseract read straight across, read again column by column. Off: on the
+  // benchmark (docs/benchmarks/accuracy.md, levers) the columns come out right but the layout
+  // joins them again by row where a column has fewer than 6 lines, and reorders full
+  // two-column pages worse than from Tesseract's own blocks (office-2col 9.1% -> 20.4%).
+  bool read_columns_apart = false;
   ColumnOptions columns;
   // A page read with less confidence than this is checked for having gone through the scanner
   // upside down (a sample of its text read both ways up); when turned reads clearly better, the

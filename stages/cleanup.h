@@ -7,22 +7,24 @@
 namespace qikan {
 
 // Image clean-up before recognition, each step a lever measured on the accuracy benchmark
-// (docs/benchmarks/accuracy.md, "levers"); the defaults are the steps that helped there.
+// (docs/benchmarks/accuracy.md, "levers"); the defaults are the steps that helped there: dark
+// edges, background and speckle on; paper level and Sauvola off.
 // Sizes are in ems of the body glyph: pages reach this stage scaled to the model's glyph height.
 struct CleanupOptions {
   double glyph_px = 36;
   // Dark scanner edges (the lid's shadow where the sheet stops short of the glass): dark
   // regions touching the image border along a third of its side or more are made white.
-  bool remove_dark_edges = false;
+  bool remove_dark_edges = true;
   // Paper made white: the background (the page with its ink closed over, at a window wider
   // than any stroke) is divided out, which flattens uneven light.
-  bool normalize_background = false;
+  bool normalize_background = true;
   double background_window_em = 2.0;
   // After that, levels lighter than this fraction of white are paper: the faint mirrored print
   // of the back page (bleed-through) goes, ink keeps its contrast. 0 leaves levels as they are.
   double paper_level = 0;
   // Ink components smaller than this (their larger side, in ems) are dust: removed. 0: off.
-  double speckle_max_em = 0;
+  // (A full stop or a dun-hao is about 0.25 em.)
+  double speckle_max_em = 0.1;
   // Sauvola binarization at this window (ems); 0 leaves the page gray for Tesseract's own Otsu.
   double sauvola_window_em = 0;
   double sauvola_k = 0.2;

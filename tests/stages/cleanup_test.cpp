@@ -29,10 +29,19 @@ double DarkShare(const cv::Mat& gray, const cv::Rect& area, int level = 128) {
   return cv::countNonZero(dark) / static_cast<double>(area.area());
 }
 
+// Each step alone, on top of every step off.
+CleanupOptions Off() { return ParseCleanup("none"); }
+
 TEST(Cleanup, EveryStepOffReturnsThePageAsItIs) {
   const cv::Mat page = Page();
-  const cv::Mat out = CleanPage(page, CleanupOptions{});
+  const cv::Mat out = CleanPage(page, Off());
   EXPECT_EQ(out.data, page.data);
+}
+
+TEST(Cleanup, TheDefaultsKeepACleanPageAsItWas) {
+  const cv::Mat page = Page();
+  const cv::Mat out = CleanPage(page, CleanupOptions{});
+  EXPECT_LT(cv::norm(out, page, cv::NORM_L1) / static_cast<double>(page.total()), 1.0);
 }
 
 TEST(Cleanup, EdgesAndBackgroundWhitenADarkEdgeAndUnevenLightButKeepTheInk) {
@@ -49,7 +58,7 @@ TEST(Cleanup, EdgesAndBackgroundWhitenADarkEdgeAndUnevenLightButKeepTheInk) {
     }
   }
   scan.convertTo(scan, CV_8U);
-  CleanupOptions options;
+  CleanupOptions options = Off();
   options.normalize_background = true;
   const cv::Rect edge(5, 100, 50, 700);
   // the background alone leaves an edge narrower than its window
@@ -69,7 +78,7 @@ TEST(Cleanup, EdgesAndBackgroundWhitenADarkEdgeAndUnevenLightButKeepTheInk) {
 TEST(Cleanup, PaperLevelFadesFaintPrintAndKeepsBlackInk) {
   cv::Mat page = Page();
   cv::rectangle(page, cv::Rect(20, 20, 100, 100), cv::Scalar(215), cv::FILLED);  // bleed-through
-  CleanupOptions options;
+  CleanupOptions options = Off();
   options.paper_level = 0.8;
   const cv::Mat out = CleanPage(page, options);
   EXPECT_EQ(cv::mean(out(cv::Rect(20, 20, 100, 100)))[0], 255);
@@ -87,7 +96,7 @@ TEST(Cleanup, SpeckleGoesGlyphsStay) {
     cv::circle(dusty, cv::Point(rng.uniform(0, dusty.cols), rng.uniform(0, dusty.rows)), 1,
                cv::Scalar(0), cv::FILLED);
   }
-  CleanupOptions options;
+  CleanupOptions options = Off();
   options.speckle_max_em = 0.1;
   const cv::Mat out = CleanPage(dusty, options);
   const cv::Rect margin(0, 0, 150, dusty.rows);
@@ -98,7 +107,7 @@ TEST(Cleanup, SpeckleGoesGlyphsStay) {
 }
 
 TEST(Cleanup, SauvolaLeavesOnlyBlackAndWhite) {
-  CleanupOptions options;
+  CleanupOptions options = Off();
   options.sauvola_window_em = 1.5;
   const cv::Mat out = CleanPage(Page(), options);
   for (int r = 0; r < out.rows; r += 7) {
