@@ -28,6 +28,7 @@
 #include "pipeline/catalog.h"
 #include "pipeline/hash.h"
 #include "pipeline/issue_job.h"
+#include "pipeline/review.h"
 #include "pipeline/version.h"
 
 namespace qikan {
@@ -324,6 +325,14 @@ IssueOutcome Run::Commit(IssueState& issue) {
                                  record.pages.size()));
   }
   ParseIssue(ocr_pages, record, issue.structure_times);
+  // An issue read again (--force, --reprocess-stale) keeps what reviewers corrected: what
+  // still fits the new OCR is applied again, the rest stays in the catalog as stale.
+  if (catalog_) {
+    if (const auto corrections = catalog_->Corrections(issue.key); !corrections.empty()) {
+      record = BuildCorrectedIssue(record, ocr_pages, corrections, profiles_, options_.structure)
+                   .record;
+    }
+  }
   archive_.CommitIssue(issue.key, record, ocr_pages, page_images);
   // The folder is the truth and is in place now; should the catalog fail (or the process die)
   // here, the next run's RepairFromArchive indexes it.

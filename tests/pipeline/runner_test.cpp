@@ -5,6 +5,7 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 
+#include "pipeline/catalog.h"
 #include "pipeline/issue_job.h"
 #include "tests/support/fake_ocr.h"
 #include "tests/support/scan_fixture.h"
@@ -98,6 +99,41 @@ TEST_F(RunnerTest, SkipsIssuesAlreadyInTheArchiveUnlessForced) {
   const RunSummary redone = RunIssues({dir_ / "a.pdf"}, forced, Fake());
   EXPECT_FALSE(redone.issues[0].skipped);
   EXPECT_EQ(calls_.load(), 2);
+}
+
+TEST_F(RunnerTest, AForcedRerunKeepsWhatAReviewerCorrected) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage(), SmallTextPage()}, 150);
+  const RunSummary first = RunIssues({dir_ / "a.pdf"}, Options(), Fake());
+  ASSERT_EQ(first.issues.size(), 1u);
+  const std::string key = first.issues[0].key;
+  {
+    Catalog catalog = Catalog::Open(CatalogPath(dir_ / "archive"));
+    ASSERT_TRUE(catalog.AddCorrection(CorrectionRow{.issue_key = key,
+                                                    .page = 2,
+                                                    .target = "b0.l0",
+                                                    .before = "杭州人大信息",
+                                                    .after = "杭州人大简报",
+                                                    .reviewer = "审校"},
+                                      0));
+  }
+  RunOptions forced = Options();
+  forced.force = true;
+  const RunSummary redone = RunIssues({dir_ / "a.pdf"}, forced, Fake());
+  ASSERT_EQ(redone.issues.size(), 1u);
+  EXPECT_EQ(redone.issues[0].status, ExitStatus::kOk);
+  const auto record = nlohmann::json::parse(
+      testing::ReadFile(dir_ / "archive" / "issues" / key / "record.json"));
+  EXPECT_EQ(record["pages"][0]["text"], "杭州人大信息\n");
+  EXPECT_EQ(record["pages"][1]["text"], "杭州人大简报\n");
+  bool from_reviewer = false;
+  for (const auto& correction : record["corrections"]) {
+    from_reviewer |= correction["source"] == "reviewer:审校" && correction["page"] == 2;
+  }
+  EXPECT_TRUE(from_reviewer) << record["corrections"].dump();
+  // The OCR as read stays as read.
+  EXPECT_NE(testing::ReadFile(dir_ / "archive" / "issues" / key / "pages" / "0002.json")
+                .find("杭州人大信息"),
+            std::string::npos);
 }
 
 TEST_F(RunnerTest, TheSameInputTwiceInOneRunIsProcessedOnce) {
