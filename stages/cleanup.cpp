@@ -1,6 +1,7 @@
 #include "stages/cleanup.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -32,6 +33,25 @@ cv::Mat Background(const cv::Mat& gray8, double window_px) {
   cv::Mat background;
   cv::resize(closed, background, gray8.size(), 0, 0, cv::INTER_LINEAR);
   return background;
+}
+
+// How far the paper's level varies over the page: the 95th minus the 5th percentile of the
+// background. Measured on scaled pages: clean 300 dpi scans 0, office scans 4-6, scans with
+// uneven light and a dark lid edge 19-37.
+int Unevenness(const cv::Mat& background) {
+  std::array<int, 256> hist{};
+  for (int r = 0; r < background.rows; r += kBackgroundReduction) {
+    const uchar* row = background.ptr<uchar>(r);
+    for (int c = 0; c < background.cols; c += kBackgroundReduction) ++hist[row[c]];
+  }
+  int total = 0;
+  for (const int n : hist) total += n;
+  auto level_at = [&](double fraction) {
+    int seen = 0, level = 0;
+    while (level < 255 && (seen += hist[static_cast<size_t>(level)]) < fraction * total) ++level;
+    return level;
+  };
+  return level_at(0.95) - level_at(0.05);
 }
 
 // ink / paper, 255 where the page is paper.
@@ -153,7 +173,8 @@ cv::Mat CleanPage(const cv::Mat& gray, const CleanupOptions& options) {
   if (page.empty()) return page;
   if (options.remove_dark_edges) page = RemoveDarkEdges(page);
   if (options.normalize_background) {
-    page = DivideBackground(page, Background(page, options.background_window_em * options.glyph_px));
+    const cv::Mat background = Background(page, options.background_window_em * options.glyph_px);
+    if (Unevenness(background) >= options.min_unevenness) page = DivideBackground(page, background);
   }
   if (options.paper_level > 0) page = PaperToWhite(page, options.paper_level);
   if (options.speckle_max_em > 0) page = RemoveSpeckle(page, options.speckle_max_em * options.glyph_px);
