@@ -36,10 +36,11 @@ struct PageJobOptions {
   // upside down (a sample of its text read both ways up); when turned reads clearly better, the
   // page is read again turned and the better reading kept.
   float try_upside_down_below = 65;
-  // A page whose mean word confidence is below this goes to review. Calibrated on 42 generated
-  // pages (4 issues, clean to degraded, Debian's chi_sim): flagging below 90.3 caught 11 of the
-  // 12 pages whose CER exceeded 2%, and 11 of the 15 pages it flagged were such pages.
-  float review_below_confidence = 90.3f;
+  // A page whose mean word confidence is below this goes to review. Calibrated on the 54 pages
+  // of docs/benchmarks/accuracy.md (2026-11-28 06:11 run, Debian's chi_sim) for "page CER > 2%":
+  // below 90.0, 17 flagged, 12 of them bad, 12 of the 15 bad pages caught (precision 0.71,
+  // recall 0.80); 90.3 flagged one more good page; 89.0 flagged 9, all bad, but missed 6.
+  float review_below_confidence = 90.0f;
   // Quality of the page image kept in the archive (PageResult::image_jpeg); 0 keeps none.
   int image_jpeg_quality = 75;
   // When set, each stage's image is written here as 0003_deskew.png and so on.
