@@ -10,8 +10,10 @@ arguments) is read by four commands, each started as one child process and measu
 
   qikan      qikan run CORPUS --archive A --jobs N               (fresh archive)
   qikan-half qikan run HALF --archive A2 --jobs N                (about half of the issues)
-  floor      xargs -P N over pages: pdftoppm -f P -l P -r NATIVE_DPI -gray -png, then
-             OMP_THREAD_LIMIT=1 tesseract PAGE.png - -l chi_sim --psm 3
+  floor      xargs -P N over pages: pdftoppm -f P -l P -r NATIVE_DPI -gray (PGM), then
+             OMP_THREAD_LIMIT=1 tesseract PAGE.pgm - -l chi_sim --psm 3. Not PNG: poppler
+             22.12 spends 10-16 CPU-s compressing one noisy 300 dpi page to PNG and 0.2 s writing
+             it as PGM, which Tesseract reads alike, so PNG would measure zlib, not the floor.
   ocrmypdf   ocrmypdf -l chi_sim --deskew --rotate-pages --jobs N --output-type pdf
              --sidecar X.txt IN.pdf OUT.pdf, the files one after another
 
@@ -407,8 +409,8 @@ def run_floor(args, issues, cdir, work):
     task_file = os.path.join(work, "floor.tasks")
     with open(task_file, "wb") as f:
         f.write(b"\0".join(t.encode() for t in tasks) + b"\0")
-    page_script = ('pdftoppm -f "$2" -l "$2" -r "$3" -gray -png -singlefile "$1" "$4" && '
-                   'tesseract "$4.png" - -l chi_sim --psm 3 >"$4.txt" 2>"$4.err"')
+    page_script = ('pdftoppm -f "$2" -l "$2" -r "$3" -gray -singlefile "$1" "$4" && '
+                   'tesseract "$4.pgm" - -l chi_sim --psm 3 >"$4.txt" 2>"$4.err"')
     argv = ["sh", "-c", f'xargs -0 -n 4 -P "$1" sh -c \'{page_script}\' _ <"$2"', "_",
             str(args.jobs), task_file]
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
@@ -421,7 +423,7 @@ def run_floor(args, issues, cdir, work):
     r["page_command"] = page_script
     if not args.keep:
         for f in os.listdir(out_dir):
-            if f.endswith(".png"):
+            if f.endswith((".png", ".pgm")):
                 os.unlink(os.path.join(out_dir, f))
     return r
 
