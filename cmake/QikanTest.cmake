@@ -1,6 +1,8 @@
 # qikan_add_test(NAME SOURCES... LIBS... LABELS...)
 # One gtest executable per source file, registered with ctest under its labels. Tesseract runs
 # single-threaded inside each test process (OMP_THREAD_LIMIT must be set before libgomp loads).
+# Only one ENVIRONMENT entry gets through gtest_discover_tests' PROPERTIES (a list is split into
+# separate arguments): the tests find the source and build trees through tests/support instead.
 include(GoogleTest)
 function(qikan_add_test name)
   cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
@@ -13,6 +15,6 @@ function(qikan_add_test name)
   gtest_discover_tests(${name}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
     PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
-               ENVIRONMENT "OMP_THREAD_LIMIT=1;QIKAN_SOURCE_DIR=${PROJECT_SOURCE_DIR};QIKAN_BINARY_DIR=${PROJECT_BINARY_DIR}"
+               ENVIRONMENT "OMP_THREAD_LIMIT=1"
     DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -34,8 +34,7 @@ struct Result {
 std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
 Result RunQikan(const TempDir& dir, const std::string& args) {
-  const char* build = std::getenv("QIKAN_BINARY_DIR");
-  const std::string binary = std::string(build ? build : "build") + "/pipeline/qikan";
+  const std::string binary = testing::BinaryPath("pipeline/qikan");
   const std::string command = Quote(binary) + " " + args + " >" + Quote((dir / "out").string()) +
                               " 2>" + Quote((dir / "err").string());
   const int raw = std::system(command.c_str());

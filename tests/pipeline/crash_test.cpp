@@ -30,10 +30,7 @@ namespace fs = std::filesystem;
 using testing::ReadFile;
 using testing::TempDir;
 
-std::string QikanBinary() {
-  const char* build = std::getenv("QIKAN_BINARY_DIR");
-  return std::string(build ? build : "build") + "/pipeline/qikan";
-}
+std::string QikanBinary() { return testing::BinaryPath("pipeline/qikan"); }
 
 cv::Mat Page(int variant) {
   testing::TextPageSpec spec;

@@ -29,8 +29,7 @@ struct SampleRun {
 };
 
 SampleRun RunSample(const testing::TempDir& dir, const std::string& name) {
-  const char* build = std::getenv("QIKAN_BINARY_DIR");
-  const std::string command = std::string(build ? build : "build") + "/pipeline/qikan run '" +
+  const std::string command = testing::BinaryPath("pipeline/qikan") + " run '" +
                               testing::SourcePath("samples/" + name + ".pdf") + "' --archive '" +
                               (dir / "archive").string() + "' --jobs 2 > /dev/null";
   EXPECT_EQ(std::system(command.c_str()), 0);

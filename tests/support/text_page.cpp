@@ -41,7 +41,12 @@ cv::Mat RotatePage(const cv::Mat& gray, double degrees) {
 
 std::string SourcePath(const std::string& relative) {
   const char* root = std::getenv("QIKAN_SOURCE_DIR");
-  return (root ? std::string(root) : std::string(".")) + "/" + relative;
+  return (root ? std::string(root) : std::string(QIKAN_TEST_SOURCE_DIR)) + "/" + relative;
+}
+
+std::string BinaryPath(const std::string& relative) {
+  const char* root = std::getenv("QIKAN_BINARY_DIR");
+  return (root ? std::string(root) : std::string(QIKAN_TEST_BINARY_DIR)) + "/" + relative;
 }
 
 std::vector<std::string> SeedProseLines(int count, int chars_per_line) {

@@ -28,7 +28,10 @@ cv::Mat RotatePage(const cv::Mat& gray, double degrees);
 // Some lines of the seed issue's prose, for pages that look like the newsletter.
 std::vector<std::string> SeedProseLines(int count, int chars_per_line);
 
-// The absolute path of a file in the source tree (tests run with QIKAN_SOURCE_DIR set).
+// The absolute path of a file in the source tree, or in the build tree (the qikan binary is
+// BinaryPath("pipeline/qikan")): $QIKAN_SOURCE_DIR / $QIKAN_BINARY_DIR when set, else the trees
+// the tests were built from.
 std::string SourcePath(const std::string& relative);
+std::string BinaryPath(const std::string& relative);
 
 }  // namespace qikan::testing
