@@ -81,17 +81,19 @@ cv::Mat PaperToWhite(const cv::Mat& gray8, double paper_level) {
   return out;
 }
 
-cv::Mat RemoveSpeckle(const cv::Mat& gray8, double max_side_px) {
+// The page with the ink components `chosen(stats, i)` picks turned to paper (the page itself
+// when it picks none); components are Otsu's ink, 8-connected.
+template <typename Chosen>
+cv::Mat WhitenComponents(const cv::Mat& gray8, Chosen&& chosen) {
   cv::Mat ink;
   cv::threshold(gray8, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   cv::Mat labels, stats, centroids;
   const int count = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
-  std::vector<uchar> dust(static_cast<size_t>(count), 0);
+  std::vector<uchar> whiten(static_cast<size_t>(count), 0);
   bool any = false;
   for (int i = 1; i < count; ++i) {
-    const int side = std::max(stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-    if (side <= max_side_px) {
-      dust[static_cast<size_t>(i)] = 1;
+    if (chosen(stats, i)) {
+      whiten[static_cast<size_t>(i)] = 1;
       any = true;
     }
   }
@@ -101,10 +103,17 @@ cv::Mat RemoveSpeckle(const cv::Mat& gray8, double max_side_px) {
     const int* label = labels.ptr<int>(r);
     uchar* o = out.ptr<uchar>(r);
     for (int c = 0; c < out.cols; ++c) {
-      if (dust[static_cast<size_t>(label[c])]) o[c] = 255;
+      if (whiten[static_cast<size_t>(label[c])]) o[c] = 255;
     }
   }
   return out;
+}
+
+cv::Mat RemoveSpeckle(const cv::Mat& gray8, double max_side_px) {
+  return WhitenComponents(gray8, [&](const cv::Mat& stats, int i) {
+    return std::max(stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)) <=
+           max_side_px;
+  });
 }
 
 // A dark edge touches the border along this fraction of the page's side at least, and is mostly
@@ -113,13 +122,7 @@ constexpr double kMinEdgeRun = 0.33;
 constexpr double kMinEdgeFill = 0.5;
 
 cv::Mat RemoveDarkEdges(const cv::Mat& gray8) {
-  cv::Mat ink;
-  cv::threshold(gray8, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-  cv::Mat labels, stats, centroids;
-  const int count = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
-  std::vector<uchar> edge(static_cast<size_t>(count), 0);
-  bool any = false;
-  for (int i = 1; i < count; ++i) {
+  return WhitenComponents(gray8, [&](const cv::Mat& stats, int i) {
     const int x = stats.at<int>(i, cv::CC_STAT_LEFT);
     const int y = stats.at<int>(i, cv::CC_STAT_TOP);
     const int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
@@ -127,21 +130,8 @@ cv::Mat RemoveDarkEdges(const cv::Mat& gray8) {
     const double fill = stats.at<int>(i, cv::CC_STAT_AREA) / static_cast<double>(w * h);
     const bool side = (x == 0 || x + w == gray8.cols) && h >= kMinEdgeRun * gray8.rows;
     const bool top_or_bottom = (y == 0 || y + h == gray8.rows) && w >= kMinEdgeRun * gray8.cols;
-    if ((side || top_or_bottom) && fill >= kMinEdgeFill) {
-      edge[static_cast<size_t>(i)] = 1;
-      any = true;
-    }
-  }
-  if (!any) return gray8;
-  cv::Mat out = gray8.clone();
-  for (int r = 0; r < out.rows; ++r) {
-    const int* label = labels.ptr<int>(r);
-    uchar* o = out.ptr<uchar>(r);
-    for (int c = 0; c < out.cols; ++c) {
-      if (edge[static_cast<size_t>(label[c])]) o[c] = 255;
-    }
-  }
-  return out;
+    return (side || top_or_bottom) && fill >= kMinEdgeFill;
+  });
 }
 
 // Sauvola: ink where the level is below mean x (1 + k (sd / 128 - 1)) of its window.
