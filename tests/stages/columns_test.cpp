@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 
 #include "models/text.h"
+#include "tests/support/shared_engine.h"
 #include "tests/support/text_page.h"
 
 namespace qikan {
@@ -101,15 +102,7 @@ TEST(ColumnBands, NoneBetweenATocsColumnNamesAndTitles) {
   EXPECT_TRUE(FindColumnBands(DrawTextPage(spec), {}).empty());
 }
 
-class ColumnsOcrTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { engine_ = std::make_unique<TesseractEngine>(TesseractOptions{}); }
-  static void TearDownTestSuite() { engine_.reset(); }
-  static TesseractEngine& Engine() { return *engine_; }
-
- private:
-  static inline std::unique_ptr<TesseractEngine> engine_;
-};
+class ColumnsOcrTest : public testing::SharedEngineTest {};
 
 TEST_F(ColumnsOcrTest, ReadingTheBandByColumnsGivesColumnOrder) {
   const ColumnOptions options;

@@ -11,6 +11,7 @@
 
 #include "models/errors.h"
 #include "models/text.h"
+#include "tests/support/shared_engine.h"
 #include "tests/support/text_page.h"
 
 namespace qikan {
@@ -60,17 +61,7 @@ bool InsideImage(const Box& box, const OcrPage& page) {
                                   box);
 }
 
-// The engine is expensive to create (~0.2 s, ~100 MB); tests that do not examine construction
-// share one, as a worker would.
-class TesseractEngineTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { engine_ = std::make_unique<TesseractEngine>(TesseractOptions{}); }
-  static void TearDownTestSuite() { engine_.reset(); }
-  static TesseractEngine& Engine() { return *engine_; }
-
- private:
-  static inline std::unique_ptr<TesseractEngine> engine_;
-};
+class TesseractEngineTest : public testing::SharedEngineTest {};
 
 TEST_F(TesseractEngineTest, ReadsCleanChineseTextWithLowErrorRate) {
   const auto lines = SeedProseLines(6, kCharsPerLine);

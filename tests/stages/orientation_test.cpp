@@ -10,6 +10,7 @@
 
 #include "models/text.h"
 #include "pipeline/page_job.h"
+#include "tests/support/shared_engine.h"
 #include "tests/support/text_page.h"
 
 namespace qikan {
@@ -101,15 +102,7 @@ TEST(TurnClockwise, QuarterTurnsSwapTheSidesAndFourMakeAWhole) {
 }
 
 // Real Tesseract from here on.
-class OrientationOcrTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { engine_ = std::make_unique<TesseractEngine>(TesseractOptions{}); }
-  static void TearDownTestSuite() { engine_.reset(); }
-  static TesseractEngine& Engine() { return *engine_; }
-
- private:
-  static inline std::unique_ptr<TesseractEngine> engine_;
-};
+class OrientationOcrTest : public testing::SharedEngineTest {};
 
 TEST_F(OrientationOcrTest, TellsWhichQuarterTurnReadsTheText) {
   for (const int turn : {90, 270}) {
