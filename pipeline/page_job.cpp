@@ -48,10 +48,7 @@ void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
                  const PageJobOptions& options, OcrPage& ocr) {
   for (const auto& region : FindLinesToVote(ocr, options.vote)) {
     RereadRegion at_source = region;
-    at_source.box = Box{.x = static_cast<int>(region.box.x / factor),
-                        .y = static_cast<int>(region.box.y / factor),
-                        .width = static_cast<int>(region.box.width / factor),
-                        .height = static_cast<int>(region.box.height / factor)};
+    at_source.box = Unscale(region.box, factor);
     at_source.glyph_px = region.glyph_px / factor;
     std::vector<OcrPage> readings = {ReadingOfLine(ocr, region)};
     std::vector<RegionImage> cuts = {RegionImage{}};  // the page's own: boxes already in place
