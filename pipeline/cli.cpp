@@ -299,8 +299,8 @@ int Parse(const std::string& issue_dir, const std::string& profiles_dir, const s
   return 0;
 }
 
-// The catalog of an existing archive; a missing archive or catalog is kInputMissing (search and
-// show must not create an empty catalog where there is no archive).
+// The catalog of an existing archive; a missing archive or catalog is kInputMissing (search,
+// show and review must not create an empty catalog where there is no archive).
 Catalog OpenArchiveCatalog(const std::filesystem::path& archive) {
   std::error_code error;
   if (!std::filesystem::is_directory(archive, error)) {
@@ -615,7 +615,10 @@ int RunCli(int argc, char** argv) {
       return Search(search_archive, query, search_json);
     }
     if (*show) return Show(show_archive, show_key, show_json);
-    if (*review) return RunReviewServer(review_options);
+    if (*review) {
+      OpenArchiveCatalog(review_options.archive);  // a mistyped path must not become an archive
+      return RunReviewServer(review_options);
+    }
   } catch (const QikanError& e) {
     std::fprintf(stderr, "qikan: error: %s\n", e.Line().c_str());
     return static_cast<int>(e.status());

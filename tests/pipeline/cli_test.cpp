@@ -254,7 +254,7 @@ TEST_F(CliTest, SearchAndShowReadTheCatalogOfARun) {
   EXPECT_NE(unknown.err.find("nothing-00000000"), std::string::npos) << unknown.err;
 }
 
-TEST_F(CliTest, SearchAndShowWithoutAnArchiveExitTwo) {
+TEST_F(CliTest, SearchShowAndReviewWithoutAnArchiveExitTwo) {
   const std::string nowhere = Quote((dir_ / "nowhere").string());
   Result r = RunQikan(dir_, "search 燃气 --archive " + nowhere);
   EXPECT_EQ(r.status, 2);
@@ -266,6 +266,16 @@ TEST_F(CliTest, SearchAndShowWithoutAnArchiveExitTwo) {
   EXPECT_NE(r.err.find("no catalog"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "archive" / "catalog.sqlite"));
   EXPECT_EQ(RunQikan(dir_, "search --help").status, 0);
+  // Review neither serves nor makes an archive where there is none.
+  r = RunQikan(dir_, "review --port 0 --archive " + nowhere);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("no archive"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "nowhere"));
+  r = RunQikan(dir_, "review --port 0 --archive " + Archive());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no catalog"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "archive" / "catalog.sqlite"));
 }
 
 TEST_F(CliTest, ASecondRunOnALockedArchiveExitsTen) {
