@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "models/text.h"
@@ -56,19 +57,23 @@ T Percentile(std::vector<T> values, double p) {
 }
 
 // Punctuation and digits are shorter than Han characters; the height of the Han glyphs is what
-// tells a heading from body text.
+// tells a heading from body text. OCR stretches the box of many a word of a body line (over
+// half of them in a JPEG-blurred attribution) to the height of a quote mark or comma beside
+// it, never shrinks one: the lower quartile is the height of the glyphs themselves.
 double GlyphHeight(const OcrLine& line) {
   std::vector<int> heights;
   for (const auto& word : line.words) {
     if (AllHan(word.text)) heights.push_back(word.box.height);
   }
   if (heights.empty()) return line.box.height;
-  return Percentile(heights, 0.5);
+  return Percentile(heights, 0.25);
 }
 
 // Lines this much taller than the body are headings, which span both columns. (OCR word boxes
 // make the odd body line look as tall; those end a sentence, headings do not.)
 constexpr double kSpanningGlyphRatio = 1.4;
+// Column text is body text: no taller than this.
+constexpr double kMaxColumnGlyphRatio = 1.25;
 
 bool EndsSentence(std::string_view text) {
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
@@ -124,12 +129,10 @@ std::vector<std::string> SplitSegments(const OcrLine& line, double glyph_px) {
   return segments;
 }
 
-// Rows of lines that sit side by side (a publisher left and a date right) read left to right.
-void SortIntoRows(std::vector<RawLine>& lines) {
-  std::sort(lines.begin(), lines.end(), [](const RawLine& a, const RawLine& b) {
-    return a.ocr->box.y < b.ocr->box.y;
-  });
-  std::vector<RawLine> sorted;
+// The rows of lines sorted top to bottom: [first, end) spans of lines whose centres lie within
+// half a glyph of the row's first line.
+std::vector<std::pair<size_t, size_t>> RowSpans(const std::vector<RawLine>& lines) {
+  std::vector<std::pair<size_t, size_t>> rows;
   for (size_t i = 0; i < lines.size();) {
     size_t j = i + 1;
     const double centre = lines[i].ocr->box.y + lines[i].ocr->box.height / 2.0;
@@ -138,16 +141,23 @@ void SortIntoRows(std::vector<RawLine>& lines) {
                0.5 * std::max(lines[i].glyph_px, 1.0)) {
       ++j;
     }
-    std::sort(lines.begin() + static_cast<long>(i), lines.begin() + static_cast<long>(j),
-              [](const RawLine& a, const RawLine& b) { return a.ocr->box.x < b.ocr->box.x; });
-    for (size_t k = i; k < j; ++k) sorted.push_back(lines[k]);
+    rows.emplace_back(i, j);
     i = j;
   }
-  lines = std::move(sorted);
+  return rows;
 }
 
-// Two columns show as many lines lying wholly right of the page's middle; a single column has
-// only the odd right-aligned attribution there.
+// Rows of lines that sit side by side (a publisher left and a date right) read left to right.
+void SortIntoRows(std::vector<RawLine>& lines) {
+  std::sort(lines.begin(), lines.end(), [](const RawLine& a, const RawLine& b) {
+    return a.ocr->box.y < b.ocr->box.y;
+  });
+  for (const auto& [first, end] : RowSpans(lines)) {
+    std::sort(lines.begin() + static_cast<long>(first), lines.begin() + static_cast<long>(end),
+              [](const RawLine& a, const RawLine& b) { return a.ocr->box.x < b.ocr->box.x; });
+  }
+}
+
 // Whether the line's words leave a gap of at least `width` around x: the gutter between two
 // column lines read as one, which a line printed across the page does not have.
 bool GapAt(const OcrLine& line, double x, double width) {
@@ -162,18 +172,43 @@ bool GapAt(const OcrLine& line, double x, double width) {
   return false;
 }
 
-// Whether a column line (wholly left or right of the middle) shares the line's height: then the
-// line is two column lines read as one (or read twice), not a line across the page.
-bool BesideColumnLine(const RawLine& line, const std::vector<RawLine>& lines, double mid) {
+// Whether a column line (wholly left or right of the middle, its glyphs no taller than
+// `max_glyph_px`) shares the line's height.
+bool BesideColumnLine(const RawLine& line, const std::vector<RawLine>& lines, double mid,
+                      double max_glyph_px = 1e9) {
   const Box& a = line.ocr->box;
   return std::any_of(lines.begin(), lines.end(), [&](const RawLine& other) {
     const Box& b = other.ocr->box;
     if (other.ocr == line.ocr || (b.Right() >= mid && b.x <= mid)) return false;
+    if (other.glyph_px > max_glyph_px) return false;
     const int overlap = std::min(a.Bottom(), b.Bottom()) - std::max(a.y, b.y);
     return overlap > 0.5 * std::min(a.height, b.height);
   });
 }
 
+// Body text across the gutter is two column lines Tesseract read as one: parts its words at
+// `cut` into a left (column 1) and a right (column 2) line.
+void PartAt(const RawLine& line, double cut, std::vector<RawLine>& out,
+            std::vector<std::unique_ptr<OcrLine>>& store) {
+  std::array<std::unique_ptr<OcrLine>, 2> halves;
+  for (const auto& word : line.ocr->words) {
+    auto& half = halves[word.box.x + word.box.width / 2.0 < cut ? 0 : 1];
+    if (!half) half = std::make_unique<OcrLine>(OcrLine{.confidence = line.ocr->confidence});
+    half->words.push_back(word);
+    half->box = half->box.Union(word.box);
+    half->text += (half->text.empty() ? "" : " ") + word.text;
+  }
+  for (int side = 0; side < 2; ++side) {
+    if (!halves[side]) continue;
+    halves[side]->text = RemoveCjkSpaces(halves[side]->text);
+    out.push_back(RawLine{.page = line.page, .ocr = halves[side].get(), .glyph_px = line.glyph_px,
+                          .column = side + 1});
+    store.push_back(std::move(halves[side]));
+  }
+}
+
+// Two columns show as many lines lying wholly right of the page's middle; a single column has
+// only the odd right-aligned attribution there.
 bool SplitColumns(std::vector<RawLine>& lines, double body_glyph_px,
                   std::vector<std::unique_ptr<OcrLine>>& store) {
   if (lines.size() < 10) return false;
@@ -197,9 +232,12 @@ bool SplitColumns(std::vector<RawLine>& lines, double body_glyph_px,
   std::vector<RawLine> split;
   for (auto& line : lines) {
     // A heading set across both columns comes apart in Tesseract's blocks; its pieces are
-    // large, and belong to the full width whichever half they fell in.
-    const bool heading_size = line.glyph_px > kSpanningGlyphRatio * body_glyph_px &&
-                              !EndsSentence(line.ocr->text);
+    // large, and belong to the full width whichever half they fell in. A line of a column that
+    // OCR boxed tall (JPEG blur stretches the boxes of an attribution) has body text beside it
+    // in the other column; a heading has not.
+    const bool heading_size =
+        line.glyph_px > kSpanningGlyphRatio * body_glyph_px && !EndsSentence(line.ocr->text) &&
+        !BesideColumnLine(line, lines, mid, kMaxColumnGlyphRatio * body_glyph_px);
     if (heading_size) {
       line.column = 0;
     } else if (line.ocr->box.Right() < mid) {
@@ -209,25 +247,191 @@ bool SplitColumns(std::vector<RawLine>& lines, double body_glyph_px,
     } else if (!BesideColumnLine(line, lines, mid) && !GapAt(*line.ocr, mid, 0.8 * body_glyph_px)) {
       line.column = 0;  // a line printed across the full width (the colophon)
     } else {
-      // Body text across the gutter is two column lines Tesseract read as one: part its words.
-      std::array<std::unique_ptr<OcrLine>, 2> halves;
-      for (const auto& word : line.ocr->words) {
-        auto& half = halves[word.box.x + word.box.width / 2 < mid ? 0 : 1];
-        if (!half) half = std::make_unique<OcrLine>(OcrLine{.confidence = line.ocr->confidence});
-        half->words.push_back(word);
-        half->box = half->box.Union(word.box);
-        half->text += (half->text.empty() ? "" : " ") + word.text;
-      }
-      for (int side = 0; side < 2; ++side) {
-        if (!halves[side]) continue;
-        halves[side]->text = RemoveCjkSpaces(halves[side]->text);
-        split.push_back(RawLine{.page = line.page, .ocr = halves[side].get(),
-                                .glyph_px = line.glyph_px, .column = side + 1});
-        store.push_back(std::move(halves[side]));
-      }
+      PartAt(line, mid, split, store);
       continue;
     }
     split.push_back(line);
+  }
+  lines = std::move(split);
+  SortIntoRows(lines);
+  return true;
+}
+
+// A short two-column band (a tail of a few lines a side under full-width text) has too few
+// lines for SplitColumns' count, and Tesseract tends to read its rows straight across. What
+// marks it is its gutter: a white strip near the middle of the band that its rows leave empty
+// (all but the odd speck OCR took for a quote mark), justified column text on both sides of it,
+// and two columns of one width. Short lines, centred headings, TOC entries and colophon fields
+// lack one or more of these.
+constexpr size_t kMinBandRows = 3;
+constexpr int kMinTwoSidedRows = 3;
+constexpr int kMinClearRows = 3;  // rows that leave the strip white (the rest may put a speck in it)
+constexpr double kMinGutter = 1;         // glyphs
+constexpr double kMaxGutter = 4;         // glyphs: wider is a gap between fields, not a gutter
+constexpr double kGutterMiddle = 0.3;    // each column keeps this fraction of the band's width
+constexpr double kParagraphIndent = 2.5;  // glyphs a column line may start in from its edge
+constexpr double kBandBreak = 3;         // glyphs of white between rows that end a band
+
+struct Row {
+  std::vector<const RawLine*> lines;
+  std::vector<Box> words;  // of all its lines
+  int left = 0;
+  int right = 0;
+  int top = 0;
+  int bottom = 0;
+  bool body_size = true;          // no line larger than body text (a TOC entry, a heading)
+};
+
+struct Gutter {
+  int left = 0;   // the white strip [left, right)
+  int right = 0;
+};
+
+// The widest run of x in [from, to) where at most `tolerance` rows have ink; {0, 0} when none.
+Gutter WidestWhite(const std::vector<int>& crossing, int from, int tolerance) {
+  Gutter best;
+  int start = -1;
+  for (size_t k = 0; k <= crossing.size(); ++k) {
+    const bool white = k < crossing.size() && crossing[k] <= tolerance;
+    if (white && start < 0) start = static_cast<int>(k);
+    if (!white && start >= 0) {
+      if (static_cast<int>(k) - start > best.right - best.left) {
+        best = Gutter{.left = from + start, .right = from + static_cast<int>(k)};
+      }
+      start = -1;
+    }
+  }
+  return best;
+}
+
+bool Covers(const Box& word, int from, int to) { return word.x < to && word.Right() > from; }
+
+// The gutter of rows [first, end) when they are a two-column band.
+std::optional<Gutter> BandGutter(const std::vector<Row>& rows, size_t first, size_t end,
+                                 double unit) {
+  int left = rows[first].left, right = rows[first].right;
+  for (size_t r = first; r < end; ++r) {
+    if (!rows[r].body_size) return std::nullopt;
+    left = std::min(left, rows[r].left);
+    right = std::max(right, rows[r].right);
+  }
+  const int width = right - left;
+  const int from = left + static_cast<int>(kGutterMiddle * width);
+  const int to = right - static_cast<int>(kGutterMiddle * width);
+  if (to - from < kMinGutter * unit) return std::nullopt;
+  std::vector<int> crossing(static_cast<size_t>(to - from), 0);
+  for (size_t r = first; r < end; ++r) {
+    std::vector<char> inked(crossing.size(), 0);
+    for (const Box& word : rows[r].words) {
+      for (int x = std::max(word.x, from); x < std::min(word.Right(), to); ++x) {
+        inked[static_cast<size_t>(x - from)] = 1;
+      }
+    }
+    for (size_t k = 0; k < crossing.size(); ++k) crossing[k] += inked[k];
+  }
+  const int rows_in = static_cast<int>(end - first);
+  const Gutter gutter = WidestWhite(crossing, from, rows_in / 3);
+  const int gutter_width = gutter.right - gutter.left;
+  if (gutter_width < kMinGutter * unit || gutter_width > kMaxGutter * unit) return std::nullopt;
+  // Ink in the strip is a speck on a few rows, never on the band's first or last row.
+  const int edge = static_cast<int>(0.15 * unit);
+  auto clear = [&](size_t r) {
+    return std::none_of(rows[r].words.begin(), rows[r].words.end(), [&](const Box& word) {
+      return Covers(word, gutter.left + edge, gutter.right - edge);
+    });
+  };
+  if (!clear(first) || !clear(end - 1)) return std::nullopt;
+  int clear_rows = 0;
+  for (size_t r = first; r < end; ++r) clear_rows += clear(r);
+  if (clear_rows < kMinClearRows) return std::nullopt;
+  // The columns are as wide as each other...
+  if (std::abs((gutter.left - left) - (right - gutter.right)) > 0.1 * width) return std::nullopt;
+  // ... and set justified: most of their lines run from the outer edge to the gutter.
+  const double cut = (gutter.left + gutter.right) / 2.0;
+  int two_sided = 0, full_left = 0, full_right = 0;
+  for (size_t r = first; r < end; ++r) {
+    std::optional<Box> sides[2];
+    for (const Box& word : rows[r].words) {
+      auto& side = sides[word.x + word.width / 2.0 < cut ? 0 : 1];
+      side = side ? side->Union(word) : word;
+    }
+    if (sides[0] && sides[1]) ++two_sided;
+    full_left += sides[0] && sides[0]->x <= left + kParagraphIndent * unit &&
+                 sides[0]->Right() >= gutter.left - unit;
+    full_right += sides[1] && sides[1]->x <= gutter.right + kParagraphIndent * unit &&
+                  sides[1]->Right() >= right - unit;
+  }
+  if (two_sided < kMinTwoSidedRows || full_left < 2 || full_right < 2 ||
+      full_left + full_right < rows_in) {
+    return std::nullopt;
+  }
+  return gutter;
+}
+
+// Finds the short two-column bands of a page that SplitColumns took for one column and gives
+// their lines columns 1 and 2 (parting lines read across the gutter); every other line stays
+// in column 0. Whether any band was found.
+bool SplitGutterBands(std::vector<RawLine>& lines, double body_glyph_px,
+                      std::vector<std::unique_ptr<OcrLine>>& store) {
+  SortIntoRows(lines);
+  std::vector<Row> rows;
+  for (const auto& [first, end] : RowSpans(lines)) {
+    Row row{.left = lines[first].ocr->box.x, .right = lines[first].ocr->box.Right(),
+            .top = lines[first].ocr->box.y, .bottom = lines[first].ocr->box.Bottom()};
+    for (size_t i = first; i < end; ++i) {
+      const Box& box = lines[i].ocr->box;
+      row.lines.push_back(&lines[i]);
+      for (const auto& word : lines[i].ocr->words) row.words.push_back(word.box);
+      row.left = std::min(row.left, box.x);
+      row.right = std::max(row.right, box.Right());
+      row.top = std::min(row.top, box.y);
+      row.bottom = std::max(row.bottom, box.Bottom());
+      row.body_size &= lines[i].glyph_px <= kMaxColumnGlyphRatio * body_glyph_px;
+    }
+    rows.push_back(std::move(row));
+  }
+  // The band boundaries: white across the page between two rows.
+  std::vector<size_t> block_end(rows.size(), rows.size());
+  for (size_t r = rows.size(); r-- > 1;) {
+    block_end[r - 1] = rows[r].top - rows[r - 1].bottom > kBandBreak * body_glyph_px ? r : block_end[r];
+  }
+  std::vector<std::optional<Gutter>> gutter_of(rows.size());
+  bool found = false;
+  for (size_t first = 0; first < rows.size();) {
+    size_t end = block_end[first];
+    std::optional<Gutter> gutter;
+    for (; end >= first + kMinBandRows; --end) {
+      gutter = BandGutter(rows, first, end, body_glyph_px);
+      if (gutter) break;
+    }
+    if (!gutter) {
+      ++first;
+      continue;
+    }
+    for (size_t r = first; r < end; ++r) gutter_of[r] = gutter;
+    found = true;
+    first = end;
+  }
+  if (!found) return false;
+  std::vector<RawLine> split;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    for (const RawLine* line : rows[r].lines) {
+      RawLine copy = *line;
+      if (!gutter_of[r]) {
+        copy.column = 0;
+      } else {
+        const double cut = (gutter_of[r]->left + gutter_of[r]->right) / 2.0;
+        if (line->ocr->box.Right() <= cut) {
+          copy.column = 1;
+        } else if (line->ocr->box.x >= cut) {
+          copy.column = 2;
+        } else {
+          PartAt(copy, cut, split, store);
+          continue;
+        }
+      }
+      split.push_back(copy);
+    }
   }
   lines = std::move(split);
   SortIntoRows(lines);
@@ -270,7 +474,10 @@ std::vector<RawLine> MergeRows(const std::vector<RawLine>& lines,
 std::vector<RawLine> ReadingOrder(std::vector<RawLine> lines, double body_glyph_px,
                                   std::vector<std::unique_ptr<OcrLine>>& merged_store) {
   SortIntoRows(lines);
-  if (!SplitColumns(lines, body_glyph_px, merged_store)) return MergeRows(lines, merged_store);
+  if (!SplitColumns(lines, body_glyph_px, merged_store) &&
+      !SplitGutterBands(lines, body_glyph_px, merged_store)) {
+    return MergeRows(lines, merged_store);
+  }
   std::vector<RawLine> ordered, left, right;
   auto flush = [&] {
     ordered.insert(ordered.end(), left.begin(), left.end());
