@@ -1,0 +1,272 @@
+// The layout (reading order, columns) on recorded OCR and on pages built from word boxes, no
+// Tesseract involved.
+#include "stages/layout.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "models/record.h"
+#include "models/text.h"
+#include "tests/support/text_page.h"
+
+namespace qikan {
+namespace {
+
+using testing::SourcePath;
+
+OcrPage LoadPage(const std::string& relative) {
+  std::ifstream in(SourcePath(relative));
+  return nlohmann::json::parse(in).get<OcrPage>();
+}
+
+std::vector<const LayoutLine*> LinesOfPage(const IssueLayout& layout, int page) {
+  std::vector<const LayoutLine*> lines;
+  for (const auto& line : layout.lines) {
+    if (line.page == page) lines.push_back(&line);
+  }
+  return lines;
+}
+
+const LayoutLine* Find(const std::vector<const LayoutLine*>& lines, const std::string& start) {
+  for (const LayoutLine* line : lines) {
+    if (line->text.rfind(start, 0) == 0) return line;
+  }
+  return nullptr;
+}
+
+size_t IndexOf(const std::vector<const LayoutLine*>& lines, const std::string& start) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i]->text.rfind(start, 0) == 0) return i;
+  }
+  return lines.size();
+}
+
+// --- pages built from word boxes: one word a character, as chi_sim reads print ----------------
+
+constexpr int kGlyph = 30;   // px, the body glyph
+constexpr int kPitch = 33;   // px from one character to the next
+constexpr int kLeading = 52; // px from one line to the next
+
+OcrLine BoxedLine(const std::string& utf8, int x, int y, int glyph = kGlyph) {
+  OcrLine line{.text = utf8, .confidence = 92};
+  const std::u32string text = ToU32(utf8);
+  const int pitch = glyph + (kPitch - kGlyph);
+  for (size_t k = 0; k < text.size(); ++k) {
+    const Box box{.x = x + static_cast<int>(k) * pitch, .y = y, .width = glyph, .height = glyph};
+    line.words.push_back(OcrWord{.text = ToUtf8(text.substr(k, 1)), .box = box, .confidence = 92});
+    line.box = line.box.Union(box);
+  }
+  return line;
+}
+
+// A line of `count` characters of running text, different on every call.
+std::string Prose(int count) {
+  static const std::u32string kText =
+      U"杭州市人大常委会围绕中心工作依法履职推动审议意见落实加强监督助力优化营商环境服务"
+      U"人民群众深化代表联络站建设畅通民意表达渠道完善制度体系提升工作质量";
+  static size_t at = 0;
+  std::u32string out;
+  for (int k = 0; k < count; ++k) out += kText[at++ % kText.size()];
+  return ToUtf8(out);
+}
+
+OcrPage PageOf(std::vector<OcrLine> lines) {
+  OcrPage page{.width = 1654, .height = 2339};
+  for (auto& line : lines) page.blocks.push_back(OcrBlock{.box = line.box, .lines = {std::move(line)}});
+  return page;
+}
+
+// Body text across the page above, so the page has a body glyph and a text width.
+constexpr int kLeft = 200;
+constexpr int kFullChars = 38;  // 38 * 33 - 3 = 1251 px: text from x 200 to 1451
+std::vector<OcrLine> FullWidthParagraph(int y, int lines) {
+  std::vector<OcrLine> out;
+  for (int i = 0; i < lines; ++i) out.push_back(BoxedLine(Prose(kFullChars), kLeft, y + i * kLeading));
+  return out;
+}
+
+// Two columns of 18 characters (594 px) with a 63 px gutter, read across the gutter as one line
+// a row, as Tesseract reads a band only a few lines tall.
+std::vector<OcrLine> TwoColumnRows(int y, int rows) {
+  std::vector<OcrLine> out;
+  const int right_x = kLeft + 18 * kPitch - 3 + 63;
+  for (int i = 0; i < rows; ++i) {
+    OcrLine left = BoxedLine(Prose(18), kLeft, y + i * kLeading);
+    const OcrLine right = BoxedLine(Prose(18), right_x, y + i * kLeading);
+    left.text += right.text;
+    left.words.insert(left.words.end(), right.words.begin(), right.words.end());
+    left.box = left.box.Union(right.box);
+    out.push_back(std::move(left));
+  }
+  return out;
+}
+
+std::vector<int> Columns(const IssueLayout& layout) {
+  std::vector<int> columns;
+  for (const auto& line : layout.lines) columns.push_back(line.column);
+  return columns;
+}
+
+// --- recorded OCR -------------------------------------------------------------------------------
+
+// rec3-office-2col page 4: a brief's last 6 and 5 lines a side under the previous page's
+// columns, then the colophon; Tesseract read every row of the band straight across the gutter
+// (with specks in the gutter read as quote marks). The columns must come out one after the other.
+TEST(Layout, ShortTwoColumnBandReadAcrossTheGutterIsReadColumnByColumn) {
+  const IssueLayout layout =
+      AnalyzeLayout({LoadPage("tests/stages/layout_data/rec3-office-2col-p4.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const std::vector<std::string> left = {"〈桐访县人大常委会办公室何静蒋", "丽华吴敏）",
+                                         "滨江区人大常委会聚焦营商环境优化",
+                                         "提升工作，为推动进一步制定完善《滨江",
+                                         "区入企执法和服务标准（试行）》，了解",
+                                         "产业形势、倾听企业诉求，邀请相关部门"};
+  const std::vector<std::string> right = {"赴五大片区代表联络站，与人大代表、企",
+                                          "业家代表面对面座谈。同时，组织企业家"};
+  ASSERT_GE(lines.size(), left.size() + right.size());
+  for (size_t i = 0; i < left.size(); ++i) {
+    EXPECT_EQ(lines[i]->text, left[i]) << i;
+    EXPECT_EQ(lines[i]->column, 1) << i;
+  }
+  for (size_t i = 0; i < right.size(); ++i) {
+    EXPECT_EQ(lines[left.size() + i]->text, right[i]) << i;
+    EXPECT_EQ(lines[left.size() + i]->column, 2) << i;
+  }
+  // The colophon below the band stays whole, in the full width, in print order.
+  const LayoutLine* distribution = Find(lines, "市人大常委会组成人员");
+  ASSERT_NE(distribution, nullptr);
+  EXPECT_EQ(distribution->column, 0);
+  EXPECT_EQ(distribution->text, "市人大常委会组成人员，市人大机关各部门，各区、县（市）人");
+  EXPECT_LT(IndexOf(lines, "人运"), IndexOf(lines, "市人大常委会组成人员"));
+  EXPECT_LT(IndexOf(lines, "市人大常委会组成人员"), IndexOf(lines, "大常委会"));
+  EXPECT_LT(IndexOf(lines, "大常委会"), IndexOf(lines, "本期责任编辑"));
+  EXPECT_NE(layout.page_texts[0].find("产业形势、倾听企业诉求，邀请相关部门\n赴五大片区"),
+            std::string::npos);
+}
+
+// rec4-2col-office page 4: two briefs side by side, each attribution wrapping in its narrow
+// column. OCR boxed most words of the right one's first line half as tall again as they are
+// (JPEG blur): that line is still the right column's, not a piece of a heading across both.
+TEST(Layout, TallBoxedAttributionBesideTheOtherColumnStaysInItsColumn) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/data/structure/rec4-2col-office/pages/0004.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t left_start = IndexOf(lines, "（富阳区人大常委会办公室");
+  const size_t right_start = IndexOf(lines, "（滨江区人大第委会办公室");
+  ASSERT_LT(left_start + 1, lines.size());
+  ASSERT_LT(right_start + 1, lines.size());
+  EXPECT_EQ(lines[left_start]->column, 1);
+  EXPECT_EQ(lines[left_start + 1]->text, "晓燕”蒋丽华）");
+  EXPECT_EQ(lines[right_start]->column, 2);
+  EXPECT_EQ(lines[right_start + 1]->text, "佳，章晓东）");
+  EXPECT_EQ(lines[right_start + 1]->column, 2);
+  // The left column (its attribution included) is read before the right.
+  EXPECT_LT(left_start + 1, IndexOf(lines, "滨江区人大常委会聚焦营商环境优化"));
+}
+
+// One-column pages of every recorded issue (mastheads, TOCs, centred headings, colophons,
+// attributions, a kaishu page whose commas leave a white strip down three rows) have no
+// columns.
+TEST(Layout, RecordedOneColumnPagesHaveNoColumns) {
+  for (const std::string name : {"seed-2025-05-clean-300", "seed-2025-05-degraded-200",
+                                 "recombined-10-office-200", "rec7-ukai-200"}) {
+    std::vector<OcrPage> pages;
+    for (int p = 1;; ++p) {
+      char file[32];
+      std::snprintf(file, sizeof file, "/pages/%04d.json", p);
+      std::ifstream in(SourcePath("tests/data/structure/" + name + file));
+      if (!in) break;
+      pages.push_back(nlohmann::json::parse(in).get<OcrPage>());
+    }
+    ASSERT_GE(pages.size(), 4u) << name;
+    const IssueLayout layout = AnalyzeLayout(pages, LayoutOptions{});
+    for (const auto& line : layout.lines) {
+      EXPECT_EQ(line.column, 0) << name << " p" << line.page << ": " << line.text;
+    }
+  }
+}
+
+// --- built pages ---------------------------------------------------------------------------------
+
+TEST(Layout, FourRowTwoColumnTailUnderFullWidthTextIsParted) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 6);
+  for (auto& line : TwoColumnRows(300 + 6 * kLeading, 4)) lines.push_back(std::move(line));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  EXPECT_EQ(Columns(layout), (std::vector<int>{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}));
+}
+
+TEST(Layout, TwoRowsAreTooFewForABand) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 6);
+  for (auto& line : TwoColumnRows(300 + 6 * kLeading, 2)) lines.push_back(std::move(line));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  for (const auto& line : layout.lines) EXPECT_EQ(line.column, 0) << line.text;
+}
+
+// Colophon fields in two tab stops: a white strip down the middle of every row, but the fields
+// are not set justified to it, so the rows are read across.
+TEST(Layout, ColophonFieldsSideBySideAreNoColumns) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 6);
+  const int y = 300 + 8 * kLeading;
+  const char* fields[][2] = {{"本期责任编辑：何静", "电话：八五二五零六五七"},
+                             {"主办：研究室", "地址：杭州市解放东路"},
+                             {"印刷：杭州印务有限公司", "邮编：三一零零二零"},
+                             {"送：省人大常委会办公厅", "发：各区县市人大"}};
+  for (int i = 0; i < 4; ++i) {
+    lines.push_back(BoxedLine(fields[i][0], kLeft, y + i * kLeading));
+    lines.push_back(BoxedLine(fields[i][1], kLeft + 660, y + i * kLeading));
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  const auto page = LinesOfPage(layout, 1);
+  for (const auto* line : page) EXPECT_EQ(line->column, 0) << line->text;
+  EXPECT_LT(IndexOf(page, "本期责任编辑"), IndexOf(page, "主办"));
+  EXPECT_LT(IndexOf(page, "主办"), IndexOf(page, "印刷"));
+}
+
+// Short lines (a list, a poem) all end left of the middle: nothing on the right is no column.
+TEST(Layout, ShortLinesAreNoColumns) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 6);
+  for (int i = 0; i < 6; ++i) lines.push_back(BoxedLine(Prose(8 + i), kLeft, 300 + (7 + i) * kLeading));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  for (const auto& line : layout.lines) EXPECT_EQ(line.column, 0) << line.text;
+}
+
+// TOC entries: a column name, a gap, then the title. The gap lines up down the rows but lies
+// off the middle, and the title runs on across it.
+TEST(Layout, TocEntriesAreNoColumns) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 6);
+  for (int i = 0; i < 5; ++i) {
+    const int y = 300 + (8 + i) * kLeading;
+    OcrLine entry = BoxedLine(Prose(4), kLeft, y);
+    const OcrLine title = BoxedLine(Prose(20 + i), kLeft + 5 * kPitch + 30, y);
+    entry.text += title.text;
+    entry.words.insert(entry.words.end(), title.words.begin(), title.words.end());
+    entry.box = entry.box.Union(title.box);
+    lines.push_back(std::move(entry));
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  for (const auto& line : layout.lines) EXPECT_EQ(line.column, 0) << line.text;
+}
+
+// A centred heading between two short two-column bands ends the first band and starts nothing
+// itself: it stays in the full width, between the bands in reading order.
+TEST(Layout, CentredHeadingBetweenBandsStaysFullWidth) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 6);
+  int y = 300 + 6 * kLeading;
+  for (auto& line : TwoColumnRows(y, 4)) lines.push_back(std::move(line));
+  y += 4 * kLeading + 3 * kLeading;
+  lines.push_back(BoxedLine("多措并举助力打造青年留杭第一区", kLeft + 300, y, 48));
+  y += 3 * kLeading;
+  for (auto& line : TwoColumnRows(y, 4)) lines.push_back(std::move(line));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  EXPECT_EQ(Columns(layout),
+            (std::vector<int>{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 0, 1, 1, 1, 1, 2, 2, 2, 2}));
+  EXPECT_EQ(layout.lines[14].text, "多措并举助力打造青年留杭第一区");
+}
+
+}  // namespace
+}  // namespace qikan
