@@ -163,6 +163,16 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       reread(FindUnreadText(upright, result.ocr, options.reread), {1.0});
       VoteOnLines(level, scale.factor, engine, options, result.ocr);
     });
+    RunStage("folio", page.index, result.times, [&] {
+      const double glyph = scale.glyph_height_px * scale.factor;
+      const auto shape = FindFolio(upright, glyph, options.folio);
+      OcrEngine* digits = shape ? FolioDigitsEngine(options.folio.digits_model) : nullptr;
+      if (digits) {
+        if (const auto line = ReadFolio(upright, *shape, *digits, options.folio)) {
+          PlaceFolio(result.ocr, *line);
+        }
+      }
+    });
     // `level` is the deskewed page turned upright: the boxes, the size recorded and the image
     // kept all refer to it.
     UnscaleBoxes(result.ocr, scale.factor, level.size());

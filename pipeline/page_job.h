@@ -10,6 +10,7 @@
 #include "stages/cleanup.h"
 #include "stages/columns.h"
 #include "stages/deskew.h"
+#include "stages/folio.h"
 #include "stages/ocr.h"
 #include "stages/orientation.h"
 #include "stages/rasterize.h"
@@ -26,6 +27,7 @@ struct PageJobOptions {
   LineVoteOptions vote;
   OrientationOptions orientation;
   CleanupOptions cleanup;  // on the scaled page, before recognition
+  FolioOptions folio;  // the page number "— 3 —" read apart (stages/folio.h)
   // Two-column bands Tesseract read straight across, read again column by column. Off: on the
   // benchmark (docs/benchmarks/accuracy.md, levers) the columns come out right but the layout
   // joins them again by row where a column has fewer than 6 lines, and reorders full

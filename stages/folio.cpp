@@ -1,0 +1,223 @@
+#include "stages/folio.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <opencv2/imgproc.hpp>
+#include <spdlog/spdlog.h>
+
+#include "models/errors.h"
+#include "models/text.h"
+#include "stages/image.h"
+
+namespace qikan {
+namespace {
+
+// White border around the digits given to the engine: Tesseract reads a glyph that touches the
+// image edge poorly.
+constexpr int kReadMarginPx = 32;
+
+struct Component {
+  cv::Rect rect;
+  int area = 0;
+  double CentreY() const { return rect.y + rect.height / 2.0; }
+};
+
+std::vector<Component> Components(const cv::Mat& ink) {
+  cv::Mat labels, stats, centroids;
+  const int count = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  std::vector<Component> out;
+  for (int i = 1; i < count; ++i) {
+    out.push_back({.rect = cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT),
+                                    stats.at<int>(i, cv::CC_STAT_TOP),
+                                    stats.at<int>(i, cv::CC_STAT_WIDTH),
+                                    stats.at<int>(i, cv::CC_STAT_HEIGHT)),
+                   .area = stats.at<int>(i, cv::CC_STAT_AREA)});
+  }
+  return out;
+}
+
+// An em dash: a solid level bar about an em wide and a stroke thick.
+bool IsDash(const Component& c, double glyph) {
+  const cv::Rect& r = c.rect;
+  return r.width >= 0.4 * glyph && r.width <= 2.5 * glyph &&
+         r.height <= std::max(2.0, 0.2 * glyph) && r.width >= 4 * r.height &&
+         c.area >= 0.6 * r.width * r.height;
+}
+
+// A digit, or a piece of one: taller than a stroke, no wider than a glyph.
+bool IsDigitMark(const Component& c, double glyph) {
+  return c.rect.height >= 0.35 * glyph && c.rect.height <= 1.1 * glyph &&
+         c.rect.width <= 0.9 * glyph;
+}
+
+bool IsSpeck(const Component& c, double glyph) {
+  return c.rect.width < 0.1 * glyph && c.rect.height < 0.1 * glyph;
+}
+
+Box ToBox(const cv::Rect& r, int dy) {
+  return Box{.x = r.x, .y = r.y + dy, .width = r.width, .height = r.height};
+}
+
+// Dashes `a` (left) and `b` (right) with digits between them and nothing else on their row.
+std::optional<cv::Rect> DigitsBetween(const Component& a, const Component& b,
+                                      const std::vector<Component>& all, double glyph,
+                                      const FolioOptions& options) {
+  const double row = (a.CentreY() + b.CentreY()) / 2;
+  if (std::abs(a.CentreY() - b.CentreY()) > 0.15 * glyph) return std::nullopt;
+  if (std::abs(a.rect.width - b.rect.width) > 0.3 * std::max(a.rect.width, b.rect.width)) {
+    return std::nullopt;
+  }
+  const int gap = b.rect.x - a.rect.br().x;
+  if (gap < 0.4 * glyph || gap > (0.8 * options.max_digits + 1.5) * glyph) return std::nullopt;
+
+  cv::Rect digits;
+  int marks = 0;
+  for (const Component& c : all) {
+    if (&c == &a || &c == &b || IsSpeck(c, glyph)) continue;
+    const bool on_row = c.rect.br().y > row - glyph && c.rect.y < row + glyph;
+    if (!on_row) continue;
+    // Anything else on the row makes the dashes part of a line of text ("——" in prose).
+    const double cx = c.rect.x + c.rect.width / 2.0;
+    if (cx <= a.rect.br().x || cx >= b.rect.x || !IsDigitMark(c, glyph)) return std::nullopt;
+    digits = marks == 0 ? c.rect : (digits | c.rect);
+    ++marks;
+  }
+  if (marks == 0 || marks > 2 * options.max_digits) return std::nullopt;
+  if (std::abs(digits.y + digits.height / 2.0 - row) > 0.4 * glyph) return std::nullopt;
+  return digits;
+}
+
+std::optional<FolioShape> FindInBand(const cv::Mat& ink, int top, int bottom, double glyph,
+                                     const FolioOptions& options) {
+  if (bottom - top < glyph) return std::nullopt;
+  const std::vector<Component> all = Components(ink(cv::Range(top, bottom), cv::Range::all()));
+  std::vector<const Component*> dashes;
+  for (const Component& c : all) {
+    if (IsDash(c, glyph)) dashes.push_back(&c);
+  }
+  std::sort(dashes.begin(), dashes.end(),
+            [](const Component* l, const Component* r) { return l->rect.x < r->rect.x; });
+  for (size_t i = 0; i < dashes.size(); ++i) {
+    for (size_t j = i + 1; j < dashes.size(); ++j) {
+      const auto digits = DigitsBetween(*dashes[i], *dashes[j], all, glyph, options);
+      if (!digits) continue;
+      return FolioShape{.left_dash = ToBox(dashes[i]->rect, top),
+                        .digits = ToBox(*digits, top),
+                        .right_dash = ToBox(dashes[j]->rect, top),
+                        .glyph_px = glyph};
+    }
+  }
+  return std::nullopt;
+}
+
+bool AllDigits(const std::string& text, int max_digits) {
+  if (text.empty() || static_cast<int>(text.size()) > max_digits) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The digits cut out with a little paper around them, scaled so the glyph height is `scale`
+// times the model's, and set on a white margin.
+cv::Mat CutDigits(const cv::Mat& gray8, const FolioShape& shape, double scale,
+                  const FolioOptions& options) {
+  const int pad = static_cast<int>(0.25 * shape.glyph_px);
+  const cv::Rect r = cv::Rect(shape.digits.x - pad, shape.digits.y - pad,
+                              shape.digits.width + 2 * pad, shape.digits.height + 2 * pad) &
+                     cv::Rect(0, 0, gray8.cols, gray8.rows);
+  const double factor =
+      std::clamp(scale * options.model_glyph_px / shape.glyph_px, 0.1, 4.0);
+  cv::Mat scaled;
+  cv::resize(gray8(r), scaled, cv::Size(), factor, factor,
+             factor < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+  cv::Mat out(scaled.rows + 2 * kReadMarginPx, scaled.cols + 2 * kReadMarginPx, CV_8UC1,
+              cv::Scalar(255));
+  scaled.copyTo(out(cv::Rect(kReadMarginPx, kReadMarginPx, scaled.cols, scaled.rows)));
+  return out;
+}
+
+}  // namespace
+
+OcrEngine* FolioDigitsEngine(const std::string& model) {
+  thread_local std::map<std::string, std::unique_ptr<TesseractEngine>> engines;
+  thread_local std::set<std::string> missing;
+  if (missing.contains(model)) return nullptr;
+  auto& engine = engines[model];
+  if (!engine) {
+    try {
+      engine = std::make_unique<TesseractEngine>(TesseractOptions{
+          .language = model, .variables = {{"tessedit_char_whitelist", "0123456789"}}});
+    } catch (const QikanError& e) {
+      if (e.status() != ExitStatus::kMissingDependency) throw;
+      spdlog::warn("folio: {}; page numbers are left to the page's own reading", e.what());
+      engines.erase(model);
+      missing.insert(model);
+      return nullptr;
+    }
+  }
+  return engine.get();
+}
+
+std::optional<FolioShape> FindFolio(const cv::Mat& gray, double glyph_px,
+                                    const FolioOptions& options) {
+  if (gray.empty() || glyph_px < 8) return std::nullopt;
+  const cv::Mat gray8 = ToGray8(gray);
+  cv::Mat ink;
+  cv::threshold(gray8, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  const int band = static_cast<int>(options.margin_fraction * ink.rows);
+  if (auto bottom = FindInBand(ink, ink.rows - band, ink.rows, glyph_px, options)) return bottom;
+  return FindInBand(ink, 0, band, glyph_px, options);
+}
+
+std::optional<OcrLine> ReadFolio(const cv::Mat& gray, const FolioShape& shape, OcrEngine& engine,
+                                 const FolioOptions& options) {
+  if (gray.empty() || shape.glyph_px <= 0) return std::nullopt;
+  const cv::Mat gray8 = ToGray8(gray);
+  std::map<std::string, int> votes;
+  std::map<std::string, float> confidence;
+  for (const double scale : options.read_scales) {
+    const OcrPage read =
+        engine.Recognize(CutDigits(gray8, shape, scale, options), Segmentation::kSingleLine);
+    std::string text;
+    for (const char c : read.Text()) {
+      if (c != ' ' && c != '\n') text += c;
+    }
+    if (!AllDigits(text, options.max_digits)) continue;
+    ++votes[text];
+    confidence[text] = std::max(confidence[text], read.MeanConfidence());
+  }
+  const auto best = std::max_element(votes.begin(), votes.end(),
+                                     [](const auto& l, const auto& r) { return l.second < r.second; });
+  if (best == votes.end() || 2 * best->second <= static_cast<int>(options.read_scales.size())) {
+    return std::nullopt;
+  }
+  const float conf = confidence[best->first];
+  if (conf < options.min_confidence) return std::nullopt;
+  OcrLine line{.text = RemoveCjkSpaces("— " + best->first + " —"),
+               .box = shape.Whole(),
+               .confidence = conf,
+               .words = {OcrWord{.text = "—", .box = shape.left_dash, .confidence = conf},
+                         OcrWord{.text = best->first, .box = shape.digits, .confidence = conf},
+                         OcrWord{.text = "—", .box = shape.right_dash, .confidence = conf}}};
+  return line;
+}
+
+void PlaceFolio(OcrPage& page, const OcrLine& folio) {
+  const Box& f = folio.box;
+  auto on_folio = [&](const OcrLine& line) {
+    const double cx = line.box.x + line.box.width / 2.0;
+    const double cy = line.box.y + line.box.height / 2.0;
+    return cx >= f.x - 0.5 * f.width && cx <= f.Right() + 0.5 * f.width &&
+           cy >= f.y - 0.5 * f.height && cy <= f.Bottom() + 0.5 * f.height;
+  };
+  for (auto& block : page.blocks) std::erase_if(block.lines, on_folio);
+  std::erase_if(page.blocks, [](const OcrBlock& b) { return b.lines.empty(); });
+  const auto at = std::find_if(page.blocks.begin(), page.blocks.end(),
+                               [&](const OcrBlock& b) { return b.box.y > f.y; });
+  page.blocks.insert(at, OcrBlock{.box = f, .lines = {folio}});
+}
+
+}  // namespace qikan

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "models/ocr_page.h"
+#include "stages/ocr.h"
+
+namespace qikan {
+
+// The folio "— 3 —" under the text. chi_sim reads the dashes and the digit together as "二9二"
+// or "13一", or not at all (Tesseract's layout drops the lone short line, and the uncovered-ink
+// reread finds too little ink in its thin strokes): on the clean 300 dpi benchmark items the
+// folios were 38 of 94 and 8 of 19 character errors. The folio is found by its shape instead
+// (two level bars on one row with a few digit-sized marks between them, nothing else on the
+// row), only the digits are read, and the dashes are taken from the geometry. chi_sim is no
+// reader of lone digits (on the seed's folios "6" came out "0" at confidence 86-94, "5" and "11"
+// mostly not at all); Tesseract's eng model restricted to digits read all twelve at most sizes.
+// Boxes and sizes are in the pixels of the page given, which has body glyphs of `glyph_px`.
+struct FolioOptions {
+  // Looked for in the top and bottom margins: this fraction of the page height each.
+  double margin_fraction = 0.2;
+  // The digits are read at these multiples of the body glyph height scaled to 36 px; the
+  // number needs a majority of the readings, all digits, and one of them at this confidence.
+  std::vector<double> read_scales = {0.8, 1.0, 1.25};
+  double model_glyph_px = 36;
+  float min_confidence = 60;
+  int max_digits = 3;
+  std::string digits_model = "eng";  // Debian's tesseract-ocr depends on tesseract-ocr-eng
+};
+
+// This thread's reader of folio digits: Tesseract's `model` with only digits allowed, made on
+// first use (one per worker, as the page engine). nullptr when the model is not installed: the
+// folio is then left to the page's own reading.
+OcrEngine* FolioDigitsEngine(const std::string& model);
+
+struct FolioShape {
+  Box left_dash;
+  Box digits;
+  Box right_dash;
+  double glyph_px = 0;
+  Box Whole() const { return left_dash.Union(right_dash).Union(digits); }
+};
+
+// The folio's shape on a page whose body glyphs are `glyph_px` tall; none when there is none.
+std::optional<FolioShape> FindFolio(const cv::Mat& gray, double glyph_px,
+                                    const FolioOptions& options);
+
+// Reads the digits between the dashes and returns the line "— N —" (a word per dash, one for
+// the number, all at the number's confidence); none when the readings disagree, are not all
+// digits or none is confident.
+std::optional<OcrLine> ReadFolio(const cv::Mat& gray, const FolioShape& shape, OcrEngine& engine,
+                                 const FolioOptions& options);
+
+// Puts the folio line into the page as a block of its own, in reading order by its top edge,
+// in place of every line whose centre lies within the folio's row (a misreading of it such as
+// "13一" or "二9二").
+void PlaceFolio(OcrPage& page, const OcrLine& folio);
+
+}  // namespace qikan
