@@ -107,6 +107,27 @@ TEST_F(TesseractEngineTest, BoxesNestAndLinesRunTopToBottom) {
   }
 }
 
+// chi_sim reads a quote into a wide printed gap (on these lines drawn at 36 and 40 px: "”市",
+// "室”徐" before marks on blank paper were dropped; at 32 px the TOC line's "”市" stays, its box
+// reaching into 市's ink); real quotes, even when read with doubt, stay.
+TEST_F(TesseractEngineTest, NoQuoteInventedInAWideGap) {
+  for (const int em : {36, 40}) {
+    for (const std::string text : {"要闻速递　　市人大常委会依法行权助力打造人工智能创新高地",
+                                   "（钱塘区人大常委会办公室　　徐佳琪）"}) {
+      TextPageSpec spec{.lines = {text}, .glyph_px = em, .height = 4 * em, .margin = em};
+      const std::string read = Engine().Recognize(DrawTextPage(spec)).Text();
+      EXPECT_EQ(read.find("”"), std::string::npos) << em << ": " << read;
+    }
+  }
+  for (const int em : {32, 36, 40}) {
+    TextPageSpec spec{.lines = {"监督纵横　　建德市：强化监督助推筑牢燃气“安全网”"},
+                      .glyph_px = em, .height = 4 * em, .margin = em};
+    const std::string read = Engine().Recognize(DrawTextPage(spec)).Text();
+    EXPECT_NE(read.find("“安全"), std::string::npos) << em << ": " << read;
+    EXPECT_NE(read.find("网”"), std::string::npos) << em << ": " << read;
+  }
+}
+
 TEST_F(TesseractEngineTest, ConfidencesAreInRangeAndHighOnCleanText) {
   const OcrPage page = Engine().Recognize(DrawLines(SeedProseLines(4, kCharsPerLine)));
   for (const OcrLine* line : AllLines(page)) {
