@@ -1,6 +1,8 @@
 #include "models/text.h"
 
 #include <algorithm>
+#include <cctype>
+#include <vector>
 
 namespace qikan {
 
@@ -106,13 +108,30 @@ std::string NormalizePunctuation(std::string_view utf8) {
     }
     return 0;
   };
+  // Brackets around digits or Latin that run straight on into more of them are part of a number
+  // ("电话：(0571)85250657"): the pair keeps its half-width form even after a CJK colon.
+  std::vector<bool> keep(text.size(), false);
+  for (size_t open = 0; open < text.size(); ++open) {
+    if (text[open] != U'(') continue;
+    size_t close = open + 1;
+    bool cjk_inside = false;
+    while (close < text.size() && text[close] != U')' && text[close] != U'(') {
+      cjk_inside = cjk_inside || IsCjk(text[close]);
+      ++close;
+    }
+    if (close >= text.size() || text[close] != U')' || cjk_inside) continue;
+    const char32_t next = close + 1 < text.size() ? text[close + 1] : 0;
+    if (next > 0 && next < 0x80 && std::isalnum(static_cast<int>(next))) {
+      keep[open] = keep[close] = true;
+    }
+  }
   bool open_quote = true;
   for (size_t i = 0; i < text.size(); ++i) {
     const char32_t c = text[i];
     const char32_t before = neighbour(i, -1);
     const char32_t after = neighbour(i, +1);
     const bool cjk_context = (before && IsCjk(before)) || (after && IsCjk(after));
-    if (!cjk_context) continue;
+    if (!cjk_context || keep[i]) continue;
     switch (c) {
       case U',': text[i] = U'，'; break;
       case U':': text[i] = U'：'; break;

@@ -60,6 +60,12 @@ TEST(NormalizePunctuation, FullWidthBetweenChineseCharacters) {
 TEST(NormalizePunctuation, LatinAndNumbersKeepHalfWidth) {
   EXPECT_EQ(NormalizePunctuation("2.7 万人次, GPS (v2)"), "2.7 万人次， GPS (v2)");
   EXPECT_EQ(NormalizePunctuation("(0571)85250657"), "(0571)85250657");
+  // After a CJK colon too: the bracketed digits run on into the number (the colophon's phone).
+  EXPECT_EQ(NormalizePunctuation("电话:(0571)85250657"), "电话：(0571)85250657");
+  EXPECT_EQ(NormalizePunctuation("电话: (0571)85250657"), "电话： (0571)85250657");
+  // Digits in brackets followed by text are still a CJK aside.
+  EXPECT_EQ(NormalizePunctuation("规划(2023-2035)》"), "规划（2023-2035）》");
+  EXPECT_EQ(NormalizePunctuation("第23期(总第635期)"), "第23期（总第635期）");
 }
 
 }  // namespace
