@@ -452,10 +452,49 @@ ExitStatus RunSummary::Status() const {
   return failures.size() == 1 ? *failures.begin() : ExitStatus::kSeveralFailures;
 }
 
+namespace {
+
+nlohmann::json CleanupJson(const CleanupOptions& cleanup) {
+  return {{"glyph_px", cleanup.glyph_px},
+          {"remove_dark_edges", cleanup.remove_dark_edges},
+          {"normalize_background", cleanup.normalize_background},
+          {"background_window_em", cleanup.background_window_em},
+          {"min_unevenness", cleanup.min_unevenness},
+          {"paper_level", cleanup.paper_level},
+          {"speckle_max_em", cleanup.speckle_max_em},
+          {"sauvola_window_em", cleanup.sauvola_window_em},
+          {"sauvola_k", cleanup.sauvola_k}};
+}
+
+// The model by its content, not its path or date: a model installed again unchanged leaves the
+// records current, another model behind the same name (an upgraded package, a model chosen by
+// scripts/install-ocr-model) makes them stale.
+nlohmann::json ModelsJson(const TesseractOptions& tesseract) {
+  nlohmann::json models = nlohmann::json::array();
+  for (const fs::path& file : ModelFiles(tesseract)) {
+    std::string sha256 = "missing";
+    std::error_code error;
+    if (fs::is_regular_file(file, error)) {
+      try {
+        sha256 = Sha256OfInput(file);
+      } catch (const QikanError&) {
+        sha256 = "unreadable";
+      }
+    }
+    models.push_back({{"name", file.filename().string()}, {"sha256", sha256}});
+  }
+  return models;
+}
+
+}  // namespace
+
 std::string SettingsHash(const RunOptions& options) {
   const nlohmann::json settings = {{"render_dpi", options.rasterize.render_dpi},
                                    {"language", options.tesseract.language},
+                                   {"models", ModelsJson(options.tesseract)},
+                                   {"tesseract_variables", options.tesseract.variables},
                                    {"page_segmentation_mode", options.tesseract.page_segmentation_mode},
+                                   {"cleanup", CleanupJson(options.page.cleanup)},
                                    {"profile", options.profile},
                                    {"pipeline_version", QIKAN_VERSION}};
   return Sha256Hex(settings.dump());

@@ -98,8 +98,9 @@ RunSummary RunIssues(const std::vector<std::filesystem::path>& inputs, const Run
                      const EngineFactory& make_engine,
                      const std::function<void(const IssueOutcome&)>& on_issue = {});
 
-// SHA-256 of the options that shape an issue's record (render dpi, OCR language, page
-// segmentation mode, profile, pipeline version), stored with each issue in the catalog.
+// SHA-256 of the options that shape an issue's record (render dpi, OCR language and the
+// content of each model file it loads, Tesseract variables, page segmentation mode, clean-up
+// options, profile, pipeline version), stored with each issue in the catalog.
 std::string SettingsHash(const RunOptions& options);
 
 // The folder name of an issue in the archive: the input's name and the start of its hash.

@@ -72,6 +72,10 @@ std::filesystem::path DefaultTessdata(const std::string& language) {
   return ours;
 }
 
+// Where Tesseract itself looks when given no folder: $TESSDATA_PREFIX, else the folder it was
+// built with (Debian's packages install there).
+constexpr const char* kDebianTessdata = "/usr/share/tesseract-ocr/5/tessdata";
+
 // "chi_sim+eng" -> "tesseract-ocr-chi-sim tesseract-ocr-eng": the Debian packages to install.
 std::string PackagesFor(const std::string& language) {
   std::string out;
@@ -258,6 +262,18 @@ std::vector<OcrBlock> CollectBlocks(tesseract::ResultIterator& it, const cv::Mat
 }
 
 }  // namespace
+
+std::vector<std::filesystem::path> ModelFiles(const TesseractOptions& options) {
+  std::filesystem::path dir =
+      options.tessdata_dir.empty() ? DefaultTessdata(options.language) : options.tessdata_dir;
+  if (dir.empty()) {
+    const char* prefix = std::getenv("TESSDATA_PREFIX");
+    dir = prefix && *prefix ? prefix : kDebianTessdata;
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& name : Languages(options.language)) files.push_back(dir / (name + ".traineddata"));
+  return files;
+}
 
 struct TesseractEngine::Impl {
   tesseract::TessBaseAPI api;

@@ -35,6 +35,11 @@ struct TesseractOptions {
   std::vector<std::pair<std::string, std::string>> variables;
 };
 
+// The .traineddata files an engine made with `options` loads, one per language, found as the
+// engine finds them (Tesseract's default folder: $TESSDATA_PREFIX, else Debian's); a file that
+// is not there is still named. What the settings hash of a record fingerprints.
+std::vector<std::filesystem::path> ModelFiles(const TesseractOptions& options);
+
 // One TessBaseAPI, created once and reused for every page; use one engine per worker thread,
 // never share one between threads. Throws QikanError(kMissingDependency) when the model is absent.
 class TesseractEngine : public OcrEngine {

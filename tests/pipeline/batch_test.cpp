@@ -94,6 +94,34 @@ TEST_F(BatchTest, TheSettingsHashFollowsTheOptionsThatShapeTheRecord) {
   EXPECT_EQ(SettingsHash(a).size(), 64u);
 }
 
+// A record is stale when the model file it was read with is another, even under the same
+// language name, and when the clean-up before OCR was another.
+TEST_F(BatchTest, TheSettingsHashCoversTheModelFileLoadedAndTheCleanup) {
+  const fs::path models = dir_ / "tessdata";
+  fs::create_directories(models);
+  testing::WriteFile(models / "chi_sim.traineddata", "model one");
+  RunOptions a = Options();
+  a.tesseract.tessdata_dir = models;
+  const std::string first = SettingsHash(a);
+  EXPECT_EQ(SettingsHash(a), first);
+
+  testing::WriteFile(models / "chi_sim.traineddata", "model two");
+  const std::string second = SettingsHash(a);
+  EXPECT_NE(second, first);
+  testing::WriteFile(models / "chi_sim.traineddata", "model one");  // installed again, same bytes
+  EXPECT_EQ(SettingsHash(a), first);
+
+  RunOptions b = a;
+  b.page.cleanup.remove_dark_edges = !a.page.cleanup.remove_dark_edges;
+  EXPECT_NE(SettingsHash(b), first);
+  b = a;
+  b.page.cleanup.speckle_max_em = a.page.cleanup.speckle_max_em + 0.05;
+  EXPECT_NE(SettingsHash(b), first);
+  b = a;
+  b.tesseract.variables = {{"user_words_file", "words.txt"}};
+  EXPECT_NE(SettingsHash(b), first);
+}
+
 TEST_F(BatchTest, ARunOnALockedArchiveStopsWithLocked) {
   testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
   fs::create_directories(Archive());
