@@ -4,6 +4,22 @@
 
 namespace qikan {
 
+void OcrLine::RebuildFromWords() {
+  std::string joined;
+  double weighted = 0;
+  double chars = 0;
+  box = Box{};
+  for (const auto& word : words) {
+    joined += (joined.empty() ? "" : " ") + word.text;
+    const double n = static_cast<double>(Utf8Length(word.text));
+    weighted += n * word.confidence;
+    chars += n;
+    box = box.Empty() ? word.box : box.Union(word.box);
+  }
+  text = RemoveCjkSpaces(joined);
+  confidence = chars > 0 ? static_cast<float>(weighted / chars) : 0.0f;
+}
+
 float OcrPage::MeanConfidence() const {
   double weighted = 0;
   double chars = 0;

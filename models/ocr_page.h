@@ -18,8 +18,11 @@ struct OcrWord {
 struct OcrLine {
   std::string text;  // words joined as delivered: no spaces between CJK characters
   Box box;
-  float confidence = 0;
+  float confidence = 0;  // word confidence weighted by characters
   std::vector<OcrWord> words;
+
+  // Text, box and confidence made again from the words, after words were changed or taken out.
+  void RebuildFromWords();
 };
 
 struct OcrBlock {

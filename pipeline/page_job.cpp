@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <spdlog/spdlog.h>
 
 #include "models/errors.h"
 #include "stages/vote.h"
@@ -40,7 +41,8 @@ void UnscaleBoxes(OcrPage& ocr, double factor, const cv::Size& page_size) {
   }
 }
 
-// Attribution lines read at several sizes, each character decided by majority (stages/vote.h).
+// Attribution lines read by several models at several sizes, each character decided by majority
+// (stages/vote.h).
 // The OCR boxes are in the scaled page; the lines are cut from the deskewed page at its own
 // resolution (`source`, `factor` times smaller than the scaled page's pixels), so each size is
 // one resampling of the scan rather than a resampling of a resampling.
@@ -52,9 +54,11 @@ void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
     at_source.glyph_px = region.glyph_px / factor;
     std::vector<OcrPage> readings = {ReadingOfLine(ocr, region)};
     std::vector<RegionImage> cuts = {RegionImage{}};  // the page's own: boxes already in place
-    for (const double scale : options.vote.scales) {
-      RegionImage cut = CutRegion(source, at_source, options.reread, scale);
-      readings.push_back(engine.Recognize(cut.image, Segmentation::kSingleLine));
+    for (const LineVoter& voter : options.vote.voters) {
+      OcrEngine* reader = voter.model.empty() ? &engine : engine.Alternate(voter.model);
+      if (!reader) continue;
+      RegionImage cut = CutRegion(source, at_source, options.reread, voter.scale);
+      readings.push_back(reader->Recognize(cut.image, Segmentation::kSingleLine));
       cut.origin = cv::Point(static_cast<int>(cut.origin.x * factor),
                              static_cast<int>(cut.origin.y * factor));
       cut.factor /= factor;
@@ -144,6 +148,7 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       });
     }
     RunStage("reread", page.index, result.times, [&] {
+      DropStrayWords(result.ocr, options.reread);
       auto reread = [&](const std::vector<RereadRegion>& regions, const std::vector<double>& scales) {
         for (const auto& region : regions) {
           RegionImage best_cut;
@@ -160,7 +165,24 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
         }
       };
       reread(FindLinesToReread(upright, result.ocr, options.reread), options.reread.line_scales);
-      reread(FindUnreadText(upright, result.ocr, options.reread), {1.0});
+      // Ink no line covers: kept when read confidently, or when a second size reads the same.
+      for (RereadRegion region : FindUnreadText(upright, result.ocr, options.reread)) {
+        RegionImage cut = CutRegion(upright, region, options.reread);
+        OcrPage read = engine.Recognize(cut.image, Segmentation::kSingleLine);
+        if (read.MeanConfidence() < options.reread.unread_confidence &&
+            read.MeanConfidence() >= options.reread.confirm_confidence) {
+          const RegionImage again =
+              CutRegion(upright, region, options.reread, options.reread.confirm_scale);
+          region.confirmed = ConfirmedByAgreement(
+              read, engine.Recognize(again.image, Segmentation::kSingleLine), options.reread);
+        }
+        const bool merged = MergeRegion(result.ocr, region, cut, read, options.reread);
+        spdlog::debug("page {}: ink no line covers at {}x{}+{}+{} read {:?} ({:.0f}{}): {}",
+                      page.index, region.box.width, region.box.height, region.box.x,
+                      region.box.y, read.Text(), read.MeanConfidence(),
+                      region.confirmed ? ", confirmed at a second size" : "",
+                      merged ? "kept" : "dropped");
+      }
       VoteOnLines(level, scale.factor, engine, options, result.ocr);
     });
     RunStage("folio", page.index, result.times, [&] {

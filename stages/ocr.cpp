@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <system_error>
 #include <memory>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -278,6 +279,7 @@ std::vector<std::filesystem::path> ModelFiles(const TesseractOptions& options) {
 struct TesseractEngine::Impl {
   tesseract::TessBaseAPI api;
   tesseract::PageSegMode page_mode = tesseract::PSM_AUTO;
+  std::map<std::string, std::unique_ptr<TesseractEngine>> alternates;
 };
 
 TesseractEngine::TesseractEngine(const TesseractOptions& given)
@@ -325,6 +327,28 @@ TesseractEngine::TesseractEngine(const TesseractOptions& given)
 }
 
 TesseractEngine::~TesseractEngine() = default;
+
+OcrEngine* TesseractEngine::Alternate(const std::string& model) {
+  auto& engine = impl_->alternates[model];
+  if (!engine) {
+    TesseractOptions options;
+    options.language = model;
+    if (const size_t at = model.find('@'); at != std::string::npos) {
+      options.language = model.substr(0, at);
+      options.tessdata_dir = std::filesystem::path(QIKAN_VOTER_MODELS_DIR) / model.substr(at + 1);
+    }
+    try {
+      engine = std::make_unique<TesseractEngine>(options);
+    } catch (const QikanError& e) {
+      impl_->alternates.erase(model);
+      if (e.status() != ExitStatus::kMissingDependency) throw;
+      throw QikanError(e.status(), e.file(),
+                       "Tesseract model " + model + " (a second opinion on attribution lines) is "
+                       "not installed; scripts/setup installs it");
+    }
+  }
+  return engine.get();
+}
 
 OcrPage TesseractEngine::Recognize(const cv::Mat& gray, Segmentation segmentation) {
   if (!gray.empty() && gray.type() != CV_8UC1) {

@@ -23,6 +23,12 @@ class OcrEngine {
   // Reads one 8-bit grayscale image. Boxes are in the coordinates of `gray`.
   virtual OcrPage Recognize(const cv::Mat& gray, Segmentation segmentation) = 0;
   OcrPage Recognize(const cv::Mat& gray) { return Recognize(gray, Segmentation::kPage); }
+  // An engine of another model, on this engine's thread, for a second opinion on a line
+  // (stages/vote). `model` is a Tesseract language ("HanS": Debian's script/HanS) or
+  // LANGUAGE@ID, the model ID that scripts/install-ocr-model put in models/ocr/voters/ID (see
+  // models/ocr/manifest.json, "voters"). Made when first asked for (a model takes a second to
+  // load) and owned by this engine. nullptr: no other models here (a test's fake engine).
+  virtual OcrEngine* Alternate(const std::string& model) { return nullptr; }
 };
 
 struct TesseractOptions {
@@ -51,6 +57,8 @@ class TesseractEngine : public OcrEngine {
 
   using OcrEngine::Recognize;
   OcrPage Recognize(const cv::Mat& gray, Segmentation segmentation) override;
+  // Throws QikanError(kMissingDependency) when that model is not installed.
+  OcrEngine* Alternate(const std::string& model) override;
 
  private:
   struct Impl;

@@ -179,6 +179,61 @@ RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const Rer
   return cut;
 }
 
+int DropStrayWords(OcrPage& page, const RereadOptions& options) {
+  int dropped = 0;
+  for (auto& block : page.blocks) {
+    const int dropped_before = dropped;
+    for (auto& line : block.lines) {
+      auto& words = line.words;
+      if (words.size() < 3) continue;
+      std::vector<int> heights;
+      for (const auto& word : words) heights.push_back(word.box.height);
+      std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                       heights.end());
+      const double gap = options.stray_gap * heights[heights.size() / 2];
+      auto stray = [&](const OcrWord& word, int distance) {
+        return word.confidence < options.stray_confidence && distance >= gap;
+      };
+      const size_t before = words.size();
+      while (words.size() >= 3 &&
+             stray(words.back(), words.back().box.x - words[words.size() - 2].box.Right())) {
+        words.pop_back();
+      }
+      while (words.size() >= 3 && stray(words.front(), words[1].box.x - words.front().box.Right())) {
+        words.erase(words.begin());
+      }
+      if (words.size() == before) continue;
+      dropped += static_cast<int>(before - words.size());
+      line.RebuildFromWords();
+    }
+    if (dropped == dropped_before) continue;
+    block.box = Box{};
+    for (const auto& line : block.lines) {
+      block.box = block.box.Empty() ? line.box : block.box.Union(line.box);
+    }
+  }
+  return dropped;
+}
+
+bool ConfirmedByAgreement(const OcrPage& a, const OcrPage& b, const RereadOptions& options) {
+  if (a.MeanConfidence() < options.confirm_confidence ||
+      b.MeanConfidence() < options.confirm_confidence) {
+    return false;
+  }
+  auto canonical = [](const OcrPage& page) {
+    std::u32string out;
+    for (char32_t c : StripWhitespace(ToU32(page.Text()))) {
+      if (c == U'(' || c == U'〈' || c == U'《') c = U'（';
+      if (c == U')' || c == U'〉' || c == U'》') c = U'）';
+      out += c;
+    }
+    return out;
+  };
+  const std::u32string text = canonical(a);
+  const auto cjk = std::count_if(text.begin(), text.end(), [](char32_t c) { return IsCjk(c); });
+  return cjk >= 2 && text == canonical(b);
+}
+
 bool MergeRegion(OcrPage& page, const RereadRegion& region, const RegionImage& cut,
                  const OcrPage& read, const RereadOptions& options) {
   auto map = [&](const Box& b) {
@@ -232,7 +287,7 @@ bool MergeRegion(OcrPage& page, const RereadRegion& region, const RegionImage& c
     std::erase_if(page.blocks, [](const OcrBlock& b) { return b.lines.empty(); });
     return true;
   }
-  if (confidence < 50) return false;
+  if (!region.confirmed && confidence < options.unread_confidence) return false;
   // Ink beside a line whose box OCR drew too small is that line again: keep it once.
   std::string read_text;
   for (const auto& line : lines) read_text += line.text;

@@ -21,8 +21,21 @@ struct RereadOptions {
   // confident reading kept: chi_sim's errors on one scale are often not its errors on another.
   std::vector<double> line_scales = {1.0, 1.25};
   double target_glyph_px = 36;
+  // Ink no line covers is taken as text when read with at least this confidence, or when two
+  // readings at different sizes agree (ConfirmedByAgreement) and each has at least
+  // `confirm_confidence`: chi_sim reads a bracket fused with its neighbour ("（研究室）", a
+  // closing attribution) at 40-50, and noise does not read the same characters twice.
+  float unread_confidence = 50;
+  float confirm_confidence = 25;
+  double confirm_scale = 1.25;
   int margin_px = 32;
   int max_regions = 24;  // per page, to bound the cost of a noisy page
+  // A word at either end of a line read with less confidence than this, standing further than
+  // `stray_gap` glyph heights from the rest, is a mark on the paper (a dark scanner edge, a
+  // speck in the margin) that OCR read as a character: "（钱塘区人大常委会办公室 徐佳琪）   自",
+  // the 自 read at 0 in the page margin, 4 glyphs past the bracket.
+  float stray_confidence = 20;
+  double stray_gap = 2.0;
 };
 
 struct RereadRegion {
@@ -30,6 +43,7 @@ struct RereadRegion {
   double glyph_px = 0;    // height of its glyphs
   std::optional<Box> replaces;  // the box of the OCR line it would replace; none for ink no line covers
   float confidence = 0;         // of the line it would replace
+  bool confirmed = false;       // read alike at two sizes: kept whatever its confidence
 };
 
 // Lines to read again: much larger than the body, or read with low confidence. Smallest first, so
@@ -50,6 +64,14 @@ struct RegionImage {
 };
 RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const RereadOptions& options,
                       double scale = 1.0);
+
+// Takes the stray words above out of their lines. Returns how many were taken out.
+int DropStrayWords(OcrPage& page, const RereadOptions& options);
+
+// Whether two readings of one region say the same: the same characters (brackets read as one
+// another count as one, white space aside), at least two CJK characters among them, and each
+// reading at least `options.confirm_confidence`.
+bool ConfirmedByAgreement(const OcrPage& a, const OcrPage& b, const RereadOptions& options);
 
 // Puts what was read in the region into the page: it replaces the line it was cut for, and the
 // fragments of that line OCR made inside the region, when it reads with more confidence; text

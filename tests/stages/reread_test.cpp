@@ -1,0 +1,108 @@
+// Ink no OCR line covers, read on its own: when what was read goes into the page. Readings are
+// written out by hand; the OCR itself is exercised in samples_test (recombined-10's "（研究室）").
+#include "stages/reread.h"
+
+#include <gtest/gtest.h>
+
+#include "models/text.h"
+
+namespace qikan {
+namespace {
+
+OcrPage Reading(const std::vector<std::pair<std::string, float>>& words) {
+  OcrLine line;
+  int left = 40;
+  for (const auto& [text, confidence] : words) {
+    line.words.push_back(OcrWord{.text = text,
+                                 .box = Box{.x = left, .y = 32, .width = 36, .height = 40},
+                                 .confidence = confidence});
+    left += 40;
+    line.text += text;
+  }
+  line.box = Box{.x = 40, .y = 32, .width = left - 40, .height = 40};
+  line.confidence = line.words.empty() ? 0 : line.words.front().confidence;
+  return OcrPage{.width = left + 40, .height = 104,
+                 .blocks = {OcrBlock{.box = line.box, .lines = {line}}}};
+}
+
+// chi_sim's two readings of the closing "（研究室）" of recombined-10 page 5, at 1.0 and 1.25 of
+// the model's glyph height: the opening bracket fused with 研究 drags the mean below 50.
+OcrPage AtOne() { return Reading({{"《研究", 12}, {"室", 93}, {")", 91}}); }
+OcrPage AtOneQuarter() { return Reading({{"(研究", 30}, {"室", 93}, {")", 91}}); }
+
+TEST(ConfirmedByAgreement, TwoSizesReadingTheSameCharactersAgreeWhateverTheBrackets) {
+  EXPECT_TRUE(ConfirmedByAgreement(AtOne(), AtOneQuarter(), RereadOptions{}));
+}
+
+TEST(ConfirmedByAgreement, DifferentCharactersDoNotAgree) {
+  EXPECT_FALSE(ConfirmedByAgreement(AtOne(), Reading({{"(研完", 30}, {"室", 93}, {")", 91}}),
+                                    RereadOptions{}));
+}
+
+TEST(ConfirmedByAgreement, OneCharacterOrNoneIsNotEnough) {
+  // Speckle and rules read as a stray mark or one character, the same at every size.
+  EXPECT_FALSE(ConfirmedByAgreement(Reading({{"一", 40}}), Reading({{"一", 40}}), RereadOptions{}));
+  EXPECT_FALSE(ConfirmedByAgreement(Reading({{"0", 40}, {")", 40}}),
+                                    Reading({{"0", 40}, {")", 40}}), RereadOptions{}));
+}
+
+TEST(ConfirmedByAgreement, AReadingBelowTheFloorDoesNotCount) {
+  RereadOptions options;
+  options.confirm_confidence = 70;
+  EXPECT_FALSE(ConfirmedByAgreement(AtOne(), AtOneQuarter(), options));
+}
+
+TEST(MergeRegion, UncoveredInkReadBelowTheThresholdIsKeptOnlyWhenConfirmed) {
+  const RereadOptions options;
+  const OcrPage read = AtOne();
+  ASSERT_LT(read.MeanConfidence(), options.unread_confidence);
+  RereadRegion region{.box = Box{.x = 1200, .y = 2000, .width = 240, .height = 50},
+                      .glyph_px = 40};
+  RegionImage cut{.factor = 1, .origin = cv::Point(1160, 1968)};
+
+  OcrPage page{.width = 1654, .height = 2339};
+  EXPECT_FALSE(MergeRegion(page, region, cut, read, options));
+  EXPECT_TRUE(page.blocks.empty());
+
+  region.confirmed = true;
+  ASSERT_TRUE(MergeRegion(page, region, cut, read, options));
+  ASSERT_EQ(page.blocks.size(), 1u);
+  EXPECT_EQ(page.blocks[0].lines.at(0).text, "《研究室)");
+  EXPECT_EQ(page.blocks[0].lines.at(0).box.x, 1200);  // back in page coordinates
+}
+
+// The line of the generated degraded seed's page 10: 自 read at 0 in the margin past the bracket.
+OcrPage WithMarginMark() {
+  OcrPage page = Reading({{"(钱塘", 93}, {"区", 74}, {"办公室", 93}, {"“", 55}, {"徐", 91},
+                          {"佳", 92}, {"琪", 37}, {")", 92}});
+  OcrLine& line = page.blocks[0].lines[0];
+  line.words.push_back({.text = "自", .box = Box{.x = line.box.Right() + 170, .y = 20,
+                                                .width = 60, .height = 80}, .confidence = 0});
+  line.RebuildFromWords();
+  page.blocks[0].box = line.box;
+  return page;
+}
+
+TEST(DropStrayWords, AWordReadWithoutConfidenceFarPastTheLineIsTakenOut) {
+  OcrPage page = WithMarginMark();
+  ASSERT_EQ(page.blocks[0].lines[0].text, "(钱塘区办公室“徐佳琪)自");
+  EXPECT_EQ(DropStrayWords(page, RereadOptions{}), 1);
+  const OcrLine& line = page.blocks[0].lines[0];
+  EXPECT_EQ(line.text, "(钱塘区办公室“徐佳琪)");
+  EXPECT_EQ(line.box.Right(), line.words.back().box.Right());
+  EXPECT_EQ(line.box.height, 40);  // the tall mark no longer stretches the line
+  EXPECT_EQ(page.blocks[0].box.Right(), line.box.Right());
+}
+
+TEST(DropStrayWords, ADoubtfulWordCloseToItsLineOrAConfidentOneFarAwayStays) {
+  // 琪 at 37 is doubtful but sits in the line: rereading, not deletion, is its cure.
+  OcrPage page = WithMarginMark();
+  page.blocks[0].lines[0].words.back().confidence = 60;  // a right-aligned date, say
+  EXPECT_EQ(DropStrayWords(page, RereadOptions{}), 0);
+  page = WithMarginMark();
+  page.blocks[0].lines[0].words.back().box.x -= 150;  // 20 px past the bracket
+  EXPECT_EQ(DropStrayWords(page, RereadOptions{}), 0);
+}
+
+}  // namespace
+}  // namespace qikan

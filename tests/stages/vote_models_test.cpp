@@ -1,0 +1,80 @@
+// The attribution-line vote with its real voters (stages/vote.h): the page's model and the
+// second-opinion models installed by scripts/setup, reading a line cut from a committed sample.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "models/errors.h"
+#include "models/text.h"
+#include "stages/ocr.h"
+#include "stages/reread.h"
+#include "stages/vote.h"
+#include "tests/support/shared_engine.h"
+#include "tests/support/text_page.h"
+
+namespace qikan {
+namespace {
+
+class VoteModelsTest : public testing::SharedEngineTest {};
+
+// "（建德市人大常委会办公室 唐方媛）" as the page job has it after deskewing page 5 of
+// samples/seed-2025-05-degraded-200.pdf (200 dpi, glyphs about 40 px): Debian's chi_sim reads the
+// name 唐方姐 at every size the vote tries.
+cv::Mat TangFangyuan() {
+  const cv::Mat line = cv::imread(
+      testing::SourcePath("tests/data/vote/tang-fangyuan-degraded-200.png"), cv::IMREAD_GRAYSCALE);
+  if (line.empty()) throw std::runtime_error("tests/data/vote/tang-fangyuan-degraded-200.png");
+  return line;
+}
+
+std::string LineText(const OcrPage& page) { return RemoveCjkSpaces(page.Text()); }
+
+TEST_F(VoteModelsTest, TheDefaultVotersAreInstalledAndEachReadsTheLine) {
+  const cv::Mat line = TangFangyuan();
+  const RereadRegion region{.box = Box{.x = 20, .y = 25, .width = 691, .height = 42},
+                            .glyph_px = 40};
+  for (const LineVoter& voter : LineVoteOptions{}.voters) {
+    OcrEngine* engine = voter.model.empty() ? &Engine() : Engine().Alternate(voter.model);
+    ASSERT_NE(engine, nullptr) << voter.model;
+    const RegionImage cut = CutRegion(line, region, RereadOptions{}, voter.scale);
+    const std::string text = LineText(engine->Recognize(cut.image, Segmentation::kSingleLine));
+    EXPECT_NE(text.find("建德市人大"), std::string::npos) << voter.model << " @" << voter.scale
+                                                         << ": " << text;
+    EXPECT_NE(text.find("唐方"), std::string::npos) << voter.model << ": " << text;
+  }
+}
+
+TEST_F(VoteModelsTest, TheOtherModelsOutvoteANameThePageModelMisreadsAtEverySize) {
+  const cv::Mat line = TangFangyuan();
+  const RereadRegion region{.box = Box{.x = 20, .y = 25, .width = 691, .height = 42},
+                            .glyph_px = 40};
+  std::vector<OcrPage> readings;
+  const RegionImage own = CutRegion(line, region, RereadOptions{}, 1.0);
+  readings.push_back(Engine().Recognize(own.image, Segmentation::kSingleLine));  // the page's
+  for (const LineVoter& voter : LineVoteOptions{}.voters) {
+    OcrEngine* engine = voter.model.empty() ? &Engine() : Engine().Alternate(voter.model);
+    const RegionImage cut = CutRegion(line, region, RereadOptions{}, voter.scale);
+    readings.push_back(engine->Recognize(cut.image, Segmentation::kSingleLine));
+  }
+  const std::string voted = LineText(VoteReadings(readings).reading);
+  EXPECT_NE(voted.find("唐方媛"), std::string::npos) << voted;
+}
+
+TEST_F(VoteModelsTest, AnAlternateIsMadeOnceAndKept) {
+  OcrEngine* first = Engine().Alternate("HanS");
+  EXPECT_EQ(Engine().Alternate("HanS"), first);
+}
+
+TEST_F(VoteModelsTest, AMissingModelIsAMissingDependencyNamingIt) {
+  try {
+    Engine().Alternate("chi_sim@no-such-model");
+    FAIL() << "no exception";
+  } catch (const QikanError& e) {
+    EXPECT_EQ(e.status(), ExitStatus::kMissingDependency);
+    EXPECT_NE(std::string(e.what()).find("chi_sim@no-such-model"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("scripts/setup"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace qikan
