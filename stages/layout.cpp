@@ -557,6 +557,25 @@ std::string WithoutDigits(const std::string& text) {
   return out;
 }
 
+// An attribution wrapped in a narrow column opens its bracket on one line and closes it on the
+// next: 〈富阳区人大常委会办公室 孙佳 王 / 晓燕 蒋丽华）. The bracket is mended over the two lines
+// when the second follows the first in its column.
+void MendBracketsAcrossLines(const std::vector<RawLine>& lines, double unit,
+                             std::vector<std::string>& texts) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    for (size_t j = i + 1; j < lines.size(); ++j) {
+      if (lines[j].column != lines[i].column) continue;
+      const int gap = lines[j].ocr->box.y - lines[i].ocr->box.Bottom();
+      if (gap < -0.5 * unit || gap > unit) break;
+      const size_t first = ToU32(texts[i]).size();
+      const std::u32string both = ToU32(FixBrackets(texts[i] + texts[j]));
+      texts[i] = ToUtf8(both.substr(0, first));
+      texts[j] = ToUtf8(both.substr(first));
+      break;
+    }
+  }
+}
+
 struct ColumnBounds {
   int left = 0;
   int right = 0;
@@ -627,11 +646,16 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
       }
     }
     kept = DropDuplicates(ReadingOrder(std::move(kept), layout.body_glyph_px, merged_lines));
+    std::vector<std::string> texts, spaced_texts;
+    for (const auto& raw : kept) {
+      texts.push_back(CleanText(JoinWords(*raw.ocr, raw.glyph_px, options.space_gap, false)));
+      spaced_texts.push_back(CleanText(JoinWords(*raw.ocr, raw.glyph_px, options.space_gap, true)));
+    }
+    MendBracketsAcrossLines(kept, unit, texts);
+    MendBracketsAcrossLines(kept, unit, spaced_texts);
     std::string page_text;
     for (const auto& text : header) page_text += text + "\n";
-    for (const auto& raw : kept) {
-      page_text += CleanText(JoinWords(*raw.ocr, raw.glyph_px, options.space_gap, false)) + "\n";
-    }
+    for (const auto& text : texts) page_text += text + "\n";
     for (const auto& text : footer) page_text += text + "\n";
     layout.page_texts.push_back(std::move(page_text));
 
@@ -658,14 +682,15 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
     }
 
     std::map<int, const OcrLine*> previous;
-    for (const auto& raw : kept) {
+    for (size_t k = 0; k < kept.size(); ++k) {
+      const RawLine& raw = kept[k];
       const OcrLine& ocr = *raw.ocr;
       const ColumnBounds& column = bounds[raw.column];
       LayoutLine line;
       line.page = raw.page;
       line.column = raw.column;
-      line.text = CleanText(JoinWords(ocr, raw.glyph_px, options.space_gap, false));
-      line.spaced_text = CleanText(JoinWords(ocr, raw.glyph_px, options.space_gap, true));
+      line.text = std::move(texts[k]);
+      line.spaced_text = std::move(spaced_texts[k]);
       line.segments = SplitSegments(ocr, raw.glyph_px);
       line.words = ocr.words;
       std::sort(line.words.begin(), line.words.end(),

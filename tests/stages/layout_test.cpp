@@ -116,12 +116,14 @@ std::vector<int> Columns(const IssueLayout& layout) {
 
 // rec3-office-2col page 4: a brief's last 6 and 5 lines a side under the previous page's
 // columns, then the colophon; Tesseract read every row of the band straight across the gutter
-// (with specks in the gutter read as quote marks). The columns must come out one after the other.
+// (with specks in the gutter read as quote marks). The columns must come out one after the other,
+// and the bracket OCR read as 〈 on the attribution's first line is mended by its partner on the
+// next line of the column.
 TEST(Layout, ShortTwoColumnBandReadAcrossTheGutterIsReadColumnByColumn) {
   const IssueLayout layout =
       AnalyzeLayout({LoadPage("tests/stages/layout_data/rec3-office-2col-p4.json")}, LayoutOptions{});
   const auto lines = LinesOfPage(layout, 1);
-  const std::vector<std::string> left = {"〈桐访县人大常委会办公室何静蒋", "丽华吴敏）",
+  const std::vector<std::string> left = {"（桐访县人大常委会办公室何静蒋", "丽华吴敏）",
                                          "滨江区人大常委会聚焦营商环境优化",
                                          "提升工作，为推动进一步制定完善《滨江",
                                          "区入企执法和服务标准（试行）》，了解",
