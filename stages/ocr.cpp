@@ -154,17 +154,18 @@ void FinishBlock(OcrBlock& block) {
   for (const auto& line : block.lines) block.box = UnionNonEmpty(block.box, line.box);
 }
 
-// chi_sim reads a quote or a comma into a wide printed gap ("办公室    唐方媛" comes out
-// "办公室”唐方媛", a TOC's column name and title likewise): 10 of the 113 character errors on the
-// clean 300 dpi benchmark items. The word holding such a mark is read with little confidence
-// (the symbol itself often with much) and the mark's box covers blank paper; a real quote or
-// comma has ink at its centre (5% of the middle of its box and more, measured; invented ones
-// 0-0.3%).
+// chi_sim reads a quote into a wide printed gap ("办公室    唐方媛" comes out "办公室”唐方媛", a
+// TOC's column name and title likewise): 8 of the 113 character errors on the clean 300 dpi
+// benchmark items. The word holding such a mark is read with little confidence (the symbol
+// itself often with much) and the mark's box covers blank paper; a real quote has ink at its
+// centre (5% of the middle of its box and more, measured; invented ones 0-0.3%). Commas are
+// left alone: a real "，" sits in a corner of a box chi_sim may draw an em wide (seed-clean-300
+// lost one real comma for one invented comma removed).
 constexpr float kGapMarkMaxConfidence = 60;
 constexpr int kInkLevel = 128;
 
 bool IsLoneMark(std::string_view text) {
-  return text == "”" || text == "“" || text == "，" || text == "\"" || text == ",";
+  return text == "”" || text == "“" || text == "\"";
 }
 
 // No ink in the middle half of the box (its edges may reach the glyphs either side).
@@ -177,13 +178,13 @@ bool BlankAt(const cv::Mat& gray, const Box& box) {
 }
 
 bool HasMark(std::string_view text) {
-  for (std::string_view mark : {"”", "“", "，", "\"", ","}) {
+  for (std::string_view mark : {"”", "“", "\""}) {
     if (text.find(mark) != std::string_view::npos) return true;
   }
   return false;
 }
 
-// The word's text without the marks read on blank paper, symbol by symbol (chi_sim often joins
+// The word's text without the quotes read on blank paper, symbol by symbol (chi_sim often joins
 // the invented mark to the next character: "”市").
 std::string WithoutGapMarks(const tesseract::ResultIterator& word, const cv::Mat& gray,
                             std::string_view text) {
@@ -207,7 +208,7 @@ std::string WithoutGapMarks(const tesseract::ResultIterator& word, const cv::Mat
 }
 
 // Walks words in reading order, opening a block or line whenever the iterator starts one, and
-// drops non-text blocks, empty words, marks read on blank paper and lines or blocks left without
+// drops non-text blocks, empty words, quotes read on blank paper and lines or blocks left without
 // words.
 std::vector<OcrBlock> CollectBlocks(tesseract::ResultIterator& it, const cv::Mat& gray) {
   const int width = gray.cols, height = gray.rows;
