@@ -183,6 +183,8 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
                       region.confirmed ? ", confirmed at a second size" : "",
                       merged ? "kept" : "dropped");
       }
+      // Again: a line read again was widened to the ink of its row, marks included.
+      DropStrayWords(result.ocr, options.reread);
       VoteOnLines(level, scale.factor, engine, options, result.ocr);
     });
     RunStage("folio", page.index, result.times, [&] {

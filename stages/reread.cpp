@@ -125,6 +125,18 @@ Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph) {
   return Box{.x = left, .y = band.y + top, .width = right - left, .height = bottom - top};
 }
 
+// Consecutive words read with almost no confidence inside a line read well otherwise: the date
+// of a masthead line "杭州市人大常委会研究室编    2025年7月11日" read "2025年了滔-车月" (滔 at 0,
+// 车 at 10) in a line whose mean stays at 80.
+bool HasGarbledStretch(const OcrLine& line, const RereadOptions& options) {
+  int run = 0;
+  for (const auto& word : line.words) {
+    run = word.confidence < options.garbled_word_confidence ? run + 1 : 0;
+    if (run >= options.garbled_words) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& page,
@@ -135,7 +147,8 @@ std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& 
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {
       const bool large = line.box.height > options.large_glyph_ratio * glyph;
-      const bool doubtful = line.confidence < options.low_confidence;
+      const bool doubtful =
+          line.confidence < options.low_confidence || HasGarbledStretch(line, options);
       if (!large && !doubtful) continue;
       regions.push_back(RereadRegion{.box = large ? line.box : WidenToRowInk(gray, line.box, glyph),
                                      .glyph_px = large ? line.box.height : glyph,
@@ -180,6 +193,22 @@ RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const Rer
 }
 
 int DropStrayWords(OcrPage& page, const RereadOptions& options) {
+  // The text area: where most lines of three words or more begin and end (quartiles, so that a
+  // line a mark stretched into the margin does not widen it).
+  std::vector<int> lefts, rights;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      if (line.words.size() < 3) continue;
+      lefts.push_back(line.box.x);
+      rights.push_back(line.box.Right());
+    }
+  }
+  if (lefts.empty()) return 0;
+  std::sort(lefts.begin(), lefts.end());
+  std::sort(rights.begin(), rights.end());
+  const int text_left = lefts[lefts.size() / 4];
+  const int text_right = rights[rights.size() * 3 / 4];
+
   int dropped = 0;
   for (auto& block : page.blocks) {
     const int dropped_before = dropped;
@@ -190,9 +219,15 @@ int DropStrayWords(OcrPage& page, const RereadOptions& options) {
       for (const auto& word : words) heights.push_back(word.box.height);
       std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
                        heights.end());
-      const double gap = options.stray_gap * heights[heights.size() / 2];
+      const int glyph = heights[heights.size() / 2];
+      const double gap = options.stray_gap * glyph;
+      // Apart from its line, and read with next to no confidence or lying in the margin.
       auto stray = [&](const OcrWord& word, int distance) {
-        return word.confidence < options.stray_confidence && distance >= gap;
+        if (distance < gap) return false;
+        const bool in_margin =
+            word.box.x >= text_right + glyph || word.box.Right() <= text_left - glyph;
+        return word.confidence < options.stray_confidence ||
+               (in_margin && word.confidence < options.margin_confidence);
       };
       const size_t before = words.size();
       while (words.size() >= 3 &&

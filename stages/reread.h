@@ -17,6 +17,10 @@ namespace qikan {
 struct RereadOptions {
   double large_glyph_ratio = 1.8;  // vs the page's median line height
   float low_confidence = 80;
+  // A line with this many consecutive words each read below `garbled_word_confidence` is
+  // doubtful too, whatever its mean.
+  float garbled_word_confidence = 30;
+  int garbled_words = 2;
   // A doubtful line is read at each of these multiples of the model's glyph height and the most
   // confident reading kept: chi_sim's errors on one scale are often not its errors on another.
   std::vector<double> line_scales = {1.0, 1.25};
@@ -34,7 +38,10 @@ struct RereadOptions {
   // `stray_gap` glyph heights from the rest, is a mark on the paper (a dark scanner edge, a
   // speck in the margin) that OCR read as a character: "（钱塘区人大常委会办公室 徐佳琪）   自",
   // the 自 read at 0 in the page margin, 4 glyphs past the bracket.
+  // In the page margin (a glyph or more outside where most lines begin and end: "（桐庐县人大
+  // 常委会办公室 周颖）    国", 国 read at 56 on the dark edge) a word is a mark below this.
   float stray_confidence = 20;
+  float margin_confidence = 60;
   double stray_gap = 2.0;
 };
 

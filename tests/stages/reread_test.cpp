@@ -104,5 +104,62 @@ TEST(DropStrayWords, ADoubtfulWordCloseToItsLineOrAConfidentOneFarAwayStays) {
   EXPECT_EQ(DropStrayWords(page, RereadOptions{}), 0);
 }
 
+OcrLine LineAt(int y, const std::vector<std::pair<std::string, float>>& words);
+
+TEST(DropStrayWords, AWordInTheMarginIsAMarkUnlessReadConfidently) {
+  // Page 13 of the generated degraded seed: 国 read at 56 on the dark edge, past the text area.
+  OcrPage page{.width = 1654, .height = 2339};
+  OcrBlock block;
+  for (int y = 100; y < 600; y += 80) {
+    block.lines.push_back(LineAt(y, {{"正文", 95}, {"一行", 95}, {"文字", 95}, {"读得", 95}}));
+  }
+  OcrLine attribution = LineAt(700, {{"（桐庐县", 91}, {"办公室", 90}, {"周", 91}, {"颖", 86}, {"）", 67}});
+  attribution.words.push_back({.text = "国", .box = Box{.x = 600, .y = 690, .width = 62, .height = 60},
+                               .confidence = 56});
+  attribution.RebuildFromWords();
+  block.lines.push_back(attribution);
+  page.blocks.push_back(block);
+
+  OcrPage confident = page;
+  confident.blocks[0].lines.back().words.back().confidence = 85;
+  EXPECT_EQ(DropStrayWords(confident, RereadOptions{}), 0);
+
+  EXPECT_EQ(DropStrayWords(page, RereadOptions{}), 1);
+  EXPECT_EQ(page.blocks[0].lines.back().text, "（桐庐县办公室周颖）");
+}
+
+// A line of words 40 px apart at height y, each {text, confidence}.
+OcrLine LineAt(int y, const std::vector<std::pair<std::string, float>>& words) {
+  OcrLine line;
+  int left = 200;
+  for (const auto& [text, confidence] : words) {
+    line.words.push_back({.text = text, .box = Box{.x = left, .y = y, .width = 36, .height = 40},
+                          .confidence = confidence});
+    left += 40;
+  }
+  line.RebuildFromWords();
+  return line;
+}
+
+TEST(FindLinesToReread, AGarbledStretchMakesAWellReadLineDoubtful) {
+  const cv::Mat paper(1000, 1600, CV_8UC1, cv::Scalar(255));
+  OcrPage page{.width = 1600, .height = 1000};
+  OcrBlock block;
+  block.lines.push_back(LineAt(100, {{"杭州市", 92}, {"人大", 92}, {"杭州市人大", 92}, {"常委会", 92}, {"研究室编", 92}, {"2025", 91},
+                                     {"年", 91}, {"了", 76}, {"滔", 0}, {"-车", 10}, {"月", 71}}));
+  block.lines.push_back(LineAt(200, {{"（钱塘", 93}, {"办公室", 93}, {"徐", 91}, {"佳", 92},
+                                     {"琪", 37}, {"）", 92}}));
+  for (int y = 300; y < 800; y += 80) {
+    block.lines.push_back(LineAt(y, {{"正文", 95}, {"一行", 95}, {"文字", 95}, {"读得", 95}}));
+  }
+  page.blocks.push_back(block);
+  ASSERT_GE(page.blocks[0].lines[0].confidence, RereadOptions{}.low_confidence);
+
+  const std::vector<RereadRegion> regions = FindLinesToReread(paper, page, RereadOptions{});
+  ASSERT_EQ(regions.size(), 1u);
+  ASSERT_TRUE(regions[0].replaces.has_value());
+  EXPECT_EQ(regions[0].replaces->y, 100);  // the masthead line; one doubtful word alone is not
+}
+
 }  // namespace
 }  // namespace qikan
