@@ -488,29 +488,34 @@ class Parser {
     return headings;
   }
 
-  // TOC and heading are two readings of one title: keep the more confident one.
-  std::string ReconcileTitle(const Heading& heading, size_t article_index) {
+  // TOC and heading are two readings of one title: keep the more confident one, with the
+  // characters of the other that the article's body confirms (MendTitleFromBody).
+  std::string ReconcileTitle(const Heading& heading, size_t article_index, const std::string& body) {
     if (heading.toc_index < 0) return heading.text;
     TocEntry& entry = out_.toc[static_cast<size_t>(heading.toc_index)];
     if (*entry.title == heading.text) return heading.text;
     const float toc_confidence = toc_confidence_[static_cast<size_t>(heading.toc_index)];
     const bool heading_wins = heading.confidence >= toc_confidence;
-    const std::string chosen = heading_wins ? heading.text : *entry.title;
+    const std::string& kept = heading_wins ? heading.text : *entry.title;
+    const std::string chosen =
+        MendTitleFromBody(kept, heading_wins ? *entry.title : heading.text, body);
+    const std::string source = chosen == kept ? "" : "+body";
     const int page = Line(heading.first).page;
-    if (heading_wins) {
+    if (chosen != *entry.title) {
       out_.corrections.push_back(Correction{.page = page,
                                             .field = fmt::format("toc[{}].title", heading.toc_index),
                                             .before = *entry.title,
                                             .after = chosen,
-                                            .source = "heading"});
-      entry.title = chosen;
-    } else {
+                                            .source = (heading_wins ? "heading" : "toc") + source});
+    }
+    if (chosen != heading.text) {
       out_.corrections.push_back(Correction{.page = page,
                                             .field = fmt::format("articles[{}].title", article_index),
                                             .before = heading.text,
                                             .after = chosen,
-                                            .source = "toc"});
+                                            .source = (heading_wins ? "heading" : "toc") + source});
     }
+    entry.title = chosen;
     return chosen;
   }
 
@@ -582,7 +587,9 @@ class Parser {
       const size_t stop = h + 1 < headings.size() ? headings[h + 1].first : digest;
       Article article;
       if (heading.toc_index >= 0) column = out_.toc[static_cast<size_t>(heading.toc_index)].column;
-      article.title = ReconcileTitle(heading, out_.articles.size());
+      std::string body_text;
+      for (size_t i = heading.last + 1; i < stop; ++i) body_text += Line(i).text;
+      article.title = ReconcileTitle(heading, out_.articles.size(), body_text);
       article.locality = LocalityOf(article.title, profile_);
       article.start_page = Line(heading.first).page;
 
@@ -815,6 +822,28 @@ size_t EndOfOrganization(const std::string& token, const PublicationProfile& pro
 }
 
 }  // namespace
+
+std::string MendTitleFromBody(std::string_view kept, std::string_view other, std::string_view body) {
+  std::u32string out = ToU32(kept);
+  const std::u32string alternative = ToU32(other);
+  const std::u32string printed = StripWhitespace(ToU32(body));
+  if (alternative.size() != out.size()) return std::string(kept);
+  constexpr size_t kStretch = 3;
+  auto printed_around = [&](const std::u32string& text, size_t i) {
+    for (size_t start = i >= kStretch - 1 ? i - (kStretch - 1) : 0;
+         start <= i && start + kStretch <= text.size(); ++start) {
+      if (printed.find(text.substr(start, kStretch)) != std::u32string::npos) return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == alternative[i] || !IsCjk(alternative[i])) continue;
+    std::u32string candidate = out;
+    candidate[i] = alternative[i];
+    if (printed_around(candidate, i) && !printed_around(out, i)) out = std::move(candidate);
+  }
+  return ToUtf8(out);
+}
 
 std::string MendWithLexicon(std::string_view text, const std::vector<std::string>& lexicon) {
   std::u32string out = ToU32(text);

@@ -55,6 +55,13 @@ const PublicationProfile* ChooseProfile(const std::vector<PublicationProfile>& p
 // a substitution, a dropped or an inserted character. Returns the mended text.
 std::string MendWithLexicon(std::string_view text, const std::vector<std::string>& lexicon);
 
+// Two readings of one title, TOC and heading, that differ in single characters: where the other
+// reading's character makes a stretch of three characters the article's body prints and the
+// kept reading's does not, the other's character is taken. A place or a person a title names is
+// usually printed again in the body, and read there at body size: the body of "淳安县：梓桐镇
+// 探索…" prints 梓桐镇 three times, while its TOC line read 梓 at 25 and its heading 样 at 32.
+std::string MendTitleFromBody(std::string_view kept, std::string_view other, std::string_view body);
+
 // 1 - edit distance / longer length, over code points.
 double Similarity(std::string_view a, std::string_view b);
 

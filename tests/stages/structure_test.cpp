@@ -101,6 +101,27 @@ TEST(Similarity, EditDistanceOverLength) {
 namespace qikan {
 namespace {
 
+TEST(MendTitleFromBody, TheBodyDecidesACharacterTheTwoReadingsDisagreeOn) {
+  // The generated degraded seed: TOC 梓 at 25, heading 样 at 32; the body prints 梓桐镇.
+  const std::string body = "淳安县人大常委会指导梓桐镇人大在建立镇级生态文明建设情况报告的基础上";
+  EXPECT_EQ(MendTitleFromBody("淳安县：样桐镇探索开展村级生态文明建设情况报告制度",
+                              "淳安县：梓桐镇探索开展村级生态文明建设情况报告制度", body),
+            "淳安县：梓桐镇探索开展村级生态文明建设情况报告制度");
+}
+
+TEST(MendTitleFromBody, WithoutTheBodysWordOrWithReadingsOfOtherLengthsTheKeptReadingStays) {
+  const std::string kept = "淳安县：样桐镇探索开展村级生态文明建设情况报告制度";
+  EXPECT_EQ(MendTitleFromBody(kept, "淳安县：梓桐镇探索开展村级生态文明建设情况报告制度",
+                              "全县各乡镇探索开展村级报告"),
+            kept);
+  EXPECT_EQ(MendTitleFromBody(kept, "淳安县：梓桐镇探索开展村级生态文明建设情况报告", "梓桐镇"),
+            kept);
+  // Both readings' stretches printed: the kept one stays.
+  EXPECT_EQ(MendTitleFromBody(kept, "淳安县：梓桐镇探索开展村级生态文明建设情况报告制度",
+                              "样桐镇 梓桐镇"),
+            kept);
+}
+
 TEST(MendWithLexicon, OneOcrErrorFromATermIsMended) {
   const std::vector<std::string>& lexicon = Profile().lexicon;
   EXPECT_EQ(MendWithLexicon("滨江区人大第委会西兴街道工委", lexicon), "滨江区人大常委会西兴街道工委");
