@@ -129,16 +129,24 @@ std::vector<std::string> SplitSegments(const OcrLine& line, double glyph_px) {
   return segments;
 }
 
+// The height a line's text stands at: the middle of most of its words (a speck OCR joined to
+// the line stretches its box, not the words').
+double Centre(const OcrLine& line) {
+  std::vector<double> centres;
+  for (const auto& word : line.words) centres.push_back(word.box.y + word.box.height / 2.0);
+  if (centres.empty()) return line.box.y + line.box.height / 2.0;
+  return Percentile(centres, 0.5);
+}
+
 // The rows of lines sorted top to bottom: [first, end) spans of lines whose centres lie within
 // half a glyph of the row's first line.
 std::vector<std::pair<size_t, size_t>> RowSpans(const std::vector<RawLine>& lines) {
   std::vector<std::pair<size_t, size_t>> rows;
   for (size_t i = 0; i < lines.size();) {
     size_t j = i + 1;
-    const double centre = lines[i].ocr->box.y + lines[i].ocr->box.height / 2.0;
+    const double centre = Centre(*lines[i].ocr);
     while (j < lines.size() &&
-           std::abs(lines[j].ocr->box.y + lines[j].ocr->box.height / 2.0 - centre) <
-               0.5 * std::max(lines[i].glyph_px, 1.0)) {
+           std::abs(Centre(*lines[j].ocr) - centre) < 0.5 * std::max(lines[i].glyph_px, 1.0)) {
       ++j;
     }
     rows.emplace_back(i, j);
