@@ -54,15 +54,23 @@ void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
     at_source.glyph_px = region.glyph_px / factor;
     std::vector<OcrPage> readings = {ReadingOfLine(ocr, region)};
     std::vector<RegionImage> cuts = {RegionImage{}};  // the page's own: boxes already in place
-    for (const LineVoter& voter : options.vote.voters) {
+    auto read = [&](const LineVoter& voter) {
       OcrEngine* reader = voter.model.empty() ? &engine : engine.Alternate(voter.model);
-      if (!reader) continue;
+      if (!reader) return;
       RegionImage cut = CutRegion(source, at_source, options.reread, voter.scale);
       readings.push_back(reader->Recognize(cut.image, Segmentation::kSingleLine));
       cut.origin = cv::Point(static_cast<int>(cut.origin.x * factor),
                              static_cast<int>(cut.origin.y * factor));
       cut.factor /= factor;
       cuts.push_back(std::move(cut));
+    };
+    for (const LineVoter& voter : options.vote.voters) {
+      if (voter.model.empty()) read(voter);
+    }
+    if (NeedsOtherModels(readings, options.vote)) {
+      for (const LineVoter& voter : options.vote.voters) {
+        if (!voter.model.empty()) read(voter);
+      }
     }
     const VotedLine voted = VoteReadings(readings);
     if (voted.changed) MergeRegion(ocr, region, cuts[voted.pivot], voted.reading, options.reread);

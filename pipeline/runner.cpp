@@ -486,6 +486,21 @@ nlohmann::json ModelsJson(const TesseractOptions& tesseract) {
   return models;
 }
 
+// The attribution-line voters (stages/vote.h): their models by content, and their sizes.
+nlohmann::json VoteJson(const LineVoteOptions& vote) {
+  nlohmann::json voters = nlohmann::json::array();
+  for (const LineVoter& voter : vote.voters) {
+    voters.push_back({{"model", voter.model},
+                      {"scale", voter.scale},
+                      {"files", voter.model.empty() ? nlohmann::json::array()
+                                                    : ModelsJson(AlternateOptions(voter.model))}});
+  }
+  return {{"voters", voters},
+          {"consult_below", vote.consult_below},
+          {"max_chars", vote.max_chars},
+          {"max_lines", vote.max_lines}};
+}
+
 }  // namespace
 
 std::string SettingsHash(const RunOptions& options) {
@@ -495,6 +510,7 @@ std::string SettingsHash(const RunOptions& options) {
                                    {"tesseract_variables", options.tesseract.variables},
                                    {"page_segmentation_mode", options.tesseract.page_segmentation_mode},
                                    {"cleanup", CleanupJson(options.page.cleanup)},
+                                   {"vote", VoteJson(options.page.vote)},
                                    {"profile", options.profile},
                                    {"pipeline_version", QIKAN_VERSION}};
   return Sha256Hex(settings.dump());

@@ -329,17 +329,21 @@ TesseractEngine::TesseractEngine(const TesseractOptions& given)
 
 TesseractEngine::~TesseractEngine() = default;
 
+TesseractOptions AlternateOptions(const std::string& model) {
+  TesseractOptions options;
+  options.language = model;
+  if (const size_t at = model.find('@'); at != std::string::npos) {
+    options.language = model.substr(0, at);
+    options.tessdata_dir = std::filesystem::path(QIKAN_VOTER_MODELS_DIR) / model.substr(at + 1);
+  }
+  return options;
+}
+
 OcrEngine* TesseractEngine::Alternate(const std::string& model) {
   auto& engine = impl_->alternates[model];
   if (!engine) {
-    TesseractOptions options;
-    options.language = model;
-    if (const size_t at = model.find('@'); at != std::string::npos) {
-      options.language = model.substr(0, at);
-      options.tessdata_dir = std::filesystem::path(QIKAN_VOTER_MODELS_DIR) / model.substr(at + 1);
-    }
     try {
-      engine = std::make_unique<TesseractEngine>(options);
+      engine = std::make_unique<TesseractEngine>(AlternateOptions(model));
     } catch (const QikanError& e) {
       impl_->alternates.erase(model);
       if (e.status() != ExitStatus::kMissingDependency) throw;

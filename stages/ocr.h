@@ -26,7 +26,7 @@ class OcrEngine {
   // An engine of another model, on this engine's thread, for a second opinion on a line
   // (stages/vote). `model` is a Tesseract language ("HanS": Debian's script/HanS) or
   // LANGUAGE@ID, the model ID that scripts/install-ocr-model put in models/ocr/voters/ID (see
-  // models/ocr/manifest.json, "voters"). Made when first asked for (a model takes a second to
+  // models/ocr/manifest.json, "voters"; an absolute folder in place of ID is taken as is). Made when first asked for (a model takes a second to
   // load) and owned by this engine. nullptr: no other models here (a test's fake engine).
   virtual OcrEngine* Alternate(const std::string& model) { return nullptr; }
 };
@@ -45,6 +45,9 @@ struct TesseractOptions {
 // engine finds them (Tesseract's default folder: $TESSDATA_PREFIX, else Debian's); a file that
 // is not there is still named. What the settings hash of a record fingerprints.
 std::vector<std::filesystem::path> ModelFiles(const TesseractOptions& options);
+
+// The engine options OcrEngine::Alternate(model) makes another model's engine with.
+TesseractOptions AlternateOptions(const std::string& model);
 
 // One TessBaseAPI, created once and reused for every page; use one engine per worker thread,
 // never share one between threads. Throws QikanError(kMissingDependency) when the model is absent.

@@ -90,6 +90,22 @@ void RefreshLineTexts(OcrPage& page) {
 
 }  // namespace
 
+bool NeedsOtherModels(const std::vector<OcrPage>& readings, const LineVoteOptions& options) {
+  if (readings.empty()) return false;
+  const std::u32string first = StripWhitespace(ToU32(readings.front().Text()));
+  for (const auto& reading : readings) {
+    if (StripWhitespace(ToU32(reading.Text())) != first) return true;
+    for (const auto& block : reading.blocks) {
+      for (const auto& line : block.lines) {
+        for (const auto& word : line.words) {
+          if (word.confidence < options.consult_below) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
 std::vector<RereadRegion> FindLinesToVote(const OcrPage& page, const LineVoteOptions& options) {
   std::vector<RereadRegion> regions;
   for (const auto& block : page.blocks) {

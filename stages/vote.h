@@ -29,6 +29,10 @@ struct LineVoteOptions {
   std::vector<LineVoter> voters = {{"", 1.0},          {"", 1.3},
                                    {"chi_sim@npm-4.0.0", 1.0}, {"chi_sim@npm-4.0.0", 1.3},
                                    {"HanS", 1.0},      {"HanS", 1.3}};
+  // The other models are asked only when the page's model reads the line differently at its
+  // sizes, or reads a word of it below this: a line it reads alike and confidently at every size
+  // is left as read (each other model costs two reads a line and a model load per worker).
+  float consult_below = 90;
   int max_chars = 40;  // an attribution is short; a longer bracketed line is body text
   int max_lines = 8;   // per page, to bound the cost
 };
@@ -40,6 +44,10 @@ std::vector<RereadRegion> FindLinesToVote(const OcrPage& page, const LineVoteOpt
 
 // The page's own reading of the line in `region` (its words and boxes), as one more voter.
 OcrPage ReadingOfLine(const OcrPage& page, const RereadRegion& region);
+
+// Whether the page model's readings of a line (the page's own first) leave it in doubt: they
+// differ in their characters, white space aside, or a word of one is below `consult_below`.
+bool NeedsOtherModels(const std::vector<OcrPage>& readings, const LineVoteOptions& options);
 
 struct VotedLine {
   size_t pivot = 0;  // the reading whose words and boxes carry the result

@@ -122,6 +122,22 @@ TEST_F(BatchTest, TheSettingsHashCoversTheModelFileLoadedAndTheCleanup) {
   EXPECT_NE(SettingsHash(b), first);
 }
 
+TEST_F(BatchTest, TheSettingsHashCoversTheVotersAndTheirModelFiles) {
+  const fs::path models = dir_ / "voter";
+  fs::create_directories(models);
+  testing::WriteFile(models / "chi_sim.traineddata", "voter one");
+  RunOptions a = Options();
+  a.page.vote.voters = {{"", 1.0}, {"chi_sim@" + models.string(), 1.0}};
+  const std::string first = SettingsHash(a);
+  testing::WriteFile(models / "chi_sim.traineddata", "voter two");
+  EXPECT_NE(SettingsHash(a), first);
+  testing::WriteFile(models / "chi_sim.traineddata", "voter one");
+  EXPECT_EQ(SettingsHash(a), first);
+  RunOptions b = a;
+  b.page.vote.voters[1].scale = 1.3;
+  EXPECT_NE(SettingsHash(b), first);
+}
+
 TEST_F(BatchTest, ARunOnALockedArchiveStopsWithLocked) {
   testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
   fs::create_directories(Archive());

@@ -103,5 +103,24 @@ TEST(FindLinesToVote, TakesBracketedShortLinesOnly) {
   EXPECT_EQ(Text(ReadingOfLine(page, regions[0])), "〈建德市人大常委会办公室唐方姐)");
 }
 
+TEST(NeedsOtherModels, ALineReadAlikeAndConfidentlyAtEverySizeIsLeftAsRead) {
+  const LineVoteOptions options;
+  EXPECT_FALSE(NeedsOtherModels({Reading("（办公室唐方媛）"), Reading("（办公室 唐方媛）"),
+                                 Reading("（办公室唐方媛）")},
+                                options));
+}
+
+TEST(NeedsOtherModels, ReadingsThatDifferOrADoubtfulWordAskTheOtherModels) {
+  const LineVoteOptions options;
+  EXPECT_TRUE(NeedsOtherModels({Reading("（办公室唐方姐）"), Reading("（办公室唐方姐）"),
+                                Reading("（党公室唐方姐）")},
+                               options));
+  // 唐方姐 read alike at every size, but 姐 at 74 on the page: the case the other models mend.
+  OcrPage page = Reading("（办公室唐方姐）");
+  page.blocks[0].lines[0].words[6].confidence = 74;
+  EXPECT_TRUE(NeedsOtherModels({page, Reading("（办公室唐方姐）"), Reading("（办公室唐方姐）")},
+                               options));
+}
+
 }  // namespace
 }  // namespace qikan
