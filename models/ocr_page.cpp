@@ -14,7 +14,7 @@ void OcrLine::RebuildFromWords() {
     const double n = static_cast<double>(Utf8Length(word.text));
     weighted += n * word.confidence;
     chars += n;
-    box = box.Empty() ? word.box : box.Union(word.box);
+    if (!word.box.Empty()) box = box.Empty() ? word.box : box.Union(word.box);
   }
   text = RemoveCjkSpaces(joined);
   confidence = chars > 0 ? static_cast<float>(weighted / chars) : 0.0f;
