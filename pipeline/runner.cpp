@@ -501,6 +501,19 @@ nlohmann::json VoteJson(const LineVoteOptions& vote) {
           {"max_lines", vote.max_lines}};
 }
 
+// The folio stage's digit reader (stages/folio.h): its model by content, and how it reads.
+nlohmann::json FolioJson(const FolioOptions& folio) {
+  TesseractOptions digits;
+  digits.language = folio.digits_model;
+  return {{"digits_model", folio.digits_model},
+          {"files", ModelsJson(digits)},
+          {"read_scales", folio.read_scales},
+          {"model_glyph_px", folio.model_glyph_px},
+          {"min_confidence", folio.min_confidence},
+          {"margin_fraction", folio.margin_fraction},
+          {"max_digits", folio.max_digits}};
+}
+
 }  // namespace
 
 std::string SettingsHash(const RunOptions& options) {
@@ -511,6 +524,7 @@ std::string SettingsHash(const RunOptions& options) {
                                    {"page_segmentation_mode", options.tesseract.page_segmentation_mode},
                                    {"cleanup", CleanupJson(options.page.cleanup)},
                                    {"vote", VoteJson(options.page.vote)},
+                                   {"folio", FolioJson(options.page.folio)},
                                    {"profile", options.profile},
                                    {"pipeline_version", QIKAN_VERSION}};
   return Sha256Hex(settings.dump());

@@ -136,6 +136,9 @@ TEST_F(BatchTest, TheSettingsHashCoversTheVotersAndTheirModelFiles) {
   RunOptions b = a;
   b.page.vote.voters[1].scale = 1.3;
   EXPECT_NE(SettingsHash(b), first);
+  b = a;
+  b.page.folio.digits_model = "chi_sim";  // another model reads the page numbers
+  EXPECT_NE(SettingsHash(b), first);
 }
 
 TEST_F(BatchTest, ARunOnALockedArchiveStopsWithLocked) {
