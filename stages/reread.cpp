@@ -139,6 +139,18 @@ bool HasGarbledStretch(const OcrLine& line, const RereadOptions& options) {
 
 }  // namespace
 
+bool OpensBracket(char32_t c) { return c == U'（' || c == U'(' || c == U'〈' || c == U'《'; }
+bool ClosesBracket(char32_t c) { return c == U'）' || c == U')' || c == U'〉' || c == U'》'; }
+
+double MedianWordHeight(const OcrLine& line) {
+  std::vector<int> heights;
+  for (const auto& word : line.words) heights.push_back(word.box.height);
+  if (heights.empty()) return line.box.height;
+  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                   heights.end());
+  return heights[heights.size() / 2];
+}
+
 std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& page,
                                             const RereadOptions& options) {
   const double glyph = MedianLineHeight(page);
@@ -215,11 +227,7 @@ int DropStrayWords(OcrPage& page, const RereadOptions& options) {
     for (auto& line : block.lines) {
       auto& words = line.words;
       if (words.size() < 3) continue;
-      std::vector<int> heights;
-      for (const auto& word : words) heights.push_back(word.box.height);
-      std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
-                       heights.end());
-      const int glyph = heights[heights.size() / 2];
+      const double glyph = MedianWordHeight(line);
       const double gap = options.stray_gap * glyph;
       // Apart from its line, and read with next to no confidence or lying in the margin.
       auto stray = [&](const OcrWord& word, int distance) {
@@ -258,8 +266,8 @@ bool ConfirmedByAgreement(const OcrPage& a, const OcrPage& b, const RereadOption
   auto canonical = [](const OcrPage& page) {
     std::u32string out;
     for (char32_t c : StripWhitespace(ToU32(page.Text()))) {
-      if (c == U'(' || c == U'〈' || c == U'《') c = U'（';
-      if (c == U')' || c == U'〉' || c == U'》') c = U'）';
+      if (OpensBracket(c)) c = U'（';
+      if (ClosesBracket(c)) c = U'）';
       out += c;
     }
     return out;

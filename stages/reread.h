@@ -53,6 +53,14 @@ struct RereadRegion {
   bool confirmed = false;       // read alike at two sizes: kept whatever its confidence
 };
 
+// The printed （ and ）, and the forms OCR reads them as: ( 〈 《 and ) 〉 》.
+bool OpensBracket(char32_t c);
+bool ClosesBracket(char32_t c);
+
+// The median height of a line's word boxes: its glyph height, which a box stretched by one tall
+// mark does not show.
+double MedianWordHeight(const OcrLine& line);
+
 // Lines to read again: much larger than the body, or read with low confidence. Smallest first, so
 // a large masthead line cut later cannot swallow a small line inside its box.
 std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& page,

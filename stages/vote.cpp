@@ -9,17 +9,6 @@
 namespace qikan {
 namespace {
 
-bool Opens(char32_t c) { return c == U'（' || c == U'(' || c == U'〈' || c == U'《'; }
-bool Closes(char32_t c) { return c == U'）' || c == U')' || c == U'〉' || c == U'》'; }
-
-double MedianWordHeight(const OcrLine& line) {
-  std::vector<int> heights;
-  for (const auto& word : line.words) heights.push_back(word.box.height);
-  if (heights.empty()) return line.box.height;
-  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
-                   heights.end());
-  return heights[heights.size() / 2];
-}
 
 // Where each character of a reading sits: its word, and its place in the word.
 struct CharAt {
@@ -112,7 +101,7 @@ std::vector<RereadRegion> FindLinesToVote(const OcrPage& page, const LineVoteOpt
     for (const auto& line : block.lines) {
       const std::u32string text = StripWhitespace(ToU32(line.text));
       if (text.size() < 4 || text.size() > static_cast<size_t>(options.max_chars)) continue;
-      if (!Opens(text.front()) || !Closes(text.back()) || text.find(U'。') != std::u32string::npos) {
+      if (!OpensBracket(text.front()) || !ClosesBracket(text.back()) || text.find(U'。') != std::u32string::npos) {
         continue;
       }
       regions.push_back(RereadRegion{.box = line.box,
