@@ -487,15 +487,18 @@ nlohmann::json ModelsJson(const TesseractOptions& tesseract) {
 }
 
 // The attribution-line voters (stages/vote.h): their models by content, and their sizes.
+// Each model's files are hashed once, however many sizes it reads at (npm's chi_sim is 44 MB).
 nlohmann::json VoteJson(const LineVoteOptions& vote) {
   nlohmann::json voters = nlohmann::json::array();
+  nlohmann::json files = nlohmann::json::object();
   for (const LineVoter& voter : vote.voters) {
-    voters.push_back({{"model", voter.model},
-                      {"scale", voter.scale},
-                      {"files", voter.model.empty() ? nlohmann::json::array()
-                                                    : ModelsJson(AlternateOptions(voter.model))}});
+    voters.push_back({{"model", voter.model}, {"scale", voter.scale}});
+    if (!voter.model.empty() && !files.contains(voter.model)) {
+      files[voter.model] = ModelsJson(AlternateOptions(voter.model));
+    }
   }
   return {{"voters", voters},
+          {"files", files},
           {"consult_below", vote.consult_below},
           {"max_chars", vote.max_chars},
           {"max_lines", vote.max_lines}};
