@@ -285,6 +285,9 @@ struct TesseractEngine::Impl {
 
 TesseractEngine::TesseractEngine(const TesseractOptions& given)
     : impl_(std::make_unique<Impl>()) {
+  // Also what links stages/line_images.cpp into every program that reads with Tesseract.
+  static const bool stored_uncompressed = LineImagesStoredUncompressed();
+  (void)stored_uncompressed;
   TesseractOptions options = given;
   if (options.tessdata_dir.empty()) options.tessdata_dir = DefaultTessdata(options.language);
   if (!RecognizesText(options.page_segmentation_mode)) {

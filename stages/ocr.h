@@ -49,6 +49,11 @@ std::vector<std::filesystem::path> ModelFiles(const TesseractOptions& options);
 // The engine options OcrEngine::Alternate(model) makes another model's engine with.
 TesseractOptions AlternateOptions(const std::string& model);
 
+// Whether the line images Tesseract stores as PNG in memory on their way to its LSTM are stored
+// without compression (stages/line_images.cpp): true when that file's pixWriteMemPng is the one
+// the process uses. The same pixels either way; zlib's work is what is saved.
+bool LineImagesStoredUncompressed();
+
 // One TessBaseAPI, created once and reused for every page; use one engine per worker thread,
 // never share one between threads. Throws QikanError(kMissingDependency) when the model is absent.
 class TesseractEngine : public OcrEngine {

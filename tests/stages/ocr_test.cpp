@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
 #include <opencv2/core.hpp>
 
 #include "models/errors.h"
@@ -218,6 +219,31 @@ TEST_F(TesseractEngineTest, ReadsTwoColumnsInColumnOrder) {
   cv::hconcat(left_image, DrawTextPage(spec), two_columns);
   const OcrPage page = Engine().Recognize(two_columns);
   EXPECT_LT(CharacterErrorRate(Joined(prose), page.Text()), kCleanTextMaxCer) << page.Text();
+}
+
+// Tesseract keeps each line image as an in-memory PNG on its way to the LSTM; stages/
+// line_images.cpp makes those PNGs stored rather than deflated. This binary is linked as qikan
+// is, so the replacement must be the writer Leptonica's dispatcher reaches here too, and what it
+// writes must decode to the very pixels it was given.
+TEST(LineImages, PngsWrittenToMemoryAreStoredAndDecodeToTheSamePixels) {
+  EXPECT_TRUE(LineImagesStoredUncompressed());
+
+  PIX* pix = pixCreate(301, 47, 8);  // an odd width: rows are padded in the Pix, not the PNG
+  for (int y = 0; y < 47; ++y) {
+    for (int x = 0; x < 301; ++x) pixSetPixel(pix, x, y, static_cast<l_uint32>((x * 7 + y * 13) % 256));
+  }
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  ASSERT_EQ(pixWriteMem(&data, &size, pix, IFF_PNG), 0);
+  EXPECT_GE(size, size_t{301 * 47});  // stored: at least one byte a pixel
+  PIX* back = pixReadMem(data, size);
+  ASSERT_NE(back, nullptr);
+  l_int32 same = 0;
+  pixEqual(pix, back, &same);
+  EXPECT_TRUE(same);
+  lept_free(data);
+  pixDestroy(&back);
+  pixDestroy(&pix);
 }
 
 TEST(TesseractEngine, MissingLanguageThrowsMissingDependency) {
