@@ -193,8 +193,9 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       }
       // Again: a line read again was widened to the ink of its row, marks included.
       DropStrayWords(result.ocr, options.reread);
-      VoteOnLines(level, scale.factor, engine, options, result.ocr);
     });
+    RunStage("vote", page.index, result.times,
+             [&] { VoteOnLines(level, scale.factor, engine, options, result.ocr); });
     RunStage("folio", page.index, result.times, [&] {
       const double glyph = scale.glyph_height_px * scale.factor;
       const auto shape = FindFolio(upright, glyph, options.folio);
