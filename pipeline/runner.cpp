@@ -524,6 +524,7 @@ std::string SettingsHash(const RunOptions& options) {
                                    {"language", options.tesseract.language},
                                    {"models", ModelsJson(options.tesseract)},
                                    {"tesseract_variables", options.tesseract.variables},
+                                   {"process_wide_tesseract_variables", ProcessWideTesseractVariables()},
                                    {"page_segmentation_mode", options.tesseract.page_segmentation_mode},
                                    {"cleanup", CleanupJson(options.page.cleanup)},
                                    {"vote", VoteJson(options.page.vote)},

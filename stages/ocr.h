@@ -46,6 +46,11 @@ struct TesseractOptions {
 // is not there is still named. What the settings hash of a record fingerprints.
 std::vector<std::filesystem::path> ModelFiles(const TesseractOptions& options);
 
+// The Tesseract variables that are process-wide and that every engine sets alike when it is made
+// (a model's config would otherwise change them for every engine in the process); a caller's
+// TesseractOptions may not name them. Part of a record's settings hash.
+std::vector<std::pair<std::string, std::string>> ProcessWideTesseractVariables();
+
 // The engine options OcrEngine::Alternate(model) makes another model's engine with.
 TesseractOptions AlternateOptions(const std::string& model);
 

@@ -275,6 +275,20 @@ TEST(TesseractEngine, EmptyTessdataDirThrowsMissingDependency) {
   std::filesystem::remove_all(dir);
 }
 
+// A process-wide variable set for one engine would change how every engine in the process
+// reads (stages/ocr.cpp, kProcessWide); it is refused, naming it.
+TEST(TesseractEngine, ProcessWideVariablesAreRefused) {
+  TesseractOptions options;
+  options.variables = {{"textord_force_make_prop_words", "0"}};
+  try {
+    TesseractEngine engine{options};
+    FAIL() << "accepted";
+  } catch (const QikanError& e) {
+    EXPECT_EQ(e.status(), ExitStatus::kUsage);
+    EXPECT_NE(std::string(e.what()).find("textord_force_make_prop_words"), std::string::npos);
+  }
+}
+
 TEST(TesseractEngine, UnknownVariableIsRefused) {
   TesseractOptions options;
   options.variables = {{"no_such_tesseract_variable", "1"}};

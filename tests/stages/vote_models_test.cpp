@@ -60,6 +60,40 @@ TEST_F(VoteModelsTest, TheOtherModelsOutvoteANameThePageModelMisreadsAtEverySize
   EXPECT_NE(voted.find("唐方媛"), std::string::npos) << voted;
 }
 
+// Words of a reading, each with its box, for comparing two readings exactly.
+std::vector<std::string> WordsAndBoxes(const OcrPage& page) {
+  std::vector<std::string> words;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      for (const auto& word : line.words) {
+        words.push_back(word.text + "@" + std::to_string(word.box.x) + "," +
+                        std::to_string(word.box.y) + "," + std::to_string(word.box.width) + "x" +
+                        std::to_string(word.box.height));
+      }
+    }
+  }
+  return words;
+}
+
+// Some Tesseract parameters are process-wide, and the npm model's config sets four of them
+// (stages/ocr.cpp, kProcessWide): loading it for a vote used to change how the page model found
+// words on every page read afterwards. A fresh engine in a fresh process (ctest runs each test
+// alone) reads the same page before and after the vote's models are loaded, word for word and
+// box for box.
+TEST(VoteModels, LoadingTheVotersDoesNotChangeHowThePageModelReads) {
+  TesseractEngine engine{TesseractOptions{}};
+  testing::TextPageSpec spec;
+  spec.lines = testing::SeedProseLines(8, 30);
+  spec.height = 700;
+  const cv::Mat page = testing::DrawTextPage(spec);
+  const std::vector<std::string> before = WordsAndBoxes(engine.Recognize(page));
+  ASSERT_GT(before.size(), 100u);
+  for (const LineVoter& voter : LineVoteOptions{}.voters) {
+    if (!voter.model.empty()) engine.Alternate(voter.model);
+  }
+  EXPECT_EQ(WordsAndBoxes(engine.Recognize(page)), before);
+}
+
 TEST_F(VoteModelsTest, AnAlternateIsMadeOnceAndKept) {
   OcrEngine* first = Engine().Alternate("HanS");
   EXPECT_EQ(Engine().Alternate("HanS"), first);
