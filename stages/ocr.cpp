@@ -42,23 +42,15 @@ constexpr const char* kQuietDebugFile = "/dev/null";
 // differed between two runs of one binary). Every engine sets them alike when it is made, so
 // the last one made leaves them as they were. Measured over the accuracy benchmark's 54 pages,
 // these values and Tesseract's defaults (0, 0, 0, 45) read at the same 1.04% CER, and these took
-// 7% less CPU on the throughput corpus (139.5 against 150 CPU-s, two runs each).
+// 7% less CPU on the throughput corpus (139.5 against 150 CPU-s, two runs each). The configs of
+// the other models qikan loads (Debian's chi_sim, script/HanS, eng) set no process-wide
+// parameter; a model added to the vote needs its config checked the same way.
 constexpr std::pair<const char*, const char*> kProcessWide[] = {
     {"textord_force_make_prop_words", "1"},  // words from spacing, not from a fixed pitch
     {"edges_use_new_outline_complexity", "1"},
     {"edges_children_fix", "1"},
     {"edges_children_count_limit", "1000"},
 };
-
-}  // namespace
-
-std::vector<std::pair<std::string, std::string>> ProcessWideTesseractVariables() {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [name, value] : kProcessWide) out.emplace_back(name, value);
-  return out;
-}
-
-namespace {
 
 bool IsProcessWide(const std::string& name) {
   return std::any_of(std::begin(kProcessWide), std::end(kProcessWide),
@@ -298,6 +290,12 @@ std::vector<OcrBlock> CollectBlocks(tesseract::ResultIterator& it, const cv::Mat
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> ProcessWideTesseractVariables() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : kProcessWide) out.emplace_back(name, value);
+  return out;
+}
 
 std::vector<std::filesystem::path> ModelFiles(const TesseractOptions& options) {
   std::filesystem::path dir =

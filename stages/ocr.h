@@ -26,8 +26,9 @@ class OcrEngine {
   // An engine of another model, on this engine's thread, for a second opinion on a line
   // (stages/vote). `model` is a Tesseract language ("HanS": Debian's script/HanS) or
   // LANGUAGE@ID, the model ID that scripts/install-ocr-model put in models/ocr/voters/ID (see
-  // models/ocr/manifest.json, "voters"; an absolute folder in place of ID is taken as is). Made when first asked for (a model takes a second to
-  // load) and owned by this engine. nullptr: no other models here (a test's fake engine).
+  // models/ocr/manifest.json, "voters"; an absolute folder in place of ID is taken as is).
+  // Made when first asked for (a model takes a second to load) and owned by this engine.
+  // nullptr: no other models here (a test's fake engine).
   virtual OcrEngine* Alternate(const std::string& model) { return nullptr; }
 };
 
