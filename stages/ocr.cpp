@@ -317,9 +317,12 @@ struct TesseractEngine::Impl {
 
 TesseractEngine::TesseractEngine(const TesseractOptions& given)
     : impl_(std::make_unique<Impl>()) {
-  // Also what links stages/line_images.cpp into every program that reads with Tesseract.
+  // Also what links stages/line_images.cpp and stages/openmp_regions.cpp into every program that
+  // reads with Tesseract.
   static const bool stored_uncompressed = LineImagesStoredUncompressed();
+  static const bool regions_inline = OpenMpRegionsRunInline();
   (void)stored_uncompressed;
+  (void)regions_inline;
   TesseractOptions options = given;
   if (options.tessdata_dir.empty()) options.tessdata_dir = DefaultTessdata(options.language);
   if (!RecognizesText(options.page_segmentation_mode)) {

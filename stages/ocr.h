@@ -60,6 +60,11 @@ TesseractOptions AlternateOptions(const std::string& model);
 // the process uses. The same pixels either way; zlib's work is what is saved.
 bool LineImagesStoredUncompressed();
 
+// Whether Tesseract's OpenMP parallel regions run straight on the calling thread, without
+// libgomp's one-thread team (stages/openmp_regions.cpp): true when the process's OpenMP thread
+// limit is 1 and that file's entry points are the ones the process uses.
+bool OpenMpRegionsRunInline();
+
 // One TessBaseAPI, created once and reused for every page; use one engine per worker thread,
 // never share one between threads. Throws QikanError(kMissingDependency) when the model is absent.
 class TesseractEngine : public OcrEngine {
