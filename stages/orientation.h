@@ -40,7 +40,8 @@ struct LineGeometry {
   int pieces_down = 0;       // ... along the columns
 };
 
-// Step 1 on an 8-bit grayscale page.
+// Step 1 on an 8-bit grayscale page (measured on the page halved while its glyphs stay 16 px
+// or taller).
 LineGeometry MeasureLineGeometry(const cv::Mat& gray, const OrientationOptions& options);
 
 // Turns a page `rotation` degrees clockwise (0, 90, 180 or 270).
