@@ -1,6 +1,7 @@
 #include "stages/reread.h"
 
 #include <algorithm>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
@@ -66,7 +67,7 @@ std::vector<RereadRegion> UncoveredInk(const cv::Mat& gray, const OcrPage& page,
   }
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
-  cv::Mat kept = cv::Mat::zeros(ink.size(), CV_8UC1);
+  std::vector<uchar> keep(static_cast<size_t>(n), 0);
   const int speck = std::max(2, static_cast<int>(0.15 * glyph));
   for (int i = 1; i < n; ++i) {
     const int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
@@ -74,8 +75,14 @@ std::vector<RereadRegion> UncoveredInk(const cv::Mat& gray, const OcrPage& page,
     const bool touches_edge = x == 0 || y == 0 || x + w == ink.cols || y + h == ink.rows;
     const bool too_small = w < speck && h < speck;
     const bool too_big = h > 3 * glyph || w > 20 * glyph;
-    if (touches_edge || too_small || too_big) continue;
-    kept.setTo(255, labels == i);
+    if (!touches_edge && !too_small && !too_big) keep[static_cast<size_t>(i)] = 255;
+  }
+  // One pass over the labels, not one per component kept (a noisy page keeps hundreds).
+  cv::Mat kept(ink.size(), CV_8UC1);
+  for (int r = 0; r < labels.rows; ++r) {
+    const int* label = labels.ptr<int>(r);
+    uchar* out = kept.ptr<uchar>(r);
+    for (int c = 0; c < labels.cols; ++c) out[c] = keep[static_cast<size_t>(label[c])];
   }
   // Characters of one line merge across their gaps, lines stay apart.
   cv::Mat grouped;
