@@ -32,9 +32,18 @@ std::vector<CharAt> Characters(OcrPage& page) {
   return chars;
 }
 
-std::u32string Text(const std::vector<CharAt>& chars) {
+// The characters a reading votes with: its words' characters, spaces left out (as Characters).
+std::u32string VoteText(const OcrPage& page) {
   std::u32string text;
-  for (const auto& c : chars) text += c.c;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      for (const auto& word : line.words) {
+        for (const char32_t c : ToU32(word.text)) {
+          if (c != U' ') text += c;
+        }
+      }
+    }
+  }
   return text;
 }
 
@@ -95,6 +104,15 @@ bool NeedsOtherModels(const std::vector<OcrPage>& readings, const LineVoteOption
   return false;
 }
 
+bool VoteSettled(const std::vector<OcrPage>& readings, size_t planned) {
+  std::map<std::u32string, size_t> alike;
+  for (const auto& reading : readings) {
+    const std::u32string text = VoteText(reading);
+    if (!text.empty() && 2 * ++alike[text] > planned) return true;
+  }
+  return false;
+}
+
 std::vector<RereadRegion> FindLinesToVote(const OcrPage& page, const LineVoteOptions& options) {
   std::vector<RereadRegion> regions;
   for (const auto& block : page.blocks) {
@@ -132,9 +150,8 @@ OcrPage ReadingOfLine(const OcrPage& page, const RereadRegion& region) {
 VotedLine VoteReadings(const std::vector<OcrPage>& readings) {
   VotedLine voted;
   if (readings.empty()) return voted;
-  std::vector<OcrPage> copies = readings;
   std::vector<std::u32string> texts;
-  for (auto& reading : copies) texts.push_back(Text(Characters(reading)));
+  for (const auto& reading : readings) texts.push_back(VoteText(reading));
 
   size_t best_total = SIZE_MAX;
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -146,7 +163,7 @@ VotedLine VoteReadings(const std::vector<OcrPage>& readings) {
       voted.pivot = i;
     }
   }
-  voted.reading = std::move(copies[voted.pivot]);
+  voted.reading = readings[voted.pivot];
   std::vector<CharAt> chars = Characters(voted.reading);
   const std::u32string& pivot = texts[voted.pivot];
   std::vector<std::map<char32_t, int>> votes(pivot.size());
@@ -172,7 +189,7 @@ VotedLine VoteReadings(const std::vector<OcrPage>& readings) {
     chars[i].word->text = ToUtf8(word);
   }
   RefreshLineTexts(voted.reading);
-  voted.changed = Text(Characters(voted.reading)) != texts[0];
+  voted.changed = VoteText(voted.reading) != texts[0];
   return voted;
 }
 

@@ -49,6 +49,15 @@ OcrPage ReadingOfLine(const OcrPage& page, const RereadRegion& region);
 // differ in their characters, white space aside, or a word of one is below `consult_below`.
 bool NeedsOtherModels(const std::vector<OcrPage>& readings, const LineVoteOptions& options);
 
+// Whether the vote over `planned` readings of a line is already decided by the readings in hand:
+// more than half of the planned readings say the same characters (white space aside, and not
+// nothing). Then no readings still to come can change the result: that text is the medoid
+// whatever they say (its total distance to the rest is below any other reading's), at each of its
+// positions it has more votes than all the rest could muster, and the pivot is its first reading,
+// the one VoteReadings over every planned reading would take. Read the voters in their order and
+// stop asking once this holds (a voter that turns out unavailable only makes it more cautious).
+bool VoteSettled(const std::vector<OcrPage>& readings, size_t planned);
+
 struct VotedLine {
   size_t pivot = 0;  // the reading whose words and boxes carry the result
   OcrPage reading;   // that reading, its characters replaced by the majority's

@@ -2,6 +2,10 @@
 // tie keeps, and that boxes come from the reading that carries the result.
 #include "stages/vote.h"
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "models/text.h"
@@ -77,6 +81,68 @@ TEST(VoteReadings, AReadingThatFoundNothingDoesNotVote) {
       VoteReadings({Reading("（研究室）"), OcrPage{}, OcrPage{}, Reading("（研究室）")});
   EXPECT_EQ(Text(voted.reading), "（研究室）");
   EXPECT_FALSE(voted.changed);
+}
+
+TEST(VoteSettled, MoreThanHalfOfThePlannedReadingsAlike) {
+  const OcrPage right = Reading("（办公室唐方媛）");
+  const OcrPage wrong = Reading("（办公室唐方姐）");
+  EXPECT_FALSE(VoteSettled({right, right, right}, 7));        // 3 of 7: the other 4 could win
+  EXPECT_TRUE(VoteSettled({right, right, right, right}, 7));  // 4 of 7
+  EXPECT_TRUE(VoteSettled({right, wrong, right, wrong, right, right}, 7));
+  EXPECT_FALSE(VoteSettled({right, wrong, right, wrong, right}, 7));
+  EXPECT_TRUE(VoteSettled({right, right}, 3));
+  // White space aside: a reading that splits a word still says the same characters.
+  EXPECT_TRUE(VoteSettled({right, Reading("（办公室 唐方媛）"), right, right}, 7));
+  // Readings that found nothing are no majority, however many.
+  EXPECT_FALSE(VoteSettled({OcrPage{}, OcrPage{}, OcrPage{}, OcrPage{}}, 7));
+}
+
+// Stopping once VoteSettled holds gives what the vote over every planned reading gives: the same
+// characters, the same pivot (so the same words and boxes), the same change. Checked on random
+// readings of an attribution, each either of two rival readings of the line (as models that
+// disagree give them) with now and then a character of its own replaced, dropped or doubled:
+// lines where one rival leads early and the other catches up are the ones a looser rule gets
+// wrong.
+TEST(VoteSettled, StoppingThereGivesWhatTheWholeVoteGives) {
+  const std::u32string line = U"（建德市人大常委会办公室唐方媛）";
+  const std::u32string look_alikes = U"〈《(姐和第訪莆";
+  std::mt19937 random(20261128);
+  std::uniform_real_distribution<double> chance(0, 1);
+  auto misread = [&](const std::u32string& text, double rate) {
+    std::u32string out;
+    for (const char32_t c : text) {
+      const double roll = chance(random);
+      if (roll < rate / 3) continue;  // dropped
+      out += roll < 2 * rate / 3 ? look_alikes[random() % look_alikes.size()] : c;
+      if (roll > 1 - rate / 6) out += c;  // doubled
+    }
+    return out;
+  };
+  constexpr size_t kPlanned = 7;
+  int settled_early = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    const std::u32string rival[2] = {misread(line, 0.1), misread(line, 0.1)};
+    const double second = chance(random);
+    std::vector<OcrPage> all;
+    for (size_t i = 0; i < kPlanned; ++i) {
+      std::u32string text = rival[chance(random) < second ? 1 : 0];
+      if (chance(random) < 0.2) text = misread(text, 0.1);
+      all.push_back(Reading(ToUtf8(text), 100 + 7 * static_cast<int>(i)));
+    }
+    const VotedLine whole = VoteReadings(all);
+    for (size_t k = 1; k < kPlanned; ++k) {
+      const std::vector<OcrPage> first(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k));
+      if (!VoteSettled(first, kPlanned)) continue;
+      ++settled_early;
+      const VotedLine early = VoteReadings(first);
+      ASSERT_EQ(Text(early.reading), Text(whole.reading)) << "trial " << trial << ", " << k << " read";
+      ASSERT_EQ(early.pivot, whole.pivot) << "trial " << trial << ", " << k << " read";
+      ASSERT_EQ(early.changed, whole.changed) << "trial " << trial << ", " << k << " read";
+      ASSERT_EQ(early.reading.blocks[0].lines[0].box.x, whole.reading.blocks[0].lines[0].box.x);
+      break;
+    }
+  }
+  EXPECT_GT(settled_early, 1000);  // the check above ran often enough to mean something
 }
 
 TEST(FindLinesToVote, TakesBracketedShortLinesOnly) {
