@@ -32,24 +32,33 @@ constexpr int kSourceDpi = 300;
 // variable names a file; our logging reports what matters.
 constexpr const char* kQuietDebugFile = "/dev/null";
 
-// Tesseract parameters that are process-wide (BOOL_VAR/INT_VAR globals in its edgblob.cpp and
-// tovars.cpp, not members of one engine), set to what the attribution vote's npm chi_sim 4.0.0
-// model sets them to in its config ("Important configurations for CJK mode"). A model's config
-// is applied when an engine is made, so without this, loading that model for a vote changed
-// how every other engine in the process, the page model included, found blobs and words from
-// then on: the pages read before a worker's first vote were read one way and those after
-// another, and a page could come out differently from one run to the next (1 issue of 20
-// differed between two runs of one binary). Every engine sets them alike when it is made, so
-// the last one made leaves them as they were. Measured over the accuracy benchmark's 54 pages,
-// these values and Tesseract's defaults (0, 0, 0, 45) read at the same 1.04% CER, and these took
-// 7% less CPU on the throughput corpus (139.5 against 150 CPU-s, two runs each). The configs of
-// the other models qikan loads (Debian's chi_sim, script/HanS, eng) set no process-wide
-// parameter; a model added to the vote needs its config checked the same way.
+// Tesseract parameters that are process-wide (BOOL_VAR/INT_VAR globals in its edgblob.cpp,
+// tovars.cpp and topitch.cpp, not members of one engine). Every engine sets them alike when it
+// is made, so whichever was made last leaves them as they were:
+// - The first four are what the attribution vote's npm chi_sim 4.0.0 model sets in its config
+//   ("Important configurations for CJK mode"). A model's config is applied when an engine is
+//   made, so without this, loading that model for a vote changed how every other engine in the
+//   process, the page model included, found blobs and words from then on: the pages read before
+//   a worker's first vote were read one way and those after another, and a page could come out
+//   differently from one run to the next (1 issue of 20 differed between two runs of one
+//   binary). Measured over the accuracy benchmark's 54 pages, these values and Tesseract's
+//   defaults (0, 0, 0, 45) read at the same 1.04% CER, and these took 7% less CPU on the
+//   throughput corpus (139.5 against 150 CPU-s, two runs each).
+// - textord_fast_pitch_test: Tesseract tests text rows for a fixed pitch, and rows of Han glyphs
+//   look fixed pitch, so its slow test (a search over pitches, a dynamic program of cut points
+//   for each) ran on most rows: 1.5% of qikan's CPU on the office issue of the throughput
+//   corpus, 0.2% with the fast test. The fast one gives the same text on all 53 pages of that
+//   corpus and the same CER on every item of the accuracy benchmark. (Turning the test off,
+//   textord_disable_pitch_test, lost words on an office two-column page and read old-1bit-200
+//   at 1.74% against 1.67%.)
+// The configs of the other models qikan loads (Debian's chi_sim, script/HanS, eng) set no
+// process-wide parameter; a model added to the vote needs its config checked the same way.
 constexpr std::pair<const char*, const char*> kProcessWide[] = {
     {"textord_force_make_prop_words", "1"},  // words from spacing, not from a fixed pitch
     {"edges_use_new_outline_complexity", "1"},
     {"edges_children_fix", "1"},
     {"edges_children_count_limit", "1000"},
+    {"textord_fast_pitch_test", "1"},
 };
 
 bool IsProcessWide(const std::string& name) {
