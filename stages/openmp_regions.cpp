@@ -100,15 +100,15 @@ void GOMP_sections_end_nowait() {
 namespace qikan {
 
 bool OpenMpRegionsRunInline() {
-  // Through the process's lookup, as Tesseract's calls go: this file's definition only when it
-  // is the one the process uses.
-  return dlsym(RTLD_DEFAULT, "GOMP_parallel") == reinterpret_cast<void*>(&GOMP_parallel) &&
-         dlsym(RTLD_DEFAULT, "GOMP_parallel_sections") ==
-             reinterpret_cast<void*>(&GOMP_parallel_sections) &&
-         dlsym(RTLD_DEFAULT, "GOMP_sections_next") == reinterpret_cast<void*>(&GOMP_sections_next) &&
-         dlsym(RTLD_DEFAULT, "GOMP_sections_end_nowait") ==
-             reinterpret_cast<void*>(&GOMP_sections_end_nowait) &&
-         SingleThreaded();
+  // Through the process's lookup, as Tesseract's calls go: this file's definitions only when
+  // they are the ones the process uses.
+  const auto used = [](const char* name, auto* ours) {
+    return dlsym(RTLD_DEFAULT, name) == reinterpret_cast<void*>(ours);
+  };
+  return used("GOMP_parallel", &GOMP_parallel) &&
+         used("GOMP_parallel_sections", &GOMP_parallel_sections) &&
+         used("GOMP_sections_next", &GOMP_sections_next) &&
+         used("GOMP_sections_end_nowait", &GOMP_sections_end_nowait) && SingleThreaded();
 }
 
 }  // namespace qikan

@@ -135,9 +135,10 @@ TEST(VoteSettled, StoppingThereGivesWhatTheWholeVoteGives) {
       if (!VoteSettled(first, kPlanned)) continue;
       ++settled_early;
       const VotedLine early = VoteReadings(first);
-      ASSERT_EQ(Text(early.reading), Text(whole.reading)) << "trial " << trial << ", " << k << " read";
-      ASSERT_EQ(early.pivot, whole.pivot) << "trial " << trial << ", " << k << " read";
-      ASSERT_EQ(early.changed, whole.changed) << "trial " << trial << ", " << k << " read";
+      const std::string where = "trial " + std::to_string(trial) + ", " + std::to_string(k) + " read";
+      ASSERT_EQ(Text(early.reading), Text(whole.reading)) << where;
+      ASSERT_EQ(early.pivot, whole.pivot) << where;
+      ASSERT_EQ(early.changed, whole.changed) << where;
       ASSERT_EQ(early.reading.blocks[0].lines[0].box.x, whole.reading.blocks[0].lines[0].box.x);
       break;
     }
