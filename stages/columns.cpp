@@ -36,13 +36,7 @@ cv::Mat TextInk(const cv::Mat& gray8, double glyph_px) {
     const int side = std::max(stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     keep[static_cast<size_t>(i)] = side >= kMinInkEm * glyph_px && side <= kMaxInkEm * glyph_px;
   }
-  cv::Mat mask(gray8.size(), CV_8UC1);
-  for (int r = 0; r < labels.rows; ++r) {
-    const int* label = labels.ptr<int>(r);
-    uchar* out = mask.ptr<uchar>(r);
-    for (int c = 0; c < labels.cols; ++c) out[c] = keep[static_cast<size_t>(label[c])];
-  }
-  return mask;
+  return LabelMask(labels, keep);
 }
 
 struct TextLine {

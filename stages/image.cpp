@@ -20,4 +20,14 @@ cv::Mat ToGray8(const cv::Mat& image) {
   return gray;
 }
 
+cv::Mat LabelMask(const cv::Mat& labels, const std::vector<uchar>& value_of_label) {
+  cv::Mat mask(labels.size(), CV_8UC1);
+  for (int r = 0; r < labels.rows; ++r) {
+    const int* label = labels.ptr<int>(r);
+    uchar* out = mask.ptr<uchar>(r);
+    for (int c = 0; c < labels.cols; ++c) out[c] = value_of_label[static_cast<size_t>(label[c])];
+  }
+  return mask;
+}
+
 }  // namespace qikan

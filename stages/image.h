@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include <opencv2/core.hpp>
 
 namespace qikan {
@@ -8,5 +10,10 @@ namespace qikan {
 
 // 8-bit single-channel view or copy of a page: colour is converted to gray, 16-bit scaled down.
 cv::Mat ToGray8(const cv::Mat& image);
+
+// An 8-bit image the size of `labels` (CV_32S, as cv::connectedComponents labels them) holding,
+// at each pixel, the value given for its label: a mask of the components kept, in one pass over
+// the labels however many components there are.
+cv::Mat LabelMask(const cv::Mat& labels, const std::vector<uchar>& value_of_label);
 
 }  // namespace qikan

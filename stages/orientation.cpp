@@ -55,13 +55,7 @@ cv::Mat GlyphMask(const cv::Mat& gray8, double glyph_px, int* glyphs) {
     keep[static_cast<size_t>(i)] = 255;
     ++*glyphs;
   }
-  cv::Mat mask(gray8.size(), CV_8UC1);
-  for (int r = 0; r < labels.rows; ++r) {
-    const int* label = labels.ptr<int>(r);
-    uchar* out = mask.ptr<uchar>(r);
-    for (int c = 0; c < labels.cols; ++c) out[c] = keep[static_cast<size_t>(label[c])];
-  }
-  return mask;
+  return LabelMask(labels, keep);
 }
 
 int PiecesAfterBridging(const cv::Mat& mask, cv::Size kernel) {

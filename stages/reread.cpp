@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "models/text.h"
+#include "stages/image.h"
 
 namespace qikan {
 namespace {
@@ -78,12 +79,7 @@ std::vector<RereadRegion> UncoveredInk(const cv::Mat& gray, const OcrPage& page,
     if (!touches_edge && !too_small && !too_big) keep[static_cast<size_t>(i)] = 255;
   }
   // One pass over the labels, not one per component kept (a noisy page keeps hundreds).
-  cv::Mat kept(ink.size(), CV_8UC1);
-  for (int r = 0; r < labels.rows; ++r) {
-    const int* label = labels.ptr<int>(r);
-    uchar* out = kept.ptr<uchar>(r);
-    for (int c = 0; c < labels.cols; ++c) out[c] = keep[static_cast<size_t>(label[c])];
-  }
+  const cv::Mat kept = LabelMask(labels, keep);
   // Characters of one line merge across their gaps, lines stay apart.
   cv::Mat grouped;
   cv::dilate(kept, grouped,
