@@ -9,8 +9,8 @@
 
 namespace qikan {
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationProfile, id, title, aliases,
-                                                edition_pattern, issue_pattern, publisher_pattern,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationProfile, id, generic, title, aliases,
+                                                edition_pattern, editions, issue_pattern, publisher_pattern,
                                                 date_pattern, toc_heading_pattern,
                                                 digest_count_pattern, columns, digest_columns,
                                                 column_banner_pattern, locality_suffixes,
@@ -27,9 +27,9 @@ PublicationProfile LoadProfile(const std::filesystem::path& file) {
   }
   try {
     PublicationProfile profile = nlohmann::json::parse(in).get<PublicationProfile>();
-    if (profile.id.empty() || profile.title.empty()) {
+    if (profile.id.empty() || (profile.title.empty() && !profile.generic)) {
       throw QikanError(ExitStatus::kMissingDependency, file.string(),
-                       "profile needs an id and a title");
+                       "profile needs an id and a title (or \"generic\": true)");
     }
     return profile;
   } catch (const nlohmann::json::exception& e) {
@@ -51,6 +51,13 @@ std::vector<PublicationProfile> LoadProfiles(const std::filesystem::path& folder
   std::sort(profiles.begin(), profiles.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
   return profiles;
+}
+
+const PublicationProfile* FindGenericProfile(const std::vector<PublicationProfile>& profiles) {
+  for (const auto& profile : profiles) {
+    if (profile.generic) return &profile;
+  }
+  return nullptr;
 }
 
 }  // namespace qikan

@@ -13,11 +13,15 @@ namespace qikan {
 // models/profiles/<id>.json, never in the parser.
 struct PublicationProfile {
   std::string id;
-  std::string title;                // as printed in the masthead
+  // The profile of no publication in particular (models/profiles/generic.json): what newsletters
+  // of this kind share. Used when no profile's title matches the masthead; never chosen by it.
+  bool generic = false;
+  std::string title;                // as printed in the masthead; empty in the generic profile
   std::vector<std::string> aliases;  // other printed forms of the title
 
   // Masthead lines.
   std::string edition_pattern;    // group: edition
+  std::vector<std::string> editions;  // the editions it prints (普刊, 增刊…); another is flagged
   std::string issue_pattern;      // groups: number, cumulative
   std::string publisher_pattern;  // group: publisher
   std::string date_pattern;       // groups: year, month, day
@@ -58,5 +62,8 @@ PublicationProfile LoadProfile(const std::filesystem::path& file);
 
 // Every profile in a folder (models/profiles), sorted by id.
 std::vector<PublicationProfile> LoadProfiles(const std::filesystem::path& folder);
+
+// The generic profile among `profiles`; nullptr when there is none.
+const PublicationProfile* FindGenericProfile(const std::vector<PublicationProfile>& profiles);
 
 }  // namespace qikan

@@ -124,7 +124,8 @@ void to_json(nlohmann::json& j, const IssueRecord& v) {
                      {"pipeline_version", v.pipeline_version},
                      {"source", v.source},
                      {"pages", v.pages},
-                     {"profile", v.profile},
+                     // null: no profile matched (the generic one read the issue)
+                     {"profile", v.profile.empty() ? nlohmann::json() : nlohmann::json(v.profile)},
                      {"issue", v.issue},
                      {"toc", v.toc},
                      {"articles", v.articles},
@@ -139,7 +140,8 @@ void from_json(const nlohmann::json& j, IssueRecord& v) {
   v.pipeline_version = j.value("pipeline_version", std::string());
   v.source = j.value("source", SourceInfo{});
   v.pages = j.value("pages", std::vector<PageRecord>{});
-  v.profile = j.value("profile", std::string());
+  v.profile = j.contains("profile") && j["profile"].is_string() ? j["profile"].get<std::string>()
+                                                                  : std::string();
   v.issue = j.value("issue", IssueInfo{});
   v.toc = j.value("toc", std::vector<TocEntry>{});
   v.articles = j.value("articles", std::vector<Article>{});

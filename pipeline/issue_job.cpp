@@ -30,7 +30,9 @@ IssueLayout LayoutForProfile(const std::vector<OcrPage>& pages, const Publicatio
 void ParseIssueStructure(const std::vector<OcrPage>& pages,
                          const std::vector<PublicationProfile>& profiles,
                          const StructureOptions& options, IssueRecord& record) {
-  const PublicationProfile* profile = profiles.size() == 1 ? &profiles.front() : nullptr;
+  // One profile given is one forced (--profile); otherwise the masthead chooses.
+  const PublicationProfile* profile =
+      profiles.size() == 1 && !profiles.front().generic ? &profiles.front() : nullptr;
   IssueLayout layout = LayoutForProfile(pages, profile);
   if (!profile) {
     profile = ChooseProfile(profiles, layout);
@@ -40,14 +42,19 @@ void ParseIssueStructure(const std::vector<OcrPage>& pages,
   for (size_t i = 0; i < record.pages.size() && i < layout.page_texts.size(); ++i) {
     record.pages[i].text = layout.page_texts[i];
   }
+  const PublicationProfile* generic = profile ? nullptr : FindGenericProfile(profiles);
   if (!profile) {
-    record.review.push_back({.page = 1,
-                             .reason = "profile-unknown",
-                             .detail = "no publication profile matches the masthead"});
-    return;
+    record.review.push_back(
+        {.page = 1,
+         .reason = "profile-unknown",
+         .detail = generic ? "no publication profile matches the masthead: read with the generic "
+                             "profile (no column names or title to check against)"
+                           : "no publication profile matches the masthead"});
+    if (!generic) return;
+    layout = LayoutForProfile(pages, generic);
   }
-  ParsedIssue parsed = ParseStructure(layout, *profile, options);
-  record.profile = profile->id;
+  ParsedIssue parsed = ParseStructure(layout, profile ? *profile : *generic, options);
+  record.profile = profile ? profile->id : std::string();
   record.issue = std::move(parsed.issue);
   record.toc = std::move(parsed.toc);
   record.articles = std::move(parsed.articles);

@@ -211,6 +211,12 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
         }
       }
     });
+    RunStage("numbers", page.index, result.times, [&] {
+      const double glyph = scale.glyph_height_px * scale.factor;
+      if (OcrEngine* digits = FolioDigitsEngine(options.folio.digits_model)) {
+        RereadNumbers(upright, glyph, *digits, options.folio, result.ocr);
+      }
+    });
     // `level` is the deskewed page turned upright: the boxes, the size recorded and the image
     // kept all refer to it.
     UnscaleBoxes(result.ocr, scale.factor, level.size());

@@ -514,7 +514,9 @@ nlohmann::json FolioJson(const FolioOptions& folio) {
           {"model_glyph_px", folio.model_glyph_px},
           {"min_confidence", folio.min_confidence},
           {"margin_fraction", folio.margin_fraction},
-          {"max_digits", folio.max_digits}};
+          {"max_digits", folio.max_digits},
+          {"reread_numbers_below", folio.reread_numbers_below},
+          {"max_number_digits", folio.max_number_digits}};
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -122,14 +123,13 @@ bool AllDigits(const std::string& text, int max_digits) {
 
 // The digits cut out with a little paper around them, scaled so the glyph height is `scale`
 // times the model's, and set on a white margin.
-cv::Mat CutDigits(const cv::Mat& gray8, const FolioShape& shape, double scale,
+cv::Mat CutDigits(const cv::Mat& gray8, const Box& digits, double glyph_px, double scale,
                   const FolioOptions& options) {
-  const int pad = static_cast<int>(0.25 * shape.glyph_px);
-  const cv::Rect r = cv::Rect(shape.digits.x - pad, shape.digits.y - pad,
-                              shape.digits.width + 2 * pad, shape.digits.height + 2 * pad) &
+  const int pad = static_cast<int>(0.25 * glyph_px);
+  const cv::Rect r = cv::Rect(digits.x - pad, digits.y - pad, digits.width + 2 * pad,
+                              digits.height + 2 * pad) &
                      cv::Rect(0, 0, gray8.cols, gray8.rows);
-  const double factor =
-      std::clamp(scale * options.model_glyph_px / shape.glyph_px, 0.1, 4.0);
+  const double factor = std::clamp(scale * options.model_glyph_px / glyph_px, 0.1, 4.0);
   cv::Mat scaled;
   cv::resize(gray8(r), scaled, cv::Size(), factor, factor,
              factor < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
@@ -137,6 +137,51 @@ cv::Mat CutDigits(const cv::Mat& gray8, const FolioShape& shape, double scale,
               cv::Scalar(255));
   scaled.copyTo(out(cv::Rect(kReadMarginPx, kReadMarginPx, scaled.cols, scaled.rows)));
   return out;
+}
+
+struct DigitsRead {
+  std::string digits;
+  float confidence = 0;
+};
+
+// The digits in `box` read at each of the options' sizes: the reading a majority of sizes gave,
+// all digits, one of them at the options' confidence; none otherwise.
+std::optional<DigitsRead> ReadDigits(const cv::Mat& gray8, const Box& box, double glyph_px,
+                                     OcrEngine& engine, const FolioOptions& options) {
+  std::map<std::string, int> votes;
+  std::map<std::string, float> confidence;
+  for (const double scale : options.read_scales) {
+    const OcrPage read = engine.Recognize(CutDigits(gray8, box, glyph_px, scale, options),
+                                          Segmentation::kSingleLine);
+    std::string text;
+    for (const char c : read.Text()) {
+      if (c != ' ' && c != '\n') text += c;
+    }
+    if (!AllDigits(text, options.max_digits)) continue;
+    ++votes[text];
+    confidence[text] = std::max(confidence[text], read.MeanConfidence());
+  }
+  const auto best = std::max_element(votes.begin(), votes.end(),
+                                     [](const auto& l, const auto& r) { return l.second < r.second; });
+  if (best == votes.end() || 2 * best->second <= static_cast<int>(options.read_scales.size())) {
+    return std::nullopt;
+  }
+  const float conf = confidence[best->first];
+  if (conf < options.min_confidence) return std::nullopt;
+  return DigitsRead{.digits = best->first, .confidence = conf};
+}
+
+// A word chi_sim read as a number, perhaps with a look-alike mark for a 1 ("1]1]" for 11).
+bool NumberWord(const std::string& text, int max_digits) {
+  int digits = 0;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c != ']' && c != '|' && c != 'l' && c != 'I') {
+      return false;
+    }
+  }
+  return digits > 0 && digits <= max_digits;
 }
 
 }  // namespace
@@ -175,34 +220,47 @@ std::optional<FolioShape> FindFolio(const cv::Mat& gray, double glyph_px,
 std::optional<OcrLine> ReadFolio(const cv::Mat& gray, const FolioShape& shape, OcrEngine& engine,
                                  const FolioOptions& options) {
   if (gray.empty() || shape.glyph_px <= 0) return std::nullopt;
-  const cv::Mat gray8 = ToGray8(gray);
-  std::map<std::string, int> votes;
-  std::map<std::string, float> confidence;
-  for (const double scale : options.read_scales) {
-    const OcrPage read =
-        engine.Recognize(CutDigits(gray8, shape, scale, options), Segmentation::kSingleLine);
-    std::string text;
-    for (const char c : read.Text()) {
-      if (c != ' ' && c != '\n') text += c;
-    }
-    if (!AllDigits(text, options.max_digits)) continue;
-    ++votes[text];
-    confidence[text] = std::max(confidence[text], read.MeanConfidence());
-  }
-  const auto best = std::max_element(votes.begin(), votes.end(),
-                                     [](const auto& l, const auto& r) { return l.second < r.second; });
-  if (best == votes.end() || 2 * best->second <= static_cast<int>(options.read_scales.size())) {
-    return std::nullopt;
-  }
-  const float conf = confidence[best->first];
-  if (conf < options.min_confidence) return std::nullopt;
-  OcrLine line{.text = RemoveCjkSpaces("— " + best->first + " —"),
+  const auto read = ReadDigits(ToGray8(gray), shape.digits, shape.glyph_px, engine, options);
+  if (!read) return std::nullopt;
+  const float conf = read->confidence;
+  OcrLine line{.text = RemoveCjkSpaces("— " + read->digits + " —"),
                .box = shape.Whole(),
                .confidence = conf,
                .words = {OcrWord{.text = "—", .box = shape.left_dash, .confidence = conf},
-                         OcrWord{.text = best->first, .box = shape.digits, .confidence = conf},
+                         OcrWord{.text = read->digits, .box = shape.digits, .confidence = conf},
                          OcrWord{.text = "—", .box = shape.right_dash, .confidence = conf}}};
   return line;
+}
+
+int RereadNumbers(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
+                  const FolioOptions& options, OcrPage& page) {
+  if (gray.empty() || glyph_px < 8) return 0;
+  cv::Mat gray8;
+  int mended = 0;
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) {
+      bool touched = false;
+      for (auto& word : line.words) {
+        if (word.confidence >= options.reread_numbers_below || word.box.width <= 0 ||
+            !NumberWord(word.text, options.max_number_digits)) {
+          continue;
+        }
+        if (gray8.empty()) gray8 = ToGray8(gray);
+        FolioOptions number_options = options;
+        number_options.max_digits = options.max_number_digits;
+        const auto read = ReadDigits(gray8, word.box, glyph_px, engine, number_options);
+        if (!read) continue;
+        spdlog::debug("number {:?} at {:.0f} read again as {:?} at {:.0f}", word.text,
+                      word.confidence, read->digits, read->confidence);
+        word.text = read->digits;
+        word.confidence = read->confidence;
+        touched = true;
+        ++mended;
+      }
+      if (touched) line.RebuildFromWords();
+    }
+  }
+  return mended;
 }
 
 void PlaceFolio(OcrPage& page, const OcrLine& folio) {

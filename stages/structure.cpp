@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <chrono>
 #include <limits>
 #include <set>
 
@@ -226,18 +227,64 @@ class Parser {
     return 0;
   }
 
+  // Why the digits OCR read in line i are not to be trusted, or empty when they are: a digit
+  // mended from a look-alike ("1]" read for 1), or a word with digits read below the options'
+  // confidence. A value read from such digits is kept, and flagged for review.
+  std::string DigitDoubt(size_t i) const {
+    const LayoutLine& line = Line(i);
+    const std::string bare = RemoveSpaces(line.text);
+    if (RepairDigits(bare) != bare) return "digits mended from look-alike marks";
+    for (const auto& word : line.words) {
+      const bool digits = std::any_of(word.text.begin(), word.text.end(),
+                                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      if (digits && word.confidence < options_.min_digit_confidence) {
+        return fmt::format("\"{}\" read at confidence {:.0f}", word.text, word.confidence);
+      }
+    }
+    return {};
+  }
+
+  void ParseDate(size_t i, const Pattern::Match& m) {
+    IssueInfo& info = out_.issue;
+    const std::string& text = Line(i).text;
+    const int year = std::stoi(m.Group("year"));
+    const int month = std::stoi(m.Group("month"));
+    const int day = std::stoi(m.Group("day"));
+    const std::chrono::year_month_day date{std::chrono::year(year),
+                                           std::chrono::month(static_cast<unsigned>(month)),
+                                           std::chrono::day(static_cast<unsigned>(day))};
+    if (!date.ok() || year < options_.earliest_year || year > LatestYear()) {
+      Review(Line(i).page, "masthead-date",
+             fmt::format("\"{}\" is not a calendar date ({}-{}-{}); left empty", text, year, month, day));
+      return;
+    }
+    info.date = fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+    // The pattern lets one stray mark stand between a number and 年/月/日 ("1]日"): what it
+    // skipped may have been a digit.
+    const std::string& matched = m.text;
+    const std::string digits_and_units = RepairDigits(matched);
+    static const Pattern kClean(R"(^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$)");
+    std::string doubt = DigitDoubt(i);
+    if (doubt.empty() && !kClean.Matches(digits_and_units)) doubt = "a stray mark beside a number";
+    if (!doubt.empty()) {
+      Review(Line(i).page, "masthead-date",
+             fmt::format("date read as {} from \"{}\": {}; check it", info.date, text, doubt));
+    }
+  }
+
   void ParseMasthead(size_t begin, size_t end) {
     IssueInfo& info = out_.issue;
     for (size_t i = begin; i < end; ++i) {
       const std::string& text = Line(i).text;
       const std::string bare = RepairDigits(RemoveSpaces(text));
-      if (info.title.empty()) {
+      if (info.title.empty() && !profile_.title.empty()) {
         double best = 0;
         for (const auto& name : std::vector<std::string>{profile_.title}) {
           best = std::max(best, bare.find(name) != std::string::npos ? 1.0 : Similarity(bare, name));
         }
         if (best >= 0.5) {
           info.title = profile_.title;
+          title_line_ = i;
           if (bare != profile_.title) {
             out_.corrections.push_back(Correction{.page = Line(i).page,
                                                   .field = "issue.title",
@@ -250,29 +297,71 @@ class Parser {
       }
       if (auto m = edition_.Search(bare); m && info.edition.empty()) {
         info.edition = RemoveSpaces(m->Group("edition"));
+        if (!profile_.editions.empty() &&
+            std::find(profile_.editions.begin(), profile_.editions.end(), info.edition) ==
+                profile_.editions.end()) {
+          Review(Line(i).page, "masthead-edition",
+                 fmt::format("edition read as {} from \"{}\", not one the publication prints ({})",
+                             info.edition, text, fmt::join(profile_.editions, ", ")));
+        }
+        continue;
       }
       if (auto m = issue_.Search(bare); m && !info.number) {
         info.number = std::stoi(m->Group("number"));
         info.cumulative_number = std::stoi(m->Group("cumulative"));
+        if (const std::string doubt = DigitDoubt(i); !doubt.empty()) {
+          Review(Line(i).page, "masthead-number",
+                 fmt::format("issue numbers read as 第{}期（总第{}期） from \"{}\": {}; check them",
+                             *info.number, *info.cumulative_number, text, doubt));
+        }
       }
       if (auto m = publisher_.Search(bare); m && info.publisher.empty()) {
         info.publisher = m->Group("publisher");
       }
-      if (auto m = date_.Search(bare); m && info.date.empty()) {
-        const int year = std::stoi(m->Group("year"));
-        const int month = std::stoi(m->Group("month"));
-        const int day = std::stoi(m->Group("day"));
-        if (month >= 1 && month <= 12 && day >= 1 && day <= 31) {
-          info.date = fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
-        } else {
-          Review(Line(i).page, "masthead-date", "unparseable date: " + text);
-        }
-      }
+      if (auto m = date_.Search(bare); m && info.date.empty()) ParseDate(i, *m);
     }
-    if (info.title.empty()) Review(1, "masthead-title", "publication title not found");
+    if (info.title.empty()) TitleFromGeometry(begin, end);
+    if (info.edition.empty() && !profile_.editions.empty()) {
+      Review(1, "masthead-edition", "edition line (（…刊）) not found");
+    }
     if (!info.number) Review(1, "masthead-number", "issue number (第…期) not found");
-    if (info.date.empty()) Review(1, "masthead-date", "issue date not found");
+    if (info.date.empty() && !HasReview("masthead-date")) {
+      Review(1, "masthead-date", "issue date not found");
+    }
     if (info.publisher.empty()) Review(1, "masthead-publisher", "publisher line (…编) not found");
+  }
+
+  // Next year: an issue may be dated ahead of its printing, never further.
+  static int LatestYear() {
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    return static_cast<int>(std::chrono::year_month_day(today).year()) + 1;
+  }
+
+  bool HasReview(std::string_view reason) const {
+    return std::any_of(out_.review.begin(), out_.review.end(),
+                       [&](const ReviewItem& r) { return r.reason == reason; });
+  }
+
+  // A publication without a profile (or whose profile's title was not found): the masthead's
+  // title is the largest print at the top of page 1, recorded as read and flagged.
+  void TitleFromGeometry(size_t begin, size_t end) {
+    size_t best = kNone;
+    for (size_t i = begin; i < end && Line(i).page == 1; ++i) {
+      if (Chars(Line(i).text) < 2 || Chars(Line(i).text) > 20) continue;
+      if (Line(i).glyph_ratio < 1.5) continue;
+      if (best == kNone || Line(i).glyph_ratio > Line(best).glyph_ratio) best = i;
+    }
+    if (best == kNone) {
+      Review(1, "masthead-title", "publication title not found");
+      return;
+    }
+    out_.issue.title = RemoveSpaces(Line(best).text);
+    title_line_ = best;
+    Review(1, "masthead-title",
+           profile_.title.empty()
+               ? fmt::format("title read as {} from the largest print of page 1, with no profile to check it",
+                             out_.issue.title)
+               : fmt::format("title read as {}: not the profile's {}", out_.issue.title, profile_.title));
   }
 
   bool IsKnownColumn(const std::string& text) const {
@@ -713,6 +802,7 @@ class Parser {
       distribution_, editor_, phone_;
   std::set<std::string> digest_columns_;
   std::vector<float> toc_confidence_;
+  size_t title_line_ = kNone;
   ParsedIssue out_;
 };
 
@@ -973,6 +1063,7 @@ const PublicationProfile* ChooseProfile(const std::vector<PublicationProfile>& p
   const PublicationProfile* best = nullptr;
   double best_score = 0.5;
   for (const auto& profile : profiles) {
+    if (profile.generic) continue;
     for (const auto& line : layout.lines) {
       if (line.page != 1) break;
       std::vector<std::string> names = profile.aliases;

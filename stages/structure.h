@@ -21,6 +21,13 @@ struct StructureOptions {
   double paragraph_indent_max = 3.2;
   // An attribution is a short parenthesized line.
   size_t attribution_max_chars = 60;
+  // A masthead number (date, issue number) read from a word of digits below this confidence is
+  // kept and flagged for review: a wrong date in the catalog is worse than a doubtful one. Such
+  // words were read again by the digits model (stages/folio.h RereadNumbers), whose right
+  // readings of the samples' dates stand at 79-80 and whose wrong ones chi_sim left at 27-36.
+  float min_digit_confidence = 70;
+  // Dates before this year are misreadings (the People's Republic's periodicals start in 1949).
+  int earliest_year = 1949;
 };
 
 // What the structure parser recovered from one issue.

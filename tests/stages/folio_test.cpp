@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "tests/support/text_page.h"
 
@@ -147,6 +148,60 @@ TEST(PlaceFolioTest, AFolioAboveTheTextComesFirst) {
   ASSERT_EQ(page.blocks.size(), 2u);
   EXPECT_EQ(page.blocks[0].lines[0].text, "—4—");
   EXPECT_EQ(page.blocks[1].lines[0].text, "正文");
+}
+
+}  // namespace
+}  // namespace qikan
+
+namespace qikan {
+namespace {
+
+// A masthead date whose day chi_sim read "1]1]" at 36 (the generated degraded seed): the word is
+// read again by the digits model and comes out 11, its line with it; a confident word and a
+// word that is no number stay as they were.
+TEST(RereadNumbers, ANumberReadWithLittleConfidenceIsReadAgainByTheDigitsModel) {
+  TextPageSpec spec{.lines = {"杭州市人大常委会研究室编 2025年7月11日"}, .glyph_px = kEm,
+                    .width = 1400, .height = 200, .margin = 60};
+  const cv::Mat image = DrawTextPage(spec);
+  // Where print put the 11: measured from the drawn glyphs' columns of ink.
+  cv::Mat ink;
+  cv::threshold(image, ink, 128, 255, cv::THRESH_BINARY_INV);
+  std::vector<int> columns;
+  for (int x = 0; x < ink.cols; ++x) {
+    if (cv::countNonZero(ink.col(x)) > 0) columns.push_back(x);
+  }
+  ASSERT_FALSE(columns.empty());
+  // Runs of ink columns: glyphs. The date's glyphs are the last nine: 2 0 2 5 年 7 月 1 1 日
+  // (digits may touch, so the 11 is found between 月 and 日: the second and third runs from
+  // the right end).
+  std::vector<std::pair<int, int>> runs;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (runs.empty() || columns[i] > runs.back().second + 1) runs.push_back({columns[i], columns[i]});
+    runs.back().second = columns[i];
+  }
+  ASSERT_GE(runs.size(), 4u);
+  const int day_right = runs[runs.size() - 2].second;
+  int day_left = runs[runs.size() - 2].first;
+  if (runs[runs.size() - 3].second - runs[runs.size() - 3].first < kEm / 2) {
+    day_left = runs[runs.size() - 3].first;  // the two 1s stand apart
+  }
+  const Box day{day_left, 60, day_right - day_left + 1, kEm};
+  OcrPage page{.width = image.cols, .height = image.rows};
+  OcrLine line{.words = {OcrWord{.text = "年", .box = {day_left - 200, 60, 30, kEm}, .confidence = 90},
+                         OcrWord{.text = "1]1]", .box = day, .confidence = 36},
+                         OcrWord{.text = "2025", .box = {day_left - 400, 60, 70, kEm}, .confidence = 93}}};
+  line.RebuildFromWords();
+  page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+  OcrEngine* digits = FolioDigitsEngine("eng");
+  ASSERT_NE(digits, nullptr);
+  EXPECT_EQ(RereadNumbers(image, kGlyphPx, *digits, FolioOptions{}, page), 1);
+  const OcrLine& read = page.blocks[0].lines[0];
+  EXPECT_EQ(read.words[1].text, "11");
+  EXPECT_GE(read.words[1].confidence, FolioOptions{}.min_confidence);
+  EXPECT_EQ(read.words[0].text, "年");
+  EXPECT_EQ(read.words[2].text, "2025");
+  EXPECT_NE(read.text.find("11"), std::string::npos);
+  EXPECT_EQ(read.text.find("]"), std::string::npos);
 }
 
 }  // namespace

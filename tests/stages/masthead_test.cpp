@@ -1,0 +1,172 @@
+// The masthead's fields are right or flagged (issue 13): a date or number read from doubtful
+// digits is kept with a review item naming the field, a date that is no calendar date is left
+// empty and flagged, an edition the publication does not print is flagged, and a publication
+// without a profile keeps the title its masthead prints, flagged, with no invented fields.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "models/profile.h"
+#include "stages/structure.h"
+#include "tests/support/text_page.h"
+
+namespace qikan {
+namespace {
+
+const PublicationProfile& Hangzhou() {
+  static const PublicationProfile profile =
+      LoadProfile(testing::SourcePath("models/profiles/hangzhou-renda-xinxi.json"));
+  return profile;
+}
+
+const PublicationProfile& Generic() {
+  static const PublicationProfile profile =
+      LoadProfile(testing::SourcePath("models/profiles/generic.json"));
+  return profile;
+}
+
+// A line of page 1 whose words are the space-separated parts of `spaced`, each read at
+// `confidence` unless `confidences` names its own.
+LayoutLine MakeLine(const std::string& spaced, double glyph_ratio = 1.0, float confidence = 95,
+                    std::vector<std::pair<std::string, float>> confidences = {}) {
+  LayoutLine line{.page = 1, .glyph_ratio = glyph_ratio, .glyph_px = 36};
+  int x = 200;
+  size_t start = 0;
+  while (start < spaced.size()) {
+    size_t end = spaced.find(' ', start);
+    if (end == std::string::npos) end = spaced.size();
+    const std::string text = spaced.substr(start, end - start);
+    start = end + 1;
+    if (text.empty()) continue;
+    float conf = confidence;
+    for (const auto& [word, c] : confidences) {
+      if (word == text) conf = c;
+    }
+    const int width = static_cast<int>(36 * glyph_ratio * text.size() / 3);
+    line.words.push_back(
+        OcrWord{.text = text, .box = Box{x, 300, width, static_cast<int>(36 * glyph_ratio)}, .confidence = conf});
+    line.text += text;
+    x += width + 4;
+  }
+  line.spaced_text = line.text;
+  line.confidence = confidence;
+  line.box = Box{200, 300, x - 200, static_cast<int>(36 * glyph_ratio)};
+  line.indent = 0;
+  line.right_gap = 0;
+  return line;
+}
+
+IssueLayout Masthead(std::vector<LayoutLine> lines) {
+  IssueLayout layout;
+  layout.body_glyph_px = 36;
+  layout.lines = std::move(lines);
+  return layout;
+}
+
+std::vector<ReviewItem> ItemsFor(const ParsedIssue& parsed, const std::string& reason) {
+  std::vector<ReviewItem> out;
+  std::copy_if(parsed.review.begin(), parsed.review.end(), std::back_inserter(out),
+               [&](const ReviewItem& r) { return r.reason == reason; });
+  return out;
+}
+
+ParsedIssue ParseMasthead(const std::string& date_line, const std::string& edition = "（普 刊）",
+                          std::vector<std::pair<std::string, float>> confidences = {},
+                          const PublicationProfile& profile = Hangzhou()) {
+  std::vector<LayoutLine> lines = {MakeLine("杭州 人大 信息", 3.0), MakeLine(edition),
+                                   MakeLine("第 5 期 （总 第 711 期）", 1.0, 95, confidences),
+                                   MakeLine(date_line, 1.0, 95, confidences), MakeLine("目 录")};
+  return ParseStructure(Masthead(std::move(lines)), profile, StructureOptions{});
+}
+
+TEST(Masthead, AConfidentDateIsTakenWithoutAReviewItem) {
+  const ParsedIssue parsed = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日");
+  EXPECT_EQ(parsed.issue.date, "2025-07-11");
+  EXPECT_EQ(parsed.issue.number, 5);
+  EXPECT_EQ(parsed.issue.cumulative_number, 711);
+  EXPECT_EQ(parsed.issue.edition, "普刊");
+  EXPECT_TRUE(ItemsFor(parsed, "masthead-date").empty());
+  EXPECT_TRUE(ItemsFor(parsed, "masthead-number").empty());
+  EXPECT_TRUE(ItemsFor(parsed, "masthead-edition").empty());
+}
+
+TEST(Masthead, ADateReadFromALookAlikeMarkIsFlagged) {
+  // 2025 年 7 月 11 日 read "7月1]日": the day comes out 1, and must not pass unnoticed.
+  const ParsedIssue parsed = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 1] 日");
+  const auto items = ItemsFor(parsed, "masthead-date");
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_NE(items[0].detail.find("2025-07-01"), std::string::npos) << items[0].detail;
+  EXPECT_NE(items[0].detail.find("1]"), std::string::npos) << items[0].detail;
+}
+
+TEST(Masthead, ADateWithAStrayMarkBesideItsDayIsFlagged) {
+  const ParsedIssue parsed = ParseMasthead("杭州市人大常委会研究室编 2019 年 6 月 28 和 日");
+  EXPECT_EQ(parsed.issue.date, "2019-06-28");
+  EXPECT_EQ(ItemsFor(parsed, "masthead-date").size(), 1u);
+}
+
+TEST(Masthead, DigitsReadWithLittleConfidenceAreFlagged) {
+  const ParsedIssue parsed =
+      ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 17 日", "（普 刊）", {{"17", 36}});
+  const auto items = ItemsFor(parsed, "masthead-date");
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_NE(items[0].detail.find("17"), std::string::npos);
+  EXPECT_EQ(ItemsFor(parsed, "masthead-number").size(), 0u);
+  const ParsedIssue number =
+      ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", "（普 刊）", {{"711", 30}});
+  EXPECT_EQ(ItemsFor(number, "masthead-number").size(), 1u);
+}
+
+TEST(Masthead, ADateThatIsNoCalendarDateIsLeftEmptyAndFlagged) {
+  for (const std::string line : {"杭州市人大常委会研究室编 2025 年 2 月 30 日",
+                                 "杭州市人大常委会研究室编 2025 年 13 月 1 日",
+                                 "杭州市人大常委会研究室编 1925 年 3 月 1 日"}) {
+    const ParsedIssue parsed = ParseMasthead(line);
+    EXPECT_EQ(parsed.issue.date, "") << line;
+    const auto items = ItemsFor(parsed, "masthead-date");
+    ASSERT_EQ(items.size(), 1u) << line;
+    EXPECT_NE(items[0].detail.find("not a calendar date"), std::string::npos) << items[0].detail;
+  }
+}
+
+TEST(Masthead, AnyEditionIsReadAndOneThePublicationDoesNotPrintIsFlagged) {
+  EXPECT_EQ(ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", "（特 刊）").issue.edition,
+            "特刊");
+  EXPECT_TRUE(ItemsFor(ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", "（特 刊）"),
+                       "masthead-edition")
+                  .empty());
+  const ParsedIssue misread = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", "（培 刊）");
+  EXPECT_EQ(misread.issue.edition, "培刊");
+  EXPECT_EQ(ItemsFor(misread, "masthead-edition").size(), 1u);
+  const ParsedIssue missing = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", "（增刊");
+  EXPECT_EQ(missing.issue.edition, "");
+  EXPECT_EQ(ItemsFor(missing, "masthead-edition").size(), 1u);
+}
+
+TEST(Masthead, WithTheGenericProfileTheTitleIsTheLargestPrintAndFlagged) {
+  std::vector<LayoutLine> lines = {MakeLine("西湖 人大", 3.2), MakeLine("（特 刊）"),
+                                   MakeLine("第 3 期 （总 第 152 期）"),
+                                   MakeLine("西湖区人大常委会办公室编 2023 年 11 月 8 日"),
+                                   MakeLine("目 录")};
+  const ParsedIssue parsed = ParseStructure(Masthead(std::move(lines)), Generic(), StructureOptions{});
+  EXPECT_EQ(parsed.issue.title, "西湖人大");
+  EXPECT_EQ(parsed.issue.edition, "特刊");
+  EXPECT_EQ(parsed.issue.number, 3);
+  EXPECT_EQ(parsed.issue.cumulative_number, 152);
+  EXPECT_EQ(parsed.issue.publisher, "西湖区人大常委会办公室");
+  EXPECT_EQ(parsed.issue.date, "2023-11-08");
+  EXPECT_EQ(ItemsFor(parsed, "masthead-title").size(), 1u);
+  EXPECT_TRUE(ItemsFor(parsed, "masthead-date").empty());
+}
+
+TEST(ChooseProfile, TheGenericProfileIsNeverChosenByTheMasthead) {
+  std::vector<PublicationProfile> profiles = {Generic(), Hangzhou()};
+  IssueLayout hangzhou = Masthead({MakeLine("杭州 人大 信息", 3.0)});
+  IssueLayout other = Masthead({MakeLine("西湖 人大", 3.0)});
+  ASSERT_NE(ChooseProfile(profiles, hangzhou), nullptr);
+  EXPECT_EQ(ChooseProfile(profiles, hangzhou)->id, "hangzhou-renda-xinxi");
+  EXPECT_EQ(ChooseProfile(profiles, other), nullptr);
+}
+
+}  // namespace
+}  // namespace qikan
