@@ -270,5 +270,97 @@ TEST(Layout, CentredHeadingBetweenBandsStaysFullWidth) {
   EXPECT_EQ(layout.lines[14].text, "多措并举助力打造青年留杭第一区");
 }
 
+
+// Rows of `columns` columns of `chars` characters each, gutters of `gutter` px, read across as
+// one line a row (column widths may differ: `chars` per column).
+std::vector<OcrLine> ColumnRows(int y, int rows, const std::vector<int>& chars, int gutter,
+                                std::vector<std::vector<std::string>>& texts) {
+  std::vector<OcrLine> out;
+  texts.assign(chars.size(), {});
+  for (int i = 0; i < rows; ++i) {
+    OcrLine row;
+    int x = kLeft;
+    for (size_t c = 0; c < chars.size(); ++c) {
+      const OcrLine piece = BoxedLine(Prose(chars[c]), x, y + i * kLeading);
+      texts[c].push_back(piece.text);
+      row.text += piece.text;
+      row.words.insert(row.words.end(), piece.words.begin(), piece.words.end());
+      row.box = row.box.Empty() ? piece.box : row.box.Union(piece.box);
+      x += chars[c] * kPitch - 3 + gutter;
+    }
+    row.confidence = 92;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+// Three narrow columns under a full-width band, each row read straight across by OCR: the
+// columns come out one after the other, left to right, and the full-width text before them.
+TEST(Layout, ThreeColumnsUnderAFullWidthBandAreReadColumnByColumn) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 4);
+  std::vector<std::vector<std::string>> texts;
+  for (auto& line : ColumnRows(300 + 5 * kLeading, 7, {11, 11, 11}, 45, texts)) {
+    lines.push_back(std::move(line));
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 4u + 21u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(layout.lines[i].column, 0);
+  for (size_t c = 0; c < 3; ++c) {
+    for (size_t r = 0; r < 7; ++r) {
+      const LayoutLine& line = layout.lines[4 + c * 7 + r];
+      EXPECT_EQ(line.text, texts[c][r]) << "column " << c << " row " << r;
+      EXPECT_EQ(line.column, static_cast<int>(c) + 1);
+    }
+  }
+}
+
+// Two columns of unequal width (20 and 12 characters), a heading set larger at the top of the
+// right column while the left column goes on with the article before: the left column is read
+// to its end, then the right one from its heading.
+TEST(Layout, UnequalColumnsWithAHeadingInsideTheRightColumn) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int right_x = kLeft + 20 * kPitch - 3 + 50;
+  std::vector<std::string> left, right;
+  for (int i = 0; i < 8; ++i) {
+    lines.push_back(BoxedLine(Prose(20), kLeft, top + i * kLeading));
+    left.push_back(lines.back().text);
+  }
+  lines.push_back(BoxedLine("青年留杭第一区", right_x + 20, top, 44));
+  right.push_back(lines.back().text);
+  for (int i = 0; i < 6; ++i) {
+    lines.push_back(BoxedLine(Prose(12), right_x, top + 90 + i * kLeading));
+    right.push_back(lines.back().text);
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::vector<std::string> order;
+  for (const auto& line : layout.lines) order.push_back(line.text);
+  ASSERT_EQ(order.size(), 3u + left.size() + right.size());
+  for (size_t i = 0; i < left.size(); ++i) EXPECT_EQ(order[3 + i], left[i]) << i;
+  for (size_t i = 0; i < right.size(); ++i) EXPECT_EQ(order[3 + left.size() + i], right[i]) << i;
+  EXPECT_EQ(layout.lines[3 + left.size()].column, 2);
+}
+
+// A heading across both columns whose gap (the shoulder of a quote) falls on the gutter ends
+// the band above it: it is one line of the full width, not two halves in the columns.
+TEST(Layout, AHeadingAcrossTheGutterIsOneFullWidthLine) {
+  std::vector<OcrLine> lines;
+  std::vector<std::vector<std::string>> texts;
+  for (auto& line : ColumnRows(300, 5, {18, 18}, 63, texts)) lines.push_back(std::move(line));
+  const int y = 300 + 7 * kLeading;
+  OcrLine heading = BoxedLine("钱塘区三张清单", kLeft + 250, y, 48);
+  const OcrLine rest = BoxedLine("推动审议意见质量提升", kLeft + 250 + 7 * 51 + 60, y, 48);
+  heading.words.insert(heading.words.end(), rest.words.begin(), rest.words.end());
+  heading.text += rest.text;
+  heading.box = heading.box.Union(rest.box);
+  lines.push_back(heading);
+  for (auto& line : ColumnRows(y + 3 * kLeading, 5, {18, 18}, 63, texts)) lines.push_back(std::move(line));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 21u);
+  EXPECT_EQ(layout.lines[10].text, "钱塘区三张清单推动审议意见质量提升");
+  EXPECT_EQ(layout.lines[10].column, 0);
+  EXPECT_EQ(layout.lines[11].column, 1);
+}
+
 }  // namespace
 }  // namespace qikan

@@ -1,0 +1,311 @@
+#include "stages/regions.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace qikan {
+namespace {
+
+struct Interval {
+  int left = 0;  // [left, right)
+  int right = 0;
+  int Width() const { return right - left; }
+};
+
+// A slab: items whose (slightly shrunk) heights overlap, a row of text or several rows of
+// columns whose lines do not line up.
+struct Slab {
+  int top = 0;
+  int bottom = 0;
+  std::vector<size_t> items;
+};
+
+std::vector<Interval> Merged(std::vector<Interval> ink) {
+  std::sort(ink.begin(), ink.end(), [](const Interval& a, const Interval& b) { return a.left < b.left; });
+  std::vector<Interval> out;
+  for (const Interval& i : ink) {
+    if (!out.empty() && i.left <= out.back().right) {
+      out.back().right = std::max(out.back().right, i.right);
+    } else {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+// The white of [from, to) that `ink` leaves.
+std::vector<Interval> Complement(const std::vector<Interval>& ink, int from, int to) {
+  std::vector<Interval> white;
+  int x = from;
+  for (const Interval& i : Merged(ink)) {
+    if (i.left > x) white.push_back({x, std::min(i.left, to)});
+    x = std::max(x, i.right);
+  }
+  if (x < to) white.push_back({x, to});
+  std::erase_if(white, [](const Interval& w) { return w.Width() <= 0; });
+  return white;
+}
+
+std::vector<Interval> Intersect(const std::vector<Interval>& a, const std::vector<Interval>& b,
+                                double min_width) {
+  std::vector<Interval> out;
+  for (const Interval& x : a) {
+    for (const Interval& y : b) {
+      const Interval both{std::max(x.left, y.left), std::min(x.right, y.right)};
+      if (both.Width() >= min_width) out.push_back(both);
+    }
+  }
+  return out;
+}
+
+class Segmenter {
+ public:
+  Segmenter(const std::vector<RegionItem>& items, double unit, const RegionOptions& options,
+            std::vector<TextRegion>& out)
+      : items_(items), unit_(unit), options_(options), out_(out) {}
+
+  void Cut(std::vector<size_t> ids, int left, int right, int column, int depth) {
+    if (ids.empty()) return;
+    const std::vector<Slab> slabs = Slabs(std::move(ids));
+    std::vector<std::vector<Interval>> white;
+    for (const Slab& slab : slabs) white.push_back(Complement(Ink(slab, false), left, right));
+    for (size_t i = 0; i < slabs.size();) {
+      // The band of rows from slab i that share white.
+      std::vector<Interval> common = white[i];
+      size_t end = i + 1;
+      size_t crossing = 0;  // rows a word OCR joined across the strip crosses it
+      while (end < slabs.size() &&
+             slabs[end].top - slabs[end - 1].bottom <= options_.band_break * unit_) {
+        auto both = Intersect(common, white[end], options_.min_gutter * unit_);
+        if (both.empty()) {
+          // A row that crosses the strip, with the strip going on under it, stays in the band
+          // (a third of its rows at most: IsGutter checks).
+          const bool goes_on =
+              end + 1 < slabs.size() &&
+              slabs[end + 1].top - slabs[end].bottom <= options_.band_break * unit_ &&
+              !Intersect(common, white[end + 1], options_.min_gutter * unit_).empty();
+          if (!goes_on || 3 * (crossing + 1) > end + 1 - i) break;
+          ++crossing;
+          ++end;
+          continue;
+        }
+        common = std::move(both);
+        ++end;
+      }
+      const Interval* gutter = nullptr;
+      if (depth < 6) {
+        for (const Interval& g : common) {
+          if (IsGutter(slabs, i, end, g, common)) {
+            gutter = &g;
+            break;
+          }
+        }
+      }
+      if (!gutter) {
+        Emit(slabs[i].items, left, right, column);
+        ++i;
+        continue;
+      }
+      std::vector<size_t> west, east;
+      int band_left = right, band_right = left;
+      for (size_t s = i; s < end; ++s) {
+        for (size_t id : slabs[s].items) {
+          const Box& b = items_[id].box;
+          const double centre = b.x + b.width / 2.0;
+          // A mark standing in the gutter is a speck OCR read as a quote: print sets marks
+          // inside the column.
+          if (Mark(id) && centre > gutter->left && centre < gutter->right) continue;
+          (centre < (gutter->left + gutter->right) / 2.0 ? west : east).push_back(id);
+          if (!Mark(id)) {
+            band_left = std::min(band_left, b.x);
+            band_right = std::max(band_right, b.Right());
+          }
+        }
+      }
+      const int first = column == 0 ? 1 : column;
+      const Interval g = *gutter;
+      const size_t before = out_.size();
+      Cut(std::move(west), std::min(band_left, g.left), g.left, first, depth + 1);
+      // The east side's columns are numbered on from the west side's last.
+      int last = first;
+      for (size_t r = before; r < out_.size(); ++r) last = std::max(last, out_[r].column);
+      Cut(std::move(east), g.right, std::max(band_right, g.right), last + 1, depth + 1);
+      i = end;
+    }
+  }
+
+ private:
+  bool Mark(size_t id) const {
+    const Box& b = items_[id].box;
+    // OCR stretches a mark's box to the height of the line, never its width.
+    return items_[id].mark || b.width < options_.mark_width * unit_;
+  }
+
+  std::vector<Slab> Slabs(std::vector<size_t> ids) const {
+    std::sort(ids.begin(), ids.end(), [&](size_t a, size_t b) { return items_[a].box.y < items_[b].box.y; });
+    std::vector<Slab> slabs;
+    for (size_t id : ids) {
+      const Box& b = items_[id].box;
+      // OCR's boxes of a line overlap the next line's now and then by a stroke: shrink them.
+      const int shrink = b.height >= 5 ? b.height / 5 : 0;
+      const int top = b.y + shrink;
+      const int bottom = std::max(top + 1, b.Bottom() - shrink);
+      if (!slabs.empty() && top < slabs.back().bottom) {
+        slabs.back().bottom = std::max(slabs.back().bottom, bottom);
+        slabs.back().items.push_back(id);
+      } else {
+        slabs.push_back(Slab{.top = top, .bottom = bottom, .items = {id}});
+      }
+    }
+    return slabs;
+  }
+
+  std::vector<Interval> Ink(const Slab& slab, bool marks) const {
+    std::vector<Interval> ink;
+    std::vector<int> heights;
+    for (size_t id : slab.items) {
+      if (!marks && Mark(id)) continue;
+      ink.push_back({items_[id].box.x, items_[id].box.Right()});
+      heights.push_back(items_[id].box.height);
+    }
+    // A row set large is a heading: one piece of text, whose gaps (the shoulder of a quote, a
+    // letter-spaced title) are no gutter. Over two columns it ends their band; inside one it
+    // stays in it.
+    // (OCR stretches many a word's box to a mark's height beside it, never shrinks one: the
+    // lower quartile is the glyphs' height.)
+    if (!heights.empty()) {
+      const size_t quartile = heights.size() / 4;
+      std::nth_element(heights.begin(), heights.begin() + quartile, heights.end());
+      if (heights[quartile] >= options_.heading_height * unit_) {
+        Interval whole = ink.front();
+        for (const Interval& i : ink) whole = {std::min(whole.left, i.left), std::max(whole.right, i.right)};
+        return {whole};
+      }
+    }
+    return ink;
+  }
+
+  // Whether white strip `g`, shared by slabs [first, end), is the gutter of a band of columns.
+  bool IsGutter(const std::vector<Slab>& slabs, size_t first, size_t end, const Interval& g,
+                const std::vector<Interval>& common) const {
+    if (g.Width() < options_.min_gutter * unit_ || g.Width() > options_.max_gutter * unit_) {
+      return false;
+    }
+    // Marks in the strip, or a word OCR joined across it: a third of the rows at most, and none
+    // on the first or last row (prose whose quotes line up down a few rows leaves a strip as
+    // wide as a gutter, the quotes in it).
+    const int edge = static_cast<int>(0.15 * unit_);
+    auto crossed = [&](const Slab& slab, bool marks) {
+      return std::any_of(slab.items.begin(), slab.items.end(), [&](size_t id) {
+        const Box& b = items_[id].box;
+        return (marks || !Mark(id)) && b.x < g.right - edge && b.Right() > g.left + edge;
+      });
+    };
+    if (crossed(slabs[first], true) || crossed(slabs[end - 1], true)) return false;
+    size_t marked = 0;
+    for (size_t s = first; s < end; ++s) marked += crossed(slabs[s], true);
+    if (3 * marked > end - first) return false;
+
+    // Each side's lines: their extents on that side.
+    std::map<int, Interval> sides[2];
+    int band_left = g.left, band_right = g.right;
+    for (size_t s = first; s < end; ++s) {
+      for (size_t id : slabs[s].items) {
+        if (Mark(id)) continue;
+        const Box& b = items_[id].box;
+        const int side = b.x + b.width / 2.0 < (g.left + g.right) / 2.0 ? 0 : 1;
+        auto [it, fresh] = sides[side].try_emplace(items_[id].line, Interval{b.x, b.Right()});
+        if (!fresh) it->second = {std::min(it->second.left, b.x), std::max(it->second.right, b.Right())};
+        band_left = std::min(band_left, b.x);
+        band_right = std::max(band_right, b.Right());
+      }
+    }
+    // The last word before the strip on each row's west side.
+    std::map<int, size_t> last_west;
+    for (size_t s = first; s < end; ++s) {
+      for (size_t id : slabs[s].items) {
+        const Box& b = items_[id].box;
+        if (b.x + b.width / 2.0 >= (g.left + g.right) / 2.0) continue;
+        auto [it, fresh] = last_west.try_emplace(items_[id].line, id);
+        if (!fresh && b.Right() > items_[it->second].box.Right()) it->second = id;
+      }
+    }
+    size_t stops = 0;
+    for (const auto& [line, id] : last_west) stops += items_[id].ends_with_stop;
+    if (!last_west.empty() &&
+        static_cast<double>(stops) > options_.max_stop_share * static_cast<double>(last_west.size())) {
+      return false;
+    }
+    const double west = g.left - band_left;
+    const double east = band_right - g.right;
+    if (std::min(west, east) < options_.min_column * unit_ ||
+        std::min(west, east) < options_.min_column_ratio * std::max(west, east)) {
+      return false;
+    }
+    const size_t fewer = std::min(sides[0].size(), sides[1].size());
+    const size_t more = std::max(sides[0].size(), sides[1].size());
+    const bool narrow = g.Width() < options_.wide_gutter * unit_;
+    if (fewer < (narrow ? 3u : 2u) ||
+        more < static_cast<size_t>(options_.min_band_lines + (narrow ? 3 : 0))) {
+      return false;
+    }
+    // Justified: lines end at a gutter (this one, or one further right the rows share) or at
+    // the band's right edge.
+    std::vector<int> edges = {band_right};
+    for (const Interval& other : common) edges.push_back(other.left);
+    const double slack = options_.full_slack * unit_;
+    const int side_left[2] = {band_left, g.right};
+    for (int k = 0; k < 2; ++k) {
+      size_t starting = 0;
+      for (const auto& [line, extent] : sides[k]) {
+        starting += extent.left <= side_left[k] + options_.max_indent * unit_;
+      }
+      if (starting < options_.start_share * static_cast<double>(sides[k].size())) return false;
+    }
+    for (const auto& side : sides) {
+      size_t full = 0;
+      for (const auto& [line, extent] : side) {
+        full += std::any_of(edges.begin(), edges.end(), [&](int e) {
+          return std::abs(extent.right - e) <= slack;
+        });
+      }
+      if (full < options_.full_share * static_cast<double>(side.size())) return false;
+    }
+    return true;
+  }
+
+  void Emit(const std::vector<size_t>& ids, int left, int right, int column) {
+    if (!out_.empty() && out_.back().column == column && out_.back().left == left &&
+        out_.back().right == right) {
+      out_.back().items.insert(out_.back().items.end(), ids.begin(), ids.end());
+      return;
+    }
+    out_.push_back(TextRegion{.items = ids, .left = left, .right = right, .column = column});
+  }
+
+  const std::vector<RegionItem>& items_;
+  double unit_;
+  const RegionOptions& options_;
+  std::vector<TextRegion>& out_;
+};
+
+}  // namespace
+
+std::vector<TextRegion> OrderRegions(const std::vector<RegionItem>& items, double unit,
+                                     const RegionOptions& options) {
+  std::vector<TextRegion> out;
+  if (items.empty() || unit <= 0) return out;
+  int left = items.front().box.x, right = items.front().box.Right();
+  std::vector<size_t> ids;
+  for (size_t i = 0; i < items.size(); ++i) {
+    left = std::min(left, items[i].box.x);
+    right = std::max(right, items[i].box.Right());
+    ids.push_back(i);
+  }
+  Segmenter(items, unit, options, out).Cut(std::move(ids), left, right, 0, 0);
+  return out;
+}
+
+}  // namespace qikan

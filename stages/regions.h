@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "models/geometry.h"
+
+namespace qikan {
+
+// The regions of a Manhattan page from its ink and white space, in reading order: full-width
+// bands top to bottom, and inside a band of columns each column top to bottom, left to right
+// (a recursive XY-cut over the words OCR found). A band of columns is a run of rows that leave
+// one white strip (the gutter) down their whole height, whatever separates the columns (a rule
+// OCR does not read, or white only), with body text set to the gutter on both sides. Lengths
+// are in units of the body glyph height.
+struct RegionOptions {
+  // Narrower white is the space between two glyphs (up to 0.65 glyph between OCR's tight boxes
+  // at 200 dpi); OCR's boxes eat into gutters too (0.8 glyph left of rec3-office-2col's). A
+  // gutter narrower than `wide_gutter` needs more lines (see min_band_lines).
+  double min_gutter = 0.75;
+  double wide_gutter = 1.0;
+  double max_gutter = 5.0;  // wider is a gap between fields (colophon, TOC), not a gutter
+  double min_column = 6.0;  // a column holds at least this much text across (a TOC's column
+                            // names before their titles hold four or five)
+  double min_column_ratio = 0.35;  // the narrower side of a gutter against the wider
+  // Lines each side must have: the fuller side `min_band_lines`, the other at least 2 (the
+  // tail of an article set in two columns: three lines and two). Behind a narrow gutter three
+  // more, and three on the other side: a few rows of prose whose glyph gaps line up leave a
+  // white strip as wide.
+  int min_band_lines = 3;
+  // Most lines of a column run to its edge (justified), so a column's lines end at the gutter:
+  // this share of each side's lines ends within `full_slack` of it.
+  double full_share = 0.5;
+  double full_slack = 1.5;
+  // ... and start at its left edge, or a paragraph's indent in (centred headings and right-set
+  // attributions are the few that do not): this share of each side's lines. A contents page's
+  // titles start a column name's width in.
+  double start_share = 0.6;
+  double max_indent = 2.5;
+  // A white strip most of whose rows end in a stop on its left is the shoulder of full-width
+  // marks that line up (the colons of "建德市：", "富阳区：" down a contents page), not a gutter.
+  double max_stop_share = 0.5;
+  double band_break = 2.5;
+  double heading_height = 1.4;  // a row whose words stand this tall is a heading  // white across the page this tall ends a band (above a colophon)
+  // Marks (a quote, a speck OCR took for one) narrower than this may stand in a gutter in up to
+  // a third of its rows, never its first or last.
+  double mark_width = 0.6;
+};
+
+// A word OCR read, and which of the page's lines holds it.
+struct RegionItem {
+  Box box;
+  int line = 0;
+  bool ends_with_stop = false;  // its text ends with a stop, comma, colon or closing mark
+  bool mark = false;  // its text is only marks (quotes, stops), whatever OCR's box says
+};
+
+// One region in reading order: the items it holds (indices into the items given) and the
+// horizontal extent of its column. `column` is 0 for text across the page, 1, 2, 3… for the
+// columns of a band, left to right.
+struct TextRegion {
+  std::vector<std::size_t> items;
+  int left = 0;
+  int right = 0;
+  int column = 0;
+};
+
+std::vector<TextRegion> OrderRegions(const std::vector<RegionItem>& items, double unit,
+                                     const RegionOptions& options);
+
+}  // namespace qikan
