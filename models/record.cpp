@@ -67,12 +67,14 @@ void from_json(const nlohmann::json& j, IssueInfo& v) {
 void to_json(nlohmann::json& j, const TocEntry& v) {
   j = {{"column", v.column}, {"title", OrNull(v.title)}};
   if (v.count) j["count"] = *v.count;
+  if (v.page) j["page"] = *v.page;
 }
 
 void from_json(const nlohmann::json& j, TocEntry& v) {
   v.column = j.value("column", "");
   v.title = OptionalAt<std::string>(j, "title");
   v.count = OptionalAt<int>(j, "count");
+  v.page = OptionalAt<int>(j, "page");
 }
 
 void to_json(nlohmann::json& j, const Attribution& v) {

@@ -52,6 +52,7 @@ struct TocEntry {
   std::string column;
   std::optional<std::string> title;
   std::optional<int> count;
+  std::optional<int> page;  // the start page the contents print after the title (……3)
 };
 
 // "（建德市人大常委会办公室 唐方媛）": the contributing organization and zero or more people.

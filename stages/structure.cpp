@@ -369,14 +369,66 @@ class Parser {
            profile_.columns.end();
   }
 
-  // The TOC runs from the 目录 line to the first heading or paragraph of the first article.
+  // A contents line with what print puts after a title taken off: dot leaders and the start
+  // page ("……3", or the page number alone after a gap).
+  struct TocLine {
+    size_t index = 0;
+    std::string text;
+    std::optional<int> page;
+    bool leaders = false;
+  };
+
+  TocLine StripLeaders(size_t i) const {
+    static const Pattern kLeaders(R"((?:\s*[.·…⋯．。_\-—－一]{2,}\s*|\s+)(?<page>\d{1,3})$)");
+    static const Pattern kLeadersOnly(R"(\s*[.·…⋯．。_\-—－一]{3,}\s*$)");
+    TocLine out{.index = i, .text = Line(i).spaced_text};
+    if (auto m = kLeaders.Search(out.text)) {
+      const std::string digits = m->Group("page");
+      // "4 则" is a count, not a page.
+      out.page = std::stoi(digits);
+      out.leaders = m->text.find_first_not_of(" 0123456789") != std::string::npos;
+      out.text = out.text.substr(0, m->begin);
+    } else if (auto m = kLeadersOnly.Search(out.text)) {
+      out.leaders = true;
+      out.text = out.text.substr(0, m->begin);
+    }
+    out.text = RemoveSpaces(out.text);
+    return out;
+  }
+
+  // A column name stands alone on its line: short, no punctuation, and no article's heading in
+  // the body reads like it (a short title standing alone is a title).
+  bool LooksLikeColumnName(const std::string& text, size_t body_from) const {
+    const size_t n = Chars(text);
+    if (n < 2 || n > 8) return false;
+    for (char32_t c : ToU32(text)) {
+      if (!IsCjk(c) || c == U'：' || c == U'，' || c == U'“' || c == U'”') return false;
+    }
+    if (IsKnownColumn(text)) return true;
+    for (size_t k = body_from; k < lines_.size(); ++k) {
+      if (LooksLikeHeading(k) && Similarity(Line(k).text, text) >= 0.8) return false;
+    }
+    return true;
+  }
+
+  // The TOC runs from the 目录 line to the first heading of the first article (or the page's
+  // end). Its shape tells columns from titles, whatever the columns are called: a column name
+  // heads a group of titles, alone on its line (stacked, or as a 【banner】) or before the
+  // group's first title on the same line (inline); titles wrap onto a second line; a digest
+  // column prints a count (信息摘登 4 则).
   size_t ParseToc(size_t begin, size_t end) {
     std::vector<size_t> toc_lines;
     for (size_t i = begin; i < end; ++i) {
       const LayoutLine& line = Line(i);
       if (line.page != Line(begin).page) break;
-      if (!toc_lines.empty() && (line.space_before > 3.0 || IsParagraphStart(i) ||
-                                 (line.Centred() && line.glyph_ratio >= options_.heading_glyph_ratio))) {
+      // An article's heading is set larger than the contents' entries (which may be larger
+      // than the body of a two-column issue); OCR boxes the odd short line ("告制度", the end of
+      // a wrapped title) tall.
+      const double entry_ratio = toc_lines.empty() ? 1.0 : Line(toc_lines.front()).glyph_ratio;
+      if (!toc_lines.empty() &&
+          (line.space_before > 3.0 ||
+           (line.glyph_ratio >= 1.15 * entry_ratio && Chars(line.text) >= 6) ||
+           (line.Centred() && line.glyph_ratio >= options_.heading_glyph_ratio * entry_ratio))) {
         break;
       }
       toc_lines.push_back(i);
@@ -385,7 +437,15 @@ class Parser {
       Review(Line(begin).page, "toc-empty", "the table of contents has no entries");
       return begin;
     }
-    // Column names start at the left; titles at one indent further, on every line.
+    const size_t body_from = toc_lines.back() + 1;
+    std::vector<TocLine> items;
+    bool numbered = false;
+    for (size_t i : toc_lines) {
+      items.push_back(StripLeaders(i));
+      numbered |= items.back().leaders;
+    }
+    // Column names start at the left; titles (of every form but inline's first) further in or
+    // at the same place.
     int column_x = std::numeric_limits<int>::max();
     for (size_t i : toc_lines) column_x = std::min(column_x, Line(i).box.x);
     const double unit = Line(toc_lines.front()).glyph_px;
@@ -393,65 +453,104 @@ class Parser {
     for (size_t i : toc_lines) {
       if (Line(i).box.x > column_x + 1.5 * unit) title_lefts.push_back(Line(i).box.x);
     }
-    // The leftmost: a title opening with “ shows its ink half a cell later.
     const int title_x = title_lefts.empty()
                             ? -1
                             : *std::min_element(title_lefts.begin(), title_lefts.end());
 
     std::string column;
-    bool previous_full = false;  // the previous title line ran to the right margin
-    for (size_t i : toc_lines) {
-      const LayoutLine& line = Line(i);
+    bool open_title = false;  // the last title may go on on the next line
+    for (size_t k = 0; k < items.size(); ++k) {
+      const TocLine& item = items[k];
+      const LayoutLine& line = Line(item.index);
       const bool at_column_x = line.box.x < column_x + 1.5 * unit;
-      if (auto m = digest_count_.Search(line.text)) {
-        std::string name = SnapColumn(RemoveSpaces(line.text.substr(0, m->begin)), line.page);
+      auto add_title = [&](std::string title) {
+        if (column.empty()) Review(line.page, "toc-column", "TOC title without a column: " + title);
+        out_.toc.push_back(TocEntry{.column = column,
+                                    .title = Mend(CleanTitle(title), line.page, "toc.title"),
+                                    .page = item.page});
+        toc_confidence_.push_back(line.confidence);
+        // Printed page numbers end a title: a title without one goes on on the next line.
+        open_title = numbered ? !item.page.has_value() : line.right_gap < 1.0;
+      };
+      if (item.text.empty()) {  // leaders and the page alone: the end of the title above
+        if (open_title && !out_.toc.empty() && item.page) out_.toc.back().page = item.page;
+        open_title = false;
+        continue;
+      }
+      if (auto m = banner_.Search(item.text)) {
+        column = SnapColumn(m->Group("column"), line.page);
+        open_title = false;
+        continue;
+      }
+      if (auto m = digest_count_.Search(item.text)) {
+        std::string name = SnapColumn(RemoveSpaces(item.text.substr(0, m->begin)), line.page);
         if (name.empty()) name = column;
         out_.toc.push_back(TocEntry{.column = name, .count = std::stoi(m->Group("count"))});
         digest_columns_.insert(name);
         toc_confidence_.push_back(line.confidence);
-        previous_full = false;
+        open_title = false;
         continue;
       }
-      std::string title;
+      // The end of a wrapped title: under the title, not at the column names' place (unless
+      // the titles are there too), and not itself a column name.
+      // Unnumbered, a title's end is short: a line that runs to the margin is a title of its own.
+      // A column name heads a group: a title follows it.
+      const bool next_is_title = k + 1 < items.size() && !items[k + 1].text.empty() &&
+                                 !banner_.Matches(items[k + 1].text) &&
+                                 !digest_count_.Matches(items[k + 1].text);
+      if (open_title && !out_.toc.empty() && out_.toc.back().title &&
+          (numbered || line.right_gap > 3.0) && (!at_column_x || title_x < 0) &&
+          !(at_column_x && next_is_title && LooksLikeColumnName(item.text, body_from))) {
+        *out_.toc.back().title += CleanTitle(item.text);
+        if (item.page) out_.toc.back().page = item.page;
+        open_title = numbered ? !item.page.has_value() : false;
+        continue;
+      }
       if (at_column_x) {
+        // Alone on its line and heading a group: a column (stacked). (A digest column's name
+        // may stand over its count: 信息摘登 / 3 则.)
+        const bool heads_count = k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
+                                 digest_count_.Search(items[k + 1].text)->begin == 0;
+        if ((heads_count || next_is_title) && !item.page && LooksLikeColumnName(item.text, body_from) &&
+            line.segments.size() <= 1) {
+          column = SnapColumn(item.text, line.page);
+          open_title = false;
+          continue;
+        }
         auto [name, rest] = SplitColumnAndTitle(line, title_x);
+        // OCR reads the printed gap after a column name as a quote now and then (基层之声”).
+        for (const std::string mark : {"”", "“", "\"", "'"}) {
+          while (EndsWith(name, mark)) name.resize(name.size() - mark.size());
+        }
         // "信息摘登 4 风": a digest column's count with 则 misread.
         static const Pattern kMisreadCount(R"(^(?<count>\d{1,2})\s*\S?$)");
-        const std::string snapped = SnapColumn(name, line.page);
+        const std::string snapped = SnapColumn(RemoveSpaces(name), line.page);
         const auto count = kMisreadCount.Search(rest);
         if (count && std::find(profile_.digest_columns.begin(), profile_.digest_columns.end(),
                                snapped) != profile_.digest_columns.end()) {
           out_.toc.push_back(TocEntry{.column = snapped, .count = std::stoi(count->Group("count"))});
           digest_columns_.insert(snapped);
           toc_confidence_.push_back(line.confidence);
-          previous_full = false;
+          open_title = false;
           continue;
         }
-        if (rest.empty()) {
-          column = SnapColumn(name, line.page);  // stacked: the column on a line of its own
-          previous_full = false;
+        // Inline: the column name, a gap, the group's first title.
+        if (!rest.empty() && LooksLikeColumnName(RemoveSpaces(name), body_from)) {
+          column = snapped;
+          std::string title = RemoveSpaces(rest);
+          if (item.page) {  // the leaders and page were taken off the whole line
+            const TocLine whole = StripLeaders(item.index);
+            const size_t at = whole.text.find(RemoveSpaces(name));
+            title = at == 0 ? whole.text.substr(RemoveSpaces(name).size()) : title;
+          }
+          add_title(title);
           continue;
         }
-        column = SnapColumn(name, line.page);
-        title = rest;
-      } else if (previous_full && line.right_gap > 3.0 && !out_.toc.empty() &&
-                 out_.toc.back().title) {
-        *out_.toc.back().title += CleanTitle(line.text);  // the end of a wrapped title
-        previous_full = false;
-        continue;
-      } else {
-        title = line.text;
       }
-      if (column.empty()) {
-        Review(line.page, "toc-column", "TOC title without a column: " + title);
-      }
-      out_.toc.push_back(
-          TocEntry{.column = column, .title = Mend(CleanTitle(title), line.page, "toc.title")});
-      toc_confidence_.push_back(line.confidence);
-      previous_full = line.right_gap < 1.0;
+      add_title(item.text);
     }
     for (const auto& name : profile_.digest_columns) digest_columns_.insert(name);
-    return toc_lines.back() + 1;
+    return body_from;
   }
 
   // A column-name line: the words left of where titles start are the column, the rest its first

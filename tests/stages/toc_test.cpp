@@ -1,0 +1,154 @@
+// The table of contents read from its own shape (issue 13): inline, stacked (indented or not),
+// 【banners】, titles wrapped onto a second line, dot leaders and start pages, digest counts, and
+// column names no profile lists.
+#include <gtest/gtest.h>
+
+#include "models/profile.h"
+#include "models/text.h"
+#include "stages/structure.h"
+#include "tests/support/text_page.h"
+
+namespace qikan {
+namespace {
+
+constexpr int kUnit = 36;         // px, the body glyph
+constexpr int kLeft = 200;        // the text block's left edge
+constexpr int kWidthUnits = 28;   // characters to a line
+
+const PublicationProfile& Hangzhou() {
+  static const PublicationProfile profile =
+      LoadProfile(testing::SourcePath("models/profiles/hangzhou-renda-xinxi.json"));
+  return profile;
+}
+
+// A line of page `page` whose space-separated tokens are set a character a glyph wide, two
+// glyphs apart, from `indent` glyphs in; `glyph_ratio` scales it.
+LayoutLine Set(const std::string& spaced, double indent, double glyph_ratio = 1.0, int page = 1) {
+  LayoutLine line{.page = page, .glyph_ratio = glyph_ratio, .glyph_px = kUnit,
+                  .column_left = kLeft};
+  const int unit = static_cast<int>(kUnit * glyph_ratio);
+  int x = kLeft + static_cast<int>(indent * kUnit);
+  size_t start = 0;
+  while (start <= spaced.size()) {
+    size_t end = spaced.find(' ', start);
+    if (end == std::string::npos) end = spaced.size();
+    const std::string token = spaced.substr(start, end - start);
+    start = end + 1;
+    if (token.empty()) continue;
+    if (!line.words.empty()) {
+      x += 2 * unit;
+      line.spaced_text += " ";
+    }
+    const int width = static_cast<int>(ToU32(token).size()) * unit;
+    line.words.push_back(OcrWord{.text = token, .box = Box{x, 100, width, unit}, .confidence = 95});
+    line.box = line.box.Empty() ? line.words.back().box : line.box.Union(line.words.back().box);
+    line.text += token;
+    line.spaced_text += token;
+    line.segments.push_back(token);
+    x += width;
+  }
+  line.confidence = 95;
+  line.indent = indent;
+  line.right_gap = (kLeft + kWidthUnits * kUnit - line.box.Right()) / static_cast<double>(kUnit);
+  line.space_before = 0.7;
+  return line;
+}
+
+// A line that ran to the right margin (a title that wraps).
+LayoutLine Full(LayoutLine line) {
+  line.right_gap = 0.3;
+  return line;
+}
+
+// Page 1: masthead and 目录, then `toc`; each title then printed as a heading on a page of its
+// own with a paragraph and an attribution.
+IssueLayout Issue(std::vector<LayoutLine> toc, const std::vector<std::string>& titles) {
+  IssueLayout layout;
+  layout.body_glyph_px = kUnit;
+  layout.lines = {Set("杭州人大信息", 8, 3.0), Set("（普 刊）", 12), Set("第5期（总第711期）", 9),
+                  Set("杭州市人大常委会研究室编 2025年7月11日", 0), Set("目 录", 12, 1.3)};
+  for (auto& line : toc) layout.lines.push_back(std::move(line));
+  int page = 2;
+  for (const auto& title : titles) {
+    LayoutLine heading = Set(title, 3, 1.4, page);
+    heading.right_gap = heading.indent;  // centred
+    heading.space_before = -1;
+    layout.lines.push_back(heading);
+    layout.lines.push_back(Set("市人大常委会围绕中心工作依法履职推动审议意见落实加强监督助力优", 2, 1.0, page));
+    layout.lines.push_back(Set("化营商环境。", 0, 1.0, page));
+    layout.lines.push_back(Set("（研究室）", 22, 1.0, page));
+    ++page;
+  }
+  return layout;
+}
+
+std::vector<std::string> Entries(const ParsedIssue& parsed) {
+  std::vector<std::string> out;
+  for (const auto& e : parsed.toc) {
+    out.push_back(e.column + "|" + (e.title ? *e.title : "") + (e.count ? std::to_string(*e.count) + "则" : "") +
+                  (e.page ? "@" + std::to_string(*e.page) : ""));
+  }
+  return out;
+}
+
+std::string Joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) out += x + "\n";
+  return out;
+}
+
+#define EXPECT_ENTRIES(parsed, ...)                                          \
+  do {                                                                       \
+    const std::vector<std::string> want = __VA_ARGS__;                       \
+    const std::vector<std::string> got = Entries(parsed);                    \
+    EXPECT_TRUE(got == want) << "got:\n" << Joined(got) << "want:\n" << Joined(want); \
+  } while (0)
+
+const std::vector<std::string> kTitles = {"建德市：强化监督助推筑牢燃气“安全网”",
+                                          "西湖区：多措并举助力打造“青年留杭第一区”",
+                                          "淳安县：梓桐镇探索开展村级生态文明建设情况报告制度"};
+
+TEST(Toc, StackedAndIndentedWithColumnNamesNoProfileLists) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("工作动态", 1), Set(kTitles[0], 3), Set(kTitles[1], 3), Set("履职纪实", 1),
+             Full(Set("淳安县：梓桐镇探索开展村级生态文明建设情况", 3)), Set("报告制度", 3)},
+            kTitles),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"工作动态|" + kTitles[0], "工作动态|" + kTitles[1],
+                                                       "履职纪实|" + kTitles[2]});
+  EXPECT_EQ(parsed.articles.size(), 3u);
+}
+
+TEST(Toc, StackedWithoutIndentTellsColumnsFromTitlesByPlace) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("法治建设", 0), Set(kTitles[0], 0), Set("代表风采", 0), Set(kTitles[1], 0),
+             Full(Set(kTitles[2].substr(0, 3 * 20), 0)), Set(kTitles[2].substr(3 * 20), 0)},
+            kTitles),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"法治建设|" + kTitles[0], "代表风采|" + kTitles[1],
+                                                       "代表风采|" + kTitles[2]});
+}
+
+TEST(Toc, BannersAndLeadersWithStartPagesAndAWrappedTitle) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("【调研视点】", 0), Set(kTitles[0] + " ……………… 2", 2),
+             Set("淳安县：梓桐镇探索开展村级生态文明建设情况", 2), Set("报告制度 …………………… 4", 2),
+             Set("【信息快递】", 0), Set("3则 ………………………… 5", 2)},
+            {kTitles[0], kTitles[2]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"调研视点|" + kTitles[0] + "@2",
+                                                       "调研视点|" + kTitles[2] + "@4", "信息快递|3则"});
+}
+
+TEST(Toc, InlineColumnNameBeforeItsFirstTitle) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("监督纵横 " + kTitles[0], 1), Set("基层探索 " + kTitles[1], 1), Set(kTitles[2], 7),
+             Set("信息摘登 4则", 1)},
+            kTitles),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0], "基层探索|" + kTitles[1],
+                                                       "基层探索|" + kTitles[2], "信息摘登|4则"});
+}
+
+}  // namespace
+}  // namespace qikan
