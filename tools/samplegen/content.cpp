@@ -152,6 +152,7 @@ IssueContent ParseIssueContent(const json& j) {
         .attribution = ParseAttribution(b.value("attribution", json::object())),
     });
   }
+  if (!c.briefs.empty()) c.brief_column = c.briefs.front().column;
   const json colophon = j.value("colophon", json::object());
   for (const json& line : colophon.value("distribution", json::array())) {
     c.colophon.distribution.push_back(ToPrintedPunctuation(line.get<std::string>()));
@@ -181,7 +182,7 @@ ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& pl
   }
   if (!content.briefs.empty()) {
     toc.push_back(ordered_json{
-        {"column", BriefColumnName()}, {"title", nullptr}, {"count", content.briefs.size()}});
+        {"column", content.brief_column}, {"title", nullptr}, {"count", content.briefs.size()}});
   }
   record["toc"] = toc;
   ordered_json articles = ordered_json::array();
