@@ -333,7 +333,7 @@ class IssueSetter {
                        ? static_cast<double>(std::max<size_t>(5, longest_column + 1))
                        : static_cast<double>(options_.toc_indent_chars)) *
                       em;
-    const double reserve = options_.toc_page_numbers ? 4 * em : 0;
+    const double reserve = options_.toc_page_numbers ? 3.5 * em : 0;
     std::vector<TextLine> out;
     std::optional<std::string> previous_column;
     auto entry = [&](const std::string& column, const std::string& title, int page) {
