@@ -1,9 +1,8 @@
 // qikan-samplegen's print variants (issue 13): for issues drawn with --vary, the truth's page
 // text is in reading order and the expected record agrees with it, since qikan is scored
 // against both. Runs the real generator at a low resolution: the layout is what is checked.
-#include <sys/wait.h>
-
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -100,8 +99,8 @@ Body ReadBody(const json& truth) {
 // unequal columns; stacked with leaders, another title, 3:2 columns; headings inside unequal
 // columns; inline with leaders in three columns with headings inside them; banners in two
 // columns with headings inside.
-const std::vector<std::pair<int, int>> kVariants = {{2, 102}, {5, 105}, {11, 111}, {21, 121},
-                                                    {25, 125}};
+const std::vector<std::pair<int, int>> kVariants = {
+    {2, 102}, {5, 105}, {11, 111}, {21, 121}, {25, 125}};
 
 class VariedIssue : public ::testing::TestWithParam<std::pair<int, int>> {
  protected:
@@ -194,7 +193,8 @@ TEST_P(VariedIssue, TruthReadsInContentOrder) {
     want += e["toc"].back()["column"].get<std::string>();
     for (const json& b : e["briefs"]) {
       brief_starts.push_back(want.size());
-      want += Strip(b["text"].get<std::string>()) + Strip(b["attribution"]["raw"].get<std::string>());
+      want +=
+          Strip(b["text"].get<std::string>()) + Strip(b["attribution"]["raw"].get<std::string>());
     }
   }
   want += "送：";

@@ -28,14 +28,13 @@ struct FlowLine {
   size_t owner_index = 0;
 };
 
-
 // One column of a band: its left edge from the text block's and its width.
 struct Frame {
   double x_mm = 0;
   double width_mm = 0;
 };
 
-// A paragraph of a multi-column flow, set line by line at the width of the column each line
+// A paragraph of the body flow, set line by line at the width of the column each line
 // falls in (unequal columns break the same text differently).
 struct Block {
   std::string text;
@@ -118,31 +117,6 @@ class Paginator {
     }
   }
 
-  // Lines of one pitch flowing down `columns` columns, balanced where they end on a page.
-  void PlaceColumns(const std::vector<FlowLine>& lines, int columns, double column_width_mm,
-                    double gap_mm, double pitch_mm) {
-    size_t next = 0;
-    while (next < lines.size()) {
-      const auto capacity =
-          static_cast<size_t>(std::floor((options_.text_bottom_mm - y_ + kEps) / pitch_mm));
-      if (capacity == 0) {
-        NewPage();
-        continue;
-      }
-      const size_t remaining = lines.size() - next;
-      const size_t per_column =
-          remaining <= capacity * columns ? (remaining + columns - 1) / columns : capacity;
-      for (int c = 0; c < columns && next < lines.size(); ++c) {
-        const double x = options_.margin_left_mm + c * (column_width_mm + gap_mm);
-        for (size_t k = 0; k < per_column && next < lines.size(); ++k) {
-          Put(lines[next++], x, y_ + static_cast<double>(k) * pitch_mm);
-        }
-      }
-      y_ += static_cast<double>(per_column) * pitch_mm;
-      if (next < lines.size()) NewPage();
-    }
-  }
-
   // Lines ending at the bottom of the text block, on a new page if the current one is too full.
   void PlaceAtBottom(const std::vector<FlowLine>& lines, double space_before_mm) {
     double height = 0;
@@ -170,7 +144,7 @@ class Paginator {
     for (PageLayout& page : pages_) {
       if (page.number < 2) continue;
       // Outer folios sit at the edge away from the spine: left on even pages, right on odd.
-      const Align align = !options_.folio_outer     ? Align::kCentre
+      const Align align = !options_.folio_outer  ? Align::kCentre
                           : page.number % 2 == 0 ? Align::kLeft
                                                  : Align::kRight;
       TextLine folio = setter.Line("— " + std::to_string(page.number) + " —", FontRole::kBody, em,
@@ -229,10 +203,9 @@ class IssueSetter {
     columns_ = options.columns == ColumnMode::kTwoColumn     ? 2
                : options.columns == ColumnMode::kThreeColumn ? 3
                                                              : 1;
-    two_columns_ = columns_ == 2;
-    column_width_mm_ = columns_ > 1 ? (options.text_width_mm - (columns_ - 1) * options.column_gap_mm) /
-                                          columns_
-                                    : options.text_width_mm;
+    column_width_mm_ =
+        columns_ > 1 ? (options.text_width_mm - (columns_ - 1) * options.column_gap_mm) / columns_
+                     : options.text_width_mm;
     body_em_ = columns_ == 2   ? column_width_mm_ / options.column_chars_per_line
                : columns_ == 3 ? column_width_mm_ / options.narrow_column_chars_per_line
                                : options.text_width_mm / options.body_chars_per_line;
@@ -343,15 +316,14 @@ class IssueSetter {
         out.push_back(Shifted(setter_.Line(label, FontRole::kLabel, em, Width(), Align::kLeft),
                               Left() + label_x));
       }
-      std::vector<TextLine> lines = setter_.Paragraph(title, FontRole::kBody, em,
-                                                      Width() - title_x - reserve, 0, 0, Align::kLeft);
+      std::vector<TextLine> lines = setter_.Paragraph(
+          title, FontRole::kBody, em, Width() - title_x - reserve, 0, 0, Align::kLeft);
       for (size_t i = 0; i < lines.size(); ++i) {
         TextLine line = Shifted(lines[i], Left() + title_x);
         if (options_.toc_page_numbers && i + 1 == lines.size()) AddLeaders(line, page, em);
         if (i == 0 && new_column && form == TocForm::kInline) {
-          TextLine label =
-              Shifted(setter_.Line(column, FontRole::kLabel, em, Width(), Align::kLeft),
-                      Left() + label_x);
+          TextLine label = Shifted(
+              setter_.Line(column, FontRole::kLabel, em, Width(), Align::kLeft), Left() + label_x);
           AppendOnBaseline(label, line, 0);
           line = std::move(label);
         }
@@ -383,37 +355,16 @@ class IssueSetter {
     double number_left = Left() + Width();
     for (const PlacedGlyph& g : folio.glyphs) number_left = std::min(number_left, g.x_mm);
     const double start = end + 0.25 * em;
-    const int count = std::max(2, static_cast<int>(std::floor((number_left - 0.25 * em - start) / em)));
+    const int count =
+        std::max(2, static_cast<int>(std::floor((number_left - 0.25 * em - start) / em)));
     std::string leaders;
     for (int k = 0; k < count; ++k) {
-      line.glyphs.push_back(PlacedGlyph{
-          .code = U'…', .x_mm = start + k * em, .role = FontRole::kBody, .em_mm = em});
+      line.glyphs.push_back(
+          PlacedGlyph{.code = U'…', .x_mm = start + k * em, .role = FontRole::kBody, .em_mm = em});
       leaders += "…";
     }
     for (const PlacedGlyph& g : folio.glyphs) line.glyphs.push_back(g);
     line.text += leaders + number;
-  }
-
-  std::vector<FlowLine> BodyLines(std::string_view text, Align align, const Spacing& spacing,
-                                  double indent_em, FlowLine::Owner owner, size_t index) {
-    std::vector<FlowLine> out;
-    for (TextLine& line : setter_.Paragraph(text, FontRole::kBody, body_em_, column_width_mm_,
-                                            indent_em, 0, align, spacing)) {
-      out.push_back(FlowLine{.line = std::move(line),
-                             .pitch_mm = pitch_,
-                             .baseline_offset_mm = (pitch_ - body_em_) / 2 + kAscent * body_em_,
-                             .rules = {},
-                             .owner = owner,
-                             .owner_index = index});
-    }
-    return out;
-  }
-
-  std::vector<FlowLine> AttributionLines(const Attribution& a, FlowLine::Owner owner,
-                                         size_t index) {
-    // Attributions pad names with full-width spaces.
-    return BodyLines(a.raw, Align::kRight, Spacing{.latin_space_em = 1.0, .cjk_space_em = 1.0}, 0,
-                     owner, index);
   }
 
   std::vector<FlowLine> HeadingLines(std::string_view text, double tracking_em,
@@ -421,9 +372,8 @@ class IssueSetter {
                                      Align align = Align::kCentre) {
     std::vector<FlowLine> out;
     const double pitch = heading_em_ * kHeadingPitch;
-    for (TextLine& line :
-         setter_.Paragraph(text, FontRole::kHeading, heading_em_, Width(), 0, 0, align,
-                           Spacing{.tracking_em = tracking_em}, true)) {
+    for (TextLine& line : setter_.Paragraph(text, FontRole::kHeading, heading_em_, Width(), 0, 0,
+                                            align, Spacing{.tracking_em = tracking_em}, true)) {
       out.push_back(
           FlowLine{.line = std::move(line),
                    .pitch_mm = pitch,
@@ -436,36 +386,21 @@ class IssueSetter {
     return out;
   }
 
-  void AppendLines(std::vector<FlowLine>& to, std::vector<FlowLine> lines) {
-    for (FlowLine& l : lines) to.push_back(std::move(l));
-  }
-
-  void FlowColumns(const std::vector<FlowLine>& lines) {
-    pages_.PlaceColumns(lines, two_columns_ ? 2 : 1, column_width_mm_, options_.column_gap_mm,
-                        pitch_);
-  }
-
+  // A heading across the text block, then the article's text in the columns below it.
   void SetArticle(size_t index) {
     const Article& a = content_.articles[index];
-    pages_.PlaceFullWidth(HeadingLines(a.title, 0, FlowLine::Owner::kArticle, index, heading_align_),
-                          0.9 * pitch_, 2 * pitch_);
-    if (columns_ > 1) {
-      std::vector<Block> body;
-      AppendArticleBlocks(index, false, body);
-      PourSegment(body);
-      return;
-    }
-    std::vector<FlowLine> body;
-    for (const std::string& p : a.paragraphs) {
-      AppendLines(body, BodyLines(p, Align::kJustify, {}, 2, FlowLine::Owner::kArticle, index));
-    }
-    AppendLines(body, AttributionLines(a.attribution, FlowLine::Owner::kArticle, index));
-    FlowColumns(body);
+    pages_.PlaceFullWidth(
+        HeadingLines(a.title, 0, FlowLine::Owner::kArticle, index, heading_align_), 0.9 * pitch_,
+        2 * pitch_);
+    std::vector<Block> body;
+    AppendArticleBlocks(index, false, body);
+    PourSegment(body);
   }
 
   void SetBriefs() {
     if (content_.briefs.empty()) return;
-    std::vector<FlowLine> banner = HeadingLines(content_.brief_column, 0.6, FlowLine::Owner::kNone, 0);
+    std::vector<FlowLine> banner =
+        HeadingLines(content_.brief_column, 0.6, FlowLine::Owner::kNone, 0);
     // Rules either side of the banner's words, as the print's section bar.
     double text_left = Width(), text_right = 0;
     for (const PlacedGlyph& g : banner.front().line.glyphs) {
@@ -480,19 +415,9 @@ class IssueSetter {
              .y_mm = rule_y,
              .thickness_mm = 0.8}};
     pages_.PlaceFullWidth(banner, 1.2 * pitch_, 2 * pitch_);
-    if (columns_ > 1) {
-      std::vector<Block> briefs;
-      AppendBriefBlocks(false, briefs);
-      PourSegment(briefs);
-      return;
-    }
-    std::vector<FlowLine> lines;
-    for (size_t i = 0; i < content_.briefs.size(); ++i) {
-      const Brief& b = content_.briefs[i];
-      AppendLines(lines, BodyLines(b.text, Align::kJustify, {}, 2, FlowLine::Owner::kBrief, i));
-      AppendLines(lines, AttributionLines(b.attribution, FlowLine::Owner::kBrief, i));
-    }
-    FlowColumns(lines);
+    std::vector<Block> briefs;
+    AppendBriefBlocks(false, briefs);
+    PourSegment(briefs);
   }
 
   void SetColophon() {
@@ -536,8 +461,8 @@ class IssueSetter {
       return;
     }
     std::vector<double> shares(static_cast<size_t>(columns_), 1.0);
-    if (options_.unequal_columns) shares = columns_ == 2 ? std::vector<double>{3, 2}
-                                                         : std::vector<double>{4, 3, 3};
+    if (options_.unequal_columns)
+      shares = columns_ == 2 ? std::vector<double>{3, 2} : std::vector<double>{4, 3, 3};
     double total = 0;
     for (double s : shares) total += s;
     const double room = Width() - (columns_ - 1) * options_.column_gap_mm;
@@ -641,8 +566,8 @@ class IssueSetter {
       if (text_left - b.em_mm > 2) {
         fl.rules.push_back(
             Rule{.x0_mm = 0, .x1_mm = text_left - b.em_mm, .y_mm = y, .thickness_mm = 0.8});
-        fl.rules.push_back(Rule{
-            .x0_mm = text_right + b.em_mm, .x1_mm = width_mm, .y_mm = y, .thickness_mm = 0.8});
+        fl.rules.push_back(
+            Rule{.x0_mm = text_right + b.em_mm, .x1_mm = width_mm, .y_mm = y, .thickness_mm = 0.8});
       }
     }
     return fl;
@@ -746,8 +671,7 @@ class IssueSetter {
     if (!options_.column_rule) return;
     for (size_t c = 0; c + 1 < band.columns.size(); ++c) {
       if (band.columns[c + 1].empty()) continue;
-      const double x =
-          Left() + frames_[c].x_mm + frames_[c].width_mm + options_.column_gap_mm / 2;
+      const double x = Left() + frames_[c].x_mm + frames_[c].width_mm + options_.column_gap_mm / 2;
       pages_.AddRule(Rule{.x0_mm = x,
                           .x1_mm = x,
                           .y_mm = top + 0.2 * pitch_,
@@ -767,7 +691,6 @@ class IssueSetter {
   std::vector<Frame> frames_;
   double column_heading_em_ = 0;
   Align heading_align_ = Align::kCentre;
-  bool two_columns_ = false;
   double column_width_mm_ = 0;
   double body_em_ = 0;
   double toc_em_ = 0;

@@ -62,8 +62,8 @@ struct LayoutOptions {
   double text_top_mm = 37;
   double text_bottom_mm = 262;
   double page_number_baseline_mm = 276;
-  int body_chars_per_line = 28;    // single column
-  int column_chars_per_line = 18;  // each of two columns
+  int body_chars_per_line = 28;           // single column
+  int column_chars_per_line = 18;         // each of two columns
   int narrow_column_chars_per_line = 12;  // each of three columns
   double column_gap_mm = 5;
   bool heading_span_columns = false;  // multi-column: headings inside a column, not across
@@ -74,7 +74,7 @@ struct LayoutOptions {
   TocForm toc_form = TocForm::kInline;
   int toc_indent_chars = 2;       // stacked and banner forms
   bool toc_page_numbers = false;  // dot leaders and the start page after each title
-  double line_spacing = 1.68;  // body line pitch in ems
+  double line_spacing = 1.68;     // body line pitch in ems
   int heading_chars_per_line = 22;
   bool toc_on_own_page = true;  // the seed's articles start on page 2
 };

@@ -62,8 +62,8 @@ LineSetter::Cursor LineSetter::Start(std::string_view text, FontRole role, doubl
                                      double first_indent_em, double rest_indent_em, Align align,
                                      const Spacing& spacing, bool compress_colon) {
   Cursor c;
-  auto tokens = std::make_shared<std::vector<Token>>(
-      Tokenize(ToU32(text), role, spacing, compress_colon));
+  auto tokens =
+      std::make_shared<std::vector<Token>>(Tokenize(ToU32(text), role, spacing, compress_colon));
   while (c.next_ < tokens->size() && (*tokens)[c.next_].is_space) ++c.next_;
   c.tokens_ = std::move(tokens);
   c.role_ = role;

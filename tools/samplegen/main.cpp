@@ -248,19 +248,21 @@ int main(int argc, char** argv) {
                  "contents form: inline, stacked, banner, or leaders (page numbers after the "
                  "titles)");
   app.add_option("--toc-indent", o.toc_indent, "stacked and banner TOC: title indent, 0 or 2");
-  app.add_flag_callback("--toc-page-numbers", [&o] { o.toc_page_numbers = true; },
-                        "dot leaders and start pages after the TOC's titles");
+  app.add_flag_callback(
+      "--toc-page-numbers", [&o] { o.toc_page_numbers = true; },
+      "dot leaders and start pages after the TOC's titles");
   app.add_flag_callback("--no-toc-page-numbers", [&o] { o.toc_page_numbers = false; });
   app.add_option("--columns", o.columns,
                  "column names: seed, alt (names no profile lists) or mixed");
   app.add_option("--heading-span", o.heading_span,
                  "multi-column: headings across the page (full) or inside a column (column)");
-  app.add_flag_callback("--column-rule", [&o] { o.column_rule = true; },
-                        "a vertical rule in each gutter");
+  app.add_flag_callback(
+      "--column-rule", [&o] { o.column_rule = true; }, "a vertical rule in each gutter");
   app.add_flag_callback("--no-column-rule", [&o] { o.column_rule = false; });
   app.add_option("--column-widths", o.column_widths, "equal or unequal (3:2, 4:3:3)");
   app.add_option("--heading-font", o.heading_font, "song, hei or kai");
-  app.add_flag_callback("--heading-bold", [&o] { o.heading_bold = true; }, "bold headings");
+  app.add_flag_callback(
+      "--heading-bold", [&o] { o.heading_bold = true; }, "bold headings");
   app.add_flag_callback("--no-heading-bold", [&o] { o.heading_bold = false; });
   app.add_option("--heading-align", o.heading_align, "centre or left");
   app.add_option("--edition", o.edition, "普刊, 增刊 or 特刊");

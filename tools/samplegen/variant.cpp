@@ -12,8 +12,8 @@ namespace qikan::samplegen {
 namespace {
 
 // 2-6 characters, none in models/profiles/hangzhou-renda-xinxi.json's "columns".
-const std::vector<std::string> kAltColumns = {"工作动态", "法治建设", "代表风采", "调研视点",
-                                              "履职纪实", "基层探索", "专题报道", "视点",
+const std::vector<std::string> kAltColumns = {"工作动态",     "法治建设", "代表风采", "调研视点",
+                                              "履职纪实",     "基层探索", "专题报道", "视点",
                                               "民主法治视窗", "人大视窗", "民生实事"};
 const std::vector<std::string> kAltDigests = {"简讯", "信息快递", "工作简讯"};
 
@@ -70,8 +70,8 @@ nlohmann::ordered_json OrNull(const std::string& s) {
 
 bool VariantOverrides::Any() const {
   return toc || toc_indent || toc_page_numbers || columns || layout || heading_span ||
-         column_rule || column_widths || heading_font || heading_bold || heading_align ||
-         edition || folio || title || publisher;
+         column_rule || column_widths || heading_font || heading_bold || heading_align || edition ||
+         folio || title || publisher;
 }
 
 const std::vector<std::string>& AltColumnNames() { return kAltColumns; }

@@ -13,14 +13,14 @@ namespace qikan::samplegen {
 // content set with one value of each axis. Every default is the seed's print, so a sample made
 // without variant options is what it always was.
 struct Variant {
-  std::string toc = "inline";   // inline | stacked | banner
-  int toc_indent = 2;           // stacked and banner: titles indented by this many characters
-  bool toc_page_numbers = false;  // dot leaders and the start page after each title
-  std::string columns = "seed";  // column names: seed | alt | mixed
-  std::string layout = "single";  // single | two-column | three-column
+  std::string toc = "inline";         // inline | stacked | banner
+  int toc_indent = 2;                 // stacked and banner: titles indented by this many characters
+  bool toc_page_numbers = false;      // dot leaders and the start page after each title
+  std::string columns = "seed";       // column names: seed | alt | mixed
+  std::string layout = "single";      // single | two-column | three-column
   std::string heading_span = "full";  // full | column (multi-column layouts)
   bool column_rule = false;
-  std::string column_widths = "equal";  // equal | unequal
+  std::string column_widths = "equal";   // equal | unequal
   std::string heading_font = "default";  // default (follows --font) | song | hei | kai
   bool heading_bold = true;
   std::string heading_align = "centre";  // centre | left
