@@ -68,10 +68,11 @@ std::string BodyText(const std::string& page) {
   return out;
 }
 
-// Pages 2 on, in order: what reading the issue from its first article on must give.
+// The pages from the first article's on, in order: what reading the issue must give.
 struct Body {
   std::string text;
-  std::vector<size_t> page_starts;  // offset of each page's text, page 2 first
+  int first_page = 2;
+  std::vector<size_t> page_starts;  // offset of each page's text, first_page's first
   std::vector<size_t> page_sizes;
 
   int PageOf(size_t offset) const {
@@ -79,15 +80,17 @@ struct Body {
     for (size_t i = 0; i < page_starts.size(); ++i) {
       if (page_starts[i] <= offset && page_sizes[i] > 0) page = static_cast<int>(i);
     }
-    return page + 2;
+    return page + first_page;
   }
 };
 
-Body ReadBody(const json& truth) {
-  Body body;
+// Page 1 holds the masthead, then the contents or, without them, the first article.
+Body ReadBody(const json& truth, bool has_contents) {
+  Body body{.first_page = has_contents ? 2 : 1};
   const json& pages = truth.at("pages");
-  for (size_t i = 1; i < pages.size(); ++i) {
-    const std::string text = BodyText(pages[i].at("text").get<std::string>());
+  for (size_t i = body.first_page - 1; i < pages.size(); ++i) {
+    std::string text = BodyText(pages[i].at("text").get<std::string>());
+    if (i == 0) text = text.substr(text.find("日") + std::string("日").size());  // the date line
     body.page_starts.push_back(body.text.size());
     body.page_sizes.push_back(text.size());
     body.text += text;
@@ -176,9 +179,9 @@ TEST_P(VariedIssue, ContentsPagePrintsTheToc) {
 
 // Headings, paragraphs and attributions read in the content's order across every column and
 // page, then the digest, then the colophon; each article's pages are where its text is.
-TEST_P(VariedIssue, TruthReadsInContentOrder) {
-  const json& e = sample_.expected;
-  const Body body = ReadBody(sample_.truth);
+void ExpectContentOrder(const Sample& sample, bool has_contents) {
+  const json& e = sample.expected;
+  const Body body = ReadBody(sample.truth, has_contents);
   std::string want;
   std::vector<std::pair<size_t, size_t>> spans;
   for (const json& a : e["articles"]) {
@@ -190,7 +193,7 @@ TEST_P(VariedIssue, TruthReadsInContentOrder) {
   }
   std::vector<size_t> brief_starts;
   if (!e["briefs"].empty()) {
-    want += e["toc"].back()["column"].get<std::string>();
+    want += e["briefs"][0]["column"].get<std::string>();
     for (const json& b : e["briefs"]) {
       brief_starts.push_back(want.size());
       want +=
@@ -212,6 +215,8 @@ TEST_P(VariedIssue, TruthReadsInContentOrder) {
     EXPECT_EQ(e["briefs"][i]["page"].get<int>(), body.PageOf(brief_starts[i])) << i;
   }
 }
+
+TEST_P(VariedIssue, TruthReadsInContentOrder) { ExpectContentOrder(sample_, true); }
 
 // Drawn dates come with numbers that follow them: the cumulative number grows with the date.
 TEST_P(VariedIssue, NumbersFollowTheDate) {
@@ -250,6 +255,18 @@ TEST(SamplegenVariant, DrawIsIndependentOfOtherSeedsAndOverridable) {
   want["layout"] = "single";
   want["toc"] = "stacked";
   EXPECT_EQ(overridden.truth["variant"], want);
+}
+
+// An issue printed without contents: its first article starts under the masthead, and its
+// record has no toc.
+TEST(SamplegenVariant, NoContentsStartsUnderTheMasthead) {
+  testing::TempDir dir;
+  const Sample s =
+      Generate(dir, "--recombine 12 --toc none --layout two-column --heading-span column");
+  EXPECT_TRUE(s.expected["toc"].empty());
+  EXPECT_EQ(Strip(s.truth["pages"][0]["text"].get<std::string>()).find("目录"), std::string::npos);
+  EXPECT_EQ(s.expected["articles"][0]["start_page"].get<int>(), 1);
+  ExpectContentOrder(s, false);
 }
 
 // Without variant options the truth has no "variant" (scripts/make-samples checks the bytes).

@@ -168,7 +168,8 @@ IssueContent LoadIssueContent(const std::string& path) {
   return ParseIssueContent(json::parse(in));
 }
 
-ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& placement) {
+ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& placement,
+                                bool printed_toc) {
   const IssueInfo& issue = content.issue;
   ordered_json record;
   record["schema"] = "qikan.issue/1";
@@ -178,9 +179,10 @@ ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& pl
                    {"publisher", issue.publisher}, {"date", issue.date}};
   ordered_json toc = ordered_json::array();
   for (const Article& a : content.articles) {
+    if (!printed_toc) break;
     toc.push_back(ordered_json{{"column", a.column}, {"title", a.title}});
   }
-  if (!content.briefs.empty()) {
+  if (printed_toc && !content.briefs.empty()) {
     toc.push_back(ordered_json{
         {"column", content.brief_column}, {"title", nullptr}, {"count", content.briefs.size()}});
   }

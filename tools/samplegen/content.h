@@ -85,7 +85,9 @@ std::string FormatAttribution(std::string_view organization,
 IssueContent ParseIssueContent(const nlohmann::json& j);
 IssueContent LoadIssueContent(const std::string& path);
 
-// The expected record of the printed issue, with page numbers from the layout.
-nlohmann::ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& placement);
+// The expected record of the printed issue, with page numbers from the layout; an issue printed
+// without contents has an empty toc.
+nlohmann::ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& placement,
+                                          bool printed_toc = true);
 
 }  // namespace qikan::samplegen

@@ -65,6 +65,7 @@ struct MastheadPlan {
   double red_rule = 94.5;
   double red_rule_thickness_mm = 1.0;
   double contents_heading = 112;
+  double space_below_rule = 8;  // to the first article, where there are no contents
   double first_entry = 128;
 };
 
@@ -219,8 +220,12 @@ class IssueSetter {
 
   IssueLayout Run() {
     SetMasthead();
-    SetContents();
-    if (options_.toc_on_own_page) pages_.NewPage();
+    if (options_.toc_form == TocForm::kNone) {
+      pages_.SetY(masthead_.red_rule + masthead_.space_below_rule);
+    } else {
+      SetContents();
+      if (options_.toc_on_own_page) pages_.NewPage();
+    }
     if (columns_ > 1 && options_.heading_span_columns) {
       // Headings inside the columns: the articles and the digest run on as one flow, so an
       // article may start mid-column or atop the next column beside the last one's end.

@@ -48,8 +48,9 @@ struct PageLayout {
 enum class ColumnMode { kSingle, kTwoColumn, kThreeColumn };
 
 // How the contents list sets a column's name: on the first title's line (inline), alone on a
-// bold line above its titles (stacked), or as 【name】 above them (banner).
-enum class TocForm { kInline, kStacked, kBanner };
+// bold line above its titles (stacked), or as 【name】 above them (banner); or no contents at
+// all, the first article starting under the masthead (kNone).
+enum class TocForm { kInline, kStacked, kBanner, kNone };
 
 // Defaults follow the seed issue's print: a GB/T 9704-style text block of 156 x 225 mm with 28
 // characters to the body line (about 16 pt, 三号), so the seed sets on about ten pages.

@@ -129,7 +129,7 @@ Variant ApplyOverrides(Variant v, const VariantOverrides& o) {
   if (o.folio) v.folio = *o.folio;
   if (o.title) v.title = *o.title;
   if (o.publisher) v.publisher = *o.publisher;
-  Require(v.toc, {"inline", "stacked", "banner"}, "TOC form");
+  Require(v.toc, {"inline", "stacked", "banner", "none"}, "TOC form");
   if (v.toc_indent != 0 && v.toc_indent != 2) throw std::runtime_error("--toc-indent is 0 or 2");
   Require(v.columns, {"seed", "alt", "mixed"}, "column-name set");
   Require(v.layout, {"single", "two-column", "three-column"}, "layout");

@@ -13,7 +13,7 @@ namespace qikan::samplegen {
 // content set with one value of each axis. Every default is the seed's print, so a sample made
 // without variant options is what it always was.
 struct Variant {
-  std::string toc = "inline";         // inline | stacked | banner
+  std::string toc = "inline";         // inline | stacked | banner | none
   int toc_indent = 2;                 // stacked and banner: titles indented by this many characters
   bool toc_page_numbers = false;      // dot leaders and the start page after each title
   std::string columns = "seed";       // column names: seed | alt | mixed
