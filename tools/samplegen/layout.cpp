@@ -312,14 +312,15 @@ class IssueSetter {
                        : static_cast<double>(options_.toc_indent_chars)) *
                       em;
     const double reserve = options_.toc_page_numbers ? 3.5 * em : 0;
+    const FontRole label_role = options_.toc_label_bold ? FontRole::kLabel : FontRole::kBody;
     std::vector<TextLine> out;
     std::optional<std::string> previous_column;
     auto entry = [&](const std::string& column, const std::string& title, int page) {
       const bool new_column = previous_column != column;
       if (new_column && form != TocForm::kInline) {
         const std::string label = form == TocForm::kBanner ? "【" + column + "】" : column;
-        out.push_back(Shifted(setter_.Line(label, FontRole::kLabel, em, Width(), Align::kLeft),
-                              Left() + label_x));
+        out.push_back(
+            Shifted(setter_.Line(label, label_role, em, Width(), Align::kLeft), Left() + label_x));
       }
       std::vector<TextLine> lines = setter_.Paragraph(
           title, FontRole::kBody, em, Width() - title_x - reserve, 0, 0, Align::kLeft);
@@ -327,8 +328,8 @@ class IssueSetter {
         TextLine line = Shifted(lines[i], Left() + title_x);
         if (options_.toc_page_numbers && i + 1 == lines.size()) AddLeaders(line, page, em);
         if (i == 0 && new_column && form == TocForm::kInline) {
-          TextLine label = Shifted(
-              setter_.Line(column, FontRole::kLabel, em, Width(), Align::kLeft), Left() + label_x);
+          TextLine label = Shifted(setter_.Line(column, label_role, em, Width(), Align::kLeft),
+                                   Left() + label_x);
           AppendOnBaseline(label, line, 0);
           line = std::move(label);
         }

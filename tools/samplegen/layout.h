@@ -75,6 +75,7 @@ struct LayoutOptions {
   TocForm toc_form = TocForm::kInline;
   int toc_indent_chars = 2;       // stacked and banner forms
   bool toc_page_numbers = false;  // dot leaders and the start page after each title
+  bool toc_label_bold = true;     // column names in bold, else in the titles' face
   double line_spacing = 1.68;     // body line pitch in ems
   int heading_chars_per_line = 22;
   bool toc_on_own_page = true;  // the seed's articles start on page 2

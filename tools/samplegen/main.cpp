@@ -118,6 +118,7 @@ LayoutOptions ResolveLayout(const Options& options, const Variant& variant) {
                                               : TocForm::kInline;
   layout.toc_indent_chars = variant.toc_indent;
   layout.toc_page_numbers = variant.toc_page_numbers;
+  layout.toc_label_bold = variant.toc_label_bold;
   return layout;
 }
 
@@ -222,7 +223,8 @@ int Run(const Options& options) {
     for (size_t i = 0; i < pages.size(); ++i) WritePng(PngName(base, i + 1), pages[i]);
   }
   WriteJson(base + ".truth.json", TruthJson(layout, plans, preset, options, variant));
-  WriteJson(base + ".expected.json", ExpectedRecordJson(content, layout.placement, variant.toc != "none"));
+  WriteJson(base + ".expected.json",
+            ExpectedRecordJson(content, layout.placement, variant.toc != "none"));
   spdlog::info("wrote {}.pdf: {} pages at {} dpi", base, layout.pages.size(), preset.dpi);
   return 0;
 }
@@ -253,6 +255,12 @@ int main(int argc, char** argv) {
       "--toc-page-numbers", [&o] { o.toc_page_numbers = true; },
       "dot leaders and start pages after the TOC's titles");
   app.add_flag_callback("--no-toc-page-numbers", [&o] { o.toc_page_numbers = false; });
+  app.add_flag_callback(
+      "--toc-label-bold", [&o] { o.toc_label_bold = true; },
+      "TOC column names in bold (the default)");
+  app.add_flag_callback(
+      "--no-toc-label-bold", [&o] { o.toc_label_bold = false; },
+      "TOC column names in the titles' face");
   app.add_option("--columns", o.columns,
                  "column names: seed, alt (names no profile lists) or mixed");
   app.add_option("--heading-span", o.heading_span,

@@ -69,9 +69,9 @@ nlohmann::ordered_json OrNull(const std::string& s) {
 }  // namespace
 
 bool VariantOverrides::Any() const {
-  return toc || toc_indent || toc_page_numbers || columns || layout || heading_span ||
-         column_rule || column_widths || heading_font || heading_bold || heading_align || edition ||
-         folio || title || publisher;
+  return toc || toc_indent || toc_page_numbers || toc_label_bold || columns || layout ||
+         heading_span || column_rule || column_widths || heading_font || heading_bold ||
+         heading_align || edition || folio || title || publisher;
 }
 
 const std::vector<std::string>& AltColumnNames() { return kAltColumns; }
@@ -99,6 +99,7 @@ Variant DrawVariant(uint32_t seed) {
     v.title = kOtherPublications[publication].title;
     v.publisher = kOtherPublications[publication].publisher;
   }
+  v.toc_label_bold = Chance(rng, 0.8);
   if (v.layout == "single") {  // axes that only columns have
     v.heading_span = "full";
     v.column_rule = false;
@@ -117,6 +118,7 @@ Variant ApplyOverrides(Variant v, const VariantOverrides& o) {
   }
   if (o.toc_indent) v.toc_indent = *o.toc_indent;
   if (o.toc_page_numbers) v.toc_page_numbers = *o.toc_page_numbers;
+  if (o.toc_label_bold) v.toc_label_bold = *o.toc_label_bold;
   if (o.columns) v.columns = *o.columns;
   if (o.layout) v.layout = *o.layout;
   if (o.heading_span) v.heading_span = *o.heading_span;
@@ -147,6 +149,7 @@ nlohmann::ordered_json VariantJson(const Variant& v) {
   j["toc"] = v.toc;
   j["toc_indent"] = v.toc_indent;
   j["toc_page_numbers"] = v.toc_page_numbers;
+  j["toc_label_bold"] = v.toc_label_bold;
   j["columns"] = v.columns;
   j["layout"] = v.layout;
   j["heading_span"] = v.heading_span;

@@ -13,11 +13,13 @@ namespace qikan::samplegen {
 // content set with one value of each axis. Every default is the seed's print, so a sample made
 // without variant options is what it always was.
 struct Variant {
-  std::string toc = "inline";         // inline | stacked | banner | none
-  int toc_indent = 2;                 // stacked and banner: titles indented by this many characters
-  bool toc_page_numbers = false;      // dot leaders and the start page after each title
-  std::string columns = "seed";       // column names: seed | alt | mixed
-  std::string layout = "single";      // single | two-column | three-column
+  std::string toc = "inline";  // inline | stacked | banner | none
+  int toc_indent = 2;          // stacked and banner: titles indented by this many characters
+  bool toc_page_numbers = false;
+  bool toc_label_bold = true;     // column names in bold Hei, or in the titles' face      // dot
+                                  // leaders and the start page after each title
+  std::string columns = "seed";   // column names: seed | alt | mixed
+  std::string layout = "single";  // single | two-column | three-column
   std::string heading_span = "full";  // full | column (multi-column layouts)
   bool column_rule = false;
   std::string column_widths = "equal";   // equal | unequal
@@ -36,6 +38,7 @@ struct VariantOverrides {
   std::optional<std::string> toc;
   std::optional<int> toc_indent;
   std::optional<bool> toc_page_numbers;
+  std::optional<bool> toc_label_bold;
   std::optional<std::string> columns;
   std::optional<std::string> layout;
   std::optional<std::string> heading_span;
