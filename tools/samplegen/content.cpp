@@ -152,6 +152,7 @@ IssueContent ParseIssueContent(const json& j) {
         .attribution = ParseAttribution(b.value("attribution", json::object())),
     });
   }
+  if (!c.briefs.empty()) c.brief_column = c.briefs.front().column;
   const json colophon = j.value("colophon", json::object());
   for (const json& line : colophon.value("distribution", json::array())) {
     c.colophon.distribution.push_back(ToPrintedPunctuation(line.get<std::string>()));
@@ -167,7 +168,8 @@ IssueContent LoadIssueContent(const std::string& path) {
   return ParseIssueContent(json::parse(in));
 }
 
-ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& placement) {
+ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& placement,
+                                bool printed_toc) {
   const IssueInfo& issue = content.issue;
   ordered_json record;
   record["schema"] = "qikan.issue/1";
@@ -177,11 +179,12 @@ ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& pl
                    {"publisher", issue.publisher}, {"date", issue.date}};
   ordered_json toc = ordered_json::array();
   for (const Article& a : content.articles) {
+    if (!printed_toc) break;
     toc.push_back(ordered_json{{"column", a.column}, {"title", a.title}});
   }
-  if (!content.briefs.empty()) {
+  if (printed_toc && !content.briefs.empty()) {
     toc.push_back(ordered_json{
-        {"column", BriefColumnName()}, {"title", nullptr}, {"count", content.briefs.size()}});
+        {"column", content.brief_column}, {"title", nullptr}, {"count", content.briefs.size()}});
   }
   record["toc"] = toc;
   ordered_json articles = ordered_json::array();

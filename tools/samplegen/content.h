@@ -50,6 +50,7 @@ struct IssueContent {
   IssueInfo issue;
   std::vector<Article> articles;
   std::vector<Brief> briefs;
+  std::string brief_column = "信息摘登";  // the digest's column, as the TOC and banner print it
   Colophon colophon;
 };
 
@@ -68,7 +69,7 @@ std::string EditionLine(const IssueInfo& issue);      // （普 刊）
 std::string IssueNumberLine(const IssueInfo& issue);  // 第 5 期（总第 711 期）
 std::string PublisherLine(const IssueInfo& issue);    // 杭州市人大常委会研究室编
 std::string DateLine(const IssueInfo& issue);         // 2025 年 7 月 11 日
-std::string BriefColumnName();                        // 信息摘登
+std::string BriefColumnName();                        // 信息摘登, the seed's digest
 std::string BriefCountTitle(size_t count);            // 4 则
 
 // Converts ASCII , : ; ( ) ! ? to their full-width forms where a neighbour is CJK, as print has
@@ -84,7 +85,9 @@ std::string FormatAttribution(std::string_view organization,
 IssueContent ParseIssueContent(const nlohmann::json& j);
 IssueContent LoadIssueContent(const std::string& path);
 
-// The expected record of the printed issue, with page numbers from the layout.
-nlohmann::ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& placement);
+// The expected record of the printed issue, with page numbers from the layout; an issue printed
+// without contents has an empty toc.
+nlohmann::ordered_json ExpectedRecordJson(const IssueContent& content, const Placement& placement,
+                                          bool printed_toc = true);
 
 }  // namespace qikan::samplegen

@@ -36,9 +36,24 @@ FontFile BodyFile(FontFamily family) {
   throw std::logic_error("unknown font family");
 }
 
-FontFile HeadingFile(FontFamily family) {
-  return family == FontFamily::kWqyZenhei ? Noto("NotoSansCJK-Bold.ttc")
-                                          : Noto("NotoSerifCJK-Bold.ttc");
+constexpr double kSyntheticBold = 0.03;  // of the em, the masthead title's weight or a little under
+
+FontFile HeadingFile(FontFamily family, const HeadingStyle& style) {
+  if (!style.face) {
+    const bool hei = family == FontFamily::kWqyZenhei;
+    if (style.bold) return hei ? Noto("NotoSansCJK-Bold.ttc") : Noto("NotoSerifCJK-Bold.ttc");
+    return hei ? Noto("NotoSansCJK-Regular.ttc") : Noto("NotoSerifCJK-Regular.ttc");
+  }
+  const double embolden = style.bold ? kSyntheticBold : 0;
+  switch (*style.face) {
+    case HeadingFace::kSong:
+      return style.bold ? Noto("NotoSerifCJK-Bold.ttc") : Noto("NotoSerifCJK-Regular.ttc");
+    case HeadingFace::kHei:
+      return {"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, embolden};
+    case HeadingFace::kKai:
+      return {"/usr/share/fonts/truetype/arphic/ukai.ttc", 0, embolden};
+  }
+  throw std::logic_error("unknown heading face");
 }
 
 // Print sets quotes, dashes and the middle dot full-width; fonts with Latin metrics give them
@@ -79,13 +94,14 @@ std::optional<FontFamily> ParseFontFamily(std::string_view name) {
 
 std::vector<std::string> FontFamilyNames() { return {"noto-serif", "ukai", "uming", "wqy-zenhei"}; }
 
-FontSet::FontSet(FontFamily family) : library_(std::make_unique<Library>()) {
+FontSet::FontSet(FontFamily family, const HeadingStyle& heading)
+    : library_(std::make_unique<Library>()) {
   auto add = [&](const FontFile& file) {
     faces_.push_back(std::make_unique<Face>(library_->handle, file));
     return faces_.size() - 1;
   };
   role_face_[FontRole::kBody] = add(BodyFile(family));
-  role_face_[FontRole::kHeading] = add(HeadingFile(family));
+  role_face_[FontRole::kHeading] = add(HeadingFile(family, heading));
   role_face_[FontRole::kTitle] = add(Noto("NotoSerifCJK-Bold.ttc", 0.035));
   role_face_[FontRole::kLabel] = add(Noto("NotoSansCJK-Bold.ttc"));
   fallback_face_ = add(Noto("NotoSansCJK-Regular.ttc"));

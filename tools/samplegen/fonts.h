@@ -16,6 +16,15 @@ namespace qikan::samplegen {
 enum class FontFamily { kNotoSerif, kUkai, kUming, kWqyZenhei };
 
 std::optional<FontFamily> ParseFontFamily(std::string_view name);
+
+// The face headings are set in, when it is not the one that goes with the body: Song (Noto
+// Serif CJK), Hei (WenQuanYi Zen Hei) or Kai (AR PL UKai). A face without a bold weight is
+// emboldened.
+enum class HeadingFace { kSong, kHei, kKai };
+struct HeadingStyle {
+  std::optional<HeadingFace> face;  // none: bold Song, or bold Hei for a Hei body
+  bool bold = true;
+};
 std::vector<std::string> FontFamilyNames();
 
 enum class FontRole {
@@ -36,7 +45,7 @@ struct InkSpan {
 // justified CJK setting places each glyph itself.
 class FontSet {
  public:
-  explicit FontSet(FontFamily family);
+  explicit FontSet(FontFamily family, const HeadingStyle& heading = {});
   ~FontSet();
   FontSet(const FontSet&) = delete;
   FontSet& operator=(const FontSet&) = delete;

@@ -26,6 +26,7 @@ struct Rule {
   double y_mm = 0;  // centre of the stroke
   double thickness_mm = 0.3;
   Ink ink = Ink::kBlack;
+  double y1_mm = -1;  // >= 0: a vertical rule at x0_mm from y_mm down to y1_mm
 };
 
 // One printed line; `text` is what it reads, in the truth's form.
@@ -44,7 +45,12 @@ struct PageLayout {
   std::string Text() const;  // lines joined by '\n'
 };
 
-enum class ColumnMode { kSingle, kTwoColumn };
+enum class ColumnMode { kSingle, kTwoColumn, kThreeColumn };
+
+// How the contents list sets a column's name: on the first title's line (inline), alone on a
+// bold line above its titles (stacked), or as 【name】 above them (banner); or no contents at
+// all, the first article starting under the masthead (kNone).
+enum class TocForm { kInline, kStacked, kBanner, kNone };
 
 // Defaults follow the seed issue's print: a GB/T 9704-style text block of 156 x 225 mm with 28
 // characters to the body line (about 16 pt, 三号), so the seed sets on about ten pages.
@@ -57,10 +63,20 @@ struct LayoutOptions {
   double text_top_mm = 37;
   double text_bottom_mm = 262;
   double page_number_baseline_mm = 276;
-  int body_chars_per_line = 28;    // single column
-  int column_chars_per_line = 18;  // each of two columns
+  int body_chars_per_line = 28;           // single column
+  int column_chars_per_line = 18;         // each of two columns
+  int narrow_column_chars_per_line = 12;  // each of three columns
   double column_gap_mm = 5;
-  double line_spacing = 1.68;  // body line pitch in ems
+  bool heading_span_columns = false;  // multi-column: headings inside a column, not across
+  bool column_rule = false;           // a vertical rule in each gutter
+  bool unequal_columns = false;       // 3:2 (two columns) or 4:3:3 (three)
+  bool heading_align_left = false;
+  bool folio_outer = false;  // page numbers at the outer edge: left on even pages, right on odd
+  TocForm toc_form = TocForm::kInline;
+  int toc_indent_chars = 2;       // stacked and banner forms
+  bool toc_page_numbers = false;  // dot leaders and the start page after each title
+  bool toc_label_bold = true;     // column names in bold, else in the titles' face
+  double line_spacing = 1.68;     // body line pitch in ems
   int heading_chars_per_line = 22;
   bool toc_on_own_page = true;  // the seed's articles start on page 2
 };

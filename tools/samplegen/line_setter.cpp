@@ -56,6 +56,46 @@ std::vector<TextLine> LineSetter::Paragraph(std::string_view text, FontRole role
   return lines;
 }
 
+bool LineSetter::Cursor::Done() const { return !tokens_ || next_ >= tokens_->size(); }
+
+LineSetter::Cursor LineSetter::Start(std::string_view text, FontRole role, double em_mm,
+                                     double first_indent_em, double rest_indent_em, Align align,
+                                     const Spacing& spacing, bool compress_colon) {
+  Cursor c;
+  auto tokens =
+      std::make_shared<std::vector<Token>>(Tokenize(ToU32(text), role, spacing, compress_colon));
+  while (c.next_ < tokens->size() && (*tokens)[c.next_].is_space) ++c.next_;
+  c.tokens_ = std::move(tokens);
+  c.role_ = role;
+  c.em_mm_ = em_mm;
+  c.first_indent_em_ = first_indent_em;
+  c.rest_indent_em_ = rest_indent_em;
+  c.align_ = align;
+  c.spacing_ = spacing;
+  return c;
+}
+
+TextLine LineSetter::NextLine(Cursor& c, double width_mm) {
+  const std::vector<Token>& tokens = *c.tokens_;
+  const double width_em = width_mm / c.em_mm_;
+  const double indent = c.first_line_ ? c.first_indent_em_ : c.rest_indent_em_;
+  c.first_line_ = false;
+  const size_t start = c.next_;
+  const size_t end = FitEnd(tokens, start, width_em - indent, c.spacing_.tracking_em);
+  TextLine line;
+  if (end == tokens.size()) {
+    line = Place(tokens, start, end, c.role_, c.em_mm_, width_em, indent,
+                 c.align_ == Align::kJustify ? Align::kLeft : c.align_, c.spacing_);
+    c.next_ = end;
+  } else {
+    const size_t brk = BreakBefore(tokens, start, end);
+    line = Place(tokens, start, brk, c.role_, c.em_mm_, width_em, indent, c.align_, c.spacing_);
+    c.next_ = brk;
+  }
+  while (c.next_ < tokens.size() && tokens[c.next_].is_space) ++c.next_;
+  return line;
+}
+
 size_t LineSetter::FitEnd(const std::vector<Token>& tokens, size_t start, double width_em,
                           double tracking_em) {
   size_t end = start;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct Spacing {
 };
 
 class LineSetter {
+  struct Token;
+
  public:
   explicit LineSetter(FontSet& fonts) : fonts_(fonts) {}
 
@@ -31,12 +34,35 @@ class LineSetter {
                                   Align align, const Spacing& spacing = {},
                                   bool compress_colon = false);
 
+  // A paragraph set one line at a time, each line as wide as the column it falls in: text
+  // flowing on through columns of different widths.
+  class Cursor {
+   public:
+    bool Done() const;
+
+   private:
+    friend class LineSetter;
+    std::shared_ptr<const std::vector<Token>> tokens_;
+    size_t next_ = 0;
+    bool first_line_ = true;
+    FontRole role_ = FontRole::kBody;
+    double em_mm_ = 0;
+    double first_indent_em_ = 0;
+    double rest_indent_em_ = 0;
+    Align align_ = Align::kLeft;
+    Spacing spacing_;
+  };
+  Cursor Start(std::string_view text, FontRole role, double em_mm, double first_indent_em,
+               double rest_indent_em, Align align, const Spacing& spacing = {},
+               bool compress_colon = false);
+  // The next line of `cursor`'s paragraph, broken as Paragraph breaks it at `width_mm`.
+  TextLine NextLine(Cursor& cursor, double width_mm);
+
   // `text` on one line, aligned within `width_mm` (and overflowing it if too long).
   TextLine Line(std::string_view text, FontRole role, double em_mm, double width_mm, Align align,
                 const Spacing& spacing = {});
 
  private:
-  struct Token;
   std::vector<Token> Tokenize(const std::u32string& text, FontRole role, const Spacing& spacing,
                               bool compress_colon);
   // One past the last token that fits on a line of `width_em` starting at `start` (at least one).

@@ -19,6 +19,7 @@
 #include "tools/samplegen/pdf_writer.h"
 #include "tools/samplegen/recombine.h"
 #include "tools/samplegen/render.h"
+#include "tools/samplegen/variant.h"
 
 namespace qikan::samplegen {
 namespace {
@@ -29,7 +30,8 @@ struct Options {
   uint32_t seed = 1;
   std::optional<uint32_t> recombine_seed;
   std::string font_name = "noto-serif";
-  std::string layout_name = "single";
+  std::optional<uint32_t> vary_seed;
+  VariantOverrides overrides;
   int chars_per_line = 0;  // 0: the layout's default
   int dpi = 0;             // 0: the preset's
   double master_dpi = 400;
@@ -46,7 +48,7 @@ void ListPresets() {
   for (const ScanPreset& p : ScanPresets()) {
     std::cout << p.name << "\t" << p.dpi << " dpi\t" << p.summary << "\n";
   }
-  std::cout << "\nlayouts: single, two-column\nfonts:";
+  std::cout << "\nlayouts: single, two-column, three-column\nfonts:";
   for (const std::string& f : FontFamilyNames()) std::cout << " " << f;
   std::cout << "\n";
 }
@@ -61,11 +63,13 @@ double Rounded(double value, int per_unit) { return std::round(value * per_unit)
 
 // Draws recombined issues until one sets on an acceptable number of pages.
 std::pair<IssueContent, IssueLayout> RecombinedIssue(const IssueContent& pool, uint32_t seed,
+                                                     const Variant& variant,
                                                      const LayoutOptions& layout_options,
                                                      FontSet& fonts, const Options& options) {
   std::mt19937 rng(seed);
   for (int attempt = 0; attempt < 100; ++attempt) {
     IssueContent content = Recombine(pool, rng);
+    ApplyVariantToContent(variant, options.vary_seed.value_or(0), content);
     IssueLayout layout = LayOutIssue(content, layout_options, fonts);
     const auto pages = static_cast<int>(layout.pages.size());
     if (pages >= options.min_pages && pages <= options.max_pages) {
@@ -83,18 +87,47 @@ ScanPreset ResolvePreset(const Options& options) {
   return preset;
 }
 
-LayoutOptions ResolveLayout(const Options& options) {
+Variant ResolveVariant(const Options& options) {
+  Variant variant = options.vary_seed ? DrawVariant(*options.vary_seed) : Variant{};
+  variant = ApplyOverrides(variant, options.overrides);
+  // Drawn dates come with numbers that follow them; the seed content keeps its own.
+  variant.plausible_numbers = options.vary_seed && options.recombine_seed;
+  return variant;
+}
+
+LayoutOptions ResolveLayout(const Options& options, const Variant& variant) {
   LayoutOptions layout;
-  if (options.layout_name == "two-column") {
+  if (variant.layout == "two-column") {
     layout.columns = ColumnMode::kTwoColumn;
-  } else if (options.layout_name != "single") {
-    throw std::runtime_error("unknown layout " + options.layout_name);
+  } else if (variant.layout == "three-column") {
+    layout.columns = ColumnMode::kThreeColumn;
   }
   if (options.chars_per_line > 0) {
     layout.body_chars_per_line = options.chars_per_line;
     layout.column_chars_per_line = options.chars_per_line;
+    layout.narrow_column_chars_per_line = options.chars_per_line;
   }
+  layout.heading_span_columns = variant.heading_span == "column";
+  layout.column_rule = variant.column_rule;
+  layout.unequal_columns = variant.column_widths == "unequal";
+  layout.heading_align_left = variant.heading_align == "left";
+  layout.folio_outer = variant.folio == "outer";
+  layout.toc_form = variant.toc == "stacked"  ? TocForm::kStacked
+                    : variant.toc == "banner" ? TocForm::kBanner
+                    : variant.toc == "none"   ? TocForm::kNone
+                                              : TocForm::kInline;
+  layout.toc_indent_chars = variant.toc_indent;
+  layout.toc_page_numbers = variant.toc_page_numbers;
+  layout.toc_label_bold = variant.toc_label_bold;
   return layout;
+}
+
+HeadingStyle ResolveHeadingStyle(const Variant& variant) {
+  HeadingStyle style{.bold = variant.heading_bold};
+  if (variant.heading_font == "song") style.face = HeadingFace::kSong;
+  if (variant.heading_font == "hei") style.face = HeadingFace::kHei;
+  if (variant.heading_font == "kai") style.face = HeadingFace::kKai;
+  return style;
 }
 
 std::string SampleName(const Options& options, const ScanPreset& preset) {
@@ -127,14 +160,17 @@ std::vector<EncodedPage> ScanIssue(const IssueLayout& layout, const LayoutOption
 }
 
 nlohmann::ordered_json TruthJson(const IssueLayout& layout, const std::vector<PageScanPlan>& plans,
-                                 const ScanPreset& preset, const Options& options) {
+                                 const ScanPreset& preset, const Options& options,
+                                 const Variant& variant) {
   nlohmann::ordered_json truth;
   truth["preset"] = preset.name;
   truth["seed"] = options.seed;
   truth["dpi"] = preset.dpi;
   truth["font"] = options.font_name;
-  truth["layout"] = options.layout_name;
+  truth["layout"] = variant.layout;
   if (options.recombine_seed) truth["recombine"] = *options.recombine_seed;
+  if (options.vary_seed) truth["vary"] = *options.vary_seed;
+  if (options.vary_seed || options.overrides.Any()) truth["variant"] = VariantJson(variant);
   nlohmann::ordered_json pages = nlohmann::ordered_json::array();
   for (size_t i = 0; i < layout.pages.size(); ++i) {
     pages.push_back(nlohmann::ordered_json{
@@ -155,19 +191,22 @@ std::string PngName(const std::string& base, size_t page) {
 
 int Run(const Options& options) {
   const ScanPreset preset = ResolvePreset(options);
-  const LayoutOptions layout_options = ResolveLayout(options);
+  const Variant variant = ResolveVariant(options);
+  if (options.vary_seed) std::cerr << "variant " << VariantJson(variant).dump() << "\n";
+  const LayoutOptions layout_options = ResolveLayout(options, variant);
   const auto family = ParseFontFamily(options.font_name);
   if (!family) throw std::runtime_error("unknown font " + options.font_name);
-  FontSet fonts(*family);
+  FontSet fonts(*family, ResolveHeadingStyle(variant));
 
   const IssueContent pool = LoadIssueContent(options.content_path);
   IssueContent content;
   IssueLayout layout;
   if (options.recombine_seed) {
     std::tie(content, layout) =
-        RecombinedIssue(pool, *options.recombine_seed, layout_options, fonts, options);
+        RecombinedIssue(pool, *options.recombine_seed, variant, layout_options, fonts, options);
   } else {
     content = pool;
+    ApplyVariantToContent(variant, options.vary_seed.value_or(0), content);
     layout = LayOutIssue(content, layout_options, fonts);
   }
 
@@ -183,8 +222,9 @@ int Run(const Options& options) {
   if (options.png) {
     for (size_t i = 0; i < pages.size(); ++i) WritePng(PngName(base, i + 1), pages[i]);
   }
-  WriteJson(base + ".truth.json", TruthJson(layout, plans, preset, options));
-  WriteJson(base + ".expected.json", ExpectedRecordJson(content, layout.placement));
+  WriteJson(base + ".truth.json", TruthJson(layout, plans, preset, options, variant));
+  WriteJson(base + ".expected.json",
+            ExpectedRecordJson(content, layout.placement, variant.toc != "none"));
   spdlog::info("wrote {}.pdf: {} pages at {} dpi", base, layout.pages.size(), preset.dpi);
   return 0;
 }
@@ -202,7 +242,43 @@ int main(int argc, char** argv) {
   app.add_option("--recombine", options.recombine_seed,
                  "build another issue from the content pool with this seed");
   app.add_option("--font", options.font_name, "body font: noto-serif, ukai, uming, wqy-zenhei");
-  app.add_option("--layout", options.layout_name, "single or two-column");
+  qikan::samplegen::VariantOverrides& o = options.overrides;
+  app.add_option("--vary", options.vary_seed,
+                 "draw every print variant below from this seed (an explicit option wins); the "
+                 "choices go to stderr and to the truth's \"variant\"");
+  app.add_option("--layout", o.layout, "single, two-column or three-column");
+  app.add_option("--toc", o.toc,
+                 "contents form: inline, stacked, banner, leaders (page numbers after the "
+                 "titles), or none (the first article under the masthead; not drawn by --vary)");
+  app.add_option("--toc-indent", o.toc_indent, "stacked and banner TOC: title indent, 0 or 2");
+  app.add_flag_callback(
+      "--toc-page-numbers", [&o] { o.toc_page_numbers = true; },
+      "dot leaders and start pages after the TOC's titles");
+  app.add_flag_callback("--no-toc-page-numbers", [&o] { o.toc_page_numbers = false; });
+  app.add_flag_callback(
+      "--toc-label-bold", [&o] { o.toc_label_bold = true; },
+      "TOC column names in bold (the default)");
+  app.add_flag_callback(
+      "--no-toc-label-bold", [&o] { o.toc_label_bold = false; },
+      "TOC column names in the titles' face");
+  app.add_option("--columns", o.columns,
+                 "column names: seed, alt (names no profile lists) or mixed");
+  app.add_option("--heading-span", o.heading_span,
+                 "multi-column: headings across the page (full) or inside a column (column)");
+  app.add_flag_callback(
+      "--column-rule", [&o] { o.column_rule = true; }, "a vertical rule in each gutter");
+  app.add_flag_callback("--no-column-rule", [&o] { o.column_rule = false; });
+  app.add_option("--column-widths", o.column_widths, "equal or unequal (3:2, 4:3:3)");
+  app.add_option("--heading-font", o.heading_font, "song, hei or kai");
+  app.add_flag_callback(
+      "--heading-bold", [&o] { o.heading_bold = true; }, "bold headings");
+  app.add_flag_callback("--no-heading-bold", [&o] { o.heading_bold = false; });
+  app.add_option("--heading-align", o.heading_align, "centre or left");
+  app.add_option("--edition", o.edition, "普刊, 增刊 or 特刊");
+  app.add_option("--folio", o.folio, "page numbers at the centre or the outer edge (outer)");
+  app.add_option("--title", o.title, "masthead title in place of the content's");
+  app.add_option("--publisher", o.publisher,
+                 "publisher in place of the content's (printed with 编 after it)");
   app.add_option("--chars-per-line", options.chars_per_line,
                  "body characters to a line (column): sets the body size; default 28 (18 per "
                  "column), 42 gives a 10.5 pt body");

@@ -161,6 +161,7 @@ IssueContent Recombine(const IssueContent& pool, std::mt19937& rng) {
     issue.articles.push_back(std::move(a));
   }
 
+  issue.brief_column = pool.brief_column;
   if (!pool.briefs.empty()) {
     std::vector<size_t> briefs(pool.briefs.size());
     for (size_t i = 0; i < briefs.size(); ++i) briefs[i] = i;

@@ -26,6 +26,15 @@ cv::Mat RenderPage(const PageLayout& page, const LayoutOptions& options, double 
   cv::Mat bgr(PagePixels(options, dpi), CV_8UC3, cv::Scalar(255, 255, 255));
   for (const Rule& rule : page.rules) {
     const double half = rule.thickness_mm * px / 2;
+    if (rule.y1_mm >= 0) {
+      cv::rectangle(bgr,
+                    cv::Point(static_cast<int>(std::lround(rule.x0_mm * px - half)),
+                              static_cast<int>(std::lround(rule.y_mm * px))),
+                    cv::Point(static_cast<int>(std::lround(rule.x0_mm * px + half)),
+                              static_cast<int>(std::lround(rule.y1_mm * px))),
+                    InkColour(rule.ink), cv::FILLED, cv::LINE_AA);
+      continue;
+    }
     cv::rectangle(bgr,
                   cv::Point(static_cast<int>(std::lround(rule.x0_mm * px)),
                             static_cast<int>(std::lround(rule.y_mm * px - half))),
