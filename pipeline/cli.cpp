@@ -46,12 +46,20 @@ constexpr const char* kExitStatusHelp = R"(Exit status:
   8  the archive cannot be written
   9  inputs failed for different reasons (see the lines above)
  10  another qikan run is using the archive
+ 11  an issue was archived without some of its pages (they could not be read)
  15  internal error
 
 search and show exit 2 when the archive or its catalog is missing, or show's issue is not in it.)";
 
 void PrintOutcome(const IssueOutcome& outcome) {
-  if (outcome.status != ExitStatus::kOk) {
+  if (outcome.status == ExitStatus::kPagesFailed && outcome.pages_failed > 0) {
+    std::fprintf(stderr, "qikan: error: %s\n", outcome.error.c_str());
+    std::fprintf(stdout,
+                 "PARTIAL %s  %d pages, %d failed  confidence %.1f  review %d  %.1fs  %s\n",
+                 outcome.key.c_str(), outcome.pages, outcome.pages_failed,
+                 outcome.mean_confidence, outcome.review_items, outcome.seconds,
+                 outcome.input.c_str());
+  } else if (outcome.status != ExitStatus::kOk) {
     std::fprintf(stderr, "qikan: error: %s\n", outcome.error.c_str());
     std::fprintf(stdout, "FAILED  %-18s %s\n", ExitStatusName(outcome.status),
                  outcome.input.c_str());
@@ -72,10 +80,15 @@ void PrintSummary(const RunSummary& summary) {
   for (const auto& [stage, seconds] : summary.stage_seconds) {
     stages += fmt::format(" {} {:.1f}s", stage, seconds);
   }
+  const std::string partial =
+      counts.partial > 0 ? fmt::format(", {} archived with {} failed page{}", counts.partial,
+                                       counts.pages_failed, counts.pages_failed == 1 ? "" : "s")
+                         : "";
   std::fprintf(stdout,
-               "done: %d issues ok, %d skipped, %d failed; %d pages in %.1fs (%.1f pages/min, "
+               "done: %d issues ok, %d skipped, %d failed%s; %d pages in %.1fs (%.1f pages/min, "
                "%d jobs); stage time:%s\n",
-               counts.ok, counts.skipped, counts.failed, summary.pages, summary.seconds,
+               counts.ok, counts.skipped, counts.failed, partial.c_str(), summary.pages,
+               summary.seconds,
                summary.seconds > 0 ? summary.pages * 60.0 / summary.seconds : 0.0, summary.jobs,
                stages.c_str());
 }
