@@ -565,13 +565,15 @@ int RunCli(int argc, char** argv) {
   evaluate->add_option("--truth", truth_path, "the truth pages (NAME.truth.json)");
   evaluate->add_flag("--json", as_json, "print JSON");
 
-  std::string issue_dir, parse_profiles = QIKAN_DEFAULT_PROFILES_DIR, parse_profile;
+  std::string issue_dir, parse_profiles, parse_profile;
   bool lines_only = false;
   auto* parse = app.add_subcommand(
       "parse", "Run layout and the structure parser again on an archived issue's OCR pages and "
                "print the structure as JSON (or, with --lines, the lines the parser reads).");
   parse->add_option("ISSUE_DIR", issue_dir, "DIR/issues/<key>")->required();
-  parse->add_option("--profiles-dir", parse_profiles, "folder of publication profiles");
+  parse->add_option("--profiles-dir", parse_profiles,
+                    "folder of publication profiles (default: $QIKAN_PROFILES, else the models "
+                    "folder's profiles/)");
   parse->add_option("--profile", parse_profile, "publication profile id");
   parse->add_flag("--lines", lines_only, "print the lines in reading order with their geometry");
 
@@ -657,7 +659,10 @@ int RunCli(int argc, char** argv) {
       options.profiles_dir = ProfilesDir(run_profiles, models);
       return Run(inputs, options, dry_run, models);
     }
-    if (*parse) return Parse(issue_dir, parse_profiles, parse_profile, lines_only);
+    if (*parse) {
+      return Parse(issue_dir, ProfilesDir(parse_profiles, UseModels("")).string(), parse_profile,
+                   lines_only);
+    }
     if (*evaluate) return Evaluate(record_path, expected_path, truth_path, as_json);
     if (*search) {
       for (const auto& word : query_words) query.text += (query.text.empty() ? "" : " ") + word;
