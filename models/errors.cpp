@@ -15,6 +15,7 @@ const char* ExitStatusName(ExitStatus status) {
     case ExitStatus::kArchiveError: return "archive-error";
     case ExitStatus::kSeveralFailures: return "several-failures";
     case ExitStatus::kLocked: return "locked";
+    case ExitStatus::kPagesFailed: return "pages-failed";
     case ExitStatus::kInternal: return "internal-error";
   }
   return "unknown";

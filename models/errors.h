@@ -19,6 +19,7 @@ enum class ExitStatus : int {
   kArchiveError = 8,       // the archive cannot be written
   kSeveralFailures = 9,    // inputs failed for different reasons
   kLocked = 10,            // another run holds the archive
+  kPagesFailed = 11,       // an issue was archived without the pages that could not be read
   kInternal = 15,          // a bug: please report it
 };
 

@@ -27,6 +27,7 @@
 #include "pipeline/evaluate.h"
 #include "pipeline/hash.h"
 #include "pipeline/issue_job.h"
+#include "pipeline/models.h"
 #include "pipeline/review_server.h"
 #include "pipeline/runner.h"
 #include "pipeline/version.h"
@@ -42,16 +43,25 @@ constexpr const char* kExitStatusHelp = R"(Exit status:
   4  an input PDF is encrypted
   5  an input has no pages, or only blank pages
   6  an input has a page over the size limit
-  7  the OCR model (or another runtime dependency) is missing
+  7  an OCR model (or another runtime dependency) is missing: each missing file is named,
+    with the command that installs it, before any page is read
   8  the archive cannot be written
   9  inputs failed for different reasons (see the lines above)
  10  another qikan run is using the archive
+ 11  an issue was archived without some of its pages (they could not be read)
  15  internal error
 
 search and show exit 2 when the archive or its catalog is missing, or show's issue is not in it.)";
 
 void PrintOutcome(const IssueOutcome& outcome) {
-  if (outcome.status != ExitStatus::kOk) {
+  if (outcome.status == ExitStatus::kPagesFailed && outcome.pages_failed > 0) {
+    std::fprintf(stderr, "qikan: error: %s\n", outcome.error.c_str());
+    std::fprintf(stdout,
+                 "PARTIAL %s  %d pages, %d failed  confidence %.1f  review %d  %.1fs  %s\n",
+                 outcome.key.c_str(), outcome.pages, outcome.pages_failed,
+                 outcome.mean_confidence, outcome.review_items, outcome.seconds,
+                 outcome.input.c_str());
+  } else if (outcome.status != ExitStatus::kOk) {
     std::fprintf(stderr, "qikan: error: %s\n", outcome.error.c_str());
     std::fprintf(stdout, "FAILED  %-18s %s\n", ExitStatusName(outcome.status),
                  outcome.input.c_str());
@@ -72,10 +82,15 @@ void PrintSummary(const RunSummary& summary) {
   for (const auto& [stage, seconds] : summary.stage_seconds) {
     stages += fmt::format(" {} {:.1f}s", stage, seconds);
   }
+  const std::string partial =
+      counts.partial > 0 ? fmt::format(", {} archived with {} failed page{}", counts.partial,
+                                       counts.pages_failed, counts.pages_failed == 1 ? "" : "s")
+                         : "";
   std::fprintf(stdout,
-               "done: %d issues ok, %d skipped, %d failed; %d pages in %.1fs (%.1f pages/min, "
+               "done: %d issues ok, %d skipped, %d failed%s; %d pages in %.1fs (%.1f pages/min, "
                "%d jobs); stage time:%s\n",
-               counts.ok, counts.skipped, counts.failed, summary.pages, summary.seconds,
+               counts.ok, counts.skipped, counts.failed, partial.c_str(), summary.pages,
+               summary.seconds,
                summary.seconds > 0 ? summary.pages * 60.0 / summary.seconds : 0.0, summary.jobs,
                stages.c_str());
 }
@@ -182,8 +197,33 @@ int DryRun(const std::vector<std::filesystem::path>& inputs, const RunOptions& o
   return 0;
 }
 
-int Run(const std::vector<std::string>& input_args, RunOptions options, bool dry_run) {
+// The folder of publication profiles: --profiles-dir, else $QIKAN_PROFILES, else the models
+// folder's profiles/ (installed beside qikan, or the source tree's).
+std::filesystem::path ProfilesDir(const std::string& given, const ModelsDir& models) {
+  if (!given.empty()) return given;
+  if (const char* env = std::getenv("QIKAN_PROFILES"); env && *env) return env;
+  std::error_code error;
+  if (!models.dir.empty() && std::filesystem::is_directory(models.dir / "profiles", error)) {
+    return models.dir / "profiles";
+  }
+  return QIKAN_DEFAULT_PROFILES_DIR;
+}
+
+// Finds qikan's models and tells the OCR stage where they are; the one place that does.
+ModelsDir UseModels(const std::string& given) {
+  ModelsDir models = FindModels(given);
+  if (!models.dir.empty()) SetOwnModelsDir(models.dir / "ocr");
+  spdlog::info("models: {} ({})", models.dir.empty() ? "none found" : models.dir.string(),
+               models.found_by);
+  return models;
+}
+
+int Run(const std::vector<std::string>& input_args, RunOptions options, bool dry_run,
+        const ModelsDir& models) {
   const std::vector<std::filesystem::path> roots(input_args.begin(), input_args.end());
+  // Every model a page needs is checked before any input is looked at: a missing one stops the
+  // run at once (status 7) rather than failing, or quietly degrading, page after page.
+  if (!dry_run) CheckModels(options, models);
   const std::vector<std::filesystem::path> inputs = DiscoverInputs(roots, options.archive);
   options.input_roots = roots;
   if (dry_run) return DryRun(inputs, options);
@@ -502,9 +542,13 @@ int RunCli(int argc, char** argv) {
         options.tesseract.variables.emplace_back(assignment.substr(0, equals),
                                                  assignment.substr(equals + 1));
       });
-  run->add_option("--profiles-dir", options.profiles_dir, "folder of publication profiles")
-      ->default_val(std::getenv("QIKAN_PROFILES") ? std::getenv("QIKAN_PROFILES")
-                                                  : QIKAN_DEFAULT_PROFILES_DIR);
+  std::string models_dir, run_profiles;
+  run->add_option("--models", models_dir,
+                  "folder of qikan's models (default: $QIKAN_MODELS, else the installed "
+                  "share/qikan/models, else the source tree's models/)");
+  run->add_option("--profiles-dir", run_profiles,
+                  "folder of publication profiles (default: $QIKAN_PROFILES, else the models "
+                  "folder's profiles/)");
   run->add_option("--profile", options.profile,
                   "publication profile id (default: chosen from the masthead)");
   run->add_option("--review-below", options.page.review_below_confidence,
@@ -521,13 +565,15 @@ int RunCli(int argc, char** argv) {
   evaluate->add_option("--truth", truth_path, "the truth pages (NAME.truth.json)");
   evaluate->add_flag("--json", as_json, "print JSON");
 
-  std::string issue_dir, parse_profiles = QIKAN_DEFAULT_PROFILES_DIR, parse_profile;
+  std::string issue_dir, parse_profiles, parse_profile;
   bool lines_only = false;
   auto* parse = app.add_subcommand(
       "parse", "Run layout and the structure parser again on an archived issue's OCR pages and "
                "print the structure as JSON (or, with --lines, the lines the parser reads).");
   parse->add_option("ISSUE_DIR", issue_dir, "DIR/issues/<key>")->required();
-  parse->add_option("--profiles-dir", parse_profiles, "folder of publication profiles");
+  parse->add_option("--profiles-dir", parse_profiles,
+                    "folder of publication profiles (default: $QIKAN_PROFILES, else the models "
+                    "folder's profiles/)");
   parse->add_option("--profile", parse_profile, "publication profile id");
   parse->add_flag("--lines", lines_only, "print the lines in reading order with their geometry");
 
@@ -589,9 +635,11 @@ int RunCli(int argc, char** argv) {
                      "is generated and printed)");
   review->add_option("--reviewer", review_options.reviewer,
                      "name recorded with corrections when the browser sends none (default: $USER)");
-  review->add_option("--profiles-dir", review_options.profiles_dir, "folder of publication profiles")
-      ->default_val(std::getenv("QIKAN_PROFILES") ? std::getenv("QIKAN_PROFILES")
-                                                  : QIKAN_DEFAULT_PROFILES_DIR);
+  std::string review_profiles;
+  review->add_option("--models", models_dir, "folder of qikan's models (for its profiles/)");
+  review->add_option("--profiles-dir", review_profiles,
+                     "folder of publication profiles (default: $QIKAN_PROFILES, else the models "
+                     "folder's profiles/)");
 
   try {
     app.parse(argc, argv);
@@ -606,8 +654,15 @@ int RunCli(int argc, char** argv) {
 
   try {
     options.archive = archive;
-    if (*run) return Run(inputs, options, dry_run);
-    if (*parse) return Parse(issue_dir, parse_profiles, parse_profile, lines_only);
+    if (*run) {
+      const ModelsDir models = UseModels(models_dir);
+      options.profiles_dir = ProfilesDir(run_profiles, models);
+      return Run(inputs, options, dry_run, models);
+    }
+    if (*parse) {
+      return Parse(issue_dir, ProfilesDir(parse_profiles, UseModels("")).string(), parse_profile,
+                   lines_only);
+    }
     if (*evaluate) return Evaluate(record_path, expected_path, truth_path, as_json);
     if (*search) {
       for (const auto& word : query_words) query.text += (query.text.empty() ? "" : " ") + word;
@@ -616,6 +671,7 @@ int RunCli(int argc, char** argv) {
     }
     if (*show) return Show(show_archive, show_key, show_json);
     if (*review) {
+      review_options.profiles_dir = ProfilesDir(review_profiles, UseModels(models_dir));
       OpenArchiveCatalog(review_options.archive);  // a mistyped path must not become an archive
       return RunReviewServer(review_options);
     }

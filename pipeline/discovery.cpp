@@ -1,11 +1,16 @@
 #include "pipeline/discovery.h"
 
 #include <algorithm>
+#include <optional>
 #include <cctype>
 #include <set>
 #include <string>
 #include <system_error>
 
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <opencv2/imgcodecs.hpp>
 #include <spdlog/spdlog.h>
 
@@ -62,6 +67,37 @@ struct Visit {
   bool has_images = false;  // page images, PDFs or TIFFs anywhere in it
 };
 
+// A folder is known by its device and inode, however many paths (symbolic links, bind mounts)
+// lead to it: each is walked at most once.
+struct FolderId {
+  dev_t device = 0;
+  ino_t inode = 0;
+  auto operator<=>(const FolderId&) const = default;
+};
+
+std::optional<FolderId> IdOf(const fs::path& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return std::nullopt;
+  return FolderId{.device = st.st_dev, .inode = st.st_ino};
+}
+
+// Whether `inner` is `outer` or lies under it (both canonical).
+bool Within(const fs::path& inner, const fs::path& outer) {
+  auto i = inner.begin();
+  for (auto o = outer.begin(); o != outer.end(); ++o, ++i) {
+    if (i == inner.end() || *i != *o) return false;
+  }
+  return true;
+}
+
+// One discovery: what it has walked, so that a link back up the tree (`self -> .`,
+// `loop -> ..`) or a second link to the same folder cannot make it walk anything twice.
+struct Walk {
+  fs::path archive;
+  std::set<FolderId> walked;
+  std::vector<FolderId> ancestors;  // the folders from the root down to the one being walked
+};
+
 std::vector<fs::path> SortedEntries(const fs::path& dir) {
   std::vector<fs::path> entries;
   std::error_code error;
@@ -76,11 +112,14 @@ std::vector<fs::path> SortedEntries(const fs::path& dir) {
   return entries;
 }
 
-Visit VisitFolder(const fs::path& dir, const fs::path& archive, bool is_root) {
+// Walks `dir` (already marked walked); every warning about it is written once, here.
+Visit VisitFolder(const fs::path& dir, Walk& walk, int depth) {
   Visit visit;
   std::vector<fs::path> pdfs, pages, multi_tiffs;
   std::vector<Visit> subfolders;
+  std::vector<std::string> loops, too_deep;
   bool subfolder_images = false;
+  const fs::path here = Canonical(dir);
   for (const auto& entry : SortedEntries(dir)) {
     if (IsHidden(entry)) {
       spdlog::debug("{}: hidden, skipped", entry.string());
@@ -88,11 +127,31 @@ Visit VisitFolder(const fs::path& dir, const fs::path& archive, bool is_root) {
     }
     std::error_code error;
     if (fs::is_directory(entry, error)) {
-      if (SamePath(entry, archive)) {
+      if (SamePath(entry, walk.archive)) {
         spdlog::debug("{}: the archive, skipped", entry.string());
         continue;
       }
-      Visit sub = VisitFolder(entry, archive, false);
+      const std::optional<FolderId> id = IdOf(entry);
+      if (!id) continue;
+      // A link to this folder or one above it, whether or not the walk started above it.
+      const bool link_up = fs::is_symlink(entry, error) && Within(here, Canonical(entry));
+      if (link_up ||
+          std::find(walk.ancestors.begin(), walk.ancestors.end(), *id) != walk.ancestors.end()) {
+        loops.push_back(entry.filename().string());
+        continue;
+      }
+      if (walk.walked.contains(*id)) {
+        spdlog::debug("{}: a folder already walked by another path, skipped", entry.string());
+        continue;
+      }
+      if (depth >= kMaxDiscoveryDepth) {
+        too_deep.push_back(entry.filename().string());
+        continue;
+      }
+      walk.walked.insert(*id);
+      walk.ancestors.push_back(*id);
+      Visit sub = VisitFolder(entry, walk, depth + 1);
+      walk.ancestors.pop_back();
       subfolder_images = subfolder_images || sub.has_images;
       subfolders.push_back(std::move(sub));
     } else if (fs::is_regular_file(entry, error)) {
@@ -107,6 +166,14 @@ Visit VisitFolder(const fs::path& dir, const fs::path& archive, bool is_root) {
       }
     }
   }
+  if (!loops.empty()) {
+    spdlog::warn("{}: {} lead(s) back to this folder or one above it (a loop); not followed",
+                 dir.string(), fmt::join(loops, ", "));
+  }
+  if (!too_deep.empty()) {
+    spdlog::warn("{}: {} more than {} folders below the inbox; not walked", dir.string(),
+                 fmt::join(too_deep, ", "), kMaxDiscoveryDepth);
+  }
   visit.has_images = subfolder_images || !pdfs.empty() || !pages.empty() || !multi_tiffs.empty();
   if (!pages.empty() && pdfs.empty() && multi_tiffs.empty() && !subfolder_images) {
     visit.issues.push_back(dir);  // a folder of page images
@@ -116,7 +183,6 @@ Visit VisitFolder(const fs::path& dir, const fs::path& archive, bool is_root) {
     spdlog::warn("{}: {} page image(s) beside PDFs, multi-page TIFFs or image folders; ignored",
                  dir.string(), pages.size());
   }
-  (void)is_root;
   // PDFs and multi-page TIFFs in name order, then the subfolders' issues.
   std::vector<fs::path> files = pdfs;
   files.insert(files.end(), multi_tiffs.begin(), multi_tiffs.end());
@@ -167,14 +233,17 @@ std::vector<fs::path> DiscoverInputs(const std::vector<fs::path>& roots, const f
     if (error) canonical = path.lexically_normal();
     if (seen.insert(canonical).second) inputs.push_back(path);
   };
+  Walk walk{.archive = archive.empty() ? archive : Canonical(archive)};
   for (const auto& root : roots) {
     std::error_code error;
     if (!fs::is_directory(root, error)) {
       add(root);  // a file (or a missing path: the run reports it)
       continue;
     }
-    const fs::path archive_path = archive.empty() ? archive : Canonical(archive);
-    for (const auto& input : VisitFolder(root, archive_path, true).issues) add(input);
+    const std::optional<FolderId> id = IdOf(root);
+    if (!id || !walk.walked.insert(*id).second) continue;  // a root given twice is walked once
+    walk.ancestors = {*id};
+    for (const auto& input : VisitFolder(root, walk, 0).issues) add(input);
   }
   return inputs;
 }

@@ -5,6 +5,9 @@
 
 namespace qikan {
 
+// How deep below a root discovery walks (an inbox of year/month/issue folders is 3 deep).
+constexpr int kMaxDiscoveryDepth = 32;
+
 // The issues under the given roots, for `qikan run INBOX`:
 //  - a root that is a file is one issue, whatever it is (the rasterize stage says if it is not
 //    a scan);
@@ -17,6 +20,11 @@ namespace qikan {
 //      beside PDFs or image subfolders are ignored with a warning.
 // A root folder of page images (images directly inside, no PDFs) is thus one issue, as before.
 // Issues are listed root by root, in natural name order within each folder, each once.
+// Symbolic links to folders are followed, but no folder is walked twice (folders are known by
+// device and inode): a link back to its own folder or one above it (`self -> .`, `loop -> ..`)
+// is a loop, skipped with one warning per folder holding such links; a second path to a folder
+// already walked is skipped; folders more than kMaxDiscoveryDepth below a root are not walked
+// (one warning per folder). Each folder's warnings are written once.
 std::vector<std::filesystem::path> DiscoverInputs(const std::vector<std::filesystem::path>& roots,
                                                   const std::filesystem::path& archive);
 

@@ -82,6 +82,33 @@ void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
   }
 }
 
+// A stage that refines a page: when it throws, whatever it had half changed is put back (the
+// caller's `restore`) and a review item names the stage and the error. Only the first OCR pass
+// can leave a page without text (page-failed); a refinement that fails leaves the page as the
+// stage before it left it.
+template <typename Fn, typename Restore>
+bool Refine(const char* stage, int page, PageResult& result, Fn&& fn, Restore&& restore) {
+  try {
+    RunStage(stage, page, result.times, fn);
+    return true;
+  } catch (const std::exception& e) {
+    restore();
+    spdlog::warn("page {}: stage {} failed, the page is kept as it was before it: {}", page,
+                 stage, e.what());
+    result.review.push_back({.page = page,
+                             .reason = "stage-failed",
+                             .detail = fmt::format("{}: {}", stage, e.what())});
+    return false;
+  }
+}
+
+// A refinement of the page's OCR: on failure the OCR is put back as the stage found it.
+template <typename Fn>
+void RefineOcr(const char* stage, int page, PageResult& result, Fn&& fn) {
+  OcrPage before = result.ocr;
+  Refine(stage, page, result, fn, [&] { result.ocr = std::move(before); });
+}
+
 }  // namespace
 
 PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobOptions& options) {
@@ -95,64 +122,82 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
   KeepIntermediate(options, page.index, "raster", page.gray);
 
   try {
-    // Deskew and scale, as the page stands or turned upright.
+    // Deskew and scale, as the page stands or turned upright. Each only improves the page for
+    // OCR: one that fails leaves the page unlevelled or unscaled, which OCR still reads.
     cv::Mat level, scaled;
     ScaleEstimate scale;
     auto level_and_scale = [&](const cv::Mat& gray) {
-      const SkewEstimate skew = RunStage("deskew", page.index, result.times, [&] {
-        return EstimateSkew(gray, options.deskew);
+      level = gray;
+      record.skew_degrees = 0;
+      record.skew_confidence = 0;
+      Refine("deskew", page.index, result, [&] {
+        const SkewEstimate skew = EstimateSkew(gray, options.deskew);
+        level = ApplyDeskew(gray, skew);
+        record.skew_degrees = skew.degrees;
+        record.skew_confidence = skew.confidence;
+      }, [&] {
+        level = gray;
+        record.skew_degrees = 0;
+        record.skew_confidence = 0;
       });
-      record.skew_degrees = skew.degrees;
-      record.skew_confidence = skew.confidence;
-      level = RunStage("deskew", page.index, result.times,
-                       [&] { return ApplyDeskew(gray, skew); });
-      scale = RunStage("scale", page.index, result.times, [&] {
-        return EstimateScale(level, options.scale);
+      scaled = level;
+      scale = ScaleEstimate{};
+      Refine("scale", page.index, result, [&] {
+        const ScaleEstimate estimate = EstimateScale(level, options.scale);
+        scaled = ApplyScale(level, estimate);
+        scale = estimate;
+      }, [&] {
+        scaled = level;
+        scale = ScaleEstimate{};
       });
       record.scale = scale.factor;
-      scaled = RunStage("scale", page.index, result.times,
-                        [&] { return ApplyScale(level, scale); });
     };
     level_and_scale(page.gray);
 
     // A page turned a quarter: its lines run down the image. It is turned upright and deskewed
     // and scaled again, the skew measured on the turned page being meaningless.
-    const OrientationEstimate orientation = RunStage("orientation", page.index, result.times, [&] {
-      return EstimateOrientation(scaled, engine, options.orientation);
-    });
+    OrientationEstimate orientation;
+    Refine("orientation", page.index, result, [&] {
+      orientation = EstimateOrientation(scaled, engine, options.orientation);
+    }, [&] { orientation = OrientationEstimate{}; });
     if (orientation.rotation != 0) {
       record.rotation = orientation.rotation;
       level_and_scale(TurnClockwise(page.gray, orientation.rotation));
     }
     KeepIntermediate(options, page.index, "deskew", level);
     KeepIntermediate(options, page.index, "scale", scaled);
-    scaled = RunStage("cleanup", page.index, result.times,
-                      [&] { return CleanPage(scaled, options.cleanup); });
+    const cv::Mat uncleaned = scaled;
+    Refine("cleanup", page.index, result, [&] { scaled = CleanPage(scaled, options.cleanup); },
+           [&] { scaled = uncleaned; });
     KeepIntermediate(options, page.index, "cleanup", scaled);
 
+    // The first OCR pass: the one failure (with rasterizing) that leaves the page without text.
     cv::Mat upright = scaled;
     result.ocr = RunStage("ocr", page.index, result.times, [&] { return engine.Recognize(scaled); });
     // Upside down: a poor reading of the page is checked on a sample of its text read both
     // ways up, and only a clearly better sample turned gets the whole page read again turned.
     if (result.ocr.MeanConfidence() < options.try_upside_down_below) {
-      const OrientationChoice flip = RunStage("orientation", page.index, result.times, [&] {
+      OrientationChoice flip;
+      Refine("orientation", page.index, result, [&] {
         const cv::Rect sample = SampleWindow(scaled, LineDirection::kAcross, options.orientation);
-        return ChooseRotation(scaled, sample, {0, 180}, 0, engine, options.orientation);
-      });
+        flip = ChooseRotation(scaled, sample, {0, 180}, 0, engine, options.orientation);
+      }, [&] { flip = OrientationChoice{}; });
       if (flip.rotation == 180) {
-        cv::Mat turned = TurnClockwise(scaled, 180);
-        OcrPage other = RunStage("ocr", page.index, result.times,
-                                 [&] { return engine.Recognize(turned); });
-        if (other.MeanConfidence() > result.ocr.MeanConfidence()) {
+        Refine("ocr", page.index, result, [&] {
+          cv::Mat turned = TurnClockwise(scaled, 180);
+          OcrPage other = engine.Recognize(turned);
+          if (other.MeanConfidence() <= result.ocr.MeanConfidence()) return;
+          cv::Mat turned_level = TurnClockwise(level, 180);
+          // Nothing below throws: the page is turned whole or not at all.
           result.ocr = std::move(other);
           upright = turned;
-          level = TurnClockwise(level, 180);
+          level = turned_level;
           record.rotation = (record.rotation + 180) % 360;
-        }
+        }, [] {});
       }
     }
     if (options.read_columns_apart) {
-      RunStage("columns", page.index, result.times, [&] {
+      RefineOcr("columns", page.index, result, [&] {
         for (const ColumnBand& band : FindColumnBands(upright, options.columns)) {
           if (ReadAcrossGutter(result.ocr, band, options.columns)) {
             ReadBandByColumns(upright, band, engine, options.columns, result.ocr);
@@ -160,7 +205,7 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
         }
       });
     }
-    RunStage("reread", page.index, result.times, [&] {
+    RefineOcr("reread", page.index, result, [&] {
       DropStrayWords(result.ocr, options.reread);
       auto reread = [&](const std::vector<RereadRegion>& regions, const std::vector<double>& scales) {
         for (const auto& region : regions) {
@@ -199,9 +244,9 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       // Again: a line read again was widened to the ink of its row, marks included.
       DropStrayWords(result.ocr, options.reread);
     });
-    RunStage("vote", page.index, result.times,
-             [&] { VoteOnLines(level, scale.factor, engine, options, result.ocr); });
-    RunStage("folio", page.index, result.times, [&] {
+    RefineOcr("vote", page.index, result,
+              [&] { VoteOnLines(level, scale.factor, engine, options, result.ocr); });
+    RefineOcr("folio", page.index, result, [&] {
       const double glyph = scale.glyph_height_px * scale.factor;
       const auto shape = FindFolio(upright, glyph, options.folio);
       OcrEngine* digits = shape ? FolioDigitsEngine(options.folio.digits_model) : nullptr;
@@ -223,15 +268,16 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
     record.width = level.cols;
     record.height = level.rows;
     if (options.image_jpeg_quality > 0) {
-      RunStage("image", page.index, result.times, [&] {
+      Refine("image", page.index, result, [&] {
         std::vector<uchar> bytes;
         cv::imencode(".jpg", level, bytes,
                      {cv::IMWRITE_JPEG_QUALITY, options.image_jpeg_quality,
                       cv::IMWRITE_JPEG_OPTIMIZE, 1});
         result.image_jpeg.assign(bytes.begin(), bytes.end());
-      });
+      }, [&] { result.image_jpeg.clear(); });
     }
   } catch (const std::exception& e) {
+    result.failed = true;
     result.ocr = OcrPage{.width = record.width, .height = record.height};
     result.review.push_back(
         {.page = page.index, .reason = "page-failed", .detail = e.what()});

@@ -59,10 +59,14 @@ struct PageResult {
   std::string image_jpeg;
   std::vector<ReviewItem> review;
   StageTimes times;
+  // The first OCR pass failed: the page has no text (a page-failed review item says why).
+  bool failed = false;
 };
 
-// Takes one raster page through clean-up and OCR. Never throws for a page's own trouble: a
-// stage that fails leaves the page empty with a review item saying why.
+// Takes one raster page through clean-up and OCR. Never throws for a page's own trouble: when
+// the first OCR pass fails the page is left empty (`failed`, a page-failed review item); any
+// other stage that fails leaves the page as the stage before it left it, with a stage-failed
+// review item naming the stage and the error.
 PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobOptions& options);
 
 }  // namespace qikan

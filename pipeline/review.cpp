@@ -408,7 +408,8 @@ std::vector<CorrectionResult> ApplyStructureCorrections(
 bool IsPageJobReview(const ReviewItem& item) {
   // The reasons pipeline/page_job.cpp gives; everything else comes from the structure parser
   // (and ParseIssueStructure's profile-unknown), which a rebuild runs again.
-  return item.reason == "low-confidence" || item.reason == "page-failed";
+  return item.reason == "low-confidence" || item.reason == "page-failed" ||
+         item.reason == "stage-failed";
 }
 
 RebuiltIssue BuildCorrectedIssue(const IssueRecord& archived, const std::vector<OcrPage>& ocr,

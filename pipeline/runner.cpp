@@ -19,6 +19,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
@@ -126,8 +127,11 @@ nlohmann::json RunSettingsJson(const RunOptions& options, int jobs) {
 
 nlohmann::json SummaryJson(const RunSummary& summary) {
   const RunSummary::Counts counts = summary.IssueCounts();
-  return {{"ok", counts.ok},        {"skipped", counts.skipped},  {"failed", counts.failed},
-          {"pages", summary.pages}, {"seconds", summary.seconds}, {"jobs", summary.jobs}};
+  return {{"ok", counts.ok},          {"skipped", counts.skipped},
+          {"failed", counts.failed},  {"partial", counts.partial},
+          {"pages_failed", counts.pages_failed},
+          {"pages", summary.pages},   {"seconds", summary.seconds},
+          {"jobs", summary.jobs}};
 }
 
 class Run {
@@ -312,12 +316,27 @@ IssueOutcome Run::Commit(IssueState& issue) {
   std::vector<OcrPage> ocr_pages;
   std::vector<std::string> page_images;
   int pages_with_text = 0;
+  std::vector<std::string> failed_pages;  // "page N: why"
   for (auto& result : issue.results) {
     if (result.ocr.WordCount() > 0) ++pages_with_text;
+    if (result.failed) {
+      for (const auto& item : result.review) {
+        if (item.reason == "page-failed") {
+          failed_pages.push_back(fmt::format("page {}: {}", item.page, item.detail));
+        }
+      }
+    }
     record.pages.push_back(std::move(result.record));
     record.review.insert(record.review.end(), result.review.begin(), result.review.end());
     ocr_pages.push_back(std::move(result.ocr));
     page_images.push_back(std::move(result.image_jpeg));
+  }
+  const std::string failures =
+      fmt::format("{} of {} pages failed ({})", failed_pages.size(), record.pages.size(),
+                  fmt::join(failed_pages, "; "));
+  if (pages_with_text == 0 && !failed_pages.empty()) {
+    throw QikanError(ExitStatus::kPagesFailed, issue.input.string(),
+                     "no page could be read: " + failures);
   }
   if (pages_with_text == 0) {
     throw QikanError(ExitStatus::kInputEmpty, issue.input.string(),
@@ -351,9 +370,16 @@ IssueOutcome Run::Commit(IssueState& issue) {
 
   float confidence_sum = 0;
   for (const auto& page : record.pages) confidence_sum += page.mean_confidence;
+  // An issue with a page that could not be read is archived (its other pages are worth having,
+  // and the failed page waits in the review queue) but is not ok: its line, the summary and the
+  // exit status say so. Its input counts as done; --force reads it again.
+  const bool partial = !failed_pages.empty();
   return IssueOutcome{.input = issue.input.string(),
                       .key = issue.key,
+                      .status = partial ? ExitStatus::kPagesFailed : ExitStatus::kOk,
+                      .error = partial ? issue.input.string() + ": " + failures : "",
                       .pages = static_cast<int>(record.pages.size()),
+                      .pages_failed = static_cast<int>(failed_pages.size()),
                       .review_items = static_cast<int>(record.review.size()),
                       .mean_confidence = confidence_sum / static_cast<float>(record.pages.size())};
 }
@@ -415,7 +441,11 @@ void Run::Report(IssueOutcome outcome, const StageTimes& times, int pages) {
   std::lock_guard lock(summary_mutex_);
   for (const auto& [stage, seconds] : times) summary_.stage_seconds[stage] += seconds;
   summary_.pages += pages;
-  if (outcome.status != ExitStatus::kOk) {
+  if (outcome.status == ExitStatus::kPagesFailed && !outcome.key.empty()) {
+    spdlog::warn("PARTIAL {}: {} pages, {} failed, review {}, {:.1f}s: {}", outcome.key,
+                 outcome.pages, outcome.pages_failed, outcome.review_items, outcome.seconds,
+                 outcome.error);
+  } else if (outcome.status != ExitStatus::kOk) {
     spdlog::info("FAILED {} {}: {}", ExitStatusName(outcome.status), outcome.input, outcome.error);
   } else if (outcome.skipped) {
     spdlog::info("skip {}: already in the archive as {}", outcome.input, outcome.key);
@@ -432,7 +462,10 @@ void Run::Report(IssueOutcome outcome, const StageTimes& times, int pages) {
 RunSummary::Counts RunSummary::IssueCounts() const {
   Counts counts;
   for (const auto& issue : issues) {
-    if (issue.status != ExitStatus::kOk) {
+    counts.pages_failed += issue.pages_failed;
+    if (issue.status == ExitStatus::kPagesFailed && issue.pages_failed > 0) {
+      ++counts.partial;
+    } else if (issue.status != ExitStatus::kOk) {
       ++counts.failed;
     } else if (issue.skipped) {
       ++counts.skipped;
@@ -681,7 +714,12 @@ nlohmann::json RunReportJson(const RunSummary& summary, const std::string& start
           {"jobs", summary.jobs},
           {"pages", summary.pages},
           {"pages_per_minute", summary.seconds > 0 ? summary.pages * 60.0 / summary.seconds : 0.0},
-          {"issues", {{"ok", counts.ok}, {"skipped", counts.skipped}, {"failed", counts.failed}}},
+          {"issues",
+           {{"ok", counts.ok},
+            {"skipped", counts.skipped},
+            {"failed", counts.failed},
+            {"partial", counts.partial}}},
+          {"pages_failed", counts.pages_failed},
           {"failures", std::move(failures)},
           {"stage_seconds", std::move(stages)}};
 }

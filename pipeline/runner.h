@@ -50,6 +50,9 @@ struct IssueOutcome {
   bool skipped = false;  // already in the archive
   std::string quarantined_to;  // where a failed input was moved with `quarantine`
   int pages = 0;
+  // Pages whose first OCR pass failed (status kPagesFailed): the issue is in the
+  // archive without their text, each with a page-failed review item.
+  int pages_failed = 0;
   int review_items = 0;
   float mean_confidence = 0;
   double seconds = 0;
@@ -71,6 +74,8 @@ struct RunSummary {
     int ok = 0;
     int skipped = 0;
     int failed = 0;
+    int partial = 0;       // archived with failed pages (kPagesFailed)
+    int pages_failed = 0;  // their failed pages, all issues together
   };
   Counts IssueCounts() const;
 };
@@ -92,7 +97,8 @@ using EngineFactory = std::function<std::unique_ptr<OcrEngine>()>;
 // Every run writes DIR/logs/run-<UTC timestamp>-<run id>.log (the default logger's messages at
 // info and above, for the run's length) and, at its end, the summary as
 // DIR/logs/run-<UTC timestamp>-<run id>.json: run_id, started_at, finished_at, seconds, jobs,
-// pages, pages_per_minute, issues {ok, skipped, failed}, failures [{input, status, error}],
+// pages, pages_per_minute, issues {ok, skipped, failed, partial}, pages_failed,
+// failures [{input, status, error}] (an issue archived with failed pages among them),
 // stage_seconds.
 RunSummary RunIssues(const std::vector<std::filesystem::path>& inputs, const RunOptions& options,
                      const EngineFactory& make_engine,

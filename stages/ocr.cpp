@@ -77,10 +77,20 @@ std::mutex& InitMutex() {
   return mutex;
 }
 
-// Where scripts/setup installs the models chosen by measurement (models/ocr/manifest.json).
-#ifndef QIKAN_DEFAULT_TESSDATA_DIR
-#define QIKAN_DEFAULT_TESSDATA_DIR ""
+// qikan's own models (models/ocr in the source tree) until SetOwnModelsDir says otherwise.
+#ifndef QIKAN_SOURCE_OCR_MODELS_DIR
+#define QIKAN_SOURCE_OCR_MODELS_DIR ""
 #endif
+
+std::mutex& OwnModelsMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+std::filesystem::path& OwnModels() {
+  static std::filesystem::path dir = QIKAN_SOURCE_OCR_MODELS_DIR;
+  return dir;
+}
 
 std::vector<std::string> Languages(const std::string& language) {
   std::vector<std::string> out;
@@ -99,8 +109,9 @@ std::vector<std::string> Languages(const std::string& language) {
 // Tesseract's default (Debian's tesseract-ocr-* packages).
 std::filesystem::path DefaultTessdata(const std::string& language) {
   if (const char* env = std::getenv("QIKAN_TESSDATA"); env && *env) return env;
-  const std::filesystem::path ours = QIKAN_DEFAULT_TESSDATA_DIR;
-  if (ours.empty()) return {};
+  const std::filesystem::path own = OwnModelsDir();
+  if (own.empty()) return {};
+  const std::filesystem::path ours = own / "tessdata";
   std::error_code error;
   for (const auto& name : Languages(language)) {
     if (!std::filesystem::is_regular_file(ours / (name + ".traineddata"), error)) return {};
@@ -300,6 +311,23 @@ std::vector<OcrBlock> CollectBlocks(tesseract::ResultIterator& it, const cv::Mat
 
 }  // namespace
 
+void SetOwnModelsDir(const std::filesystem::path& ocr_dir) {
+  std::lock_guard lock(OwnModelsMutex());
+  OwnModels() = ocr_dir;
+}
+
+std::filesystem::path OwnModelsDir() {
+  std::lock_guard lock(OwnModelsMutex());
+  return OwnModels();
+}
+
+std::filesystem::path DefaultTesseractTessdata() {
+  const char* prefix = std::getenv("TESSDATA_PREFIX");
+  return prefix && *prefix ? prefix : kDebianTessdata;
+}
+
+std::string DebianPackagesFor(const std::string& language) { return PackagesFor(language); }
+
 std::vector<std::pair<std::string, std::string>> ProcessWideTesseractVariables() {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [name, value] : kProcessWide) out.emplace_back(name, value);
@@ -309,10 +337,7 @@ std::vector<std::pair<std::string, std::string>> ProcessWideTesseractVariables()
 std::vector<std::filesystem::path> ModelFiles(const TesseractOptions& options) {
   std::filesystem::path dir =
       options.tessdata_dir.empty() ? DefaultTessdata(options.language) : options.tessdata_dir;
-  if (dir.empty()) {
-    const char* prefix = std::getenv("TESSDATA_PREFIX");
-    dir = prefix && *prefix ? prefix : kDebianTessdata;
-  }
+  if (dir.empty()) dir = DefaultTesseractTessdata();
   std::vector<std::filesystem::path> files;
   for (const auto& name : Languages(options.language)) files.push_back(dir / (name + ".traineddata"));
   return files;
@@ -390,7 +415,7 @@ TesseractOptions AlternateOptions(const std::string& model) {
   options.language = model;
   if (const size_t at = model.find('@'); at != std::string::npos) {
     options.language = model.substr(0, at);
-    options.tessdata_dir = std::filesystem::path(QIKAN_VOTER_MODELS_DIR) / model.substr(at + 1);
+    options.tessdata_dir = OwnModelsDir() / "voters" / model.substr(at + 1);
   }
   return options;
 }

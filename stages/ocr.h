@@ -25,16 +25,29 @@ class OcrEngine {
   OcrPage Recognize(const cv::Mat& gray) { return Recognize(gray, Segmentation::kPage); }
   // An engine of another model, on this engine's thread, for a second opinion on a line
   // (stages/vote). `model` is a Tesseract language ("HanS": Debian's script/HanS) or
-  // LANGUAGE@ID, the model ID that scripts/install-ocr-model put in models/ocr/voters/ID (see
+  // LANGUAGE@ID, the model ID that scripts/install-ocr-model put in OwnModelsDir()/voters/ID (see
   // models/ocr/manifest.json, "voters"; an absolute folder in place of ID is taken as is).
   // Made when first asked for (a model takes a second to load) and owned by this engine.
   // nullptr: no other models here (a test's fake engine).
   virtual OcrEngine* Alternate(const std::string& model) { return nullptr; }
 };
 
+// Where qikan's own OCR models are: the folder laid out as models/ocr in the source tree
+// (manifest.json; tessdata/, the model chosen by measurement when it is not Debian's; voters/ID/,
+// the vote's other models), which scripts/install-ocr-model fills. The source tree's until set;
+// the command sets it once at start-up, before any engine is made (pipeline/models.h finds it).
+void SetOwnModelsDir(const std::filesystem::path& ocr_dir);
+std::filesystem::path OwnModelsDir();
+
+// Where Tesseract looks when given no folder: $TESSDATA_PREFIX, else Debian's packages' folder.
+std::filesystem::path DefaultTesseractTessdata();
+
+// "chi_sim+eng" -> "tesseract-ocr-chi-sim tesseract-ocr-eng": the Debian packages to install.
+std::string DebianPackagesFor(const std::string& language);
+
 struct TesseractOptions {
   std::string language = "chi_sim";
-  // Empty: $QIKAN_TESSDATA, else models/ocr/tessdata (the model chosen by measurement, see
+  // Empty: $QIKAN_TESSDATA, else OwnModelsDir()/tessdata (the model chosen by measurement, see
   // models/ocr/manifest.json, installed by scripts/setup) when it holds every language asked
   // for, else Tesseract's default (TESSDATA_PREFIX or Debian's packages).
   std::filesystem::path tessdata_dir;

@@ -35,7 +35,8 @@ class PageSource {
 // Opens a PDF, a (multi-page) TIFF or other image, or a folder of page images taken in natural
 // name order (page2 before page10), hidden and non-image files skipped. Types are told by
 // content, not by extension. A PDF page that is one full-page scanner image comes at that
-// image's own resolution (native); other PDF pages are rendered at render_dpi.
+// image's own resolution (native), as does one tiled from strips or tiles of one resolution
+// that cover its box; other PDF pages are rendered at render_dpi.
 // Throws QikanError naming the input: kInputMissing (missing, unreadable), kInputInvalid (wrong
 // type, damaged), kInputEncrypted (password required), kInputEmpty (no pages). Page() throws
 // kPageTooLarge before decoding a page over the limit, kInputInvalid for one it cannot decode.

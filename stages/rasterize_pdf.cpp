@@ -2,6 +2,7 @@
 #define POINTERHOLDER_TRANSITION 4
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <fstream>
@@ -98,7 +99,8 @@ std::unique_ptr<QPDF> OpenWithQpdf(const fs::path& pdf) {
   throw QikanError(ExitStatus::kInputInvalid, pdf.string(), "PDF is damaged: " + reason);
 }
 
-// A page's only image: its pixel size, and whether it is gray (or 1-bit) and so can be rendered
+// A page's only image, or the images it is tiled from (strips or tiles of one resolution): the
+// pixel size of the whole they make, and whether it is gray (or 1-bit) and so can be rendered
 // straight to gray.
 struct SoleImage {
   cv::Size size;
@@ -111,8 +113,144 @@ bool IsGrayImage(QPDFObjectHandle dict) {
   return space.isName() && (space.getName() == "/DeviceGray" || space.getName() == "/G");
 }
 
-// Each page's only image, or nothing for a page with none or several. Empty when QPDF does not
-// see the pages Poppler sees (a repaired file); all pages are then rendered.
+std::optional<cv::Size> ImageSize(QPDFObjectHandle image) {
+  QPDFObjectHandle dict = image.getDict();
+  QPDFObjectHandle width = dict.getKey("/Width");
+  QPDFObjectHandle height = dict.getKey("/Height");
+  if (!width.isInteger() || !height.isInteger() || width.getIntValue() <= 0 ||
+      height.getIntValue() <= 0) {
+    return std::nullopt;
+  }
+  return cv::Size(width.getIntValueAsInt(), height.getIntValueAsInt());
+}
+
+// Where a page's content stream draws each of its images: the current transformation matrix
+// at each `Do` of an image XObject, followed through q/Q/cm. Anything it cannot follow (an image
+// drawn turned or skewed, inline images, a form XObject) makes the page not a tiling.
+class ImagePlacements : public QPDFObjectHandle::ParserCallbacks {
+ public:
+  struct Placed {
+    QPDFObjectHandle image;
+    double x = 0, y = 0, width = 0, height = 0;  // in points, on the page
+  };
+  explicit ImagePlacements(std::map<std::string, QPDFObjectHandle> images)
+      : images_(std::move(images)) {}
+
+  void handleObject(QPDFObjectHandle object) override {
+    if (!object.isOperator()) {
+      operands_.push_back(object);
+      return;
+    }
+    const std::string op = object.getOperatorValue();
+    if (op == "q") {
+      stack_.push_back(ctm_);
+    } else if (op == "Q") {
+      if (!stack_.empty()) {
+        ctm_ = stack_.back();
+        stack_.pop_back();
+      }
+    } else if (op == "cm" && operands_.size() == 6) {
+      double m[6];
+      for (int i = 0; i < 6; ++i) {
+        if (!operands_[static_cast<size_t>(i)].isNumber()) {
+          followed_ = false;
+          break;
+        }
+        m[i] = operands_[static_cast<size_t>(i)].getNumericValue();
+      }
+      if (followed_) ctm_ = Multiply(m, ctm_);
+    } else if (op == "Do" && operands_.size() == 1 && operands_[0].isName()) {
+      const auto image = images_.find(operands_[0].getName());
+      if (image == images_.end()) {
+        followed_ = false;  // a form XObject: its images are not looked into
+      } else if (std::abs(ctm_[1]) > 1e-6 || std::abs(ctm_[2]) > 1e-6) {
+        followed_ = false;  // turned or skewed
+      } else {
+        // The unit square the image fills, mapped by the matrix (either axis may be flipped).
+        placed_.push_back(Placed{.image = image->second,
+                                 .x = std::min(ctm_[4], ctm_[4] + ctm_[0]),
+                                 .y = std::min(ctm_[5], ctm_[5] + ctm_[3]),
+                                 .width = std::abs(ctm_[0]),
+                                 .height = std::abs(ctm_[3])});
+      }
+    } else if (op == "BI" || op == "ID" || op == "EI") {
+      followed_ = false;
+    }
+    operands_.clear();
+  }
+  void handleEOF() override {}
+
+  bool followed() const { return followed_; }
+  const std::vector<Placed>& placed() const { return placed_; }
+
+ private:
+  using Matrix = std::array<double, 6>;
+  // m x ctm, PDF's row-vector convention.
+  static Matrix Multiply(const double m[6], const Matrix& t) {
+    return {m[0] * t[0] + m[1] * t[2],        m[0] * t[1] + m[1] * t[3],
+            m[2] * t[0] + m[3] * t[2],        m[2] * t[1] + m[3] * t[3],
+            m[4] * t[0] + m[5] * t[2] + t[4], m[4] * t[1] + m[5] * t[3] + t[5]};
+  }
+
+  std::map<std::string, QPDFObjectHandle> images_;
+  std::vector<QPDFObjectHandle> operands_;
+  Matrix ctm_ = {1, 0, 0, 1, 0, 0};
+  std::vector<Matrix> stack_;
+  std::vector<Placed> placed_;
+  bool followed_ = true;
+};
+
+// A page tiled from several images (a scanner's strips, or tiles) that all have one resolution
+// and together cover the page box: the size the whole would have as one image at that
+// resolution. A scanner that writes a page as strips still scanned it at one resolution.
+std::optional<SoleImage> FindTiling(QPDFPageObjectHelper& page,
+                                    std::map<std::string, QPDFObjectHandle> images) {
+  ImagePlacements placements(std::move(images));
+  page.parseContents(&placements);
+  if (!placements.followed() || placements.placed().size() < 2) return std::nullopt;
+  double x_dpi = 0, y_dpi = 0;
+  double left = 1e300, bottom = 1e300, right = -1e300, top = -1e300, area = 0;
+  bool gray = true;
+  for (auto placed : placements.placed()) {  // QPDFObjectHandle's getters are not const
+    const std::optional<cv::Size> size = ImageSize(placed.image);
+    if (!size || placed.width <= 0 || placed.height <= 0) return std::nullopt;
+    const double tile_x_dpi = size->width * 72.0 / placed.width;
+    const double tile_y_dpi = size->height * 72.0 / placed.height;
+    if (x_dpi == 0) {
+      x_dpi = tile_x_dpi;
+      y_dpi = tile_y_dpi;
+    } else if (std::abs(tile_x_dpi / x_dpi - 1) > kAspectTolerance ||
+               std::abs(tile_y_dpi / y_dpi - 1) > kAspectTolerance) {
+      return std::nullopt;  // tiles of different resolutions: rendered at render_dpi
+    }
+    gray = gray && IsGrayImage(placed.image.getDict());
+    left = std::min(left, placed.x);
+    bottom = std::min(bottom, placed.y);
+    right = std::max(right, placed.x + placed.width);
+    top = std::max(top, placed.y + placed.height);
+    area += placed.width * placed.height;
+  }
+  // The tiles must cover the page box: their union spans it, and they do not leave holes (their
+  // areas add up to it; overlaps of a row of pixels at the seams are allowed for).
+  const QPDFObjectHandle::Rectangle box = page.getCropBox().getArrayAsRectangle();
+  const double box_width = box.urx - box.llx;
+  const double box_height = box.ury - box.lly;
+  if (box_width <= 0 || box_height <= 0) return std::nullopt;
+  const double tolerance_x = kAspectTolerance * box_width;
+  const double tolerance_y = kAspectTolerance * box_height;
+  if (std::abs(left - box.llx) > tolerance_x || std::abs(right - box.urx) > tolerance_x ||
+      std::abs(bottom - box.lly) > tolerance_y || std::abs(top - box.ury) > tolerance_y ||
+      std::abs(area / (box_width * box_height) - 1) > 2 * kAspectTolerance) {
+    return std::nullopt;
+  }
+  return SoleImage{.size = cv::Size(static_cast<int>(std::lround(box_width * x_dpi / 72)),
+                                    static_cast<int>(std::lround(box_height * y_dpi / 72))),
+                   .gray = gray};
+}
+
+// Each page's only image, or the tiling its images make, or nothing for a page with none or
+// with several that do not tile it at one resolution. Empty when QPDF does not see the pages
+// Poppler sees (a repaired file); all pages are then rendered.
 // Images inside form XObjects and inline images are not looked for: such pages are rendered.
 std::vector<std::optional<SoleImage>> FindSoleImages(const fs::path& pdf, int page_count) {
   try {
@@ -124,13 +262,15 @@ std::vector<std::optional<SoleImage>> FindSoleImages(const fs::path& pdf, int pa
       std::map<std::string, QPDFObjectHandle> images = page.getImages();
       std::optional<SoleImage> size;
       if (images.size() == 1) {
-        QPDFObjectHandle dict = images.begin()->second.getDict();
-        QPDFObjectHandle width = dict.getKey("/Width");
-        QPDFObjectHandle height = dict.getKey("/Height");
-        if (width.isInteger() && height.isInteger() && width.getIntValue() > 0 &&
-            height.getIntValue() > 0) {
-          size = SoleImage{.size = cv::Size(width.getIntValueAsInt(), height.getIntValueAsInt()),
-                           .gray = IsGrayImage(dict)};
+        QPDFObjectHandle image = images.begin()->second;
+        if (const std::optional<cv::Size> pixels = ImageSize(image)) {
+          size = SoleImage{.size = *pixels, .gray = IsGrayImage(image.getDict())};
+        }
+      } else if (images.size() > 1) {
+        try {
+          size = FindTiling(page, std::move(images));
+        } catch (const std::exception&) {
+          size.reset();  // a content stream QPDF cannot parse: the page is rendered
         }
       }
       sizes.push_back(size);

@@ -223,6 +223,63 @@ TEST_F(CliTest, MissingModelIsItsOwnFailure) {
   EXPECT_EQ(CommittedIssues(), 0);
 }
 
+// A models folder like the source tree's, without the vote's npm model (a plain CMake build
+// where scripts/install-ocr-model never ran).
+fs::path ModelsWithoutVoters(const fs::path& dir) {
+  const fs::path models = dir / "models";
+  fs::create_directories(models / "ocr");
+  fs::copy_file(testing::SourcePath("models/ocr/manifest.json"), models / "ocr" / "manifest.json");
+  fs::copy(testing::SourcePath("models/profiles"), models / "profiles", fs::copy_options::recursive);
+  return models;
+}
+
+TEST_F(CliTest, AMissingVoterModelStopsTheRunBeforeAnyPageNamingTheFileAndItsInstaller) {
+  testing::WriteImagePdf(dir_ / "good.pdf", {TextPage()}, 150);
+  const fs::path models = ModelsWithoutVoters(dir_.path());
+  const Result r = RunQikan(dir_, "run " + Quote((dir_ / "good.pdf").string()) + " --archive " +
+                                      Archive() + " --models " + Quote(models.string()));
+  EXPECT_EQ(r.status, 7) << r.err;
+  EXPECT_NE(r.err.find((models / "ocr" / "voters" / "npm-4.0.0" / "chi_sim.traineddata").string()),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("scripts/install-ocr-model"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");  // no issue line: nothing was read
+  EXPECT_FALSE(fs::exists(dir_ / "archive"));  // not even the archive was opened
+  // A --models folder that is not one is refused, not passed over.
+  const Result wrong = RunQikan(dir_, "run " + Quote((dir_ / "good.pdf").string()) +
+                                          " --archive " + Archive() + " --models " +
+                                          Quote((dir_ / "nowhere").string()));
+  EXPECT_EQ(wrong.status, 7) << wrong.err;
+  EXPECT_NE(wrong.err.find("nowhere"), std::string::npos) << wrong.err;
+}
+
+TEST_F(CliTest, AnInstalledQikanRunsWithTheModelsInstalledBesideIt) {
+  const fs::path prefix = dir_ / "prefix";
+  const std::string install = "cmake --install " + Quote(testing::BinaryPath("")) + " --prefix " +
+                              Quote(prefix.string()) + " >" + Quote((dir_ / "install.log").string()) +
+                              " 2>&1";
+  ASSERT_EQ(std::system(install.c_str()), 0) << ReadFile(dir_ / "install.log");
+  ASSERT_TRUE(fs::exists(prefix / "bin" / "qikan"));
+  EXPECT_TRUE(fs::exists(prefix / "share" / "qikan" / "models" / "ocr" / "manifest.json"));
+  EXPECT_TRUE(fs::exists(prefix / "share" / "qikan" / "models" / "profiles"));
+  EXPECT_TRUE(fs::exists(prefix / "share" / "qikan" / "models" / "ocr" / "voters" / "npm-4.0.0" /
+                         "chi_sim.traineddata"));
+
+  testing::WriteImagePdf(dir_ / "issue.pdf", {TextPage()}, 150);
+  const std::string command = "cd " + Quote(dir_.path().string()) + " && env -u QIKAN_MODELS " +
+                              Quote((prefix / "bin" / "qikan").string()) +
+                              " --log-level info run issue.pdf --archive archive >out 2>err";
+  const int raw = std::system(command.c_str());
+  const std::string err = ReadFile(dir_ / "err");
+  ASSERT_TRUE(WIFEXITED(raw));
+  EXPECT_EQ(WEXITSTATUS(raw), 0) << err;
+  EXPECT_EQ(ReadFile(dir_ / "out").rfind("ok ", 0), 0u) << ReadFile(dir_ / "out");
+  EXPECT_NE(err.find("models: " + (prefix / "share" / "qikan" / "models").string() + " (installed)"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(CommittedIssues(), 1);
+}
+
 TEST_F(CliTest, SearchAndShowReadTheCatalogOfARun) {
   testing::WriteImagePdf(dir_ / "issue.pdf", {TextPage()}, 150);
   const Result run =

@@ -2,9 +2,14 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <opencv2/imgcodecs.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "pipeline/discovery.h"
 #include "tests/support/scan_fixture.h"
@@ -112,6 +117,76 @@ TEST(DiscoveryTest, EmptyOrTextOnlyInboxFindsNothing) {
   Touch(dir / "inbox" / "readme.txt");
   fs::create_directories(dir / "inbox" / "empty");
   EXPECT_TRUE(DiscoverInputs({dir / "inbox"}, dir / "archive").empty());
+}
+
+// The warnings written while it lives, one per line.
+class WarningLog {
+ public:
+  WarningLog() : previous_(spdlog::default_logger()) {
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out_);
+    sink->set_pattern("%v");
+    auto logger = std::make_shared<spdlog::logger>("discovery-test", sink);
+    logger->set_level(spdlog::level::warn);
+    spdlog::set_default_logger(logger);
+  }
+  ~WarningLog() { spdlog::set_default_logger(previous_); }
+  std::vector<std::string> Lines() const {
+    std::vector<std::string> lines;
+    std::istringstream in(out_.str());
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+
+ private:
+  std::shared_ptr<spdlog::logger> previous_;
+  std::ostringstream out_;
+};
+
+TEST(DiscoveryTest, SymbolicLinkLoopsAreSkippedWithOneWarningAndNoFolderIsWalkedTwice) {
+  TempDir dir;
+  const fs::path inbox = dir / "inbox";
+  Touch(inbox / "a.pdf");
+  Touch(inbox / "b" / "1.png");
+  Touch(inbox / "b" / "2.png");
+  Touch(inbox / "c" / "x.pdf");
+  Touch(dir / "elsewhere" / "y.pdf");
+  fs::create_directory_symlink(".", inbox / "self");
+  fs::create_directory_symlink("..", inbox / "loop");  // above the inbox: it holds the inbox
+  fs::create_directory_symlink("c", inbox / "z-alias");  // a second path to c
+  fs::create_directory_symlink(".", inbox / "b" / ".self");  // hidden: never looked at
+  WarningLog log;
+  const std::vector<fs::path> found = DiscoverInputs({inbox}, dir / "archive");
+  EXPECT_EQ(Relative(found, inbox), (std::vector<std::string>{"a.pdf", "b", "c/x.pdf"}));
+  const std::vector<std::string> warnings = log.Lines();
+  ASSERT_EQ(warnings.size(), 1u) << ::testing::PrintToString(warnings);
+  EXPECT_NE(warnings[0].find("loop, self"), std::string::npos) << warnings[0];
+}
+
+TEST(DiscoveryTest, AFolderLinkedFromInsideAFolderOfPagesIsStillAFolderOfPages) {
+  TempDir dir;
+  const fs::path issue = dir / "inbox" / "issue-5";
+  Touch(issue / "1.png");
+  Touch(issue / "2.png");
+  fs::create_directory_symlink(".", issue / "again");
+  fs::create_directory_symlink("../..", issue / "up");
+  WarningLog log;
+  EXPECT_EQ(Relative(DiscoverInputs({dir / "inbox"}, dir / "archive"), dir / "inbox"),
+            (std::vector<std::string>{"issue-5"}));
+  EXPECT_EQ(log.Lines().size(), 1u);
+}
+
+TEST(DiscoveryTest, FoldersDeeperThanTheBoundAreNotWalked) {
+  TempDir dir;
+  fs::path deep = dir / "inbox";
+  for (int i = 0; i <= kMaxDiscoveryDepth; ++i) deep /= "d";
+  Touch(deep.parent_path() / "shallow.pdf");
+  Touch(deep / "too-deep.pdf");
+  WarningLog log;
+  const std::vector<fs::path> found = DiscoverInputs({dir / "inbox"}, dir / "archive");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].filename(), "shallow.pdf");
+  ASSERT_EQ(log.Lines().size(), 1u);
+  EXPECT_NE(log.Lines()[0].find("not walked"), std::string::npos);
 }
 
 TEST(DiscoveryTest, NaturalOrder) {

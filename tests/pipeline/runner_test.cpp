@@ -68,21 +68,91 @@ TEST_F(RunnerTest, CommitsEachIssueWithItsPagesInOrder) {
   EXPECT_TRUE(std::filesystem::is_empty(dir_ / "archive" / "tmp"));
 }
 
-TEST_F(RunnerTest, APageWhoseOcrFailsBecomesAReviewItemNotAFailedIssue) {
+std::vector<nlohmann::json> ReviewItems(const nlohmann::json& record, const std::string& reason) {
+  std::vector<nlohmann::json> items;
+  for (const auto& item : record["review"]) {
+    if (item["reason"] == reason) items.push_back(item);
+  }
+  return items;
+}
+
+TEST_F(RunnerTest, AnIssueWithAPageWhoseFirstOcrFailedIsArchivedAndReportedAsFailedPages) {
   testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage(), SmallTextPage()}, 150);
   const RunSummary summary = RunIssues({dir_ / "a.pdf"}, Options(1), Fake(/*throw_on_call=*/2));
   ASSERT_EQ(summary.issues.size(), 1u);
-  EXPECT_EQ(summary.issues[0].status, ExitStatus::kOk);
+  const IssueOutcome& outcome = summary.issues[0];
+  EXPECT_EQ(outcome.status, ExitStatus::kPagesFailed);
+  EXPECT_EQ(outcome.pages_failed, 1);
+  EXPECT_NE(outcome.error.find("1 of 2 pages failed (page 2: engine exploded)"), std::string::npos)
+      << outcome.error;
+  EXPECT_EQ(summary.Status(), ExitStatus::kPagesFailed);
+  const RunSummary::Counts counts = summary.IssueCounts();
+  EXPECT_EQ(counts.ok, 0);
+  EXPECT_EQ(counts.failed, 0);
+  EXPECT_EQ(counts.partial, 1);
+  EXPECT_EQ(counts.pages_failed, 1);
+  // The readable page is archived; the failed one waits in review.
   const auto record = nlohmann::json::parse(testing::ReadFile(
-      dir_ / "archive" / "issues" / summary.issues[0].key / "record.json"));
-  std::vector<nlohmann::json> failed;
-  for (const auto& item : record["review"]) {
-    if (item["reason"] == "page-failed") failed.push_back(item);
-  }
+      dir_ / "archive" / "issues" / outcome.key / "record.json"));
+  const auto failed = ReviewItems(record, "page-failed");
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0]["page"], 2);
   EXPECT_EQ(failed[0]["detail"], "engine exploded");
+  EXPECT_EQ(record["pages"][0]["text"], "杭州人大信息\n");
   EXPECT_EQ(record["pages"][1]["text"], "");
+  // The run's summary counts it too.
+  const auto report = nlohmann::json::parse(testing::ReadFile(summary.summary_file));
+  EXPECT_EQ(report["issues"]["partial"], 1);
+  EXPECT_EQ(report["pages_failed"], 1);
+  ASSERT_EQ(report["failures"].size(), 1u);
+  EXPECT_EQ(report["failures"][0]["exit_status"], 11);
+}
+
+TEST_F(RunnerTest, AnIssueNoPageOfWhichCouldBeReadFailsWithFailedPages) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  const RunSummary summary = RunIssues({dir_ / "a.pdf"}, Options(1), Fake(/*throw_on_call=*/1));
+  ASSERT_EQ(summary.issues.size(), 1u);
+  EXPECT_EQ(summary.issues[0].status, ExitStatus::kPagesFailed);
+  EXPECT_NE(summary.issues[0].error.find("no page could be read"), std::string::npos);
+  EXPECT_EQ(summary.IssueCounts().failed, 1);
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "archive" / "issues"));
+}
+
+// The page model reads the page; the vote's other models are not installed (a plain CMake
+// build without scripts/setup), so the vote stage throws on every page that has an attribution.
+class NoVoterModelsEngine : public FakeEngine {
+ public:
+  using FakeEngine::FakeEngine;
+  OcrEngine* Alternate(const std::string& model) override {
+    throw QikanError(ExitStatus::kMissingDependency, model, "voter model not installed");
+  }
+};
+
+TEST_F(RunnerTest, ARefinementStageThatFailsLeavesThePageAsItWasWithAReviewItem) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage(), SmallTextPage()}, 150);
+  const std::vector<std::string> lines = {"杭州人大信息", "（建德市人大常委会办公室 唐方媛）"};
+  const RunSummary summary = RunIssues({dir_ / "a.pdf"}, Options(1), [&] {
+    return std::make_unique<NoVoterModelsEngine>(&calls_, lines);
+  });
+  ASSERT_EQ(summary.issues.size(), 1u);
+  EXPECT_EQ(summary.issues[0].status, ExitStatus::kOk) << summary.issues[0].error;
+  const auto record = nlohmann::json::parse(testing::ReadFile(
+      dir_ / "archive" / "issues" / summary.issues[0].key / "record.json"));
+  ASSERT_EQ(record["pages"].size(), 2u);
+  for (const auto& page : record["pages"]) {
+    // (the record's text has no spaces between CJK characters)
+    EXPECT_EQ(page["text"], "杭州人大信息\n（建德市人大常委会办公室唐方媛）\n");
+    EXPECT_NEAR(page["mean_confidence"].get<double>(), 90, 0.01);
+  }
+  EXPECT_TRUE(ReviewItems(record, "page-failed").empty());
+  const auto failed = ReviewItems(record, "stage-failed");
+  ASSERT_EQ(failed.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(failed[i]["page"], i + 1);
+    const std::string detail = failed[i]["detail"];
+    EXPECT_EQ(detail.rfind("vote: ", 0), 0u) << detail;
+    EXPECT_NE(detail.find("voter model not installed"), std::string::npos) << detail;
+  }
 }
 
 TEST_F(RunnerTest, SkipsIssuesAlreadyInTheArchiveUnlessForced) {

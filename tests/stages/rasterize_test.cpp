@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 #include <opencv2/imgproc.hpp>
@@ -232,6 +233,71 @@ TEST_F(RasterizeTest, PageOfSeveralImagesIsRenderedAtRenderDpi) {
   EXPECT_FALSE(page.native);
   EXPECT_EQ(page.dpi, 100);
   EXPECT_EQ(page.gray.size(), cv::Size(100, 100));
+}
+
+// A 1-bit image XObject of `rows` of `bilevel` (0 or 255), packed 8 pixels a byte (1 = white).
+std::string BilevelImageObject(const cv::Mat& bilevel, cv::Range rows) {
+  std::string bits;
+  for (int y = rows.start; y < rows.end; ++y) {
+    for (int x = 0; x < bilevel.cols; x += 8) {
+      unsigned char byte = 0;
+      for (int bit = 0; bit < 8; ++bit) {
+        const bool white = x + bit >= bilevel.cols || bilevel.at<uchar>(y, x + bit) > 127;
+        byte = static_cast<unsigned char>(byte | (white ? 0x80 >> bit : 0));
+      }
+      bits.push_back(static_cast<char>(byte));
+    }
+  }
+  return Stream("/Type /XObject /Subtype /Image /Width " + std::to_string(bilevel.cols) +
+                    " /Height " + std::to_string(rows.size()) +
+                    " /ColorSpace /DeviceGray /BitsPerComponent 1",
+                bits);
+}
+
+// A page stored as a book scanner stores it: horizontal 1-bit strips of `strip_rows` rows each,
+// stacked to fill a page box sized for `dpi`.
+std::string StripTiledPdf(const cv::Mat& bilevel, int strip_rows, double dpi) {
+  const double pt = 72.0 / dpi;  // points per scanner pixel
+  std::string resources, content;
+  std::vector<std::string> images;
+  for (int top = 0, n = 0; top < bilevel.rows; top += strip_rows, ++n) {
+    const cv::Range rows(top, std::min(bilevel.rows, top + strip_rows));
+    const std::string name = "/S" + std::to_string(n);
+    resources += " " + name + " " + std::to_string(5 + n) + " 0 R";
+    content += fmt::format("q {:.4f} 0 0 {:.4f} 0 {:.4f} cm {} Do Q\n", bilevel.cols * pt,
+                           rows.size() * pt, (bilevel.rows - rows.end) * pt, name);
+    images.push_back(BilevelImageObject(bilevel, rows));
+  }
+  return OnePagePdf(fmt::format("/MediaBox [0 0 {:.4f} {:.4f}] /Resources << /XObject <<{} >> >>",
+                                bilevel.cols * pt, bilevel.rows * pt, resources),
+                    content, images);
+}
+
+TEST_F(RasterizeTest, PageTiledFromStripsIsReadAtTheStripsOwnResolution) {
+  // 96 dpi, as the page box of the real book scan claims; 23 rows a strip, the last one shorter.
+  cv::Mat bilevel;
+  cv::threshold(TextPage(96), bilevel, 160, 255, cv::THRESH_BINARY);
+  const fs::path pdf = dir_ / "strips.pdf";
+  WriteFile(pdf, StripTiledPdf(bilevel, 23, 96));
+  auto source = OpenScan(pdf, RasterizeOptions{.render_dpi = 300});
+  const RasterPage page = source->Page(1);
+  EXPECT_TRUE(page.native);
+  EXPECT_NEAR(page.dpi, 96, 0.5);
+  ASSERT_EQ(page.gray.size(), bilevel.size()) << "not upsampled to 300 dpi";
+  EXPECT_LT(DriftTolerantDiff(page.gray, bilevel), 0.5);
+}
+
+TEST_F(RasterizeTest, StripsOfDifferentResolutionsAreRenderedAtRenderDpi) {
+  // The top half's strip at 100 dpi, the bottom half's at 50: no one resolution to read it at.
+  const fs::path pdf = dir_ / "mixed.pdf";
+  WriteFile(pdf, OnePagePdf("/MediaBox [0 0 72 72] /Resources << /XObject << /Im1 5 0 R "
+                            "/Im2 6 0 R >> >>",
+                            "q 72 0 0 36 0 36 cm /Im1 Do Q q 72 0 0 36 0 0 cm /Im2 Do Q",
+                            {GrayImageObject(BoxPage(100, 50)),
+                             GrayImageObject(BoxPage(50, 25))}));
+  const RasterPage page = OpenScan(pdf, RasterizeOptions{.render_dpi = 120})->Page(1);
+  EXPECT_FALSE(page.native);
+  EXPECT_EQ(page.gray.size(), cv::Size(120, 120));
 }
 
 TEST_F(RasterizeTest, RotatedScanPageIsTurnedAndKeepsItsPixels) {
