@@ -21,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include "models/errors.h"
+#include "models/text.h"
 #include "pipeline/archive.h"
 #include "pipeline/catalog.h"
 #include "pipeline/discovery.h"
@@ -323,6 +324,8 @@ std::string IssueNumber(const std::optional<int>& number) {
   return number ? fmt::format("第{}期", *number) : "第?期";
 }
 
+void PrintForTerminal(const std::string& text) { std::fputs(ForTerminal(text).c_str(), stdout); }
+
 nlohmann::json HitJson(const SearchHit& hit) {
   nlohmann::json out = {{"kind", HitKindName(hit.kind)},
                         {"issue_key", hit.issue_key},
@@ -352,11 +355,12 @@ int Search(const std::string& archive, const SearchQuery& query, bool as_json) {
   }
   for (const auto& hit : hits) {
     const std::string title = hit.kind == HitKind::kBrief ? "〔简讯〕" : hit.title;
-    std::printf("%s  %s  %s  %s  %s  %s  [%s]\n",
-                hit.issue_date.empty() ? "????-??-??" : hit.issue_date.c_str(),
-                IssueNumber(hit.issue_number).c_str(), Pages(hit.start_page, hit.end_page).c_str(),
-                hit.column.empty() ? "-" : hit.column.c_str(), title.c_str(), hit.snippet.c_str(),
-                hit.issue_key.c_str());
+    // ForTerminal: a reviewer's or OCR's control character is shown, never obeyed.
+    PrintForTerminal(fmt::format("{}  {}  {}  {}  {}  {}  [{}]\n",
+                                 hit.issue_date.empty() ? "????-??-??" : hit.issue_date,
+                                 IssueNumber(hit.issue_number), Pages(hit.start_page, hit.end_page),
+                                 hit.column.empty() ? "-" : hit.column, title, hit.snippet,
+                                 hit.issue_key));
   }
   if (hits.empty()) std::fputs("qikan: no matches\n", stderr);
   return 0;
@@ -393,28 +397,27 @@ int Show(const std::string& archive, const std::string& key, bool as_json) {
   if (info.number) masthead += " " + IssueNumber(info.number);
   if (info.cumulative_number) masthead += fmt::format("（总第{}期）", *info.cumulative_number);
   if (!info.date.empty()) masthead += "  " + info.date;
-  std::printf("%s\n", masthead.c_str());
-  if (!info.publisher.empty()) std::printf("%s\n", info.publisher.c_str());
+  std::string out = masthead + "\n";
+  if (!info.publisher.empty()) out += info.publisher + "\n";
   float confidence = 0;
   for (const auto& page : record.pages) confidence += page.mean_confidence;
   if (!record.pages.empty()) confidence /= static_cast<float>(record.pages.size());
-  std::printf("issue %s  source %s  %zu pages  confidence %.1f  profile %s  pipeline %s\n",
-              key.c_str(), record.source.file.c_str(), record.pages.size(), confidence,
-              record.profile.empty() ? "-" : record.profile.c_str(),
-              record.pipeline_version.c_str());
+  out += fmt::format("issue {}  source {}  {} pages  confidence {:.1f}  profile {}  pipeline {}\n",
+                     key, record.source.file, record.pages.size(), confidence,
+                     record.profile.empty() ? "-" : record.profile, record.pipeline_version);
 
-  std::printf("\nTOC (%zu)\n", record.toc.size());
+  out += fmt::format("\nTOC ({})\n", record.toc.size());
   for (const auto& entry : record.toc) {
     std::string line = "  " + entry.column;
     if (entry.title) line += "  " + *entry.title;
     if (entry.count) line += fmt::format("  ({} items)", *entry.count);
-    std::printf("%s\n", line.c_str());
+    out += line + "\n";
   }
-  std::printf("\nArticles (%zu)\n", record.articles.size());
+  out += fmt::format("\nArticles ({})\n", record.articles.size());
   for (const auto& article : record.articles) {
-    std::printf("  %-7s %s  %s\n", Pages(article.start_page, article.end_page).c_str(),
-                article.column.empty() ? "-" : article.column.c_str(), article.title.c_str());
-    std::printf("          %s\n", AttributionLine(article.attribution).c_str());
+    out += fmt::format("  {:<7} {}  {}\n", Pages(article.start_page, article.end_page),
+                       article.column.empty() ? "-" : article.column, article.title);
+    out += fmt::format("          {}\n", AttributionLine(article.attribution));
   }
   std::map<std::string, int> brief_columns;
   for (const auto& brief : record.briefs) ++brief_columns[brief.column];
@@ -423,14 +426,15 @@ int Show(const std::string& archive, const std::string& key, bool as_json) {
     columns += fmt::format("{}{} {}", columns.empty() ? "" : ", ", column.empty() ? "-" : column,
                            count);
   }
-  std::printf("\nBriefs: %zu%s\n", record.briefs.size(),
-              columns.empty() ? "" : (" (" + columns + ")").c_str());
-  std::printf("\nReview items (%zu)%s\n", record.review.size(),
-              row->review_status.empty() ? "" : ("  status " + row->review_status).c_str());
+  out += fmt::format("\nBriefs: {}{}\n", record.briefs.size(),
+                     columns.empty() ? "" : " (" + columns + ")");
+  out += fmt::format("\nReview items ({}){}\n", record.review.size(),
+                     row->review_status.empty() ? "" : "  status " + row->review_status);
   for (const auto& item : record.review) {
-    std::printf("  %-4s %s  %s\n", item.page > 0 ? fmt::format("p{}", item.page).c_str() : "-",
-                item.reason.c_str(), item.detail.c_str());
+    out += fmt::format("  {:<4} {}  {}\n", item.page > 0 ? fmt::format("p{}", item.page) : "-",
+                       item.reason, item.detail);
   }
+  PrintForTerminal(out);
   return 0;
 }
 

@@ -1,7 +1,10 @@
 #include "pipeline/review_server.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netdb.h>
 #include <pthread.h>
+#include <unistd.h>
 #include <signal.h>
 
 #include <fmt/format.h>
@@ -9,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cstdlib>
 #include <fstream>
@@ -21,6 +25,7 @@
 #include <thread>
 
 #include "models/errors.h"
+#include "models/text.h"
 #include "pipeline/archive.h"
 #include "pipeline/catalog.h"
 #include "pipeline/issue_job.h"
@@ -83,9 +88,9 @@ std::string CookieValue(std::string_view header, std::string_view name) {
 
 }  // namespace
 
-bool RequestAuthorized(std::string_view token, std::string_view remote_addr,
+bool RequestAuthorized(std::string_view token, std::string_view bound_host,
                        std::string_view authorization_header, std::string_view cookie_header) {
-  if (IsLoopbackAddress(remote_addr)) return true;
+  if (IsLoopbackAddress(bound_host)) return true;
   if (token.empty()) return false;
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization_header.starts_with(kBearer) &&
@@ -96,15 +101,121 @@ bool RequestAuthorized(std::string_view token, std::string_view remote_addr,
   return !cookie.empty() && SameSecret(cookie, token);
 }
 
-bool HostHeaderAllowed(std::string_view bound_host, std::string_view host_header) {
-  if (!IsLoopbackAddress(bound_host)) return true;  // the token guards it
-  std::string_view name = host_header;
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool IsAddressLiteral(const std::string& text) {
+  in_addr v4{};
+  in6_addr v6{};
+  return ::inet_pton(AF_INET, text.c_str(), &v4) == 1 || ::inet_pton(AF_INET6, text.c_str(), &v6) == 1;
+}
+
+std::string AddressText(const sockaddr* address) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address->sa_family == AF_INET) {
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text, sizeof text);
+  } else if (address->sa_family == AF_INET6) {
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text,
+                sizeof text);
+  }
+  return Lower(text);
+}
+
+// The addresses `name` resolves to, and (when asked) its canonical name.
+std::vector<std::string> Resolve(const std::string& name, std::string* canonical = nullptr) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = canonical ? AI_CANONNAME : 0;
+  addrinfo* list = nullptr;
+  if (::getaddrinfo(name.c_str(), nullptr, &hints, &list) != 0) return {};
+  std::vector<std::string> out;
+  for (addrinfo* a = list; a; a = a->ai_next) {
+    if (canonical && a->ai_canonname && canonical->empty()) *canonical = Lower(a->ai_canonname);
+    if (a->ai_addr) out.push_back(AddressText(a->ai_addr));
+  }
+  ::freeaddrinfo(list);
+  return out;
+}
+
+// This machine's interface addresses of `family` (AF_INET or AF_INET6).
+std::vector<std::string> InterfaceAddresses(int family) {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return {};
+  std::vector<std::string> out;
+  for (ifaddrs* a = list; a; a = a->ifa_next) {
+    if (a->ifa_addr && a->ifa_addr->sa_family == family) out.push_back(AddressText(a->ifa_addr));
+  }
+  ::freeifaddrs(list);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> ServerNames(std::string_view bound_host) {
+  std::set<std::string> names;
+  std::string host = Lower(bound_host);
+  if (host.starts_with("[") && host.ends_with("]")) host = host.substr(1, host.size() - 2);
+  if (!host.empty()) names.insert(host);
+  const bool wildcard = host.empty() || host == "0.0.0.0" || host == "::";
+  if (host == "localhost") names.insert({"127.0.0.1", "::1"});
+  if (IsLoopbackAddress(host)) {
+    names.insert("localhost");
+    return {names.begin(), names.end()};
+  }
+  if (wildcard) {
+    names.insert("localhost");
+    for (const auto& a : InterfaceAddresses(AF_INET)) names.insert(a);
+    if (host != "0.0.0.0") {
+      for (const auto& a : InterfaceAddresses(AF_INET6)) names.insert(a);
+    }
+  }
+  if (!wildcard && !IsAddressLiteral(host)) {
+    for (const auto& a : Resolve(host)) names.insert(a);
+  }
+  char hostname[256] = {};
+  if (::gethostname(hostname, sizeof hostname - 1) == 0 && hostname[0]) {
+    std::string canonical;
+    const std::vector<std::string> addresses = Resolve(hostname, &canonical);
+    const bool here = wildcard || std::find(addresses.begin(), addresses.end(), host) != addresses.end();
+    if (here) {
+      names.insert(Lower(hostname));
+      if (!canonical.empty()) names.insert(canonical);
+    }
+  }
+  names.erase("0.0.0.0");
+  names.erase("::");
+  return {names.begin(), names.end()};
+}
+
+bool HostHeaderAllowed(const std::vector<std::string>& names, std::string_view host_header) {
+  std::string_view name = Trim(host_header);
   if (name.starts_with("[")) {
-    name = name.substr(1, name.find(']') == std::string_view::npos ? 0 : name.find(']') - 1);
-  } else if (const size_t colon = name.rfind(':'); colon != std::string_view::npos) {
+    const size_t close = name.find(']');
+    if (close == std::string_view::npos) return false;
+    const std::string_view rest = name.substr(close + 1);
+    if (!rest.empty() && !rest.starts_with(":")) return false;
+    name = name.substr(1, close - 1);
+  } else if (const size_t colon = name.find(':'); colon != std::string_view::npos) {
+    if (name.find(':', colon + 1) != std::string_view::npos) return false;  // bare IPv6
     name = name.substr(0, colon);
   }
-  return !name.empty() && IsLoopbackAddress(name);
+  if (name.ends_with(".")) name.remove_suffix(1);
+  if (name.empty()) return false;
+  return std::find(names.begin(), names.end(), Lower(name)) != names.end();
+}
+
+bool OriginAllowed(std::string_view origin_header, std::string_view host_header) {
+  const std::string origin = Lower(Trim(origin_header));
+  if (origin.empty()) return true;
+  const std::string host = Lower(Trim(host_header));
+  return !host.empty() && (origin == "http://" + host || origin == "https://" + host);
 }
 
 namespace {
@@ -116,8 +227,21 @@ struct HttpError {
   json extra = json::object();
 };
 
+// A body up to this size is read to its end even when refused (413): see ReadBody.
+constexpr unsigned long long kMaxDrainBytes = 64ull << 20;
+
 [[noreturn]] void Fail(int status, std::string message, json extra = json::object()) {
   throw HttpError{status, std::move(message), std::move(extra)};
+}
+
+// Refuses text holding a control character (an ESC sequence would retitle or recolour the
+// terminal of whoever prints the record with `qikan show` or `search`).
+void RefuseControlCharacters(const std::string& text, bool multi_line) {
+  const auto c = FirstControlCharacter(text, multi_line);
+  if (!c) return;
+  Fail(400, fmt::format("The text holds an invisible control character (U+{:04X}){}; nothing was "
+                        "saved. Type it again without it.",
+                        static_cast<unsigned>(*c), *c == 0x1b ? ", an escape sequence" : ""));
 }
 
 void SendJson(httplib::Response& res, const json& body, int status = 200) {
@@ -209,6 +333,7 @@ struct ReviewServer::Impl {
   Archive archive;
   Catalog catalog;
   std::vector<PublicationProfile> profiles;
+  std::vector<std::string> names = ServerNames(options.host);  // what Host may say
   // Rebuilds read the issue folder and replace files in it: one writer at a time.
   std::mutex write_mutex;
   httplib::Server server;
@@ -218,7 +343,10 @@ struct ReviewServer::Impl {
   std::string Reviewer(const httplib::Request& req) const;
   IssueRow Issue(const std::string& key) const;
   int PageNumber(const IssueRow& issue, const std::string& text, bool allow_zero) const;
-  static json Body(const httplib::Request& req);
+  // The request body, read through httplib's reader so that a chunked one is held to the same
+  // limit as one with a Content-Length (httplib reads a chunked body whole).
+  std::string ReadBody(const httplib::Request& req, const httplib::ContentReader& reader) const;
+  static json Body(const std::string& text);
 
   json QueueJson(const httplib::Request& req) const;
   json PageJson(const IssueRow& issue, int page) const;
@@ -263,8 +391,30 @@ int ReviewServer::Impl::PageNumber(const IssueRow& issue, const std::string& tex
   return page;
 }
 
-json ReviewServer::Impl::Body(const httplib::Request& req) {
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+std::string ReviewServer::Impl::ReadBody(const httplib::Request& req,
+                                         const httplib::ContentReader& reader) const {
+  std::string body;
+  unsigned long long received = 0;
+  const bool read = reader([&](const char* data, size_t length) {
+    received += length;
+    // Past the limit the rest is drained, not kept, so that the client still sending reads the
+    // answer instead of a reset connection; past kMaxDrainBytes the connection is dropped.
+    if (received <= options.max_body_bytes) body.append(data, length);
+    return received <= kMaxDrainBytes;
+  });
+  // httplib skips a body whose Content-Length is over the limit without handing it over.
+  const std::string length = req.get_header_value("Content-Length");
+  if (received > options.max_body_bytes ||
+      (!read && !length.empty() && std::stoull(length) > options.max_body_bytes)) {
+    Fail(413, fmt::format("The request body is larger than the server accepts ({} KiB).",
+                          options.max_body_bytes / 1024));
+  }
+  if (!read) Fail(400, "The request body could not be read.");
+  return body;
+}
+
+json ReviewServer::Impl::Body(const std::string& text) {
+  json body = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded() || !body.is_object()) Fail(400, "The request body is not a JSON object.");
   if (!body.contains("version") || !body["version"].is_number_integer()) {
     Fail(400, "The request must say which version it was based on (\"version\": an integer).");
@@ -511,6 +661,7 @@ json ReviewServer::Impl::SearchJson(const httplib::Request& req) const {
   SearchQuery query{.text = req.get_param_value("q"), .limit = 20};
   if (query.text.size() > 400) Fail(400, "The search text is too long.");
   if (!IsUtf8(query.text)) Fail(400, "The search text is not UTF-8.");
+  RefuseControlCharacters(query.text, false);
   if (req.has_param("limit")) {
     const std::string text = req.get_param_value("limit");
     static const std::regex digits(R"(\d{1,4})");
@@ -546,12 +697,17 @@ namespace {
        {{"current", std::move(current)}});
 }
 
-std::string TextField(const json& body, const char* name, size_t max_bytes) {
+std::string TextField(const json& body, const char* name, size_t max_bytes,
+                      bool multi_line = false) {
   if (!body.contains(name) || !body[name].is_string()) {
     Fail(400, fmt::format("The request must give \"{}\" as a string.", name));
   }
   std::string value = body[name].get<std::string>();
   if (value.size() > max_bytes) Fail(400, fmt::format("\"{}\" is too long.", name));
+  if (!multi_line && value.find_first_of("\n\r\f") != std::string::npos) {
+    Fail(400, "A word or line correction is one line of text.");
+  }
+  RefuseControlCharacters(value, multi_line);
   return value;
 }
 
@@ -562,9 +718,6 @@ json ReviewServer::Impl::PostCorrection(const IssueRow& issue, int page, const j
   const int version = body["version"].get<int>();
   const std::string target = TextField(body, "target", 64);
   std::string after = TextField(body, "after", 4000);
-  if (after.find_first_of("\n\r\f") != std::string::npos) {
-    Fail(400, "A word or line correction is one line of text.");
-  }
   const auto parsed = ParseTextTarget(target);
   if (!parsed) Fail(400, fmt::format("«{}» is not a word or line id such as b0.l3.w2.", target));
   std::lock_guard lock(write_mutex);
@@ -585,8 +738,8 @@ json ReviewServer::Impl::PostCorrection(const IssueRow& issue, int page, const j
              PageJson(issue, page));
   }
   RebuildIssue(archive, catalog, issue.key, profiles, options.structure);
-  spdlog::info("{} corrected {} page {} {}: «{}» -> «{}»", who, issue.key, page, target, *before,
-               after);
+  spdlog::info("{} corrected {} page {} {}: «{}» -> «{}»", who, issue.key, page, target,
+               ForTerminal(*before), after);
   return {{"version", *stored}, {"page", PageJson(issue, page)}};
 }
 
@@ -594,7 +747,8 @@ json ReviewServer::Impl::PostDecision(const IssueRow& issue, int page, const jso
                                       const std::string& who) {
   const int version = body["version"].get<int>();
   const std::string status_text = TextField(body, "status", 16);
-  const std::string comment = body.contains("comment") ? TextField(body, "comment", 4000) : "";
+  const std::string comment =
+      body.contains("comment") ? TextField(body, "comment", 4000, /*multi_line=*/true) : "";
   std::optional<ReviewStatus> status;
   for (auto s : {ReviewStatus::kOpen, ReviewStatus::kApproved, ReviewStatus::kRejected}) {
     if (status_text == ReviewStatusName(s)) status = s;
@@ -618,6 +772,12 @@ json ReviewServer::Impl::PostStructureCorrection(const IssueRow& issue, const js
   const json after = body["after"];
   if (after.is_string() && after.get<std::string>().size() > 20000) {
     Fail(400, "\"after\" is too long.");
+  }
+  if (after.is_string()) RefuseControlCharacters(after.get<std::string>(), /*multi_line=*/true);
+  if (after.is_array()) {
+    for (const auto& name : after) {
+      if (name.is_string()) RefuseControlCharacters(name.get<std::string>(), false);
+    }
   }
   std::lock_guard lock(write_mutex);
   const IssueRecord archived = ReadIssueRecord(archive, issue.key);
@@ -646,14 +806,10 @@ json ReviewServer::Impl::PostStructureCorrection(const IssueRow& issue, const js
              StructureJson(issue));
   }
   RebuildIssue(archive, catalog, issue.key, profiles, options.structure);
-  spdlog::info("{} corrected {} {}: {} -> {}", who, issue.key, field, StoredValue(*before),
-               StoredValue(after));
+  spdlog::info("{} corrected {} {}: {} -> {}", who, issue.key, field,
+               ForTerminal(StoredValue(*before)), StoredValue(after));
   return {{"version", *stored}, {"structure", StructureJson(issue)}};
 }
-
-namespace {
-constexpr unsigned long long kMaxDrainBytes = 64ull << 20;
-}  // namespace
 
 void ReviewServer::Impl::Routes() {
   server.set_payload_max_length(options.max_body_bytes);
@@ -663,17 +819,26 @@ void ReviewServer::Impl::Routes() {
 
   // Before any body is read: who may ask, and what they may send.
   server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (!HostHeaderAllowed(options.host, req.get_header_value("Host"))) {
-      SendError(res, 403, "This server answers only to its loopback address.");
+    const std::string host = req.get_header_value("Host");
+    if (!HostHeaderAllowed(names, host)) {
+      SendError(res, 403, fmt::format("This server does not answer to the name «{}»; open the "
+                                      "link it printed.",
+                                      host.substr(0, 200)));
       return httplib::Server::HandlerResponse::Handled;
     }
     if (req.path.starts_with("/api/") &&
-        !RequestAuthorized(options.token, req.remote_addr, req.get_header_value("Authorization"),
+        !RequestAuthorized(options.token, options.host, req.get_header_value("Authorization"),
                            req.get_header_value("Cookie"))) {
       SendError(res, 401, "This server needs its token: open the link with ?token= it printed.");
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
+    const bool writes = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
+    if (writes && !OriginAllowed(req.get_header_value("Origin"), host)) {
+      SendError(res, 403, "A change sent from another web site is refused: make it in the "
+                          "review page this server serves.");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (writes) {
       // A body over the limit is read and dropped by httplib (413 then), so the client, still
       // sending, gets the answer instead of a reset connection; one too large even to drain
       // is refused at once.
@@ -788,23 +953,38 @@ void ReviewServer::Impl::Routes() {
              [this](const httplib::Request& req, httplib::Response& res) {
                SendJson(res, StructureJson(Issue(req.matches[1])));
              });
+  // Every write reads its body through ReadBody (the limit holds for chunked bodies too).
+  using Reader = httplib::ContentReader;
   server.Post(R"(/api/v1/issues/([^/]+)/pages/(\d+)/corrections)",
-              [this](const httplib::Request& req, httplib::Response& res) {
+              [this](const httplib::Request& req, httplib::Response& res, const Reader& reader) {
+                const json body = Body(ReadBody(req, reader));
                 const IssueRow issue = Issue(req.matches[1]);
                 const int page = PageNumber(issue, req.matches[2], false);
-                SendJson(res, PostCorrection(issue, page, Body(req), Reviewer(req)));
+                SendJson(res, PostCorrection(issue, page, body, Reviewer(req)));
               });
   server.Post(R"(/api/v1/issues/([^/]+)/pages/(\d+)/decision)",
-              [this](const httplib::Request& req, httplib::Response& res) {
+              [this](const httplib::Request& req, httplib::Response& res, const Reader& reader) {
+                const json body = Body(ReadBody(req, reader));
                 const IssueRow issue = Issue(req.matches[1]);
                 const int page = PageNumber(issue, req.matches[2], true);
-                SendJson(res, PostDecision(issue, page, Body(req), Reviewer(req)));
+                SendJson(res, PostDecision(issue, page, body, Reviewer(req)));
               });
   server.Post(R"(/api/v1/issues/([^/]+)/structure/corrections)",
-              [this](const httplib::Request& req, httplib::Response& res) {
+              [this](const httplib::Request& req, httplib::Response& res, const Reader& reader) {
+                const json body = Body(ReadBody(req, reader));
                 const IssueRow issue = Issue(req.matches[1]);
-                SendJson(res, PostStructureCorrection(issue, Body(req), Reviewer(req)));
+                SendJson(res, PostStructureCorrection(issue, body, Reviewer(req)));
               });
+  // Any other write: without these, httplib would read its body whole before answering 404.
+  const auto nothing_here = [this](const httplib::Request& req, httplib::Response&,
+                                   const Reader& reader) {
+    ReadBody(req, reader);
+    Fail(404, "There is nothing here.");
+  };
+  server.Post(".*", nothing_here);
+  server.Put(".*", nothing_here);
+  server.Patch(".*", nothing_here);
+  server.Delete(".*", nothing_here);
 }
 
 ReviewServer::ReviewServer(ReviewServerOptions options)

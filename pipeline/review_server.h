@@ -44,15 +44,28 @@ bool IsLoopbackAddress(std::string_view address);
 // A random token of 32 hex digits, for a non-loopback server started without one.
 std::string GenerateReviewToken();
 
-// Whether a request may use the API: always from a loopback peer; otherwise only with the token
-// as "Authorization: Bearer T" or the cookie qikan_token=T. An empty token lets nobody else in.
-bool RequestAuthorized(std::string_view token, std::string_view remote_addr,
+// Whether a request may use the API: any request to a server that listens on loopback only;
+// to one that listens beyond it, only with the token as "Authorization: Bearer T" or the cookie
+// qikan_token=T, whatever the caller's address (a request relayed by a proxy or an SSH tunnel
+// on the same machine comes from loopback too). An empty token lets nobody in then.
+bool RequestAuthorized(std::string_view token, std::string_view bound_host,
                        std::string_view authorization_header, std::string_view cookie_header);
 
-// Whether the Host header names the server as it may be reached. A loopback server answers
-// only to loopback names (127.x, localhost, [::1]): a web page whose own name an attacker points
-// at 127.0.0.1 (DNS rebinding) then cannot use the API from the operator's browser.
-bool HostHeaderAllowed(std::string_view bound_host, std::string_view host_header);
+// The names and addresses (lower case, IPv6 without brackets) a server bound to `bound_host` is
+// reached by: on loopback, the loopback names; on a wildcard (0.0.0.0, ::), this machine's
+// addresses, its host name and fully qualified name, and localhost; on one address, that
+// address and the machine's names that resolve to it; on a name, the name and its addresses.
+std::vector<std::string> ServerNames(std::string_view bound_host);
+
+// Whether the Host header ("name", "name:port", "[v6]:port") is one of `names`, checked on every
+// request: a web page whose own name an attacker points at this machine (DNS rebinding) then
+// cannot use the API from a reviewer's browser.
+bool HostHeaderAllowed(const std::vector<std::string>& names, std::string_view host_header);
+
+// Whether a state-changing request's Origin header is the server's own (the scheme and the
+// Host it was sent to). A request without Origin (curl, scripts) passes; a browser sends one
+// with every cross-origin POST, so another site's form or script cannot write.
+bool OriginAllowed(std::string_view origin_header, std::string_view host_header);
 
 class ReviewServer {
  public:
