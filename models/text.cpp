@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 
@@ -251,6 +252,19 @@ std::string ForTerminal(std::string_view utf8) {
     i += length;
   }
   return out;
+}
+
+std::string BelowThreshold(double value, double threshold) {
+  int decimals = 0;
+  double scale = 1;
+  while (decimals < 3 && std::fabs(std::round(threshold * scale) - threshold * scale) > 1e-3) {
+    ++decimals;
+    scale *= 10;
+  }
+  const double shown = std::floor(value * scale + 1e-9) / scale;
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f < %.*f", decimals, shown, decimals, threshold);
+  return text;
 }
 
 }  // namespace qikan

@@ -42,6 +42,11 @@ std::optional<char32_t> FirstControlCharacter(std::string_view utf8, bool allow_
 // OCR produced is shown, never obeyed.
 std::string ForTerminal(std::string_view utf8);
 
+// "A < B" for a value found below a threshold, both with the threshold's decimals (the fewest,
+// up to 3, that write it): the value is rounded down, so 89.96 below 90 reads "89 < 90" and
+// 90.27 below 90.3 reads "90.2 < 90.3", never "90.0 < 90.0".
+std::string BelowThreshold(double value, double threshold);
+
 // Character error rate of `hypothesis` against `truth`, ignoring all white space.
 double CharacterErrorRate(std::string_view truth, std::string_view hypothesis);
 

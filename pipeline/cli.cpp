@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <mutex>
 #include <filesystem>
@@ -28,6 +29,7 @@
 #include "pipeline/evaluate.h"
 #include "pipeline/hash.h"
 #include "pipeline/issue_job.h"
+#include "pipeline/review.h"
 #include "pipeline/review_server.h"
 #include "pipeline/runner.h"
 #include "pipeline/version.h"
@@ -428,11 +430,24 @@ int Show(const std::string& archive, const std::string& key, bool as_json) {
   }
   out += fmt::format("\nBriefs: {}{}\n", record.briefs.size(),
                      columns.empty() ? "" : " (" + columns + ")");
-  out += fmt::format("\nReview items ({}){}\n", record.review.size(),
-                     row->review_status.empty() ? "" : "  status " + row->review_status);
+  out += fmt::format("\nReview items ({})  review {}\n", record.review.size(), IssueReviewState(*row));
+  const std::vector<ReviewRow> items = catalog.ReviewItems({.issue_key = key, .limit = INT_MAX});
   for (const auto& item : record.review) {
-    out += fmt::format("  {:<4} {}  {}\n", item.page > 0 ? fmt::format("p{}", item.page) : "-",
-                       item.reason, item.detail);
+    std::string status = "open";
+    for (const auto& stored : items) {
+      if (stored.page == item.page && stored.reason == item.reason && stored.detail == item.detail) {
+        status = ReviewStatusName(stored.status);
+      }
+    }
+    out += fmt::format("  {:<4} {}  {}  [{}]\n", item.page > 0 ? fmt::format("p{}", item.page) : "-",
+                       item.reason, item.detail, status);
+  }
+  const std::vector<ReviewPageRow> decided = catalog.DecidedPages(key);
+  if (!decided.empty()) out += fmt::format("\nDecisions ({})\n", decided.size());
+  for (const auto& d : decided) {
+    out += fmt::format("  {:<4} {} by {}, {}{}\n", d.page > 0 ? fmt::format("p{}", d.page) : "-",
+                       ReviewStatusName(d.status), d.reviewer, LocalTime(d.decided_at),
+                       d.comment.empty() ? "" : "  «" + d.comment + "»");
   }
   PrintForTerminal(out);
   return 0;
@@ -565,6 +580,11 @@ int RunCli(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   search->add_flag("--json", search_json, "print the hits as a JSON array");
+  bool reviewed = false, unreviewed = false;
+  auto* reviewed_flag =
+      search->add_flag("--reviewed", reviewed, "only issues whose every doubtful page a person approved");
+  search->add_flag("--unreviewed", unreviewed, "only issues with a doubtful page still open")
+      ->excludes(reviewed_flag);
 
   std::string show_archive, show_key;
   bool show_json = false;
@@ -593,6 +613,10 @@ int RunCli(int argc, char** argv) {
                      "is generated and printed)");
   review->add_option("--reviewer", review_options.reviewer,
                      "name recorded with corrections when the browser sends none (default: $USER)");
+  std::string users_file;
+  review->add_option("--users", users_file,
+                     "file of reviewers, one \"NAME TOKEN\" a line: each opens the link with their "
+                     "own token, and what they write is recorded under their name");
   review->add_option("--profiles-dir", review_options.profiles_dir, "folder of publication profiles")
       ->default_val(std::getenv("QIKAN_PROFILES") ? std::getenv("QIKAN_PROFILES")
                                                   : QIKAN_DEFAULT_PROFILES_DIR);
@@ -616,11 +640,13 @@ int RunCli(int argc, char** argv) {
     if (*search) {
       for (const auto& word : query_words) query.text += (query.text.empty() ? "" : " ") + word;
       if (!kind.empty()) query.kind = kind == "brief" ? HitKind::kBrief : HitKind::kArticle;
+      if (reviewed || unreviewed) query.reviewed = reviewed;
       return Search(search_archive, query, search_json);
     }
     if (*show) return Show(show_archive, show_key, show_json);
     if (*review) {
       OpenArchiveCatalog(review_options.archive);  // a mistyped path must not become an archive
+      if (!users_file.empty()) review_options.users = ReadReviewerTokens(users_file);
       return RunReviewServer(review_options);
     }
   } catch (const QikanError& e) {

@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
@@ -16,6 +17,7 @@
 #include <climits>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -341,6 +343,13 @@ struct ReviewServer::Impl {
   void Routes();
 
   std::string Reviewer(const httplib::Request& req) const;
+  // The --users reviewer whose token the request carries.
+  const ReviewerToken* TokenHolder(const httplib::Request& req) const;
+  bool Authorized(const httplib::Request& req) const {
+    if (!options.users.empty()) return TokenHolder(req) != nullptr;
+    return RequestAuthorized(options.token, options.host, req.get_header_value("Authorization"),
+                             req.get_header_value("Cookie"));
+  }
   IssueRow Issue(const std::string& key) const;
   int PageNumber(const IssueRow& issue, const std::string& text, bool allow_zero) const;
   // The request body, read through httplib's reader so that a chunked one is held to the same
@@ -359,6 +368,11 @@ struct ReviewServer::Impl {
 };
 
 std::string ReviewServer::Impl::Reviewer(const httplib::Request& req) const {
+  if (!options.users.empty()) {
+    const auto holder = TokenHolder(req);
+    if (!holder) Fail(401, "This server needs your own token: open the link with ?token= you were given.");
+    return holder->name;
+  }
   std::string name = PercentDecoded(req.get_header_value("X-Qikan-Reviewer"));
   if (name.empty()) name = options.reviewer;
   if (name.empty() && std::getenv("USER")) name = std::getenv("USER");
@@ -370,6 +384,17 @@ std::string ReviewServer::Impl::Reviewer(const httplib::Request& req) const {
     Fail(400, "The reviewer's name must be a short line of text (UTF-8, percent-encoded).");
   }
   return name;
+}
+
+const ReviewerToken* ReviewServer::Impl::TokenHolder(const httplib::Request& req) const {
+  for (const auto& user : options.users) {
+    // Any host: with named reviewers, a loopback caller must say who it is too.
+    if (RequestAuthorized(user.token, "0.0.0.0", req.get_header_value("Authorization"),
+                          req.get_header_value("Cookie"))) {
+      return &user;
+    }
+  }
+  return nullptr;
 }
 
 IssueRow ReviewServer::Impl::Issue(const std::string& key) const {
@@ -441,6 +466,8 @@ json ReviewServer::Impl::QueueJson(const httplib::Request& req) const {
   if (!filter.issue_key.empty()) Issue(filter.issue_key);
   const std::vector<ReviewQueueRow> rows = catalog.ReviewQueue(filter);
 
+  std::map<std::string, IssueRow> issues;
+  for (auto& row : catalog.Issues()) issues.emplace(row.key, std::move(row));
   std::set<std::string> reasons;
   json counts = {{"open", 0}, {"approved", 0}, {"rejected", 0}};
   json items = json::array();
@@ -459,7 +486,16 @@ json ReviewServer::Impl::QueueJson(const httplib::Request& req) const {
     counts[row_status] = counts[row_status].get<int>() + 1;
     if (status != "all" && status != row_status) continue;
     if (static_cast<int>(items.size()) >= limit) continue;
+    const auto issue = issues.find(row.issue_key);
+    const IssueRow none{.key = row.issue_key};
+    const IssueRow& info = issue == issues.end() ? none : issue->second;
     items.push_back({{"issue_key", row.issue_key},
+                     {"issue_label", IssueLabel(info)},
+                     {"title", info.title},
+                     {"cumulative_number",
+                      info.cumulative_number ? json(*info.cumulative_number) : json(nullptr)},
+                     {"edition", info.edition},
+                     {"source_file", fs::path(info.source_file).filename().string()},
                      {"issue_date", row.issue_date},
                      {"issue_number", row.issue_number ? json(*row.issue_number) : json(nullptr)},
                      {"page", row.page},
@@ -506,10 +542,15 @@ json ReviewServer::Impl::PageJson(const IssueRow& issue, int page) const {
               {"image", nullptr},
               {"mean_confidence", issue.mean_confidence},
               {"status", ReviewStatusName(status)},
+              {"issue_label", IssueLabel(issue)},
               {"comment", state.comment},
+              {"decided_by", state.decided_at.empty() ? "" : state.reviewer},
+              {"decided_at", state.decided_at},
+              {"decided_at_local", state.decided_at.empty() ? "" : LocalTime(state.decided_at)},
               {"version", state.stamp.version},
               {"changed_by", state.stamp.changed_by},
               {"changed_at", state.stamp.changed_at},
+              {"changed_at_local", state.stamp.changed_at.empty() ? "" : LocalTime(state.stamp.changed_at)},
               {"reviews", reviews},
               {"lines", json::array()},
               {"text", ""},
@@ -689,12 +730,18 @@ json ReviewServer::Impl::SearchJson(const httplib::Request& req) const {
 
 namespace {
 
+// `what` starts the sentence ("Page 12 of 杭州人大信息 第5期"); the time is this machine's.
 [[noreturn]] void Conflict(const std::string& what, const EditStamp& stamp, json current) {
   Fail(409,
-       fmt::format("{} was changed by {} at {} since you opened it; reload", what,
+       fmt::format("{} was changed by {}{} since you opened it. It now shows their change.", what,
                    stamp.changed_by.empty() ? "someone" : stamp.changed_by,
-                   stamp.changed_at.empty() ? "an unknown time" : stamp.changed_at),
+                   stamp.changed_at.empty() ? "" : " at " + LocalTime(stamp.changed_at)),
        {{"current", std::move(current)}});
+}
+
+std::string PageName(const IssueRow& issue, int page) {
+  return page == 0 ? fmt::format("The whole-issue review of {}", IssueLabel(issue))
+                   : fmt::format("Page {} of {}", page, IssueLabel(issue));
 }
 
 std::string TextField(const json& body, const char* name, size_t max_bytes,
@@ -726,6 +773,14 @@ json ReviewServer::Impl::PostCorrection(const IssueRow& issue, int page, const j
                           ? TextAt(ocr[static_cast<size_t>(page - 1)], *parsed)
                           : std::nullopt;
   if (!before) Fail(404, fmt::format("Page {} of {} has no {}.", page, issue.key, target));
+  {
+    // What the page shows now (an earlier correction included): the same text is no correction.
+    std::vector<OcrPage> now = ocr;
+    ApplyTextCorrections(now, catalog.Corrections(issue.key));
+    if (TextAt(now[static_cast<size_t>(page - 1)], *parsed) == after) {
+      Fail(400, fmt::format("The page already reads «{}» there: nothing was changed or saved.", after));
+    }
+  }
   const auto stored = catalog.AddCorrection({.issue_key = issue.key,
                                              .page = page,
                                              .target = target,
@@ -734,8 +789,7 @@ json ReviewServer::Impl::PostCorrection(const IssueRow& issue, int page, const j
                                              .reviewer = who},
                                             version);
   if (!stored) {
-    Conflict(fmt::format("page {} of {}", page, issue.key), catalog.ReviewPage(issue.key, page).stamp,
-             PageJson(issue, page));
+    Conflict(PageName(issue, page), catalog.ReviewPage(issue.key, page).stamp, PageJson(issue, page));
   }
   RebuildIssue(archive, catalog, issue.key, profiles, options.structure);
   spdlog::info("{} corrected {} page {} {}: «{}» -> «{}»", who, issue.key, page, target,
@@ -757,9 +811,10 @@ json ReviewServer::Impl::PostDecision(const IssueRow& issue, int page, const jso
   std::lock_guard lock(write_mutex);
   const auto stored = catalog.DecidePage(issue.key, page, version, *status, comment, who);
   if (!stored) {
-    Conflict(fmt::format("page {} of {}", page, issue.key), catalog.ReviewPage(issue.key, page).stamp,
-             PageJson(issue, page));
+    Conflict(PageName(issue, page), catalog.ReviewPage(issue.key, page).stamp, PageJson(issue, page));
   }
+  // record.json lists the decisions: rewritten with this one.
+  RebuildIssue(archive, catalog, issue.key, profiles, options.structure);
   spdlog::info("{} {} {} page {}", who, status_text, issue.key, page);
   return {{"version", *stored}, {"status", status_text}};
 }
@@ -794,6 +849,10 @@ json ReviewServer::Impl::PostStructureCorrection(const IssueRow& issue, const js
   } catch (const QikanError& e) {
     Fail(400, std::string(e.what()) + ".");
   }
+  if (StructureField(now.record, field) == after) {
+    Fail(400, fmt::format("The record already says «{}» there: nothing was changed or saved.",
+                          StoredValue(after)));
+  }
   const auto stored = catalog.AddCorrection({.issue_key = issue.key,
                                              .page = 0,
                                              .target = field,
@@ -802,8 +861,8 @@ json ReviewServer::Impl::PostStructureCorrection(const IssueRow& issue, const js
                                              .reviewer = who},
                                             version);
   if (!stored) {
-    Conflict(fmt::format("the structure of {}", issue.key), catalog.StructureStamp(issue.key),
-             StructureJson(issue));
+    Conflict(fmt::format("The structure of {}", IssueLabel(issue)),
+             catalog.StructureStamp(issue.key), StructureJson(issue));
   }
   RebuildIssue(archive, catalog, issue.key, profiles, options.structure);
   spdlog::info("{} corrected {} {}: {} -> {}", who, issue.key, field,
@@ -826,9 +885,7 @@ void ReviewServer::Impl::Routes() {
                                       host.substr(0, 200)));
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (req.path.starts_with("/api/") &&
-        !RequestAuthorized(options.token, options.host, req.get_header_value("Authorization"),
-                           req.get_header_value("Cookie"))) {
+    if (req.path.starts_with("/api/") && !Authorized(req)) {
       SendError(res, 401, "This server needs its token: open the link with ?token= it printed.");
       return httplib::Server::HandlerResponse::Handled;
     }
@@ -890,12 +947,15 @@ void ReviewServer::Impl::Routes() {
   };
   server.Get("/", [this, file_named](const httplib::Request& req, httplib::Response& res) {
     if (req.has_param("token")) {
-      if (options.token.empty() || !SameSecret(req.get_param_value("token"), options.token)) {
+      const std::string given = req.get_param_value("token");
+      bool known = !options.token.empty() && options.users.empty() && SameSecret(given, options.token);
+      for (const auto& user : options.users) known = known || SameSecret(given, user.token);
+      if (!known) {
         SendError(res, 401, "That is not this server's token.");
         return;
       }
       res.set_header("Set-Cookie", fmt::format("qikan_token={}; Path=/; HttpOnly; SameSite=Strict",
-                                               options.token));
+                                               given));
       res.set_redirect("/", 303);
       return;
     }
@@ -919,6 +979,7 @@ void ReviewServer::Impl::Routes() {
   server.Get("/api/v1/status", [this](const httplib::Request& req, httplib::Response& res) {
     SendJson(res, {{"archive", fs::absolute(options.archive).lexically_normal().string()},
                    {"reviewer", Reviewer(req)},
+                   {"named_by_token", !options.users.empty()},
                    {"version", QIKAN_VERSION}});
   });
   server.Get("/api/v1/queue", [this](const httplib::Request& req, httplib::Response& res) {
@@ -990,7 +1051,7 @@ void ReviewServer::Impl::Routes() {
 ReviewServer::ReviewServer(ReviewServerOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {
   const auto& opts = impl_->options;
-  if (!IsLoopbackAddress(opts.host) && opts.token.empty()) {
+  if (!IsLoopbackAddress(opts.host) && opts.token.empty() && opts.users.empty()) {
     throw QikanError(ExitStatus::kUsage, "",
                      fmt::format("--host {} is reachable from other machines: give a --token", opts.host));
   }
@@ -1029,12 +1090,59 @@ void ReviewServer::Stop() {
   if (impl_) impl_->server.stop();
 }
 
+std::string LinkHost(const std::string& bound_host) {
+  const std::string host = Lower(bound_host);
+  if (host != "0.0.0.0" && host != "::" && !host.empty()) return bound_host;
+  char hostname[256] = {};
+  if (::gethostname(hostname, sizeof hostname - 1) == 0 && hostname[0]) {
+    std::string canonical;
+    for (const auto& address : Resolve(hostname, &canonical)) {
+      if (!IsLoopbackAddress(address)) return canonical.find('.') != std::string::npos ? canonical : hostname;
+    }
+  }
+  for (const auto& address : InterfaceAddresses(AF_INET)) {
+    if (!IsLoopbackAddress(address)) return address;
+  }
+  return "127.0.0.1";
+}
+
+std::vector<ReviewerToken> ReadReviewerTokens(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw QikanError(ExitStatus::kUsage, file.string(), "cannot read the reviewers' file");
+  std::vector<ReviewerToken> users;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (const size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    const std::string_view text = Trim(line);
+    if (text.empty()) continue;
+    auto bad = [&](const std::string& why) {
+      throw QikanError(ExitStatus::kUsage, fmt::format("{}:{}", file.string(), n), why);
+    };
+    const size_t space = text.find_last_of(" \t");
+    if (space == std::string_view::npos) bad("a line is NAME TOKEN");
+    ReviewerToken user{.name = std::string(Trim(text.substr(0, space))),
+                       .token = std::string(text.substr(space + 1))};
+    if (user.name.empty()) bad("a line is NAME TOKEN");
+    if (user.token.size() < 16) bad("a token has 16 characters or more");
+    if (!IsUtf8(user.name) || FirstControlCharacter(user.name, false) ||
+        FirstControlCharacter(user.token, false)) {
+      bad("a name or token holds a control character or is not UTF-8");
+    }
+    for (const auto& other : users) {
+      if (other.token == user.token) bad("two reviewers have the same token");
+    }
+    users.push_back(std::move(user));
+  }
+  if (users.empty()) throw QikanError(ExitStatus::kUsage, file.string(), "no reviewer in the file");
+  return users;
+}
+
 int RunReviewServer(ReviewServerOptions options) {
   bool generated = false;
   if (options.token.empty() && std::getenv("QIKAN_REVIEW_TOKEN")) {
     options.token = std::getenv("QIKAN_REVIEW_TOKEN");
   }
-  if (options.token.empty() && !IsLoopbackAddress(options.host)) {
+  if (options.token.empty() && options.users.empty() && !IsLoopbackAddress(options.host)) {
     options.token = GenerateReviewToken();
     generated = true;
   }
@@ -1049,14 +1157,23 @@ int RunReviewServer(ReviewServerOptions options) {
   const std::string archive = options.archive.string();
   const std::string host = options.host;
   const std::string token = options.token;
+  std::vector<std::string> users;
+  for (const auto& user : options.users) users.push_back(user.name);
   ReviewServer server(std::move(options));
   const int port = server.Bind();
-  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  std::printf("qikan review: http://%s:%d/ (archive %s)\n", shown_host.c_str(), port,
-              archive.c_str());
-  if (generated) {
-    std::printf("qikan review: token %s (open http://%s:%d/?token=%s)\n", token.c_str(),
-                shown_host.c_str(), port, token.c_str());
+  const std::string link_host = LinkHost(host);
+  const std::string shown_host =
+      link_host.find(':') != std::string::npos ? "[" + link_host + "]" : link_host;
+  const std::string base = fmt::format("http://{}:{}/", shown_host, port);
+  std::printf("qikan review: %s (archive %s)\n", base.c_str(), archive.c_str());
+  if (!users.empty()) {
+    std::printf("qikan review: %zu reviewers (%s): each opens %s?token=THEIR_TOKEN\n", users.size(),
+                ForTerminal(fmt::format("{}", fmt::join(users, ", "))).c_str(), base.c_str());
+  } else if (generated) {
+    std::printf("qikan review: token %s (open %s?token=%s)\n", token.c_str(), base.c_str(),
+                token.c_str());
+  } else if (!IsLoopbackAddress(host)) {
+    std::printf("qikan review: other machines open %s?token=THE_TOKEN\n", base.c_str());
   }
   std::fflush(stdout);
   std::thread waiter([&] {

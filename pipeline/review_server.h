@@ -19,6 +19,17 @@ namespace qikan {
 //   const int port = server.Bind();  // host/port from the options; 0 picks a free port
 //   server.Serve();                  // blocks until Stop() (from another thread or a signal)
 
+// One reviewer of a --users file: the name recorded with what they write, and their token.
+struct ReviewerToken {
+  std::string name;
+  std::string token;
+};
+
+// A --users file: one reviewer a line, "NAME TOKEN" (the token is the last word, the name the
+// rest; # starts a comment). Throws QikanError(kUsage) naming the line when a line has no
+// name, a token shorter than 16 characters or a control character, or a token is repeated.
+std::vector<ReviewerToken> ReadReviewerTokens(const std::filesystem::path& file);
+
 struct ReviewServerOptions {
   std::filesystem::path archive;
   std::string host = "127.0.0.1";
@@ -26,6 +37,9 @@ struct ReviewServerOptions {
   // Required when `host` is not a loopback address (the caller generates one if none is given).
   std::string token;
   std::string reviewer;  // the default name of whoever writes; the X-Qikan-Reviewer header wins
+  // With reviewers, every request needs one of their tokens (loopback too) and the name is the
+  // token holder's, whatever the browser says; `token` is then not used.
+  std::vector<ReviewerToken> users;
   std::filesystem::path profiles_dir = QIKAN_DEFAULT_PROFILES_DIR;
   StructureOptions structure;
   size_t max_body_bytes = 1 << 20;
@@ -87,5 +101,9 @@ class ReviewServer {
 // for a non-loopback host, printed once), prints the one line with the URL, serves until SIGINT
 // or SIGTERM. Returns the exit status.
 int RunReviewServer(ReviewServerOptions options);
+
+// The host of the link `qikan review` prints: the address itself, or for a wildcard this
+// machine's name when it resolves to one of its non-loopback addresses, else such an address.
+std::string LinkHost(const std::string& bound_host);
 
 }  // namespace qikan

@@ -94,3 +94,16 @@ TEST(ControlCharacters, ShownNotObeyedOnATerminal) {
 
 }  // namespace
 }  // namespace qikan
+
+namespace qikan {
+namespace {
+
+TEST(BelowThreshold, NeverReadsAsEqual) {
+  EXPECT_EQ(BelowThreshold(89.96, 90.0), "89 < 90");
+  EXPECT_EQ(BelowThreshold(90.27f, 90.3f), "90.2 < 90.3");
+  EXPECT_EQ(BelowThreshold(88.5, 90.3), "88.5 < 90.3");
+  EXPECT_EQ(BelowThreshold(61.0, 75.25), "61.00 < 75.25");
+}
+
+}  // namespace
+}  // namespace qikan

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
 #include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -234,10 +235,14 @@ TEST_F(ReviewServerTest, AStaleVersionIsRefusedWithNothingChanged) {
   ASSERT_TRUE(conflict);
   EXPECT_EQ(conflict->status, 409);
   const json body = json::parse(conflict->body);
-  EXPECT_NE(body["error"].get<std::string>().find("page 4 of " + std::string(kReviewKey) +
-                                                  " was changed by wang at "),
-            std::string::npos)
-      << body["error"];
+  // In the operator's words: the issue as people name it, local time, no key or ISO time.
+  const std::string message = body["error"];
+  EXPECT_NE(message.find("Page 4 of 杭州人大信息 第5期（总第711期） 2025-07-11"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find(" was changed by wang at "), std::string::npos) << message;
+  EXPECT_EQ(message.find(kReviewKey), std::string::npos) << message;
+  EXPECT_FALSE(std::regex_search(message, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:)"))) << message;
+  EXPECT_TRUE(message.ends_with(".")) << message;
   EXPECT_EQ(body["current"]["version"], 1);
   EXPECT_EQ(json::parse(std::ifstream(dir_ / "issues" / kReviewKey / "record.json")).dump(),
             record_before);
@@ -627,6 +632,141 @@ TEST_F(ReviewServerTest, ACorrectionHoldingEscIsRefusedAndNothingPrintsOneRaw) {
     EXPECT_EQ(printed.find('\a'), std::string::npos) << command;
     EXPECT_NE(printed.find("\\x1b"), std::string::npos) << command << "\n" << printed;
   }
+}
+
+TEST_F(ReviewServerTest, DecisionsReachRecordJsonShowAndSearchFilters) {
+  const std::string binary = testing::BinaryPath("pipeline/qikan");
+  auto run = [&](const std::string& args) {
+    const fs::path out = dir_ / "out.txt";
+    const int status = std::system(fmt::format("'{}' {} --archive '{}' >'{}' 2>&1", binary, args,
+                                               dir_.string(), out.string())
+                                       .c_str());
+    std::ifstream in(out, std::ios::binary);
+    EXPECT_EQ(status, 0) << args;
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  EXPECT_NE(run("search 燃气 --unreviewed").find(kReviewKey), std::string::npos);
+  EXPECT_EQ(run("search 燃气 --reviewed").find(kReviewKey), std::string::npos);
+
+  const json queue = Json(client_->Get(fmt::format("/api/v1/queue?issue={}", kReviewKey).c_str()));
+  ASSERT_FALSE(queue["items"].empty());
+  EXPECT_EQ(queue["items"][0]["issue_label"], "杭州人大信息 第5期（总第711期） 2025-07-11 普刊");
+  for (const auto& item : queue["items"]) {
+    const std::string path = fmt::format("/api/v1/issues/{}/pages/{}/decision", kReviewKey,
+                                         item["page"].get<int>());
+    const bool reject = item["page"] == 12;
+    ASSERT_EQ(Post(path, {{"version", item["version"]},
+                          {"status", reject ? "rejected" : "approved"},
+                          {"comment", reject ? "重扫" : ""}})
+                  ->status,
+              200);
+  }
+  const json record = json::parse(std::ifstream(dir_ / "issues" / kReviewKey / "record.json"));
+  ASSERT_EQ(record["decisions"].size(), queue["items"].size());
+  bool rejected_12 = false;
+  for (const auto& d : record["decisions"]) {
+    EXPECT_EQ(d["reviewer"], "wang");
+    EXPECT_FALSE(d["at"].get<std::string>().empty());
+    if (d["page"] == 12) rejected_12 = d["decision"] == "rejected" && d["comment"] == "重扫";
+  }
+  EXPECT_TRUE(rejected_12);
+  const std::string shown = run(fmt::format("show {}", kReviewKey));
+  EXPECT_NE(shown.find("review rejected"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("p12  rejected by wang, "), std::string::npos) << shown;
+  EXPECT_NE(shown.find("p4   approved by wang, "), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("status open"), std::string::npos) << shown;
+  EXPECT_EQ(run("search 燃气 --unreviewed").find(kReviewKey), std::string::npos);
+
+  // Page 12 approved after all: the issue is reviewed.
+  const int version = Page(12)["version"];
+  ASSERT_EQ(Post(fmt::format("/api/v1/issues/{}/pages/12/decision", kReviewKey),
+                 {{"version", version}, {"status", "approved"}})
+                ->status,
+            200);
+  EXPECT_NE(run(fmt::format("show {}", kReviewKey)).find("review approved"), std::string::npos);
+  EXPECT_NE(run("search 燃气 --reviewed").find(kReviewKey), std::string::npos);
+}
+
+TEST_F(ReviewServerTest, AnArticleTitleCorrectedIsCorrectedInItsTocEntryToo) {
+  const std::string path = fmt::format("/api/v1/issues/{}/structure", kReviewKey);
+  const json structure = Json(client_->Get(path.c_str()));
+  const IssueRecord before = Record();
+  const auto linked = LinkedTitleField(before, "articles[1].title");
+  ASSERT_TRUE(linked);
+  const size_t toc = std::stoul(linked->substr(4));
+  ASSERT_EQ(LinkedTitleField(before, *linked), "articles[1].title");
+  const std::string title = "建德市：燃气安全网络审校标题";
+  ASSERT_EQ(Post(path + "/corrections",
+                 {{"version", 0}, {"field", "articles[1].title"}, {"after", title}})
+                ->status,
+            200);
+  const IssueRecord after = Record();
+  EXPECT_EQ(after.articles[1].title, title);
+  EXPECT_EQ(after.toc[toc].title, title);
+  const json record = json::parse(std::ifstream(dir_ / "issues" / kReviewKey / "record.json"));
+  int entries = 0;
+  for (const auto& c : record["corrections"]) {
+    if (c["source"] != "reviewer:wang") continue;
+    ++entries;
+    EXPECT_EQ(c["field"], "articles[1].title");
+    EXPECT_EQ(c["also"], json::array({*linked}));
+  }
+  EXPECT_EQ(entries, 1);
+  // The same value again is no correction.
+  auto same = Post(path + "/corrections", {{"version", 1}, {"field", "articles[1].title"}, {"after", title}});
+  EXPECT_EQ(same->status, 400);
+  EXPECT_NE(json::parse(same->body)["error"].get<std::string>().find("nothing was changed"),
+            std::string::npos);
+  EXPECT_EQ(Json(client_->Get(path.c_str()))["version"], 1);
+}
+
+TEST_F(ReviewServerTest, ANoOpWordCorrectionIsRefused) {
+  const auto at = testing::FindWord(ocr_[3], "等闫疾", "闫");
+  const std::string corrections = fmt::format("/api/v1/issues/{}/pages/4/corrections", kReviewKey);
+  auto same = Post(corrections, {{"version", 0}, {"target", at.Id()}, {"after", "闫"}});
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->status, 400);
+  EXPECT_NE(json::parse(same->body)["error"].get<std::string>().find("already reads «闫»"),
+            std::string::npos);
+  EXPECT_EQ(Page(4)["version"], 0);
+  ASSERT_EQ(Post(corrections, {{"version", 0}, {"target", at.Id()}, {"after", "顽"}})->status, 200);
+  EXPECT_EQ(Post(corrections, {{"version", 1}, {"target", at.Id()}, {"after", "顽"}})->status, 400);
+  EXPECT_EQ(Page(4)["history"].size(), 1u);
+}
+
+TEST_F(ReviewServerTest, WithUsersTheNameComesFromTheToken) {
+  const fs::path file = dir_ / "users.txt";
+  {
+    std::ofstream out(file);
+    out << "# reviewers\n王芳 0123456789abcdef0123\nLi Wei  fedcba9876543210fedc\n";
+  }
+  const std::vector<ReviewerToken> users = ReadReviewerTokens(file);
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[1].name, "Li Wei");
+  RunningServer named(ReviewServerOptions{.archive = dir_, .port = 0, .users = users});
+  httplib::Client client("127.0.0.1", named.port());
+  // Even on loopback, a reviewer must hold a token; the browser's name does not count.
+  EXPECT_EQ(client.Get("/api/v1/queue")->status, 401);
+  const httplib::Headers wang = {{"Cookie", "qikan_token=0123456789abcdef0123"},
+                                 {"X-Qikan-Reviewer", "someone-else"}};
+  EXPECT_EQ(Json(client.Get("/api/v1/status", wang))["reviewer"], "王芳");
+  const auto at = testing::FindWord(ocr_[3], "等闫疾", "闫");
+  ASSERT_EQ(client
+                .Post(fmt::format("/api/v1/issues/{}/pages/4/corrections", kReviewKey).c_str(), wang,
+                      json({{"version", 0}, {"target", at.Id()}, {"after", "顽"}}).dump(),
+                      "application/json")
+                ->status,
+            200);
+  EXPECT_EQ(Page(4)["history"][0]["reviewer"], "王芳");
+  auto login = client.Get("/?token=fedcba9876543210fedc");
+  EXPECT_EQ(login->status, 303);
+  EXPECT_NE(login->get_header_value("Set-Cookie").find("qikan_token=fedcba9876543210fedc"),
+            std::string::npos);
+  {
+    std::ofstream out(file);
+    out << "王芳 short\n";
+  }
+  EXPECT_THROW(ReadReviewerTokens(file), QikanError);
 }
 
 }  // namespace
