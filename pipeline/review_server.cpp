@@ -683,8 +683,25 @@ json ReviewServer::Impl::StructureJson(const IssueRow& issue) const {
       else if (it->outcome == CorrectionOutcome::kStale) stale.push_back(it->correction.target);
     }
   }
+  json history = HistoryJson(results, 0);
+  // Which linked title each applied title correction also set (record.json's "also").
+  {
+    std::ifstream in(archive.IssueDir(issue.key) / "record.json", std::ios::binary);
+    const json raw = json::parse(in, nullptr, /*allow_exceptions=*/false);
+    std::map<std::string, json> also;
+    if (raw.is_object() && raw.contains("corrections") && raw["corrections"].is_array()) {
+      for (const auto& c : raw["corrections"]) {
+        if (c.contains("also") && c.contains("field")) also[c["field"].get<std::string>()] = c["also"];
+      }
+    }
+    for (auto& entry : history) {
+      const std::string target = entry["target"];
+      if (entry["outcome"] == "applied" && also.count(target)) entry["also"] = also[target];
+    }
+  }
   json info = record.issue;
   return {{"issue_key", issue.key},
+          {"issue_label", IssueLabel(issue)},
           {"version", stamp.version},
           {"changed_by", stamp.changed_by},
           {"changed_at", stamp.changed_at},
@@ -695,7 +712,7 @@ json ReviewServer::Impl::StructureJson(const IssueRow& issue) const {
           {"briefs", briefs},
           {"reviewed_fields", reviewed},
           {"stale", stale},
-          {"history", HistoryJson(results, 0)}};
+          {"history", history}};
 }
 
 json ReviewServer::Impl::SearchJson(const httplib::Request& req) const {
