@@ -698,6 +698,19 @@ json ReviewServer::Impl::StructureJson(const IssueRow& issue) const {
       const std::string target = entry["target"];
       if (entry["outcome"] == "applied" && also.count(target)) entry["also"] = also[target];
     }
+    // The linked title a correction set is the reviewer's too (its reviewer tag in the panel).
+    for (const auto& [field, fields] : also) {
+      for (const auto& linked : fields) {
+        const std::string name = linked.get<std::string>();
+        reviewed.push_back(name);
+        std::smatch m;
+        static const std::regex indexed(R"(^(toc|articles)\[(\d+)\]\.(.*)$)");
+        if (!std::regex_match(name, m, indexed)) continue;
+        json& list = m[1] == "toc" ? toc : articles;
+        const size_t index = std::stoul(m[2]);
+        if (index < list.size()) list[index]["reviewed_fields"].push_back(m[3].str());
+      }
+    }
   }
   json info = record.issue;
   return {{"issue_key", issue.key},

@@ -455,8 +455,11 @@
     $('queue-pos').textContent = pos >= 0 ? `${pos + 1} / ${state.order.length} in queue` : 'not in the current queue';
     if (p.page > 0 && p.pages) $('page-title').textContent = `Page ${p.page} of ${p.pages}`;
     const qi = state.queueItem;
-    $('page-issue').textContent = p.issue_label || (qi && qi.issue_label) || p.issue_key;
+    const label = p.issue_label || (qi && qi.issue_label) || p.issue_key;
+    $('page-issue').textContent = label;
     $('page-issue').title = `issue key ${p.issue_key}`;
+    setCrumbs([{label: 'Queue', href: queueHash()}, {label, title: `issue key ${p.issue_key}`}, {label: p.page === 0 ? 'whole issue' : `page ${p.page}`}]);
+    document.title = `${label} p.${p.page} · qikan review`;
     $('reopen-button').hidden = !p.status || p.status === 'open';
     $('approve-button').disabled = p.status === 'approved';
     $('prev-button').disabled = pos <= 0;
@@ -1126,7 +1129,7 @@
   function setCrumbs(parts) {
     $('crumbs').replaceChildren(...parts.flatMap((p, i) => [
       i ? h('span', {class: 'sep', 'aria-hidden': 'true'}, '›') : null,
-      p.href ? h('a', {href: p.href}, p.label) : h('span', {}, p.label)]).filter(Boolean));
+      p.href ? h('a', {href: p.href}, p.label) : h('span', {title: p.title || null}, p.label)]).filter(Boolean));
   }
 
   function askReviewer(initial) {

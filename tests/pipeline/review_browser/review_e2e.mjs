@@ -397,7 +397,10 @@ async function main() {
     check(tocNow.some((t) => t.includes(newTitle)), 'the TOC entry in the structure panel reads the corrected title too');
     const toastText = await a.textContent('#toast');
     check(!/articles\[|toc\[/.test(toastText) && /标题 title of article/.test(toastText), 'the saved message names the field in plain words', toastText);
-    await a.evaluate(() => { const p = document.querySelector('#panel-structure .st-article.here') || document.querySelector('#panel-structure .st-article'); p.scrollIntoView({block: 'center'}); });
+    await a.waitForSelector('#panel-structure .toc .st-value.reviewed');
+    ok('the TOC entry carries the reviewer tag too');
+    // The screenshot shows the TOC entry and, below it, the articles.
+    await a.evaluate(() => document.querySelector('#panel-structure .toc .st-value.reviewed').scrollIntoView({block: 'center'}));
     await a.waitForSelector('#toast', {state: 'hidden', timeout: 10000});
     await a.screenshot({path: path.join(shots, 'review-structure.png')});
   }
@@ -428,7 +431,7 @@ async function main() {
   'record.json: the decisions with reviewer, time and comment', JSON.stringify(decisions));
   const shown = spawnSync(args.qikan, ['show', issueKey, '--archive', archive], {encoding: 'utf8'});
   check(shown.status === 0, 'qikan show runs', shown.stderr);
-  check(shown.stdout.includes(`p${item.page}   approved by ${REVIEWER}`) && (!rejected || shown.stdout.includes(`rejected by ${REVIEWER}`)) &&
+  check(new RegExp(`p${item.page}\\s+approved by ${REVIEWER}, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d`).test(shown.stdout) && (!rejected || shown.stdout.includes(`rejected by ${REVIEWER}`)) &&
     !/status open/.test(shown.stdout), 'qikan show: the approval and the rejection, by whom and when', shown.stdout.split('\n').filter((l) => /approved|rejected|Review/.test(l)).join(' | '));
   if (newTitle) {
     const toc = shown.stdout.split('\nArticles')[0].split('\nTOC')[1] || '';
