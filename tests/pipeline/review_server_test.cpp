@@ -441,6 +441,11 @@ TEST(ReviewServerAuth, OnlyALoopbackServerGoesWithoutTheToken) {
   EXPECT_FALSE(HostHeaderAllowed(wildcard, "scans.example:8640"));
   EXPECT_FALSE(HostHeaderAllowed(wildcard, "0.0.0.0:8640"));
   EXPECT_FALSE(HostHeaderAllowed(wildcard, "evil.example"));
+  // The link printed for a wildcard server names this machine, and the server answers to it.
+  const std::string link = LinkHost("0.0.0.0");
+  EXPECT_NE(link, "0.0.0.0");
+  EXPECT_TRUE(HostHeaderAllowed(wildcard, link)) << link;
+  EXPECT_EQ(LinkHost("192.168.1.20"), "192.168.1.20");
 
   EXPECT_TRUE(OriginAllowed("", "127.0.0.1:8640"));
   EXPECT_TRUE(OriginAllowed("http://127.0.0.1:8640", "127.0.0.1:8640"));
