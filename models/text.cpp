@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <vector>
 
 namespace qikan {
@@ -178,6 +180,91 @@ double CharacterErrorRate(std::string_view truth, std::string_view hypothesis) {
   const std::u32string h = StripWhitespace(ToU32(hypothesis));
   if (t.empty()) return h.empty() ? 0.0 : 1.0;
   return static_cast<double>(EditDistance(t, h)) / static_cast<double>(t.size());
+}
+
+namespace {
+
+std::string Escaped(const char* format, unsigned value) {
+  char text[16];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+bool IsControl(char32_t c, bool allow_line_breaks) {
+  if (allow_line_breaks && (c == U'\n' || c == U'\t')) return false;
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F);
+}
+
+// The length of the well-formed UTF-8 sequence at `s[i]` (shortest form, no surrogates), or 0.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  size_t extra = 0;
+  char32_t cp = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    extra = 1;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    extra = 2;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    extra = 3;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + extra >= s.size()) return 0;
+  for (size_t k = 1; k <= extra; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  const char32_t min = extra == 1 ? 0x80 : extra == 2 ? 0x800 : 0x10000;
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return 1 + extra;
+}
+
+}  // namespace
+
+std::optional<char32_t> FirstControlCharacter(std::string_view utf8, bool allow_line_breaks) {
+  for (char32_t c : ToU32(utf8)) {
+    if (IsControl(c, allow_line_breaks)) return c;
+  }
+  return std::nullopt;
+}
+
+std::string ForTerminal(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  for (size_t i = 0; i < utf8.size();) {
+    const size_t length = Utf8SequenceLength(utf8, i);
+    if (length == 0) {
+      out += Escaped("\\x%02x", static_cast<unsigned char>(utf8[i]));
+      ++i;
+      continue;
+    }
+    const char32_t c = ToU32(utf8.substr(i, length)).front();
+    if (IsControl(c, /*allow_line_breaks=*/true)) {
+      out += Escaped(c < 0x80 ? "\\x%02x" : "\\u%04x", static_cast<unsigned>(c));
+    } else {
+      out.append(utf8, i, length);
+    }
+    i += length;
+  }
+  return out;
+}
+
+std::string BelowThreshold(double value, double threshold) {
+  int decimals = 0;
+  double scale = 1;
+  while (decimals < 3 && std::fabs(std::round(threshold * scale) - threshold * scale) > 1e-3) {
+    ++decimals;
+    scale *= 10;
+  }
+  const double shown = std::floor(value * scale + 1e-9) / scale;
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f < %.*f", decimals, shown, decimals, threshold);
+  return text;
 }
 
 }  // namespace qikan

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,21 @@ std::u32string StripWhitespace(std::u32string_view text);
 
 // Levenshtein distance between code point sequences.
 size_t EditDistance(std::u32string_view a, std::u32string_view b);
+
+// Control characters are what a terminal obeys instead of printing (ESC starts a sequence that
+// can retitle the window, recolour or move the cursor; C1's CSI does the same in one byte):
+// C0 but tab and line feed, DEL, and U+0080-U+009F. The first one in `utf8` (line feed and tab
+// count too unless `allow_line_breaks`), or nullopt.
+std::optional<char32_t> FirstControlCharacter(std::string_view utf8, bool allow_line_breaks);
+// `utf8` as it may be printed to a terminal: each control character (tab and line feed kept)
+// and each byte that is not UTF-8 written out as \xNN or \u00NN, so what a reviewer typed or
+// OCR produced is shown, never obeyed.
+std::string ForTerminal(std::string_view utf8);
+
+// "A < B" for a value found below a threshold, both with the threshold's decimals (the fewest,
+// up to 3, that write it): the value is rounded down, so 89.96 below 90 reads "89 < 90" and
+// 90.27 below 90.3 reads "90.2 < 90.3", never "90.0 < 90.0".
+std::string BelowThreshold(double value, double threshold);
 
 // Character error rate of `hypothesis` against `truth`, ignoring all white space.
 double CharacterErrorRate(std::string_view truth, std::string_view hypothesis);

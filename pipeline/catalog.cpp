@@ -630,7 +630,8 @@ constexpr const char* kIssueColumns =
     "committed_at, run_id, review_status, "
     "(SELECT count(*) FROM articles WHERE issue_key = issues.key), "
     "(SELECT count(*) FROM briefs WHERE issue_key = issues.key), "
-    "(SELECT count(*) FROM review_items WHERE issue_key = issues.key AND status = 'open')";
+    "(SELECT count(*) FROM review_items WHERE issue_key = issues.key AND status = 'open'), "
+    "(SELECT count(*) FROM review_items WHERE issue_key = issues.key AND status = 'rejected')";
 
 IssueRow ReadIssueRow(const Statement& row) {
   auto optional_int = [&](int column) -> std::optional<int> {
@@ -657,7 +658,8 @@ IssueRow ReadIssueRow(const Statement& row) {
                   .review_status = row.Text(17),
                   .articles = static_cast<int>(row.Int(18)),
                   .briefs = static_cast<int>(row.Int(19)),
-                  .open_review_items = static_cast<int>(row.Int(20))};
+                  .open_review_items = static_cast<int>(row.Int(20)),
+                  .rejected_review_items = static_cast<int>(row.Int(21))};
 }
 
 // How CommitIssue treats the input row: a run knows the input became this issue; a repair only
@@ -685,6 +687,12 @@ const char* InputStatusName(InputStatus status) {
       return "quarantined";
   }
   return "done";
+}
+
+std::string IssueReviewState(const IssueRow& issue) {
+  if (issue.review_status == "none") return "nothing to review";
+  if (issue.review_status == "open") return "open";
+  return issue.rejected_review_items > 0 ? "rejected" : "approved";
 }
 
 const char* ReviewStatusName(ReviewStatus status) {
@@ -1079,7 +1087,16 @@ void BindValues(Statement& statement, const std::vector<SqlValue>& values) {
   }
 }
 
+void AddReviewFilter(const SearchQuery& query, Where& where) {
+  if (!query.reviewed) return;
+  where.Add(*query.reviewed ? "i.review_status = 'done' AND NOT EXISTS (SELECT 1 FROM review_items "
+                              "x WHERE x.issue_key = i.key AND x.status = 'rejected')"
+                            : "i.review_status = 'open'",
+            {});
+}
+
 void AddDateFilters(const SearchQuery& query, Where& where) {
+  AddReviewFilter(query, where);
   if (!query.from_date.empty()) where.Add("i.date <> '' AND i.date >= ?", {query.from_date});
   if (!query.to_date.empty()) {
     // Compare only as many characters as given, so "2025-07" ends with the last day of July.
@@ -1389,6 +1406,18 @@ std::vector<ReviewQueueRow> Catalog::ReviewQueue(const ReviewFilter& filter) con
   if (filter.limit >= 0 && out.size() > static_cast<size_t>(filter.limit)) {
     out.resize(static_cast<size_t>(filter.limit));
   }
+  return out;
+}
+
+std::vector<ReviewPageRow> Catalog::DecidedPages(const std::string& key) const {
+  std::lock_guard lock(impl_->mutex);
+  Statement row = impl_->db.Prepare(
+      "SELECT page FROM review_pages WHERE issue_key = ?1 AND decided_at IS NOT NULL ORDER BY page");
+  row.BindAll(key);
+  std::vector<int> pages;
+  while (row.Step()) pages.push_back(static_cast<int>(row.Int(0)));
+  std::vector<ReviewPageRow> out;
+  for (int page : pages) out.push_back(ReadReviewPage(impl_->db, key, page));
   return out;
 }
 

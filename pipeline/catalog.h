@@ -94,7 +94,13 @@ struct IssueRow {
   int articles = 0;
   int briefs = 0;
   int open_review_items = 0;
+  int rejected_review_items = 0;
 };
+
+// How far a person has reviewed the issue: "nothing to review", "open" (some item still open),
+// "approved" (every item approved: the issue is reviewed) or "rejected" (all decided, some
+// rejected).
+std::string IssueReviewState(const IssueRow& issue);
 
 // Every field narrows the search; an empty `text` lists what the other fields select.
 struct SearchQuery {
@@ -112,6 +118,9 @@ struct SearchQuery {
   std::string from_date;        // inclusive ISO 8601 prefix: 2025, 2025-07 or 2025-07-11
   std::string to_date;          // inclusive: 2025-07 takes in the whole of July
   std::optional<HitKind> kind;  // articles or briefs only
+  // true: only issues whose every review item a person approved; false: only issues with an
+  // item still open.
+  std::optional<bool> reviewed;
   int limit = 50;
 };
 
@@ -280,6 +289,8 @@ class Catalog {
   // status: the page's), open first, then lowest confidence; at most filter.limit.
   std::vector<ReviewQueueRow> ReviewQueue(const ReviewFilter& filter = {}) const;
   ReviewPageRow ReviewPage(const std::string& key, int page) const;  // version 0 when untouched
+  // The pages of the issue a person approved or rejected (page 0: the whole-issue items).
+  std::vector<ReviewPageRow> DecidedPages(const std::string& key) const;
   EditStamp StructureStamp(const std::string& key) const;
   std::vector<CorrectionRow> Corrections(const std::string& key) const;  // oldest first
   // Stores `correction` (its id and created_at are set here); page 0 checks the issue's

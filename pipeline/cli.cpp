@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <mutex>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include <spdlog/spdlog.h>
 
 #include "models/errors.h"
+#include "models/text.h"
 #include "pipeline/archive.h"
 #include "pipeline/catalog.h"
 #include "pipeline/discovery.h"
@@ -28,6 +30,7 @@
 #include "pipeline/hash.h"
 #include "pipeline/issue_job.h"
 #include "pipeline/models.h"
+#include "pipeline/review.h"
 #include "pipeline/review_server.h"
 #include "pipeline/runner.h"
 #include "pipeline/version.h"
@@ -363,6 +366,8 @@ std::string IssueNumber(const std::optional<int>& number) {
   return number ? fmt::format("第{}期", *number) : "第?期";
 }
 
+void PrintForTerminal(const std::string& text) { std::fputs(ForTerminal(text).c_str(), stdout); }
+
 nlohmann::json HitJson(const SearchHit& hit) {
   nlohmann::json out = {{"kind", HitKindName(hit.kind)},
                         {"issue_key", hit.issue_key},
@@ -392,11 +397,12 @@ int Search(const std::string& archive, const SearchQuery& query, bool as_json) {
   }
   for (const auto& hit : hits) {
     const std::string title = hit.kind == HitKind::kBrief ? "〔简讯〕" : hit.title;
-    std::printf("%s  %s  %s  %s  %s  %s  [%s]\n",
-                hit.issue_date.empty() ? "????-??-??" : hit.issue_date.c_str(),
-                IssueNumber(hit.issue_number).c_str(), Pages(hit.start_page, hit.end_page).c_str(),
-                hit.column.empty() ? "-" : hit.column.c_str(), title.c_str(), hit.snippet.c_str(),
-                hit.issue_key.c_str());
+    // ForTerminal: a reviewer's or OCR's control character is shown, never obeyed.
+    PrintForTerminal(fmt::format("{}  {}  {}  {}  {}  {}  [{}]\n",
+                                 hit.issue_date.empty() ? "????-??-??" : hit.issue_date,
+                                 IssueNumber(hit.issue_number), Pages(hit.start_page, hit.end_page),
+                                 hit.column.empty() ? "-" : hit.column, title, hit.snippet,
+                                 hit.issue_key));
   }
   if (hits.empty()) std::fputs("qikan: no matches\n", stderr);
   return 0;
@@ -433,28 +439,27 @@ int Show(const std::string& archive, const std::string& key, bool as_json) {
   if (info.number) masthead += " " + IssueNumber(info.number);
   if (info.cumulative_number) masthead += fmt::format("（总第{}期）", *info.cumulative_number);
   if (!info.date.empty()) masthead += "  " + info.date;
-  std::printf("%s\n", masthead.c_str());
-  if (!info.publisher.empty()) std::printf("%s\n", info.publisher.c_str());
+  std::string out = masthead + "\n";
+  if (!info.publisher.empty()) out += info.publisher + "\n";
   float confidence = 0;
   for (const auto& page : record.pages) confidence += page.mean_confidence;
   if (!record.pages.empty()) confidence /= static_cast<float>(record.pages.size());
-  std::printf("issue %s  source %s  %zu pages  confidence %.1f  profile %s  pipeline %s\n",
-              key.c_str(), record.source.file.c_str(), record.pages.size(), confidence,
-              record.profile.empty() ? "-" : record.profile.c_str(),
-              record.pipeline_version.c_str());
+  out += fmt::format("issue {}  source {}  {} pages  confidence {:.1f}  profile {}  pipeline {}\n",
+                     key, record.source.file, record.pages.size(), confidence,
+                     record.profile.empty() ? "-" : record.profile, record.pipeline_version);
 
-  std::printf("\nTOC (%zu)\n", record.toc.size());
+  out += fmt::format("\nTOC ({})\n", record.toc.size());
   for (const auto& entry : record.toc) {
     std::string line = "  " + entry.column;
     if (entry.title) line += "  " + *entry.title;
     if (entry.count) line += fmt::format("  ({} items)", *entry.count);
-    std::printf("%s\n", line.c_str());
+    out += line + "\n";
   }
-  std::printf("\nArticles (%zu)\n", record.articles.size());
+  out += fmt::format("\nArticles ({})\n", record.articles.size());
   for (const auto& article : record.articles) {
-    std::printf("  %-7s %s  %s\n", Pages(article.start_page, article.end_page).c_str(),
-                article.column.empty() ? "-" : article.column.c_str(), article.title.c_str());
-    std::printf("          %s\n", AttributionLine(article.attribution).c_str());
+    out += fmt::format("  {:<7} {}  {}\n", Pages(article.start_page, article.end_page),
+                       article.column.empty() ? "-" : article.column, article.title);
+    out += fmt::format("          {}\n", AttributionLine(article.attribution));
   }
   std::map<std::string, int> brief_columns;
   for (const auto& brief : record.briefs) ++brief_columns[brief.column];
@@ -463,14 +468,28 @@ int Show(const std::string& archive, const std::string& key, bool as_json) {
     columns += fmt::format("{}{} {}", columns.empty() ? "" : ", ", column.empty() ? "-" : column,
                            count);
   }
-  std::printf("\nBriefs: %zu%s\n", record.briefs.size(),
-              columns.empty() ? "" : (" (" + columns + ")").c_str());
-  std::printf("\nReview items (%zu)%s\n", record.review.size(),
-              row->review_status.empty() ? "" : ("  status " + row->review_status).c_str());
+  out += fmt::format("\nBriefs: {}{}\n", record.briefs.size(),
+                     columns.empty() ? "" : " (" + columns + ")");
+  out += fmt::format("\nReview items ({})  review {}\n", record.review.size(), IssueReviewState(*row));
+  const std::vector<ReviewRow> items = catalog.ReviewItems({.issue_key = key, .limit = INT_MAX});
   for (const auto& item : record.review) {
-    std::printf("  %-4s %s  %s\n", item.page > 0 ? fmt::format("p{}", item.page).c_str() : "-",
-                item.reason.c_str(), item.detail.c_str());
+    std::string status = "open";
+    for (const auto& stored : items) {
+      if (stored.page == item.page && stored.reason == item.reason && stored.detail == item.detail) {
+        status = ReviewStatusName(stored.status);
+      }
+    }
+    out += fmt::format("  {:<4} {}  {}  [{}]\n", item.page > 0 ? fmt::format("p{}", item.page) : "-",
+                       item.reason, item.detail, status);
   }
+  const std::vector<ReviewPageRow> decided = catalog.DecidedPages(key);
+  if (!decided.empty()) out += fmt::format("\nDecisions ({})\n", decided.size());
+  for (const auto& d : decided) {
+    out += fmt::format("  {:<4} {} by {}, {}{}\n", d.page > 0 ? fmt::format("p{}", d.page) : "-",
+                       ReviewStatusName(d.status), d.reviewer, LocalTime(d.decided_at),
+                       d.comment.empty() ? "" : "  «" + d.comment + "»");
+  }
+  PrintForTerminal(out);
   return 0;
 }
 
@@ -607,6 +626,11 @@ int RunCli(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   search->add_flag("--json", search_json, "print the hits as a JSON array");
+  bool reviewed = false, unreviewed = false;
+  auto* reviewed_flag =
+      search->add_flag("--reviewed", reviewed, "only issues whose every doubtful page a person approved");
+  search->add_flag("--unreviewed", unreviewed, "only issues with a doubtful page still open")
+      ->excludes(reviewed_flag);
 
   std::string show_archive, show_key;
   bool show_json = false;
@@ -640,6 +664,10 @@ int RunCli(int argc, char** argv) {
   review->add_option("--profiles-dir", review_profiles,
                      "folder of publication profiles (default: $QIKAN_PROFILES, else the models "
                      "folder's profiles/)");
+  std::string users_file;
+  review->add_option("--users", users_file,
+                     "file of reviewers, one \"NAME TOKEN\" a line: each opens the link with their "
+                     "own token, and what they write is recorded under their name");
 
   try {
     app.parse(argc, argv);
@@ -667,12 +695,14 @@ int RunCli(int argc, char** argv) {
     if (*search) {
       for (const auto& word : query_words) query.text += (query.text.empty() ? "" : " ") + word;
       if (!kind.empty()) query.kind = kind == "brief" ? HitKind::kBrief : HitKind::kArticle;
+      if (reviewed || unreviewed) query.reviewed = reviewed;
       return Search(search_archive, query, search_json);
     }
     if (*show) return Show(show_archive, show_key, show_json);
     if (*review) {
       review_options.profiles_dir = ProfilesDir(review_profiles, UseModels(models_dir));
       OpenArchiveCatalog(review_options.archive);  // a mistyped path must not become an archive
+      if (!users_file.empty()) review_options.users = ReadReviewerTokens(users_file);
       return RunReviewServer(review_options);
     }
   } catch (const QikanError& e) {

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "models/errors.h"
+#include "models/text.h"
 #include "stages/vote.h"
 #include "stages/orientation.h"
 
@@ -288,9 +289,9 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
   if (result.ocr.WordCount() > 0 && record.mean_confidence < options.review_below_confidence) {
     result.review.push_back({.page = page.index,
                              .reason = "low-confidence",
-                             .detail = fmt::format("mean word confidence {:.1f} < {:.1f}",
-                                                   record.mean_confidence,
-                                                   options.review_below_confidence)});
+                             .detail = "mean word confidence " +
+                                       BelowThreshold(record.mean_confidence,
+                                                      options.review_below_confidence)});
   }
   return result;
 }

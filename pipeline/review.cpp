@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <ctime>
+#include <iomanip>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -18,6 +20,7 @@
 #include <sstream>
 
 #include "models/errors.h"
+#include "models/text.h"
 #include "pipeline/issue_job.h"
 
 namespace qikan {
@@ -375,6 +378,39 @@ nlohmann::json ValueFromStored(const std::string& field, const std::string& stor
   return stored;
 }
 
+std::optional<std::string> LinkedTitleField(const IssueRecord& parsed, const std::string& field) {
+  const auto path = ParseFieldPath(field);
+  if (!path || path->member != "title" || (path->list != "articles" && path->list != "toc")) {
+    return std::nullopt;
+  }
+  const bool from_article = path->list == "articles";
+  if (path->index >= (from_article ? parsed.articles.size() : parsed.toc.size())) return std::nullopt;
+  std::string title, column;
+  if (from_article) {
+    title = parsed.articles[path->index].title;
+    column = parsed.articles[path->index].column;
+  } else {
+    title = parsed.toc[path->index].title.value_or("");
+    column = parsed.toc[path->index].column;
+  }
+  if (title.empty()) return std::nullopt;
+  std::optional<std::string> best;
+  double best_cer = 1.0 / 3 + 1e-9;
+  const size_t others = from_article ? parsed.toc.size() : parsed.articles.size();
+  for (size_t i = 0; i < others; ++i) {
+    const std::string other = from_article ? parsed.toc[i].title.value_or("") : parsed.articles[i].title;
+    const std::string& other_column = from_article ? parsed.toc[i].column : parsed.articles[i].column;
+    if (other.empty()) continue;
+    // The same column breaks a tie between two near titles.
+    const double cer = CharacterErrorRate(other, title) - (other_column == column ? 1e-6 : 0);
+    if (cer < best_cer) {
+      best_cer = cer;
+      best = fmt::format("{}[{}].title", from_article ? "toc" : "articles", i);
+    }
+  }
+  return best;
+}
+
 std::vector<CorrectionResult> ApplyStructureCorrections(
     IssueRecord& record, const std::vector<CorrectionRow>& corrections) {
   std::vector<CorrectionResult> results;
@@ -400,6 +436,13 @@ std::vector<CorrectionResult> ApplyStructureCorrections(
       SetStructureField(record, c.target, ValueFromStored(c.target, c.after));
     } catch (const QikanError&) {
       results[i].outcome = CorrectionOutcome::kStale;
+      continue;
+    }
+    // The other half of a title reads as the corrected one reads, unless corrected itself.
+    const auto linked = LinkedTitleField(parsed, c.target);
+    if (linked && !latest.count(*linked)) {
+      SetStructureField(record, *linked, ValueFromStored(c.target, c.after));
+      results[i].linked_field = *linked;
     }
   }
   return results;
@@ -451,17 +494,55 @@ RebuiltIssue BuildCorrectedIssue(const IssueRecord& archived, const std::vector<
   return out;
 }
 
-nlohmann::json RecordJsonWithCorrectionTimes(const RebuiltIssue& issue) {
+nlohmann::json RecordJsonWithCorrectionTimes(const RebuiltIssue& issue,
+                                             const std::vector<ReviewPageRow>& decisions) {
   nlohmann::json out = issue.record;
-  std::vector<const CorrectionRow*> applied;
+  std::vector<const CorrectionResult*> applied;
   for (const auto& result : issue.results) {
-    if (result.outcome == CorrectionOutcome::kApplied) applied.push_back(&result.correction);
+    if (result.outcome == CorrectionOutcome::kApplied) applied.push_back(&result);
   }
   // The reviewers' corrections are the last entries, in the order of `applied`.
   auto& list = out["corrections"];
   const size_t first = list.size() - applied.size();
-  for (size_t i = 0; i < applied.size(); ++i) list[first + i]["at"] = applied[i]->created_at;
+  for (size_t i = 0; i < applied.size(); ++i) {
+    list[first + i]["at"] = applied[i]->correction.created_at;
+    if (!applied[i]->linked_field.empty()) {
+      list[first + i]["also"] = nlohmann::json::array({applied[i]->linked_field});
+    }
+  }
+  nlohmann::json decided = nlohmann::json::array();
+  for (const auto& d : decisions) {
+    if (d.decided_at.empty() || d.status == ReviewStatus::kOpen) continue;
+    decided.push_back({{"page", d.page},
+                       {"decision", ReviewStatusName(d.status)},
+                       {"reviewer", d.reviewer},
+                       {"at", d.decided_at},
+                       {"comment", d.comment}});
+  }
+  out["decisions"] = std::move(decided);
   return out;
+}
+
+std::string LocalTime(const std::string& utc) {
+  std::tm parts{};
+  std::istringstream in(utc);
+  in >> std::get_time(&parts, "%Y-%m-%dT%H:%M:%S");
+  if (in.fail()) return utc;
+  const std::time_t when = ::timegm(&parts);
+  std::tm local{};
+  ::localtime_r(&when, &local);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &local);
+  return text;
+}
+
+std::string IssueLabel(const IssueRow& issue) {
+  std::string label = issue.title;
+  if (issue.number) label += fmt::format("{}第{}期", label.empty() ? "" : " ", *issue.number);
+  if (issue.cumulative_number) label += fmt::format("（总第{}期）", *issue.cumulative_number);
+  if (!issue.date.empty()) label += (label.empty() ? "" : " ") + issue.date;
+  if (!issue.edition.empty() && !label.empty()) label += " " + issue.edition;
+  return label.empty() ? issue.key : label;
 }
 
 IssueRecord ReadIssueRecord(const Archive& archive, const std::string& key) {
@@ -478,8 +559,10 @@ IssueRecord ReadIssueRecord(const Archive& archive, const std::string& key) {
 
 namespace {
 
-void WriteRebuilt(const fs::path& dir, const RebuiltIssue& rebuilt) {
-  ReplaceFileAtomically(dir / "record.json", RecordJsonWithCorrectionTimes(rebuilt).dump(2) + "\n");
+void WriteRebuilt(const fs::path& dir, const RebuiltIssue& rebuilt,
+                  const std::vector<ReviewPageRow>& decisions) {
+  ReplaceFileAtomically(dir / "record.json",
+                        RecordJsonWithCorrectionTimes(rebuilt, decisions).dump(2) + "\n");
   ReplaceFileAtomically(dir / "text.txt", rebuilt.record.Text());
 }
 
@@ -498,7 +581,7 @@ std::vector<std::string> ReapplyCorrections(const Archive& archive, Catalog& cat
       const RebuiltIssue rebuilt =
           BuildCorrectedIssue(archived, LoadOcrPages(dir), corrections, profiles, options);
       if (nlohmann::json(rebuilt.record) == nlohmann::json(archived)) continue;
-      WriteRebuilt(dir, rebuilt);
+      WriteRebuilt(dir, rebuilt, catalog.DecidedPages(issue.key));
       catalog.RecommitIssue(issue.key, rebuilt.record);
       rebuilt_keys.push_back(issue.key);
     } catch (const std::exception& e) {
@@ -515,7 +598,7 @@ RebuiltIssue RebuildIssue(const Archive& archive, Catalog& catalog, const std::s
   const fs::path dir = archive.IssueDir(key);
   RebuiltIssue rebuilt = BuildCorrectedIssue(archived, LoadOcrPages(dir), catalog.Corrections(key),
                                              profiles, options);
-  WriteRebuilt(dir, rebuilt);
+  WriteRebuilt(dir, rebuilt, catalog.DecidedPages(key));
   catalog.RecommitIssue(key, rebuilt.record);
   return rebuilt;
 }

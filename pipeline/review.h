@@ -46,6 +46,9 @@ const char* CorrectionOutcomeName(CorrectionOutcome outcome);  // "applied", "st
 struct CorrectionResult {
   CorrectionRow correction;
   CorrectionOutcome outcome = CorrectionOutcome::kApplied;
+  // A title correction applied to the other half of the title too (the TOC entry of an article,
+  // or the article of a TOC entry): that field, else empty.
+  std::string linked_field;
 };
 
 // Applies the page corrections (page >= 1) to `pages` (page n at index n-1), the latest per
@@ -69,8 +72,14 @@ void SetStructureField(IssueRecord& record, const std::string& field, const nloh
 std::string StoredValue(const nlohmann::json& value);
 nlohmann::json ValueFromStored(const std::string& field, const std::string& stored);
 
+// The TOC entry that lists article `field` names (articles[i].title -> toc[j].title), or the
+// article a TOC entry lists (the reverse): the entry whose title reads the same or nearly so
+// (at most a third of its characters differ), the closest; nullopt when none does.
+std::optional<std::string> LinkedTitleField(const IssueRecord& parsed, const std::string& field);
+
 // Applies the structure corrections (page 0), latest per field, to a freshly parsed record.
-// One whose `before` no longer matches the parsed value is stale.
+// One whose `before` no longer matches the parsed value is stale. A title correction also
+// corrects its linked title (LinkedTitleField) unless that one has a correction of its own.
 std::vector<CorrectionResult> ApplyStructureCorrections(
     IssueRecord& record, const std::vector<CorrectionRow>& corrections);
 
@@ -95,8 +104,19 @@ RebuiltIssue BuildCorrectedIssue(const IssueRecord& archived, const std::vector<
                                  const std::vector<PublicationProfile>& profiles,
                                  const StructureOptions& options = {});
 
-// The record as JSON for record.json: each reviewer's correction also says when it was made.
-nlohmann::json RecordJsonWithCorrectionTimes(const RebuiltIssue& issue);
+// The record as JSON for record.json: each reviewer's correction also says when it was made
+// (and, for a title, which linked title it corrected too: "also"), and "decisions" lists the
+// pages a person approved or rejected: page, decision, reviewer, at (UTC), comment.
+nlohmann::json RecordJsonWithCorrectionTimes(const RebuiltIssue& issue,
+                                             const std::vector<ReviewPageRow>& decisions = {});
+
+// "2025-07-11T10:00:00.000Z" as this machine's local time, "2025-07-11 18:00"; the text as
+// given when it is not such a time.
+std::string LocalTime(const std::string& utc);
+
+// How people name an issue: 杭州人大信息 第5期（总第711期） 2025-07-11 普刊; the key when
+// nothing was read.
+std::string IssueLabel(const IssueRow& issue);
 
 // The whole rebuild of an archived issue: reads record.json and pages/*.json, applies the
 // catalog's corrections, replaces record.json and text.txt (each atomically: written beside,

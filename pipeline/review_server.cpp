@@ -1,17 +1,23 @@
 #include "pipeline/review_server.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netdb.h>
 #include <pthread.h>
+#include <unistd.h>
 #include <signal.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -21,6 +27,7 @@
 #include <thread>
 
 #include "models/errors.h"
+#include "models/text.h"
 #include "pipeline/archive.h"
 #include "pipeline/catalog.h"
 #include "pipeline/issue_job.h"
@@ -83,9 +90,9 @@ std::string CookieValue(std::string_view header, std::string_view name) {
 
 }  // namespace
 
-bool RequestAuthorized(std::string_view token, std::string_view remote_addr,
+bool RequestAuthorized(std::string_view token, std::string_view bound_host,
                        std::string_view authorization_header, std::string_view cookie_header) {
-  if (IsLoopbackAddress(remote_addr)) return true;
+  if (IsLoopbackAddress(bound_host)) return true;
   if (token.empty()) return false;
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization_header.starts_with(kBearer) &&
@@ -96,15 +103,121 @@ bool RequestAuthorized(std::string_view token, std::string_view remote_addr,
   return !cookie.empty() && SameSecret(cookie, token);
 }
 
-bool HostHeaderAllowed(std::string_view bound_host, std::string_view host_header) {
-  if (!IsLoopbackAddress(bound_host)) return true;  // the token guards it
-  std::string_view name = host_header;
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool IsAddressLiteral(const std::string& text) {
+  in_addr v4{};
+  in6_addr v6{};
+  return ::inet_pton(AF_INET, text.c_str(), &v4) == 1 || ::inet_pton(AF_INET6, text.c_str(), &v6) == 1;
+}
+
+std::string AddressText(const sockaddr* address) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address->sa_family == AF_INET) {
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text, sizeof text);
+  } else if (address->sa_family == AF_INET6) {
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text,
+                sizeof text);
+  }
+  return Lower(text);
+}
+
+// The addresses `name` resolves to, and (when asked) its canonical name.
+std::vector<std::string> Resolve(const std::string& name, std::string* canonical = nullptr) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = canonical ? AI_CANONNAME : 0;
+  addrinfo* list = nullptr;
+  if (::getaddrinfo(name.c_str(), nullptr, &hints, &list) != 0) return {};
+  std::vector<std::string> out;
+  for (addrinfo* a = list; a; a = a->ai_next) {
+    if (canonical && a->ai_canonname && canonical->empty()) *canonical = Lower(a->ai_canonname);
+    if (a->ai_addr) out.push_back(AddressText(a->ai_addr));
+  }
+  ::freeaddrinfo(list);
+  return out;
+}
+
+// This machine's interface addresses of `family` (AF_INET or AF_INET6).
+std::vector<std::string> InterfaceAddresses(int family) {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return {};
+  std::vector<std::string> out;
+  for (ifaddrs* a = list; a; a = a->ifa_next) {
+    if (a->ifa_addr && a->ifa_addr->sa_family == family) out.push_back(AddressText(a->ifa_addr));
+  }
+  ::freeifaddrs(list);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> ServerNames(std::string_view bound_host) {
+  std::set<std::string> names;
+  std::string host = Lower(bound_host);
+  if (host.starts_with("[") && host.ends_with("]")) host = host.substr(1, host.size() - 2);
+  if (!host.empty()) names.insert(host);
+  const bool wildcard = host.empty() || host == "0.0.0.0" || host == "::";
+  if (host == "localhost") names.insert({"127.0.0.1", "::1"});
+  if (IsLoopbackAddress(host)) {
+    names.insert("localhost");
+    return {names.begin(), names.end()};
+  }
+  if (wildcard) {
+    names.insert("localhost");
+    for (const auto& a : InterfaceAddresses(AF_INET)) names.insert(a);
+    if (host != "0.0.0.0") {
+      for (const auto& a : InterfaceAddresses(AF_INET6)) names.insert(a);
+    }
+  }
+  if (!wildcard && !IsAddressLiteral(host)) {
+    for (const auto& a : Resolve(host)) names.insert(a);
+  }
+  char hostname[256] = {};
+  if (::gethostname(hostname, sizeof hostname - 1) == 0 && hostname[0]) {
+    std::string canonical;
+    const std::vector<std::string> addresses = Resolve(hostname, &canonical);
+    const bool here = wildcard || std::find(addresses.begin(), addresses.end(), host) != addresses.end();
+    if (here) {
+      names.insert(Lower(hostname));
+      if (!canonical.empty()) names.insert(canonical);
+    }
+  }
+  names.erase("0.0.0.0");
+  names.erase("::");
+  return {names.begin(), names.end()};
+}
+
+bool HostHeaderAllowed(const std::vector<std::string>& names, std::string_view host_header) {
+  std::string_view name = Trim(host_header);
   if (name.starts_with("[")) {
-    name = name.substr(1, name.find(']') == std::string_view::npos ? 0 : name.find(']') - 1);
-  } else if (const size_t colon = name.rfind(':'); colon != std::string_view::npos) {
+    const size_t close = name.find(']');
+    if (close == std::string_view::npos) return false;
+    const std::string_view rest = name.substr(close + 1);
+    if (!rest.empty() && !rest.starts_with(":")) return false;
+    name = name.substr(1, close - 1);
+  } else if (const size_t colon = name.find(':'); colon != std::string_view::npos) {
+    if (name.find(':', colon + 1) != std::string_view::npos) return false;  // bare IPv6
     name = name.substr(0, colon);
   }
-  return !name.empty() && IsLoopbackAddress(name);
+  if (name.ends_with(".")) name.remove_suffix(1);
+  if (name.empty()) return false;
+  return std::find(names.begin(), names.end(), Lower(name)) != names.end();
+}
+
+bool OriginAllowed(std::string_view origin_header, std::string_view host_header) {
+  const std::string origin = Lower(Trim(origin_header));
+  if (origin.empty()) return true;
+  const std::string host = Lower(Trim(host_header));
+  return !host.empty() && (origin == "http://" + host || origin == "https://" + host);
 }
 
 namespace {
@@ -116,8 +229,21 @@ struct HttpError {
   json extra = json::object();
 };
 
+// A body up to this size is read to its end even when refused (413): see ReadBody.
+constexpr unsigned long long kMaxDrainBytes = 64ull << 20;
+
 [[noreturn]] void Fail(int status, std::string message, json extra = json::object()) {
   throw HttpError{status, std::move(message), std::move(extra)};
+}
+
+// Refuses text holding a control character (an ESC sequence would retitle or recolour the
+// terminal of whoever prints the record with `qikan show` or `search`).
+void RefuseControlCharacters(const std::string& text, bool multi_line) {
+  const auto c = FirstControlCharacter(text, multi_line);
+  if (!c) return;
+  Fail(400, fmt::format("The text holds an invisible control character (U+{:04X}){}; nothing was "
+                        "saved. Type it again without it.",
+                        static_cast<unsigned>(*c), *c == 0x1b ? ", an escape sequence" : ""));
 }
 
 void SendJson(httplib::Response& res, const json& body, int status = 200) {
@@ -209,6 +335,7 @@ struct ReviewServer::Impl {
   Archive archive;
   Catalog catalog;
   std::vector<PublicationProfile> profiles;
+  std::vector<std::string> names = ServerNames(options.host);  // what Host may say
   // Rebuilds read the issue folder and replace files in it: one writer at a time.
   std::mutex write_mutex;
   httplib::Server server;
@@ -216,9 +343,19 @@ struct ReviewServer::Impl {
   void Routes();
 
   std::string Reviewer(const httplib::Request& req) const;
+  // The --users reviewer whose token the request carries.
+  const ReviewerToken* TokenHolder(const httplib::Request& req) const;
+  bool Authorized(const httplib::Request& req) const {
+    if (!options.users.empty()) return TokenHolder(req) != nullptr;
+    return RequestAuthorized(options.token, options.host, req.get_header_value("Authorization"),
+                             req.get_header_value("Cookie"));
+  }
   IssueRow Issue(const std::string& key) const;
   int PageNumber(const IssueRow& issue, const std::string& text, bool allow_zero) const;
-  static json Body(const httplib::Request& req);
+  // The request body, read through httplib's reader so that a chunked one is held to the same
+  // limit as one with a Content-Length (httplib reads a chunked body whole).
+  std::string ReadBody(const httplib::Request& req, const httplib::ContentReader& reader) const;
+  static json Body(const std::string& text);
 
   json QueueJson(const httplib::Request& req) const;
   json PageJson(const IssueRow& issue, int page) const;
@@ -231,6 +368,11 @@ struct ReviewServer::Impl {
 };
 
 std::string ReviewServer::Impl::Reviewer(const httplib::Request& req) const {
+  if (!options.users.empty()) {
+    const auto holder = TokenHolder(req);
+    if (!holder) Fail(401, "This server needs your own token: open the link with ?token= you were given.");
+    return holder->name;
+  }
   std::string name = PercentDecoded(req.get_header_value("X-Qikan-Reviewer"));
   if (name.empty()) name = options.reviewer;
   if (name.empty() && std::getenv("USER")) name = std::getenv("USER");
@@ -242,6 +384,17 @@ std::string ReviewServer::Impl::Reviewer(const httplib::Request& req) const {
     Fail(400, "The reviewer's name must be a short line of text (UTF-8, percent-encoded).");
   }
   return name;
+}
+
+const ReviewerToken* ReviewServer::Impl::TokenHolder(const httplib::Request& req) const {
+  for (const auto& user : options.users) {
+    // Any host: with named reviewers, a loopback caller must say who it is too.
+    if (RequestAuthorized(user.token, "0.0.0.0", req.get_header_value("Authorization"),
+                          req.get_header_value("Cookie"))) {
+      return &user;
+    }
+  }
+  return nullptr;
 }
 
 IssueRow ReviewServer::Impl::Issue(const std::string& key) const {
@@ -263,8 +416,30 @@ int ReviewServer::Impl::PageNumber(const IssueRow& issue, const std::string& tex
   return page;
 }
 
-json ReviewServer::Impl::Body(const httplib::Request& req) {
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+std::string ReviewServer::Impl::ReadBody(const httplib::Request& req,
+                                         const httplib::ContentReader& reader) const {
+  std::string body;
+  unsigned long long received = 0;
+  const bool read = reader([&](const char* data, size_t length) {
+    received += length;
+    // Past the limit the rest is drained, not kept, so that the client still sending reads the
+    // answer instead of a reset connection; past kMaxDrainBytes the connection is dropped.
+    if (received <= options.max_body_bytes) body.append(data, length);
+    return received <= kMaxDrainBytes;
+  });
+  // httplib skips a body whose Content-Length is over the limit without handing it over.
+  const std::string length = req.get_header_value("Content-Length");
+  if (received > options.max_body_bytes ||
+      (!read && !length.empty() && std::stoull(length) > options.max_body_bytes)) {
+    Fail(413, fmt::format("The request body is larger than the server accepts ({} KiB).",
+                          options.max_body_bytes / 1024));
+  }
+  if (!read) Fail(400, "The request body could not be read.");
+  return body;
+}
+
+json ReviewServer::Impl::Body(const std::string& text) {
+  json body = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded() || !body.is_object()) Fail(400, "The request body is not a JSON object.");
   if (!body.contains("version") || !body["version"].is_number_integer()) {
     Fail(400, "The request must say which version it was based on (\"version\": an integer).");
@@ -291,6 +466,8 @@ json ReviewServer::Impl::QueueJson(const httplib::Request& req) const {
   if (!filter.issue_key.empty()) Issue(filter.issue_key);
   const std::vector<ReviewQueueRow> rows = catalog.ReviewQueue(filter);
 
+  std::map<std::string, IssueRow> issues;
+  for (auto& row : catalog.Issues()) issues.emplace(row.key, std::move(row));
   std::set<std::string> reasons;
   json counts = {{"open", 0}, {"approved", 0}, {"rejected", 0}};
   json items = json::array();
@@ -309,7 +486,16 @@ json ReviewServer::Impl::QueueJson(const httplib::Request& req) const {
     counts[row_status] = counts[row_status].get<int>() + 1;
     if (status != "all" && status != row_status) continue;
     if (static_cast<int>(items.size()) >= limit) continue;
+    const auto issue = issues.find(row.issue_key);
+    const IssueRow none{.key = row.issue_key};
+    const IssueRow& info = issue == issues.end() ? none : issue->second;
     items.push_back({{"issue_key", row.issue_key},
+                     {"issue_label", IssueLabel(info)},
+                     {"title", info.title},
+                     {"cumulative_number",
+                      info.cumulative_number ? json(*info.cumulative_number) : json(nullptr)},
+                     {"edition", info.edition},
+                     {"source_file", fs::path(info.source_file).filename().string()},
                      {"issue_date", row.issue_date},
                      {"issue_number", row.issue_number ? json(*row.issue_number) : json(nullptr)},
                      {"page", row.page},
@@ -356,10 +542,15 @@ json ReviewServer::Impl::PageJson(const IssueRow& issue, int page) const {
               {"image", nullptr},
               {"mean_confidence", issue.mean_confidence},
               {"status", ReviewStatusName(status)},
+              {"issue_label", IssueLabel(issue)},
               {"comment", state.comment},
+              {"decided_by", state.decided_at.empty() ? "" : state.reviewer},
+              {"decided_at", state.decided_at},
+              {"decided_at_local", state.decided_at.empty() ? "" : LocalTime(state.decided_at)},
               {"version", state.stamp.version},
               {"changed_by", state.stamp.changed_by},
               {"changed_at", state.stamp.changed_at},
+              {"changed_at_local", state.stamp.changed_at.empty() ? "" : LocalTime(state.stamp.changed_at)},
               {"reviews", reviews},
               {"lines", json::array()},
               {"text", ""},
@@ -492,8 +683,38 @@ json ReviewServer::Impl::StructureJson(const IssueRow& issue) const {
       else if (it->outcome == CorrectionOutcome::kStale) stale.push_back(it->correction.target);
     }
   }
+  json history = HistoryJson(results, 0);
+  // Which linked title each applied title correction also set (record.json's "also").
+  {
+    std::ifstream in(archive.IssueDir(issue.key) / "record.json", std::ios::binary);
+    const json raw = json::parse(in, nullptr, /*allow_exceptions=*/false);
+    std::map<std::string, json> also;
+    if (raw.is_object() && raw.contains("corrections") && raw["corrections"].is_array()) {
+      for (const auto& c : raw["corrections"]) {
+        if (c.contains("also") && c.contains("field")) also[c["field"].get<std::string>()] = c["also"];
+      }
+    }
+    for (auto& entry : history) {
+      const std::string target = entry["target"];
+      if (entry["outcome"] == "applied" && also.count(target)) entry["also"] = also[target];
+    }
+    // The linked title a correction set is the reviewer's too (its reviewer tag in the panel).
+    for (const auto& [field, fields] : also) {
+      for (const auto& linked : fields) {
+        const std::string name = linked.get<std::string>();
+        reviewed.push_back(name);
+        std::smatch m;
+        static const std::regex indexed(R"(^(toc|articles)\[(\d+)\]\.(.*)$)");
+        if (!std::regex_match(name, m, indexed)) continue;
+        json& list = m[1] == "toc" ? toc : articles;
+        const size_t index = std::stoul(m[2]);
+        if (index < list.size()) list[index]["reviewed_fields"].push_back(m[3].str());
+      }
+    }
+  }
   json info = record.issue;
   return {{"issue_key", issue.key},
+          {"issue_label", IssueLabel(issue)},
           {"version", stamp.version},
           {"changed_by", stamp.changed_by},
           {"changed_at", stamp.changed_at},
@@ -504,13 +725,14 @@ json ReviewServer::Impl::StructureJson(const IssueRow& issue) const {
           {"briefs", briefs},
           {"reviewed_fields", reviewed},
           {"stale", stale},
-          {"history", HistoryJson(results, 0)}};
+          {"history", history}};
 }
 
 json ReviewServer::Impl::SearchJson(const httplib::Request& req) const {
   SearchQuery query{.text = req.get_param_value("q"), .limit = 20};
   if (query.text.size() > 400) Fail(400, "The search text is too long.");
   if (!IsUtf8(query.text)) Fail(400, "The search text is not UTF-8.");
+  RefuseControlCharacters(query.text, false);
   if (req.has_param("limit")) {
     const std::string text = req.get_param_value("limit");
     static const std::regex digits(R"(\d{1,4})");
@@ -538,20 +760,31 @@ json ReviewServer::Impl::SearchJson(const httplib::Request& req) const {
 
 namespace {
 
+// `what` starts the sentence ("Page 12 of 杭州人大信息 第5期"); the time is this machine's.
 [[noreturn]] void Conflict(const std::string& what, const EditStamp& stamp, json current) {
   Fail(409,
-       fmt::format("{} was changed by {} at {} since you opened it; reload", what,
+       fmt::format("{} was changed by {}{} since you opened it. It now shows their change.", what,
                    stamp.changed_by.empty() ? "someone" : stamp.changed_by,
-                   stamp.changed_at.empty() ? "an unknown time" : stamp.changed_at),
+                   stamp.changed_at.empty() ? "" : " at " + LocalTime(stamp.changed_at)),
        {{"current", std::move(current)}});
 }
 
-std::string TextField(const json& body, const char* name, size_t max_bytes) {
+std::string PageName(const IssueRow& issue, int page) {
+  return page == 0 ? fmt::format("The whole-issue review of {}", IssueLabel(issue))
+                   : fmt::format("Page {} of {}", page, IssueLabel(issue));
+}
+
+std::string TextField(const json& body, const char* name, size_t max_bytes,
+                      bool multi_line = false) {
   if (!body.contains(name) || !body[name].is_string()) {
     Fail(400, fmt::format("The request must give \"{}\" as a string.", name));
   }
   std::string value = body[name].get<std::string>();
   if (value.size() > max_bytes) Fail(400, fmt::format("\"{}\" is too long.", name));
+  if (!multi_line && value.find_first_of("\n\r\f") != std::string::npos) {
+    Fail(400, "A word or line correction is one line of text.");
+  }
+  RefuseControlCharacters(value, multi_line);
   return value;
 }
 
@@ -562,9 +795,6 @@ json ReviewServer::Impl::PostCorrection(const IssueRow& issue, int page, const j
   const int version = body["version"].get<int>();
   const std::string target = TextField(body, "target", 64);
   std::string after = TextField(body, "after", 4000);
-  if (after.find_first_of("\n\r\f") != std::string::npos) {
-    Fail(400, "A word or line correction is one line of text.");
-  }
   const auto parsed = ParseTextTarget(target);
   if (!parsed) Fail(400, fmt::format("«{}» is not a word or line id such as b0.l3.w2.", target));
   std::lock_guard lock(write_mutex);
@@ -573,6 +803,14 @@ json ReviewServer::Impl::PostCorrection(const IssueRow& issue, int page, const j
                           ? TextAt(ocr[static_cast<size_t>(page - 1)], *parsed)
                           : std::nullopt;
   if (!before) Fail(404, fmt::format("Page {} of {} has no {}.", page, issue.key, target));
+  {
+    // What the page shows now (an earlier correction included): the same text is no correction.
+    std::vector<OcrPage> now = ocr;
+    ApplyTextCorrections(now, catalog.Corrections(issue.key));
+    if (TextAt(now[static_cast<size_t>(page - 1)], *parsed) == after) {
+      Fail(400, fmt::format("The page already reads «{}» there: nothing was changed or saved.", after));
+    }
+  }
   const auto stored = catalog.AddCorrection({.issue_key = issue.key,
                                              .page = page,
                                              .target = target,
@@ -581,12 +819,11 @@ json ReviewServer::Impl::PostCorrection(const IssueRow& issue, int page, const j
                                              .reviewer = who},
                                             version);
   if (!stored) {
-    Conflict(fmt::format("page {} of {}", page, issue.key), catalog.ReviewPage(issue.key, page).stamp,
-             PageJson(issue, page));
+    Conflict(PageName(issue, page), catalog.ReviewPage(issue.key, page).stamp, PageJson(issue, page));
   }
   RebuildIssue(archive, catalog, issue.key, profiles, options.structure);
-  spdlog::info("{} corrected {} page {} {}: «{}» -> «{}»", who, issue.key, page, target, *before,
-               after);
+  spdlog::info("{} corrected {} page {} {}: «{}» -> «{}»", who, issue.key, page, target,
+               ForTerminal(*before), after);
   return {{"version", *stored}, {"page", PageJson(issue, page)}};
 }
 
@@ -594,7 +831,8 @@ json ReviewServer::Impl::PostDecision(const IssueRow& issue, int page, const jso
                                       const std::string& who) {
   const int version = body["version"].get<int>();
   const std::string status_text = TextField(body, "status", 16);
-  const std::string comment = body.contains("comment") ? TextField(body, "comment", 4000) : "";
+  const std::string comment =
+      body.contains("comment") ? TextField(body, "comment", 4000, /*multi_line=*/true) : "";
   std::optional<ReviewStatus> status;
   for (auto s : {ReviewStatus::kOpen, ReviewStatus::kApproved, ReviewStatus::kRejected}) {
     if (status_text == ReviewStatusName(s)) status = s;
@@ -603,9 +841,10 @@ json ReviewServer::Impl::PostDecision(const IssueRow& issue, int page, const jso
   std::lock_guard lock(write_mutex);
   const auto stored = catalog.DecidePage(issue.key, page, version, *status, comment, who);
   if (!stored) {
-    Conflict(fmt::format("page {} of {}", page, issue.key), catalog.ReviewPage(issue.key, page).stamp,
-             PageJson(issue, page));
+    Conflict(PageName(issue, page), catalog.ReviewPage(issue.key, page).stamp, PageJson(issue, page));
   }
+  // record.json lists the decisions: rewritten with this one.
+  RebuildIssue(archive, catalog, issue.key, profiles, options.structure);
   spdlog::info("{} {} {} page {}", who, status_text, issue.key, page);
   return {{"version", *stored}, {"status", status_text}};
 }
@@ -618,6 +857,12 @@ json ReviewServer::Impl::PostStructureCorrection(const IssueRow& issue, const js
   const json after = body["after"];
   if (after.is_string() && after.get<std::string>().size() > 20000) {
     Fail(400, "\"after\" is too long.");
+  }
+  if (after.is_string()) RefuseControlCharacters(after.get<std::string>(), /*multi_line=*/true);
+  if (after.is_array()) {
+    for (const auto& name : after) {
+      if (name.is_string()) RefuseControlCharacters(name.get<std::string>(), false);
+    }
   }
   std::lock_guard lock(write_mutex);
   const IssueRecord archived = ReadIssueRecord(archive, issue.key);
@@ -634,6 +879,10 @@ json ReviewServer::Impl::PostStructureCorrection(const IssueRow& issue, const js
   } catch (const QikanError& e) {
     Fail(400, std::string(e.what()) + ".");
   }
+  if (StructureField(now.record, field) == after) {
+    Fail(400, fmt::format("The record already says «{}» there: nothing was changed or saved.",
+                          StoredValue(after)));
+  }
   const auto stored = catalog.AddCorrection({.issue_key = issue.key,
                                              .page = 0,
                                              .target = field,
@@ -642,18 +891,14 @@ json ReviewServer::Impl::PostStructureCorrection(const IssueRow& issue, const js
                                              .reviewer = who},
                                             version);
   if (!stored) {
-    Conflict(fmt::format("the structure of {}", issue.key), catalog.StructureStamp(issue.key),
-             StructureJson(issue));
+    Conflict(fmt::format("The structure of {}", IssueLabel(issue)),
+             catalog.StructureStamp(issue.key), StructureJson(issue));
   }
   RebuildIssue(archive, catalog, issue.key, profiles, options.structure);
-  spdlog::info("{} corrected {} {}: {} -> {}", who, issue.key, field, StoredValue(*before),
-               StoredValue(after));
+  spdlog::info("{} corrected {} {}: {} -> {}", who, issue.key, field,
+               ForTerminal(StoredValue(*before)), StoredValue(after));
   return {{"version", *stored}, {"structure", StructureJson(issue)}};
 }
-
-namespace {
-constexpr unsigned long long kMaxDrainBytes = 64ull << 20;
-}  // namespace
 
 void ReviewServer::Impl::Routes() {
   server.set_payload_max_length(options.max_body_bytes);
@@ -663,17 +908,24 @@ void ReviewServer::Impl::Routes() {
 
   // Before any body is read: who may ask, and what they may send.
   server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (!HostHeaderAllowed(options.host, req.get_header_value("Host"))) {
-      SendError(res, 403, "This server answers only to its loopback address.");
+    const std::string host = req.get_header_value("Host");
+    if (!HostHeaderAllowed(names, host)) {
+      SendError(res, 403, fmt::format("This server does not answer to the name «{}»; open the "
+                                      "link it printed.",
+                                      host.substr(0, 200)));
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (req.path.starts_with("/api/") &&
-        !RequestAuthorized(options.token, req.remote_addr, req.get_header_value("Authorization"),
-                           req.get_header_value("Cookie"))) {
+    if (req.path.starts_with("/api/") && !Authorized(req)) {
       SendError(res, 401, "This server needs its token: open the link with ?token= it printed.");
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
+    const bool writes = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
+    if (writes && !OriginAllowed(req.get_header_value("Origin"), host)) {
+      SendError(res, 403, "A change sent from another web site is refused: make it in the "
+                          "review page this server serves.");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (writes) {
       // A body over the limit is read and dropped by httplib (413 then), so the client, still
       // sending, gets the answer instead of a reset connection; one too large even to drain
       // is refused at once.
@@ -725,12 +977,15 @@ void ReviewServer::Impl::Routes() {
   };
   server.Get("/", [this, file_named](const httplib::Request& req, httplib::Response& res) {
     if (req.has_param("token")) {
-      if (options.token.empty() || !SameSecret(req.get_param_value("token"), options.token)) {
+      const std::string given = req.get_param_value("token");
+      bool known = !options.token.empty() && options.users.empty() && SameSecret(given, options.token);
+      for (const auto& user : options.users) known = known || SameSecret(given, user.token);
+      if (!known) {
         SendError(res, 401, "That is not this server's token.");
         return;
       }
       res.set_header("Set-Cookie", fmt::format("qikan_token={}; Path=/; HttpOnly; SameSite=Strict",
-                                               options.token));
+                                               given));
       res.set_redirect("/", 303);
       return;
     }
@@ -754,6 +1009,7 @@ void ReviewServer::Impl::Routes() {
   server.Get("/api/v1/status", [this](const httplib::Request& req, httplib::Response& res) {
     SendJson(res, {{"archive", fs::absolute(options.archive).lexically_normal().string()},
                    {"reviewer", Reviewer(req)},
+                   {"named_by_token", !options.users.empty()},
                    {"version", QIKAN_VERSION}});
   });
   server.Get("/api/v1/queue", [this](const httplib::Request& req, httplib::Response& res) {
@@ -788,29 +1044,44 @@ void ReviewServer::Impl::Routes() {
              [this](const httplib::Request& req, httplib::Response& res) {
                SendJson(res, StructureJson(Issue(req.matches[1])));
              });
+  // Every write reads its body through ReadBody (the limit holds for chunked bodies too).
+  using Reader = httplib::ContentReader;
   server.Post(R"(/api/v1/issues/([^/]+)/pages/(\d+)/corrections)",
-              [this](const httplib::Request& req, httplib::Response& res) {
+              [this](const httplib::Request& req, httplib::Response& res, const Reader& reader) {
+                const json body = Body(ReadBody(req, reader));
                 const IssueRow issue = Issue(req.matches[1]);
                 const int page = PageNumber(issue, req.matches[2], false);
-                SendJson(res, PostCorrection(issue, page, Body(req), Reviewer(req)));
+                SendJson(res, PostCorrection(issue, page, body, Reviewer(req)));
               });
   server.Post(R"(/api/v1/issues/([^/]+)/pages/(\d+)/decision)",
-              [this](const httplib::Request& req, httplib::Response& res) {
+              [this](const httplib::Request& req, httplib::Response& res, const Reader& reader) {
+                const json body = Body(ReadBody(req, reader));
                 const IssueRow issue = Issue(req.matches[1]);
                 const int page = PageNumber(issue, req.matches[2], true);
-                SendJson(res, PostDecision(issue, page, Body(req), Reviewer(req)));
+                SendJson(res, PostDecision(issue, page, body, Reviewer(req)));
               });
   server.Post(R"(/api/v1/issues/([^/]+)/structure/corrections)",
-              [this](const httplib::Request& req, httplib::Response& res) {
+              [this](const httplib::Request& req, httplib::Response& res, const Reader& reader) {
+                const json body = Body(ReadBody(req, reader));
                 const IssueRow issue = Issue(req.matches[1]);
-                SendJson(res, PostStructureCorrection(issue, Body(req), Reviewer(req)));
+                SendJson(res, PostStructureCorrection(issue, body, Reviewer(req)));
               });
+  // Any other write: without these, httplib would read its body whole before answering 404.
+  const auto nothing_here = [this](const httplib::Request& req, httplib::Response&,
+                                   const Reader& reader) {
+    ReadBody(req, reader);
+    Fail(404, "There is nothing here.");
+  };
+  server.Post(".*", nothing_here);
+  server.Put(".*", nothing_here);
+  server.Patch(".*", nothing_here);
+  server.Delete(".*", nothing_here);
 }
 
 ReviewServer::ReviewServer(ReviewServerOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {
   const auto& opts = impl_->options;
-  if (!IsLoopbackAddress(opts.host) && opts.token.empty()) {
+  if (!IsLoopbackAddress(opts.host) && opts.token.empty() && opts.users.empty()) {
     throw QikanError(ExitStatus::kUsage, "",
                      fmt::format("--host {} is reachable from other machines: give a --token", opts.host));
   }
@@ -849,12 +1120,59 @@ void ReviewServer::Stop() {
   if (impl_) impl_->server.stop();
 }
 
+std::string LinkHost(const std::string& bound_host) {
+  const std::string host = Lower(bound_host);
+  if (host != "0.0.0.0" && host != "::" && !host.empty()) return bound_host;
+  char hostname[256] = {};
+  if (::gethostname(hostname, sizeof hostname - 1) == 0 && hostname[0]) {
+    std::string canonical;
+    for (const auto& address : Resolve(hostname, &canonical)) {
+      if (!IsLoopbackAddress(address)) return canonical.find('.') != std::string::npos ? canonical : hostname;
+    }
+  }
+  for (const auto& address : InterfaceAddresses(AF_INET)) {
+    if (!IsLoopbackAddress(address)) return address;
+  }
+  return "127.0.0.1";
+}
+
+std::vector<ReviewerToken> ReadReviewerTokens(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw QikanError(ExitStatus::kUsage, file.string(), "cannot read the reviewers' file");
+  std::vector<ReviewerToken> users;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (const size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    const std::string_view text = Trim(line);
+    if (text.empty()) continue;
+    auto bad = [&](const std::string& why) {
+      throw QikanError(ExitStatus::kUsage, fmt::format("{}:{}", file.string(), n), why);
+    };
+    const size_t space = text.find_last_of(" \t");
+    if (space == std::string_view::npos) bad("a line is NAME TOKEN");
+    ReviewerToken user{.name = std::string(Trim(text.substr(0, space))),
+                       .token = std::string(text.substr(space + 1))};
+    if (user.name.empty()) bad("a line is NAME TOKEN");
+    if (user.token.size() < 16) bad("a token has 16 characters or more");
+    if (!IsUtf8(user.name) || FirstControlCharacter(user.name, false) ||
+        FirstControlCharacter(user.token, false)) {
+      bad("a name or token holds a control character or is not UTF-8");
+    }
+    for (const auto& other : users) {
+      if (other.token == user.token) bad("two reviewers have the same token");
+    }
+    users.push_back(std::move(user));
+  }
+  if (users.empty()) throw QikanError(ExitStatus::kUsage, file.string(), "no reviewer in the file");
+  return users;
+}
+
 int RunReviewServer(ReviewServerOptions options) {
   bool generated = false;
   if (options.token.empty() && std::getenv("QIKAN_REVIEW_TOKEN")) {
     options.token = std::getenv("QIKAN_REVIEW_TOKEN");
   }
-  if (options.token.empty() && !IsLoopbackAddress(options.host)) {
+  if (options.token.empty() && options.users.empty() && !IsLoopbackAddress(options.host)) {
     options.token = GenerateReviewToken();
     generated = true;
   }
@@ -869,14 +1187,23 @@ int RunReviewServer(ReviewServerOptions options) {
   const std::string archive = options.archive.string();
   const std::string host = options.host;
   const std::string token = options.token;
+  std::vector<std::string> users;
+  for (const auto& user : options.users) users.push_back(user.name);
   ReviewServer server(std::move(options));
   const int port = server.Bind();
-  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  std::printf("qikan review: http://%s:%d/ (archive %s)\n", shown_host.c_str(), port,
-              archive.c_str());
-  if (generated) {
-    std::printf("qikan review: token %s (open http://%s:%d/?token=%s)\n", token.c_str(),
-                shown_host.c_str(), port, token.c_str());
+  const std::string link_host = LinkHost(host);
+  const std::string shown_host =
+      link_host.find(':') != std::string::npos ? "[" + link_host + "]" : link_host;
+  const std::string base = fmt::format("http://{}:{}/", shown_host, port);
+  std::printf("qikan review: %s (archive %s)\n", base.c_str(), archive.c_str());
+  if (!users.empty()) {
+    std::printf("qikan review: %zu reviewers (%s): each opens %s?token=THEIR_TOKEN\n", users.size(),
+                ForTerminal(fmt::format("{}", fmt::join(users, ", "))).c_str(), base.c_str());
+  } else if (generated) {
+    std::printf("qikan review: token %s (open %s?token=%s)\n", token.c_str(), base.c_str(),
+                token.c_str());
+  } else if (!IsLoopbackAddress(host)) {
+    std::printf("qikan review: other machines open %s?token=THE_TOKEN\n", base.c_str());
   }
   std::fflush(stdout);
   std::thread waiter([&] {

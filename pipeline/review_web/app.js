@@ -119,6 +119,29 @@
     return d.toLocaleString(undefined, {year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit'});
   }
 
+  // A record field in the operator's words: "articles[4].attribution.authors" → "作者 authors of
+  // article 5"; the path itself stays in tooltips.
+  const FIELD_NAMES = {
+    title: '标题 title', edition: '版别 edition', number: '期号 number', cumulative_number: '总期号 cumulative number',
+    publisher: '编印单位 publisher', date: '日期 date', column: '栏目 column', locality: '地区 locality',
+    'attribution.authors': '作者 authors', 'attribution.organization': '单位 organization', text: '正文 text',
+  };
+  const LIST_NAMES = {toc: 'contents entry', articles: 'article', briefs: 'brief'};
+  function fieldName(path) {
+    const m = /^(toc|articles|briefs)\[(\d+)\]\.(.+)$/.exec(path || '');
+    if (m) return `${FIELD_NAMES[m[3]] || m[3]} of ${LIST_NAMES[m[1]]} ${Number(m[2]) + 1}`;
+    const i = /^issue\.(.+)$/.exec(path || '');
+    if (i) return `issue ${FIELD_NAMES[i[1]] || i[1]}`;
+    return path || '';
+  }
+  const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+  // Mean word confidence on the scale the review flag uses: from 90 a page reads well, from 80
+  // it wants a look, below it is doubtful. The bar stretches 70-100 so that 87 and 91 differ.
+  function confWord(c) { return c >= 90 ? 'good' : c >= 80 ? 'check' : 'doubtful'; }
+  function confRank(c) { return c >= 90 ? 'ok' : c >= 80 ? 'mid' : 'low'; }
+  function confBar(c) { return Math.max(3, Math.min(100, ((c || 0) - 70) / 30 * 100)); }
+
   function statusPill(status) {
     return h('span', {class: `pill ${status || 'open'}`}, status || 'open');
   }
@@ -261,9 +284,7 @@
   }
 
   function issueLabel(it) {
-    const parts = [it.issue_key];
-    const extra = [it.issue_date, it.issue_number != null ? `No. ${it.issue_number}` : ''].filter(Boolean).join(', ');
-    return extra ? `${parts[0]} (${extra})` : parts[0];
+    return it.issue_label || it.issue_key;
   }
 
   function fillSelect(select, allLabel, options, value) {
@@ -285,16 +306,18 @@
       h('span', {class: `reason r-${r.replace(/[^a-z-]/g, '')}`, title: (it.details || [])[j] || r}, r));
     return h('tr', {class: 'qrow', dataset: {index: i}, onclick: open},
       h('td', {class: 'issue-cell'},
-        h('a', {href: pageHash(it.issue_key, it.page), class: 'issue-link',
-                'aria-label': `${it.issue_key}, ${it.page === 0 ? 'whole issue' : `page ${it.page}`}, ${it.status}`,
-                onfocus: () => select(i, false), onclick: (e) => { e.preventDefault(); }}, it.issue_key),
-        h('span', {class: 'sub'}, [it.issue_date, it.issue_number != null ? `No. ${it.issue_number}` : ''].filter(Boolean).join(' · '))),
+        h('a', {href: pageHash(it.issue_key, it.page), class: 'issue-link', title: `file key ${it.issue_key}`,
+                'aria-label': `${issueLabel(it)}, ${it.page === 0 ? 'whole issue' : `page ${it.page}`}, ${it.status}`,
+                onfocus: () => select(i, false), onclick: (e) => { e.preventDefault(); }}, issueLabel(it)),
+        h('span', {class: 'sub key', title: `issue key ${it.issue_key}`}, it.source_file || it.issue_key)),
       h('td', {class: 'num page-cell'}, it.page === 0 ? h('span', {class: 'sub'}, 'issue') : it.page),
       h('td', {class: 'reasons-cell'}, reasons,
         (it.details || []).length ? h('div', {class: 'detail'}, it.details[0] + (it.details.length > 1 ? ` (+${it.details.length - 1} more)` : '')) : null),
       h('td', {class: 'conf-cell'}, conf > 0 || it.page !== 0
-        ? h('div', {class: 'conf'}, h('span', {class: `conf-num ${confClass(conf)}`}, fmtConf(conf)),
-            h('span', {class: 'bar'}, h('i', {class: confClass(conf), style: `width:${Math.max(2, Math.min(100, conf || 0))}%`})))
+        ? h('div', {class: 'conf', title: 'mean word confidence: 90 and above reads well, 80-90 wants a look, below 80 is doubtful'},
+            h('span', {class: `conf-num ${confRank(conf)}`}, fmtConf(conf)),
+            h('span', {class: 'bar'}, h('i', {class: confRank(conf), style: `width:${confBar(conf)}%`})),
+            h('span', {class: `conf-word ${confRank(conf)}`}, confWord(conf)))
         : h('span', {class: 'sub'}, '–')),
       h('td', {}, statusPill(it.status)),
       h('td', {class: 'num'}, it.corrections ? h('span', {class: 'count'}, it.corrections) : h('span', {class: 'sub'}, '0')));
@@ -425,14 +448,18 @@
     st.textContent = p.status || 'open';
     const conf = $('page-conf');
     conf.hidden = !(p.page > 0);
-    conf.className = `conf-badge ${confClass(p.mean_confidence)}`;
-    conf.textContent = `mean confidence ${fmtConf(p.mean_confidence)}`;
+    conf.className = `conf-badge ${confRank(p.mean_confidence)}`;
+    conf.textContent = `confidence ${fmtConf(p.mean_confidence)} · ${confWord(p.mean_confidence)}`;
+    conf.title = 'mean word confidence: 90 and above reads well, 80-90 wants a look, below 80 is doubtful';
     const pos = state.order.findIndex((o) => o.issue_key === p.issue_key && o.page === p.page);
     $('queue-pos').textContent = pos >= 0 ? `${pos + 1} / ${state.order.length} in queue` : 'not in the current queue';
     if (p.page > 0 && p.pages) $('page-title').textContent = `Page ${p.page} of ${p.pages}`;
     const qi = state.queueItem;
-    $('page-issue').textContent = [p.issue_key, qi && qi.issue_date, qi && qi.issue_number != null ? `No. ${qi.issue_number}` : '']
-      .filter(Boolean).join(' · ');
+    const label = p.issue_label || (qi && qi.issue_label) || p.issue_key;
+    $('page-issue').textContent = label;
+    $('page-issue').title = `issue key ${p.issue_key}`;
+    setCrumbs([{label: 'Queue', href: queueHash()}, {label, title: `issue key ${p.issue_key}`}, {label: p.page === 0 ? 'whole issue' : `page ${p.page}`}]);
+    document.title = `${label} p.${p.page} · qikan review`;
     $('reopen-button').hidden = !p.status || p.status === 'open';
     $('approve-button').disabled = p.status === 'approved';
     $('prev-button').disabled = pos <= 0;
@@ -458,9 +485,10 @@
     $('reasons').replaceChildren(
       h('h2', {}, p.page === 0 ? 'Why this issue is here' : 'Why this page is here'),
       items.length ? h('ul', {}, items) : h('p', {class: 'sub'}, p.page === 0 ? 'No whole-issue review item.' : 'No review item on this page.'),
+      p.decided_by && p.status !== 'open' ? h('p', {class: `decision ${p.status}`}, `${p.status === 'approved' ? 'Approved' : 'Rejected'} by ${p.decided_by}, ${fmtTime(p.decided_at)}.`) : '',
       p.comment ? h('p', {class: 'comment'}, h('b', {}, 'Comment: '), p.comment) : '',
-      (p.stale || []).length ? h('p', {class: 'stale-note'}, `${p.stale.length} earlier correction${p.stale.length > 1 ? 's' : ''} no longer match the OCR and are not applied (see History).`) : '',
-      p.changed_by ? h('p', {class: 'sub changed'}, `Last change by ${p.changed_by}, ${fmtTime(p.changed_at)}`) : '');
+      (p.stale || []).length ? h('p', {class: 'stale-note'}, `${p.stale.length === 1 ? 'One earlier correction no longer matches the OCR and is' : `${p.stale.length} earlier corrections no longer match the OCR and are`} not applied (see History).`) : '',
+      p.changed_by ? h('p', {class: 'sub changed'}, `Last change by ${p.changed_by}, ${fmtTime(p.changed_at)}.`) : '');
   }
 
   // ---- image with word boxes
@@ -573,7 +601,7 @@
     $('history-count').textContent = hist.length ? hist.length : '';
     $('history-count').hidden = !hist.length;
     const row = (e) => h('li', {class: e.outcome && e.outcome !== 'applied' ? 'stale' : null},
-      h('div', {class: 'hist-head'}, h('span', {}, targetLabel(e.target || e.field || ''), ' ', h('code', {}, e.target || e.field || ''),
+      h('div', {class: 'hist-head'}, h('span', {title: e.target || e.field || ''}, targetLabel(e.target || e.field || '') || fieldName(e.target || e.field || ''),
         e.outcome && e.outcome !== 'applied' ? h('span', {class: 'stale-tag', title: 'The OCR text there changed since; this correction no longer applies'}, e.outcome) : null),
       h('span', {class: 'sub'}, `${e.reviewer || '?'} · ${fmtTime(e.at || e.created_at)}`)),
       h('div', {class: 'hist-change'}, h('del', {}, fmtValue(e.before)), ' → ', h('ins', {}, fmtValue(e.after))));
@@ -747,14 +775,16 @@
   }
 
   // Saves the open edit. Resolves true when the editor may move on (saved or nothing to save).
-  async function saveEdit() {
+  async function saveEdit(opts = {}) {
     const ed = state.editing;
     const p = state.page;
     if (!ed || !p || state.saving) return false;
     const after = $('editor-input').value;
     if (after === ed.base) {
       dropDraft(p.issue_key, p.page, ed.target);
-      return true;
+      if (opts.moving) return true;  // Tab past an unchanged word
+      showEditorError('That is what the page already says: nothing to save. Type the correction, or press Esc.');
+      return false;
     }
     if (ed.kind === 'word' && !after.trim()) {
       showEditorError('A word cannot be empty; edit the whole line to remove it.');
@@ -771,7 +801,7 @@
       state.editing = null;
       $('editor').hidden = true;
       renderPage();
-      toast(`Saved: “${ed.base}” → “${after}”`);
+      toast(`Saved: “${ed.base}” → “${after}”.`);
       // The parser re-ran on the corrected text: the structure may have changed with it.
       api(`/issues/${enc(p.issue_key)}/structure`).then((st) => {
         if (state.pageKey && state.pageKey.issue === p.issue_key && !document.querySelector('#panel-structure .st-editing')) {
@@ -816,7 +846,7 @@
   async function jumpDoubtful(dir) {
     if (!state.page) return;
     if (state.editing) {
-      const ok = await saveEdit();
+      const ok = await saveEdit({moving: true});
       if (!ok) return;
     }
     const ids = doubtfulWords();
@@ -980,7 +1010,7 @@
     if (briefs.length) parts.push(h('section', {class: 'st-block'}, h('h3', {}, `Briefs (${briefs.length})`), briefs));
     const stale = s.stale || [];
     panel.replaceChildren(h('p', {class: 'panel-hint'}, 'Click a field to correct it. ', h('span', {class: 'rv-tag'}, 'reviewer'), ' marks what a reviewer set.'),
-      stale.length ? h('p', {class: 'stale-note'}, `${stale.length} earlier structure correction${stale.length > 1 ? 's' : ''} no longer fit the parsed issue and are not applied: ${stale.map((x) => (typeof x === 'string' ? x : x.field || x.target || '')).join(', ')}.`) : '',
+      stale.length ? h('p', {class: 'stale-note'}, `${stale.length === 1 ? 'One earlier structure correction no longer fits the parsed issue and is' : `${stale.length} earlier structure corrections no longer fit the parsed issue and are`} not applied: ${stale.map((x) => fieldName(typeof x === 'string' ? x : x.field || x.target || '')).join(', ')}.`) : '',
       ...parts);
   }
 
@@ -994,7 +1024,7 @@
     const empty = shown === null || shown === undefined || shown === '';
     const draft = state.pageKey && getDraft(state.pageKey.issue, 'structure', `s:${path}`);
     const btn = h('button', {type: 'button', class: `st-value ${extraClass}${reviewed ? ' reviewed' : ''}${empty ? ' empty' : ''}${draft ? ' draft' : ''}`,
-      dataset: {field: path, type}, title: draft ? `unsaved: “${draft.text}”; click to finish it` : `Correct ${path}`,
+      dataset: {field: path, type}, title: draft ? `unsaved: “${draft.text}”; click to finish it` : `Correct the ${fieldName(path)} (${path})`,
       onclick: () => editField(btn, path, shown, type)},
     empty ? '(empty)' : String(shown), reviewed ? h('span', {class: 'rv-tag', title: 'set by a reviewer'}, 'reviewer') : null,
     draft ? h('span', {class: 'draft-tag'}, 'unsaved') : null);
@@ -1009,7 +1039,7 @@
     const base = shown == null ? '' : String(shown);
     const input = type === 'long' ? h('textarea', {rows: 4, class: 'st-input'}) : h('input', {class: 'st-input', type: 'text'});
     input.value = opts.text ?? (draft ? draft.text : base);
-    input.setAttribute('aria-label', `Correct ${path}`);
+    input.setAttribute('aria-label', `Correct the ${fieldName(path)}`);
     const err = h('div', {class: 'editor-error', role: 'alert', hidden: !opts.error}, opts.error || '');
     const hint = h('div', {class: 'st-hint'}, type === 'list' ? 'Separate names with 、 · ' : '',
       type === 'long' ? 'Ctrl+Enter save · Esc cancel' : 'Enter save · Esc cancel');
@@ -1028,7 +1058,11 @@
       if (!submit) { e.stopPropagation(); return; }
       e.preventDefault();
       e.stopPropagation();
-      if (input.value === base) { cancel(); return; }
+      if (input.value === base) {
+        err.textContent = 'That is what the record already says: nothing to save. Change it, or press Esc.';
+        err.hidden = false;
+        return;
+      }
       let after = input.value.trim();
       if (type === 'list') after = after.split(/[、,，;；\s]+/).filter(Boolean);
       if (type === 'int') {
@@ -1044,7 +1078,8 @@
         renderStructure();
         renderHistory();
         focusField(path);
-        toast(`Saved ${path}: “${fmtValue(after)}”`);
+        const also = res.structure && (res.structure.history || []).length ? res.structure.history[0].also : null;
+        toast(`Saved the ${fieldName(path)}: “${fmtValue(after)}”${also && also.length ? ` (and the ${also.map(fieldName).join(', ')})` : ''}.`);
       } catch (e2) {
         input.disabled = false;
         if (e2.status === 409) {
@@ -1094,7 +1129,7 @@
   function setCrumbs(parts) {
     $('crumbs').replaceChildren(...parts.flatMap((p, i) => [
       i ? h('span', {class: 'sep', 'aria-hidden': 'true'}, '›') : null,
-      p.href ? h('a', {href: p.href}, p.label) : h('span', {}, p.label)]).filter(Boolean));
+      p.href ? h('a', {href: p.href}, p.label) : h('span', {title: p.title || null}, p.label)]).filter(Boolean));
   }
 
   function askReviewer(initial) {
@@ -1211,7 +1246,7 @@
 
     $('editor-input').addEventListener('input', onEditorInput);
     $('editor-input').addEventListener('keydown', onEditorKey);
-    $('editor-save').addEventListener('click', saveEdit);
+    $('editor-save').addEventListener('click', () => saveEdit());
     $('editor-cancel').addEventListener('click', () => closeEditor(true));
     $('editor-close').addEventListener('click', () => closeEditor(true));
     $('editor-line').addEventListener('click', editWholeLine);
@@ -1248,7 +1283,13 @@
       $('archive-name').textContent = status.archive || '';
       $('archive-name').title = `archive ${status.archive || ''} · qikan ${status.version || ''}`;
     }
-    if (!state.reviewer) askReviewer(status && status.reviewer);
+    if (status && status.named_by_token) {
+      // --users: the server knows who holds this token; the name is not the browser's to choose.
+      state.reviewer = status.reviewer;
+      $('reviewer-name').textContent = status.reviewer;
+      $('reviewer-button').disabled = true;
+      $('reviewer-button').title = 'Your name comes with your token.';
+    } else if (!state.reviewer) askReviewer(status && status.reviewer);
     await route();
   }
 

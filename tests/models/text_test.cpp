@@ -70,3 +70,40 @@ TEST(NormalizePunctuation, LatinAndNumbersKeepHalfWidth) {
 
 }  // namespace
 }  // namespace qikan
+
+namespace qikan {
+namespace {
+
+TEST(ControlCharacters, FoundInWhatAReviewerSends) {
+  EXPECT_EQ(FirstControlCharacter("顽疾", false), std::nullopt);
+  EXPECT_EQ(FirstControlCharacter("顽\x1b[31m疾", false), U'\x1b');
+  EXPECT_EQ(FirstControlCharacter("标题\x1b]0;pwned\a", false), U'\x1b');
+  EXPECT_EQ(FirstControlCharacter("第一行\n第二行\t", true), std::nullopt);
+  EXPECT_EQ(FirstControlCharacter("第一行\n第二行", false), U'\n');
+  EXPECT_EQ(FirstControlCharacter("a\x7f", true), U'\x7f');
+  EXPECT_EQ(FirstControlCharacter("a\xc2\x9b" "31m", true), U'\x9b');  // C1 CSI
+}
+
+TEST(ControlCharacters, ShownNotObeyedOnATerminal) {
+  EXPECT_EQ(ForTerminal("等顽疾（审定）"), "等顽疾（审定）");
+  EXPECT_EQ(ForTerminal("\x1b]0;pwned\a顽\x1b[31m疾"), "\\x1b]0;pwned\\x07顽\\x1b[31m疾");
+  EXPECT_EQ(ForTerminal("a\rb\x7f\xc2\x9b" "c"), "a\\x0db\\x7f\\u009bc");
+  EXPECT_EQ(ForTerminal("行一\n\t行二"), "行一\n\t行二");
+  EXPECT_EQ(ForTerminal("\xff\xe7\x8e"), "\\xff\\xe7\\x8e");  // not UTF-8: bytes shown
+}
+
+}  // namespace
+}  // namespace qikan
+
+namespace qikan {
+namespace {
+
+TEST(BelowThreshold, NeverReadsAsEqual) {
+  EXPECT_EQ(BelowThreshold(89.96, 90.0), "89 < 90");
+  EXPECT_EQ(BelowThreshold(90.27f, 90.3f), "90.2 < 90.3");
+  EXPECT_EQ(BelowThreshold(88.5, 90.3), "88.5 < 90.3");
+  EXPECT_EQ(BelowThreshold(61.0, 75.25), "61.00 < 75.25");
+}
+
+}  // namespace
+}  // namespace qikan

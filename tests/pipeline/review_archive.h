@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/profile.h"
+#include "models/text.h"
 #include "pipeline/archive.h"
 #include "pipeline/catalog.h"
 #include "pipeline/issue_job.h"
@@ -49,8 +50,7 @@ inline IssueRecord RecordFromPages(const std::vector<OcrPage>& pages, const std:
     if (confidence < kReviewBelow) {
       record.review.push_back({.page = static_cast<int>(i + 1),
                                .reason = "low-confidence",
-                               .detail = fmt::format("mean word confidence {:.1f} < {:.1f}",
-                                                     confidence, kReviewBelow)});
+                               .detail = "mean word confidence " + BelowThreshold(confidence, kReviewBelow)});
     }
   }
   ParseIssueStructure(pages, LoadProfiles(SourcePath("models/profiles")), StructureOptions{},

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
 #include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -234,10 +235,14 @@ TEST_F(ReviewServerTest, AStaleVersionIsRefusedWithNothingChanged) {
   ASSERT_TRUE(conflict);
   EXPECT_EQ(conflict->status, 409);
   const json body = json::parse(conflict->body);
-  EXPECT_NE(body["error"].get<std::string>().find("page 4 of " + std::string(kReviewKey) +
-                                                  " was changed by wang at "),
-            std::string::npos)
-      << body["error"];
+  // In the operator's words: the issue as people name it, local time, no key or ISO time.
+  const std::string message = body["error"];
+  EXPECT_NE(message.find("Page 4 of 杭州人大信息 第5期（总第711期） 2025-07-11"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find(" was changed by wang at "), std::string::npos) << message;
+  EXPECT_EQ(message.find(kReviewKey), std::string::npos) << message;
+  EXPECT_FALSE(std::regex_search(message, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:)"))) << message;
+  EXPECT_TRUE(message.ends_with(".")) << message;
   EXPECT_EQ(body["current"]["version"], 1);
   EXPECT_EQ(json::parse(std::ifstream(dir_ / "issues" / kReviewKey / "record.json")).dump(),
             record_before);
@@ -403,24 +408,50 @@ TEST_F(ReviewServerTest, RefusesBadKeysPagesBodiesAndUnknownFiles) {
   }
 }
 
-TEST(ReviewServerAuth, OnlyLoopbackPeersGoWithoutTheToken) {
+TEST(ReviewServerAuth, OnlyALoopbackServerGoesWithoutTheToken) {
   EXPECT_TRUE(RequestAuthorized("", "127.0.0.1", "", ""));
   EXPECT_TRUE(RequestAuthorized("s3cret", "::1", "", ""));
-  EXPECT_TRUE(RequestAuthorized("s3cret", "::ffff:127.0.0.1", "", ""));
+  EXPECT_TRUE(RequestAuthorized("s3cret", "localhost", "", ""));
+  // Beyond loopback nobody is exempt, whatever address the request comes from.
+  EXPECT_FALSE(RequestAuthorized("s3cret", "0.0.0.0", "", ""));
   EXPECT_FALSE(RequestAuthorized("s3cret", "192.168.1.20", "", ""));
-  EXPECT_FALSE(RequestAuthorized("", "192.168.1.20", "Bearer ", ""));
-  EXPECT_FALSE(RequestAuthorized("s3cret", "192.168.1.20", "Bearer wrong", ""));
-  EXPECT_FALSE(RequestAuthorized("s3cret", "192.168.1.20", "Bearer s3cre", ""));
-  EXPECT_FALSE(RequestAuthorized("s3cret", "10.0.0.1", "", "qikan_token=s3cretx"));
-  EXPECT_TRUE(RequestAuthorized("s3cret", "192.168.1.20", "Bearer s3cret", ""));
-  EXPECT_TRUE(RequestAuthorized("s3cret", "10.0.0.1", "", "a=b; qikan_token=s3cret; c=d"));
-  EXPECT_TRUE(HostHeaderAllowed("127.0.0.1", "127.0.0.1:8640"));
-  EXPECT_TRUE(HostHeaderAllowed("127.0.0.1", "localhost:8640"));
-  EXPECT_TRUE(HostHeaderAllowed("127.0.0.1", "[::1]:8640"));
-  EXPECT_FALSE(HostHeaderAllowed("127.0.0.1", "evil.example:8640"));
-  EXPECT_FALSE(HostHeaderAllowed("127.0.0.1", "127.0.0.1.evil.example"));
-  EXPECT_FALSE(HostHeaderAllowed("127.0.0.1", ""));
-  EXPECT_TRUE(HostHeaderAllowed("0.0.0.0", "scans.example:8640"));
+  EXPECT_FALSE(RequestAuthorized("", "0.0.0.0", "Bearer ", ""));
+  EXPECT_FALSE(RequestAuthorized("s3cret", "0.0.0.0", "Bearer wrong", ""));
+  EXPECT_FALSE(RequestAuthorized("s3cret", "0.0.0.0", "Bearer s3cre", ""));
+  EXPECT_FALSE(RequestAuthorized("s3cret", "::", "", "qikan_token=s3cretx"));
+  EXPECT_TRUE(RequestAuthorized("s3cret", "0.0.0.0", "Bearer s3cret", ""));
+  EXPECT_TRUE(RequestAuthorized("s3cret", "::", "", "a=b; qikan_token=s3cret; c=d"));
+
+  const std::vector<std::string> loopback = ServerNames("127.0.0.1");
+  EXPECT_TRUE(HostHeaderAllowed(loopback, "127.0.0.1:8640"));
+  EXPECT_TRUE(HostHeaderAllowed(loopback, "LOCALHOST:8640"));
+  EXPECT_TRUE(HostHeaderAllowed(loopback, "127.0.0.1"));
+  EXPECT_FALSE(HostHeaderAllowed(loopback, "[::1]:8640"));  // not listened on
+  EXPECT_FALSE(HostHeaderAllowed(loopback, "evil.example:8640"));
+  EXPECT_FALSE(HostHeaderAllowed(loopback, "127.0.0.1.evil.example"));
+  EXPECT_FALSE(HostHeaderAllowed(loopback, ""));
+  EXPECT_TRUE(HostHeaderAllowed(ServerNames("::1"), "[::1]:8640"));
+  // A wildcard server answers to this machine's names and addresses only.
+  const std::vector<std::string> wildcard = ServerNames("0.0.0.0");
+  EXPECT_TRUE(HostHeaderAllowed(wildcard, "127.0.0.1:8640"));
+  EXPECT_TRUE(HostHeaderAllowed(wildcard, "localhost:8640"));
+  char hostname[256] = {};
+  ASSERT_EQ(gethostname(hostname, sizeof hostname - 1), 0);
+  EXPECT_TRUE(HostHeaderAllowed(wildcard, std::string(hostname) + ":8640")) << hostname;
+  EXPECT_FALSE(HostHeaderAllowed(wildcard, "scans.example:8640"));
+  EXPECT_FALSE(HostHeaderAllowed(wildcard, "0.0.0.0:8640"));
+  EXPECT_FALSE(HostHeaderAllowed(wildcard, "evil.example"));
+  // The link printed for a wildcard server names this machine, and the server answers to it.
+  const std::string link = LinkHost("0.0.0.0");
+  EXPECT_NE(link, "0.0.0.0");
+  EXPECT_TRUE(HostHeaderAllowed(wildcard, link)) << link;
+  EXPECT_EQ(LinkHost("192.168.1.20"), "192.168.1.20");
+
+  EXPECT_TRUE(OriginAllowed("", "127.0.0.1:8640"));
+  EXPECT_TRUE(OriginAllowed("http://127.0.0.1:8640", "127.0.0.1:8640"));
+  EXPECT_FALSE(OriginAllowed("http://evil.example", "127.0.0.1:8640"));
+  EXPECT_FALSE(OriginAllowed("http://127.0.0.1:9999", "127.0.0.1:8640"));
+  EXPECT_FALSE(OriginAllowed("null", "127.0.0.1:8640"));
   EXPECT_FALSE(IsLoopbackAddress("0.0.0.0"));
   EXPECT_FALSE(IsLoopbackAddress("128.0.0.1"));
   EXPECT_EQ(GenerateReviewToken().size(), 32u);
@@ -470,6 +501,277 @@ TEST_F(ReviewServerTest, ANonLoopbackServerWantsItsTokenFromOtherPeers) {
   EXPECT_EQ(client.Get("/api/v1/queue", {{"Cookie", "qikan_token=s3cret"}})->status, 200);
   EXPECT_EQ(client.Get("/?token=wrong")->status, 401);
   EXPECT_EQ(Page(4)["status"], "open");
+}
+
+TEST_F(ReviewServerTest, ACrossOriginPostIsRefused) {
+  const std::string decision = fmt::format("/api/v1/issues/{}/pages/4/decision", kReviewKey);
+  const std::string body = R"({"version":0,"status":"approved"})";
+  auto foreign = client_->Post(decision.c_str(), {{"Origin", "http://evil.example"}}, body,
+                               "application/json");
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 403);
+  EXPECT_TRUE(json::parse(foreign->body).contains("error"));
+  EXPECT_EQ(client_->Post(decision.c_str(), {{"Origin", "null"}}, body, "application/json")->status,
+            403);
+  EXPECT_EQ(Page(4)["status"], "open");
+  const std::string own = fmt::format("http://127.0.0.1:{}", server_->port());
+  EXPECT_EQ(client_->Post(decision.c_str(), {{"Origin", own}}, body, "application/json")->status,
+            200);
+  EXPECT_EQ(Page(4)["status"], "approved");
+}
+
+TEST_F(ReviewServerTest, AWildcardServerRefusesAForeignHostFromAnyCallerAndWantsItsToken) {
+  RunningServer open_server(
+      ReviewServerOptions{.archive = dir_, .host = "0.0.0.0", .port = 0, .token = "s3cret"});
+  std::vector<std::string> callers = {"127.0.0.1"};
+  if (const std::string address = NonLoopbackAddress(); !address.empty()) callers.push_back(address);
+  for (const auto& caller : callers) {
+    httplib::Client client(caller, open_server.port());
+    const httplib::Headers foreign = {{"Host", fmt::format("evil.example:{}", open_server.port())},
+                                      {"Authorization", "Bearer s3cret"}};
+    auto queue = client.Get("/api/v1/queue", foreign);
+    ASSERT_TRUE(queue) << caller;
+    EXPECT_EQ(queue->status, 403) << caller;
+    EXPECT_EQ(client.Get("/", foreign)->status, 403) << caller;
+    auto write = client.Post(fmt::format("/api/v1/issues/{}/pages/4/decision", kReviewKey).c_str(),
+                             foreign, R"({"version":0,"status":"approved"})", "application/json");
+    EXPECT_EQ(write->status, 403) << caller;
+    // No caller is exempt from the token, loopback included.
+    EXPECT_EQ(client.Get("/api/v1/queue")->status, 401) << caller;
+    EXPECT_EQ(client.Get("/api/v1/queue", {{"Authorization", "Bearer s3cret"}})->status, 200)
+        << caller;
+  }
+  EXPECT_EQ(Page(4)["status"], "open");
+}
+
+TEST_F(ReviewServerTest, AChunkedBodyOverTheLimitGets413) {
+  const std::string path = fmt::format("/api/v1/issues/{}/pages/4/decision", kReviewKey);
+  const std::string piece(64 << 10, ' ');
+  for (const std::string& where : {path, std::string("/api/v1/nothing-here")}) {
+    // Without a length, httplib's client sends the body chunked.
+    auto result = client_->Post(
+        where.c_str(),
+        [&](size_t offset, httplib::DataSink& sink) {
+          if (offset >= (2u << 20)) {
+            sink.done();
+          } else {
+            sink.write(piece.data(), piece.size());
+          }
+          return true;
+        },
+        "application/json");
+    ASSERT_TRUE(result) << where << " " << httplib::to_string(result.error());
+    EXPECT_EQ(result->status, 413) << where << " " << result->body;
+  }
+  // A small chunked body is read as any other.
+  auto small = client_->Post(
+      path.c_str(),
+      [](size_t offset, httplib::DataSink& sink) {
+        const std::string body = R"({"version":0,"status":"approved"})";
+        if (offset == 0) sink.write(body.data(), body.size());
+        else sink.done();
+        return true;
+      },
+      "application/json");
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->status, 200) << small->body;
+}
+
+TEST_F(ReviewServerTest, ACorrectionHoldingEscIsRefusedAndNothingPrintsOneRaw) {
+  const auto at = testing::FindWord(ocr_[3], "等闫疾", "闫");
+  const std::string corrections = fmt::format("/api/v1/issues/{}/pages/4/corrections", kReviewKey);
+  for (const char* after : {"顽\x1b[31m", "\x1b]0;pwned\a顽", "顽\xc2\x9b" "2J"}) {
+    auto result = Post(corrections, {{"version", 0}, {"target", at.Id()}, {"after", after}});
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->status, 400) << result->body;
+    EXPECT_NE(json::parse(result->body)["error"].get<std::string>().find("control character"),
+              std::string::npos);
+  }
+  const std::string structure = fmt::format("/api/v1/issues/{}/structure/corrections", kReviewKey);
+  EXPECT_EQ(Post(structure, {{"version", 0}, {"field", "articles[1].title"}, {"after", "标题\x1b[2J"}})
+                ->status,
+            400);
+  EXPECT_EQ(Post(structure, {{"version", 0},
+                             {"field", "articles[1].attribution.authors"},
+                             {"after", json::array({"王\x1b[31m芳"})}})
+                ->status,
+            400);
+  const std::string decision = fmt::format("/api/v1/issues/{}/pages/4/decision", kReviewKey);
+  EXPECT_EQ(Post(decision, {{"version", 0}, {"status", "rejected"}, {"comment", "\x1b[31m重扫"}})
+                ->status,
+            400);
+  EXPECT_EQ(client_->Get("/api/v1/search?q=%1B%5B31m")->status, 400);
+  EXPECT_EQ(Page(4)["history"].size(), 0u);
+  EXPECT_EQ(Json(client_->Get(fmt::format("/api/v1/issues/{}/structure", kReviewKey).c_str()))["version"], 0);
+  // A comment may span lines.
+  EXPECT_EQ(Post(decision, {{"version", 0}, {"status", "rejected"}, {"comment", "倒置\n需重扫"}})
+                ->status,
+            200);
+
+  // An archive written before the check (or by hand) may hold one: show and search print it as
+  // \x1b, never raw.
+  {
+    Catalog catalog = Catalog::Open(CatalogPath(dir_));
+    ASSERT_TRUE(catalog.AddCorrection({.issue_key = kReviewKey, .page = 4, .target = at.Id(),
+                                       .before = "闫", .after = "顽\x1b]0;pwned\a\x1b[31m",
+                                       .reviewer = "old"},
+                                      catalog.ReviewPage(kReviewKey, 4).stamp.version));
+    const std::string title = Record().articles[1].title;
+    ASSERT_TRUE(catalog.AddCorrection({.issue_key = kReviewKey, .page = 0,
+                                       .target = "articles[1].title", .before = title,
+                                       .after = "标题\x1b[2J审校", .reviewer = "old"},
+                                      0));
+    RebuildIssue(Archive(dir_), catalog, kReviewKey, LoadProfiles(testing::SourcePath("models/profiles")));
+  }
+  ASSERT_NE(Record().articles[1].title.find('\x1b'), std::string::npos);
+  const std::string binary = testing::BinaryPath("pipeline/qikan");
+  for (const std::string& command :
+       {fmt::format("'{}' show {} --archive '{}'", binary, kReviewKey, dir_.string()),
+        fmt::format("'{}' search 审校 --archive '{}'", binary, dir_.string()),
+        fmt::format("'{}' search 等顽 --archive '{}'", binary, dir_.string())}) {
+    const fs::path out = dir_ / "out.txt";
+    ASSERT_EQ(std::system((command + " >'" + out.string() + "' 2>&1").c_str()), 0) << command;
+    std::ifstream in(out, std::ios::binary);
+    const std::string printed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(printed.find('\x1b'), std::string::npos) << command << "\n" << printed;
+    EXPECT_EQ(printed.find('\a'), std::string::npos) << command;
+    EXPECT_NE(printed.find("\\x1b"), std::string::npos) << command << "\n" << printed;
+  }
+}
+
+TEST_F(ReviewServerTest, DecisionsReachRecordJsonShowAndSearchFilters) {
+  const std::string binary = testing::BinaryPath("pipeline/qikan");
+  auto run = [&](const std::string& args) {
+    const fs::path out = dir_ / "out.txt";
+    const int status = std::system(fmt::format("'{}' {} --archive '{}' >'{}' 2>&1", binary, args,
+                                               dir_.string(), out.string())
+                                       .c_str());
+    std::ifstream in(out, std::ios::binary);
+    EXPECT_EQ(status, 0) << args;
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  EXPECT_NE(run("search 燃气 --unreviewed").find(kReviewKey), std::string::npos);
+  EXPECT_EQ(run("search 燃气 --reviewed").find(kReviewKey), std::string::npos);
+
+  const json queue = Json(client_->Get(fmt::format("/api/v1/queue?issue={}", kReviewKey).c_str()));
+  ASSERT_FALSE(queue["items"].empty());
+  EXPECT_EQ(queue["items"][0]["issue_label"], "杭州人大信息 第5期（总第711期） 2025-07-11 普刊");
+  for (const auto& item : queue["items"]) {
+    const std::string path = fmt::format("/api/v1/issues/{}/pages/{}/decision", kReviewKey,
+                                         item["page"].get<int>());
+    const bool reject = item["page"] == 12;
+    ASSERT_EQ(Post(path, {{"version", item["version"]},
+                          {"status", reject ? "rejected" : "approved"},
+                          {"comment", reject ? "重扫" : ""}})
+                  ->status,
+              200);
+  }
+  const json record = json::parse(std::ifstream(dir_ / "issues" / kReviewKey / "record.json"));
+  ASSERT_EQ(record["decisions"].size(), queue["items"].size());
+  bool rejected_12 = false;
+  for (const auto& d : record["decisions"]) {
+    EXPECT_EQ(d["reviewer"], "wang");
+    EXPECT_FALSE(d["at"].get<std::string>().empty());
+    if (d["page"] == 12) rejected_12 = d["decision"] == "rejected" && d["comment"] == "重扫";
+  }
+  EXPECT_TRUE(rejected_12);
+  const std::string shown = run(fmt::format("show {}", kReviewKey));
+  EXPECT_NE(shown.find("review rejected"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("p12  rejected by wang, "), std::string::npos) << shown;
+  EXPECT_NE(shown.find("p4   approved by wang, "), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("status open"), std::string::npos) << shown;
+  EXPECT_EQ(run("search 燃气 --unreviewed").find(kReviewKey), std::string::npos);
+
+  // Page 12 approved after all: the issue is reviewed.
+  const int version = Page(12)["version"];
+  ASSERT_EQ(Post(fmt::format("/api/v1/issues/{}/pages/12/decision", kReviewKey),
+                 {{"version", version}, {"status", "approved"}})
+                ->status,
+            200);
+  EXPECT_NE(run(fmt::format("show {}", kReviewKey)).find("review approved"), std::string::npos);
+  EXPECT_NE(run("search 燃气 --reviewed").find(kReviewKey), std::string::npos);
+}
+
+TEST_F(ReviewServerTest, AnArticleTitleCorrectedIsCorrectedInItsTocEntryToo) {
+  const std::string path = fmt::format("/api/v1/issues/{}/structure", kReviewKey);
+  const json structure = Json(client_->Get(path.c_str()));
+  const IssueRecord before = Record();
+  const auto linked = LinkedTitleField(before, "articles[1].title");
+  ASSERT_TRUE(linked);
+  const size_t toc = std::stoul(linked->substr(4));
+  ASSERT_EQ(LinkedTitleField(before, *linked), "articles[1].title");
+  const std::string title = "建德市：燃气安全网络审校标题";
+  ASSERT_EQ(Post(path + "/corrections",
+                 {{"version", 0}, {"field", "articles[1].title"}, {"after", title}})
+                ->status,
+            200);
+  const IssueRecord after = Record();
+  EXPECT_EQ(after.articles[1].title, title);
+  EXPECT_EQ(after.toc[toc].title, title);
+  const json record = json::parse(std::ifstream(dir_ / "issues" / kReviewKey / "record.json"));
+  int entries = 0;
+  for (const auto& c : record["corrections"]) {
+    if (c["source"] != "reviewer:wang") continue;
+    ++entries;
+    EXPECT_EQ(c["field"], "articles[1].title");
+    EXPECT_EQ(c["also"], json::array({*linked}));
+  }
+  EXPECT_EQ(entries, 1);
+  // The same value again is no correction.
+  auto same = Post(path + "/corrections", {{"version", 1}, {"field", "articles[1].title"}, {"after", title}});
+  EXPECT_EQ(same->status, 400);
+  EXPECT_NE(json::parse(same->body)["error"].get<std::string>().find("nothing was changed"),
+            std::string::npos);
+  EXPECT_EQ(Json(client_->Get(path.c_str()))["version"], 1);
+}
+
+TEST_F(ReviewServerTest, ANoOpWordCorrectionIsRefused) {
+  const auto at = testing::FindWord(ocr_[3], "等闫疾", "闫");
+  const std::string corrections = fmt::format("/api/v1/issues/{}/pages/4/corrections", kReviewKey);
+  auto same = Post(corrections, {{"version", 0}, {"target", at.Id()}, {"after", "闫"}});
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->status, 400);
+  EXPECT_NE(json::parse(same->body)["error"].get<std::string>().find("already reads «闫»"),
+            std::string::npos);
+  EXPECT_EQ(Page(4)["version"], 0);
+  ASSERT_EQ(Post(corrections, {{"version", 0}, {"target", at.Id()}, {"after", "顽"}})->status, 200);
+  EXPECT_EQ(Post(corrections, {{"version", 1}, {"target", at.Id()}, {"after", "顽"}})->status, 400);
+  EXPECT_EQ(Page(4)["history"].size(), 1u);
+}
+
+TEST_F(ReviewServerTest, WithUsersTheNameComesFromTheToken) {
+  const fs::path file = dir_ / "users.txt";
+  {
+    std::ofstream out(file);
+    out << "# reviewers\n王芳 0123456789abcdef0123\nLi Wei  fedcba9876543210fedc\n";
+  }
+  const std::vector<ReviewerToken> users = ReadReviewerTokens(file);
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[1].name, "Li Wei");
+  RunningServer named(ReviewServerOptions{.archive = dir_, .port = 0, .users = users});
+  httplib::Client client("127.0.0.1", named.port());
+  // Even on loopback, a reviewer must hold a token; the browser's name does not count.
+  EXPECT_EQ(client.Get("/api/v1/queue")->status, 401);
+  const httplib::Headers wang = {{"Cookie", "qikan_token=0123456789abcdef0123"},
+                                 {"X-Qikan-Reviewer", "someone-else"}};
+  EXPECT_EQ(Json(client.Get("/api/v1/status", wang))["reviewer"], "王芳");
+  const auto at = testing::FindWord(ocr_[3], "等闫疾", "闫");
+  ASSERT_EQ(client
+                .Post(fmt::format("/api/v1/issues/{}/pages/4/corrections", kReviewKey).c_str(), wang,
+                      json({{"version", 0}, {"target", at.Id()}, {"after", "顽"}}).dump(),
+                      "application/json")
+                ->status,
+            200);
+  EXPECT_EQ(Page(4)["history"][0]["reviewer"], "王芳");
+  auto login = client.Get("/?token=fedcba9876543210fedc");
+  EXPECT_EQ(login->status, 303);
+  EXPECT_NE(login->get_header_value("Set-Cookie").find("qikan_token=fedcba9876543210fedc"),
+            std::string::npos);
+  {
+    std::ofstream out(file);
+    out << "王芳 short\n";
+  }
+  EXPECT_THROW(ReadReviewerTokens(file), QikanError);
 }
 
 }  // namespace

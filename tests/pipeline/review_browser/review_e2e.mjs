@@ -141,8 +141,8 @@ async function signIn(page, url, name) {
 async function waitPageView(page, issue, n, words) {
   await page.waitForFunction(([issue, n, words]) => {
     const title = document.getElementById('page-title').textContent;
-    const key = document.getElementById('page-issue').textContent;
-    return !document.getElementById('page-view').hidden && key.startsWith(issue) && title.startsWith(`Page ${n} of `) &&
+    const key = document.getElementById('page-issue').title;  // the key is in the tooltip only
+    return !document.getElementById('page-view').hidden && key.endsWith(issue) && title.startsWith(`Page ${n} of `) &&
       document.querySelectorAll('#overlay .box').length === words && document.getElementById('page-image').complete;
   }, [issue, n, words]);
 }
@@ -216,7 +216,14 @@ async function main() {
   const rows = await a.locator('#queue-body tr').count();
   check(rows === queue0.items.length, `queue view lists the ${queue0.items.length} open items`, `${rows} rows`);
   const firstRow = await a.locator('#queue-body tr').first().innerText();
-  check(firstRow.includes(queue0.items[0].issue_key) && firstRow.includes(queue0.items[0].reasons[0]), 'first row is the worst page, with its reason', firstRow.replace(/\s+/g, ' '));
+  check(firstRow.includes(queue0.items[0].reasons[0]), 'first row is the worst page, with its reason', firstRow.replace(/\s+/g, ' '));
+  // The issue as people name it: title, 第N期（总第M期）, date; the file key only in a tooltip.
+  const it0 = queue0.items[0];
+  check(it0.title && firstRow.includes(it0.title) && firstRow.includes(`第${it0.issue_number}期`) && firstRow.includes(it0.issue_date) &&
+    (it0.cumulative_number == null || firstRow.includes(`（总第${it0.cumulative_number}期）`)) && !firstRow.includes(it0.issue_key),
+  'the queue row names the issue by title, 第N期 and date, not by its key', firstRow.replace(/\s+/g, ' '));
+  const confWords = await a.$$eval('#queue-body .conf-word', (els) => els.map((e) => e.className + ' ' + e.textContent));
+  check(confWords.length === rows && confWords.every((c) => /(ok good|mid check|low doubtful)$/.test(c)), 'each row says good / check / doubtful beside its confidence', confWords.slice(0, 3).join('; '));
   const countsText = await a.textContent('#status-filter [data-count=open]');
   check(Number(countsText) === queue0.counts.open, `status filter shows ${queue0.counts.open} open`);
   const wantIndex = queue0.items.findIndex((it) => it.issue_key === item.issue_key && it.page === item.page);
@@ -294,6 +301,20 @@ async function main() {
   check(await wordAfter.textContent() === FIX && await wordAfter.evaluate((e) => e.classList.contains('fixed')),
     'the text beside the image shows the correction, marked as corrected');
   check(await a.locator(`#overlay .box.fixed[data-id="${word.id}"]`).count() === 1, 'its box on the image turns green');
+  // The same text again is no correction: refused with a message, nothing recorded.
+  await a.click(`#lines .word[data-id="${word.id}"]`);
+  await a.waitForSelector('#editor:not([hidden])');
+  await a.fill('#editor-input', FIX);
+  await a.press('#editor-input', 'Enter');
+  await a.waitForSelector('#editor-error:not([hidden])');
+  check(/nothing to save/.test(await a.textContent('#editor-error')), 'a no-op correction in the editor is refused with a message', await a.textContent('#editor-error'));
+  await a.keyboard.press('Escape');
+  await a.waitForSelector('#editor', {state: 'hidden'});
+  const pNow = await api(base, `/issues/${encodeURIComponent(item.issue_key)}/pages/${item.page}`);
+  const noop = await api(base, `/issues/${encodeURIComponent(item.issue_key)}/pages/${item.page}/corrections`,
+    {method: 'POST', body: {version: pNow.version, target: word.id, after: FIX}, allowError: true});
+  check(noop.status === 400 && /nothing was changed/.test(noop.data.error), 'API: the same no-op correction is refused (400)', `${noop.status} ${noop.data && noop.data.error}`);
+  check((await api(base, `/issues/${encodeURIComponent(item.issue_key)}/pages/${item.page}`)).history.length === pNow.history.length, 'and nothing was recorded');
   await a.keyboard.press('h');
   const hist = await a.textContent('#panel-history');
   check(hist.includes(FIX) && hist.includes(word.text) && hist.includes(REVIEWER), 'the history panel shows before, after and who');
@@ -340,6 +361,9 @@ async function main() {
   await b.waitForSelector('#editor-error:not([hidden])');
   const shownMsg = await b.textContent('#editor-error');
   check(shownMsg.includes(serverMsg), 'B sees the server\'s conflict message in the editor', shownMsg);
+  check(!shownMsg.includes(item.issue_key) && !/\bb\d+\.l\d+/.test(shownMsg) && !/\d{4}-\d\d-\d\dT\d\d:/.test(shownMsg) &&
+    /[.。] Your text is kept/.test(shownMsg) && shownMsg.includes(item.issue_label),
+  'the 409 message names the issue as people do, in local time, with no raw id or ISO time, in whole sentences', shownMsg);
   check(await b.isVisible('#notice') && (await b.textContent('#notice')).includes(serverMsg), 'and in the notice bar');
   check(await b.inputValue('#editor-input') === FIX_B, 'what B typed is still in the edit box');
   await b.waitForFunction(([id, fix]) => document.querySelector(`#lines .word[data-id="${id}"]`)?.textContent === fix, [word.id, FIX]);
@@ -353,7 +377,10 @@ async function main() {
   await waitPageView(a, item.issue_key, item.page, nWords);
   await a.keyboard.press('s');
   const struct0 = await api(base, `/issues/${encodeURIComponent(item.issue_key)}/structure`);
-  const art = struct0.articles.find((x) => x.start_page <= item.page && item.page <= (x.end_page || x.start_page)) || struct0.articles[0];
+  // An article the TOC lists (the title is corrected in both), on this page if one is.
+  const listed = struct0.articles.filter((x) => struct0.toc.some((t) => t.title && normalize(t.title) === normalize(x.title)));
+  const art = listed.find((x) => x.start_page <= item.page && item.page <= (x.end_page || x.start_page)) || listed[0];
+  check(!!art, 'the issue has an article its TOC lists', `${struct0.articles.length} articles, ${struct0.toc.length} TOC entries`);
   let newTitle = null;
   if (art) {
     const fieldPath = `articles[${art.index}].title`;
@@ -366,6 +393,16 @@ async function main() {
     check(stRes.status() === 200, `structure: ${fieldPath} corrected in the panel (200)`, String(stRes.status()));
     await a.waitForSelector(`#panel-structure .st-value.reviewed[data-field="${fieldPath}"]`);
     ok('the corrected title is marked as set by a reviewer');
+    const tocNow = await a.$$eval('#panel-structure .toc .st-value', (els) => els.map((e) => e.textContent));
+    check(tocNow.some((t) => t.includes(newTitle)), 'the TOC entry in the structure panel reads the corrected title too');
+    const toastText = await a.textContent('#toast');
+    check(!/articles\[|toc\[/.test(toastText) && /标题 title of article/.test(toastText), 'the saved message names the field in plain words', toastText);
+    await a.waitForSelector('#panel-structure .toc .st-value.reviewed');
+    ok('the TOC entry carries the reviewer tag too');
+    // The screenshot shows the TOC entry and, below it, the articles.
+    await a.evaluate(() => document.querySelector('#panel-structure .toc .st-value.reviewed').scrollIntoView({block: 'center'}));
+    await a.waitForSelector('#toast', {state: 'hidden', timeout: 10000});
+    await a.screenshot({path: path.join(shots, 'review-structure.png')});
   }
 
   // ---- what changed on the server and on disk
@@ -387,6 +424,22 @@ async function main() {
   if (newTitle) {
     check(record1.articles.some((x) => x.title === newTitle), 'record.json: the article title from the structure panel');
   }
+  // Decisions in the record and in `qikan show`; the corrected title in show's TOC.
+  const decisions = record1.decisions || [];
+  check(decisions.some((d) => d.page === item.page && d.decision === 'approved' && d.reviewer === REVIEWER && d.at) &&
+    (!rejected || decisions.some((d) => d.decision === 'rejected' && d.reviewer === REVIEWER && d.comment === REJECT_NOTE)),
+  'record.json: the decisions with reviewer, time and comment', JSON.stringify(decisions));
+  const shown = spawnSync(args.qikan, ['show', issueKey, '--archive', archive], {encoding: 'utf8'});
+  check(shown.status === 0, 'qikan show runs', shown.stderr);
+  check(new RegExp(`p${item.page}\\s+approved by ${REVIEWER}, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d`).test(shown.stdout) && (!rejected || shown.stdout.includes(`rejected by ${REVIEWER}`)) &&
+    !/status open/.test(shown.stdout), 'qikan show: the approval and the rejection, by whom and when', shown.stdout.split('\n').filter((l) => /approved|rejected|Review/.test(l)).join(' | '));
+  if (newTitle) {
+    const toc = shown.stdout.split('\nArticles')[0].split('\nTOC')[1] || '';
+    check(toc.includes(newTitle), 'qikan show: the TOC carries the title corrected in the structure panel', toc.slice(0, 400));
+    const c = record1.corrections.find((x) => /^reviewer:/.test(x.source) && String(x.after) === newTitle);
+    check(c && Array.isArray(c.also) && c.also.length === 1 && /^toc\[\d+\]\.title$/.test(c.also[0]),
+      'record.json: one correction entry names the article title and its TOC entry', JSON.stringify(c));
+  }
   const text1 = fs.readFileSync(path.join(archive, 'issues', issueKey, 'text.txt'), 'utf8');
   check(text1.includes(FIX), 'text.txt carries the correction');
   check(JSON.parse(fs.readFileSync(path.join(archive, 'issues', issueKey, 'pages', `${String(item.page).padStart(4, '0')}.json`), 'utf8'))
@@ -406,7 +459,7 @@ async function main() {
   await a.keyboard.press('4');
   await a.waitForFunction(() => document.querySelector('#status-filter [data-status=all]').getAttribute('aria-checked') === 'true');
   await a.waitForSelector('#queue-body tr.selected');
-  const row = a.locator('#queue-body tr', {hasText: item.issue_key}).filter({has: a.locator('td.page-cell', {hasText: new RegExp(`^${item.page}$`)})});
+  const row = a.locator('#queue-body tr', {hasText: item.issue_label}).filter({has: a.locator('td.page-cell', {hasText: new RegExp(`^${item.page}$`)})});
   const rowText = (await row.innerText()).replace(/\s+/g, ' ');
   check(/approved/i.test(rowText) && /\b2\b/.test(await row.locator('td').last().innerText()), 'the "all" filter shows the page approved with 2 corrections', rowText);
 
@@ -419,7 +472,7 @@ async function main() {
   await a.keyboard.press('Escape');
 
   check(pageErrors.length === 0, 'no JavaScript error in either browser', pageErrors.join('; '));
-  if (args.screenshots) console.log(`# screenshots: ${path.join(shots, 'review-screenshot.png')}, ${path.join(shots, 'review-queue.png')}`);
+  if (args.screenshots) console.log(`# screenshots: ${['review-screenshot.png', 'review-queue.png', 'review-structure.png'].map((f) => path.join(shots, f)).join(', ')}`);
   console.log(`PASS: ${checks} checks`);
 }
 
