@@ -21,6 +21,29 @@ bool ParseInt(std::string_view text, int& value) {
   return error == std::errc() && end == text.data() + text.size() && !text.empty();
 }
 
+constexpr std::streamoff kSampleBytes = 64 * 1024;
+
+// The file's size and its first and last 64 KiB (the whole of a smaller file).
+void AppendSample(const fs::path& file, std::string& out) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw QikanError(ExitStatus::kInputMissing, file.string(), "cannot be read");
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  out += std::to_string(size) + '\n';
+  auto read = [&](std::streamoff from, std::streamoff count) {
+    std::string bytes(static_cast<size_t>(count), '\0');
+    in.seekg(from);
+    in.read(bytes.data(), count);
+    out.append(bytes.data(), static_cast<size_t>(in.gcount()));
+  };
+  if (size <= 2 * kSampleBytes) {
+    read(0, size);
+  } else {
+    read(0, kSampleBytes);
+    read(size - kSampleBytes, kSampleBytes);
+  }
+}
+
 std::string_view HashSuffix(const std::string& key) {
   return key.size() >= 8 ? std::string_view(key).substr(key.size() - 8) : std::string_view(key);
 }
@@ -50,9 +73,30 @@ fs::path ShardDir(const fs::path& archive, int index) {
   return archive / "shards" / std::to_string(index);
 }
 
+std::string ShardFingerprint(const fs::path& input) {
+  std::string sample;
+  if (!fs::is_directory(input)) {
+    AppendSample(input, sample);
+    return Sha256Hex(sample);
+  }
+  // The files Sha256OfInput takes, in its order, each by name and sample.
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(input)) {
+    if (entry.is_regular_file() && entry.path().filename().string().rfind('.', 0) != 0) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    sample += file.filename().string() + '\t';
+    AppendSample(file, sample);
+  }
+  return Sha256Hex(sample);
+}
+
 int ShardOfInput(const fs::path& input, int count) {
   try {
-    return ShardOfHash(Sha256OfInput(input), count);
+    return ShardOfHash(ShardFingerprint(input), count);
   } catch (const std::exception&) {
     return ShardOfHash(Sha256Hex(input.lexically_normal().string()), count);
   }

@@ -24,14 +24,22 @@ struct ShardSpec {
 // 0-(N-1), Kubernetes' $JOB_COMPLETION_INDEX); throws QikanError(kUsage) otherwise.
 ShardSpec ParseShard(const std::string& text);
 
-// The shard a content hash (hex SHA-256) belongs to: its first 64 bits modulo `count`.
+// The shard a hex SHA-256 belongs to: its first 64 bits modulo `count`.
 int ShardOfHash(const std::string& sha256, int count);
 
 // DIR/shards/K.
 std::filesystem::path ShardDir(const std::filesystem::path& archive, int index);
 
-// The shard an input belongs to: that of its content (Sha256OfInput); an input that cannot be
-// read belongs to the shard of its path, so exactly one shard reports it.
+// A hash of an input's content that reads at most 128 KiB of each file: SHA-256 of its size
+// and its first and last 64 KiB (for a folder of page images, of each file's name and that, in
+// Sha256OfInput's order). The same content always gives the same fingerprint, whatever its name
+// or path, so all copies of a scan fall in one shard (and are deduplicated there); each of N
+// shards fingerprints every input of the inbox, so reading whole files (a full SHA-256) would
+// read the inbox N times over shared storage. Only the shard an input falls in hashes it whole.
+std::string ShardFingerprint(const std::filesystem::path& input);
+
+// The shard an input belongs to: that of its content (ShardFingerprint); an input that cannot
+// be read belongs to the shard of its path, so exactly one shard reports it.
 int ShardOfInput(const std::filesystem::path& input, int count);
 
 // The inputs of shard `spec`, in their order.

@@ -111,6 +111,29 @@ TEST(ShardTest, EachInputFallsInExactlyOneShardByContentWhateverItsName) {
   EXPECT_EQ(owners, 1);
 }
 
+TEST(ShardTest, TheFingerprintReadsTheEndsOfALargeFileAndEachPageOfAFolder) {
+  TempDir dir;
+  std::string big(1 << 20, 'x');
+  WriteFile(dir / "a.pdf", big);
+  big[big.size() / 2] = 'y';  // not read
+  WriteFile(dir / "b.pdf", big);
+  big[10] = 'y';  // read
+  WriteFile(dir / "c.pdf", big);
+  EXPECT_EQ(ShardFingerprint(dir / "a.pdf"), ShardFingerprint(dir / "b.pdf"));
+  EXPECT_NE(ShardFingerprint(dir / "a.pdf"), ShardFingerprint(dir / "c.pdf"));
+  WriteFile(dir / "d.pdf", big + "z");  // another size
+  EXPECT_NE(ShardFingerprint(dir / "c.pdf"), ShardFingerprint(dir / "d.pdf"));
+  // A folder of pages: the same pages under another folder name are the same content.
+  for (const std::string folder : {"issue-711", "copy of 711"}) {
+    fs::create_directories(dir / folder);
+    WriteFile(dir / folder / "0001.png", "page one");
+    WriteFile(dir / folder / "0002.png", "page two");
+  }
+  EXPECT_EQ(ShardFingerprint(dir / "issue-711"), ShardFingerprint(dir / "copy of 711"));
+  WriteFile(dir / "copy of 711" / "0002.png", "page 2");
+  EXPECT_NE(ShardFingerprint(dir / "issue-711"), ShardFingerprint(dir / "copy of 711"));
+}
+
 TEST(ShardTest, FindsContentInTheMainArchiveByHashNotByName) {
   TempDir dir;
   const std::string key = CommitFake(dir / "issues", "issue-711", "seven eleven");
