@@ -116,10 +116,14 @@ class Merge {
         outcome.kind = MergeOutcome::Kind::kFailed;
         outcome.detail = e.what();
       }
-      Report(std::move(outcome));
+      if (outcome.kind == MergeOutcome::Kind::kMerged) {
+        moved_.push_back(std::move(outcome));
+        if (moved_.size() >= kBatch) CatalogMoved(dir);
+      } else {
+        Report(std::move(outcome));
+      }
     }
-    SyncFolder(dir / "issues");
-    SyncFolder(archive_ / "issues");
+    CatalogMoved(dir);
     // The shard's catalog forgets the issues that left (their inputs stay known by content).
     if (shard_catalog) shard_catalog->RepairFromArchive(dir);
   }
@@ -158,8 +162,31 @@ class Merge {
     if (shard_catalog) {
       if (const auto row = shard_catalog->FindIssue(key)) settings_hash = row->settings_hash;
     }
-    catalog_.CommitIssue(run_id_, key, record, settings_hash, "issues/" + key + "/record.json");
-    if (!sha.empty()) catalog_.RecordInputDone(run_id_, sha, record.source.file, key);
+    // Also marks the input (record.source) done as this issue.
+    to_catalog_.push_back(Catalog::IssueToCommit{.key = key,
+                                                 .record = record,
+                                                 .settings_hash = settings_hash,
+                                                 .record_path = "issues/" + key + "/record.json"});
+  }
+
+  // Makes the renames so far durable and catalogs their issues in one transaction (a sync per
+  // issue made merging 1,000 issues take 25 s). Should the merge die before, the next run or
+  // merge catalogs the moved folders from their record.json (CheckDepth::kContent).
+  void CatalogMoved(const fs::path& shard) {
+    if (moved_.empty()) return;
+    SyncFolder(shard / "issues");
+    SyncFolder(archive_ / "issues");
+    try {
+      catalog_.CommitIssues(run_id_, to_catalog_);
+    } catch (const QikanError& e) {
+      throw QikanError(ExitStatus::kArchiveError, e.file(),
+                       fmt::format("{} issues are in the archive but could not be cataloged ({}); "
+                                   "the next run or merge catalogs them",
+                                   moved_.size(), e.what()));
+    }
+    to_catalog_.clear();
+    for (auto& outcome : moved_) Report(std::move(outcome));
+    moved_.clear();
   }
 
   // The key under which content `sha` is in DIR/issues already (the catalog first, then a
@@ -195,8 +222,11 @@ class Merge {
     summary_.issues.push_back(std::move(outcome));
   }
 
+  static constexpr size_t kBatch = 200;
   const fs::path& archive_;
   Catalog& catalog_;
+  std::vector<MergeOutcome> moved_;  // renamed into DIR/issues, not cataloged yet
+  std::vector<Catalog::IssueToCommit> to_catalog_;
   const int64_t run_id_;
   const std::function<void(const MergeOutcome&)>& on_issue_;
   MergeSummary& summary_;

@@ -211,6 +211,26 @@ TEST(MergeTest, DropsDuplicatesByContentUnderAnyName) {
   EXPECT_TRUE(Folders(archive / "tmp").empty());
 }
 
+TEST(MergeTest, CatalogsWhatAKilledMergeMovedAndInBatchesBeyondTwoHundred) {
+  TempDir dir;
+  const fs::path archive = dir / "archive";
+  std::vector<std::string> keys;
+  for (int i = 0; i < 230; ++i) {
+    const std::string name = "issue-" + std::to_string(i);
+    keys.push_back(CommitFake(ShardDir(archive, i % 2) / "issues", name, name));
+  }
+  // A merge killed after its rename, before its catalog transaction.
+  fs::create_directories(archive / "issues");
+  fs::rename(ShardDir(archive, 0) / "issues" / keys[0], archive / "issues" / keys[0]);
+
+  const MergeSummary summary = MergeShards(MergeOptions{.archive = archive});
+  EXPECT_EQ(summary.repair.imported, std::vector<std::string>{keys[0]});
+  EXPECT_EQ(summary.Count(MergeOutcome::Kind::kMerged), 229);
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(Folders(archive / "issues"), keys);
+  EXPECT_EQ(CatalogKeys(archive), keys);
+}
+
 TEST(MergeTest, LeavesAShardWhoseRunIsGoingAloneAndTakesTheArchiveLock) {
   TempDir dir;
   const fs::path archive = dir / "archive";
