@@ -189,9 +189,12 @@ class Merge {
     moved_.clear();
   }
 
-  // The key under which content `sha` is in DIR/issues already (the catalog first, then a
-  // folder of the same key holding the same content).
+  // The key under which content `sha` is in DIR/issues already (moved by this merge and not
+  // cataloged yet, or in the catalog; else a folder of the same key holding the same content).
   std::optional<std::string> Existing(const std::string& sha, const std::string& key) const {
+    for (const auto& pending : to_catalog_) {
+      if (!sha.empty() && pending.record.source.sha256 == sha) return pending.key;
+    }
     if (!sha.empty()) {
       const auto seen = catalog_.FindInput(sha);
       if (seen && seen->status == InputStatus::kDone && seen->issue_key &&

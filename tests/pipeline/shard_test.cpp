@@ -200,10 +200,12 @@ TEST(MergeTest, DropsDuplicatesByContentUnderAnyName) {
   CommitFake(ShardDir(archive, 0) / "issues", "july-again", "july content");
   const std::string august = CommitFake(ShardDir(archive, 0) / "issues", "august", "august");
   CommitFake(ShardDir(archive, 2) / "issues", "august-copy", "august");
+  // The same content twice in one shard (staged by runs with different shard counts).
+  CommitFake(ShardDir(archive, 0) / "issues", "zz-august-again", "august");
 
   const MergeSummary summary = MergeShards(MergeOptions{.archive = archive});
   EXPECT_EQ(summary.Count(MergeOutcome::Kind::kMerged), 1);
-  EXPECT_EQ(summary.Count(MergeOutcome::Kind::kDuplicate), 2);
+  EXPECT_EQ(summary.Count(MergeOutcome::Kind::kDuplicate), 3);
   EXPECT_EQ(Folders(archive / "issues"), (std::vector<std::string>{august, in_archive}));
   EXPECT_EQ(CatalogKeys(archive), (std::vector<std::string>{august, in_archive}));
   EXPECT_TRUE(Folders(ShardDir(archive, 0) / "issues").empty());
