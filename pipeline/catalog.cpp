@@ -833,6 +833,16 @@ void Catalog::CommitIssue(int64_t run_id, const std::string& key, const IssueRec
   transaction.Commit();
 }
 
+void Catalog::CommitIssues(int64_t run_id, const std::vector<IssueToCommit>& issues) {
+  std::lock_guard lock(impl_->mutex);
+  Transaction transaction(impl_->db, Durability::kFull);
+  for (const auto& issue : issues) {
+    impl_->CommitLocked(run_id, issue.key, issue.record, issue.settings_hash, issue.record_path,
+                        InputUpdate::kAuthoritative);
+  }
+  transaction.Commit();
+}
+
 void Catalog::Impl::CommitLocked(std::optional<int64_t> run_id, const std::string& key,
                                  const IssueRecord& record, const std::string& settings_hash,
                                  const std::string& record_path, InputUpdate input_update) {

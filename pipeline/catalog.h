@@ -260,6 +260,16 @@ class Catalog {
   void CommitIssue(int64_t run_id, const std::string& key, const IssueRecord& record,
                    const std::string& settings_hash, const std::string& record_path);
 
+  // CommitIssue for several issues in one transaction (`qikan merge`): one sync instead of one
+  // per issue, and the index pages they share written once. All or none.
+  struct IssueToCommit {
+    std::string key;
+    IssueRecord record;
+    std::string settings_hash;
+    std::string record_path;
+  };
+  void CommitIssues(int64_t run_id, const std::vector<IssueToCommit>& issues);
+
   // The input was seen and its issue `key` is in the archive (committed now or earlier).
   void RecordInputDone(int64_t run_id, const std::string& sha256, const std::string& path,
                        const std::string& key);

@@ -28,11 +28,13 @@
 #include "pipeline/discovery.h"
 #include "pipeline/evaluate.h"
 #include "pipeline/hash.h"
+#include "pipeline/merge.h"
 #include "pipeline/issue_job.h"
 #include "pipeline/models.h"
 #include "pipeline/review.h"
 #include "pipeline/review_server.h"
 #include "pipeline/runner.h"
+#include "pipeline/shard.h"
 #include "pipeline/version.h"
 
 namespace qikan {
@@ -222,13 +224,19 @@ ModelsDir UseModels(const std::string& given) {
 }
 
 int Run(const std::vector<std::string>& input_args, RunOptions options, bool dry_run,
-        const ModelsDir& models) {
+        const ModelsDir& models, const std::string& shard_text) {
   const std::vector<std::filesystem::path> roots(input_args.begin(), input_args.end());
   // Every model a page needs is checked before any input is looked at: a missing one stops the
   // run at once (status 7) rather than failing, or quietly degrading, page after page.
   if (!dry_run) CheckModels(options, models);
-  const std::vector<std::filesystem::path> inputs = DiscoverInputs(roots, options.archive);
+  std::vector<std::filesystem::path> inputs = DiscoverInputs(roots, options.archive);
   options.input_roots = roots;
+  if (!shard_text.empty()) {
+    // A dry run of a shard lists its inputs against the main archive.
+    const ShardSpec shard = ParseShard(shard_text);
+    inputs = SelectShard(inputs, shard);
+    if (!dry_run) options = ShardRunOptions(options, shard);
+  }
   if (dry_run) return DryRun(inputs, options);
   if (inputs.empty()) {
     std::fputs("qikan: no scans found in the input(s)\n", stderr);
@@ -246,6 +254,38 @@ int Run(const std::vector<std::string>& input_args, RunOptions options, bool dry
   PrintSummary(summary);
   if (!summary.summary_file.empty()) {
     std::fprintf(stdout, "summary: %s\n", summary.summary_file.string().c_str());
+  }
+  return static_cast<int>(summary.Status());
+}
+
+// Moves the shards' committed issues into the archive: one line per issue, then the counts.
+int Merge(const std::string& archive) {
+  const MergeSummary summary = MergeShards(
+      MergeOptions{.archive = archive}, [](const MergeOutcome& outcome) {
+        switch (outcome.kind) {
+          case MergeOutcome::Kind::kMerged:
+            std::printf("merged     %s  shard %d\n", outcome.key.c_str(), outcome.shard);
+            break;
+          case MergeOutcome::Kind::kDuplicate:
+            std::printf("duplicate  %s  shard %d  same content as %s; removed from the shard\n",
+                        outcome.key.c_str(), outcome.shard, outcome.detail.c_str());
+            break;
+          case MergeOutcome::Kind::kFailed:
+            std::fprintf(stderr, "qikan: error: %s\n", outcome.detail.c_str());
+            std::printf("FAILED     %s  shard %d\n", outcome.key.c_str(), outcome.shard);
+            break;
+        }
+        std::fflush(stdout);
+      });
+  std::string busy;
+  for (const int shard : summary.busy_shards) busy += fmt::format(" {}", shard);
+  std::printf("merge: %zu shard(s), %d issues merged, %d duplicates, %d failed in %.1fs%s\n",
+              summary.shards.size(), summary.Count(MergeOutcome::Kind::kMerged),
+              summary.Count(MergeOutcome::Kind::kDuplicate),
+              summary.Count(MergeOutcome::Kind::kFailed), summary.seconds,
+              busy.empty() ? "" : ("; still running, left alone: shard" + busy).c_str());
+  if (!summary.summary_file.empty()) {
+    std::printf("summary: %s\n", summary.summary_file.string().c_str());
   }
   return static_cast<int>(summary.Status());
 }
@@ -527,6 +567,10 @@ int RunCli(int argc, char** argv) {
                 "nothing written");
   run->add_flag("--quarantine", options.quarantine,
                 "move a failed input into DIR/quarantine/<date>/ (its path under INPUT kept)");
+  std::string shard_text;
+  run->add_option("--shard", shard_text,
+                  "K/N: only the inputs whose content hash falls in shard K of N (0 <= K < N), "
+                  "staged in DIR/shards/K/ for `qikan merge`");
   run->add_flag("--keep-intermediates", options.keep_intermediates,
                 "write each stage's page image under DIR/intermediates/<issue>/");
   run->add_option("--render-dpi", options.rasterize.render_dpi,
@@ -642,6 +686,13 @@ int RunCli(int argc, char** argv) {
   show->add_option("--archive", show_archive, "archive folder")->required();
   show->add_flag("--json", show_json, "print record.json as archived");
 
+  std::string merge_archive;
+  auto* merge = app.add_subcommand(
+      "merge", "Move the issues that `qikan run --shard` runs committed (DIR/shards/*/issues) "
+               "into the archive and catalog them; duplicates by content are dropped, shards "
+               "still running and unfinished work are left alone. Safe to run again.");
+  merge->add_option("--archive", merge_archive, "archive folder")->required();
+
   ReviewServerOptions review_options;
   auto* review = app.add_subcommand(
       "review", "Serve the QA review web app over an archive: the queue of doubtful pages, each "
@@ -685,8 +736,9 @@ int RunCli(int argc, char** argv) {
     if (*run) {
       const ModelsDir models = UseModels(models_dir);
       options.profiles_dir = ProfilesDir(run_profiles, models);
-      return Run(inputs, options, dry_run, models);
+      return Run(inputs, options, dry_run, models, shard_text);
     }
+    if (*merge) return Merge(merge_archive);
     if (*parse) {
       return Parse(issue_dir, ProfilesDir(parse_profiles, UseModels("")).string(), parse_profile,
                    lines_only);

@@ -25,6 +25,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pipeline/archive.h"
+#include "pipeline/archive_lock.h"
 #include "pipeline/bounded_queue.h"
 #include "pipeline/catalog.h"
 #include "pipeline/hash.h"
@@ -62,53 +63,6 @@ struct IssueState {
 struct PageTask {
   std::shared_ptr<IssueState> issue;
   RasterPage page;
-};
-
-// The archive's lock: an exclusive flock on DIR/.lock held for the whole run, so only one run
-// at a time writes the archive and its catalog. The holder's pid is written into the file for
-// the message another run prints. The kernel drops the lock when the process ends, however it
-// ends, so a crashed run never leaves the archive locked.
-class ArchiveLock {
- public:
-  explicit ArchiveLock(const fs::path& archive_root) {
-    const fs::path file = archive_root / ".lock";
-    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) {
-      throw QikanError(ExitStatus::kArchiveError, file.string(),
-                       std::string("cannot open the archive lock: ") + std::strerror(errno));
-    }
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      const int error = errno;
-      std::string holder;
-      if (error == EWOULDBLOCK) {
-        char buffer[32] = {};
-        const ssize_t n = ::pread(fd_, buffer, sizeof buffer - 1, 0);
-        if (n > 0) holder = std::string(buffer, static_cast<size_t>(n));
-        while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
-      }
-      ::close(fd_);
-      if (error == EWOULDBLOCK) {
-        throw QikanError(ExitStatus::kLocked, archive_root.string(),
-                         "another qikan run is using this archive (pid " +
-                             (holder.empty() ? std::string("unknown") : holder) + ")");
-      }
-      throw QikanError(ExitStatus::kArchiveError, file.string(),
-                       std::string("cannot lock the archive: ") + std::strerror(error));
-    }
-    const std::string pid = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
-      spdlog::warn("{}: cannot write the pid into the lock file: {}", file.string(),
-                   std::strerror(errno));
-    }
-  }
-  ~ArchiveLock() {
-    if (fd_ >= 0) ::close(fd_);  // releases the lock
-  }
-  ArchiveLock(const ArchiveLock&) = delete;
-  ArchiveLock& operator=(const ArchiveLock&) = delete;
-
- private:
-  int fd_ = -1;
 };
 
 // The options a run was started with, as stored with the run in the catalog.
@@ -403,6 +357,7 @@ std::optional<std::string> Run::AlreadyArchived(const std::string& sha,
     }
   }
   if (archive_.HasIssue(key)) return key;
+  if (options_.archived_elsewhere) return options_.archived_elsewhere(sha);
   return std::nullopt;
 }
 

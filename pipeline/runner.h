@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct RunOptions {
   // or its name> (never over another: a suffix is added), and catalog it as quarantined.
   bool quarantine = false;
   std::vector<std::filesystem::path> input_roots;  // the folders the inputs were discovered in
+  // Where else content may already be archived (for a shard's run, the main archive it stages
+  // for): the issue key there, or nothing. Such an input is skipped like one in this archive.
+  std::function<std::optional<std::string>(const std::string& sha256)> archived_elsewhere;
   // Write DIR/logs/run-<UTC timestamp>-<run id>.log (info and above) and .json (the summary).
   bool write_logs = true;
   // Called by a worker after each page it read (for a progress display); must be thread-safe.
