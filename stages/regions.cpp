@@ -255,12 +255,19 @@ class Segmenter {
     // the band's right edge.
     std::vector<int> edges = {band_right};
     for (const Interval& other : common) edges.push_back(other.left);
+    // (Starting at the band's left edge or right of a gutter the rows share: the further
+    // columns of a band of three.)
     const double slack = options_.full_slack * unit_;
-    const int side_left[2] = {band_left, g.right};
     for (int k = 0; k < 2; ++k) {
+      std::vector<int> starts = {k == 0 ? band_left : g.right};
+      for (const Interval& other : common) {
+        if (k == 1 && other.left > g.right) starts.push_back(other.right);
+      }
       size_t starting = 0;
       for (const auto& [line, extent] : sides[k]) {
-        starting += extent.left <= side_left[k] + options_.max_indent * unit_;
+        starting += std::any_of(starts.begin(), starts.end(), [&](int e) {
+          return extent.left >= e - slack && extent.left <= e + options_.max_indent * unit_;
+        });
       }
       if (starting < options_.start_share * static_cast<double>(sides[k].size())) return false;
     }

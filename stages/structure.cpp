@@ -425,9 +425,16 @@ class Parser {
       // than the body of a two-column issue); OCR boxes the odd short line ("告制度", the end of
       // a wrapped title) tall.
       const double entry_ratio = toc_lines.empty() ? 1.0 : Line(toc_lines.front()).glyph_ratio;
+      // (A contents line OCR boxed tall is followed by more of the contents: a banner, a
+      // column name, a count.)
+      const bool more_contents =
+          i + 1 < end && Line(i + 1).page == line.page &&
+          (banner_.Matches(RemoveSpaces(Line(i + 1).text)) ||
+           digest_count_.Matches(Line(i + 1).text) ||
+           (Chars(Line(i + 1).text) <= 8 && Line(i + 1).glyph_ratio < 1.15 * entry_ratio));
       if (!toc_lines.empty() &&
           (line.space_before > 3.0 ||
-           (line.glyph_ratio >= 1.15 * entry_ratio && Chars(line.text) >= 6) ||
+           (line.glyph_ratio >= 1.15 * entry_ratio && Chars(line.text) >= 6 && !more_contents) ||
            (line.Centred() && line.glyph_ratio >= options_.heading_glyph_ratio * entry_ratio))) {
         break;
       }
