@@ -393,7 +393,32 @@ class Parser {
       out.text = out.text.substr(0, m->begin);
     }
     out.text = RemoveSpaces(out.text);
+    if (!out.page) StripMisreadLeaders(i, out);
     return out;
+  }
+
+  // Dot leaders in a small or poor scan: chi_sim reads the dots as a run of Han characters at
+  // low confidence (让才让下下2, 放生让本全生生让让下于3). A line ending in a number after words
+  // read below 60 has leaders there: the words from the first of them on are taken off.
+  void StripMisreadLeaders(size_t i, TocLine& out) const {
+    const auto& words = Line(i).words;
+    if (words.size() < 3) return;
+    static const Pattern kTrailingNumber(R"((?<page>\d{1,3})$)");
+    const auto number = kTrailingNumber.Search(words.back().text);
+    if (!number) return;
+    size_t first_leader = words.size() - 1;
+    // The page number may sit at the end of the last junk word ("下于3").
+    const bool number_alone = number->begin == 0;
+    if (!number_alone && words.back().confidence >= 60) return;
+    while (first_leader > 0 && words[first_leader - 1].confidence < 60) --first_leader;
+    if (number_alone && first_leader == words.size() - 1) return;  // no junk before the number
+    if (first_leader == 0) {  // all junk: a line of leaders that ends a wrapped title
+      out.text.clear();
+    } else {
+      out.text = RemoveSpaces(WordsText({words.begin(), words.begin() + static_cast<long>(first_leader)}));
+    }
+    out.page = std::stoi(number->Group("page"));
+    out.leaders = true;
   }
 
   // A column name stands alone on its line: short, no punctuation, and no article's heading in
