@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+
+#include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
@@ -62,6 +65,56 @@ void ParseIssueStructure(const std::vector<OcrPage>& pages,
   record.colophon = std::move(parsed.colophon);
   record.corrections = std::move(parsed.corrections);
   record.review.insert(record.review.end(), parsed.review.begin(), parsed.review.end());
+}
+
+std::vector<ReviewItem> CheckIssueNumbers(const std::string& key, const IssueInfo& issue,
+                                          const std::vector<PrintedNumbers>& others) {
+  std::vector<ReviewItem> review;
+  if (!issue.number || !issue.cumulative_number || issue.date.size() < 4) return review;
+  const std::string year = issue.date.substr(0, 4);
+  const int difference = *issue.cumulative_number - *issue.number;
+  const std::string read = fmt::format("第{}期（总第{}期）", *issue.number, *issue.cumulative_number);
+  std::map<int, int> differences;  // of the year's other issues: how many give each
+  for (const auto& other : others) {
+    if (other.key == key || other.title != issue.title || other.date.size() < 4) continue;
+    if (other.edition == issue.edition && other.date.substr(0, 4) == year &&
+        other.number == *issue.number) {
+      review.push_back({.page = 1,
+                        .reason = "masthead-number",
+                        .detail = fmt::format("{} read, and {} ({}) has 第{}期 of {} too; check it",
+                                              read, other.key, other.date, other.number, year)});
+    }
+    if (other.cumulative_number == *issue.cumulative_number) {
+      review.push_back({.page = 1,
+                        .reason = "masthead-number",
+                        .detail = fmt::format("{} read, and {} ({}) has 总第{}期 too; check it", read,
+                                              other.key, other.date, other.cumulative_number)});
+    }
+    // Cumulative numbers grow with the date (one edition's sequence).
+    if (other.edition == issue.edition && !other.date.empty() &&
+        ((other.date < issue.date && other.cumulative_number > *issue.cumulative_number) ||
+         (other.date > issue.date && other.cumulative_number < *issue.cumulative_number))) {
+      review.push_back(
+          {.page = 1,
+           .reason = "masthead-number",
+           .detail = fmt::format("{} of {} read, but {} of {} has 总第{}期; check it", read,
+                                 issue.date, other.key, other.date, other.cumulative_number)});
+    }
+    if (other.edition == issue.edition && other.date.substr(0, 4) == year) {
+      ++differences[other.cumulative_number - other.number];
+    }
+  }
+  if (!differences.empty() && !differences.contains(difference)) {
+    const auto common = std::max_element(differences.begin(), differences.end(),
+                                         [](const auto& a, const auto& b) { return a.second < b.second; });
+    review.push_back(
+        {.page = 1,
+         .reason = "masthead-number",
+         .detail = fmt::format("{} read, but {} other issue(s) of {} give 总第 = 第 + {} (here {}); "
+                               "check the numbers",
+                               read, common->second, year, common->first, difference)});
+  }
+  return review;
 }
 
 std::vector<OcrPage> LoadOcrPages(const std::filesystem::path& issue_dir) {

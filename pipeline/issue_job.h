@@ -27,6 +27,23 @@ void ParseIssueStructure(const std::vector<OcrPage>& pages,
 // The layout the parser sees, for looking into what it did.
 IssueLayout LayoutForProfile(const std::vector<OcrPage>& pages, const PublicationProfile* profile);
 
+// An issue's numbers as another issue of the archive printed them.
+struct PrintedNumbers {
+  std::string key;
+  std::string title;
+  std::string edition;
+  std::string date;  // ISO 8601
+  int number = 0;
+  int cumulative_number = 0;
+};
+
+// Checks an issue's 第N期（总第M期） against the other issues of its publication in the archive:
+// within a year the cumulative number is the issue number plus one constant, cumulative numbers
+// grow with the date, and no two issues of one edition share a number. What disagrees becomes
+// a masthead-number review item naming what was read and what the other issues say.
+std::vector<ReviewItem> CheckIssueNumbers(const std::string& key, const IssueInfo& issue,
+                                          const std::vector<PrintedNumbers>& others);
+
 // Reads an archived issue's pages/NNNN.json back, in page order.
 std::vector<OcrPage> LoadOcrPages(const std::filesystem::path& issue_dir);
 

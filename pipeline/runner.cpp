@@ -298,6 +298,18 @@ IssueOutcome Run::Commit(IssueState& issue) {
                                  record.pages.size()));
   }
   ParseIssue(ocr_pages, record, issue.structure_times);
+  // Its numbers against the publication's other issues in the catalog.
+  if (catalog_) {
+    std::vector<PrintedNumbers> others;
+    for (const auto& row : catalog_->Issues()) {
+      if (!row.number || !row.cumulative_number) continue;
+      others.push_back({.key = row.key, .title = row.title, .edition = row.edition, .date = row.date,
+                        .number = *row.number, .cumulative_number = *row.cumulative_number});
+    }
+    for (auto& item : CheckIssueNumbers(issue.key, record.issue, others)) {
+      record.review.push_back(std::move(item));
+    }
+  }
   // An issue read again (--force, --reprocess-stale) keeps what reviewers corrected: what
   // still fits the new OCR is applied again, the rest stays in the catalog as stale.
   if (catalog_) {
