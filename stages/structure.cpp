@@ -316,7 +316,7 @@ class Parser {
         }
       }
       if (auto m = publisher_.Search(bare); m && info.publisher.empty()) {
-        info.publisher = m->Group("publisher");
+        info.publisher = Mend(m->Group("publisher"), Line(i).page, "issue.publisher");
       }
       if (auto m = date_.Search(bare); m && info.date.empty()) ParseDate(i, *m);
     }
@@ -394,6 +394,16 @@ class Parser {
     }
     out.text = RemoveSpaces(out.text);
     if (!out.page) StripMisreadLeaders(i, out);
+    // A run of Latin letters in a Chinese contents line is leaders OCR misread, whatever follows
+    // it (a page number misread too): the title ends before it.
+    static const Pattern kLatinLeaders(R"([A-Za-z.·…_\-—]{5,}.{0,2}$)");
+    if (auto m = kLatinLeaders.Search(out.text); m && m->begin > 0) {
+      out.text = out.text.substr(0, m->begin);
+      out.leaders = true;
+    }
+    // A mark OCR put after the last character ("2则-").
+    static const Pattern kTrailingMarks(R"([\-—_~·.]+$)");
+    if (auto m = kTrailingMarks.Search(out.text); m && m->begin > 0) out.text.resize(m->begin);
     return out;
   }
 
@@ -401,22 +411,44 @@ class Parser {
   // low confidence (让才让下下2, 放生让本全生生让让下于3). A line ending in a number after words
   // read below 60 has leaders there: the words from the first of them on are taken off.
   void StripMisreadLeaders(size_t i, TocLine& out) const {
-    const auto& words = Line(i).words;
-    if (words.size() < 3) return;
+    // Leaders read as Latin letters may run on from the title's last character (地soeeeceesos).
+    static const Pattern kLatinTail(R"([A-Za-z.·…_\-—]{3,}(?<page>\d{0,3})$)");
+    std::vector<OcrWord> words = Line(i).words;
+    if (words.empty()) return;
+    for (auto& word : words) {
+      if (auto m = kLatinTail.Search(word.text); m && m->begin > 0) {
+        word.text = word.text.substr(0, m->begin) + m->Group("page");
+      }
+    }
     static const Pattern kTrailingNumber(R"((?<page>\d{1,3})$)");
+    static const Pattern kLatinJunk(R"(^[A-Za-z.·…_\-—]{3,}$)");
     const auto number = kTrailingNumber.Search(words.back().text);
     if (!number) return;
+    // Leaders read as junk: low-confidence characters, or a run of Latin letters (oeseeso…).
+    auto junk = [&](const OcrWord& w) { return w.confidence < 60 || kLatinJunk.Matches(w.text); };
     size_t first_leader = words.size() - 1;
-    // The page number may sit at the end of the last junk word ("下于3").
-    const bool number_alone = number->begin == 0;
-    if (!number_alone && words.back().confidence >= 60) return;
-    while (first_leader > 0 && words[first_leader - 1].confidence < 60) --first_leader;
-    if (number_alone && first_leader == words.size() - 1) return;  // no junk before the number
-    if (first_leader == 0) {  // all junk: a line of leaders that ends a wrapped title
-      out.text.clear();
-    } else {
-      out.text = RemoveSpaces(WordsText({words.begin(), words.begin() + static_cast<long>(first_leader)}));
+    while (first_leader > 0 && junk(words[first_leader - 1])) --first_leader;
+    // A line's first character standing alone is the end of a wrapped title, whatever OCR's
+    // confidence in it (leaders run wider).
+    if (first_leader == 0 && words.size() >= 2 && words[0].box.width <= 1.5 * Line(i).glyph_px &&
+        Chars(words[0].text) == 1) {
+      first_leader = 1;
     }
+    const bool number_alone = number->begin == 0;
+    const bool junk_before = first_leader < words.size() - 1;
+    // The number may sit at the end of the last junk word ("下于3"), or, with leaders OCR did
+    // not see at all, after the title's last character at the right margin ("展2").
+    const bool at_margin = Line(i).right_gap < 1.0;
+    if (!junk_before && !(number_alone && at_margin) && !(!number_alone && (junk(words.back()) || at_margin))) {
+      return;
+    }
+    std::vector<OcrWord> kept(words.begin(), words.begin() + static_cast<long>(first_leader));
+    if (!junk_before && !number_alone) {  // "展2": the title's end and the page in one word
+      OcrWord last = words.back();
+      last.text = last.text.substr(0, number->begin);
+      if (!junk(last)) kept.push_back(last);
+    }
+    out.text = kept.empty() ? std::string() : RemoveSpaces(WordsText(kept));
     out.page = std::stoi(number->Group("page"));
     out.leaders = true;
   }
@@ -502,7 +534,7 @@ class Parser {
                                     .page = item.page});
         toc_confidence_.push_back(line.confidence);
         // Printed page numbers end a title: a title without one goes on on the next line.
-        open_title = numbered ? !item.page.has_value() : line.right_gap < 1.0;
+        open_title = numbered ? !item.page.has_value() && !item.leaders : line.right_gap < 1.0;
       };
       if (item.text.empty()) {  // leaders and the page alone: the end of the title above
         if (open_title && !out_.toc.empty() && item.page) out_.toc.back().page = item.page;
@@ -535,7 +567,7 @@ class Parser {
           !(at_column_x && next_is_title && LooksLikeColumnName(item.text, body_from))) {
         *out_.toc.back().title += CleanTitle(item.text);
         if (item.page) out_.toc.back().page = item.page;
-        open_title = numbered ? !item.page.has_value() : false;
+        open_title = numbered ? !item.page.has_value() && !item.leaders : false;
         continue;
       }
       if (at_column_x) {
