@@ -666,15 +666,23 @@ class Parser {
     return best;
   }
 
-  // A heading may wrap onto a second line; try the line alone and with the next.
+  // A heading may wrap onto further lines (three or four in a narrow column); try the line
+  // alone and with the next ones set like it.
   std::pair<double, size_t> MatchAt(size_t i, size_t end, const std::string& title) const {
     double best = Similarity(Line(i).text, title);
     size_t last = i;
-    if (i + 1 < end && Line(i + 1).page == Line(i).page && !IsParagraphStart(i + 1)) {
-      const double two = Similarity(Line(i).text + Line(i + 1).text, title);
-      if (two > best) {
-        best = two;
-        last = i + 1;
+    std::string joined = Line(i).text;
+    for (size_t k = i + 1; k < end && k <= i + 3; ++k) {
+      if (Line(k).page != Line(i).page || Line(k).column != Line(i).column ||
+          (IsParagraphStart(k) && !LooksLikeHeading(k)) || IsAttribution(k)) {
+        break;
+      }
+      joined += Line(k).text;
+      if (Chars(joined) > Chars(title) + 4) break;
+      const double similarity = Similarity(joined, title);
+      if (similarity > best) {
+        best = similarity;
+        last = k;
       }
     }
     return {best, last};
