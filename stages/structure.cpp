@@ -1232,7 +1232,7 @@ std::optional<std::string> LocalityOf(std::string_view title, const PublicationP
 const PublicationProfile* ChooseProfile(const std::vector<PublicationProfile>& profiles,
                                         const IssueLayout& layout) {
   const PublicationProfile* best = nullptr;
-  double best_score = 0.5;
+  double best_score = 0.7;  // one character in six misread, not two (余杭人大信息 is another title)
   for (const auto& profile : profiles) {
     if (profile.generic) continue;
     for (const auto& line : layout.lines) {
@@ -1240,9 +1240,20 @@ const PublicationProfile* ChooseProfile(const std::vector<PublicationProfile>& p
       std::vector<std::string> names = profile.aliases;
       names.push_back(profile.title);
       for (const auto& name : names) {
-        const double score = line.text.find(name) != std::string::npos
-                                 ? (name == profile.title ? 1.0 : 0.8)
-                                 : Similarity(line.text, name);
+        // An alias inside another title (人大信息 in 余杭人大信息) names another publication:
+        // the characters before it, with it, must read like this one's title.
+        const size_t at = line.text.find(name);
+        bool contained = at != std::string::npos;
+        if (contained && name != profile.title && at > 0) {
+          const std::u32string before = ToU32(line.text.substr(0, at));
+          const std::u32string lead = before.substr(before.size() >= 2 ? before.size() - 2 : 0);
+          if (lead.size() == 2 && IsCjk(lead[0]) && IsCjk(lead[1]) &&
+              Similarity(ToUtf8(lead) + name, profile.title) < 0.8) {
+            contained = false;
+          }
+        }
+        const double score = contained ? (name == profile.title ? 1.0 : 0.8)
+                                       : Similarity(line.text, name);
         if (score > best_score) {
           best_score = score;
           best = &profile;

@@ -166,6 +166,11 @@ TEST(ChooseProfile, TheGenericProfileIsNeverChosenByTheMasthead) {
   ASSERT_NE(ChooseProfile(profiles, hangzhou), nullptr);
   EXPECT_EQ(ChooseProfile(profiles, hangzhou)->id, "hangzhou-renda-xinxi");
   EXPECT_EQ(ChooseProfile(profiles, other), nullptr);
+  // The profile's alias 人大信息 inside another newsletter's title names that newsletter.
+  IssueLayout yuhang = Masthead({MakeLine("余杭 人大 信息", 3.0)});
+  EXPECT_EQ(ChooseProfile(profiles, yuhang), nullptr);
+  IssueLayout misread = Masthead({MakeLine("杭洲 人大 信息", 3.0)});
+  ASSERT_NE(ChooseProfile(profiles, misread), nullptr);
 }
 
 }  // namespace
