@@ -236,6 +236,8 @@ int RereadNumbers(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
                   const FolioOptions& options, OcrPage& page) {
   if (gray.empty() || glyph_px < 8) return 0;
   cv::Mat gray8;
+  FolioOptions number_options = options;
+  number_options.max_digits = options.max_number_digits;
   int mended = 0;
   for (auto& block : page.blocks) {
     for (auto& line : block.lines) {
@@ -246,8 +248,6 @@ int RereadNumbers(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
           continue;
         }
         if (gray8.empty()) gray8 = ToGray8(gray);
-        FolioOptions number_options = options;
-        number_options.max_digits = options.max_number_digits;
         const auto read = ReadDigits(gray8, word.box, glyph_px, engine, number_options);
         if (!read) continue;
         spdlog::debug("number {:?} at {:.0f} read again as {:?} at {:.0f}", word.text,

@@ -70,7 +70,7 @@ class Segmenter {
     if (ids.empty()) return;
     const std::vector<Slab> slabs = Slabs(std::move(ids));
     std::vector<std::vector<Interval>> white;
-    for (const Slab& slab : slabs) white.push_back(Complement(Ink(slab, false), left, right));
+    for (const Slab& slab : slabs) white.push_back(Complement(Ink(slab), left, right));
     for (size_t i = 0; i < slabs.size();) {
       // The band of rows from slab i that share white.
       std::vector<Interval> common = white[i];
@@ -162,11 +162,12 @@ class Segmenter {
     return slabs;
   }
 
-  std::vector<Interval> Ink(const Slab& slab, bool marks) const {
+  // The slab's ink but its marks (which may stand in a gutter).
+  std::vector<Interval> Ink(const Slab& slab) const {
     std::vector<Interval> ink;
     std::vector<int> heights;
     for (size_t id : slab.items) {
-      if (!marks && Mark(id)) continue;
+      if (Mark(id)) continue;
       ink.push_back({items_[id].box.x, items_[id].box.Right()});
       heights.push_back(items_[id].box.height);
     }

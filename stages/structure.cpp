@@ -602,10 +602,9 @@ class Parser {
         if (!rest.empty() && LooksLikeColumnName(RemoveSpaces(name), body_from)) {
           column = snapped;
           std::string title = RemoveSpaces(rest);
-          if (item.page) {  // the leaders and page were taken off the whole line
-            const TocLine whole = StripLeaders(item.index);
-            const size_t at = whole.text.find(RemoveSpaces(name));
-            title = at == 0 ? whole.text.substr(RemoveSpaces(name).size()) : title;
+          if (item.page) {  // the leaders and page were taken off the whole line: item.text
+            const size_t at = item.text.find(RemoveSpaces(name));
+            title = at == 0 ? item.text.substr(RemoveSpaces(name).size()) : title;
           }
           add_title(title);
           continue;
