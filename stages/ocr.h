@@ -35,7 +35,7 @@ class OcrEngine {
 // Where qikan's own OCR models are: the folder laid out as models/ocr in the source tree
 // (manifest.json; tessdata/, the model chosen by measurement when it is not Debian's; voters/ID/,
 // the vote's other models), which scripts/install-ocr-model fills. The source tree's until set;
-// the command sets it once at start-up, before any engine is made (pipeline/models.h finds it).
+// the command sets it once at start-up, before any engine is made (pipeline/run/models.h finds it).
 void SetOwnModelsDir(const std::filesystem::path& ocr_dir);
 std::filesystem::path OwnModelsDir();
 

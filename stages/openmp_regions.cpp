@@ -1,7 +1,7 @@
 // Tesseract's LSTM opens OpenMP parallel regions for every time step of every layer: LSTM::Forward
 // computes its four gates as `#pragma omp parallel sections`, and other layers use
 // `#pragma omp parallel for`. qikan runs one single-threaded Tesseract per worker
-// (pipeline/main.cpp sets OMP_THREAD_LIMIT=1), so libgomp runs each region on the calling thread
+// (pipeline/cli/main.cpp sets OMP_THREAD_LIMIT=1), so libgomp runs each region on the calling thread
 // alone; but it still builds a one-thread team for every region and ends it with a futex wake
 // system call. On the throughput corpus libgomp took 1.0% of the workers' CPU and those system
 // calls 1.6% more, for no parallel work at all.

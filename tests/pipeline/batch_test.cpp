@@ -10,10 +10,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "pipeline/catalog.h"
-#include "pipeline/discovery.h"
-#include "pipeline/hash.h"
-#include "pipeline/runner.h"
+#include "pipeline/archive/catalog.h"
+#include "pipeline/run/discovery.h"
+#include "pipeline/archive/hash.h"
+#include "pipeline/run/runner.h"
 #include "tests/support/fake_ocr.h"
 #include "tests/support/scan_fixture.h"
 #include "tests/support/text_page.h"

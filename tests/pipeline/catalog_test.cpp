@@ -1,4 +1,4 @@
-#include "pipeline/catalog.h"
+#include "pipeline/archive/catalog.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "pipeline/catalog.h"
+#include "pipeline/archive/catalog.h"
 #include "tests/support/scan_fixture.h"
 #include "tests/support/text_page.h"
 

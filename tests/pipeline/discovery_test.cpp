@@ -11,7 +11,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "pipeline/discovery.h"
+#include "pipeline/run/discovery.h"
 #include "tests/support/scan_fixture.h"
 
 namespace qikan {

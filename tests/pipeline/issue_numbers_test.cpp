@@ -3,7 +3,7 @@
 // two issues share a number.
 #include <gtest/gtest.h>
 
-#include "pipeline/issue_job.h"
+#include "pipeline/run/issue_job.h"
 
 namespace qikan {
 namespace {

@@ -14,9 +14,9 @@
 
 #include "models/profile.h"
 #include "models/text.h"
-#include "pipeline/archive.h"
-#include "pipeline/catalog.h"
-#include "pipeline/issue_job.h"
+#include "pipeline/archive/archive.h"
+#include "pipeline/archive/catalog.h"
+#include "pipeline/run/issue_job.h"
 #include "tests/support/text_page.h"
 
 namespace qikan::testing {

@@ -1,8 +1,8 @@
-// The review server's HTTP API (pipeline/review_server.h), in process on a free port, with
+// The review server's HTTP API (pipeline/review/review_server.h), in process on a free port, with
 // httplib's client, against an archive made from recorded OCR: the queue, the page view, a word
 // correction reaching the record and the search, the version check, structure corrections,
 // decisions, and the safety points (token, body limit, keys, static files).
-#include "pipeline/review_server.h"
+#include "pipeline/review/review_server.h"
 
 #include <arpa/inet.h>
 #include <httplib.h>
@@ -17,8 +17,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "pipeline/issue_job.h"
-#include "pipeline/review.h"
+#include "pipeline/run/issue_job.h"
+#include "pipeline/review/review.h"
 #include "tests/pipeline/review_archive.h"
 
 namespace qikan {
@@ -361,10 +361,10 @@ TEST_F(ReviewServerTest, RefusesBadKeysPagesBodiesAndUnknownFiles) {
   EXPECT_EQ(too_big->status, 413);
   EXPECT_EQ(Page(4)["version"], 0);
 
-  // What is served is what pipeline/review_web/ held at build time (the files are not compared
+  // What is served is what pipeline/review/review_web/ held at build time (the files are not compared
   // with the tree here: they may be edited after the build), and nothing else.
   std::set<std::string> on_disk, embedded;
-  for (const auto& entry : fs::directory_iterator(testing::SourcePath("pipeline/review_web"))) {
+  for (const auto& entry : fs::directory_iterator(testing::SourcePath("pipeline/review/review_web"))) {
     const std::string ext = entry.path().extension().string();
     if (ext == ".html" || ext == ".js" || ext == ".css") on_disk.insert(entry.path().filename());
   }
@@ -400,7 +400,7 @@ TEST_F(ReviewServerTest, RefusesBadKeysPagesBodiesAndUnknownFiles) {
   // A page served under another name (DNS rebinding) cannot reach the API.
   EXPECT_EQ(client_->Get("/api/v1/queue", {{"Host", "evil.example"}})->status, 403);
   for (const char* path : {"/static/../CMakeLists.txt", "/static/index.htm", "/README.md",
-                           "/pipeline/review_web/index.html", "/static/..%2F..%2FREADME.md",
+                           "/pipeline/review/review_web/index.html", "/static/..%2F..%2FREADME.md",
                            "/catalog.sqlite", "/issues/seed-degraded/record.json"}) {
     auto result = client_->Get(path);
     ASSERT_TRUE(result) << path;

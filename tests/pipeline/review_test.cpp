@@ -1,8 +1,8 @@
-// The corrections model (pipeline/review.h) on an archive made from recorded OCR: word and line
+// The corrections model (pipeline/review/review.h) on an archive made from recorded OCR: word and line
 // corrections reach the record, its text and the search index through the structure parser;
 // structure corrections land on the parsed record; a correction the OCR no longer supports is
 // reported stale instead of being applied.
-#include "pipeline/review.h"
+#include "pipeline/review/review.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/errors.h"
-#include "pipeline/issue_job.h"
+#include "pipeline/run/issue_job.h"
 #include "tests/pipeline/review_archive.h"
 
 namespace qikan {

@@ -1,12 +1,12 @@
-#include "pipeline/runner.h"
+#include "pipeline/run/runner.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/catalog.h"
-#include "pipeline/issue_job.h"
+#include "pipeline/archive/catalog.h"
+#include "pipeline/run/issue_job.h"
 #include "tests/support/fake_ocr.h"
 #include "tests/support/scan_fixture.h"
 #include "tests/support/text_page.h"

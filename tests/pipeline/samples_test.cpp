@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
-#include "pipeline/evaluate.h"
+#include "pipeline/run/evaluate.h"
 #include "tests/support/scan_fixture.h"
 #include "tests/support/text_page.h"
 

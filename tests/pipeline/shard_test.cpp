@@ -11,12 +11,12 @@
 
 #include "models/errors.h"
 #include "models/record.h"
-#include "pipeline/archive_lock.h"
-#include "pipeline/catalog.h"
-#include "pipeline/hash.h"
-#include "pipeline/merge.h"
-#include "pipeline/runner.h"
-#include "pipeline/shard.h"
+#include "pipeline/archive/archive_lock.h"
+#include "pipeline/archive/catalog.h"
+#include "pipeline/archive/hash.h"
+#include "pipeline/archive/merge.h"
+#include "pipeline/run/runner.h"
+#include "pipeline/run/shard.h"
 #include "tests/support/scan_fixture.h"
 
 namespace qikan {

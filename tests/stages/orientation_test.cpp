@@ -9,7 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "models/text.h"
-#include "pipeline/page_job.h"
+#include "pipeline/run/page_job.h"
 #include "stages/deskew.h"
 #include "stages/rasterize.h"
 #include "stages/scale.h"

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "models/profile.h"
-#include "pipeline/evaluate.h"
-#include "pipeline/issue_job.h"
+#include "pipeline/run/evaluate.h"
+#include "pipeline/run/issue_job.h"
 #include "tests/support/text_page.h"
 
 namespace qikan {

@@ -1,4 +1,4 @@
-#include "pipeline/merge.h"
+#include "pipeline/archive/merge.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,9 +18,9 @@
 #include <spdlog/spdlog.h>
 
 #include "models/record.h"
-#include "pipeline/archive.h"
-#include "pipeline/archive_lock.h"
-#include "pipeline/shard.h"
+#include "pipeline/archive/archive.h"
+#include "pipeline/archive/archive_lock.h"
+#include "pipeline/run/shard.h"
 #include "pipeline/version.h"
 
 namespace qikan {

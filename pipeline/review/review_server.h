@@ -13,7 +13,7 @@
 namespace qikan {
 
 // qikan review: the QA reviewer's web app over an archive. The HTTP/JSON API is specified in
-// docs (see README "Review"); the front end (pipeline/review_web/) is embedded in the binary.
+// docs (see README "Review"); the front end (pipeline/review/review_web/) is embedded in the binary.
 //
 //   ReviewServer server(options);   // opens the archive and catalog; throws QikanError
 //   const int port = server.Bind();  // host/port from the options; 0 picks a free port
@@ -51,7 +51,7 @@ struct EmbeddedFile {
   std::string_view name;  // "index.html", "app.js"
   std::string_view bytes;
 };
-// pipeline/review_web/*.{html,js,css} as they were at build time.
+// pipeline/review/review_web/*.{html,js,css} as they were at build time.
 const std::vector<EmbeddedFile>& ReviewWebFiles();
 
 bool IsLoopbackAddress(std::string_view address);

@@ -1,4 +1,4 @@
-#include "pipeline/issue_job.h"
+#include "pipeline/run/issue_job.h"
 
 #include <algorithm>
 #include <fstream>

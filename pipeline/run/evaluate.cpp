@@ -1,4 +1,4 @@
-#include "pipeline/evaluate.h"
+#include "pipeline/run/evaluate.h"
 
 #include <fmt/format.h>
 

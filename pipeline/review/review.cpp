@@ -1,4 +1,4 @@
-#include "pipeline/review.h"
+#include "pipeline/review/review.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,7 +21,7 @@
 
 #include "models/errors.h"
 #include "models/text.h"
-#include "pipeline/issue_job.h"
+#include "pipeline/run/issue_job.h"
 
 namespace qikan {
 namespace fs = std::filesystem;
@@ -449,7 +449,7 @@ std::vector<CorrectionResult> ApplyStructureCorrections(
 }
 
 bool IsPageJobReview(const ReviewItem& item) {
-  // The reasons pipeline/page_job.cpp gives; everything else comes from the structure parser
+  // The reasons pipeline/run/page_job.cpp gives; everything else comes from the structure parser
   // (and ParseIssueStructure's profile-unknown), which a rebuild runs again.
   return item.reason == "low-confidence" || item.reason == "page-failed" ||
          item.reason == "stage-failed";

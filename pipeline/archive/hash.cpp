@@ -1,4 +1,4 @@
-#include "pipeline/hash.h"
+#include "pipeline/archive/hash.h"
 
 #include <algorithm>
 #include <array>

@@ -11,8 +11,8 @@
 #include "models/ocr_page.h"
 #include "models/profile.h"
 #include "models/record.h"
-#include "pipeline/archive.h"
-#include "pipeline/catalog.h"
+#include "pipeline/archive/archive.h"
+#include "pipeline/archive/catalog.h"
 #include "stages/structure.h"
 
 namespace qikan {

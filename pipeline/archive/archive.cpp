@@ -1,4 +1,4 @@
-#include "pipeline/archive.h"
+#include "pipeline/archive/archive.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-#include "pipeline/runner.h"
+#include "pipeline/run/runner.h"
 
 #include <algorithm>
 #include <chrono>
@@ -24,13 +24,13 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "pipeline/archive.h"
-#include "pipeline/archive_lock.h"
-#include "pipeline/bounded_queue.h"
-#include "pipeline/catalog.h"
-#include "pipeline/hash.h"
-#include "pipeline/issue_job.h"
-#include "pipeline/review.h"
+#include "pipeline/archive/archive.h"
+#include "pipeline/archive/archive_lock.h"
+#include "pipeline/run/bounded_queue.h"
+#include "pipeline/archive/catalog.h"
+#include "pipeline/archive/hash.h"
+#include "pipeline/run/issue_job.h"
+#include "pipeline/review/review.h"
 #include "pipeline/version.h"
 
 namespace qikan {

@@ -1,4 +1,4 @@
-#include "pipeline/discovery.h"
+#include "pipeline/run/discovery.h"
 
 #include <algorithm>
 #include <optional>

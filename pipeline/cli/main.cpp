@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "pipeline/cli.h"
+#include "pipeline/cli/cli.h"
 
 int main(int argc, char** argv) {
   // Tesseract's OpenMP threads inside one page make it ~5x slower on a small machine; we run one

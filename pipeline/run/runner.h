@@ -10,7 +10,7 @@
 
 #include "models/errors.h"
 #include "models/profile.h"
-#include "pipeline/page_job.h"
+#include "pipeline/run/page_job.h"
 #include "pipeline/version.h"
 #include "stages/ocr.h"
 #include "stages/rasterize.h"

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/runner.h"
+#include "pipeline/run/runner.h"
 
 namespace qikan {
 
@@ -14,7 +14,7 @@ namespace qikan {
 // N machines at once with no coordinator: each input belongs to the shard its content hash
 // falls in, whatever its name or the order it was discovered in, and each shard writes only its
 // own staging area DIR/shards/K/ (an archive of its own: lock, tmp/, issues/, catalog, logs/).
-// `qikan merge` (pipeline/merge.h) then moves the staged issues into DIR/issues/.
+// `qikan merge` (pipeline/archive/merge.h) then moves the staged issues into DIR/issues/.
 struct ShardSpec {
   int index = 0;  // K, 0 <= K < N
   int count = 1;  // N

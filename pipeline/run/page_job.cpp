@@ -1,4 +1,4 @@
-#include "pipeline/page_job.h"
+#include "pipeline/run/page_job.h"
 
 #include <fmt/format.h>
 #include <opencv2/core.hpp>

@@ -1,4 +1,4 @@
-#include "pipeline/archive_lock.h"
+#include "pipeline/archive/archive_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -1,4 +1,4 @@
-#include "pipeline/cli.h"
+#include "pipeline/cli/cli.h"
 
 #include <unistd.h>
 
@@ -23,18 +23,18 @@
 
 #include "models/errors.h"
 #include "models/text.h"
-#include "pipeline/archive.h"
-#include "pipeline/catalog.h"
-#include "pipeline/discovery.h"
-#include "pipeline/evaluate.h"
-#include "pipeline/hash.h"
-#include "pipeline/merge.h"
-#include "pipeline/issue_job.h"
-#include "pipeline/models.h"
-#include "pipeline/review.h"
-#include "pipeline/review_server.h"
-#include "pipeline/runner.h"
-#include "pipeline/shard.h"
+#include "pipeline/archive/archive.h"
+#include "pipeline/archive/catalog.h"
+#include "pipeline/run/discovery.h"
+#include "pipeline/run/evaluate.h"
+#include "pipeline/archive/hash.h"
+#include "pipeline/archive/merge.h"
+#include "pipeline/run/issue_job.h"
+#include "pipeline/run/models.h"
+#include "pipeline/review/review.h"
+#include "pipeline/review/review_server.h"
+#include "pipeline/run/runner.h"
+#include "pipeline/run/shard.h"
 #include "pipeline/version.h"
 
 namespace qikan {

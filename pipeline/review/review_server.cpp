@@ -1,4 +1,4 @@
-#include "pipeline/review_server.h"
+#include "pipeline/review/review_server.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -28,10 +28,10 @@
 
 #include "models/errors.h"
 #include "models/text.h"
-#include "pipeline/archive.h"
-#include "pipeline/catalog.h"
-#include "pipeline/issue_job.h"
-#include "pipeline/review.h"
+#include "pipeline/archive/archive.h"
+#include "pipeline/archive/catalog.h"
+#include "pipeline/run/issue_job.h"
+#include "pipeline/review/review.h"
 #include "pipeline/version.h"
 
 namespace qikan {

@@ -6,7 +6,7 @@
 
 #include "models/ocr_page.h"
 #include "models/record.h"
-#include "pipeline/stage_runner.h"
+#include "pipeline/run/stage_runner.h"
 #include "stages/cleanup.h"
 #include "stages/columns.h"
 #include "stages/deskew.h"

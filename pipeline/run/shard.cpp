@@ -1,4 +1,4 @@
-#include "pipeline/shard.h"
+#include "pipeline/run/shard.h"
 
 #include <algorithm>
 #include <charconv>
@@ -10,7 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "models/errors.h"
-#include "pipeline/hash.h"
+#include "pipeline/archive/hash.h"
 
 namespace qikan {
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "pipeline/models.h"
+#include "pipeline/run/models.h"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/errors.h"
-#include "pipeline/runner.h"
+#include "pipeline/run/runner.h"
 #include "stages/ocr.h"
 
 #ifndef QIKAN_SOURCE_MODELS_DIR

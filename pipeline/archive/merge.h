@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "models/errors.h"
-#include "pipeline/catalog.h"
+#include "pipeline/archive/catalog.h"
 
 namespace qikan {
 
 // `qikan merge --archive DIR`: moves the issues the shards committed (DIR/shards/*/issues/<key>,
-// see pipeline/shard.h) into DIR/issues/, one rename each (shards live inside DIR, so on the
+// see pipeline/run/shard.h) into DIR/issues/, one rename each (shards live inside DIR, so on the
 // same file system), and catalogs them in DIR/catalog.sqlite with the settings hash their
 // shard's catalog recorded.
 //

@@ -1,4 +1,4 @@
-#include "pipeline/catalog.h"
+#include "pipeline/archive/catalog.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -16,7 +16,7 @@
 #include <utility>
 #include <variant>
 
-#include "pipeline/hash.h"
+#include "pipeline/archive/hash.h"
 
 namespace qikan {
 namespace fs = std::filesystem;
