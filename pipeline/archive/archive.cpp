@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/errors.h"
+#include "pipeline/deliverables/deliverables.h"
 
 namespace qikan {
 namespace fs = std::filesystem;
@@ -72,16 +73,66 @@ bool Archive::HasIssue(const std::string& key) const {
   return fs::exists(IssueDir(key) / "record.json");
 }
 
+namespace {
+
+// Writes the record (with a review item for each deliverable that failed), its text and the
+// deliverables into `staging`.
+void WriteRecordAndDeliverables(const fs::path& staging, const IssueRecord& record,
+                                const std::vector<OcrPage>& ocr_pages, nlohmann::json record_json,
+                                const fs::path& scan, const fs::path& archived) {
+  const Deliverables deliverables = BuildDeliverables(
+      {.record = record, .pages = ocr_pages, .scan = scan, .archived = archived});
+  for (const auto& failure : deliverables.failures) {
+    record_json["review"].push_back(failure);
+  }
+  // A rebuild starts from hard links to the archived files: unlink before writing, so the
+  // archived issue is never written through.
+  auto write = [&](const fs::path& relative, std::string_view bytes) {
+    const fs::path path = staging / relative;
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    fs::remove(path, ec);
+    WriteFileDurably(path, bytes);
+  };
+  write("record.json", record_json.dump(2) + "\n");
+  write("text.txt", record.Text());
+  for (const auto& file : deliverables.files) write(file.path, file.bytes);
+}
+
+// Moves `staging` into place as `target`, swapping out the issue there in one step.
+void SwapIntoPlace(const fs::path& staging, const fs::path& target, const fs::path& issues) {
+  if (fs::exists(target)) {
+    // Swap old and new in one step; the old one is then in `staging`, for the caller to drop.
+    if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0) {
+      ThrowArchiveError(target, "cannot replace");
+    }
+  } else if (::rename(staging.c_str(), target.c_str()) != 0) {
+    ThrowArchiveError(target, "cannot move into place");
+  }
+  SyncPath(issues);
+}
+
+// Syncs every folder under `dir` and `dir` itself.
+void SyncTree(const fs::path& dir) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_directory(ec)) SyncPath(it->path());
+  }
+  SyncPath(dir);
+}
+
+}  // namespace
+
 void Archive::CommitIssue(const std::string& key, const IssueRecord& record,
                           const std::vector<OcrPage>& ocr_pages,
-                          const std::vector<std::string>& page_images) const {
+                          const std::vector<std::string>& page_images,
+                          const fs::path& scan) const {
   const fs::path staging = root_ / "tmp" / fmt::format("{}.{}", key, UniqueSuffix());
   std::error_code ec;
   fs::create_directories(staging / "pages", ec);
   if (ec) ThrowArchiveError(staging, "cannot create");
   try {
-    WriteFileDurably(staging / "record.json", nlohmann::json(record).dump(2) + "\n");
-    WriteFileDurably(staging / "text.txt", record.Text());
     for (size_t i = 0; i < ocr_pages.size(); ++i) {
       WriteFileDurably(staging / "pages" / fmt::format("{:04d}.json", i + 1),
                        nlohmann::json(ocr_pages[i]).dump());
@@ -90,24 +141,58 @@ void Archive::CommitIssue(const std::string& key, const IssueRecord& record,
       if (page_images[i].empty()) continue;
       WriteFileDurably(staging / "pages" / fmt::format("{:04d}.jpg", i + 1), page_images[i]);
     }
-    SyncPath(staging / "pages");
-    SyncPath(staging);
-
-    const fs::path target = IssueDir(key);
-    if (fs::exists(target)) {
-      // Swap old and new in one step, then drop the old one from tmp/.
-      if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0) {
-        ThrowArchiveError(target, "cannot replace");
-      }
-    } else if (::rename(staging.c_str(), target.c_str()) != 0) {
-      ThrowArchiveError(target, "cannot move into place");
-    }
-    SyncPath(root_ / "issues");
+    WriteRecordAndDeliverables(staging, record, ocr_pages, nlohmann::json(record), scan,
+                               HasIssue(key) ? IssueDir(key) : fs::path());
+    SyncTree(staging);
+    SwapIntoPlace(staging, IssueDir(key), root_ / "issues");
   } catch (...) {
     fs::remove_all(staging, ec);
     throw;
   }
   fs::remove_all(staging, ec);  // the replaced issue, if there was one
+}
+
+void Archive::RewriteIssue(const std::string& key, const IssueRecord& record,
+                           const std::vector<OcrPage>& ocr_pages,
+                           nlohmann::json record_json) const {
+  const fs::path target = IssueDir(key);
+  if (!HasIssue(key)) ThrowArchiveError(target, "no such issue to rewrite");
+  const fs::path staging = root_ / "tmp" / fmt::format("{}.{}", key, UniqueSuffix());
+  std::error_code ec;
+  try {
+    // Everything but the deliverables, linked (the record, text and deliverables are written
+    // anew; a deliverable a writer no longer makes is not carried over).
+    const std::vector<std::string> owned = DeliverablePaths();
+    auto is_deliverable = [&](const std::string& relative) {
+      for (const auto& path : owned) {
+        if (relative == path || (path.ends_with('/') && relative.starts_with(path))) return true;
+      }
+      return false;
+    };
+    fs::create_directories(staging, ec);
+    if (ec) ThrowArchiveError(staging, "cannot create");
+    for (auto it = fs::recursive_directory_iterator(target); it != fs::end(it); ++it) {
+      const fs::path relative = fs::relative(it->path(), target);
+      if (it->is_directory()) {
+        fs::create_directories(staging / relative);
+        continue;
+      }
+      if (is_deliverable(relative.generic_string())) continue;
+      fs::create_hard_link(it->path(), staging / relative, ec);
+      if (ec) fs::copy_file(it->path(), staging / relative);  // another file system
+    }
+    WriteRecordAndDeliverables(staging, record, ocr_pages, std::move(record_json), {}, target);
+    SyncTree(staging);
+    SwapIntoPlace(staging, target, root_ / "issues");
+  } catch (const QikanError&) {
+    fs::remove_all(staging, ec);
+    throw;
+  } catch (const std::exception& e) {
+    fs::remove_all(staging, ec);
+    throw QikanError(ExitStatus::kArchiveError, target.string(),
+                     std::string("cannot rewrite: ") + e.what());
+  }
+  fs::remove_all(staging, ec);  // the issue as it was
 }
 
 void Archive::RemoveTemporaries() const {

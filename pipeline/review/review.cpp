@@ -124,23 +124,6 @@ nlohmann::json OptionalJson(const std::optional<std::string>& value) {
   throw QikanError(ExitStatus::kUsage, "", fmt::format("cannot correct {}: {}", field, why));
 }
 
-void ReplaceFileAtomically(const fs::path& path, std::string_view bytes) {
-  const fs::path temporary = path.parent_path() / fmt::format(".{}.{}.tmp",
-                                                              path.filename().string(), ::getpid());
-  WriteFileDurably(temporary, bytes);
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::error_code ec;
-    fs::remove(temporary, ec);
-    throw QikanError(ExitStatus::kArchiveError, path.string(), "cannot replace: " + why);
-  }
-  const int fd = ::open(path.parent_path().c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
 }  // namespace
 
 std::string TextTarget::Id() const {
@@ -559,11 +542,10 @@ IssueRecord ReadIssueRecord(const Archive& archive, const std::string& key) {
 
 namespace {
 
-void WriteRebuilt(const fs::path& dir, const RebuiltIssue& rebuilt,
-                  const std::vector<ReviewPageRow>& decisions) {
-  ReplaceFileAtomically(dir / "record.json",
-                        RecordJsonWithCorrectionTimes(rebuilt, decisions).dump(2) + "\n");
-  ReplaceFileAtomically(dir / "text.txt", rebuilt.record.Text());
+// The record, its text and the deliverables, rewritten together.
+void WriteRebuilt(const Archive& archive, const std::string& key, const RebuiltIssue& rebuilt,
+                  const std::vector<OcrPage>& pages, const std::vector<ReviewPageRow>& decisions) {
+  archive.RewriteIssue(key, rebuilt.record, pages, RecordJsonWithCorrectionTimes(rebuilt, decisions));
 }
 
 }  // namespace
@@ -577,11 +559,11 @@ std::vector<std::string> ReapplyCorrections(const Archive& archive, Catalog& cat
     if (corrections.empty() || !archive.HasIssue(issue.key)) continue;
     try {
       const IssueRecord archived = ReadIssueRecord(archive, issue.key);
-      const fs::path dir = archive.IssueDir(issue.key);
+      const std::vector<OcrPage> pages = LoadOcrPages(archive.IssueDir(issue.key));
       const RebuiltIssue rebuilt =
-          BuildCorrectedIssue(archived, LoadOcrPages(dir), corrections, profiles, options);
+          BuildCorrectedIssue(archived, pages, corrections, profiles, options);
       if (nlohmann::json(rebuilt.record) == nlohmann::json(archived)) continue;
-      WriteRebuilt(dir, rebuilt, catalog.DecidedPages(issue.key));
+      WriteRebuilt(archive, issue.key, rebuilt, pages, catalog.DecidedPages(issue.key));
       catalog.RecommitIssue(issue.key, rebuilt.record);
       rebuilt_keys.push_back(issue.key);
     } catch (const std::exception& e) {
@@ -595,10 +577,10 @@ RebuiltIssue RebuildIssue(const Archive& archive, Catalog& catalog, const std::s
                           const std::vector<PublicationProfile>& profiles,
                           const StructureOptions& options) {
   const IssueRecord archived = ReadIssueRecord(archive, key);
-  const fs::path dir = archive.IssueDir(key);
-  RebuiltIssue rebuilt = BuildCorrectedIssue(archived, LoadOcrPages(dir), catalog.Corrections(key),
-                                             profiles, options);
-  WriteRebuilt(dir, rebuilt, catalog.DecidedPages(key));
+  const std::vector<OcrPage> pages = LoadOcrPages(archive.IssueDir(key));
+  RebuiltIssue rebuilt =
+      BuildCorrectedIssue(archived, pages, catalog.Corrections(key), profiles, options);
+  WriteRebuilt(archive, key, rebuilt, pages, catalog.DecidedPages(key));
   catalog.RecommitIssue(key, rebuilt.record);
   return rebuilt;
 }

@@ -318,7 +318,7 @@ IssueOutcome Run::Commit(IssueState& issue) {
                    .record;
     }
   }
-  archive_.CommitIssue(issue.key, record, ocr_pages, page_images);
+  archive_.CommitIssue(issue.key, record, ocr_pages, page_images, issue.input);
   // The folder is the truth and is in place now; should the catalog fail (or the process die)
   // here, the next run's RepairFromArchive indexes it.
   if (catalog_) {

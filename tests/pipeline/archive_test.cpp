@@ -1,0 +1,83 @@
+// The archive's issue folders (pipeline/archive/archive.h): an issue is committed whole, and
+// rewritten (record, text, deliverables) in one step with its page files kept as they were.
+#include "pipeline/archive/archive.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "models/errors.h"
+#include "tests/support/scan_fixture.h"
+
+namespace qikan {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+ino_t Inode(const fs::path& path) {
+  struct stat st {};
+  ::stat(path.c_str(), &st);
+  return st.st_ino;
+}
+
+IssueRecord OnePageRecord(const std::string& text) {
+  IssueRecord record;
+  record.source.file = "a.pdf";
+  record.pages.push_back({.index = 1});
+  record.pages[0].text = text;
+  return record;
+}
+
+OcrPage OnePage() {
+  OcrPage page;
+  page.width = 100;
+  page.height = 100;
+  return page;
+}
+
+TEST(Archive, RewriteReplacesRecordAndTextInOneStepAndKeepsThePageFiles) {
+  TempDir dir;
+  const Archive archive(dir.path() / "archive");
+  archive.CommitIssue("k", OnePageRecord("旧的"), {OnePage()}, {"jpeg bytes"});
+  const fs::path issue = archive.IssueDir("k");
+  const ino_t image = Inode(issue / "pages" / "0001.jpg");
+
+  nlohmann::json json = OnePageRecord("新的");
+  json["decisions"] = nlohmann::json::array({{{"page", 1}}});
+  archive.RewriteIssue("k", OnePageRecord("新的"), {OnePage()}, json);
+
+  EXPECT_EQ(Slurp(issue / "text.txt"), "新的");
+  EXPECT_EQ(nlohmann::json::parse(Slurp(issue / "record.json"))["decisions"][0]["page"], 1);
+  // The page files are the archived ones (linked, not copied) and unchanged.
+  EXPECT_EQ(Inode(issue / "pages" / "0001.jpg"), image);
+  EXPECT_EQ(Slurp(issue / "pages" / "0001.jpg"), "jpeg bytes");
+  EXPECT_TRUE(fs::exists(issue / "pages" / "0001.json"));
+  // Nothing is left behind in tmp/.
+  EXPECT_TRUE(fs::is_empty(dir.path() / "archive" / "tmp"));
+}
+
+TEST(Archive, RewritingAnIssueThatIsNotThereIsAnArchiveErrorAndLeavesNothing) {
+  TempDir dir;
+  const Archive archive(dir.path() / "archive");
+  try {
+    archive.RewriteIssue("missing", OnePageRecord("x"), {OnePage()}, OnePageRecord("x"));
+    FAIL() << "no error";
+  } catch (const QikanError& e) {
+    EXPECT_EQ(e.status(), ExitStatus::kArchiveError);
+  }
+  EXPECT_FALSE(fs::exists(archive.IssueDir("missing")));
+  EXPECT_TRUE(fs::is_empty(dir.path() / "archive" / "tmp"));
+}
+
+}  // namespace
+}  // namespace qikan
