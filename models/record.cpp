@@ -135,11 +135,13 @@ void to_json(nlohmann::json& j, const IssueRecord& v) {
                      {"colophon", v.colophon},
                      {"corrections", v.corrections},
                      {"review", v.review}};
+  if (!v.parser_version.empty()) j["parser_version"] = v.parser_version;
 }
 
 void from_json(const nlohmann::json& j, IssueRecord& v) {
   v.schema = j.value("schema", std::string(kIssueSchema));
   v.pipeline_version = j.value("pipeline_version", std::string());
+  v.parser_version = j.value("parser_version", std::string());
   v.source = j.value("source", SourceInfo{});
   v.pages = j.value("pages", std::vector<PageRecord>{});
   v.profile = j.contains("profile") && j["profile"].is_string() ? j["profile"].get<std::string>()

@@ -105,6 +105,9 @@ struct ReviewItem {
 struct IssueRecord {
   std::string schema = kIssueSchema;
   std::string pipeline_version;
+  // The version whose parser made the structure, when `qikan reparse` made it again from the
+  // archived OCR of an older version; empty: pipeline_version's parser.
+  std::string parser_version;
   SourceInfo source;
   std::vector<PageRecord> pages;
   // The structure recovered by the parser; empty when it did not run or found nothing.

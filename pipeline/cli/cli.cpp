@@ -24,6 +24,7 @@
 #include "models/errors.h"
 #include "models/text.h"
 #include "pipeline/archive/archive.h"
+#include "pipeline/archive/archive_lock.h"
 #include "pipeline/archive/catalog.h"
 #include "pipeline/run/discovery.h"
 #include "pipeline/run/evaluate.h"
@@ -397,6 +398,55 @@ Catalog OpenArchiveCatalog(const std::filesystem::path& archive) {
   return Catalog::Open(file);
 }
 
+// `qikan reparse`: this build's parser on the archived OCR of the issues named (or all, or those
+// an older parser made), each rewritten with its deliverables in one step, corrections applied
+// again. One line per issue; an issue that cannot be reparsed is reported and the others go on.
+int Reparse(const std::filesystem::path& archive_dir, std::vector<std::string> keys, bool all,
+            bool stale, const std::filesystem::path& profiles_dir) {
+  const auto started = std::chrono::steady_clock::now();
+  Catalog catalog = OpenArchiveCatalog(archive_dir);
+  const ArchiveLock lock(archive_dir);  // no run writes the archive meanwhile
+  const Archive archive(archive_dir);
+  const std::vector<PublicationProfile> profiles = SelectProfiles(profiles_dir, "");
+  if (all || stale) {
+    for (const auto& row : catalog.Issues()) {
+      if (!archive.HasIssue(row.key)) continue;
+      if (stale) {
+        const IssueRecord record = ReadIssueRecord(archive, row.key);
+        const std::string& parsed_by =
+            record.parser_version.empty() ? record.pipeline_version : record.parser_version;
+        if (parsed_by == QIKAN_VERSION) continue;
+      }
+      keys.push_back(row.key);
+    }
+  }
+  int done = 0, failed = 0;
+  for (const auto& key : keys) {
+    try {
+      if (!archive.HasIssue(key)) {
+        throw QikanError(ExitStatus::kInputMissing, key, "no such issue in the archive");
+      }
+      const RebuiltIssue rebuilt = ReparseIssue(archive, catalog, key, profiles);
+      const IssueRecord& record = rebuilt.record;
+      std::fputs(ForTerminal(fmt::format("{}: reparsed: {} TOC entries, {} articles, {} briefs, {} "
+                                   "review items\n",
+                                   key, record.toc.size(), record.articles.size(),
+                                   record.briefs.size(), record.review.size()))
+                     .c_str(),
+                 stdout);
+      ++done;
+    } catch (const QikanError& e) {
+      std::fprintf(stderr, "qikan: error: %s\n", ForTerminal(e.Line()).c_str());
+      ++failed;
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::fprintf(stderr, "qikan: reparse: %d issue%s reparsed, %d failed, %.1f s\n", done,
+               done == 1 ? "" : "s", failed, seconds);
+  return failed ? static_cast<int>(ExitStatus::kArchiveError) : 0;
+}
+
 std::string Pages(int start, int end) {
   if (start <= 0) return "p?";
   return end > start ? fmt::format("p{}-{}", start, end) : fmt::format("p{}", start);
@@ -640,6 +690,22 @@ int RunCli(int argc, char** argv) {
   parse->add_option("--profile", parse_profile, "publication profile id");
   parse->add_flag("--lines", lines_only, "print the lines in reading order with their geometry");
 
+  std::string reparse_archive, reparse_profiles;
+  std::vector<std::string> reparse_keys;
+  bool reparse_all = false, reparse_stale = false;
+  auto* reparse = app.add_subcommand(
+      "reparse", "Parse archived issues again with this build's parser, from their archived OCR "
+                 "(no page is read again): record, text and deliverables are rewritten together, "
+                 "reviewers' corrections applied again, the catalog updated.");
+  reparse->add_option("KEY", reparse_keys, "issue keys (folders under DIR/issues)");
+  reparse->add_option("--archive", reparse_archive, "archive folder")->required();
+  auto* reparse_all_flag = reparse->add_flag("--all", reparse_all, "every archived issue");
+  reparse->add_flag("--stale", reparse_stale, "the issues an older version of qikan parsed")
+      ->excludes(reparse_all_flag);
+  reparse->add_option("--profiles-dir", reparse_profiles,
+                      "folder of publication profiles (default: $QIKAN_PROFILES, else the "
+                      "models folder's profiles/)");
+
   SearchQuery query;
   std::string search_archive, kind;
   bool search_json = false;
@@ -742,6 +808,13 @@ int RunCli(int argc, char** argv) {
     if (*parse) {
       return Parse(issue_dir, ProfilesDir(parse_profiles, UseModels("")).string(), parse_profile,
                    lines_only);
+    }
+    if (*reparse) {
+      if (reparse_keys.empty() && !reparse_all && !reparse_stale) {
+        throw QikanError(ExitStatus::kUsage, "", "reparse: name issue keys, or --all or --stale");
+      }
+      return Reparse(reparse_archive, reparse_keys, reparse_all, reparse_stale,
+                     ProfilesDir(reparse_profiles, UseModels("")));
     }
     if (*evaluate) return Evaluate(record_path, expected_path, truth_path, as_json);
     if (*search) {

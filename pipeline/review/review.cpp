@@ -22,6 +22,7 @@
 #include "models/errors.h"
 #include "models/text.h"
 #include "pipeline/run/issue_job.h"
+#include "pipeline/version.h"
 
 namespace qikan {
 namespace fs = std::filesystem;
@@ -542,6 +543,14 @@ IssueRecord ReadIssueRecord(const Archive& archive, const std::string& key) {
 
 namespace {
 
+// The parser's review items are dropped by a rebuild and made again; so are the number checks
+// against the other issues (the run made them after parsing).
+void AddNumberChecks(const Catalog& catalog, const std::string& key, IssueRecord& record) {
+  for (auto& item : CheckIssueNumbersInCatalog(catalog, key, record.issue)) {
+    record.review.push_back(std::move(item));
+  }
+}
+
 // The record, its text and the deliverables, rewritten together.
 void WriteRebuilt(const Archive& archive, const std::string& key, const RebuiltIssue& rebuilt,
                   const std::vector<OcrPage>& pages, const std::vector<ReviewPageRow>& decisions) {
@@ -560,8 +569,8 @@ std::vector<std::string> ReapplyCorrections(const Archive& archive, Catalog& cat
     try {
       const IssueRecord archived = ReadIssueRecord(archive, issue.key);
       const std::vector<OcrPage> pages = LoadOcrPages(archive.IssueDir(issue.key));
-      const RebuiltIssue rebuilt =
-          BuildCorrectedIssue(archived, pages, corrections, profiles, options);
+      RebuiltIssue rebuilt = BuildCorrectedIssue(archived, pages, corrections, profiles, options);
+      AddNumberChecks(catalog, issue.key, rebuilt.record);
       if (nlohmann::json(rebuilt.record) == nlohmann::json(archived)) continue;
       WriteRebuilt(archive, issue.key, rebuilt, pages, catalog.DecidedPages(issue.key));
       catalog.RecommitIssue(issue.key, rebuilt.record);
@@ -573,16 +582,37 @@ std::vector<std::string> ReapplyCorrections(const Archive& archive, Catalog& cat
   return rebuilt_keys;
 }
 
-RebuiltIssue RebuildIssue(const Archive& archive, Catalog& catalog, const std::string& key,
-                          const std::vector<PublicationProfile>& profiles,
-                          const StructureOptions& options) {
-  const IssueRecord archived = ReadIssueRecord(archive, key);
+namespace {
+
+RebuiltIssue Rebuild(const Archive& archive, Catalog& catalog, const std::string& key,
+                     const std::vector<PublicationProfile>& profiles,
+                     const StructureOptions& options, bool reparse) {
+  IssueRecord archived = ReadIssueRecord(archive, key);
+  if (reparse) {
+    archived.profile.clear();  // chosen again from the masthead
+    archived.parser_version = QIKAN_VERSION;
+  }
   const std::vector<OcrPage> pages = LoadOcrPages(archive.IssueDir(key));
   RebuiltIssue rebuilt =
       BuildCorrectedIssue(archived, pages, catalog.Corrections(key), profiles, options);
+  AddNumberChecks(catalog, key, rebuilt.record);
   WriteRebuilt(archive, key, rebuilt, pages, catalog.DecidedPages(key));
   catalog.RecommitIssue(key, rebuilt.record);
   return rebuilt;
+}
+
+}  // namespace
+
+RebuiltIssue RebuildIssue(const Archive& archive, Catalog& catalog, const std::string& key,
+                          const std::vector<PublicationProfile>& profiles,
+                          const StructureOptions& options) {
+  return Rebuild(archive, catalog, key, profiles, options, /*reparse=*/false);
+}
+
+RebuiltIssue ReparseIssue(const Archive& archive, Catalog& catalog, const std::string& key,
+                          const std::vector<PublicationProfile>& profiles,
+                          const StructureOptions& options) {
+  return Rebuild(archive, catalog, key, profiles, options, /*reparse=*/true);
 }
 
 }  // namespace qikan

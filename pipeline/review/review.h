@@ -119,10 +119,18 @@ std::string LocalTime(const std::string& utc);
 std::string IssueLabel(const IssueRow& issue);
 
 // The whole rebuild of an archived issue: reads record.json and pages/*.json, applies the
-// catalog's corrections, replaces record.json and text.txt (each atomically: written beside,
-// fsynced, renamed) and commits the issue to the catalog again (search index; review decisions
-// on unchanged items survive). The caller serializes rebuilds of one issue.
+// catalog's corrections, checks its numbers against the catalog's other issues, rewrites
+// record.json, text.txt and the deliverables in one step (Archive::RewriteIssue) and commits
+// the issue to the catalog again (search index; review decisions on unchanged items survive).
+// The caller serializes rebuilds of one issue.
 RebuiltIssue RebuildIssue(const Archive& archive, Catalog& catalog, const std::string& key,
+                          const std::vector<PublicationProfile>& profiles,
+                          const StructureOptions& options = {});
+
+// The same rebuild with this build's parser from scratch (`qikan reparse`): the publication's
+// profile is chosen again, and the record says which version parsed it (parser_version). The
+// OCR is the archived one: only `qikan run --force` reads the pages again.
+RebuiltIssue ReparseIssue(const Archive& archive, Catalog& catalog, const std::string& key,
                           const std::vector<PublicationProfile>& profiles,
                           const StructureOptions& options = {});
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/errors.h"
+#include "pipeline/archive/catalog.h"
 
 namespace qikan {
 
@@ -115,6 +116,17 @@ std::vector<ReviewItem> CheckIssueNumbers(const std::string& key, const IssueInf
                                read, common->second, year, common->first, difference)});
   }
   return review;
+}
+
+std::vector<ReviewItem> CheckIssueNumbersInCatalog(const Catalog& catalog, const std::string& key,
+                                                   const IssueInfo& issue) {
+  std::vector<PrintedNumbers> others;
+  for (const auto& row : catalog.Issues()) {
+    if (!row.number || !row.cumulative_number) continue;
+    others.push_back({.key = row.key, .title = row.title, .edition = row.edition, .date = row.date,
+                      .number = *row.number, .cumulative_number = *row.cumulative_number});
+  }
+  return CheckIssueNumbers(key, issue, others);
 }
 
 std::vector<OcrPage> LoadOcrPages(const std::filesystem::path& issue_dir) {

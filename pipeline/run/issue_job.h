@@ -44,6 +44,12 @@ struct PrintedNumbers {
 std::vector<ReviewItem> CheckIssueNumbers(const std::string& key, const IssueInfo& issue,
                                           const std::vector<PrintedNumbers>& others);
 
+class Catalog;
+
+// CheckIssueNumbers against the issues the catalog holds.
+std::vector<ReviewItem> CheckIssueNumbersInCatalog(const Catalog& catalog, const std::string& key,
+                                                   const IssueInfo& issue);
+
 // Reads an archived issue's pages/NNNN.json back, in page order.
 std::vector<OcrPage> LoadOcrPages(const std::filesystem::path& issue_dir);
 

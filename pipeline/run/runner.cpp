@@ -300,13 +300,7 @@ IssueOutcome Run::Commit(IssueState& issue) {
   ParseIssue(ocr_pages, record, issue.structure_times);
   // Its numbers against the publication's other issues in the catalog.
   if (catalog_) {
-    std::vector<PrintedNumbers> others;
-    for (const auto& row : catalog_->Issues()) {
-      if (!row.number || !row.cumulative_number) continue;
-      others.push_back({.key = row.key, .title = row.title, .edition = row.edition, .date = row.date,
-                        .number = *row.number, .cumulative_number = *row.cumulative_number});
-    }
-    for (auto& item : CheckIssueNumbers(issue.key, record.issue, others)) {
+    for (auto& item : CheckIssueNumbersInCatalog(*catalog_, issue.key, record.issue)) {
       record.review.push_back(std::move(item));
     }
   }
