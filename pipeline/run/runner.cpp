@@ -306,10 +306,11 @@ IssueOutcome Run::Commit(IssueState& issue) {
   }
   // An issue read again (--force, --reprocess-stale) keeps what reviewers corrected: what
   // still fits the new OCR is applied again, the rest stays in the catalog as stale.
+  std::optional<RebuiltIssue> corrected;
   if (catalog_) {
     if (const auto corrections = catalog_->Corrections(issue.key); !corrections.empty()) {
-      record = BuildCorrectedIssue(record, ocr_pages, corrections, profiles_, options_.structure)
-                   .record;
+      corrected = BuildCorrectedIssue(record, ocr_pages, corrections, profiles_, options_.structure);
+      record = corrected->record;
     }
   }
   archive_.CommitIssue(issue.key, record, ocr_pages, page_images, issue.input);
@@ -325,6 +326,22 @@ IssueOutcome Run::Commit(IssueState& issue) {
                        fmt::format("issue {} is in the archive but could not be cataloged ({}); "
                                    "the next run catalogs it",
                                    issue.key, e.Line()));
+    }
+    // A reviewed issue read again: record.json says when each correction was made and lists
+    // the decisions the catalog kept, as a review's rebuild writes it.
+    const auto decided = catalog_->DecidedPages(issue.key);
+    const bool any_decided = std::any_of(decided.begin(), decided.end(), [](const auto& d) {
+      return !d.decided_at.empty() && d.status != ReviewStatus::kOpen;
+    });
+    if (corrected || any_decided) {
+      try {
+        if (!corrected) corrected.emplace().record = record;
+        archive_.RewriteIssue(issue.key, record, ocr_pages,
+                              RecordJsonWithCorrectionTimes(*corrected, decided));
+      } catch (const QikanError& e) {
+        spdlog::warn("{}: record.json lacks the review decisions (the catalog keeps them): {}",
+                     issue.key, e.Line());
+      }
     }
   }
 

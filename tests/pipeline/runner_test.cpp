@@ -200,6 +200,7 @@ TEST_F(RunnerTest, AForcedRerunKeepsWhatAReviewerCorrected) {
     from_reviewer |= correction["source"] == "reviewer:审校" && correction["page"] == 2;
   }
   EXPECT_TRUE(from_reviewer) << record["corrections"].dump();
+  EXPECT_TRUE(record["corrections"].back().contains("at")) << record["corrections"].dump();
   // The OCR as read stays as read.
   EXPECT_NE(testing::ReadFile(dir_ / "archive" / "issues" / key / "pages" / "0002.json")
                 .find("杭州人大信息"),
