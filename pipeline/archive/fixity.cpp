@@ -125,10 +125,11 @@ Manifest ComputeManifest(const fs::path& dir, const Manifest& carried) {
 bool AddMissingManifest(const fs::path& archive, const fs::path& dir) {
   const fs::path aside = archive / "tmp" / fmt::format("manifest-{}-{}", dir.filename().string(),
                                                        ::getpid());
+  std::error_code ignored;
+  fs::create_directories(aside.parent_path(), ignored);
   WriteFileDurably(aside, FormatManifest(ComputeManifest(dir, {})));
   const int rc = ::link(aside.c_str(), (dir / kManifestName).c_str());
   const int error = errno;
-  std::error_code ignored;
   fs::remove(aside, ignored);
   if (rc != 0 && error != EEXIST) {
     throw QikanError(ExitStatus::kArchiveError, (dir / kManifestName).string(),
