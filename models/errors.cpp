@@ -16,6 +16,8 @@ const char* ExitStatusName(ExitStatus status) {
     case ExitStatus::kSeveralFailures: return "several-failures";
     case ExitStatus::kLocked: return "locked";
     case ExitStatus::kPagesFailed: return "pages-failed";
+    case ExitStatus::kFixityFailed: return "fixity-failed";
+    case ExitStatus::kOutputExists: return "output-exists";
     case ExitStatus::kInternal: return "internal-error";
   }
   return "unknown";

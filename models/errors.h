@@ -20,6 +20,8 @@ enum class ExitStatus : int {
   kSeveralFailures = 9,    // inputs failed for different reasons
   kLocked = 10,            // another run holds the archive
   kPagesFailed = 11,       // an issue was archived without the pages that could not be read
+  kFixityFailed = 12,      // qikan verify: a file missing, changed or unexpected, or no manifest
+  kOutputExists = 13,      // qikan export: the bag to write exists already
   kInternal = 15,          // a bug: please report it
 };
 

@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <set>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "models/errors.h"
+#include "pipeline/archive/fixity.h"
 #include "pipeline/deliverables/deliverables.h"
 
 namespace qikan {
@@ -76,8 +78,8 @@ bool Archive::HasIssue(const std::string& key) const {
 namespace {
 
 // Writes the record (with a review item for each deliverable that failed), its text and the
-// deliverables into `staging`.
-void WriteRecordAndDeliverables(const fs::path& staging, const IssueRecord& record,
+// deliverables into `staging`; returns the paths written.
+std::vector<std::string> WriteRecordAndDeliverables(const fs::path& staging, const IssueRecord& record,
                                 const std::vector<OcrPage>& ocr_pages, nlohmann::json record_json,
                                 const fs::path& scan, const fs::path& archived) {
   const Deliverables deliverables = BuildDeliverables(
@@ -87,7 +89,9 @@ void WriteRecordAndDeliverables(const fs::path& staging, const IssueRecord& reco
   }
   // A rebuild starts from hard links to the archived files: unlink before writing, so the
   // archived issue is never written through.
+  std::vector<std::string> written;
   auto write = [&](const fs::path& relative, std::string_view bytes) {
+    written.push_back(relative.generic_string());
     const fs::path path = staging / relative;
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
@@ -97,6 +101,7 @@ void WriteRecordAndDeliverables(const fs::path& staging, const IssueRecord& reco
   write("record.json", record_json.dump(2) + "\n");
   write("text.txt", record.Text());
   for (const auto& file : deliverables.files) write(file.path, file.bytes);
+  return written;
 }
 
 // Moves `staging` into place as `target`, swapping out the issue there in one step.
@@ -143,6 +148,7 @@ void Archive::CommitIssue(const std::string& key, const IssueRecord& record,
     }
     WriteRecordAndDeliverables(staging, record, ocr_pages, nlohmann::json(record), scan,
                                HasIssue(key) ? IssueDir(key) : fs::path());
+    WriteIssueManifest(staging);  // last: it lists every file above
     SyncTree(staging);
     SwapIntoPlace(staging, IssueDir(key), root_ / "issues");
   } catch (...) {
@@ -171,6 +177,7 @@ void Archive::RewriteIssue(const std::string& key, const IssueRecord& record,
     };
     fs::create_directories(staging, ec);
     if (ec) ThrowArchiveError(staging, "cannot create");
+    std::set<std::string> linked;
     for (auto it = fs::recursive_directory_iterator(target); it != fs::end(it); ++it) {
       const fs::path relative = fs::relative(it->path(), target);
       if (it->is_directory()) {
@@ -178,10 +185,26 @@ void Archive::RewriteIssue(const std::string& key, const IssueRecord& record,
         continue;
       }
       if (is_deliverable(relative.generic_string())) continue;
+      linked.insert(relative.generic_string());
       fs::create_hard_link(it->path(), staging / relative, ec);
       if (ec) fs::copy_file(it->path(), staging / relative);  // another file system
     }
-    WriteRecordAndDeliverables(staging, record, ocr_pages, std::move(record_json), {}, target);
+    for (const auto& path :
+         WriteRecordAndDeliverables(staging, record, ocr_pages, std::move(record_json), {}, target)) {
+      linked.erase(path);
+    }
+    // The linked files keep the hashes the archived manifest gives them (when it can be read).
+    Manifest carried;
+    try {
+      if (const auto archived = ReadManifest(target, kManifestName)) {
+        for (const auto& [path, sha] : *archived) {
+          if (linked.contains(path)) carried.emplace(path, sha);
+        }
+      }
+    } catch (const QikanError&) {
+      // A damaged manifest: the linked files are hashed anew (qikan verify reports it first).
+    }
+    WriteIssueManifest(staging, carried);  // last: it lists every file above
     SyncTree(staging);
     SwapIntoPlace(staging, target, root_ / "issues");
   } catch (const QikanError&) {

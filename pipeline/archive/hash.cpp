@@ -38,19 +38,23 @@ class Sha256 {
   std::unique_ptr<EVP_MD_CTX, DigestDeleter> ctx_;
 };
 
-std::string Sha256OfFile(const std::filesystem::path& file) {
+}  // namespace
+
+std::string Sha256OfFile(const std::filesystem::path& file, uint64_t* bytes) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw QikanError(ExitStatus::kInputMissing, file.string(), "cannot be read");
   Sha256 sha;
   std::vector<char> buffer(1 << 20);
+  uint64_t total = 0;
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     sha.Update(buffer.data(), static_cast<size_t>(in.gcount()));
+    total += static_cast<uint64_t>(in.gcount());
   }
+  if (in.bad()) throw QikanError(ExitStatus::kInputMissing, file.string(), "read error");
+  if (bytes) *bytes = total;
   return sha.HexDigest();
 }
-
-}  // namespace
 
 std::string Sha256Hex(std::string_view bytes) {
   Sha256 sha;

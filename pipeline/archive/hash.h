@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -10,5 +11,9 @@ namespace qikan {
 std::string Sha256OfInput(const std::filesystem::path& input);
 
 std::string Sha256Hex(std::string_view bytes);
+
+// Hex SHA-256 of a file, read in 1 MiB pieces; its size into `bytes` when given. Throws
+// QikanError(kInputMissing) when the file cannot be read.
+std::string Sha256OfFile(const std::filesystem::path& file, uint64_t* bytes = nullptr);
 
 }  // namespace qikan

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdio>
@@ -29,6 +30,8 @@
 #include "pipeline/run/discovery.h"
 #include "pipeline/run/evaluate.h"
 #include "pipeline/archive/hash.h"
+#include "pipeline/archive/export.h"
+#include "pipeline/archive/fixity.h"
 #include "pipeline/archive/merge.h"
 #include "pipeline/run/issue_job.h"
 #include "pipeline/run/models.h"
@@ -55,6 +58,9 @@ constexpr const char* kExitStatusHelp = R"(Exit status:
   9  inputs failed for different reasons (see the lines above)
  10  another qikan run is using the archive
  11  an issue was archived without some of its pages (they could not be read)
+ 12  verify found a file missing, changed or unexpected, an issue without a manifest, or a
+    bag that is not valid; export found an issue that does not match its manifest
+ 13  export: the bag to write exists already
  15  internal error
 
 search and show exit 2 when the archive or its catalog is missing, or show's issue is not in it.)";
@@ -289,6 +295,44 @@ int Merge(const std::string& archive) {
     std::printf("summary: %s\n", summary.summary_file.string().c_str());
   }
   return static_cast<int>(summary.Status());
+}
+
+// `qikan verify`: one line per problem, then the counts and the speed.
+int Verify(const VerifyOptions& options, const std::string& bag) {
+  auto print = [](const FixityProblem& problem) {
+    std::printf("%s\n", FixityProblemLine(problem).c_str());
+    std::fflush(stdout);
+  };
+  const VerifySummary summary = bag.empty() ? VerifyArchive(options, print) : VerifyBag(bag, print);
+  const double megabytes = static_cast<double>(summary.bytes) / 1e6;
+  const double seconds = std::max(summary.seconds, 1e-6);
+  std::string outcome =
+      bag.empty() ? fmt::format("{} damaged, {} without a manifest", summary.damaged,
+                                summary.without_manifest)
+                  : (summary.problems.empty() ? "the bag is valid" : "the bag is NOT valid");
+  if (summary.manifests_written > 0) {
+    outcome += fmt::format(", {} manifests written", summary.manifests_written);
+  }
+  std::printf("verify: %d issues, %llu files, %.1f MB checked in %.1fs (%.1f MB/s, %.1f issues/s): "
+              "%s\n",
+              summary.issues, static_cast<unsigned long long>(summary.files), megabytes,
+              summary.seconds, megabytes / seconds, summary.issues / seconds, outcome.c_str());
+  return static_cast<int>(summary.Status());
+}
+
+int Export(ExportOptions options, const IssueSelection& selection) {
+  if (selection.all || !selection.from_date.empty() || !selection.to_date.empty()) {
+    for (auto& key : SelectIssues(options.archive, selection)) options.keys.push_back(key);
+    if (options.keys.empty()) {
+      throw QikanError(ExitStatus::kUsage, "", "no archived issue is dated within --from/--to");
+    }
+  }
+  const ExportSummary summary = ExportBag(options);
+  std::printf("export: %d issues, %llu files, %.1f MB into %s in %.1fs\n", summary.issues,
+              static_cast<unsigned long long>(summary.files),
+              static_cast<double>(summary.bytes) / 1e6, options.bag.string().c_str(),
+              summary.seconds);
+  return 0;
 }
 
 nlohmann::json ReadJson(const std::string& path) {
@@ -786,6 +830,43 @@ int RunCli(int argc, char** argv) {
                      "file of reviewers, one \"NAME TOKEN\" a line: each opens the link with their "
                      "own token, and what they write is recorded under their name");
 
+  VerifyOptions verify_options;
+  std::string verify_archive, verify_bag;
+  auto* verify = app.add_subcommand(
+      "verify", "Check fixity: recompute each issue's manifest-sha256.txt and print one line per "
+                "missing, changed or unexpected file; or check a bag made by `qikan export`. "
+                "Safe beside a running `qikan run`.");
+  verify->add_option("KEY", verify_options.keys, "issues to check (default: all)");
+  auto* verify_archive_option =
+      verify->add_option("--archive", verify_archive, "archive folder to check");
+  auto* verify_bag_option = verify->add_option("--bag", verify_bag, "BagIt bag to validate");
+  verify_archive_option->excludes(verify_bag_option);
+  verify->add_flag("--update-missing", verify_options.update_missing,
+                   "write a manifest for each issue that has none (archives made before "
+                   "manifests), from its files as they are; never replaces one")
+      ->needs(verify_archive_option);
+
+  ExportOptions export_options;
+  IssueSelection export_selection;
+  auto* export_command = app.add_subcommand(
+      "export", "Write archived issues as one BagIt bag (RFC 8493): data/<key>/ holds each "
+                "issue's folder, with SHA-256 manifests and bag-info.txt. OUT must not exist.");
+  export_command->add_option("KEY", export_options.keys, "issues to export");
+  export_command->add_option("--archive", export_options.archive, "archive folder")->required();
+  export_command->add_option("--bag", export_options.bag, "the bag to create")->required();
+  export_command->add_flag("--all", export_selection.all, "every issue in the catalog");
+  export_command->add_option("--from", export_selection.from_date,
+                             "issues dated on or after (YYYY[-MM[-DD]])")
+      ->check(date_check);
+  export_command->add_option("--to", export_selection.to_date,
+                             "issues dated on or before (YYYY[-MM[-DD]])")
+      ->check(date_check);
+  export_command->add_option("--organization", export_options.organization,
+                             "Source-Organization (default: the issues' publishers)");
+  export_command->add_flag("--link", export_options.link,
+                           "hard-link the payload to the archive's files instead of copying "
+                           "(same file system; the bag's files are then the archive's)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -805,6 +886,17 @@ int RunCli(int argc, char** argv) {
       return Run(inputs, options, dry_run, models, shard_text);
     }
     if (*merge) return Merge(merge_archive);
+    if (*verify) {
+      if (verify_archive.empty() == verify_bag.empty()) {
+        throw QikanError(ExitStatus::kUsage, "", "verify needs --archive DIR or --bag OUT");
+      }
+      if (!verify_bag.empty() && !verify_options.keys.empty()) {
+        throw QikanError(ExitStatus::kUsage, "", "verify --bag checks the whole bag; no KEY");
+      }
+      verify_options.archive = verify_archive;
+      return Verify(verify_options, verify_bag);
+    }
+    if (*export_command) return Export(export_options, export_selection);
     if (*parse) {
       return Parse(issue_dir, ProfilesDir(parse_profiles, UseModels("")).string(), parse_profile,
                    lines_only);
