@@ -318,7 +318,8 @@ VerifySummary VerifyBag(const fs::path& bag,
   uint64_t payload_bytes = 0;
   for (const auto& path : FilesUnder(bag / "data", "")) {
     payload.push_back("data/" + path);
-    payload_bytes += fs::file_size(bag / payload.back(), error);
+    const uintmax_t size = fs::file_size(bag / payload.back(), error);
+    if (!error) payload_bytes += size;
   }
   std::optional<Manifest> manifest;
   try {

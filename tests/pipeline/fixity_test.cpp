@@ -10,6 +10,8 @@
 
 #include "models/errors.h"
 #include "pipeline/archive/hash.h"
+#include "pipeline/archive/merge.h"
+#include "pipeline/run/shard.h"
 #include "tests/pipeline/fixity_archive.h"
 
 namespace qikan {
@@ -128,6 +130,22 @@ TEST_F(Fixity, ARewriteDoesNotBlessAPageDamagedOnDisk) {
   ASSERT_EQ(summary.problems.size(), 1u);
   EXPECT_EQ(summary.problems[0].kind, FixityProblem::Kind::kChanged);
   EXPECT_EQ(summary.problems[0].path, "pages/0001.jpg");
+}
+
+// `qikan merge` moves a shard's issue folders whole: their manifests come along and still hold.
+TEST(FixityMerge, MergedIssuesKeepTheirManifests) {
+  TempDir dir;
+  const fs::path archive = dir.path() / "archive";
+  CommitSynthetic(Archive(archive), "main", "2025-04-01");
+  CommitSynthetic(Archive(ShardDir(archive, 0)), "s0", "2025-05-01");
+  CommitSynthetic(Archive(ShardDir(archive, 1)), "s1", "2025-06-01", 3);
+  const std::string manifest = ReadFile(ShardDir(archive, 1) / "issues" / "s1" / kManifestName);
+  ASSERT_EQ(MergeShards({.archive = archive, .write_summary = false}).Status(), ExitStatus::kOk);
+  ASSERT_TRUE(fs::exists(archive / "issues" / "s1" / "record.json"));
+  EXPECT_EQ(ReadFile(archive / "issues" / "s1" / kManifestName), manifest);
+  const VerifySummary summary = VerifyArchive({.archive = archive});
+  EXPECT_EQ(summary.issues, 3);
+  EXPECT_TRUE(summary.problems.empty()) << FixityProblemLine(summary.problems.at(0));
 }
 
 // Review decisions rewrite an issue while a verify reads the archive: an issue swapped in
