@@ -430,9 +430,27 @@ QPDFObjectHandle MarkedStream(QPDF& pdf, const std::string& data) {
   return stream;
 }
 
-// A page of issue.pdf archived before, without the text layer this writer put on it.
+// A page the page job turned to read it is shown turned the same way (its /Rotate; the image
+// stays as scanned). The scan's own /Rotate is kept beside it, for a rebuild to map the OCR's
+// pixels onto the page as the scan had it.
+constexpr const char* kScanRotateKey = "/QikanScanRotate";
+
+void ShowUpright(QPDFPageObjectHelper& page, int scan_rotate, int rotation) {
+  const int shown = (((scan_rotate + rotation) % 360) + 360) % 360;
+  if (shown == scan_rotate) return;
+  QPDFObjectHandle object = page.getObjectHandle();
+  object.replaceKey("/Rotate", QPDFObjectHandle::newInteger(shown));
+  object.replaceKey(kScanRotateKey, QPDFObjectHandle::newInteger(scan_rotate));
+}
+
+// A page of issue.pdf archived before, without the text layer this writer put on it and turned
+// back as the scan had it.
 void RemoveTextLayer(QPDFPageObjectHelper& page) {
   QPDFObjectHandle object = page.getObjectHandle();
+  if (object.getKey(kScanRotateKey).isInteger()) {
+    object.replaceKey("/Rotate", object.getKey(kScanRotateKey));
+    object.removeKey(kScanRotateKey);
+  }
   QPDFObjectHandle contents = object.getKey("/Contents");
   if (!contents.isArray()) return;
   std::vector<QPDFObjectHandle> kept;
@@ -750,12 +768,14 @@ std::string SearchablePdf(const DeliverableSources& sources) {
       geometry.skew_degrees = 0;
     }
     std::string text;
+    const PageFrame frame = FrameOf(page);
     if (ocr && geometry.width > 0 && geometry.height > 0) {
-      const Matrix to_user = LevelToUser(geometry, FrameOf(page));
+      const Matrix to_user = LevelToUser(geometry, frame);
       text = TextLayer(PlaceText(page_record.text, *ocr, page_record.index), to_user);
     }
     page.addPageContents(MarkedStream(out, "q\n"), true);
     page.addPageContents(MarkedStream(out, "Q\n" + text), false);
+    ShowUpright(page, frame.rotate, geometry.rotation);
   }
 
   QPDFObjectHandle outlines = out.makeIndirectObject(QPDFObjectHandle::newDictionary());

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "models/record.h"
 #include "tests/pipeline/pdf_tools.h"
@@ -61,6 +62,10 @@ TEST_F(SearchablePdfSample, EachPageReadsAsTheRecordOverTheScansImages) {
   EXPECT_EQ(check.status, 0) << check.text;
   EXPECT_NE(Shell("pdfinfo -enc UTF-8 " + Quote(pdf)).text.find("杭州人大信息 2025年第5期（总第711期）"),
             std::string::npos);
+  // Page 7 went in upside down: shown turned, its image as scanned.
+  EXPECT_EQ(record_->pages[6].rotation, 180);
+  EXPECT_TRUE(std::regex_search(Shell("pdfinfo -f 7 -l 7 " + Quote(pdf)).text,
+                                std::regex("Page +7 rot: +180")));
   for (const auto& item : record_->review) EXPECT_NE(item.reason, "deliverable-failed") << item.detail;
 }
 
