@@ -385,7 +385,7 @@ SkewEstimate EstimateSkew(const cv::Mat& gray, const DeskewOptions& options) {
 }
 
 cv::Mat ApplyDeskew(const cv::Mat& gray, const SkewEstimate& skew) {
-  if (gray.empty() || std::abs(skew.degrees) < 0.05) return gray;
+  if (gray.empty() || std::abs(skew.degrees) < kMinDeskewDegrees) return gray;
   // A grey scan's paper is not 255: filling the new corners with its own level keeps them from
   // reading as a bright frame to the binarizer of the next stage.
   const double paper =

@@ -27,8 +27,12 @@ struct SkewEstimate {
 // reported, so the caller can raise an "uncertain skew" review item.
 SkewEstimate EstimateSkew(const cv::Mat& gray, const DeskewOptions& options);
 
+// Below this skew ApplyDeskew returns the page unchanged (what maps OCR boxes back onto the scan
+// must know whether the page was turned).
+inline constexpr double kMinDeskewDegrees = 0.05;
+
 // Rotates the page by -skew.degrees so its text lines are level; the canvas keeps its size and the
-// new corners take the paper's grey level. Below 0.05 degrees the input is returned unchanged.
+// new corners take the paper's grey level. Below kMinDeskewDegrees the input is returned unchanged.
 cv::Mat ApplyDeskew(const cv::Mat& gray, const SkewEstimate& skew);
 
 }  // namespace qikan

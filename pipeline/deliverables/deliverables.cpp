@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "pipeline/deliverables/searchable_pdf.h"
+
 namespace qikan {
 namespace {
 
@@ -16,7 +18,9 @@ struct Writer {
 
 // Every deliverable, in the order they are written. Each is a pure function of its sources.
 const std::vector<Writer>& Writers() {
-  static const std::vector<Writer> writers = {};
+  static const std::vector<Writer> writers = {
+      Writer{.name = "issue.pdf", .write = WriteSearchablePdf},
+  };
   return writers;
 }
 
