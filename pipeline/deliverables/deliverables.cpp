@@ -5,6 +5,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "pipeline/deliverables/alto.h"
+#include "pipeline/deliverables/mets.h"
+
 namespace qikan {
 namespace {
 
@@ -16,7 +19,10 @@ struct Writer {
 
 // Every deliverable, in the order they are written. Each is a pure function of its sources.
 const std::vector<Writer>& Writers() {
-  static const std::vector<Writer> writers = {};
+  static const std::vector<Writer> writers = {
+      {.name = "alto/", .write = WriteAltoFiles},
+      {.name = "mets.xml", .write = WriteMetsFile},
+  };
   return writers;
 }
 
