@@ -23,7 +23,34 @@ QIKAN_JSON_FIELDS(OcrPage, width, height, blocks)
 QIKAN_JSON_FIELDS(SourceInfo, file, sha256, pages)
 QIKAN_JSON_FIELDS(PageRecord, index, dpi, native_resolution, width,
                                                 height, rotation, skew_degrees, skew_confidence,
-                                                scale, mean_confidence, text)
+                                                scale, mean_confidence, text, lines)
+
+// A line's words are runs of consecutive words of OCR lines, kept as [block, line, first word,
+// count]: a page's lines name thousands of words.
+void to_json(nlohmann::json& j, const PageLine& v) {
+  nlohmann::json runs = nlohmann::json::array();
+  for (size_t i = 0; i < v.words.size();) {
+    size_t k = i + 1;
+    while (k < v.words.size() && v.words[k].block == v.words[i].block &&
+           v.words[k].line == v.words[i].line &&
+           v.words[k].word == v.words[i].word + static_cast<int>(k - i)) {
+      ++k;
+    }
+    runs.push_back({v.words[i].block, v.words[i].line, v.words[i].word, k - i});
+    i = k;
+  }
+  j = {{"words", runs}, {"column", v.column}, {"role", v.role}, {"item", v.item}};
+}
+
+void from_json(const nlohmann::json& j, PageLine& v) {
+  v = PageLine{.column = j.value("column", 0), .role = j.value("role", ""), .item = j.value("item", -1)};
+  for (const auto& run : j.value("words", nlohmann::json::array())) {
+    const int block = run.at(0).get<int>(), line = run.at(1).get<int>(), first = run.at(2).get<int>();
+    for (int k = 0; k < run.at(3).get<int>(); ++k) {
+      v.words.push_back(WordRef{.block = block, .line = line, .word = first + k});
+    }
+  }
+}
 QIKAN_JSON_FIELDS(ReviewItem, page, reason, detail)
 
 QIKAN_JSON_FIELDS(Colophon, distribution, editor, phone)

@@ -20,6 +20,26 @@ struct SourceInfo {
   int pages = 0;
 };
 
+// A word of pages/NNNN.json: its block, line and word index there.
+struct WordRef {
+  int block = 0;
+  int line = 0;
+  int word = 0;
+};
+
+// One line of a page's text (the record's page text has a line per line, in this order): the OCR
+// words it was read from, left to right, and what the structure parser made of it. The ALTO and
+// METS writers link the logical structure to the page's words through these.
+struct PageLine {
+  std::vector<WordRef> words;
+  int column = 0;  // 0: across the page; 1, 2: left and right column of a band
+  // header or footer (page furniture: running header, folio), masthead, toc, heading, body,
+  // attribution, banner (a column's name printed over its articles), brief, colophon; empty when
+  // the parser gave it no part.
+  std::string role;
+  int item = -1;  // the article (heading, body, attribution) or brief it belongs to, else -1
+};
+
 // One page as the pipeline saw it. `dpi` is the scan's own resolution (or the render resolution
 // for vector pages); width and height are the page image's in pixels at that dpi.
 struct PageRecord {
@@ -34,6 +54,7 @@ struct PageRecord {
   double scale = 1;  // factor applied to reach the model's glyph height
   float mean_confidence = 0;
   std::string text;
+  std::vector<PageLine> lines;  // empty in records made before qikan kept them
 };
 
 // The masthead: which issue this is.
@@ -125,6 +146,8 @@ struct IssueRecord {
 
 void to_json(nlohmann::json& j, const SourceInfo& v);
 void from_json(const nlohmann::json& j, SourceInfo& v);
+void to_json(nlohmann::json& j, const PageLine& v);
+void from_json(const nlohmann::json& j, PageLine& v);
 void to_json(nlohmann::json& j, const PageRecord& v);
 void from_json(const nlohmann::json& j, PageRecord& v);
 void to_json(nlohmann::json& j, const ReviewItem& v);

@@ -77,6 +77,7 @@ struct RawLine {
   int column = 0;
   int column_left = 0;  // the edges of the text column it stands in
   int column_right = 0;
+  std::vector<WordRef> refs;  // where each word of `ocr` is in the page's OCR
 };
 
 std::string JoinWords(const OcrLine& line, double glyph_px, double gap, bool keep_gaps) {
@@ -84,8 +85,8 @@ std::string JoinWords(const OcrLine& line, double glyph_px, double gap, bool kee
   for (const auto& word : line.words) {
     if (!word.text.empty()) words.push_back(&word);
   }
-  std::sort(words.begin(), words.end(),
-            [](const OcrWord* a, const OcrWord* b) { return a->box.x < b->box.x; });
+  std::stable_sort(words.begin(), words.end(),
+                   [](const OcrWord* a, const OcrWord* b) { return a->box.x < b->box.x; });
   std::string out;
   for (size_t i = 0; i < words.size(); ++i) {
     if (i > 0) {
@@ -102,6 +103,20 @@ std::string CleanText(const std::string& joined) {
   std::string out = RemoveCjkSpaces(joined);
   std::replace(out.begin(), out.end(), '\t', ' ');
   return FixBrackets(NormalizePunctuation(out));
+}
+
+// The words JoinWords joins, in its order: the source of a line of the page text.
+std::vector<WordRef> JoinedRefs(const RawLine& raw) {
+  std::vector<size_t> order;
+  for (size_t w = 0; w < raw.ocr->words.size(); ++w) {
+    if (!raw.ocr->words[w].text.empty()) order.push_back(w);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return raw.ocr->words[a].box.x < raw.ocr->words[b].box.x;
+  });
+  std::vector<WordRef> refs;
+  for (size_t w : order) refs.push_back(raw.refs[w]);
+  return refs;
 }
 
 std::vector<std::string> SplitSegments(const OcrLine& line, double glyph_px) {
@@ -184,6 +199,7 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
   struct Piece {
     size_t line = 0;
     std::vector<OcrWord> words;
+    std::vector<WordRef> refs;
     double centre = 0;
   };
   std::vector<RawLine> out;
@@ -193,6 +209,7 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
       Piece& piece = by_line[source[id].first];
       piece.line = source[id].first;
       piece.words.push_back(lines[piece.line].ocr->words[source[id].second]);
+      piece.refs.push_back(lines[piece.line].refs[source[id].second]);
     }
     std::vector<Piece> pieces;
     for (auto& [line, piece] : by_line) {
@@ -242,13 +259,21 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
           row.size() == 1 && pieces[i].words.size() == first.ocr->words.size();
       if (whole_line) {
         raw.ocr = first.ocr;
+        raw.refs = first.refs;
       } else {
         auto joined = std::make_unique<OcrLine>();
+        std::vector<std::pair<OcrWord, WordRef>> words;
         for (size_t k : row) {
-          joined->words.insert(joined->words.end(), pieces[k].words.begin(), pieces[k].words.end());
+          for (size_t w = 0; w < pieces[k].words.size(); ++w) {
+            words.emplace_back(pieces[k].words[w], pieces[k].refs[w]);
+          }
         }
-        std::sort(joined->words.begin(), joined->words.end(),
-                  [](const OcrWord& a, const OcrWord& b) { return a.box.x < b.box.x; });
+        std::stable_sort(words.begin(), words.end(),
+                         [](const auto& a, const auto& b) { return a.first.box.x < b.first.box.x; });
+        for (auto& [word, ref] : words) {
+          joined->words.push_back(std::move(word));
+          raw.refs.push_back(ref);
+        }
         joined->RebuildFromWords();
         raw.ocr = joined.get();
         raw.glyph_px = GlyphHeight(*joined);
@@ -337,10 +362,15 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
   std::vector<std::unique_ptr<OcrLine>> merged_lines;  // lines joined from two on one row
   std::vector<double> heights;
   for (size_t p = 0; p < pages.size(); ++p) {
-    for (const auto& block : pages[p].blocks) {
-      for (const auto& line : block.lines) {
+    for (size_t b = 0; b < pages[p].blocks.size(); ++b) {
+      for (size_t l = 0; l < pages[p].blocks[b].lines.size(); ++l) {
+        const OcrLine& line = pages[p].blocks[b].lines[l];
         if (line.words.empty()) continue;
         RawLine raw{.page = static_cast<int>(p + 1), .ocr = &line, .glyph_px = GlyphHeight(line)};
+        for (size_t w = 0; w < line.words.size(); ++w) {
+          raw.refs.push_back(WordRef{.block = static_cast<int>(b), .line = static_cast<int>(l),
+                                     .word = static_cast<int>(w)});
+        }
         for (size_t k = 0; k < Utf8Length(line.text); ++k) heights.push_back(raw.glyph_px);
         by_page[p].push_back(raw);
       }
@@ -365,6 +395,7 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
     const double band = options.furniture_band * pages[p].height;
     std::vector<RawLine> kept;
     std::vector<std::string> header, footer;
+    std::vector<PageLine> header_lines, footer_lines;
     for (const auto& raw : by_page[p]) {
       const bool in_band =
           raw.ocr->box.Bottom() < band || raw.ocr->box.y > pages[p].height - band;
@@ -376,7 +407,10 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
                        !WithoutDigits(raw.ocr->text).empty()));
       if (furniture) {
         ++layout.removed_furniture;
-        (raw.ocr->box.Bottom() < band ? header : footer).push_back(text);
+        const bool top = raw.ocr->box.Bottom() < band;
+        (top ? header : footer).push_back(text);
+        (top ? header_lines : footer_lines)
+            .push_back(PageLine{.words = JoinedRefs(raw), .role = top ? "header" : "footer"});
       } else {
         kept.push_back(raw);
       }
@@ -412,6 +446,12 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
     for (const auto& text : texts) page_text += text + "\n";
     for (const auto& text : footer) page_text += text + "\n";
     layout.page_texts.push_back(std::move(page_text));
+    std::vector<PageLine> page_lines = std::move(header_lines);
+    for (const auto& raw : kept) {
+      page_lines.push_back(PageLine{.words = JoinedRefs(raw), .column = raw.column});
+    }
+    page_lines.insert(page_lines.end(), footer_lines.begin(), footer_lines.end());
+    layout.page_lines.push_back(std::move(page_lines));
 
     std::map<int, const OcrLine*> previous;
     for (size_t k = 0; k < kept.size(); ++k) {
@@ -420,6 +460,7 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
       const ColumnBounds column{.left = raw.column_left, .right = raw.column_right};
       LayoutLine line;
       line.page = raw.page;
+      line.page_line = static_cast<int>(header.size() + k);
       line.column = raw.column;
       line.text = std::move(texts[k]);
       line.spaced_text = std::move(spaced_texts[k]);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "models/ocr_page.h"
+#include "models/record.h"
 
 namespace qikan {
 
@@ -19,6 +20,7 @@ struct LayoutOptions {
 // units of the issue's body glyph height, so they mean the same at any resolution.
 struct LayoutLine {
   int page = 0;    // 1-based
+  int page_line = 0;  // its index among its page's lines of text (IssueLayout::page_lines)
   int column = 0;  // 0: the page's full width; 1, 2: left and right column of a two-column band
   std::string text;         // no spaces between CJK characters, punctuation normalized
   std::string spaced_text;  // the same with one space wherever print leaves a visible gap
@@ -42,6 +44,9 @@ struct IssueLayout {
   // Each page's text in reading order, a line per line, page furniture included (it is printed
   // on the page): the page text an archive delivers.
   std::vector<std::string> page_texts;
+  // Each page's lines of text, as page_texts has them, with the OCR words each was read from;
+  // page furniture has the role header or footer.
+  std::vector<std::vector<PageLine>> page_lines;
 };
 
 // The delivered text of some words of a line: CJK spaces removed, punctuation normalized, OCR's

@@ -120,7 +120,9 @@ class Parser {
         banner_(profile.column_banner_pattern),
         distribution_(profile.distribution_pattern),
         editor_(profile.editor_pattern),
-        phone_(profile.phone_pattern) {}
+        phone_(profile.phone_pattern) {
+    out_.line_parts.resize(lines_.size());
+  }
 
   ParsedIssue Parse() {
     const size_t colophon = FindColophon();
@@ -128,20 +130,30 @@ class Parser {
     size_t body = 0;
     if (toc_line != kNone) {
       ParseMasthead(0, toc_line);
+      MarkLines(0, toc_line, "masthead");
       body = ParseToc(toc_line + 1, colophon);
+      MarkLines(toc_line, body, "toc");
     } else {
       Review(1, "toc-missing", "no table of contents (目录) found on the first pages");
       body = MastheadEnd(colophon);
       ParseMasthead(0, body);
+      MarkLines(0, body, "masthead");
     }
     ParseBody(body, colophon);
     ParseColophon(colophon);
+    MarkLines(colophon, lines_.size(), "colophon");
     CheckCounts();
     return std::move(out_);
   }
 
  private:
   const LayoutLine& Line(size_t i) const { return lines_[i]; }
+
+  void MarkLines(size_t begin, size_t end, const char* role, size_t item = kNone) {
+    for (size_t i = begin; i < std::min(end, lines_.size()); ++i) {
+      out_.line_parts[i] = LinePart{.role = role, .item = item == kNone ? -1 : static_cast<int>(item)};
+    }
+  }
 
   void Review(int page, std::string reason, std::string detail) {
     out_.review.push_back(
@@ -810,6 +822,8 @@ class Parser {
       const size_t span = std::min(AttributionSpan(i), end - i);
       if (span == 0) continue;
       if (i > start) {
+        MarkLines(start, i, "brief", briefs.size());
+        MarkLines(i, i + span, "brief-attribution", briefs.size());
         Brief brief{.column = column, .page = Line(start).page, .attribution = AttributionAt(i, span)};
         for (const auto& paragraph : Paragraphs(start, i)) brief.text += paragraph;
         briefs.push_back(std::move(brief));
@@ -818,6 +832,7 @@ class Parser {
       i += span - 1;
     }
     if (start < end) {
+      MarkLines(start, end, "brief", briefs.size());
       Brief brief{.column = column, .page = Line(start).page};
       for (const auto& paragraph : Paragraphs(start, end)) brief.text += paragraph;
       Review(brief.page, "brief-without-attribution", "brief has no attribution line");
@@ -845,6 +860,8 @@ class Parser {
       const Heading& heading = headings[h];
       const size_t stop = h + 1 < headings.size() ? headings[h + 1].first : digest;
       Article article;
+      const size_t item = out_.articles.size();
+      MarkLines(heading.first, heading.last + 1, "heading", item);
       if (heading.toc_index >= 0) column = out_.toc[static_cast<size_t>(heading.toc_index)].column;
       std::string body_text;
       for (size_t i = heading.last + 1; i < stop; ++i) body_text += Line(i).text;
@@ -856,6 +873,7 @@ class Parser {
       for (size_t i = heading.last + 1; i < stop; ++i) {
         if (auto m = banner_.Search(Line(i).text)) {
           if (h + 1 == headings.size() || i + 1 < stop) column = m->Group("column");
+          MarkLines(i, i + 1, "banner");
           continue;
         }
         body.push_back(i);
@@ -872,6 +890,10 @@ class Parser {
         }
       }
       const size_t body_end = attribution == kNone ? body.size() : attribution;
+      for (size_t k = 0; k < body_end; ++k) MarkLines(body[k], body[k] + 1, "body", item);
+      if (attribution != kNone) {
+        MarkLines(body[attribution], body[attribution] + span, "attribution", item);
+      }
       if (!body.empty()) {
         article.paragraphs = Paragraphs(body.front(), body.front() + body_end);
         article.end_page = Line(body[body_end == body.size() ? body_end - 1 : body_end]).page;
@@ -898,6 +920,7 @@ class Parser {
     }
     if (digest < end) {
       const size_t first = DigestColumnOf(Line(digest).text) ? digest + 1 : digest;
+      MarkLines(digest, first, "banner");
       if (digest_column.empty()) digest_column = DigestColumnFromToc();
       out_.briefs = ParseBriefs(first, end, digest_column);
     }

@@ -30,6 +30,12 @@ struct StructureOptions {
   int earliest_year = 1949;
 };
 
+// What the parser made of a line: PageLine's role and item.
+struct LinePart {
+  std::string role;
+  int item = -1;
+};
+
 // What the structure parser recovered from one issue.
 struct ParsedIssue {
   IssueInfo issue;
@@ -39,6 +45,7 @@ struct ParsedIssue {
   Colophon colophon;
   std::vector<Correction> corrections;
   std::vector<ReviewItem> review;
+  std::vector<LinePart> line_parts;  // one per line of the layout
 };
 
 // Recovers masthead, table of contents, articles (headings reconciled with the TOC), attributions,

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "pipeline/deliverables/searchable_pdf.h"
+#include "pipeline/deliverables/alto.h"
+#include "pipeline/deliverables/mets.h"
 
 namespace qikan {
 namespace {
@@ -20,6 +22,8 @@ struct Writer {
 const std::vector<Writer>& Writers() {
   static const std::vector<Writer> writers = {
       Writer{.name = "issue.pdf", .write = WriteSearchablePdf},
+      {.name = "alto/", .write = WriteAltoFiles},
+      {.name = "mets.xml", .write = WriteMetsFile},
   };
   return writers;
 }

@@ -45,6 +45,7 @@ void ParseIssueStructure(const std::vector<OcrPage>& pages,
   // Page text in reading order (columns one after the other), not in Tesseract's block order.
   for (size_t i = 0; i < record.pages.size() && i < layout.page_texts.size(); ++i) {
     record.pages[i].text = layout.page_texts[i];
+    record.pages[i].lines = layout.page_lines[i];
   }
   const PublicationProfile* generic = profile ? nullptr : FindGenericProfile(profiles);
   if (!profile) {
@@ -66,6 +67,20 @@ void ParseIssueStructure(const std::vector<OcrPage>& pages,
   record.colophon = std::move(parsed.colophon);
   record.corrections = std::move(parsed.corrections);
   record.review.insert(record.review.end(), parsed.review.begin(), parsed.review.end());
+  // What each line became, on the pages whose text is this layout's (the generic profile's
+  // layout may read page numbers otherwise).
+  for (size_t i = 0; i < layout.lines.size() && i < parsed.line_parts.size(); ++i) {
+    const LayoutLine& line = layout.lines[i];
+    const auto p = static_cast<size_t>(line.page - 1);
+    if (p >= record.pages.size() || p >= layout.page_texts.size() ||
+        record.pages[p].text != layout.page_texts[p]) {
+      continue;
+    }
+    auto& page_lines = record.pages[p].lines;
+    if (static_cast<size_t>(line.page_line) >= page_lines.size()) continue;
+    page_lines[static_cast<size_t>(line.page_line)].role = parsed.line_parts[i].role;
+    page_lines[static_cast<size_t>(line.page_line)].item = parsed.line_parts[i].item;
+  }
 }
 
 std::vector<ReviewItem> CheckIssueNumbers(const std::string& key, const IssueInfo& issue,
