@@ -31,9 +31,10 @@ def pages(paths):
         for i, cer in enumerate(q["page_cer"]):
             doubt = (q.get("doubt") or [None] * (i + 1))[i]
             est = (q.get("estimated_cer") or [None] * (i + 1))[i]
+            conf = (q.get("mean_confidence") or [None] * (i + 1))[i]
             flagged = (i + 1) in q.get("flagged_pages", [])
             out.append({"item": r["item"], "page": i + 1, "cer": cer, "doubt": doubt,
-                        "estimated_cer": est, "flagged": flagged})
+                        "estimated_cer": est, "flagged": flagged, "confidence": conf})
     return out
 
 
@@ -114,8 +115,14 @@ def check(args):
         if p["cer"] > BAD or p["flagged"]:
             print(f"  {p['item']} p{p['page']}: CER {100 * p['cer']:.1f}%, "
                   f"estimated {100 * p['estimated_cer']:.1f}%{' flagged' if p['flagged'] else ''}")
+    # the flag this estimate replaced: mean word confidence below 90 (same readings)
+    old = [{"cer": p["cer"], "est": 100 - p["confidence"]} for p in data if p["confidence"]]
+    if old:
+        precision, recall, nf, nb, nboth = flag_stats(old, 10.0001)
+        print(f"  the old flag (mean confidence < 90) on the same readings: precision "
+              f"{fmt(precision)} ({nboth}/{nf}), recall {fmt(recall)} ({nboth}/{nb})")
     if scored:
-        for t in (0.01, 0.015, 0.02, 0.025, 0.03):
+        for t in (0.01, 0.0142, 0.015, 0.02, 0.025, 0.03):
             precision, recall, nf, nb, nboth = flag_stats(scored, t)
             print(f"  at {100 * t:.1f}%: precision {fmt(precision)} ({nboth}/{nf}), "
                   f"recall {fmt(recall)} ({nboth}/{nb})")
