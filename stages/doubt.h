@@ -8,12 +8,13 @@
 
 namespace qikan {
 
-// A linear estimate of the page's character error rate from that evidence, clamped to 0..1:
-// estimated_cer = intercept + sum of weight x evidence. The weights are a least-squares fit of
-// page CER (capped at `fit_cap`) on the generated pages of `scripts/bench-accuracy --set tune`
+// A linear estimate of a page's (or a line's) character error rate from what its reading shows
+// of its own errors (DoubtEvidence, models/record.h), clamped to 0..1:
+// estimated_cer = intercept + sum of weight x evidence. The weights are a least-squares fit,
+// each weight at 0 or above, of page CER (capped at 10%) on the generated pages of `scripts/bench-accuracy --set tune`
 // (seeds fixed before fitting), made by `scripts/bench/fit_doubt.py`; the evaluation set
 // (`--set eval`, other seeds and two unseen fonts) was never fitted on. See
-// docs/benchmarks/accuracy.md, "Doubt".
+// docs/benchmarks/accuracy.md, "Doubt and lost lines".
 struct DoubtOptions {
   float low_confidence = 60;
   float garbled_confidence = 30;
