@@ -20,6 +20,8 @@ struct OcrLine {
   Box box;
   float confidence = 0;  // word confidence weighted by characters
   std::vector<OcrWord> words;
+  // The line's estimated character error rate (stages/doubt.h); -1 when not estimated.
+  double estimated_cer = -1;
 
   // Text, box and confidence made again from the words, after words were changed or taken out.
   void RebuildFromWords();

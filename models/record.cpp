@@ -17,13 +17,15 @@ std::string IssueRecord::Text() const {
 
 QIKAN_JSON_FIELDS(Box, x, y, width, height)
 QIKAN_JSON_FIELDS(OcrWord, text, box, confidence)
-QIKAN_JSON_FIELDS(OcrLine, text, box, confidence, words)
+QIKAN_JSON_FIELDS(OcrLine, text, box, confidence, words, estimated_cer)
 QIKAN_JSON_FIELDS(OcrBlock, box, lines)
 QIKAN_JSON_FIELDS(OcrPage, width, height, blocks)
 QIKAN_JSON_FIELDS(SourceInfo, file, sha256, pages)
+QIKAN_JSON_FIELDS(DoubtEvidence, missing, excess, low, garbled, latin, unsure, lost_lines,
+                  chars, lines_lost, lines_rescued)
 QIKAN_JSON_FIELDS(PageRecord, index, dpi, native_resolution, width,
                                                 height, rotation, skew_degrees, skew_confidence,
-                                                scale, mean_confidence, text, lines)
+                                                scale, mean_confidence, estimated_cer, doubt, text, lines)
 
 // A line's words are runs of consecutive words of OCR lines, kept as [block, line, first word,
 // count]: a page's lines name thousands of words.

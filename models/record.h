@@ -40,6 +40,23 @@ struct PageLine {
   int item = -1;  // the article (heading, body, attribution) or brief it belongs to, else -1
 };
 
+// What a page's reading shows of its own errors, beyond the mean confidence Tesseract gives:
+// each a share in 0..1, character-weighted over the page's lines (or of one line).
+struct DoubtEvidence {
+  double missing = 0;     // ink no character accounts for: sum of (ink - text) cells over ink
+  double excess = 0;      // characters beyond what the ink holds (noise read as text)
+  double low = 0;         // characters in words read below the doubt stage's low_confidence
+  double garbled = 0;     // characters in words read below its garbled_confidence
+  double latin = 0;       // Latin letters among the characters (the body is Chinese)
+  double unsure = 0;      // 1 - mean word confidence / 100
+  double lost_lines = 0;  // lines the lost-line stage found, read again or not, over all lines
+  double chars = 0;       // characters read (weights the page's mean)
+  // Counts, not evidence: lines the lost-line stage found, and of them those it read again
+  // into text that fits their ink.
+  int lines_lost = 0;
+  int lines_rescued = 0;
+};
+
 // One page as the pipeline saw it. `dpi` is the scan's own resolution (or the render resolution
 // for vector pages); width and height are the page image's in pixels at that dpi.
 struct PageRecord {
@@ -53,6 +70,10 @@ struct PageRecord {
   double skew_confidence = 0;
   double scale = 1;  // factor applied to reach the model's glyph height
   float mean_confidence = 0;
+  // The page's estimated character error rate (stages/doubt.h), from `doubt`; -1 when not
+  // estimated (a record written before qikan estimated it).
+  double estimated_cer = -1;
+  DoubtEvidence doubt;
   std::string text;
   std::vector<PageLine> lines;  // empty in records made before qikan kept them
 };
@@ -169,6 +190,8 @@ void from_json(const nlohmann::json& j, Correction& v);
 void to_json(nlohmann::json& j, const IssueRecord& v);
 void from_json(const nlohmann::json& j, IssueRecord& v);
 
+void to_json(nlohmann::json& j, const DoubtEvidence& v);
+void from_json(const nlohmann::json& j, DoubtEvidence& v);
 void to_json(nlohmann::json& j, const Box& v);
 void from_json(const nlohmann::json& j, Box& v);
 void to_json(nlohmann::json& j, const OcrWord& v);

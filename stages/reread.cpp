@@ -98,8 +98,20 @@ std::vector<RereadRegion> UncoveredInk(const cv::Mat& gray, const OcrPage& page,
   return regions;
 }
 
-// A doubtful line's box is often only part of the line (chi_sim gives up on a widely spaced
-// "（普  刊）"); widen it to the ink of its row, bridging gaps of up to three glyphs.
+// Consecutive words read with almost no confidence inside a line read well otherwise: the date
+// of a masthead line "杭州市人大常委会研究室编    2025年7月11日" read "2025年了滔-车月" (滔 at 0,
+// 车 at 10) in a line whose mean stays at 80.
+bool HasGarbledStretch(const OcrLine& line, const RereadOptions& options) {
+  int run = 0;
+  for (const auto& word : line.words) {
+    run = word.confidence < options.garbled_word_confidence ? run + 1 : 0;
+    if (run >= options.garbled_words) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph) {
   const cv::Rect page(0, 0, gray.cols, gray.rows);
   const int pad = static_cast<int>(0.3 * glyph);
@@ -127,20 +139,6 @@ Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph) {
   if (bottom <= top) return box;
   return Box{.x = left, .y = band.y + top, .width = right - left, .height = bottom - top};
 }
-
-// Consecutive words read with almost no confidence inside a line read well otherwise: the date
-// of a masthead line "杭州市人大常委会研究室编    2025年7月11日" read "2025年了滔-车月" (滔 at 0,
-// 车 at 10) in a line whose mean stays at 80.
-bool HasGarbledStretch(const OcrLine& line, const RereadOptions& options) {
-  int run = 0;
-  for (const auto& word : line.words) {
-    run = word.confidence < options.garbled_word_confidence ? run + 1 : 0;
-    if (run >= options.garbled_words) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 bool OpensBracket(char32_t c) { return c == U'（' || c == U'(' || c == U'〈' || c == U'《'; }
 bool ClosesBracket(char32_t c) { return c == U'）' || c == U')' || c == U'〉' || c == U'》'; }

@@ -61,6 +61,10 @@ bool ClosesBracket(char32_t c);
 // mark does not show.
 double MedianWordHeight(const OcrLine& line);
 
+// A doubtful line's box is often only part of the line (chi_sim gives up on a widely spaced
+// "（普  刊）"); the box widened to the ink of its row, bridging gaps of up to three glyphs.
+Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph);
+
 // Lines to read again: much larger than the body, or read with low confidence. Smallest first, so
 // a large masthead line cut later cannot swallow a small line inside its box.
 std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& page,

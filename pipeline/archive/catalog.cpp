@@ -16,6 +16,7 @@
 #include <utility>
 #include <variant>
 
+#include "models/text.h"
 #include "pipeline/archive/hash.h"
 
 namespace qikan {
@@ -236,6 +237,13 @@ CREATE TABLE review_structure (
   changed_by TEXT NOT NULL DEFAULT '',
   changed_at TEXT
 );
+)sql",
+      // 3: each page's estimated character error rate (stages/doubt.h), which orders the review
+      // queue; the issue's is its pages' weighted by their characters. NULL: not estimated (a
+      // record from before).
+      R"sql(
+ALTER TABLE pages ADD COLUMN estimated_cer REAL;
+ALTER TABLE issues ADD COLUMN estimated_cer REAL;
 )sql",
   };
   return migrations;
@@ -675,6 +683,19 @@ struct RankedHit {
   int ordinal = 0;
 };
 
+// The pages' estimated error rates weighted by their characters; none when a page has none.
+std::optional<double> IssueEstimatedCer(const IssueRecord& record) {
+  double errors = 0, chars = 0;
+  for (const auto& page : record.pages) {
+    if (page.estimated_cer < 0) return std::nullopt;
+    const double n = std::max<double>(1, static_cast<double>(Utf8Length(page.text)));
+    errors += page.estimated_cer * n;
+    chars += n;
+  }
+  if (chars == 0) return std::nullopt;
+  return errors / chars;
+}
+
 }  // namespace
 
 const char* InputStatusName(InputStatus status) {
@@ -872,23 +893,25 @@ void Catalog::Impl::CommitLocked(std::optional<int64_t> run_id, const std::strin
   db.Prepare(
         fmt::format("INSERT INTO issues (key, sha256, source_file, title, edition, number, "
                     "cumulative_number, publisher, date, pages, mean_confidence, pipeline_version, "
-                    "settings_hash, record_path, record_fingerprint, committed_at, run_id) "
+                    "settings_hash, record_path, record_fingerprint, committed_at, run_id, "
+                    "estimated_cer) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, {}, "
-                    "?16)",
+                    "?16, ?17)",
                     kNow))
       .BindAll(key, record.source.sha256, record.source.file, record.issue.title,
                record.issue.edition, record.issue.number, record.issue.cumulative_number,
                record.issue.publisher, record.issue.date, static_cast<int>(record.pages.size()),
                mean_confidence, record.pipeline_version, settings_hash, record_path,
-               RecordFingerprint(record), run_id)
+               RecordFingerprint(record), run_id, IssueEstimatedCer(record))
       .Run();
 
   Statement page = db.Prepare(
       "INSERT INTO pages (issue_key, page_index, dpi, mean_confidence, skew_degrees, rotation, "
-      "text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "text, estimated_cer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   for (const auto& p : record.pages) {
     page.BindAll(key, p.index, p.dpi, static_cast<double>(p.mean_confidence), p.skew_degrees,
-                 p.rotation, p.text);
+                 p.rotation, p.text,
+                 p.estimated_cer >= 0 ? std::optional(p.estimated_cer) : std::nullopt);
     page.Run();
     page.Reset();
   }
@@ -1365,7 +1388,8 @@ std::vector<ReviewQueueRow> Catalog::ReviewQueue(const ReviewFilter& filter) con
       "SELECT r.id, r.issue_key, r.page, r.reason, r.detail, r.status, r.note, r.created_at, "
       "coalesce(r.decided_at, ''), i.date, i.number, "
       "coalesce(p.mean_confidence, i.mean_confidence), coalesce(v.version, 0), "
-      "(SELECT count(*) FROM corrections c WHERE c.issue_key = r.issue_key AND c.page = r.page) "
+      "(SELECT count(*) FROM corrections c WHERE c.issue_key = r.issue_key AND c.page = r.page), "
+      "CASE WHEN r.page = 0 THEN i.estimated_cer ELSE p.estimated_cer END "
       "FROM review_items r JOIN issues i ON i.key = r.issue_key "
       "LEFT JOIN pages p ON p.issue_key = r.issue_key AND p.page_index = r.page "
       "LEFT JOIN review_pages v ON v.issue_key = r.issue_key AND v.page = r.page "
@@ -1384,7 +1408,10 @@ std::vector<ReviewQueueRow> Catalog::ReviewQueue(const ReviewFilter& filter) con
                                      .page = page,
                                      .mean_confidence = row.Double(11),
                                      .version = static_cast<int>(row.Int(12)),
-                                     .corrections = static_cast<int>(row.Int(13))});
+                                     .corrections = static_cast<int>(row.Int(13)),
+                                     .estimated_cer = row.IsNull(14)
+                                                          ? std::nullopt
+                                                          : std::optional(row.Double(14))});
     }
     pages.back().items.push_back(ReviewRow{.id = row.Int(0),
                                            .issue_key = key,
@@ -1411,6 +1438,11 @@ std::vector<ReviewQueueRow> Catalog::ReviewQueue(const ReviewFilter& filter) con
     const bool a_open = a.status == ReviewStatus::kOpen;
     const bool b_open = b.status == ReviewStatus::kOpen;
     if (a_open != b_open) return a_open;
+    // The likeliest errors first; pages without an estimate (older records) after, by confidence.
+    if (a.estimated_cer.has_value() != b.estimated_cer.has_value()) return a.estimated_cer.has_value();
+    if (a.estimated_cer && *a.estimated_cer != *b.estimated_cer) {
+      return *a.estimated_cer > *b.estimated_cer;
+    }
     return a.mean_confidence < b.mean_confidence;
   });
   if (filter.limit >= 0 && out.size() > static_cast<size_t>(filter.limit)) {

@@ -204,6 +204,9 @@ struct ReviewQueueRow {
   ReviewStatus status = ReviewStatus::kOpen;
   int version = 0;
   int corrections = 0;  // corrections stored for this page (every version)
+  // The page's estimated character error rate (the for page 0); none for a record
+  // written before qikan estimated it. The queue puts the highest first.
+  std::optional<double> estimated_cer;
   std::vector<ReviewRow> items;
 };
 

@@ -708,8 +708,9 @@ int RunCli(int argc, char** argv) {
                   "folder's profiles/)");
   run->add_option("--profile", options.profile,
                   "publication profile id (default: chosen from the masthead)");
-  run->add_option("--review-below", options.page.review_below_confidence,
-                  "pages whose mean confidence is below this go to review")
+  run->add_option("--review-error", options.page.doubt.review_from,
+                  "pages whose estimated character error rate (0-1) reaches this go to review")
+      ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
 
   std::string record_path, expected_path, truth_path;

@@ -435,7 +435,9 @@ std::vector<CorrectionResult> ApplyStructureCorrections(
 bool IsPageJobReview(const ReviewItem& item) {
   // The reasons pipeline/run/page_job.cpp gives; everything else comes from the structure parser
   // (and ParseIssueStructure's profile-unknown), which a rebuild runs again.
-  return item.reason == "low-confidence" || item.reason == "page-failed" ||
+  // low-confidence: the flag records written before estimated-error carry.
+  return item.reason == "estimated-error" || item.reason == "low-confidence" ||
+         item.reason == "page-failed" ||
          item.reason == "stage-failed";
 }
 

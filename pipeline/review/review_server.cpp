@@ -502,6 +502,7 @@ json ReviewServer::Impl::QueueJson(const httplib::Request& req) const {
                      {"reasons", UniqueInOrder(row_reasons)},
                      {"details", details},
                      {"mean_confidence", row.mean_confidence},
+                     {"estimated_cer", row.estimated_cer ? json(*row.estimated_cer) : json(nullptr)},
                      {"status", row_status},
                      {"version", row.version},
                      {"corrections", row.corrections}});
@@ -541,6 +542,7 @@ json ReviewServer::Impl::PageJson(const IssueRow& issue, int page) const {
               {"height", 0},
               {"image", nullptr},
               {"mean_confidence", issue.mean_confidence},
+              {"estimated_cer", nullptr},
               {"status", ReviewStatusName(status)},
               {"issue_label", IssueLabel(issue)},
               {"comment", state.comment},
@@ -584,6 +586,8 @@ json ReviewServer::Impl::PageJson(const IssueRow& issue, int page) const {
                        {"box", BoxJson(line.box)},
                        {"text", line_now.text},
                        {"confidence", line.confidence},
+                       {"estimated_cer", line.estimated_cer >= 0 ? json(line.estimated_cer)
+                                                                 : json(nullptr)},
                        {"corrected", line_now.text != line.text},
                        {"original", line.text},
                        {"words", words}});
@@ -601,7 +605,9 @@ json ReviewServer::Impl::PageJson(const IssueRow& issue, int page) const {
   out["has_image"] = fs::exists(archive.IssueDir(key) / "pages" / fmt::format("{:04d}.jpg", page));
   out["mean_confidence"] = read.MeanConfidence();
   if (static_cast<size_t>(page) <= record.pages.size()) {
-    out["mean_confidence"] = record.pages[static_cast<size_t>(page - 1)].mean_confidence;
+    const PageRecord& archived = record.pages[static_cast<size_t>(page - 1)];
+    out["mean_confidence"] = archived.mean_confidence;
+    if (archived.estimated_cer >= 0) out["estimated_cer"] = archived.estimated_cer;
     out["text"] = record.pages[static_cast<size_t>(page - 1)].text;
   }
   out["lines"] = std::move(lines);

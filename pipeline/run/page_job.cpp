@@ -83,6 +83,51 @@ void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
   }
 }
 
+// Lines whose text cannot be what their ink holds (stages/ink_fit.h), read again as lines of their
+// own: by the page's model at other sizes, then by the other models, until a reading fits the
+// ink; the reading that fits best replaces the line.
+struct LostLineCount {
+  int found = 0;
+  int rescued = 0;
+};
+LostLineCount RereadLostLines(const cv::Mat& upright, int page, OcrEngine& engine,
+                    const PageJobOptions& options, OcrPage& ocr) {
+  const LostLineOptions& lost_options = options.lost_lines;
+  const std::vector<LostLine> lost = FindLostLines(upright, ocr, lost_options);
+  LostLineCount count{.found = static_cast<int>(lost.size())};
+  for (const LostLine& line : lost) {
+    std::vector<OcrPage> readings = {ReadingOfLine(ocr, line.region)};
+    std::vector<RegionImage> cuts = {RegionImage{}};
+    auto read = [&](OcrEngine* reader, double scale) {
+      if (!reader) return false;
+      RegionImage cut = CutRegion(upright, line.region, options.reread, scale);
+      readings.push_back(reader->Recognize(cut.image, Segmentation::kSingleLine));
+      cuts.push_back(std::move(cut));
+      return FitsInk(readings.back(), line.ink.ink_cells, lost_options);
+    };
+    bool fitted = false;
+    for (const double scale : lost_options.scales) {
+      if ((fitted = read(&engine, scale))) break;
+    }
+    for (const std::string& model : lost_options.other_models) {
+      if (fitted) break;
+      fitted = read(engine.Alternate(model), 1.0);
+    }
+    const size_t chosen = ChooseFittingReading(readings, line.ink.ink_cells, lost_options);
+    if (chosen > 0) {
+      DropRepeatedPieces(ocr, line.region.box, *line.region.replaces, readings[chosen].Text());
+    }
+    const bool merged =
+        chosen > 0 && MergeRegion(ocr, line.region, cuts[chosen], readings[chosen], options.reread);
+    count.rescued += merged ? 1 : 0;
+    spdlog::info("page {}: lost line {:?} over {:.0f} cells of ink, {} readings: {}", page,
+                 readings[0].Text(), line.ink.ink_cells, readings.size() - 1,
+                 merged ? fmt::format("rescued as {:?}", readings[chosen].Text())
+                        : std::string("still lost"));
+  }
+  return count;
+}
+
 // A stage that refines a page: when it throws, whatever it had half changed is put back (the
 // caller's `restore`) and a review item names the stage and the error. Only the first OCR pass
 // can leave a page without text (page-failed); a refinement that fails leaves the page as the
@@ -245,6 +290,10 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       // Again: a line read again was widened to the ink of its row, marks included.
       DropStrayWords(result.ocr, options.reread);
     });
+    LostLineCount lost_lines;
+    RefineOcr("lost-lines", page.index, result, [&] {
+      lost_lines = RereadLostLines(upright, page.index, engine, options, result.ocr);
+    });
     RefineOcr("vote", page.index, result,
               [&] { VoteOnLines(level, scale.factor, engine, options, result.ocr); });
     RefineOcr("folio", page.index, result, [&] {
@@ -262,6 +311,12 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       if (OcrEngine* digits = FolioDigitsEngine(options.folio.digits_model)) {
         RereadNumbers(upright, glyph, *digits, options.folio, result.ocr);
       }
+    });
+    RefineOcr("doubt", page.index, result, [&] {
+      record.doubt = EstimateLineErrors(upright, result.ocr, lost_lines.found, options.doubt);
+      record.doubt.lines_lost = lost_lines.found;
+      record.doubt.lines_rescued = lost_lines.rescued;
+      record.estimated_cer = EstimateCer(record.doubt, options.doubt);
     });
     // `level` is the deskewed page turned upright: the boxes, the size recorded and the image
     // kept all refer to it.
@@ -286,12 +341,15 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
 
   record.mean_confidence = result.ocr.MeanConfidence();
   record.text = result.ocr.Text();
-  if (result.ocr.WordCount() > 0 && record.mean_confidence < options.review_below_confidence) {
-    result.review.push_back({.page = page.index,
-                             .reason = "low-confidence",
-                             .detail = "mean word confidence " +
-                                       BelowThreshold(record.mean_confidence,
-                                                      options.review_below_confidence)});
+  if (result.failed) record.estimated_cer = 1;  // nothing read: all of it wrong
+  if (!result.failed && record.estimated_cer >= options.doubt.review_from) {
+    result.review.push_back(
+        {.page = page.index,
+         .reason = "estimated-error",
+         .detail = fmt::format("estimated character error {:.1f}% >= {:.1f}% (mean word "
+                               "confidence {:.1f})",
+                               100 * record.estimated_cer, 100 * options.doubt.review_from,
+                               record.mean_confidence)});
   }
   return result;
 }

@@ -10,7 +10,9 @@
 #include "stages/cleanup.h"
 #include "stages/columns.h"
 #include "stages/deskew.h"
+#include "stages/doubt.h"
 #include "stages/folio.h"
+#include "stages/ink_fit.h"
 #include "stages/ocr.h"
 #include "stages/orientation.h"
 #include "stages/rasterize.h"
@@ -24,6 +26,8 @@ struct PageJobOptions {
   DeskewOptions deskew;
   ScaleOptions scale;
   RereadOptions reread;
+  // Lines whose text cannot be what their ink holds, read again (stages/ink_fit.h).
+  LostLineOptions lost_lines;
   LineVoteOptions vote;
   OrientationOptions orientation;
   CleanupOptions cleanup;  // on the scaled page, before recognition
@@ -38,11 +42,11 @@ struct PageJobOptions {
   // upside down (a sample of its text read both ways up); when turned reads clearly better, the
   // page is read again turned and the better reading kept.
   float try_upside_down_below = 65;
-  // A page whose mean word confidence is below this goes to review. Calibrated on the 54 pages
-  // of docs/benchmarks/accuracy.md (2026-11-28 06:11 run, Debian's chi_sim) for "page CER > 2%":
-  // below 90.0, 17 flagged, 12 of them bad, 12 of the 15 bad pages caught (precision 0.71,
-  // recall 0.80); 90.3 flagged one more good page; 89.0 flagged 9, all bad, but missed 6.
-  float review_below_confidence = 90.0f;
+  // Each page's (and line's) estimated error rate; a page whose estimate reaches
+  // doubt.review_from goes to review (an "estimated-error" item). It replaced the flag by mean
+  // word confidence below 90, which caught 0.75 of the pages over 2% CER at precision 0.50
+  // (docs/benchmarks/accuracy.md, "Doubt").
+  DoubtOptions doubt;
   // Quality of the page image kept in the archive (PageResult::image_jpeg); 0 keeps none.
   int image_jpeg_quality = 75;
   // When set, each stage's image is written here as 0003_deskew.png and so on.

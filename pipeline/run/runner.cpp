@@ -73,7 +73,7 @@ nlohmann::json RunSettingsJson(const RunOptions& options, int jobs) {
           {"page_segmentation_mode", options.tesseract.page_segmentation_mode},
           {"profile", options.profile},
           {"profiles_dir", options.profiles_dir.string()},
-          {"review_below_confidence", options.page.review_below_confidence},
+          {"review_error", options.page.doubt.review_from},
           {"jobs", jobs},
           {"force", options.force},
           {"keep_intermediates", options.keep_intermediates}};

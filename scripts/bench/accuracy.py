@@ -12,6 +12,7 @@ record ({"schema": "qikan.issue/1", "pages": [{"index", "text"}]}) and handed to
 character-weighted: sum over pages of page CER x truth length / sum of truth lengths.
 """
 import argparse
+import difflib
 import glob
 import json
 import os
@@ -21,7 +22,28 @@ import sys
 import tempfile
 
 BAD_PAGE_CER = 0.02  # a page "needs review" when qikan's CER is above this
-FLAG_REASONS = {"low-confidence", "page-failed"}
+FLAG_REASONS = {"estimated-error", "low-confidence", "page-failed"}
+LOST_LINE_MATCHED = 0.5  # a truth line is lost when less than half of its characters are read
+LOST_LINE_MIN_CHARS = 6  # shorter truth lines (folios, dates) are not counted
+
+
+def lost_lines(truth_text, read_text):
+    """Truth lines of which less than half the characters appear, in order, in the reading."""
+    lines = [re.sub(r"\s", "", l) for l in truth_text.split("\n")]
+    truth = "".join(lines)
+    read = re.sub(r"\s", "", read_text)
+    matched = [False] * len(truth)
+    sm = difflib.SequenceMatcher(None, truth, read, autojunk=False)
+    for a, _, size in sm.get_matching_blocks():
+        for i in range(a, a + size):
+            matched[i] = True
+    lost, at = [], 0
+    for line in lines:
+        n = len(line)
+        if n >= LOST_LINE_MIN_CHARS and sum(matched[at:at + n]) < LOST_LINE_MATCHED * n:
+            lost.append(line)
+        at += n
+    return lost
 
 
 def truth_lengths(truth):
@@ -80,6 +102,14 @@ def score(args):
         q["structure"] = {k: ev.get(k) for k in
                           ("masthead", "toc", "headings", "attributions", "briefs", "body_cer")}
         q["mean_confidence"] = [p.get("mean_confidence") for p in record.get("pages", [])]
+        q["estimated_cer"] = [p.get("estimated_cer") for p in record.get("pages", [])]
+        q["doubt"] = [p.get("doubt") for p in record.get("pages", [])]
+        q["lost_lines"] = [lost_lines(t["text"], p.get("text", ""))
+                           for t, p in zip(truth["pages"], record.get("pages", []))]
+        doubts = [d for d in q["doubt"] if d]
+        found = sum(d.get("lines_lost", 0) for d in doubts)
+        rescued = sum(d.get("lines_rescued", 0) for d in doubts)
+        q["lost_line_rereads"] = {"rescued": rescued, "still_lost": found - rescued}
         q["rotation"] = [p.get("rotation") for p in record.get("pages", [])]
         result["qikan"] = q
 
@@ -160,16 +190,26 @@ def table(args):
         flagged += len(f)
         bad += len(b)
         both += len(f & b)
-        if f or b:
-            per_item.append(f"{r['item']}: flagged {sorted(f)}, CER > 2% {sorted(b)}")
+        lost_here = [f"p{i + 1} {l[:12]}" for i, p in enumerate(q.get("lost_lines", [])) for l in p]
+        if f or b or lost_here:
+            per_item.append(f"{r['item']}: flagged {sorted(f)}, CER > 2% {sorted(b)}"
+                            + (f", lines lost: {'; '.join(lost_here)}" if lost_here else ""))
+    lost = sum(len(p) for r in results if r["qikan"] for p in r["qikan"].get("lost_lines", []))
+    rescued = sum((r["qikan"] or {}).get("lost_line_rereads", {}).get("rescued", 0) for r in results)
+    still = sum((r["qikan"] or {}).get("lost_line_rereads", {}).get("still_lost", 0) for r in results)
     precision = both / flagged if flagged else None
     recall = both / bad if bad else None
     lines.append("")
     lines.append(
-        f"qikan review flags (low-confidence / page-failed) for \"page CER > {100 * BAD_PAGE_CER:.0f}%\": "
+        f"qikan review flags (estimated-error / page-failed) for \"page CER > {100 * BAD_PAGE_CER:.0f}%\": "
         f"precision {'n/a' if precision is None else f'{precision:.2f}'} ({both}/{flagged} flagged pages bad), "
         f"recall {'n/a' if recall is None else f'{recall:.2f}'} ({both}/{bad} bad pages flagged), "
         f"over {all_pages} pages.")
+    lines.append("")
+    lines.append(
+        f"Lines lost (a truth line of {LOST_LINE_MIN_CHARS}+ characters less than half read): "
+        f"{lost} over {all_pages} pages; qikan's lost-line stage found {rescued + still} lines "
+        f"whose text did not fit their ink, rescued {rescued}, left {still} as read.")
     if args.details:
         lines.append("")
         lines.append("<details><summary>per-item flagged / bad pages, structure, page CERs</summary>")
@@ -205,6 +245,7 @@ def main():
     s.add_argument("--out", required=True)
     s.add_argument("--record")
     s.add_argument("--qikan-seconds", type=float)
+    s.add_argument("--qikan-log")  # accepted from older bench-accuracy runs, not used
     s.add_argument("--tess-dir")
     s.add_argument("--tess-seconds", type=float)
     s.add_argument("--ocrmypdf-sidecar")

@@ -472,6 +472,36 @@ TEST_F(CatalogTest, TracksRuns) {
   EXPECT_THROW(catalog.FinishRun(second + 100, ExitStatus::kOk, "{}"), QikanError);
 }
 
+TEST_F(CatalogTest, OrdersTheReviewQueueByEstimatedError) {
+  // Three flagged pages whose mean confidences say the opposite of their estimated errors: the
+  // page likeliest wrong comes first, whatever its confidence.
+  IssueRecord record = JulyIssue();
+  record.review.clear();
+  const double estimates[] = {0.01, 0.12, 0.03, -1};  // page 4: a record from before estimates
+  const float confidences[] = {80, 95, 90, 70};
+  for (int i = 0; i < 4; ++i) {
+    record.pages[static_cast<size_t>(i)].estimated_cer = estimates[i];
+    record.pages[static_cast<size_t>(i)].mean_confidence = confidences[i];
+    record.review.push_back({.page = i + 1, .reason = "estimated-error", .detail = ""});
+  }
+  Catalog catalog = Catalog::Open(file_);
+  catalog.CommitIssue(catalog.BeginRun("0.1.0", "{}"), kJuly, record, "settings-1",
+                      "issues/x/record.json");
+  const auto queue = catalog.ReviewQueue({});
+  ASSERT_EQ(queue.size(), 4u);
+  EXPECT_EQ(queue[0].page, 2);
+  EXPECT_EQ(queue[1].page, 3);
+  EXPECT_EQ(queue[2].page, 1);
+  EXPECT_EQ(queue[3].page, 4);  // no estimate: after those with one
+  ASSERT_TRUE(queue[0].estimated_cer);
+  EXPECT_DOUBLE_EQ(*queue[0].estimated_cer, 0.12);
+  EXPECT_FALSE(queue[3].estimated_cer);
+  EXPECT_DOUBLE_EQ(std::stod(QueryText(file_, fmt::format("SELECT estimated_cer FROM pages WHERE "
+                                                          "issue_key = '{}' AND page_index = 2",
+                                                          kJuly))),
+                   0.12);
+}
+
 TEST_F(CatalogTest, KeepsReviewItemsAndDecisions) {
   Catalog catalog = Filled();
   auto items = catalog.ReviewItems();

@@ -142,6 +142,18 @@
   function confRank(c) { return c >= 90 ? 'ok' : c >= 80 ? 'mid' : 'low'; }
   function confBar(c) { return Math.max(3, Math.min(100, ((c || 0) - 70) / 30 * 100)); }
 
+  // The estimated character error rate (0-1) qikan gives each page from the fit of characters
+  // to ink, garbled and low-confidence stretches and lost lines: below 1% a page reads well,
+  // from 2% it is flagged (review item estimated-error). Records older than the estimate have
+  // none: their mean word confidence is shown instead. The bar stretches 0-5%.
+  const hasErr = (e) => typeof e === 'number' && e >= 0;
+  const fmtErr = (e) => (hasErr(e) ? `${(100 * e).toFixed(1)}%` : '–');
+  function errWord(e) { return e < 0.01 ? 'good' : e < 0.02 ? 'check' : 'doubtful'; }
+  function errRank(e) { return e < 0.01 ? 'ok' : e < 0.02 ? 'mid' : 'low'; }
+  function errBar(e) { return Math.max(3, Math.min(100, (e || 0) / 0.05 * 100)); }
+  const ERR_TITLE = 'estimated character error: below 1% reads well, 1-2% wants a look, from 2% is flagged';
+  const CONF_TITLE = 'mean word confidence (no error estimate in this record): 90 and above reads well, 80-90 wants a look, below 80 is doubtful';
+
   function statusPill(status) {
     return h('span', {class: `pill ${status || 'open'}`}, status || 'open');
   }
@@ -313,8 +325,13 @@
       h('td', {class: 'num page-cell'}, it.page === 0 ? h('span', {class: 'sub'}, 'issue') : it.page),
       h('td', {class: 'reasons-cell'}, reasons,
         (it.details || []).length ? h('div', {class: 'detail'}, it.details[0] + (it.details.length > 1 ? ` (+${it.details.length - 1} more)` : '')) : null),
-      h('td', {class: 'conf-cell'}, conf > 0 || it.page !== 0
-        ? h('div', {class: 'conf', title: 'mean word confidence: 90 and above reads well, 80-90 wants a look, below 80 is doubtful'},
+      h('td', {class: 'conf-cell'}, hasErr(it.estimated_cer)
+        ? h('div', {class: 'conf', title: ERR_TITLE},
+            h('span', {class: `conf-num ${errRank(it.estimated_cer)}`}, fmtErr(it.estimated_cer)),
+            h('span', {class: 'bar'}, h('i', {class: errRank(it.estimated_cer), style: `width:${errBar(it.estimated_cer)}%`})),
+            h('span', {class: `conf-word ${errRank(it.estimated_cer)}`}, errWord(it.estimated_cer)))
+        : conf > 0 || it.page !== 0
+        ? h('div', {class: 'conf', title: CONF_TITLE},
             h('span', {class: `conf-num ${confRank(conf)}`}, fmtConf(conf)),
             h('span', {class: 'bar'}, h('i', {class: confRank(conf), style: `width:${confBar(conf)}%`})),
             h('span', {class: `conf-word ${confRank(conf)}`}, confWord(conf)))
@@ -448,9 +465,15 @@
     st.textContent = p.status || 'open';
     const conf = $('page-conf');
     conf.hidden = !(p.page > 0);
-    conf.className = `conf-badge ${confRank(p.mean_confidence)}`;
-    conf.textContent = `confidence ${fmtConf(p.mean_confidence)} · ${confWord(p.mean_confidence)}`;
-    conf.title = 'mean word confidence: 90 and above reads well, 80-90 wants a look, below 80 is doubtful';
+    if (hasErr(p.estimated_cer)) {
+      conf.className = `conf-badge ${errRank(p.estimated_cer)}`;
+      conf.textContent = `estimated error ${fmtErr(p.estimated_cer)} · ${errWord(p.estimated_cer)}`;
+      conf.title = `${ERR_TITLE}; mean word confidence ${fmtConf(p.mean_confidence)}`;
+    } else {
+      conf.className = `conf-badge ${confRank(p.mean_confidence)}`;
+      conf.textContent = `confidence ${fmtConf(p.mean_confidence)} · ${confWord(p.mean_confidence)}`;
+      conf.title = CONF_TITLE;
+    }
     const pos = state.order.findIndex((o) => o.issue_key === p.issue_key && o.page === p.page);
     $('queue-pos').textContent = pos >= 0 ? `${pos + 1} / ${state.order.length} in queue` : 'not in the current queue';
     if (p.page > 0 && p.pages) $('page-title').textContent = `Page ${p.page} of ${p.pages}`;

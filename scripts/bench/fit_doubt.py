@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Fits the doubt model (stages/doubt.h, DoubtOptions) on a scored benchmark run.
+
+  fit_doubt.py fit RESULT.json...    -> the weights and review_from, as C++ for DoubtOptions
+  fit_doubt.py check RESULT.json...  -> how the estimates qikan stored flag these pages
+
+The results are those `scripts/bench-accuracy --set tune --qikan-only` leaves in WORK/tune/results:
+every page's evidence (record.json, pages[].doubt) and its CER against the truth. The model is
+linear, estimated_cer = intercept + sum of w x evidence, fitted by least squares with every
+weight held at 0 or above (evidence of error never makes a page look better), on page CER
+capped at CAP (a page read upside down at 98% would otherwise pull every weight its way).
+review_from is then the highest estimate that still flags RECALL of the pages over 2% CER.
+"""
+import argparse
+import json
+import sys
+
+FEATURES = ["missing", "excess", "low", "garbled", "latin", "unsure", "lost_lines"]
+BAD = 0.02
+CAP = 0.10
+RECALL = 0.95
+
+
+def pages(paths):
+    out = []
+    for path in paths:
+        r = json.load(open(path, encoding="utf-8"))
+        q = r.get("qikan")
+        if not q:
+            continue
+        for i, cer in enumerate(q["page_cer"]):
+            doubt = (q.get("doubt") or [None] * (i + 1))[i]
+            est = (q.get("estimated_cer") or [None] * (i + 1))[i]
+            conf = (q.get("mean_confidence") or [None] * (i + 1))[i]
+            flagged = (i + 1) in q.get("flagged_pages", [])
+            out.append({"item": r["item"], "page": i + 1, "cer": cer, "doubt": doubt,
+                        "estimated_cer": est, "flagged": flagged, "confidence": conf})
+    return out
+
+
+def nnls(rows, target, iterations=3000):
+    """Least squares with a free intercept and non-negative weights (coordinate descent)."""
+    n, k = len(rows), len(rows[0])
+    w = [0.0] * k
+    b = sum(target) / n
+    resid = [t - b for t in target]
+    norms = [sum(r[j] ** 2 for r in rows) for j in range(k)]
+    for _ in range(iterations):
+        # the intercept
+        shift = sum(resid) / n
+        b += shift
+        resid = [e - shift for e in resid]
+        change = abs(shift)
+        for j in range(k):
+            if norms[j] == 0:
+                continue
+            g = sum(rows[i][j] * resid[i] for i in range(n))
+            new = max(0.0, w[j] + g / norms[j])
+            d = new - w[j]
+            if d:
+                resid = [resid[i] - d * rows[i][j] for i in range(n)]
+                w[j] = new
+                change = max(change, abs(d))
+        if change < 1e-9:
+            break
+    return b, w
+
+
+def flag_stats(scored, threshold):
+    flagged = [p for p in scored if p["est"] >= threshold]
+    bad = [p for p in scored if p["cer"] > BAD]
+    both = [p for p in flagged if p["cer"] > BAD]
+    precision = len(both) / len(flagged) if flagged else None
+    recall = len(both) / len(bad) if bad else None
+    return precision, recall, len(flagged), len(bad), len(both)
+
+
+def fmt(x):
+    return "n/a" if x is None else f"{x:.2f}"
+
+
+def fit(args):
+    data = [p for p in pages(args.results) if p["doubt"]]
+    rows = [[p["doubt"][f] for f in FEATURES] for p in data]
+    target = [min(p["cer"], CAP) for p in data]
+    b, w = nnls(rows, target)
+    scored = [{"cer": p["cer"], "est": max(0.0, min(1.0, b + sum(wj * x for wj, x in zip(w, r))))}
+              for p, r in zip(data, rows)]
+    # the highest threshold that keeps the recall
+    bad = sorted((s["est"] for s in scored if s["cer"] > BAD), reverse=True)
+    need = max(1, -(-int(RECALL * 1000) * len(bad) // 1000)) if bad else 0
+    threshold = bad[need - 1] if bad else 0.02
+    threshold = round(threshold - 0.0005, 4)  # a hair below the page that decides it
+    precision, recall, nf, nb, nboth = flag_stats(scored, threshold)
+    print(f"// fitted on {len(data)} pages ({nb} over {100 * BAD:.0f}% CER) by "
+          f"scripts/bench/fit_doubt.py: precision {fmt(precision)} ({nboth}/{nf}), "
+          f"recall {fmt(recall)} ({nboth}/{nb}) on the tuning set")
+    print(f"double intercept = {b:.4f};")
+    for f, wj in zip(FEATURES, w):
+        print(f"double w_{f} = {wj:.4f};")
+    print(f"double review_from = {threshold:.4f};")
+
+
+def check(args):
+    data = [p for p in pages(args.results)]
+    have = [p for p in data if p["estimated_cer"] is not None and p["estimated_cer"] >= 0]
+    scored = [{"cer": p["cer"], "est": p["estimated_cer"]} for p in have]
+    bad = [p for p in data if p["cer"] > BAD]
+    flagged = [p for p in data if p["flagged"]]
+    both = [p for p in flagged if p["cer"] > BAD]
+    print(f"{len(data)} pages, {len(bad)} over {100 * BAD:.0f}% CER, {len(flagged)} flagged: "
+          f"precision {fmt(len(both) / len(flagged) if flagged else None)}, "
+          f"recall {fmt(len(both) / len(bad) if bad else None)}")
+    for p in sorted(have, key=lambda p: -p["cer"]):
+        if p["cer"] > BAD or p["flagged"]:
+            print(f"  {p['item']} p{p['page']}: CER {100 * p['cer']:.1f}%, "
+                  f"estimated {100 * p['estimated_cer']:.1f}%{' flagged' if p['flagged'] else ''}")
+    # the flag this estimate replaced: mean word confidence below 90 (same readings)
+    old = [{"cer": p["cer"], "est": 100 - p["confidence"]} for p in data if p["confidence"]]
+    if old:
+        precision, recall, nf, nb, nboth = flag_stats(old, 10.0001)
+        print(f"  the old flag (mean confidence < 90) on the same readings: precision "
+              f"{fmt(precision)} ({nboth}/{nf}), recall {fmt(recall)} ({nboth}/{nb})")
+    if scored:
+        for t in (0.01, 0.0142, 0.015, 0.02, 0.025, 0.03):
+            precision, recall, nf, nb, nboth = flag_stats(scored, t)
+            print(f"  at {100 * t:.1f}%: precision {fmt(precision)} ({nboth}/{nf}), "
+                  f"recall {fmt(recall)} ({nboth}/{nb})")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    for name in ("fit", "check"):
+        s = sub.add_parser(name)
+        s.add_argument("results", nargs="+")
+    args = ap.parse_args()
+    fit(args) if args.cmd == "fit" else check(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "models/ocr_page.h"
+#include "stages/reread.h"
+
+namespace qikan {
+
+// How much text a line's ink holds, against how much OCR read in it. Chinese print sets every
+// Han character and full-width mark on one square cell of the body's size, so a line's ink is
+// worth about (its inked width / the glyph size) characters. chi_sim sometimes reads a whole
+// line of 楷体 body as two or three Latin letters ("ar", "ws", "CS") at a confidence near the
+// page's mean: 20-60 characters gone that no confidence shows, but the ink does.
+struct InkFitOptions {
+  // A column of the line counts as ink when its inked rows span at least this share of the
+  // glyph height: leader dots, rules and the low full-width comma do not widen the line.
+  double tall_ink = 0.35;
+  // Inked columns this close (in glyph heights) are one stretch: the gaps inside and between
+  // characters, not the spaces of an attribution's "（办公室  徐佳琪）".
+  double bridge = 0.45;
+  // A Han character or full-width mark is one cell; a Latin letter, digit or half-width mark
+  // half a cell; white space nothing.
+  double half_width = 0.5;
+};
+
+struct LineInk {
+  double ink_cells = 0;   // inked width / glyph size
+  double text_cells = 0;  // what the reading's characters would fill
+  // text / ink: about 1 for a line read whole (punctuation makes it a little more).
+  double Fit() const { return ink_cells > 0 ? text_cells / ink_cells : 1.0; }
+};
+
+// The cells a text fills: a CJK character one, any other character `half_width`.
+double TextCells(std::string_view utf8, const InkFitOptions& options);
+
+// The page's ink: 255 where dark (Otsu), as MeasureLineInk wants it.
+cv::Mat InkMask(const cv::Mat& gray);
+
+// The width in pixels of the ink inside `box` of the page (`ink` from InkMask): the stretches of
+// columns inked over at least `tall_ink` of `glyph_px`, gaps up to `bridge` included.
+double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFitOptions& options);
+
+// The glyph size of the page's body: the median height of the lines read with some confidence.
+// 0 when no line qualifies.
+double BodyGlyphHeight(const OcrPage& page);
+
+// The glyph size a line is measured at: its own when larger than the body's (a heading), else
+// the body's (a line read as a few small Latin letters has small word boxes over large ink).
+double LineGlyph(const OcrLine& line, double body_glyph);
+
+// Every line of a page measured against its ink, in reading order (blocks, then lines).
+struct MeasuredLine {
+  Box box;  // the line's box widened to its row's ink, not over another line beside it
+  double glyph_px = 0;
+  double ink_px = 0;
+  LineInk ink;  // in cells of the page's cell width
+};
+struct PageInk {
+  // The ink one cell of text takes on this page: the median ink per cell of its lines read
+  // whole and with confidence (a font, a scan or a letter spacing of its own is measured, not
+  // assumed); the body glyph when too few lines qualify.
+  double cell_px = 0;
+  std::vector<MeasuredLine> lines;
+};
+PageInk MeasurePageInk(const cv::Mat& gray, const OcrPage& page, const InkFitOptions& options);
+
+struct LostLineOptions {
+  InkFitOptions ink;
+  // A line reads short when its text fills less than this share of its ink...
+  double short_fit = 0.5;
+  // ...and the ink holds at least this many cells (a short line read short loses little).
+  double min_ink_cells = 4;
+  // A line read as Latin letters alone (no Han) over Han-sized glyphs is as doubtful, at any
+  // fit: chi_sim's body text is Han.
+  int min_latin_letters = 1;
+  // Each lost line is read at these multiples of the model's glyph height by the page's model,
+  // then by each other model at 1.0, until a reading fits: its text fills between `fits_from`
+  // and `fits_to` of the ink.
+  std::vector<double> scales = {1.0, 1.25, 0.8};
+  std::vector<std::string> other_models = {"chi_sim@npm-4.0.0", "HanS"};
+  double fits_from = 0.75;
+  double fits_to = 1.35;
+  // A rereading replaces the line only when it fits at least this well (text / ink), reads with
+  // at least this confidence and holds no more than this share of Latin letters (noise read
+  // as "Vns71YRR28nGRT7" fits any ink).
+  double keep_from = 0.65;
+  float keep_confidence = 60;
+  double keep_latin = 0.2;
+  int max_lines = 12;  // per page, to bound the cost of a page read badly all over
+};
+
+struct LostLine {
+  RereadRegion region;  // the line widened to its row's ink, at the body's glyph size
+  LineInk ink;          // of the line as read
+};
+
+// Lines whose text cannot be what their ink says: far fewer characters than the ink holds, or
+// Latin letters alone over Han-sized glyphs. `gray` is the page the OCR boxes refer to.
+std::vector<LostLine> FindLostLines(const cv::Mat& gray, const OcrPage& page,
+                                    const LostLineOptions& options);
+
+// Whether a reading of a lost line fits its ink well enough to stop reading it again.
+bool FitsInk(const OcrPage& reading, double ink_cells, const LostLineOptions& options);
+
+// Of several readings of one lost line (readings[0] the page's own), the one whose text best
+// fits the ink (|log fit| smallest; confidence breaks ties), or 0 when none fits at least
+// `keep_from`.
+size_t ChooseFittingReading(const std::vector<OcrPage>& readings, double ink_cells,
+                            const LostLineOptions& options);
+
+// Takes out of the page the lines (other than the one at `keep`) whose centre lies in `region`
+// and whose text the rescued reading `text` already holds: a piece of the lost line's ink that
+// the reread stage found uncovered and read on its own. Returns how many were taken out.
+int DropRepeatedPieces(OcrPage& page, const Box& region, const Box& keep, std::string_view text);
+
+}  // namespace qikan

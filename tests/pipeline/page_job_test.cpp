@@ -1,0 +1,134 @@
+#include "pipeline/run/page_job.h"
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+
+#include "models/text.h"
+#include "stages/ink_fit.h"
+#include "tests/support/shared_engine.h"
+#include "tests/support/text_page.h"
+
+namespace qikan {
+namespace {
+
+using testing::DrawTextPage;
+using testing::SeedProseLines;
+using testing::TextPageSpec;
+
+// A page of 12 lines of 楷体 (AR PL UKai) body at 36 px, as the office scans that lose lines.
+const std::vector<std::string>& PageLines() {
+  static const auto lines = SeedProseLines(12, 30);
+  return lines;
+}
+
+const cv::Mat& KaiPage() {
+  static const cv::Mat page = [] {
+    TextPageSpec spec;
+    spec.lines = PageLines();
+    spec.font = "/usr/share/fonts/truetype/arphic/ukai.ttc";
+    spec.font_index = 0;
+    return DrawTextPage(spec);
+  }();
+  return page;
+}
+
+// Real Tesseract, except that its reading of the whole page has one body line read as chi_sim
+// reads a line of 楷体 it cannot make out: two Latin letters ("ar") at the confidence of the
+// lines around it, over the line's own box. Everything else (the lines read again, the other
+// models) is Tesseract's own.
+class LosesALine : public OcrEngine {
+ public:
+  LosesALine(OcrEngine& real, size_t line) : real_(real), line_(line) {}
+  using OcrEngine::Recognize;
+  OcrPage Recognize(const cv::Mat& gray, Segmentation segmentation) override {
+    OcrPage page = real_.Recognize(gray, segmentation);
+    if (segmentation != Segmentation::kPage) return page;
+    size_t n = 0;
+    for (auto& block : page.blocks) {
+      for (auto& line : block.lines) {
+        if (n++ != line_) continue;
+        lost_ = line.text;
+        Box box = line.box;
+        box.width = line.box.height;  // "ar": a glyph's worth of box at the line's start
+        line.words = {OcrWord{.text = "ar", .box = box, .confidence = 88}};
+        line.RebuildFromWords();
+      }
+    }
+    return page;
+  }
+  OcrEngine* Alternate(const std::string& model) override { return real_.Alternate(model); }
+  const std::string& Lost() const { return lost_; }
+
+ private:
+  OcrEngine& real_;
+  size_t line_;
+  std::string lost_;
+};
+
+class PageJobTest : public testing::SharedEngineTest {};
+
+bool Contains(const std::string& text, const std::string& line) {
+  const std::u32string haystack = StripWhitespace(ToU32(text));
+  const std::u32string needle = StripWhitespace(ToU32(line));
+  // Most of the line, in one piece: its middle third at least.
+  const std::u32string middle = needle.substr(needle.size() / 3, needle.size() / 3);
+  return haystack.find(middle) != std::u32string::npos;
+}
+
+TEST_F(PageJobTest, ALineReadAsTwoLatinLettersOverHanInkIsFoundAndReadAgain) {
+  LosesALine engine(Engine(), 5);
+  RasterPage raster{.index = 2, .gray = KaiPage(), .dpi = 200};
+  const PageResult result = ProcessPage(raster, engine, PageJobOptions{});
+  ASSERT_FALSE(result.failed);
+  ASSERT_FALSE(engine.Lost().empty());
+  // The line the page reading lost (its truth is line 6 of the page) is in the page's text again.
+  EXPECT_TRUE(Contains(result.record.text, PageLines()[5])) << result.record.text;
+  EXPECT_EQ(result.record.text.find("ar"), std::string::npos) << result.record.text;
+  EXPECT_LT(CharacterErrorRate(
+                [] {
+                  std::string all;
+                  for (const auto& line : PageLines()) all += line + "\n";
+                  return all;
+                }(),
+                result.record.text),
+            0.05)
+      << result.record.text;
+  EXPECT_GT(result.times.count("lost-lines"), 0u);
+}
+
+TEST_F(PageJobTest, EveryPageAndLineGetsAnEstimatedErrorThatFlagsALostLine) {
+  // The lost-line stage off (no other model, no size that fits): the "ar" line stays, and
+  // the page's estimate says so where the mean confidence does not.
+  LosesALine engine(Engine(), 5);
+  PageJobOptions options;
+  options.lost_lines.max_lines = 0;
+  RasterPage raster{.index = 2, .gray = KaiPage(), .dpi = 200};
+  const PageResult lost = ProcessPage(raster, engine, options);
+  ASSERT_FALSE(lost.failed);
+  EXPECT_GT(lost.record.mean_confidence, 85) << "the loss does not show in the confidence";
+  EXPECT_GE(lost.record.estimated_cer, options.doubt.review_from);
+  EXPECT_GT(lost.record.doubt.missing, 0.03);
+  bool flagged = false;
+  for (const auto& item : lost.review) flagged |= item.reason == "estimated-error";
+  EXPECT_TRUE(flagged);
+  double worst_line = 0;
+  for (const auto& block : lost.ocr.blocks) {
+    for (const auto& line : block.lines) {
+      EXPECT_GE(line.estimated_cer, 0) << line.text;
+      if (line.text == "ar") worst_line = line.estimated_cer;
+    }
+  }
+  EXPECT_GT(worst_line, 0.3);
+
+  // The same page read whole: a clearly lower estimate (whether it is flagged too is the
+  // calibration's business: docs/benchmarks/accuracy.md, "Doubt").
+  const PageResult whole = ProcessPage(raster, Engine(), PageJobOptions{});
+  EXPECT_GE(whole.record.estimated_cer, 0);
+  EXPECT_LT(whole.record.estimated_cer + 0.01, lost.record.estimated_cer) << whole.record.text;
+}
+
+}  // namespace
+}  // namespace qikan
