@@ -150,5 +150,53 @@ TEST(Toc, InlineColumnNameBeforeItsFirstTitle) {
                                                        "基层探索|" + kTitles[2], "信息摘登|4则"});
 }
 
+// Leaders OCR read as characters with boxes a dot tall ("放生让本全生", a "7"), or a lone
+// ellipsis whose page OCR lost: the title ends before them, the number after them is its page,
+// and the count under a banner is the banner column's.
+LayoutLine WithFlatLeaders(LayoutLine line, const std::vector<std::string>& junk, const std::string& page) {
+  int x = line.box.Right() + kUnit;
+  for (const auto& text : junk) {
+    line.words.push_back(OcrWord{.text = text, .box = Box{x, 130, 3 * kUnit, 5}, .confidence = 5});
+    x += 3 * kUnit + 10;
+  }
+  if (!page.empty()) {
+    line.words.push_back(OcrWord{.text = page, .box = Box{kLeft + (kWidthUnits - 1) * kUnit, 100, kUnit / 2, kUnit},
+                                 .confidence = 96});
+  }
+  for (const auto& w : line.words) line.box = line.box.Union(w.box);
+  line.text = WordsText(line.words);
+  line.spaced_text.clear();
+  for (const auto& w : line.words) line.spaced_text += (line.spaced_text.empty() ? "" : " ") + w.text;
+  line.right_gap = page.empty() ? line.right_gap : 0.5;
+  return line;
+}
+
+TEST(Toc, LeadersReadAsFlatCharactersAreTakenOffBannerTitles) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("【民主法治视窗】", 0.5), WithFlatLeaders(Set(kTitles[0], 0), {"7"}, "2"),
+             Set("【调研视点】", 0.5), Set("淳安县：梓桐镇探索开展村级生态文明建设情况", 0),
+             WithFlatLeaders(Set("报告制度", 0), {"放生", "让本全", "生生"}, "3"),
+             Set("【简讯】", 0.5), WithFlatLeaders(Set("5则", 0), {"…"}, "")},
+            {kTitles[0], kTitles[2]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"民主法治视窗|" + kTitles[0] + "@2",
+                                                       "调研视点|" + kTitles[2] + "@3", "简讯|5则"});
+}
+
+// A wrapped title's end OCR boxed twice its height: its characters stand as far apart as the
+// other entries', so it is no heading ending the contents.
+TEST(Toc, ALineBoxedTallWithTheEntriesPitchStaysInTheContents) {
+  LayoutLine tall = Set("报告制度 ……………… 4", 4);
+  for (auto& w : tall.words) w.box.height *= 2;
+  tall.glyph_ratio = 2.0;
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("代表风采 " + kTitles[0] + " ……… 2", 0), Set("淳安县：梓桐镇探索开展村级生态文明建设情况", 4),
+             tall, Set("专题报道 " + kTitles[1] + " ……… 5", 0)},
+            {kTitles[0], kTitles[2], kTitles[1]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"代表风采|" + kTitles[0] + "@2", "代表风采|" + kTitles[2] + "@4",
+                                                       "专题报道|" + kTitles[1] + "@5"});
+}
+
 }  // namespace
 }  // namespace qikan
