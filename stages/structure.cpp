@@ -63,6 +63,18 @@ std::string CleanTitle(std::string title) {
   return title;
 }
 
+// A short line bracketed on one side only is a 【banner】 whose other bracket OCR lost
+// ("[工作研究", "代表风采]").
+std::string MendBanner(std::string text) {
+  if (Chars(text) < 3 || Chars(text) > 10) return text;
+  const std::u32string u = ToU32(text);
+  auto bracket = [](char32_t c) { return c == U'【' || c == U'[' || c == U'】' || c == U']'; };
+  const bool opens = u.front() == U'【' || u.front() == U'[';
+  const bool closes = u.back() == U'】' || u.back() == U']';
+  if (opens == closes || std::any_of(u.begin() + 1, u.end() - 1, bracket)) return text;
+  return opens ? text + "】" : "【" + text;
+}
+
 std::string RemoveSpaces(std::string s) {
   s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
   return s;
@@ -213,8 +225,17 @@ class Parser {
       if (date_.Matches(RepairDigits(Line(i).text)) || issue_.Matches(Line(i).text)) date_line = i;
     }
     if (date_line == kNone) return kNone;
+    // (Centred on the page, under the masthead's title, which is: the text column measured on
+    // a page of columns may not be the page's.)
+    size_t title = kNone;
+    for (size_t i = 0; i < date_line; ++i) {
+      if (title == kNone || Line(i).glyph_ratio > Line(title).glyph_ratio) title = i;
+    }
+    auto centre = [&](size_t i) { return Line(i).box.x + Line(i).box.width / 2.0; };
     for (size_t i = date_line + 1; i < end && i <= date_line + 2 && Line(i).page == 1; ++i) {
-      if (Chars(Line(i).text) <= 4 && Line(i).Centred()) return i;
+      const bool under_title = title != kNone && Line(title).glyph_ratio >= 2.0 &&
+                               std::abs(centre(i) - centre(title)) < 1.5 * Line(i).glyph_px;
+      if (Chars(Line(i).text) <= 4 && (Line(i).Centred() || under_title)) return i;
     }
     return kNone;
   }
@@ -424,6 +445,7 @@ class Parser {
     // A mark OCR put after the last character ("2则-").
     static const Pattern kTrailingMarks(R"([\-—_~·.]+$)");
     if (auto m = kTrailingMarks.Search(out.text); m && m->begin > 0) out.text.resize(m->begin);
+    out.text = MendBanner(out.text);
     return out;
   }
 
@@ -550,10 +572,12 @@ class Parser {
       // column name, a count.)
       const bool more_contents =
           i + 1 < end && Line(i + 1).page == line.page &&
-          (banner_.Matches(RemoveSpaces(Line(i + 1).text)) ||
+          (banner_.Matches(MendBanner(RemoveSpaces(Line(i + 1).text))) ||
            digest_count_.Matches(Line(i + 1).text) ||
            (Chars(Line(i + 1).text) <= 8 && Line(i + 1).glyph_ratio < 1.15 * entry_ratio));
-      if (!toc_lines.empty() &&
+      // (A banner is contents, however tall OCR boxed it.)
+      const bool banner_line = banner_.Matches(MendBanner(RemoveSpaces(line.text)));
+      if (!toc_lines.empty() && !banner_line &&
           (line.space_before > 3.0 ||
            (line.glyph_ratio >= 1.15 * entry_ratio && !same_pitch && Chars(line.text) >= 6 &&
             !more_contents) ||

@@ -198,5 +198,31 @@ TEST(Toc, ALineBoxedTallWithTheEntriesPitchStaysInTheContents) {
                                                        "专题报道|" + kTitles[1] + "@5"});
 }
 
+// Banners whose other bracket OCR lost ("[工作研究", "代表风采]"), one boxed three times its
+// height: each still names its column, and none ends the contents.
+TEST(Toc, BannersMissingABracketOrBoxedTallStillNameTheirColumns) {
+  LayoutLine tall = Set("[立法动态】", 0.5);
+  for (auto& w : tall.words) w.box.height *= 3;
+  tall.glyph_ratio = 3.0;
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("[工作研究", 0.5), Set(kTitles[0], 0), tall, Set(kTitles[1], 0), Set("代表风采]", 0.5),
+             Set(kTitles[2], 0)},
+            kTitles),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"工作研究|" + kTitles[0], "立法动态|" + kTitles[1],
+                                                       "代表风采|" + kTitles[2]});
+}
+
+// 目录 misread as one character ("站"), centred on the page under the masthead's title though
+// the text column measured on the page puts it off centre: it is the contents' heading.
+TEST(Toc, AMisreadContentsHeadingCentredUnderTheTitleIsFound) {
+  IssueLayout layout = Issue({Set("监督纵横 " + kTitles[0], 1), Set("基层探索 " + kTitles[1], 1)},
+                             {kTitles[0], kTitles[1]});
+  layout.lines[4] = Set("站", 16, 1.3);  // centre 794 px, the title's 812
+  layout.lines[4].right_gap = 5;
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0], "基层探索|" + kTitles[1]});
+}
+
 }  // namespace
 }  // namespace qikan
