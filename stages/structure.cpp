@@ -613,6 +613,11 @@ class Parser {
                             ? -1
                             : *std::min_element(title_lefts.begin(), title_lefts.end());
 
+    size_t stacked_names = 0;
+    for (size_t k = 0; k < items.size(); ++k) {
+      stacked_names += Line(items[k].index).box.x < column_x + 1.5 * unit && StackedName(items, k, body_from);
+    }
+    const bool stacked = !banners && stacked_names >= 2;
     std::string column;
     bool open_title = false;  // the last title may go on on the next line
     for (size_t k = 0; k < items.size(); ++k) {
@@ -651,12 +656,13 @@ class Parser {
       // the titles are there too), and not itself a column name.
       // Unnumbered, a title's end is short: a line that runs to the margin is a title of its own.
       // A column name heads a group: a title follows it.
-      const bool next_is_title = k + 1 < items.size() && !items[k + 1].text.empty() &&
-                                 !banner_.Matches(items[k + 1].text) &&
-                                 !digest_count_.Matches(items[k + 1].text);
+      const bool next_is_title = NextIsTitle(items, k);
+      // (A digest column's name may stand over its count: 信息摘登 / 3 则.)
+      const bool heads_count = k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
+                               digest_count_.Search(items[k + 1].text)->begin == 0;
       if (open_title && !out_.toc.empty() && out_.toc.back().title &&
           (numbered || line.right_gap > 3.0) && (!at_column_x || title_x < 0) &&
-          !(at_column_x && next_is_title && !banners && !item.page &&
+          !(at_column_x && (next_is_title || heads_count) && !banners && !item.page &&
             LooksLikeColumnName(item.text, body_from))) {
         *out_.toc.back().title += CleanTitle(item.text);
         if (item.page) out_.toc.back().page = item.page;
@@ -664,12 +670,8 @@ class Parser {
         continue;
       }
       if (at_column_x && !banners) {
-        // Alone on its line and heading a group: a column (stacked). (A digest column's name
-        // may stand over its count: 信息摘登 / 3 则.)
-        const bool heads_count = k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
-                                 digest_count_.Search(items[k + 1].text)->begin == 0;
-        if ((heads_count || next_is_title) && !item.page && LooksLikeColumnName(item.text, body_from) &&
-            line.segments.size() <= 1) {
+        // Alone on its line and heading a group: a column (stacked).
+        if (StackedName(items, k, body_from)) {
           column = SnapColumn(item.text, line.page);
           open_title = false;
           continue;
@@ -691,8 +693,9 @@ class Parser {
           open_title = false;
           continue;
         }
-        // Inline: the column name, a gap, the group's first title.
-        if (!rest.empty() && LooksLikeColumnName(RemoveSpaces(name), body_from)) {
+        // Inline: the column name, a gap, the group's first title (a contents that sets its
+        // names alone on their lines sets none before a title).
+        if (!stacked && !rest.empty() && LooksLikeColumnName(RemoveSpaces(name), body_from)) {
           column = snapped;
           std::string title = RemoveSpaces(rest);
           if (item.page) {  // the leaders and page were taken off the whole line: item.text
@@ -707,6 +710,20 @@ class Parser {
     }
     for (const auto& name : profile_.digest_columns) digest_columns_.insert(name);
     return body_from;
+  }
+
+  bool NextIsTitle(const std::vector<TocLine>& items, size_t k) const {
+    return k + 1 < items.size() && !items[k + 1].text.empty() && !banner_.Matches(items[k + 1].text) &&
+           !digest_count_.Matches(items[k + 1].text);
+  }
+
+  // Contents line k is a column name on a line of its own heading a group: a title or a digest
+  // count (信息摘登 / 3 则) follows it, and it has no page number.
+  bool StackedName(const std::vector<TocLine>& items, size_t k, size_t body_from) const {
+    const bool heads_count = k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
+                             digest_count_.Search(items[k + 1].text)->begin == 0;
+    return (heads_count || NextIsTitle(items, k)) && !items[k].page &&
+           LooksLikeColumnName(items[k].text, body_from) && Line(items[k].index).segments.size() <= 1;
   }
 
   // A column-name line: the words left of where titles start are the column, the rest its first

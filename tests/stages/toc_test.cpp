@@ -224,5 +224,18 @@ TEST(Toc, AMisreadContentsHeadingCentredUnderTheTitleIsFound) {
   EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0], "基层探索|" + kTitles[1]});
 }
 
+// Stacked names, titles flush under them: a gap OCR saw inside a title ("建德 市：") splits no
+// column name off it, and a digest column's name over its count after a title that ran to the
+// margin is that column, not the title's end.
+TEST(Toc, StackedContentsSplitsNoTitleAndANameOverItsCountIsAColumn) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("基层之声", 0), Set("建德 市：强化监督助推筑牢燃气“安全网”", 0), Set("情况交流", 0),
+             Set(kTitles[1], 0), Full(Set(kTitles[2], 0)), Set("信息摘登", 0), Set("2则", 0)},
+            kTitles),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"基层之声|" + kTitles[0], "情况交流|" + kTitles[1],
+                                                       "情况交流|" + kTitles[2], "信息摘登|2则"});
+}
+
 }  // namespace
 }  // namespace qikan
