@@ -189,6 +189,7 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
       static const std::u32string kMarks = U"“”‘’\"'。，、：；！？.,:;!?·-—";
       items.push_back(RegionItem{
           .box = InkOfText(words[w]),
+          .ocr_box = words[w].box,
           .line = static_cast<int>(k),
           .ends_with_stop = kStops.find(text.back()) != std::u32string::npos,
           .mark = std::all_of(text.begin(), text.end(),

@@ -49,7 +49,8 @@ struct RegionOptions {
 
 // A word OCR read, and which of the page's lines holds it.
 struct RegionItem {
-  Box box;
+  Box box;     // the ink of its text: marks at its ends taken off
+  Box ocr_box;  // the box OCR gave it, marks included (empty: `box`)
   int line = 0;
   bool ends_with_stop = false;  // its text ends with a stop, comma, colon or closing mark
   bool mark = false;  // its text is only marks (quotes, stops), whatever OCR's box says

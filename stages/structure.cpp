@@ -63,6 +63,18 @@ std::string CleanTitle(std::string title) {
   return title;
 }
 
+// A short line bracketed on one side only is a 【banner】 whose other bracket OCR lost
+// ("[工作研究", "代表风采]").
+std::string MendBanner(std::string text) {
+  if (Chars(text) < 3 || Chars(text) > 10) return text;
+  const std::u32string u = ToU32(text);
+  auto bracket = [](char32_t c) { return c == U'【' || c == U'[' || c == U'】' || c == U']'; };
+  const bool opens = u.front() == U'【' || u.front() == U'[';
+  const bool closes = u.back() == U'】' || u.back() == U']';
+  if (opens == closes || std::any_of(u.begin() + 1, u.end() - 1, bracket)) return text;
+  return opens ? text + "】" : "【" + text;
+}
+
 std::string RemoveSpaces(std::string s) {
   s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
   return s;
@@ -225,8 +237,17 @@ class Parser {
       if (date_.Matches(RepairDigits(Line(i).text)) || issue_.Matches(Line(i).text)) date_line = i;
     }
     if (date_line == kNone) return kNone;
+    // (Centred on the page, under the masthead's title, which is: the text column measured on
+    // a page of columns may not be the page's.)
+    size_t title = kNone;
+    for (size_t i = 0; i < date_line; ++i) {
+      if (title == kNone || Line(i).glyph_ratio > Line(title).glyph_ratio) title = i;
+    }
+    auto centre = [&](size_t i) { return Line(i).box.x + Line(i).box.width / 2.0; };
     for (size_t i = date_line + 1; i < end && i <= date_line + 2 && Line(i).page == 1; ++i) {
-      if (Chars(Line(i).text) <= 4 && Line(i).Centred()) return i;
+      const bool under_title = title != kNone && Line(title).glyph_ratio >= 2.0 &&
+                               std::abs(centre(i) - centre(title)) < 1.5 * Line(i).glyph_px;
+      if (Chars(Line(i).text) <= 4 && (Line(i).Centred() || under_title)) return i;
     }
     return kNone;
   }
@@ -381,6 +402,24 @@ class Parser {
            profile_.columns.end();
   }
 
+  // The distance from one character to the next along line i's CJK words read at 50 or more
+  // (OCR's box heights may be wrong, its advance along a line hardly); 0 with fewer than three.
+  static double Pitch(const LayoutLine& line) {
+    size_t chars = 0;
+    int left = 0, right = 0;
+    for (const auto& word : line.words) {
+      const std::u32string text = ToU32(word.text);
+      if (word.confidence < 50 || text.empty() ||
+          !std::all_of(text.begin(), text.end(), [](char32_t c) { return IsCjk(c); })) {
+        continue;
+      }
+      if (chars == 0) left = word.box.x;
+      right = word.box.Right();
+      chars += text.size();
+    }
+    return chars >= 3 ? static_cast<double>(right - left) / static_cast<double>(chars) : 0;
+  }
+
   // A contents line with what print puts after a title taken off: dot leaders and the start
   // page ("……3", or the page number alone after a gap).
   struct TocLine {
@@ -392,7 +431,9 @@ class Parser {
 
   TocLine StripLeaders(size_t i) const {
     static const Pattern kLeaders(R"((?:\s*[.·…⋯．。_\-—－一]{2,}\s*|\s+)(?<page>\d{1,3})$)");
-    static const Pattern kLeadersOnly(R"(\s*[.·…⋯．。_\-—－一]{3,}\s*$)");
+    // (One ellipsis is three dots: leaders whose page OCR lost, "5则…".)
+    static const Pattern kLeadersOnly(R"(\s*(?:[.·…⋯．。_\-—－一]{3,}|[…⋯]{1,2})\s*$)");
+    if (auto flat = StripFlatLeaders(i)) return *flat;
     TocLine out{.index = i, .text = Line(i).spaced_text};
     if (auto m = kLeaders.Search(out.text)) {
       const std::string digits = m->Group("page");
@@ -416,6 +457,46 @@ class Parser {
     // A mark OCR put after the last character ("2则-").
     static const Pattern kTrailingMarks(R"([\-—_~·.]+$)");
     if (auto m = kTrailingMarks.Search(out.text); m && m->begin > 0) out.text.resize(m->begin);
+    out.text = MendBanner(out.text);
+    return out;
+  }
+
+  // A word read as characters or digits whose box is as flat as a dot (a third of a glyph
+  // tall, where no character or digit is) is dot leaders OCR misread ("放生让本全生生让", "7",
+  // "……….": chi_sim boxes a run of dots a dot tall): the title ends before the first such
+  // word, and what follows the last, bar low-confidence junk, is the start page (or nothing to
+  // keep, a misread page: "直", "S)"). None when the line has no flat word.
+  std::optional<TocLine> StripFlatLeaders(size_t i) const {
+    const LayoutLine& line = Line(i);
+    const auto& words = line.words;
+    auto flat = [&](const OcrWord& w) {
+      if (w.box.height <= 0 || w.box.height >= 0.35 * line.glyph_px) return false;
+      // (Quotes, stops, dashes and 一 are flat in print.)
+      const std::u32string text = ToU32(w.text);
+      const bool never_flat = std::any_of(text.begin(), text.end(), [](char32_t c) {
+        return (c >= 0x4E00 && c <= 0x9FFF && c != U'一') || (c < 0x80 && std::isalnum(static_cast<int>(c)));
+      });
+      const bool dots = !text.empty() && std::all_of(text.begin(), text.end(), [](char32_t c) {
+        return c == U'…' || c == U'⋯' || c == U'.' || c == U'·';
+      });
+      return never_flat || dots;
+    };
+    size_t first = words.size(), last = 0;
+    for (size_t k = 0; k < words.size(); ++k) {
+      if (!flat(words[k])) continue;
+      first = std::min(first, k);
+      last = k;
+    }
+    if (first == words.size()) return std::nullopt;
+    std::string tail;
+    for (size_t k = last + 1; k < words.size(); ++k) {
+      if (words[k].confidence >= 60) tail += words[k].text;
+    }
+    if (Chars(tail) > 3) return std::nullopt;
+    TocLine out{.index = i, .leaders = true};
+    out.text = RemoveSpaces(WordsText({words.begin(), words.begin() + static_cast<long>(first)}));
+    static const Pattern kPage(R"(^\d{1,3}$)");
+    if (kPage.Matches(tail)) out.page = std::stoi(tail);
     return out;
   }
 
@@ -494,17 +575,26 @@ class Parser {
       // than the body of a two-column issue); OCR boxes the odd short line ("告制度", the end of
       // a wrapped title) tall.
       const double entry_ratio = toc_lines.empty() ? 1.0 : Line(toc_lines.front()).glyph_ratio;
+      // (OCR boxes the odd line of a poor scan twice its height, "设情况报告制度" at 150 dpi:
+      // set larger, a line's characters also stand further apart.)
+      const double pitch = Pitch(line);
+      const double entry_pitch = toc_lines.empty() ? 0 : Pitch(Line(toc_lines.front()));
+      const bool same_pitch = pitch > 0 && entry_pitch > 0 && pitch < 1.1 * entry_pitch;
       // (A contents line OCR boxed tall is followed by more of the contents: a banner, a
       // column name, a count.)
       const bool more_contents =
           i + 1 < end && Line(i + 1).page == line.page &&
-          (banner_.Matches(RemoveSpaces(Line(i + 1).text)) ||
+          (banner_.Matches(MendBanner(RemoveSpaces(Line(i + 1).text))) ||
            digest_count_.Matches(Line(i + 1).text) ||
            (Chars(Line(i + 1).text) <= 8 && Line(i + 1).glyph_ratio < 1.15 * entry_ratio));
-      if (!toc_lines.empty() &&
+      // (A banner is contents, however tall OCR boxed it.)
+      const bool banner_line = banner_.Matches(MendBanner(RemoveSpaces(line.text)));
+      if (!toc_lines.empty() && !banner_line &&
           (line.space_before > 3.0 ||
-           (line.glyph_ratio >= 1.15 * entry_ratio && Chars(line.text) >= 6 && !more_contents) ||
-           (line.Centred() && line.glyph_ratio >= options_.heading_glyph_ratio * entry_ratio))) {
+           (line.glyph_ratio >= 1.15 * entry_ratio && !same_pitch && Chars(line.text) >= 6 &&
+            !more_contents) ||
+           (line.Centred() && !same_pitch &&
+            line.glyph_ratio >= options_.heading_glyph_ratio * entry_ratio))) {
         break;
       }
       toc_lines.push_back(i);
@@ -516,9 +606,11 @@ class Parser {
     const size_t body_from = toc_lines.back() + 1;
     std::vector<TocLine> items;
     bool numbered = false;
+    bool banners = false;  // a contents of 【banners】 names its columns in them, nowhere else
     for (size_t i : toc_lines) {
       items.push_back(StripLeaders(i));
       numbered |= items.back().leaders;
+      banners |= banner_.Matches(items.back().text);
     }
     // Column names start at the left; titles (of every form but inline's first) further in or
     // at the same place.
@@ -533,6 +625,11 @@ class Parser {
                             ? -1
                             : *std::min_element(title_lefts.begin(), title_lefts.end());
 
+    size_t stacked_names = 0;
+    for (size_t k = 0; k < items.size(); ++k) {
+      stacked_names += Line(items[k].index).box.x < column_x + 1.5 * unit && StackedName(items, k, body_from);
+    }
+    const bool stacked = !banners && stacked_names >= 2;
     std::string column;
     bool open_title = false;  // the last title may go on on the next line
     for (size_t k = 0; k < items.size(); ++k) {
@@ -571,24 +668,22 @@ class Parser {
       // the titles are there too), and not itself a column name.
       // Unnumbered, a title's end is short: a line that runs to the margin is a title of its own.
       // A column name heads a group: a title follows it.
-      const bool next_is_title = k + 1 < items.size() && !items[k + 1].text.empty() &&
-                                 !banner_.Matches(items[k + 1].text) &&
-                                 !digest_count_.Matches(items[k + 1].text);
+      const bool next_is_title = NextIsTitle(items, k);
+      // (A digest column's name may stand over its count: 信息摘登 / 3 则.)
+      const bool heads_count = k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
+                               digest_count_.Search(items[k + 1].text)->begin == 0;
       if (open_title && !out_.toc.empty() && out_.toc.back().title &&
           (numbered || line.right_gap > 3.0) && (!at_column_x || title_x < 0) &&
-          !(at_column_x && next_is_title && LooksLikeColumnName(item.text, body_from))) {
+          !(at_column_x && (next_is_title || heads_count) && !banners && !item.page &&
+            LooksLikeColumnName(item.text, body_from))) {
         *out_.toc.back().title += CleanTitle(item.text);
         if (item.page) out_.toc.back().page = item.page;
         open_title = numbered ? !item.page.has_value() && !item.leaders : false;
         continue;
       }
-      if (at_column_x) {
-        // Alone on its line and heading a group: a column (stacked). (A digest column's name
-        // may stand over its count: 信息摘登 / 3 则.)
-        const bool heads_count = k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
-                                 digest_count_.Search(items[k + 1].text)->begin == 0;
-        if ((heads_count || next_is_title) && !item.page && LooksLikeColumnName(item.text, body_from) &&
-            line.segments.size() <= 1) {
+      if (at_column_x && !banners) {
+        // Alone on its line and heading a group: a column (stacked).
+        if (StackedName(items, k, body_from)) {
           column = SnapColumn(item.text, line.page);
           open_title = false;
           continue;
@@ -610,8 +705,9 @@ class Parser {
           open_title = false;
           continue;
         }
-        // Inline: the column name, a gap, the group's first title.
-        if (!rest.empty() && LooksLikeColumnName(RemoveSpaces(name), body_from)) {
+        // Inline: the column name, a gap, the group's first title (a contents that sets its
+        // names alone on their lines sets none before a title).
+        if (!stacked && !rest.empty() && LooksLikeColumnName(RemoveSpaces(name), body_from)) {
           column = snapped;
           std::string title = RemoveSpaces(rest);
           if (item.page) {  // the leaders and page were taken off the whole line: item.text
@@ -626,6 +722,20 @@ class Parser {
     }
     for (const auto& name : profile_.digest_columns) digest_columns_.insert(name);
     return body_from;
+  }
+
+  bool NextIsTitle(const std::vector<TocLine>& items, size_t k) const {
+    return k + 1 < items.size() && !items[k + 1].text.empty() && !banner_.Matches(items[k + 1].text) &&
+           !digest_count_.Matches(items[k + 1].text);
+  }
+
+  // Contents line k is a column name on a line of its own heading a group: a title or a digest
+  // count (信息摘登 / 3 则) follows it, and it has no page number.
+  bool StackedName(const std::vector<TocLine>& items, size_t k, size_t body_from) const {
+    const bool heads_count = k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
+                             digest_count_.Search(items[k + 1].text)->begin == 0;
+    return (heads_count || NextIsTitle(items, k)) && !items[k].page &&
+           LooksLikeColumnName(items[k].text, body_from) && Line(items[k].index).segments.size() <= 1;
   }
 
   // A column-name line: the words left of where titles start are the column, the rest its first

@@ -254,6 +254,42 @@ TEST(Layout, TocEntriesAreNoColumns) {
   for (const auto& line : layout.lines) EXPECT_EQ(line.column, 0) << line.text;
 }
 
+// The last rows of a contents page: OCR boxed "“青年" from its quote across the characters after
+// it, so with the quote taken off the row is white after "打造"; the next row has a closing quote
+// there, the two below are short. Four rows that share a strip, but a strip only a quote's
+// removal and a quote make white in half of them is no gutter: the rows are read across.
+TEST(Layout, AStripMadeByQuotesDownContentsRowsIsNoGutter) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 6);
+  const int y = 300 + 7 * kLeading;
+  OcrLine first = BoxedLine("临安区：多措并举助力打造", kLeft, y);  // ends at x 593
+  first.words.push_back(OcrWord{.text = "“青年", .box = {.x = 596, .y = y, .width = 360, .height = kGlyph},
+                                .confidence = 92});
+  const OcrLine rest = BoxedLine("留杭第一区", 720, y);
+  first.words.insert(first.words.end(), rest.words.begin(), rest.words.end());
+  first.words.push_back(OcrWord{.text = "4", .box = {.x = 1420, .y = y, .width = 15, .height = kGlyph},
+                                .confidence = 95});
+  first.RebuildFromWords();
+  lines.push_back(first);
+  OcrLine second = BoxedLine("拱墅区：西兴街道", kLeft, y + kLeading);  // ends at x 461
+  second.words.push_back(OcrWord{.text = "“三", .box = {.x = 464, .y = y + kLeading, .width = 63, .height = kGlyph},
+                                 .confidence = 92});
+  for (const auto& part : {BoxedLine("维发力", 530, y + kLeading), BoxedLine("”", 629, y + kLeading),
+                           BoxedLine("助力优化营商环境", 662, y + kLeading)}) {
+    second.words.insert(second.words.end(), part.words.begin(), part.words.end());
+  }
+  second.words.push_back(OcrWord{.text = "4", .box = {.x = 1420, .y = y + kLeading, .width = 15, .height = kGlyph},
+                                 .confidence = 95});
+  second.RebuildFromWords();
+  lines.push_back(second);
+  lines.push_back(BoxedLine("【简讯】", kLeft, y + 2 * kLeading));
+  lines.push_back(BoxedLine("5则…", kLeft, y + 3 * kLeading));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  for (const auto& line : layout.lines) EXPECT_EQ(line.column, 0) << line.text;
+  const auto page = LinesOfPage(layout, 1);
+  ASSERT_NE(Find(page, "临安区"), nullptr);
+  EXPECT_EQ(Find(page, "临安区")->text, "临安区：多措并举助力打造“青年留杭第一区4");
+}
+
 // A centred heading between two short two-column bands ends the first band and starts nothing
 // itself: it stays in the full width, between the bands in reading order.
 TEST(Layout, CentredHeadingBetweenBandsStaysFullWidth) {

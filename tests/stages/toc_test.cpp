@@ -150,5 +150,92 @@ TEST(Toc, InlineColumnNameBeforeItsFirstTitle) {
                                                        "基层探索|" + kTitles[2], "信息摘登|4则"});
 }
 
+// Leaders OCR read as characters with boxes a dot tall ("放生让本全生", a "7"), or a lone
+// ellipsis whose page OCR lost: the title ends before them, the number after them is its page,
+// and the count under a banner is the banner column's.
+LayoutLine WithFlatLeaders(LayoutLine line, const std::vector<std::string>& junk, const std::string& page) {
+  int x = line.box.Right() + kUnit;
+  for (const auto& text : junk) {
+    line.words.push_back(OcrWord{.text = text, .box = Box{x, 130, 3 * kUnit, 5}, .confidence = 5});
+    x += 3 * kUnit + 10;
+  }
+  if (!page.empty()) {
+    line.words.push_back(OcrWord{.text = page, .box = Box{kLeft + (kWidthUnits - 1) * kUnit, 100, kUnit / 2, kUnit},
+                                 .confidence = 96});
+  }
+  for (const auto& w : line.words) line.box = line.box.Union(w.box);
+  line.text = WordsText(line.words);
+  line.spaced_text.clear();
+  for (const auto& w : line.words) line.spaced_text += (line.spaced_text.empty() ? "" : " ") + w.text;
+  line.right_gap = page.empty() ? line.right_gap : 0.5;
+  return line;
+}
+
+TEST(Toc, LeadersReadAsFlatCharactersAreTakenOffBannerTitles) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("【民主法治视窗】", 0.5), WithFlatLeaders(Set(kTitles[0], 0), {"7"}, "2"),
+             Set("【调研视点】", 0.5), Set("淳安县：梓桐镇探索开展村级生态文明建设情况", 0),
+             WithFlatLeaders(Set("报告制度", 0), {"放生", "让本全", "生生"}, "3"),
+             Set("【简讯】", 0.5), WithFlatLeaders(Set("5则", 0), {"…"}, "")},
+            {kTitles[0], kTitles[2]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"民主法治视窗|" + kTitles[0] + "@2",
+                                                       "调研视点|" + kTitles[2] + "@3", "简讯|5则"});
+}
+
+// A wrapped title's end OCR boxed twice its height: its characters stand as far apart as the
+// other entries', so it is no heading ending the contents.
+TEST(Toc, ALineBoxedTallWithTheEntriesPitchStaysInTheContents) {
+  LayoutLine tall = Set("报告制度 ……………… 4", 4);
+  for (auto& w : tall.words) w.box.height *= 2;
+  tall.glyph_ratio = 2.0;
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("代表风采 " + kTitles[0] + " ……… 2", 0), Set("淳安县：梓桐镇探索开展村级生态文明建设情况", 4),
+             tall, Set("专题报道 " + kTitles[1] + " ……… 5", 0)},
+            {kTitles[0], kTitles[2], kTitles[1]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"代表风采|" + kTitles[0] + "@2", "代表风采|" + kTitles[2] + "@4",
+                                                       "专题报道|" + kTitles[1] + "@5"});
+}
+
+// Banners whose other bracket OCR lost ("[工作研究", "代表风采]"), one boxed three times its
+// height: each still names its column, and none ends the contents.
+TEST(Toc, BannersMissingABracketOrBoxedTallStillNameTheirColumns) {
+  LayoutLine tall = Set("[立法动态】", 0.5);
+  for (auto& w : tall.words) w.box.height *= 3;
+  tall.glyph_ratio = 3.0;
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("[工作研究", 0.5), Set(kTitles[0], 0), tall, Set(kTitles[1], 0), Set("代表风采]", 0.5),
+             Set(kTitles[2], 0)},
+            kTitles),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"工作研究|" + kTitles[0], "立法动态|" + kTitles[1],
+                                                       "代表风采|" + kTitles[2]});
+}
+
+// 目录 misread as one character ("站"), centred on the page under the masthead's title though
+// the text column measured on the page puts it off centre: it is the contents' heading.
+TEST(Toc, AMisreadContentsHeadingCentredUnderTheTitleIsFound) {
+  IssueLayout layout = Issue({Set("监督纵横 " + kTitles[0], 1), Set("基层探索 " + kTitles[1], 1)},
+                             {kTitles[0], kTitles[1]});
+  layout.lines[4] = Set("站", 16, 1.3);  // centre 794 px, the title's 812
+  layout.lines[4].right_gap = 5;
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0], "基层探索|" + kTitles[1]});
+}
+
+// Stacked names, titles flush under them: a gap OCR saw inside a title ("建德 市：") splits no
+// column name off it, and a digest column's name over its count after a title that ran to the
+// margin is that column, not the title's end.
+TEST(Toc, StackedContentsSplitsNoTitleAndANameOverItsCountIsAColumn) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("基层之声", 0), Set("建德 市：强化监督助推筑牢燃气“安全网”", 0), Set("情况交流", 0),
+             Set(kTitles[1], 0), Full(Set(kTitles[2], 0)), Set("信息摘登", 0), Set("2则", 0)},
+            kTitles),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"基层之声|" + kTitles[0], "情况交流|" + kTitles[1],
+                                                       "情况交流|" + kTitles[2], "信息摘登|2则"});
+}
+
 }  // namespace
 }  // namespace qikan
