@@ -26,6 +26,7 @@
 #include "models/text.h"
 #include "pipeline/version.h"
 #include "stages/deskew.h"
+#include "stages/rasterize.h"
 
 namespace qikan {
 namespace fs = std::filesystem;
@@ -462,9 +463,11 @@ void RemoveTextLayer(QPDFPageObjectHelper& page) {
 }
 
 // A page that shows one JPEG (DCTDecode, its bytes as they are) over the whole page, at `dpi`.
-QPDFObjectHandle JpegPage(QPDF& pdf, const std::string& jpeg, int width, int height, int components,
-                          double dpi) {
-  QPDFObjectHandle image = QPDFObjectHandle::newStream(&pdf, jpeg);
+// A page showing one image: `data` is a JPEG (filter "/DCTDecode") or raw samples (no filter;
+// the writer compresses them with Flate, losslessly).
+QPDFObjectHandle ImagePage(QPDF& pdf, const std::string& data, const char* filter, int width,
+                           int height, int components, double dpi) {
+  QPDFObjectHandle image = QPDFObjectHandle::newStream(&pdf, data);
   QPDFObjectHandle dict = image.getDict();
   dict.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
   dict.replaceKey("/Subtype", QPDFObjectHandle::newName("/Image"));
@@ -473,7 +476,7 @@ QPDFObjectHandle JpegPage(QPDF& pdf, const std::string& jpeg, int width, int hei
   dict.replaceKey("/ColorSpace",
                   QPDFObjectHandle::newName(components == 1 ? "/DeviceGray" : "/DeviceRGB"));
   dict.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(8));
-  dict.replaceKey("/Filter", QPDFObjectHandle::newName("/DCTDecode"));
+  if (filter) dict.replaceKey("/Filter", QPDFObjectHandle::newName(filter));
   const double w = width * 72.0 / dpi, h = height * 72.0 / dpi;
   QPDFObjectHandle xobjects = QPDFObjectHandle::newDictionary();
   xobjects.replaceKey("/Im0", image);
@@ -486,6 +489,11 @@ QPDFObjectHandle JpegPage(QPDF& pdf, const std::string& jpeg, int width, int hei
   page.replaceKey("/Contents",
                   QPDFObjectHandle::newStream(&pdf, fmt::format("q {:.4f} 0 0 {:.4f} 0 0 cm /Im0 Do Q\n", w, h)));
   return pdf.makeIndirectObject(page);
+}
+
+QPDFObjectHandle JpegPage(QPDF& pdf, const std::string& jpeg, int width, int height, int components,
+                          double dpi) {
+  return ImagePage(pdf, jpeg, "/DCTDecode", width, height, components, dpi);
 }
 
 // Width, height and components of a baseline or progressive JPEG, from its SOF marker.
@@ -543,12 +551,25 @@ BasePages ArchivedImagePages(QPDF& out, const fs::path& folder, const IssueRecor
   return base;
 }
 
+// An image scan (TIFF, PNG, JPEG, a folder of page images): each page as the pipeline read it,
+// 8-bit grey at the scanner's own resolution and orientation, compressed losslessly; the OCR's
+// pixels map onto it as onto a PDF scan's page.
+BasePages ScanImagePages(QPDF& out, const fs::path& scan, const IssueRecord& record) {
+  BasePages base;
+  const std::unique_ptr<PageSource> source = OpenScan(scan, RasterizeOptions{});
+  for (const PageRecord& page : record.pages) {
+    const RasterPage raster = source->Page(page.index);
+    const cv::Mat gray = raster.gray.isContinuous() ? raster.gray : raster.gray.clone();
+    const std::string samples(reinterpret_cast<const char*>(gray.data), gray.total());
+    base.pages.push_back(ImagePage(out, samples, nullptr, gray.cols, gray.rows, 1,
+                                   raster.dpi > 0 ? raster.dpi : (page.dpi > 0 ? page.dpi : 300)));
+  }
+  return base;
+}
+
 BasePages FindBasePages(QPDF& out, const DeliverableSources& sources) {
   if (!sources.scan.empty()) {
-    if (!IsPdf(sources.scan)) {
-      throw std::runtime_error(sources.scan.string() +
-                               ": only PDF scans are made into issue.pdf so far");
-    }
+    if (!IsPdf(sources.scan)) return ScanImagePages(out, sources.scan, sources.record);
     return PdfPages(sources.scan, sources.record, false);
   }
   if (!sources.archived.empty()) {

@@ -27,6 +27,8 @@
 #include "stages/deskew.h"
 #include "stages/orientation.h"
 #include "tests/pipeline/review_archive.h"
+#include <opencv2/imgcodecs.hpp>
+
 #include "tests/pipeline/pdf_tools.h"
 #include "tests/support/scan_fixture.h"
 
@@ -278,6 +280,38 @@ TEST_F(SearchablePdfTest, WithoutScanOrPdfThePageImagesAreUsed) {
   EXPECT_EQ(Lines(PageText(archived / "issue.pdf", 2)), Dehyphenated(Lines(record_->pages[1].text)));
   const std::string list = ImageList(archived / "issue.pdf");
   EXPECT_EQ(std::count(list.begin(), list.end(), '\n'), 13);
+}
+
+TEST_F(SearchablePdfTest, AnImageScanIsEmbeddedLosslesslyUnderTheSameTextLayer) {
+  // A folder of page images (PNG here, lossless): the pages are the scan's pixels, grey, at its
+  // resolution, and pdftotext reads the record's text from them as from a PDF scan.
+  testing::TempDir scan;
+  const std::vector<cv::Mat> images = BlankScans(*pages_);
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(cv::imwrite((scan / fmt::format("page{}.png", i + 1)).string(), images[i]));
+  }
+  IssueRecord three = *record_;
+  three.pages.resize(3);
+  const std::vector<OcrPage> ocr(pages_->begin(), pages_->begin() + 3);
+  testing::WriteFile(scan / "issue.pdf",
+                     SearchablePdf({.record = three, .pages = ocr, .scan = scan.path()}));
+  for (const PageRecord& page : three.pages) {
+    EXPECT_EQ(Lines(PageText(scan / "issue.pdf", page.index)), Dehyphenated(Lines(page.text)))
+        << "page " << page.index;
+  }
+  const std::string list = ImageList(scan / "issue.pdf");
+  EXPECT_EQ(std::count(list.begin(), list.end(), '\n'), 3) << list;
+  EXPECT_NE(list.find(fmt::format(" {} {} gray 1 8 image", images[0].cols, images[0].rows)),
+            std::string::npos)
+      << list;
+  // The image drawn is the scan's, pixel for pixel.
+  const auto rendered = Shell("pdfimages -f 1 -l 1 -png " + Quote(scan / "issue.pdf") + " " +
+                              Quote(scan / "out"));
+  ASSERT_EQ(rendered.status, 0);
+  const cv::Mat back = cv::imread((scan / "out-000.png").string(), cv::IMREAD_GRAYSCALE);
+  ASSERT_EQ(back.size(), images[0].size());
+  EXPECT_EQ(cv::countNonZero(back != images[0]), 0);
+  EXPECT_EQ(Shell("qpdf --check " + Quote(scan / "issue.pdf")).status, 0);
 }
 
 TEST_F(SearchablePdfTest, NothingToBuildOnIsAnError) {
