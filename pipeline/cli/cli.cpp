@@ -313,9 +313,10 @@ int Verify(const VerifyOptions& options, const std::string& bag) {
   if (summary.manifests_written > 0) {
     outcome += fmt::format(", {} manifests written", summary.manifests_written);
   }
-  std::printf("verify: %d issues, %llu files, %.1f MB checked in %.1fs (%.1f MB/s, %.1f issues/s): "
+  std::printf("verify: %d issue%s, %llu files, %.1f MB checked in %.1fs (%.1f MB/s, %.1f issues/s): "
               "%s\n",
-              summary.issues, static_cast<unsigned long long>(summary.files), megabytes,
+              summary.issues, summary.issues == 1 ? "" : "s",
+              static_cast<unsigned long long>(summary.files), megabytes,
               summary.seconds, megabytes / seconds, summary.issues / seconds, outcome.c_str());
   return static_cast<int>(summary.Status());
 }
@@ -328,7 +329,8 @@ int Export(ExportOptions options, const IssueSelection& selection) {
     }
   }
   const ExportSummary summary = ExportBag(options);
-  std::printf("export: %d issues, %llu files, %.1f MB into %s in %.1fs\n", summary.issues,
+  std::printf("export: %d issue%s, %llu files, %.1f MB into %s in %.1fs\n", summary.issues,
+              summary.issues == 1 ? "" : "s",
               static_cast<unsigned long long>(summary.files),
               static_cast<double>(summary.bytes) / 1e6, options.bag.string().c_str(),
               summary.seconds);
