@@ -184,7 +184,7 @@ std::vector<AltoBlock> AltoBlocks(const IssueRecord& record, size_t page_index) 
     throw std::runtime_error(
         page.lines.empty()
             ? fmt::format("page {}: the record keeps no line sources (made by qikan {}); "
-                          "`qikan parse` rebuilds it", page.index, record.pipeline_version)
+                          "`qikan reparse --archive DIR KEY` rebuilds it", page.index, record.pipeline_version)
             : fmt::format("page {}: the page text has {} lines and the record {} line sources",
                           page.index, text_lines, page.lines.size()));
   }

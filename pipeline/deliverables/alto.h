@@ -23,7 +23,7 @@ struct AltoBlock {
 std::string AltoPath(int page);
 
 // The TextBlocks of record.pages[page_index]. Throws std::runtime_error when the record keeps no
-// line sources for a page with text (made before qikan kept them: `qikan parse` rebuilds it).
+// line sources for a page with text (made before qikan kept them: `qikan reparse --archive DIR KEY` rebuilds it).
 std::vector<AltoBlock> AltoBlocks(const IssueRecord& record, size_t page_index);
 
 // The folio printed on record.pages[page_index] ("3"), read from its page furniture; empty when
