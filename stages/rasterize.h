@@ -30,6 +30,12 @@ class PageSource {
   virtual ~PageSource() = default;
   virtual int PageCount() const = 0;
   virtual RasterPage Page(int index) = 0;  // 1-based; throws QikanError
+  // The file the page is, when it is one whole JPEG file (a camera's or scanner's JPEG, a folder
+  // of them), so that a searchable PDF can show it as it came; empty for any other page.
+  virtual std::filesystem::path JpegFile(int index) const {
+    (void)index;
+    return {};
+  }
 };
 
 // Opens a PDF, a (multi-page) TIFF or other image, or a folder of page images taken in natural

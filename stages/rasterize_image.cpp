@@ -92,6 +92,12 @@ class ImageSource final : public PageSource {
 
   int PageCount() const override { return static_cast<int>(pages_.size()); }
 
+  fs::path JpegFile(int index) const override {
+    if (index < 1 || index > PageCount()) return {};
+    const ImageFile& file = files_[pages_[static_cast<size_t>(index - 1)].file];
+    return file.format == ScanFormat::kJpeg ? file.path : fs::path();
+  }
+
   RasterPage Page(int index) override {
     if (index < 1 || index > PageCount()) throw std::out_of_range("no such page");
     const PageRef& ref = pages_[static_cast<size_t>(index - 1)];

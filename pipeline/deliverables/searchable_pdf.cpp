@@ -551,13 +551,23 @@ BasePages ArchivedImagePages(QPDF& out, const fs::path& folder, const IssueRecor
   return base;
 }
 
-// An image scan (TIFF, PNG, JPEG, a folder of page images): each page as the pipeline read it,
-// 8-bit grey at the scanner's own resolution and orientation, compressed losslessly; the OCR's
-// pixels map onto it as onto a PDF scan's page.
+// An image scan (TIFF, PNG, JPEG, a folder of page images): a page that is one JPEG file is
+// shown as that JPEG, its bytes as they came (grey or RGB); any other page as the pipeline read
+// it, 8-bit grey at the scanner's own resolution and orientation, compressed losslessly. The
+// OCR's pixels map onto it as onto a PDF scan's page.
 BasePages ScanImagePages(QPDF& out, const fs::path& scan, const IssueRecord& record) {
   BasePages base;
   const std::unique_ptr<PageSource> source = OpenScan(scan, RasterizeOptions{});
   for (const PageRecord& page : record.pages) {
+    if (const fs::path file = source->JpegFile(page.index); !file.empty() && page.dpi > 0) {
+      const std::string jpeg = ReadFile(file);
+      const auto geometry = JpegGeometry(jpeg);
+      if (geometry && ((*geometry)[2] == 1 || (*geometry)[2] == 3)) {
+        base.pages.push_back(
+            JpegPage(out, jpeg, (*geometry)[0], (*geometry)[1], (*geometry)[2], page.dpi));
+        continue;
+      }
+    }
     const RasterPage raster = source->Page(page.index);
     const cv::Mat gray = raster.gray.isContinuous() ? raster.gray : raster.gray.clone();
     const std::string samples(reinterpret_cast<const char*>(gray.data), gray.total());

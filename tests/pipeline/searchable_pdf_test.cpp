@@ -314,6 +314,28 @@ TEST_F(SearchablePdfTest, AnImageScanIsEmbeddedLosslesslyUnderTheSameTextLayer) 
   EXPECT_EQ(Shell("qpdf --check " + Quote(scan / "issue.pdf")).status, 0);
 }
 
+TEST_F(SearchablePdfTest, AJpegPageIsShownAsTheJpegItCameAs) {
+  testing::TempDir scan;
+  const std::vector<cv::Mat> images = BlankScans(*pages_);
+  std::vector<std::string> files;
+  for (size_t i = 0; i < 2; ++i) {
+    const fs::path path = scan / fmt::format("page{}.jpg", i + 1);
+    ASSERT_TRUE(cv::imwrite(path.string(), images[i]));
+    files.push_back(testing::ReadFile(path));
+  }
+  IssueRecord two = *record_;
+  two.pages.resize(2);
+  const std::vector<OcrPage> ocr(pages_->begin(), pages_->begin() + 2);
+  testing::WriteFile(scan / "issue.pdf",
+                     SearchablePdf({.record = two, .pages = ocr, .scan = scan.path()}));
+  EXPECT_EQ(Lines(PageText(scan / "issue.pdf", 2)), Dehyphenated(Lines(two.pages[1].text)));
+  const std::string list = ImageList(scan / "issue.pdf");
+  EXPECT_NE(list.find(" gray 1 8 jpeg"), std::string::npos) << list;
+  ASSERT_EQ(Shell("pdfimages -all " + Quote(scan / "issue.pdf") + " " + Quote(scan / "out")).status, 0);
+  EXPECT_EQ(testing::ReadFile(scan / "out-000.jpg"), files[0]);
+  EXPECT_EQ(testing::ReadFile(scan / "out-001.jpg"), files[1]);
+}
+
 TEST_F(SearchablePdfTest, NothingToBuildOnIsAnError) {
   EXPECT_THROW(SearchablePdf({.record = *record_, .pages = *pages_}), std::runtime_error);
 }
