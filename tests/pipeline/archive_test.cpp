@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "models/errors.h"
 #include "tests/support/scan_fixture.h"
@@ -16,13 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::TempDir;
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 ino_t Inode(const fs::path& path) {
   struct stat st {};
@@ -56,11 +47,11 @@ TEST(Archive, RewriteReplacesRecordAndTextInOneStepAndKeepsThePageFiles) {
   json["decisions"] = nlohmann::json::array({{{"page", 1}}});
   archive.RewriteIssue("k", OnePageRecord("新的"), {OnePage()}, json);
 
-  EXPECT_EQ(Slurp(issue / "text.txt"), "新的");
-  EXPECT_EQ(nlohmann::json::parse(Slurp(issue / "record.json"))["decisions"][0]["page"], 1);
+  EXPECT_EQ(testing::ReadFile(issue / "text.txt"), "新的");
+  EXPECT_EQ(nlohmann::json::parse(testing::ReadFile(issue / "record.json"))["decisions"][0]["page"], 1);
   // The page files are the archived ones (linked, not copied) and unchanged.
   EXPECT_EQ(Inode(issue / "pages" / "0001.jpg"), image);
-  EXPECT_EQ(Slurp(issue / "pages" / "0001.jpg"), "jpeg bytes");
+  EXPECT_EQ(testing::ReadFile(issue / "pages" / "0001.jpg"), "jpeg bytes");
   EXPECT_TRUE(fs::exists(issue / "pages" / "0001.json"));
   // Nothing is left behind in tmp/.
   EXPECT_TRUE(fs::is_empty(dir.path() / "archive" / "tmp"));

@@ -92,14 +92,7 @@ TEST(Mets, AreasNameBlocksOfTheAltoFilesTheyPointAt) {
     ASSERT_EQ(ids.size(), 1u) << path;
     altos[ids[0]] = WriteAlto(issue.record, issue.pages[p], p);
   }
-  const Strings files = XPathValues(mets, "//mets:area/@FILEID");
-  const Strings begins = XPathValues(mets, "//mets:area/@BEGIN");
-  ASSERT_EQ(files.size(), begins.size());
-  ASSERT_GE(files.size(), 8u);
-  for (size_t i = 0; i < files.size(); ++i) {
-    EXPECT_EQ(XPathValues(altos.at(files[i]), "//alto:TextBlock[@ID='" + begins[i] + "']").size(), 1u)
-        << files[i] << " " << begins[i];
-  }
+  ASSERT_NO_FATAL_FAILURE(testing::ExpectEveryAreaNamesAnAltoBlock(mets, altos, 8));
   // The first article: heading, body and attribution, in reading order.
   EXPECT_EQ(XPathValues(mets, "//mets:div[@ID='LOG_ART_0001']//mets:area/@BEGIN"),
             (Strings{"P1_TB0003", "P1_TB0004", "P1_TB0005"}));

@@ -4,12 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "pipeline/review/review.h"
 #include "pipeline/version.h"
 #include "tests/pipeline/review_archive.h"
+#include "tests/support/scan_fixture.h"
 
 namespace qikan {
 namespace {
@@ -17,13 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ArchiveCase;
 using testing::FreshDir;
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // An issue as an older qikan left it: the same OCR, but a parser that found no structure.
 void MakeOlderParserRecord(const Archive& archive, Catalog& catalog, int64_t run,
@@ -71,23 +63,23 @@ TEST_F(ReparseTest, TheArchivedOcrIsParsedAgainAndTheRecordSaysByWhichVersion) {
 }
 
 TEST_F(ReparseTest, TheCommandReparsesOnlyWhatAnOlderParserMade) {
-  const std::string other_before = Slurp(archive_->IssueDir(testing::kOtherKey) / "record.json");
+  const std::string other_before = testing::ReadFile(archive_->IssueDir(testing::kOtherKey) / "record.json");
   // The other issue was made by "test", not this version: mark it as this version's.
   IssueRecord other = ReadIssueRecord(*archive_, testing::kOtherKey);
   other.pipeline_version = QIKAN_VERSION;
   archive_->CommitIssue(testing::kOtherKey, other, LoadOcrPages(archive_->IssueDir(testing::kOtherKey)));
-  const std::string other_now = Slurp(archive_->IssueDir(testing::kOtherKey) / "record.json");
+  const std::string other_now = testing::ReadFile(archive_->IssueDir(testing::kOtherKey) / "record.json");
   catalog_.reset();
 
   const std::string command =
       fmt::format("{} reparse --stale --archive {} --profiles-dir {} > {} 2>&1",
                   testing::BinaryPath("pipeline/qikan"), dir_.string(),
                   testing::SourcePath("models/profiles"), (dir_ / "out.txt").string());
-  ASSERT_EQ(std::system(command.c_str()), 0) << Slurp(dir_ / "out.txt");
-  const std::string out = Slurp(dir_ / "out.txt");
+  ASSERT_EQ(std::system(command.c_str()), 0) << testing::ReadFile(dir_ / "out.txt");
+  const std::string out = testing::ReadFile(dir_ / "out.txt");
   EXPECT_NE(out.find(std::string(testing::kReviewKey) + ": reparsed"), std::string::npos) << out;
   EXPECT_EQ(out.find(testing::kOtherKey), std::string::npos) << out;
-  EXPECT_EQ(Slurp(archive_->IssueDir(testing::kOtherKey) / "record.json"), other_now);
+  EXPECT_EQ(testing::ReadFile(archive_->IssueDir(testing::kOtherKey) / "record.json"), other_now);
   EXPECT_NE(other_before, "");
   EXPECT_FALSE(ReadIssueRecord(*archive_, testing::kReviewKey).articles.empty());
 
@@ -97,7 +89,7 @@ TEST_F(ReparseTest, TheCommandReparsesOnlyWhatAnOlderParserMade) {
                                           (dir_ / "out.txt").string());
   const int status = std::system(missing.c_str());
   EXPECT_EQ(WEXITSTATUS(status), static_cast<int>(ExitStatus::kArchiveError));
-  EXPECT_NE(Slurp(dir_ / "out.txt").find("no-such-key: no such issue"), std::string::npos);
+  EXPECT_NE(testing::ReadFile(dir_ / "out.txt").find("no-such-key: no such issue"), std::string::npos);
 }
 
 }  // namespace

@@ -122,14 +122,7 @@ TEST_F(XmlSamples, EveryAreaNamesABlockOfItsAltoFile) {
   const Strings hrefs = XPathValues(mets, "//mets:fileGrp[@USE='FULLTEXT']/mets:file/mets:FLocat/@xlink:href");
   ASSERT_EQ(ids.size(), record_.pages.size());
   for (size_t i = 0; i < ids.size(); ++i) altos[ids[i]] = testing::ReadFile(issue_ / hrefs[i]);
-  const Strings files = XPathValues(mets, "//mets:area/@FILEID");
-  const Strings begins = XPathValues(mets, "//mets:area/@BEGIN");
-  ASSERT_EQ(files.size(), begins.size());
-  ASSERT_GE(files.size(), 20u);
-  for (size_t i = 0; i < files.size(); ++i) {
-    EXPECT_EQ(XPathValues(altos.at(files[i]), "//alto:TextBlock[@ID='" + begins[i] + "']").size(), 1u)
-        << files[i] << " " << begins[i];
-  }
+  ASSERT_NO_FATAL_FAILURE(testing::ExpectEveryAreaNamesAnAltoBlock(mets, altos, 20));
   for (const auto& href : XPathValues(mets, "//mets:FLocat/@xlink:href")) {
     if (href != "issue.pdf") EXPECT_TRUE(fs::exists(issue_ / href)) << href;
   }

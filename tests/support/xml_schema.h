@@ -2,8 +2,11 @@
 
 // Validation of ALTO and METS/MODS against the published schemas, offline: ../shared/schemas
 // beside the project holds them with an XML catalog for the URLs they import (its README).
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include <libxml/catalog.h>
@@ -140,6 +143,21 @@ inline std::string AltoText(const std::string& bytes) {
   }
   xmlFreeDoc(doc);
   return text;
+}
+
+// Every METS area names, by its BEGIN, exactly one TextBlock of the ALTO file its FILEID names
+// (`altos`: file ID -> ALTO), and there are at least `at_least` areas.
+inline void ExpectEveryAreaNamesAnAltoBlock(const std::string& mets,
+                                            const std::map<std::string, std::string>& altos,
+                                            size_t at_least) {
+  const std::vector<std::string> files = XPathValues(mets, "//mets:area/@FILEID");
+  const std::vector<std::string> begins = XPathValues(mets, "//mets:area/@BEGIN");
+  ASSERT_EQ(files.size(), begins.size());
+  ASSERT_GE(files.size(), at_least);
+  for (size_t i = 0; i < files.size(); ++i) {
+    EXPECT_EQ(XPathValues(altos.at(files[i]), "//alto:TextBlock[@ID='" + begins[i] + "']").size(), 1u)
+        << files[i] << " " << begins[i];
+  }
 }
 
 }  // namespace qikan::testing
