@@ -57,6 +57,27 @@ TEST(Archive, RewriteReplacesRecordAndTextInOneStepAndKeepsThePageFiles) {
   EXPECT_TRUE(fs::is_empty(dir.path() / "archive" / "tmp"));
 }
 
+TEST(Archive, ADeliverableThatCannotBeMadeIsAReviewItemAndTheRestIsWritten) {
+  // No scan and no archived issue to take page images from (issue.pdf), and a record without
+  // line sources (ALTO, and METS, which links to ALTO's blocks): each writer's failure is named in the record, which is written whole.
+  TempDir dir;
+  const Archive archive(dir.path() / "archive");
+  archive.CommitIssue("k", OnePageRecord("正文"), {OnePage()}, {"jpeg bytes"});
+  const fs::path issue = archive.IssueDir("k");
+  const auto record = nlohmann::json::parse(testing::ReadFile(issue / "record.json"));
+  std::vector<std::string> failed;
+  for (const auto& item : record["review"]) {
+    if (item["reason"] == "deliverable-failed") failed.push_back(item["detail"]);
+  }
+  ASSERT_EQ(failed.size(), 3u) << record["review"].dump();
+  EXPECT_TRUE(failed[0].starts_with("issue.pdf: ")) << failed[0];
+  EXPECT_TRUE(failed[1].starts_with("alto/: ")) << failed[1];
+  EXPECT_TRUE(failed[2].starts_with("mets.xml: ")) << failed[2];
+  EXPECT_FALSE(fs::exists(issue / "issue.pdf"));
+  EXPECT_EQ(testing::ReadFile(issue / "text.txt"), "正文");
+  EXPECT_TRUE(fs::exists(issue / "manifest-sha256.txt"));
+}
+
 TEST(Archive, RewritingAnIssueThatIsNotThereIsAnArchiveErrorAndLeavesNothing) {
   TempDir dir;
   const Archive archive(dir.path() / "archive");
