@@ -535,7 +535,7 @@ int Search(const std::string& archive, const SearchQuery& query, bool as_json) {
     const std::string title = hit.kind == HitKind::kBrief ? "〔简讯〕" : hit.title;
     // ForTerminal: a reviewer's or OCR's control character is shown, never obeyed.
     PrintForTerminal(fmt::format("{}  {}  {}  {}  {}  {}  [{}]\n",
-                                 hit.issue_date.empty() ? "????-??-??" : hit.issue_date,
+                                 hit.issue_date.empty() ? "?\?\?\?-?\?-?\?" : hit.issue_date,
                                  IssueNumber(hit.issue_number), Pages(hit.start_page, hit.end_page),
                                  hit.column.empty() ? "-" : hit.column, title, hit.snippet,
                                  hit.issue_key));
