@@ -5,13 +5,16 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <optional>
 #include <set>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "models/errors.h"
+#include "pipeline/archive/archive_lock.h"
 #include "pipeline/archive/fixity.h"
 #include "pipeline/deliverables/deliverables.h"
 
@@ -221,7 +224,21 @@ void Archive::RewriteIssue(const std::string& key, const IssueRecord& record,
 void Archive::RemoveTemporaries() const {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(root_ / "tmp", ec)) {
-    fs::remove_all(entry.path(), ec);
+    // KEY.PID.N: an issue's staging folder, left alone while someone (the review server)
+    // holds that issue's lock and is still writing it.
+    std::string key = entry.path().filename().string();
+    for (int dots = 0; dots < 2; ++dots) {
+      if (const size_t dot = key.rfind('.'); dot != std::string::npos) key.resize(dot);
+    }
+    if (key.empty()) {
+      fs::remove_all(entry.path(), ec);
+      continue;
+    }
+    try {
+      if (const auto lock = IssueLock::TryLock(root_, key)) fs::remove_all(entry.path(), ec);
+    } catch (const QikanError& e) {
+      spdlog::warn("{}", e.Line());
+    }
   }
 }
 

@@ -46,7 +46,8 @@ class Archive {
   void RewriteIssue(const std::string& key, const IssueRecord& record,
                     const std::vector<OcrPage>& ocr_pages, nlohmann::json record_json) const;
 
-  // Removes what a crashed run left in tmp/. Call only while no other run uses the archive.
+  // Removes what a crashed run left in tmp/, but not the staging folder of an issue whose
+  // IssueLock is held. Call only while no other run uses the archive.
   void RemoveTemporaries() const;
 
  private:

@@ -51,4 +51,44 @@ ArchiveLock::~ArchiveLock() {
   if (fd_ >= 0) ::close(fd_);  // releases the lock
 }
 
+namespace {
+
+int OpenIssueLockFile(const fs::path& archive_root, std::string_view key) {
+  const fs::path dir = archive_root / "locks";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path file = dir / (std::string(key) + ".lock");
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw QikanError(ExitStatus::kArchiveError, file.string(),
+                     std::string("cannot open the issue's lock: ") + std::strerror(errno));
+  }
+  return fd;
+}
+
+}  // namespace
+
+IssueLock::IssueLock(const fs::path& archive_root, std::string_view key)
+    : fd_(OpenIssueLockFile(archive_root, key)) {
+  while (::flock(fd_, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    const int error = errno;
+    ::close(fd_);
+    throw QikanError(ExitStatus::kArchiveError, (archive_root / "locks").string(),
+                     std::string("cannot lock issue ") + std::string(key) + ": " +
+                         std::strerror(error));
+  }
+}
+
+std::optional<IssueLock> IssueLock::TryLock(const fs::path& archive_root, std::string_view key) {
+  IssueLock lock;
+  lock.fd_ = OpenIssueLockFile(archive_root, key);
+  if (::flock(lock.fd_, LOCK_EX | LOCK_NB) != 0) return std::nullopt;  // closes it
+  return lock;
+}
+
+IssueLock::~IssueLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 }  // namespace qikan

@@ -21,6 +21,7 @@
 
 #include "models/errors.h"
 #include "models/text.h"
+#include "pipeline/archive/archive_lock.h"
 #include "pipeline/run/issue_job.h"
 #include "pipeline/version.h"
 
@@ -569,6 +570,7 @@ std::vector<std::string> ReapplyCorrections(const Archive& archive, Catalog& cat
     const std::vector<CorrectionRow> corrections = catalog.Corrections(issue.key);
     if (corrections.empty() || !archive.HasIssue(issue.key)) continue;
     try {
+      const IssueLock lock(archive.root(), issue.key);
       const IssueRecord archived = ReadIssueRecord(archive, issue.key);
       const std::vector<OcrPage> pages = LoadOcrPages(archive.IssueDir(issue.key));
       RebuiltIssue rebuilt = BuildCorrectedIssue(archived, pages, corrections, profiles, options);
@@ -589,6 +591,8 @@ namespace {
 RebuiltIssue Rebuild(const Archive& archive, Catalog& catalog, const std::string& key,
                      const std::vector<PublicationProfile>& profiles,
                      const StructureOptions& options, bool reparse) {
+  // Read, rebuilt and swapped in while no run commits this issue (a run's forced reread).
+  const IssueLock lock(archive.root(), key);
   IssueRecord archived = ReadIssueRecord(archive, key);
   if (reparse) {
     archived.profile.clear();  // chosen again from the masthead

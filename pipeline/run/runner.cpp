@@ -304,6 +304,9 @@ IssueOutcome Run::Commit(IssueState& issue) {
       record.review.push_back(std::move(item));
     }
   }
+  // From here to the last rewrite, no reviewer's rebuild of this issue interleaves (the review
+  // server may be writing it while this run reads it again).
+  const IssueLock issue_lock(archive_.root(), issue.key);
   // An issue read again (--force, --reprocess-stale) keeps what reviewers corrected: what
   // still fits the new OCR is applied again, the rest stays in the catalog as stale.
   std::optional<RebuiltIssue> corrected;

@@ -6,10 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
+#include <optional>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "models/errors.h"
+#include "pipeline/archive/archive_lock.h"
 #include "pipeline/run/issue_job.h"
 #include "tests/pipeline/review_archive.h"
 
@@ -335,6 +340,54 @@ TEST_F(ReviewTest, VersionsRefuseAStaleWriteAndDecisionsFollowThePage) {
   EXPECT_EQ(queue[0].page, 4);
   EXPECT_EQ(queue[0].corrections, 1);
   EXPECT_EQ(queue[0].version, 2);
+}
+
+}  // namespace
+}  // namespace qikan
+
+namespace qikan {
+namespace {
+
+// A run reading an issue again holds its IssueLock from its corrections to its last rewrite: a
+// reviewer's rebuild of that issue waits for it, then builds on what the run committed (not on
+// the folder the run replaced).
+TEST_F(ReviewTest, ARebuildWaitsForARunCommittingTheSameIssue) {
+  const auto at = testing::FindWord(ocr_[3], "等闫疾", "闫");
+  ASSERT_GE(at.word, 0);
+  Add(Word(4, at.Id(), "顽"), 0);
+  std::optional<IssueLock> run_lock;
+  run_lock.emplace(dir_, kReviewKey);
+  std::atomic<bool> done{false};
+  std::thread reviewer([&] {
+    Rebuild();
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_FALSE(done) << "the rebuild did not wait for the issue's lock";
+  EXPECT_EQ(ReadFile(archive_->IssueDir(kReviewKey) / "text.txt").find("等顽疾"),
+            std::string::npos);
+  run_lock.reset();
+  reviewer.join();
+  EXPECT_TRUE(done);
+  EXPECT_NE(ReadFile(archive_->IssueDir(kReviewKey) / "text.txt").find("等顽疾"),
+            std::string::npos);
+}
+
+// A run's clean-up of tmp/ leaves alone the staging folder of an issue someone is rewriting,
+// and removes what a crash left.
+TEST_F(ReviewTest, RemoveTemporariesSparesTheStagingOfALockedIssue) {
+  const fs::path busy = dir_ / "tmp" / (std::string(kReviewKey) + ".4242.0");
+  const fs::path left = dir_ / "tmp" / (std::string(testing::kOtherKey) + ".4242.1");
+  fs::create_directories(busy / "pages");
+  fs::create_directories(left / "pages");
+  {
+    const IssueLock lock(dir_, kReviewKey);
+    archive_->RemoveTemporaries();
+    EXPECT_TRUE(fs::exists(busy));
+    EXPECT_FALSE(fs::exists(left));
+  }
+  archive_->RemoveTemporaries();
+  EXPECT_FALSE(fs::exists(busy));
 }
 
 }  // namespace
