@@ -1,6 +1,9 @@
 #include "pipeline/deliverables/mets.h"
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <set>
@@ -196,7 +199,8 @@ std::string BriefLabel(const Brief& brief) {
 
 }  // namespace
 
-std::string WriteMets(const IssueRecord& record, const std::string& created) {
+std::string WriteMets(const IssueRecord& record, const std::string& created,
+                      const std::string& modified) {
   const IssueAreas parts = CollectAreas(record);
   std::map<std::string, std::set<int>> links;  // logical div -> pages
 
@@ -208,8 +212,9 @@ std::string WriteMets(const IssueRecord& record, const std::string& created) {
                  std::string(kMets) + " http://www.loc.gov/standards/mets/mets.xsd " + kMods +
                      " http://www.loc.gov/standards/mods/v3/mods-3-7.xsd")
       .Attribute("LABEL", IssueLabel(record.issue)).Attribute("TYPE", "issue");
-  xml.Start("mets:metsHdr").Attribute("CREATEDATE", created)
-      .Start("mets:agent").Attribute("ROLE", "CREATOR").Attribute("TYPE", "OTHER")
+  xml.Start("mets:metsHdr").Attribute("CREATEDATE", created);
+  if (!modified.empty()) xml.Attribute("LASTMODDATE", modified);
+  xml.Start("mets:agent").Attribute("ROLE", "CREATOR").Attribute("TYPE", "OTHER")
       .Attribute("OTHERTYPE", "SOFTWARE")
       .Element("mets:name", "qikan")
       .Element("mets:note", fmt::format("qikan {}; record made by qikan {}", QIKAN_VERSION,
@@ -346,7 +351,27 @@ std::string WriteMets(const IssueRecord& record, const std::string& created) {
 std::vector<ArchiveFile> WriteMetsFile(const DeliverableSources& sources) {
   const std::string now = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
                                       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-  return {{.path = "mets.xml", .bytes = WriteMets(sources.record, now)}};
+  std::string created;
+  if (!sources.archived.empty()) {
+    std::ifstream in(sources.archived / "mets.xml", std::ios::binary);
+    if (in) created = MetsCreateDate(std::string(std::istreambuf_iterator<char>(in), {}));
+  }
+  if (created.empty()) return {{.path = "mets.xml", .bytes = WriteMets(sources.record, now)}};
+  return {{.path = "mets.xml", .bytes = WriteMets(sources.record, created, now)}};
+}
+
+std::string MetsCreateDate(std::string_view mets_xml) {
+  // The header is the document's first element after the root: a plain search is enough, and
+  // the value is checked to be an xsd:dateTime of the shape qikan writes.
+  static const std::regex header(
+      R"re(<mets:metsHdr\s[^>]*CREATEDATE="([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z)")re");
+  const size_t end = std::min<size_t>(mets_xml.size(), 4096);
+  std::match_results<std::string_view::const_iterator> match;
+  if (std::regex_search(mets_xml.begin(), mets_xml.begin() + static_cast<std::ptrdiff_t>(end), match,
+                        header)) {
+    return match[1].str();
+  }
+  return "";
 }
 
 }  // namespace qikan

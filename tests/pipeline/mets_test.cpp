@@ -1,8 +1,12 @@
 // The METS/MODS writer on a synthetic issue: validity against METS 1.12.1 with MODS 3.7 (offline,
 // ../shared/schemas), the issue's MODS, dates, and the logical map's articles and areas.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <string>
 
 #include "pipeline/deliverables/alto.h"
 #include "pipeline/deliverables/mets.h"
@@ -103,6 +107,42 @@ TEST(Mets, AreasNameBlocksOfTheAltoFilesTheyPointAt) {
   EXPECT_EQ(XPathValues(mets, "//mets:structMap[@TYPE='PHYSICAL']//mets:div[@TYPE='page'][@ORDER='2']/mets:fptr/@FILEID"),
             (Strings{"IMG_0002", "ALTO_0002"}));
   EXPECT_EQ(XPathValues(mets, "//mets:smLink[@xlink:from='LOG_ART_0002']/@xlink:to"), Strings{"PHYS_0002"});
+}
+
+}  // namespace
+}  // namespace qikan
+
+namespace qikan {
+namespace {
+
+// A rebuild (a review correction, a re-parse) keeps the date the package was created and says
+// when it was modified; a first write has no LASTMODDATE.
+TEST(Mets, ARebuildKeepsTheCreateDateAndAddsTheModifiedDate) {
+  const testing::XmlIssue issue = testing::SyntheticIssue();
+  const auto first = WriteMetsFile({.record = issue.record, .pages = issue.pages});
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_TRUE(XPathValues(first[0].bytes, "//mets:metsHdr/@LASTMODDATE").empty());
+
+  const std::filesystem::path archived = std::filesystem::temp_directory_path() /
+                                         ("mets_rebuild_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(archived);
+  {
+    std::ofstream out(archived / "mets.xml", std::ios::binary);
+    out << WriteMets(issue.record, "2020-01-02T03:04:05Z");
+  }
+  const auto rebuilt =
+      WriteMetsFile({.record = issue.record, .pages = issue.pages, .archived = archived});
+  ASSERT_EQ(rebuilt.size(), 1u);
+  EXPECT_EQ(XPathValues(rebuilt[0].bytes, "//mets:metsHdr/@CREATEDATE"),
+            Strings{"2020-01-02T03:04:05Z"});
+  const Strings modified = XPathValues(rebuilt[0].bytes, "//mets:metsHdr/@LASTMODDATE");
+  ASSERT_EQ(modified.size(), 1u);
+  EXPECT_GT(modified[0], "2020-01-02T03:04:05Z");
+  if (!testing::SchemasDir().empty()) {
+    EXPECT_EQ(testing::SchemaErrors(rebuilt[0].bytes, "mets-mods.xsd"), "");
+  }
+  EXPECT_EQ(MetsCreateDate("<mets:mets><mets:metsHdr CREATEDATE=\"not a date\">"), "");
+  std::filesystem::remove_all(archived);
 }
 
 }  // namespace
