@@ -277,5 +277,21 @@ TEST(SamplegenVariant, DefaultsRecordNoVariant) {
   EXPECT_EQ(s.expected["toc"].back()["column"], "信息摘登");
 }
 
+// A short issue asked for (at most 4 pages, which no draw of seed 13 sets on) is the first draw
+// shortened from its end: the TOC still lists exactly the articles printed, in order.
+TEST(SamplegenVariant, AShortIssueIsTheDrawShortenedToFit) {
+  testing::TempDir dir;
+  const Sample s = Generate(dir, "--recombine 13 --max-pages 4");
+  EXPECT_EQ(s.truth["pages"].size(), 4u);
+  const json& articles = s.expected["articles"];
+  ASSERT_GE(articles.size(), 1u);
+  size_t listed = 0;
+  for (const auto& entry : s.expected["toc"]) {
+    if (listed < articles.size() && entry["title"] == articles[listed]["title"]) ++listed;
+  }
+  EXPECT_EQ(listed, articles.size());
+  ExpectContentOrder(s, true);
+}
+
 }  // namespace
 }  // namespace qikan

@@ -76,7 +76,29 @@ std::pair<IssueContent, IssueLayout> RecombinedIssue(const IssueContent& pool, u
       return {std::move(content), std::move(layout)};
     }
   }
-  throw std::runtime_error("no recombination of this content sets on the wanted page count");
+  // No draw fits (a short issue asked for): the first draw, shortened from its end (its last
+  // articles, then its briefs) until it sets on few enough pages. Seeds whose draws fit above
+  // make the same issues as before.
+  rng.seed(seed);
+  IssueContent content = Recombine(pool, rng);
+  ApplyVariantToContent(variant, options.vary_seed.value_or(0), content);
+  IssueLayout layout = LayOutIssue(content, layout_options, fonts);
+  while (static_cast<int>(layout.pages.size()) > options.max_pages &&
+         (content.articles.size() > 1 || !content.briefs.empty())) {
+    if (content.articles.size() > 1) {
+      content.articles.pop_back();
+    } else {
+      content.briefs.pop_back();
+    }
+    layout = LayOutIssue(content, layout_options, fonts);
+  }
+  const auto pages = static_cast<int>(layout.pages.size());
+  if (pages >= options.min_pages && pages <= options.max_pages) {
+    return {std::move(content), std::move(layout)};
+  }
+  throw std::runtime_error(fmt::format(
+      "no recombination of this content sets on {}-{} pages (the shortest sets on {})",
+      options.min_pages, options.max_pages, pages));
 }
 
 ScanPreset ResolvePreset(const Options& options) {
