@@ -150,6 +150,26 @@ void from_json(const nlohmann::json& j, Brief& v) {
   v.attribution = OptionalAt<Attribution>(j, "attribution");
 }
 
+void to_json(nlohmann::json& j, const ModelUsed& v) {
+  j = nlohmann::json{{"role", v.role}, {"file", v.file}, {"sha256", v.sha256}};
+}
+
+void from_json(const nlohmann::json& j, ModelUsed& v) {
+  v.role = j.value("role", std::string());
+  v.file = j.value("file", std::string());
+  v.sha256 = j.value("sha256", std::string());
+}
+
+void to_json(nlohmann::json& j, const OcrProvenance& v) {
+  j = nlohmann::json{{"engine", v.engine}, {"models", v.models}, {"settings_hash", v.settings_hash}};
+}
+
+void from_json(const nlohmann::json& j, OcrProvenance& v) {
+  v.engine = j.value("engine", std::string());
+  v.models = j.value("models", std::vector<ModelUsed>{});
+  v.settings_hash = j.value("settings_hash", std::string());
+}
+
 void to_json(nlohmann::json& j, const IssueRecord& v) {
   j = nlohmann::json{{"schema", v.schema},
                      {"pipeline_version", v.pipeline_version},
@@ -165,6 +185,7 @@ void to_json(nlohmann::json& j, const IssueRecord& v) {
                      {"corrections", v.corrections},
                      {"review", v.review}};
   if (!v.parser_version.empty()) j["parser_version"] = v.parser_version;
+  if (!v.ocr.empty()) j["ocr"] = v.ocr;
 }
 
 void from_json(const nlohmann::json& j, IssueRecord& v) {
@@ -172,6 +193,7 @@ void from_json(const nlohmann::json& j, IssueRecord& v) {
   v.pipeline_version = j.value("pipeline_version", std::string());
   v.parser_version = j.value("parser_version", std::string());
   v.source = j.value("source", SourceInfo{});
+  v.ocr = j.value("ocr", OcrProvenance{});
   v.pages = j.value("pages", std::vector<PageRecord>{});
   v.profile = j.contains("profile") && j["profile"].is_string() ? j["profile"].get<std::string>()
                                                                   : std::string();

@@ -20,6 +20,25 @@ struct SourceInfo {
   int pages = 0;
 };
 
+// One model file the OCR loaded: its role ("page model chi_sim", "vote model ...", "folio digit
+// model ..."), its file name and its sha256, so an archived text can be traced to the model that
+// read it.
+struct ModelUsed {
+  std::string role;
+  std::string file;
+  std::string sha256;
+};
+
+// What read the pages: the engine and its version, each model file, and the hash of the run's
+// settings (the catalog's settings_hash). Empty in records made before it was kept.
+struct OcrProvenance {
+  std::string engine;  // "Tesseract 5.3.0"
+  std::vector<ModelUsed> models;
+  std::string settings_hash;
+
+  bool empty() const { return engine.empty() && models.empty(); }
+};
+
 // A word of pages/NNNN.json: its block, line and word index there.
 struct WordRef {
   int block = 0;
@@ -151,6 +170,7 @@ struct IssueRecord {
   // archived OCR of an older version; empty: pipeline_version's parser.
   std::string parser_version;
   SourceInfo source;
+  OcrProvenance ocr;
   std::vector<PageRecord> pages;
   // The structure recovered by the parser; empty when it did not run or found nothing.
   std::string profile;
@@ -167,6 +187,10 @@ struct IssueRecord {
 
 void to_json(nlohmann::json& j, const SourceInfo& v);
 void from_json(const nlohmann::json& j, SourceInfo& v);
+void to_json(nlohmann::json& j, const ModelUsed& v);
+void from_json(const nlohmann::json& j, ModelUsed& v);
+void to_json(nlohmann::json& j, const OcrProvenance& v);
+void from_json(const nlohmann::json& j, OcrProvenance& v);
 void to_json(nlohmann::json& j, const PageLine& v);
 void from_json(const nlohmann::json& j, PageLine& v);
 void to_json(nlohmann::json& j, const PageRecord& v);

@@ -328,6 +328,8 @@ std::filesystem::path DefaultTesseractTessdata() {
 
 std::string DebianPackagesFor(const std::string& language) { return PackagesFor(language); }
 
+std::string TesseractVersion() { return tesseract::TessBaseAPI::Version(); }
+
 std::vector<std::pair<std::string, std::string>> ProcessWideTesseractVariables() {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [name, value] : kProcessWide) out.emplace_back(name, value);

@@ -42,6 +42,9 @@ std::filesystem::path OwnModelsDir();
 // Where Tesseract looks when given no folder: $TESSDATA_PREFIX, else Debian's packages' folder.
 std::filesystem::path DefaultTesseractTessdata();
 
+// The Tesseract library's version, "5.3.0".
+std::string TesseractVersion();
+
 // "chi_sim+eng" -> "tesseract-ocr-chi-sim tesseract-ocr-eng": the Debian packages to install.
 std::string DebianPackagesFor(const std::string& language);
 

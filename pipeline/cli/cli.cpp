@@ -235,7 +235,10 @@ int Run(const std::vector<std::string>& input_args, RunOptions options, bool dry
   const std::vector<std::filesystem::path> roots(input_args.begin(), input_args.end());
   // Every model a page needs is checked before any input is looked at: a missing one stops the
   // run at once (status 7) rather than failing, or quietly degrading, page after page.
-  if (!dry_run) CheckModels(options, models);
+  if (!dry_run) {
+    CheckModels(options, models);
+    options.provenance = Provenance(options, models);
+  }
   std::vector<std::filesystem::path> inputs = DiscoverInputs(roots, options.archive);
   options.input_roots = roots;
   if (!shard_text.empty()) {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "models/text.h"
 #include "pipeline/deliverables/xml_writer.h"
@@ -264,6 +265,26 @@ std::string WriteAlto(const IssueRecord& record, const OcrPage& ocr, size_t page
       .Element("softwareVersion", made_by)
       .End()
       .End();
+  if (!record.ocr.empty()) {
+    // The OCR engine and each model file it loaded, by name and sha256.
+    std::vector<std::string> models;
+    for (const ModelUsed& model : record.ocr.models) {
+      models.push_back(fmt::format("{}: {} sha256={}", model.role, model.file,
+                                   model.sha256.empty() ? "unknown" : model.sha256));
+    }
+    if (!record.ocr.settings_hash.empty()) models.push_back("settings_hash=" + record.ocr.settings_hash);
+    const size_t space = record.ocr.engine.find(' ');
+    xml.Start("Processing").Attribute("ID", "PROCESSING_2")
+        .Element("processingCategory", "contentGeneration")
+        .Element("processingStepDescription", "optical character recognition")
+        .Element("processingStepSettings", fmt::format("{}", fmt::join(models, "; ")))
+        .Start("processingSoftware")
+        .Element("softwareCreator", "Tesseract OCR")
+        .Element("softwareName", record.ocr.engine.substr(0, space))
+        .Element("softwareVersion", space == std::string::npos ? "" : record.ocr.engine.substr(space + 1))
+        .End()
+        .End();
+  }
   xml.End();  // Description
   xml.Start("Tags")
       .Start("StructureTag").Attribute("ID", kPageNumberTag).Attribute("TYPE", "PageNumber")

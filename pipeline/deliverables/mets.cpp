@@ -219,8 +219,19 @@ std::string WriteMets(const IssueRecord& record, const std::string& created,
       .Element("mets:name", "qikan")
       .Element("mets:note", fmt::format("qikan {}; record made by qikan {}", QIKAN_VERSION,
                                         record.pipeline_version))
-      .End()
       .End();
+  if (!record.ocr.empty()) {
+    // The OCR engine that read the pages, and each model file by name and sha256.
+    xml.Start("mets:agent").Attribute("ROLE", "OTHER").Attribute("OTHERROLE", "OCR")
+        .Attribute("TYPE", "OTHER").Attribute("OTHERTYPE", "SOFTWARE")
+        .Element("mets:name", record.ocr.engine);
+    for (const ModelUsed& model : record.ocr.models) {
+      xml.Element("mets:note", fmt::format("{}: {} sha256={}", model.role, model.file,
+                                           model.sha256.empty() ? "unknown" : model.sha256));
+    }
+    xml.End();
+  }
+  xml.End();  // metsHdr
 
   IssueMods(xml, record);
   for (size_t i = 0; i < record.articles.size(); ++i) {

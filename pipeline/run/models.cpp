@@ -7,8 +7,10 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "models/errors.h"
+#include "pipeline/archive/hash.h"
 #include "pipeline/run/runner.h"
 #include "stages/ocr.h"
 
@@ -162,6 +164,23 @@ void CheckModels(const RunOptions& options, const ModelsDir& models) {
   throw QikanError(ExitStatus::kMissingDependency, "",
                    fmt::format("{} OCR model file{} missing; {}:{}", count, count == 1 ? "" : "s",
                                where, missing));
+}
+
+OcrProvenance Provenance(const RunOptions& options, const ModelsDir& models) {
+  OcrProvenance out{.engine = "Tesseract " + TesseractVersion()};
+  for (const RequiredModel& model : RequiredModels(options, models)) {
+    std::string sha256;
+    std::error_code error;
+    if (fs::is_regular_file(model.file, error)) {
+      try {
+        sha256 = Sha256OfFile(model.file);
+      } catch (const QikanError& e) {
+        spdlog::warn("{}", e.Line());
+      }
+    }
+    out.models.push_back({.role = model.role, .file = model.file.filename().string(), .sha256 = sha256});
+  }
+  return out;
 }
 
 }  // namespace qikan

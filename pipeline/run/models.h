@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "models/record.h"
+
 namespace qikan {
 
 struct RunOptions;
@@ -39,5 +41,10 @@ std::vector<RequiredModel> RequiredModels(const RunOptions& options, const Model
 // Checks, once and before any page is read, that every required model file is there; throws
 // QikanError(kMissingDependency) naming each missing file and the command that installs it.
 void CheckModels(const RunOptions& options, const ModelsDir& models);
+
+// What will read the pages, for each record (record.ocr): the engine's version and every
+// required model file with its sha256 (the files are hashed here, once a run; a missing one is
+// listed without a hash). settings_hash is left for the run to fill.
+OcrProvenance Provenance(const RunOptions& options, const ModelsDir& models);
 
 }  // namespace qikan

@@ -266,6 +266,8 @@ void Run::Complete(IssueState& issue) {
 IssueOutcome Run::Commit(IssueState& issue) {
   IssueRecord record;
   record.pipeline_version = QIKAN_VERSION;
+  record.ocr = options_.provenance;
+  record.ocr.settings_hash = settings_hash_;
   record.source = issue.source;
   std::vector<OcrPage> ocr_pages;
   std::vector<std::string> page_images;

@@ -43,6 +43,9 @@ struct RunOptions {
   std::filesystem::path profiles_dir = QIKAN_DEFAULT_PROFILES_DIR;
   std::string profile;
   StructureOptions structure;
+  // What reads the pages (engine and model files, pipeline/run/models.h Provenance): each record
+  // keeps it, with the run's settings hash.
+  OcrProvenance provenance;
 };
 
 // What became of one input.

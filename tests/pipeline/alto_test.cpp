@@ -150,3 +150,26 @@ TEST(Alto, IsValidAlto44AndABrokenFileIsNot) {
 
 }  // namespace
 }  // namespace qikan
+
+namespace qikan {
+namespace {
+
+// Each page says what read it: Tesseract's version, the model files by sha256, the settings hash.
+TEST(Alto, TheOcrEngineAndItsModelsAreAProcessingStep) {
+  const auto issue = testing::SyntheticIssue();
+  const std::string alto = Alto(issue, 0);
+  const std::string step = "//alto:Processing[@ID='PROCESSING_2']";
+  EXPECT_EQ(XPathValues(alto, step + "/alto:processingSoftware/alto:softwareName"),
+            std::vector<std::string>{"Tesseract"});
+  EXPECT_EQ(XPathValues(alto, step + "/alto:processingSoftware/alto:softwareVersion"),
+            std::vector<std::string>{"5.3.0"});
+  EXPECT_EQ(XPathValues(alto, step + "/alto:processingStepSettings"),
+            std::vector<std::string>{"page model chi_sim: chi_sim.traineddata sha256=" +
+                                     std::string(64, 'a') + "; settings_hash=5e77"});
+  testing::XmlIssue old = issue;
+  old.record.ocr = {};  // a record from before: no such step
+  EXPECT_TRUE(XPathValues(Alto(old, 0), step).empty());
+}
+
+}  // namespace
+}  // namespace qikan

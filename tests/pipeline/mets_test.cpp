@@ -44,7 +44,7 @@ TEST(Mets, IssueModsHasTitleNumbersDatePublisherEdition) {
             Strings{"2025-07-11"});
   EXPECT_TRUE(XPathValues(mets, mods + "//mods:dateIssued/@qualifier").empty());
   EXPECT_EQ(XPathValues(mets, "//mets:metsHdr/@CREATEDATE"), Strings{"2026-12-04T08:00:00Z"});
-  EXPECT_EQ(XPathValues(mets, "//mets:metsHdr/mets:agent/mets:name"), Strings{"qikan"});
+  EXPECT_EQ(XPathValues(mets, "//mets:metsHdr/mets:agent[@ROLE='CREATOR']/mets:name"), Strings{"qikan"});
 }
 
 TEST(Mets, ADoubtedDateIsMarkedAndAnUnreadOneLeftOut) {
@@ -143,6 +143,20 @@ TEST(Mets, ARebuildKeepsTheCreateDateAndAddsTheModifiedDate) {
   }
   EXPECT_EQ(MetsCreateDate("<mets:mets><mets:metsHdr CREATEDATE=\"not a date\">"), "");
   std::filesystem::remove_all(archived);
+}
+
+}  // namespace
+}  // namespace qikan
+
+namespace qikan {
+namespace {
+
+TEST(Mets, TheOcrEngineIsAnAgentWithItsModels) {
+  const std::string mets = Mets(testing::SyntheticIssue().record);
+  const std::string agent = "//mets:metsHdr/mets:agent[@OTHERROLE='OCR']";
+  EXPECT_EQ(XPathValues(mets, agent + "/mets:name"), Strings{"Tesseract 5.3.0"});
+  EXPECT_EQ(XPathValues(mets, agent + "/mets:note"),
+            Strings{"page model chi_sim: chi_sim.traineddata sha256=" + std::string(64, 'a')});
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <regex>
 
 #include "pipeline/run/evaluate.h"
 #include "tests/support/scan_fixture.h"
@@ -110,6 +111,16 @@ TEST(Samples, Recombined10OfficeIsParsed) {
   EXPECT_DOUBLE_EQ(run.structure.attributions.F1(), 1.0);
   EXPECT_DOUBLE_EQ(run.structure.briefs.F1(), 1.0);
   EXPECT_LT(run.structure.body_cer, 0.013);
+  // The record says what read it: Tesseract's version and each model file by its sha256.
+  const OcrProvenance& ocr = run.record.ocr;
+  EXPECT_TRUE(ocr.engine.starts_with("Tesseract ")) << ocr.engine;
+  EXPECT_FALSE(ocr.settings_hash.empty());
+  ASSERT_FALSE(ocr.models.empty());
+  EXPECT_EQ(ocr.models[0].role, "page model chi_sim");
+  EXPECT_EQ(ocr.models[0].file, "chi_sim.traineddata");
+  for (const auto& model : ocr.models) {
+    EXPECT_TRUE(std::regex_match(model.sha256, std::regex("[0-9a-f]{64}"))) << model.role;
+  }
 }
 
 }  // namespace

@@ -46,6 +46,11 @@ inline XmlIssue SyntheticIssue() {
   r.pipeline_version = "0.test";
   r.source = SourceInfo{.file = "synthetic.pdf", .sha256 = "ab12", .pages = 2};
   r.profile = "hangzhou-renda-xinxi";
+  r.ocr = OcrProvenance{.engine = "Tesseract 5.3.0",
+                        .models = {{.role = "page model chi_sim",
+                                    .file = "chi_sim.traineddata",
+                                    .sha256 = std::string(64, 'a')}},
+                        .settings_hash = "5e77"};
   r.issue = IssueInfo{.title = "杭州人大信息", .edition = "普刊", .number = 5, .cumulative_number = 711,
                       .publisher = "杭州市人大常委会办公厅", .date = "2025-07-11"};
   for (int p = 1; p <= 2; ++p) {
