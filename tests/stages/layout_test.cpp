@@ -476,5 +476,32 @@ TEST(Layout, AWordBoxReachingIntoAGutterOnAFewRowsLeavesTheColumnsApart) {
   }
 }
 
+// A heading across three columns between two bands of them, read in pieces whose boxes cover the
+// gutters: it ends the band above (each column of it is read to its end before the heading), and
+// the band below starts after it.
+TEST(Layout, AHeadingOverThreeColumnsEndsTheirBand) {
+  std::vector<OcrLine> lines;
+  std::vector<std::vector<std::string>> above, below;
+  for (auto& line : ColumnRows(300, 6, {11, 11, 11}, 45, above)) lines.push_back(std::move(line));
+  const int y = 300 + 6 * kLeading + 20;
+  lines.push_back(BoxedLine("临安区三张清单", kLeft + 150, y, 48));
+  lines.push_back(BoxedLine("推动审议意见质量提升", kLeft + 150 + 7 * 51 + 10, y, 48));
+  for (auto& line : ColumnRows(y + 48 + 40, 6, {11, 11, 11}, 45, below)) {
+    lines.push_back(std::move(line));
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::vector<std::string> order;
+  for (const auto& line : layout.lines) order.push_back(line.text);
+  ASSERT_EQ(order.size(), 18u + 1u + 18u);
+  for (size_t c = 0; c < 3; ++c) {
+    for (size_t r = 0; r < 6; ++r) {
+      EXPECT_EQ(order[c * 6 + r], above[c][r]) << "above, column " << c << " row " << r;
+      EXPECT_EQ(order[19 + c * 6 + r], below[c][r]) << "below, column " << c << " row " << r;
+    }
+  }
+  EXPECT_EQ(order[18], "临安区三张清单推动审议意见质量提升");
+  EXPECT_EQ(layout.lines[18].column, 0);
+}
+
 }  // namespace
 }  // namespace qikan
