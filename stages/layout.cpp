@@ -280,7 +280,7 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
       if (words[w].text.empty() || words[w].box.Empty() || read_twice.contains({k, w})) continue;
       static const std::u32string kStops = U"，。、：；！？”’）》,.:;!?)";
       const std::u32string text = ToU32(words[w].text);
-      static const std::u32string kMarks = U"“”‘’\"'。，、：；！？.,:;!?·-—";
+      static const std::u32string kMarks = U"“”‘’\"'。，、：；！？.,:;!?·-—|｜";
       items.push_back(RegionItem{
           .box = InkOfText(words[w]),
           .ocr_box = words[w].box,
@@ -288,7 +288,9 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
           .ends_with_stop = kStops.find(text.back()) != std::u32string::npos,
           .mark = std::all_of(text.begin(), text.end(),
                               [](char32_t c) { return kMarks.find(c) != std::u32string::npos; }),
-          .chars = HanCells(words[w].text)});
+          .chars = HanCells(words[w].text),
+          .rule = std::all_of(text.begin(), text.end(),
+                              [](char32_t c) { return c == U'|' || c == U'｜' || c == U'丨'; })});
       source.emplace_back(k, w);
     }
   }

@@ -235,6 +235,7 @@ class Segmenter {
     const int edge = static_cast<int>(0.15 * unit_);
     auto crossed = [&](const Slab& slab, bool as_read) {
       return std::any_of(slab.items.begin(), slab.items.end(), [&](size_t id) {
+        if (items_[id].rule) return false;  // a rule drawn down the gutter marks it
         const Box& b = as_read && !items_[id].ocr_box.Empty() ? items_[id].ocr_box : items_[id].box;
         return b.x < g.right - edge && b.Right() > g.left + edge;
       });

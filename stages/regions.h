@@ -56,6 +56,7 @@ struct RegionItem {
   bool ends_with_stop = false;  // its text ends with a stop, comma, colon or closing mark
   bool mark = false;  // its text is only marks (quotes, stops), whatever OCR's box says
   int chars = 0;      // characters of its text in `box` (0: not known)
+  bool rule = false;  // its text is a vertical bar: a piece of a rule OCR read (a mark too)
 };
 
 // One region in reading order: the items it holds (indices into the items given) and the

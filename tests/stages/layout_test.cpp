@@ -503,5 +503,39 @@ TEST(Layout, AHeadingOverThreeColumnsEndsTheirBand) {
   EXPECT_EQ(layout.lines[18].column, 0);
 }
 
+// Three columns with a rule drawn down each gutter, which OCR reads as a "|" on the band's first
+// and last rows: a rule marks a gutter, it does not close it.
+TEST(Layout, ARuleReadInTheGutterLeavesTheColumnsApart) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int step = 11 * kPitch - 3 + 50;
+  std::vector<std::string> texts[3];
+  constexpr int kRows = 7;
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < kRows; ++r) {
+      OcrLine line = BoxedLine(Prose(11), kLeft + c * step, top + r * kLeading);
+      texts[c].push_back(line.text);
+      if (c > 0 && (r == 0 || r == kRows - 1)) {  // read with the column after the rule
+        line.words.insert(line.words.begin(),
+                          OcrWord{.text = "|",
+                                  .box = Box{.x = kLeft + c * step - 27, .y = top + r * kLeading,
+                                             .width = 3, .height = kGlyph},
+                                  .confidence = 60});
+        line.RebuildFromWords();
+      }
+      lines.push_back(std::move(line));
+    }
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::vector<std::string> order;
+  for (const auto& line : layout.lines) order.push_back(line.text);
+  ASSERT_EQ(order.size(), 3u + 3u * kRows);
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < kRows; ++r) {
+      EXPECT_EQ(order[3 + c * kRows + r], texts[c][r]) << "column " << c << " row " << r;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace qikan
