@@ -30,26 +30,6 @@ bool LatinOnly(std::string_view utf8, int min_letters) {
   return letters >= min_letters;
 }
 
-// The line's box widened to the ink of its row, but not over another line of the page beside
-// it (the next column of a two-column page, read as lines of its own).
-Box OwnRowInk(const cv::Mat& gray, const OcrPage& page, const OcrLine& line, double glyph) {
-  Box widened = WidenToRowInk(gray, line.box, glyph);
-  int left = widened.x, right = widened.Right();
-  for (const auto& block : page.blocks) {
-    for (const auto& other : block.lines) {
-      if (&other == &line) continue;
-      const int overlap = std::min(other.box.Bottom(), line.box.Bottom()) -
-                          std::max(other.box.y, line.box.y);
-      if (overlap < 0.5 * std::min(other.box.height, line.box.height)) continue;
-      if (other.box.Right() <= line.box.x) left = std::max(left, other.box.Right());
-      if (other.box.x >= line.box.Right()) right = std::min(right, other.box.x);
-    }
-  }
-  widened.x = left;
-  widened.width = std::max(0, right - left);
-  return widened;
-}
-
 double LatinShare(std::string_view utf8) {
   double letters = 0, all = 0;
   for (const char32_t c : ToU32(utf8)) {
@@ -119,7 +99,7 @@ PageInk MeasurePageInk(const cv::Mat& gray, const OcrPage& page, const InkFitOpt
     for (const auto& line : block.lines) {
       MeasuredLine m;
       m.glyph_px = LineGlyph(line, body);
-      m.box = OwnRowInk(gray, page, line, m.glyph_px);
+      m.box = WidenToOwnRowInk(gray, page, line, m.glyph_px);
       m.ink_px = InkWidth(ink, m.box, m.glyph_px, options);
       m.ink.text_cells = TextCells(line.text, options);
       const bool body_line = m.glyph_px <= 1.2 * body;

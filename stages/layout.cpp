@@ -170,6 +170,99 @@ Box InkOfText(const OcrWord& word) {
   return box;
 }
 
+// Words read twice: a doubtful line read again as one line across its row reads the next
+// columns' text on that row once more, across the gutters, where OCR read it already as lines of
+// their own. Of two words of different lines over the same ink (on half the narrower's width,
+// or touching for the same text, and half the lower's height), the one of the wider line goes (a
+// tie: the less confident line's) unless the narrower was read with much less confidence: the
+// columns keep their lines, and what only the wide line read stays.
+std::set<std::pair<size_t, size_t>> WordsReadTwice(const std::vector<RawLine>& lines) {
+  std::set<std::pair<size_t, size_t>> twice;
+  auto overlap = [](int a0, int a1, int b0, int b1) { return std::min(a1, b1) - std::max(a0, b0); };
+  // A line the narrower lines of its row cover almost whole is one reading of the row among
+  // others, not one across a gutter: DropDuplicates keeps the best reading of it whole.
+  std::vector<bool> covered(lines.size(), false);
+  for (size_t a = 0; a < lines.size(); ++a) {
+    const Box& la = lines[a].ocr->box;
+    std::vector<std::pair<int, int>> spans;
+    for (size_t b = 0; b < lines.size(); ++b) {
+      const Box& lb = lines[b].ocr->box;
+      if (b == a || lb.width >= la.width ||
+          overlap(la.y, la.Bottom(), lb.y, lb.Bottom()) < 0.5 * std::min(la.height, lb.height)) {
+        continue;
+      }
+      spans.emplace_back(std::max(la.x, lb.x), std::min(la.Right(), lb.Right()));
+    }
+    std::sort(spans.begin(), spans.end());
+    int reach = la.x, inside = 0;
+    for (const auto& [from, to] : spans) {
+      if (to <= reach) continue;
+      inside += to - std::max(from, reach);
+      reach = to;
+    }
+    covered[a] = inside >= 0.8 * la.width;
+  }
+  for (size_t a = 0; a < lines.size(); ++a) {
+    for (size_t b = a + 1; b < lines.size(); ++b) {
+      const Box& la = lines[a].ocr->box;
+      const Box& lb = lines[b].ocr->box;
+      if (overlap(la.y, la.Bottom(), lb.y, lb.Bottom()) <= 0 ||
+          overlap(la.x, la.Right(), lb.x, lb.Right()) <= 0) {
+        continue;
+      }
+      const bool a_loses = la.width != lb.width
+                               ? la.width > lb.width
+                               : lines[a].ocr->confidence < lines[b].ocr->confidence;
+      const size_t loser = a_loses ? a : b;
+      const size_t winner = a_loses ? b : a;
+      if (covered[loser]) continue;
+      // A speck read as a line of its own beside a word is no second reading of it.
+      if (lines[winner].ocr->confidence + 10 < lines[loser].ocr->confidence) continue;
+      const auto& lost_words = lines[loser].ocr->words;
+      const auto& kept_words = lines[winner].ocr->words;
+      for (size_t w = 0; w < lost_words.size(); ++w) {
+        const Box& x = lost_words[w].box;
+        if (lost_words[w].text.empty() || x.Empty()) continue;
+        for (const OcrWord& kept : kept_words) {
+          const Box& y = kept.box;
+          if (kept.text.empty() || y.Empty()) continue;
+          const double heights = static_cast<double>(std::max(x.height, y.height)) /
+                                 std::max(1, std::min(x.height, y.height));
+          // The edition under a masthead title's tall box is no reading of the title; OCR
+          // stretches a word's box to a mark's height beside it (1.7 times a glyph), no more.
+          if (heights > 2.0) continue;
+          // (The same text needs only to touch: a reread's boxes come back a few px off.)
+          const int across = overlap(x.x, x.Right(), y.x, y.Right());
+          const int down = overlap(x.y, x.Bottom(), y.y, y.Bottom());
+          // (Their middles level: OCR stretches a box down into the next row now and then.)
+          const double centres = std::abs((x.y + x.Bottom()) - (y.y + y.Bottom())) / 2.0;
+          if (across <= 0 || down < 0.5 * std::min(x.height, y.height) ||
+              centres > 0.5 * std::min(x.height, y.height)) {
+            continue;
+          }
+          if (lost_words[w].text == kept.text || across >= 0.5 * std::min(x.width, y.width)) {
+            twice.insert({loser, w});
+            break;
+          }
+        }
+      }
+    }
+  }
+  return twice;
+}
+
+// The characters of a word's text between the marks at its ends (its InkOfText box), when they
+// are all Han (their pitch is the body's or a heading's); 0 otherwise.
+int HanCells(const std::string& utf8) {
+  static const std::u32string kMarks = U"“”‘’\"'。，、：；.,";
+  const std::u32string text = ToU32(utf8);
+  size_t first = 0, end = text.size();
+  while (first + 1 < end && kMarks.find(text[first]) != std::u32string::npos) ++first;
+  while (end > first + 1 && kMarks.find(text[end - 1]) != std::u32string::npos) --end;
+  if (!std::all_of(text.begin() + first, text.begin() + end, IsHan)) return 0;
+  return static_cast<int>(end - first);
+}
+
 // The lines of one page in reading order: the page's regions (stages/regions.h: full-width bands
 // top to bottom, a band's columns one after the other), and in each region its rows top to
 // bottom. The pieces of one row are one line read left to right: a bold column name and its
@@ -178,22 +271,26 @@ Box InkOfText(const OcrWord& word) {
 std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit,
                                   const ColumnBounds& page_bounds,
                                   std::vector<std::unique_ptr<OcrLine>>& store) {
+  const std::set<std::pair<size_t, size_t>> read_twice = WordsReadTwice(lines);
   std::vector<RegionItem> items;
   std::vector<std::pair<size_t, size_t>> source;  // line, word
   for (size_t k = 0; k < lines.size(); ++k) {
     const auto& words = lines[k].ocr->words;
     for (size_t w = 0; w < words.size(); ++w) {
-      if (words[w].text.empty() || words[w].box.Empty()) continue;
+      if (words[w].text.empty() || words[w].box.Empty() || read_twice.contains({k, w})) continue;
       static const std::u32string kStops = U"，。、：；！？”’）》,.:;!?)";
       const std::u32string text = ToU32(words[w].text);
-      static const std::u32string kMarks = U"“”‘’\"'。，、：；！？.,:;!?·-—";
+      static const std::u32string kMarks = U"“”‘’\"'。，、：；！？.,:;!?·-—|｜";
       items.push_back(RegionItem{
           .box = InkOfText(words[w]),
           .ocr_box = words[w].box,
           .line = static_cast<int>(k),
           .ends_with_stop = kStops.find(text.back()) != std::u32string::npos,
           .mark = std::all_of(text.begin(), text.end(),
-                              [](char32_t c) { return kMarks.find(c) != std::u32string::npos; })});
+                              [](char32_t c) { return kMarks.find(c) != std::u32string::npos; }),
+          .chars = HanCells(words[w].text),
+          .rule = std::all_of(text.begin(), text.end(),
+                              [](char32_t c) { return c == U'|' || c == U'｜' || c == U'丨'; })});
       source.emplace_back(k, w);
     }
   }

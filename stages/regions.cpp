@@ -70,30 +70,54 @@ class Segmenter {
     if (ids.empty()) return;
     const std::vector<Slab> slabs = Slabs(std::move(ids));
     std::vector<std::vector<Interval>> white;
-    for (const Slab& slab : slabs) white.push_back(Complement(Ink(slab), left, right));
+    std::vector<bool> tall;
+    for (const Slab& slab : slabs) {
+      white.push_back(Complement(Ink(slab), left, right));
+      tall.push_back(Tall(slab));
+    }
     for (size_t i = 0; i < slabs.size();) {
-      // The band of rows from slab i that share white.
-      std::vector<Interval> common = white[i];
+      // The band of rows from slab i that share white. A row whose ink covers a strip (all of
+      // it, or so much that less than a gutter is left), with the strip going on under it, stays
+      // in the band (a word OCR joined across it, or read twice over it): a third of the rows
+      // at most for each strip, and IsGutter checks. The strip keeps its width.
+      struct Strip {
+        Interval white;
+        size_t crossed = 0;
+      };
+      const double min_gutter = options_.min_gutter * unit_;
+      std::vector<Strip> strips;
+      for (const Interval& w : white[i]) {
+        if (w.Width() >= min_gutter) strips.push_back({w, 0});
+      }
       size_t end = i + 1;
-      size_t crossing = 0;  // rows a word OCR joined across the strip crosses it
-      while (end < slabs.size() &&
-             slabs[end].top - slabs[end - 1].bottom <= options_.band_break * unit_) {
-        auto both = Intersect(common, white[end], options_.min_gutter * unit_);
-        if (both.empty()) {
-          // A row that crosses the strip, with the strip going on under it, stays in the band
-          // (a third of its rows at most: IsGutter checks).
-          const bool goes_on =
-              end + 1 < slabs.size() &&
-              slabs[end + 1].top - slabs[end].bottom <= options_.band_break * unit_ &&
-              !Intersect(common, white[end + 1], options_.min_gutter * unit_).empty();
-          if (!goes_on || 3 * (crossing + 1) > end + 1 - i) break;
-          ++crossing;
-          ++end;
-          continue;
+      auto near = [&](size_t s) {
+        return s < slabs.size() &&
+               slabs[s].top - slabs[s - 1].bottom <= options_.band_break * unit_;
+      };
+      while (near(end)) {
+        std::vector<Strip> next;
+        for (const Strip& strip : strips) {
+          const auto both = Intersect({strip.white}, white[end], min_gutter);
+          if (!both.empty()) {
+            const auto widest = std::max_element(
+                both.begin(), both.end(),
+                [](const Interval& a, const Interval& b) { return a.Width() < b.Width(); });
+            next.push_back({*widest, strip.crossed});
+            continue;
+          }
+          // (A heading over the strip ends the band: its columns stop above it.)
+          const bool goes_on = !tall[end] && near(end + 1) &&
+                               !Intersect({strip.white}, white[end + 1], min_gutter).empty();
+          if (goes_on && 3 * (strip.crossed + 1) <= end + 1 - i) {
+            next.push_back({strip.white, strip.crossed + 1});
+          }
         }
-        common = std::move(both);
+        if (next.empty()) break;
+        strips = std::move(next);
         ++end;
       }
+      std::vector<Interval> common;
+      for (const Strip& strip : strips) common.push_back(strip.white);
       const Interval* gutter = nullptr;
       if (depth < 6) {
         for (const Interval& g : common) {
@@ -162,28 +186,39 @@ class Segmenter {
     return slabs;
   }
 
-  // The slab's ink but its marks (which may stand in a gutter).
-  std::vector<Interval> Ink(const Slab& slab) const {
-    std::vector<Interval> ink;
+  // Whether the slab's row is set large: a heading, one piece of text, whose gaps (the shoulder
+  // of a quote, a letter-spaced title) are no gutter. Over two columns it ends their band; inside
+  // one it stays in it. (OCR stretches many a word's box to a mark's height beside it, never
+  // shrinks one: the lower quartile is the glyphs' height.)
+  bool Tall(const Slab& slab) const {
     std::vector<int> heights;
+    std::vector<double> pitches;  // of each word whose characters are known
     for (size_t id : slab.items) {
       if (Mark(id)) continue;
-      ink.push_back({items_[id].box.x, items_[id].box.Right()});
       heights.push_back(items_[id].box.height);
+      if (items_[id].chars > 0) pitches.push_back(items_[id].box.width / double(items_[id].chars));
     }
-    // A row set large is a heading: one piece of text, whose gaps (the shoulder of a quote, a
-    // letter-spaced title) are no gutter. Over two columns it ends their band; inside one it
-    // stays in it.
-    // (OCR stretches many a word's box to a mark's height beside it, never shrinks one: the
-    // lower quartile is the glyphs' height.)
-    if (!heights.empty()) {
-      const size_t quartile = heights.size() / 4;
-      std::nth_element(heights.begin(), heights.begin() + quartile, heights.end());
-      if (heights[quartile] >= options_.heading_height * unit_) {
-        Interval whole = ink.front();
-        for (const Interval& i : ink) whole = {std::min(whole.left, i.left), std::max(whole.right, i.right)};
-        return {whole};
-      }
+    if (heights.empty()) return false;
+    const size_t quartile = heights.size() / 4;
+    std::nth_element(heights.begin(), heights.begin() + quartile, heights.end());
+    if (heights[quartile] < options_.heading_height * unit_) return false;
+    // OCR stretches the boxes of a whole body line to its height now and then, never their
+    // widths: a heading's characters stand wider apart too.
+    if (pitches.empty()) return true;
+    std::nth_element(pitches.begin(), pitches.begin() + pitches.size() / 2, pitches.end());
+    return pitches[pitches.size() / 2] >= options_.heading_pitch * unit_;
+  }
+
+  // The slab's ink but its marks (which may stand in a gutter); a heading's, whole.
+  std::vector<Interval> Ink(const Slab& slab) const {
+    std::vector<Interval> ink;
+    for (size_t id : slab.items) {
+      if (!Mark(id)) ink.push_back({items_[id].box.x, items_[id].box.Right()});
+    }
+    if (!ink.empty() && Tall(slab)) {
+      Interval whole = ink.front();
+      for (const Interval& i : ink) whole = {std::min(whole.left, i.left), std::max(whole.right, i.right)};
+      return {whole};
     }
     return ink;
   }
@@ -200,6 +235,7 @@ class Segmenter {
     const int edge = static_cast<int>(0.15 * unit_);
     auto crossed = [&](const Slab& slab, bool as_read) {
       return std::any_of(slab.items.begin(), slab.items.end(), [&](size_t id) {
+        if (items_[id].rule) return false;  // a rule drawn down the gutter marks it
         const Box& b = as_read && !items_[id].ocr_box.Empty() ? items_[id].ocr_box : items_[id].box;
         return b.x < g.right - edge && b.Right() > g.left + edge;
       });

@@ -40,8 +40,9 @@ struct RegionOptions {
   // A white strip most of whose rows end in a stop on its left is the shoulder of full-width
   // marks that line up (the colons of "建德市：", "富阳区：" down a contents page), not a gutter.
   double max_stop_share = 0.5;
-  double band_break = 2.5;
-  double heading_height = 1.4;  // a row whose words stand this tall is a heading  // white across the page this tall ends a band (above a colophon)
+  double band_break = 2.5;  // white across the page this tall ends a band (above a colophon)
+  double heading_height = 1.4;  // a row whose words stand this tall is a heading ...
+  double heading_pitch = 1.25;  // ... and whose characters stand this far apart (pitch)
   // Marks (a quote, a speck OCR took for one) narrower than this may stand in a gutter in up to
   // a third of its rows, never its first or last.
   double mark_width = 0.6;
@@ -54,6 +55,8 @@ struct RegionItem {
   int line = 0;
   bool ends_with_stop = false;  // its text ends with a stop, comma, colon or closing mark
   bool mark = false;  // its text is only marks (quotes, stops), whatever OCR's box says
+  int chars = 0;      // characters of its text in `box` (0: not known)
+  bool rule = false;  // its text is a vertical bar: a piece of a rule OCR read (a mark too)
 };
 
 // One region in reading order: the items it holds (indices into the items given) and the

@@ -140,6 +140,24 @@ Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph) {
   return Box{.x = left, .y = band.y + top, .width = right - left, .height = bottom - top};
 }
 
+Box WidenToOwnRowInk(const cv::Mat& gray, const OcrPage& page, const OcrLine& line, double glyph) {
+  Box widened = WidenToRowInk(gray, line.box, glyph);
+  int left = widened.x, right = widened.Right();
+  for (const auto& block : page.blocks) {
+    for (const auto& other : block.lines) {
+      if (&other == &line) continue;
+      const int overlap = std::min(other.box.Bottom(), line.box.Bottom()) -
+                          std::max(other.box.y, line.box.y);
+      if (overlap < 0.5 * std::min(other.box.height, line.box.height)) continue;
+      if (other.box.Right() <= line.box.x) left = std::max(left, other.box.Right());
+      if (other.box.x >= line.box.Right()) right = std::min(right, other.box.x);
+    }
+  }
+  widened.x = left;
+  widened.width = std::max(0, right - left);
+  return widened;
+}
+
 bool OpensBracket(char32_t c) { return c == U'（' || c == U'(' || c == U'〈' || c == U'《'; }
 bool ClosesBracket(char32_t c) { return c == U'）' || c == U')' || c == U'〉' || c == U'》'; }
 
@@ -163,7 +181,8 @@ std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& 
       const bool doubtful =
           line.confidence < options.low_confidence || HasGarbledStretch(line, options);
       if (!large && !doubtful) continue;
-      regions.push_back(RereadRegion{.box = large ? line.box : WidenToRowInk(gray, line.box, glyph),
+      regions.push_back(RereadRegion{.box = large ? line.box
+                                                  : WidenToOwnRowInk(gray, page, line, glyph),
                                      .glyph_px = large ? line.box.height : glyph,
                                      .replaces = line.box,
                                      .confidence = line.confidence});

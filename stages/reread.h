@@ -65,6 +65,11 @@ double MedianWordHeight(const OcrLine& line);
 // "（普  刊）"); the box widened to the ink of its row, bridging gaps of up to three glyphs.
 Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph);
 
+// The line's box widened to the ink of its row, but not over another line of the page beside
+// it (the next column of a page of columns, read as lines of its own: a gutter is narrower than
+// the gaps WidenToRowInk bridges).
+Box WidenToOwnRowInk(const cv::Mat& gray, const OcrPage& page, const OcrLine& line, double glyph);
+
 // Lines to read again: much larger than the body, or read with low confidence. Smallest first, so
 // a large masthead line cut later cannot swallow a small line inside its box.
 std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& page,

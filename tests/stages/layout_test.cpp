@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -396,6 +397,144 @@ TEST(Layout, AHeadingAcrossTheGutterIsOneFullWidthLine) {
   EXPECT_EQ(layout.lines[10].text, "钱塘区三张清单推动审议意见质量提升");
   EXPECT_EQ(layout.lines[10].column, 0);
   EXPECT_EQ(layout.lines[11].column, 1);
+}
+
+// Three columns, each read as lines of its own, and two rows read again as single lines across
+// the page (a doubtful line widened to its row's ink and reread): their words over the first and
+// third columns' words are the same ink read twice, their boxes (mapped back from a scaled cut)
+// reach into the gutters, and their middle pieces are the only reading of the middle column's
+// rows. The columns still come out one after the other, each row once.
+TEST(Layout, RowsReadAgainAcrossThreeColumnsLeaveTheColumnsApart) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int gutter = 40;
+  const int step = 11 * kPitch - 3 + gutter;
+  std::vector<std::string> texts[3];
+  constexpr int kRows = 8;
+  std::map<int, OcrLine> across;  // by row
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < kRows; ++r) {
+      OcrLine line = BoxedLine(Prose(11), kLeft + c * step, top + r * kLeading);
+      texts[c].push_back(line.text);
+      if (r == 2 || r == 5) {
+        OcrLine again = BoxedLine(line.text, kLeft + c * step + 3, top + r * kLeading - 2);
+        if (c == 2) {  // its first word stretched back over the gutter
+          again.words.front().box.x -= 25;
+          again.words.front().box.width += 25;
+        }
+        across[r].words.insert(across[r].words.end(), again.words.begin(), again.words.end());
+        if (c == 1) continue;  // the middle column's row: only in the line read across
+      }
+      lines.push_back(std::move(line));
+    }
+  }
+  for (auto& [row, line] : across) {
+    line.RebuildFromWords();
+    lines.push_back(std::move(line));
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::vector<std::string> order;
+  for (const auto& line : layout.lines) order.push_back(line.text);
+  ASSERT_EQ(order.size(), 3u + 3u * kRows);
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < kRows; ++r) {
+      EXPECT_EQ(order[3 + c * kRows + r], texts[c][r]) << "column " << c << " row " << r;
+    }
+  }
+}
+
+// Three columns read as lines of their own, and in two rows of the middle column OCR drew the
+// first word's box back over most of the gutter before it (less white than a gutter is left
+// there, on those rows only): the gutter still parts the columns.
+TEST(Layout, AWordBoxReachingIntoAGutterOnAFewRowsLeavesTheColumnsApart) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int step = 11 * kPitch - 3 + 40;
+  std::vector<std::string> texts[3];
+  constexpr int kRows = 8;
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < kRows; ++r) {
+      OcrLine line = BoxedLine(Prose(11), kLeft + c * step, top + r * kLeading);
+      texts[c].push_back(line.text);
+      if (c == 1 && (r == 2 || r == 5)) {
+        line.words.front().box.x -= 25;
+        line.words.front().box.width += 25;
+        line.RebuildFromWords();
+      }
+      lines.push_back(std::move(line));
+    }
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::vector<std::string> order;
+  for (const auto& line : layout.lines) order.push_back(line.text);
+  ASSERT_EQ(order.size(), 3u + 3u * kRows);
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < kRows; ++r) {
+      EXPECT_EQ(order[3 + c * kRows + r], texts[c][r]) << "column " << c << " row " << r;
+      EXPECT_EQ(layout.lines[3 + c * kRows + r].column, c + 1) << "column " << c << " row " << r;
+    }
+  }
+}
+
+// A heading across three columns between two bands of them, read in pieces whose boxes cover the
+// gutters: it ends the band above (each column of it is read to its end before the heading), and
+// the band below starts after it.
+TEST(Layout, AHeadingOverThreeColumnsEndsTheirBand) {
+  std::vector<OcrLine> lines;
+  std::vector<std::vector<std::string>> above, below;
+  for (auto& line : ColumnRows(300, 6, {11, 11, 11}, 45, above)) lines.push_back(std::move(line));
+  const int y = 300 + 6 * kLeading + 20;
+  lines.push_back(BoxedLine("临安区三张清单", kLeft + 150, y, 48));
+  lines.push_back(BoxedLine("推动审议意见质量提升", kLeft + 150 + 7 * 51 + 10, y, 48));
+  for (auto& line : ColumnRows(y + 48 + 40, 6, {11, 11, 11}, 45, below)) {
+    lines.push_back(std::move(line));
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::vector<std::string> order;
+  for (const auto& line : layout.lines) order.push_back(line.text);
+  ASSERT_EQ(order.size(), 18u + 1u + 18u);
+  for (size_t c = 0; c < 3; ++c) {
+    for (size_t r = 0; r < 6; ++r) {
+      EXPECT_EQ(order[c * 6 + r], above[c][r]) << "above, column " << c << " row " << r;
+      EXPECT_EQ(order[19 + c * 6 + r], below[c][r]) << "below, column " << c << " row " << r;
+    }
+  }
+  EXPECT_EQ(order[18], "临安区三张清单推动审议意见质量提升");
+  EXPECT_EQ(layout.lines[18].column, 0);
+}
+
+// Three columns with a rule drawn down each gutter, which OCR reads as a "|" on the band's first
+// and last rows: a rule marks a gutter, it does not close it.
+TEST(Layout, ARuleReadInTheGutterLeavesTheColumnsApart) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int step = 11 * kPitch - 3 + 50;
+  std::vector<std::string> texts[3];
+  constexpr int kRows = 7;
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < kRows; ++r) {
+      OcrLine line = BoxedLine(Prose(11), kLeft + c * step, top + r * kLeading);
+      texts[c].push_back(line.text);
+      if (c > 0 && (r == 0 || r == kRows - 1)) {  // read with the column after the rule
+        line.words.insert(line.words.begin(),
+                          OcrWord{.text = "|",
+                                  .box = Box{.x = kLeft + c * step - 27, .y = top + r * kLeading,
+                                             .width = 3, .height = kGlyph},
+                                  .confidence = 60});
+        line.RebuildFromWords();
+      }
+      lines.push_back(std::move(line));
+    }
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::vector<std::string> order;
+  for (const auto& line : layout.lines) order.push_back(line.text);
+  ASSERT_EQ(order.size(), 3u + 3u * kRows);
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < kRows; ++r) {
+      EXPECT_EQ(order[3 + c * kRows + r], texts[c][r]) << "column " << c << " row " << r;
+    }
+  }
 }
 
 }  // namespace

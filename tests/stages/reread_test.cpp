@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <opencv2/imgproc.hpp>
+
 #include "models/text.h"
 
 namespace qikan {
@@ -159,6 +161,38 @@ TEST(FindLinesToReread, AGarbledStretchMakesAWellReadLineDoubtful) {
   ASSERT_EQ(regions.size(), 1u);
   ASSERT_TRUE(regions[0].replaces.has_value());
   EXPECT_EQ(regions[0].replaces->y, 100);  // the masthead line; one doubtful word alone is not
+}
+
+// A doubtful line of the left column, its box only part of its ink: widened to the ink of its
+// row, but not over the gutter into the next column's line on the same row (read well, a line
+// of its own), which a reread of the whole row would read a second time.
+TEST(FindLinesToReread, ADoubtfulLineIsWidenedToItsOwnColumnOnly) {
+  cv::Mat paper(400, 1200, CV_8UC1, cv::Scalar(255));
+  // Two columns of ink on one row, 40 px apart (a gutter narrower than the gaps bridged).
+  for (int x = 200; x < 960; x += 40) {
+    if (x != 560) cv::rectangle(paper, cv::Rect(x, 100, 36, 40), cv::Scalar(0), cv::FILLED);
+  }
+  OcrLine left;
+  for (int x = 200; x < 400; x += 40) {
+    left.words.push_back({.text = "字", .box = Box{.x = x, .y = 100, .width = 36, .height = 40},
+                          .confidence = 20});
+  }
+  left.RebuildFromWords();
+  OcrLine right;
+  for (int x = 600; x < 960; x += 40) {
+    right.words.push_back({.text = "文", .box = Box{.x = x, .y = 100, .width = 36, .height = 40},
+                           .confidence = 95});
+  }
+  right.RebuildFromWords();
+  OcrPage page{.width = 1200, .height = 400};
+  page.blocks.push_back(OcrBlock{.box = left.box, .lines = {left}});
+  page.blocks.push_back(OcrBlock{.box = right.box, .lines = {right}});
+
+  const std::vector<RereadRegion> regions = FindLinesToReread(paper, page, RereadOptions{});
+  ASSERT_EQ(regions.size(), 1u);
+  EXPECT_EQ(regions[0].box.x, 200);
+  EXPECT_GE(regions[0].box.Right(), 556);  // the rest of its own column's ink
+  EXPECT_LE(regions[0].box.Right(), 600);  // none of the next column's
 }
 
 }  // namespace
