@@ -58,7 +58,14 @@ std::string CleanTitle(std::string title) {
   };
   if (count("“") > count("”") && !title.empty()) {
     if (title.back() == '-' || title.back() == '"' || title.back() == '\'') title.pop_back();
-    if (!EndsWith(title, "”")) title += "”";
+    // A closing quote read as an opening one (“安全网“): the last mark of an unbalanced
+    // title closes.
+    if (EndsWith(title, "“")) {
+      title.resize(title.size() - std::string("“").size());
+      title += "”";
+    } else if (!EndsWith(title, "”")) {
+      title += "”";
+    }
   }
   return title;
 }
@@ -179,18 +186,28 @@ class Parser {
            EndsWith(text, "）") && text.find("。") == std::string::npos;
   }
 
-  // How many lines the attribution starting at line i takes: 0 (none), 1, or 2 when a narrow
-  // column wraps it ("（滨江区人大常委会西兴街道工委 于江" / "悦）").
+  // How many lines the attribution starting at line i takes: 0 (none), 1, or up to 4 when a
+  // narrow column wraps it ("（滨江区人大常委会办" / "公室，章晓东王晓燕" / "吴敏）"): it opens a
+  // parenthesis on its own line, the lines under it in the same column close it, and no
+  // sentence ends inside.
   size_t AttributionSpan(size_t i) const {
     if (IsAttribution(i)) return 1;
-    if (i + 1 >= lines_.size() || Line(i + 1).page != Line(i).page) return 0;
     const std::string first = NormalizeBrackets(Line(i).text);
-    const std::string second = NormalizeBrackets(Line(i + 1).text);
-    const bool opens = StartsWith(first, "（") && first.find("）") == std::string::npos &&
-                       first.find("。") == std::string::npos;
-    const bool closes = EndsWith(second, "）") && Chars(second) <= 10 &&
-                        second.find("（") == std::string::npos && second.find("。") == std::string::npos;
-    return opens && closes && Chars(first) + Chars(second) <= options_.attribution_max_chars ? 2 : 0;
+    if (!StartsWith(first, "（") || first.find("）") != std::string::npos ||
+        first.find("。") != std::string::npos) {
+      return 0;
+    }
+    size_t chars = Chars(first);
+    for (size_t k = i + 1; k < lines_.size() && k <= i + 3; ++k) {
+      if (Line(k).page != Line(i).page || Line(k).column != Line(i).column) return 0;
+      const std::string next = NormalizeBrackets(Line(k).text);
+      if (next.find("（") != std::string::npos || next.find("。") != std::string::npos) return 0;
+      chars += Chars(next);
+      if (chars > options_.attribution_max_chars) return 0;
+      const size_t close = next.find("）");
+      if (close != std::string::npos) return close + std::string("）").size() == next.size() ? k - i + 1 : 0;
+    }
+    return 0;
   }
 
   bool IsParagraphStart(size_t i) const {
@@ -455,7 +472,7 @@ class Parser {
       out.leaders = true;
     }
     // A mark OCR put after the last character ("2则-").
-    static const Pattern kTrailingMarks(R"([\-—_~·.]+$)");
+    static const Pattern kTrailingMarks(R"([\-—_~·.|]+$)");
     if (auto m = kTrailingMarks.Search(out.text); m && m->begin > 0) out.text.resize(m->begin);
     out.text = MendBanner(out.text);
     return out;
@@ -548,13 +565,15 @@ class Parser {
 
   // A column name stands alone on its line: short, no punctuation, and no article's heading in
   // the body reads like it (a short title standing alone is a title).
-  bool LooksLikeColumnName(const std::string& text, size_t body_from) const {
+  // A name over a digest's count (工作简讯 / 4 则) is a column whatever the body prints: the
+  // digest's banner there reads like it.
+  bool LooksLikeColumnName(const std::string& text, size_t body_from, bool heads_count = false) const {
     const size_t n = Chars(text);
     if (n < 2 || n > 8) return false;
     for (char32_t c : ToU32(text)) {
       if (!IsCjk(c) || c == U'：' || c == U'，' || c == U'“' || c == U'”') return false;
     }
-    if (IsKnownColumn(text)) return true;
+    if (IsKnownColumn(text) || heads_count) return true;
     for (size_t k = body_from; k < lines_.size(); ++k) {
       if (LooksLikeHeading(k) && Similarity(Line(k).text, text) >= 0.8) return false;
     }
@@ -675,7 +694,7 @@ class Parser {
       if (open_title && !out_.toc.empty() && out_.toc.back().title &&
           (numbered || line.right_gap > 3.0) && (!at_column_x || title_x < 0) &&
           !(at_column_x && (next_is_title || heads_count) && !banners && !item.page &&
-            LooksLikeColumnName(item.text, body_from))) {
+            LooksLikeColumnName(item.text, body_from, heads_count))) {
         *out_.toc.back().title += CleanTitle(item.text);
         if (item.page) out_.toc.back().page = item.page;
         open_title = numbered ? !item.page.has_value() && !item.leaders : false;
@@ -735,7 +754,8 @@ class Parser {
     const bool heads_count = k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
                              digest_count_.Search(items[k + 1].text)->begin == 0;
     return (heads_count || NextIsTitle(items, k)) && !items[k].page &&
-           LooksLikeColumnName(items[k].text, body_from) && Line(items[k].index).segments.size() <= 1;
+           LooksLikeColumnName(items[k].text, body_from, heads_count) &&
+           Line(items[k].index).segments.size() <= 1;
   }
 
   // A column-name line: the words left of where titles start are the column, the rest its first
@@ -921,7 +941,7 @@ class Parser {
 
   Attribution AttributionAt(size_t i, size_t span) {
     std::string text = Line(i).spaced_text;
-    if (span == 2) text += Line(i + 1).spaced_text;
+    for (size_t k = i + 1; k < i + span; ++k) text += Line(k).spaced_text;
     return ParseAttribution(Mend(NormalizeBrackets(text), Line(i).page, "attribution"), profile_);
   }
 
@@ -993,7 +1013,9 @@ class Parser {
       size_t span = 0;
       for (size_t k = 0; k < body.size(); ++k) {
         span = AttributionSpan(body[k]);
-        if (span == 2 && (k + 1 >= body.size() || body[k + 1] != body[k] + 1)) span = 0;
+        if (span > 1 && (k + span - 1 >= body.size() || body[k + span - 1] != body[k] + span - 1)) {
+          span = 0;
+        }
         if (span > 0) {
           attribution = k;
           break;
@@ -1159,6 +1181,7 @@ std::vector<std::string> SplitNames(const std::string& run, const PublicationPro
     int score = -1;
     int names = 0;
     int unknown = 0;  // names without a known family name
+    int compound = 0;  // names with a two-character family name, rarer than one-character ones
     size_t from = 0;
   };
   std::vector<Best> best(n + 1);
@@ -1173,11 +1196,15 @@ std::vector<std::string> SplitNames(const std::string& run, const PublicationPro
       const Best candidate{.score = best[j].score + weight,
                            .names = best[j].names + 1,
                            .unknown = best[j].unknown + (weight == 0 ? 1 : 0),
+                           .compound = best[j].compound + (family == 2 ? 1 : 0),
                            .from = j};
       Best& current = best[end];
       if (candidate.unknown > 1) continue;
+      // (章晓东方舟 is 章晓东 方舟 more often than 章晓 东方舟.)
       if (candidate.score > current.score ||
-          (candidate.score == current.score && candidate.names < current.names)) {
+          (candidate.score == current.score && candidate.names < current.names) ||
+          (candidate.score == current.score && candidate.names == current.names &&
+           candidate.compound < current.compound)) {
         current = candidate;
       }
     }
@@ -1203,7 +1230,7 @@ size_t EndOfOrganization(const std::string& token, const PublicationProfile& pro
     const size_t after = pos + suffix.size();
     const std::u32string rest = ToU32(std::string_view(token).substr(after));
     if (rest.empty()) return std::string::npos;  // ends with a suffix: no name
-    if (rest.size() < 2 || rest.size() > 12) continue;
+    if (rest.size() > 12) continue;
     size_t family = 1;
     const bool no_family_names = profile.common_surnames.empty() && profile.other_surnames.empty();
     if (no_family_names ? rest.size() > 4 : FamilyNameWeight(rest, 0, profile, family) == 0) {
@@ -1314,6 +1341,22 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
   std::vector<std::string> tokens = SplitOnSpaces(inner);
   Attribution attribution;
   if (tokens.empty()) return attribution;
+  // A gap OCR saw inside the organization (拱墅区人大 常委会办公室张 伟): a token that goes on
+  // to an organization's suffix, three characters in or further, is no name but the
+  // organization's rest.
+  while (tokens.size() >= 2) {
+    const std::u32string next = ToU32(tokens[1]);
+    bool goes_on = false;
+    for (const auto& suffix : profile.organization_suffixes) {
+      const size_t at = tokens[1].find(suffix);
+      if (at != std::string::npos && Chars(std::string_view(tokens[1]).substr(0, at + suffix.size())) >= 3) {
+        goes_on = true;
+      }
+    }
+    if (!goes_on) break;
+    tokens[0] += tokens[1];
+    tokens.erase(tokens.begin() + 1);
+  }
   // Where the gap before the first name was not seen, the names follow the organization's last
   // suffix.
   if (const size_t cut = EndOfOrganization(tokens[0], profile); cut != std::string::npos) {

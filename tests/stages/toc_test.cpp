@@ -237,5 +237,52 @@ TEST(Toc, StackedContentsSplitsNoTitleAndANameOverItsCountIsAColumn) {
                                                        "情况交流|" + kTitles[2], "信息摘登|2则"});
 }
 
+// A digest column named over its count (工作简讯 / 4 则) whose banner the body prints again, set
+// like a heading: the name is the digest's column, not a title, and its briefs are found under
+// the banner.
+TEST(Toc, AStackedDigestNameTheBodyPrintsAsABannerIsItsColumn) {
+  IssueLayout layout = Issue({Set("监督纵横", 0), Set(kTitles[0], 0), Set(kTitles[1], 0),
+                              Set("工作简讯", 0), Set("4则", 0)},
+                             {kTitles[0], kTitles[1]});
+  LayoutLine banner = Set("工作简讯", 12, 1.3, 3);
+  banner.right_gap = 12;
+  layout.lines.push_back(banner);
+  for (int k = 0; k < 4; ++k) {
+    layout.lines.push_back(Set("市人大常委会围绕中心工作依法履职推动审议意见落实。", 2, 1.0, 3));
+    layout.lines.push_back(Set("（研究室）", 22, 1.0, 3));
+  }
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0], "监督纵横|" + kTitles[1],
+                                                       "工作简讯|4则"});
+  EXPECT_EQ(parsed.articles.size(), 2u);
+  ASSERT_EQ(parsed.briefs.size(), 4u);
+  EXPECT_EQ(parsed.briefs[0].column, "工作简讯");
+}
+
+// A title's closing quote read as an opening one (“安全网“) closes the title.
+TEST(Toc, AClosingQuoteReadAsAnOpeningOneClosesTheTitle) {
+  const std::string misread = "建德市：强化监督助推筑牢燃气“安全网“";
+  const ParsedIssue parsed =
+      ParseStructure(Issue({Set("监督纵横 " + misread, 1)}, {misread}), Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0]});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, kTitles[0]);
+}
+
+// An attribution a narrow column wraps onto three lines is the article's attribution.
+TEST(Toc, AnAttributionWrappedOntoThreeLinesIsFound) {
+  IssueLayout layout = Issue({Set("监督纵横 " + kTitles[0], 1)}, {kTitles[0]});
+  layout.lines.pop_back();  // the one-line attribution
+  for (const char* part : {"（滨江区人大常委会办", "公室，章晓东王晓燕", "吴敏）"}) {
+    layout.lines.push_back(Set(part, 0, 1.0, 2));
+  }
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution.has_value());
+  EXPECT_EQ(parsed.articles[0].attribution->organization, "滨江区人大常委会办公室");
+  EXPECT_EQ(parsed.articles[0].attribution->authors,
+            (std::vector<std::string>{"章晓东", "王晓燕", "吴敏"}));
+}
+
 }  // namespace
 }  // namespace qikan
