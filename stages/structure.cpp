@@ -154,6 +154,7 @@ class Parser {
       MarkLines(toc_line, body, "toc");
     } else {
       Review(1, "toc-missing", "no table of contents (目录) found on the first pages");
+      for (const auto& name : profile_.digest_columns) digest_columns_.insert(name);
       body = MastheadEnd(colophon);
       ParseMasthead(0, body);
       MarkLines(0, body, "masthead");
@@ -496,7 +497,9 @@ class Parser {
       const bool dots = !text.empty() && std::all_of(text.begin(), text.end(), [](char32_t c) {
         return c == U'…' || c == U'⋯' || c == U'.' || c == U'·';
       });
-      return never_flat || dots;
+      // (A character read with confidence is the title's, whatever box OCR gave it: 展 boxed
+      // 3 px tall at 90 before the leaders.)
+      return (never_flat && w.confidence < options_.flat_leader_max_confidence) || dots;
     };
     size_t first = words.size(), last = 0;
     for (size_t k = 0; k < words.size(); ++k) {
@@ -867,6 +870,15 @@ class Parser {
     for (const auto& h : headings) {
       for (size_t k = h.first; k <= h.last; ++k) taken.insert(k);
     }
+    const bool listed = std::any_of(out_.toc.begin(), out_.toc.end(),
+                                    [](const TocEntry& e) { return e.title.has_value(); });
+    if (!listed) {
+      // No contents to go by: headings from geometry alone.
+      for (Heading& heading : HeadingsFromGeometry(begin, end)) headings.push_back(std::move(heading));
+      std::sort(headings.begin(), headings.end(),
+                [](const Heading& a, const Heading& b) { return a.first < b.first; });
+      return headings;
+    }
     for (size_t i = begin; i < end; ++i) {
       const LayoutLine& line = Line(i);
       if (taken.count(i) || !line.Centred() || line.glyph_ratio < options_.heading_glyph_ratio ||
@@ -886,6 +898,72 @@ class Parser {
     }
     std::sort(headings.begin(), headings.end(),
               [](const Heading& a, const Heading& b) { return a.first < b.first; });
+    return headings;
+  }
+
+  // A line set larger than the body: its characters stand further apart than the body's glyph
+  // (OCR's box heights are not to be trusted, a tall quote mark makes a body line look large;
+  // the width a line's characters take is), Latin letters and digits counted half.
+  bool SetLarge(size_t i) const {
+    const LayoutLine& line = Line(i);
+    double chars = 0;
+    for (char32_t c : ToU32(line.text)) chars += c < 0x80 ? 0.5 : 1.0;
+    if (chars < 2 || line.glyph_px <= 0) return false;
+    return line.box.width / chars >= options_.heading_pitch_ratio * line.glyph_px;
+  }
+
+  // A short name set between marks on both sides (-~工作简讯-~, ——信息摘登——): a column's
+  // banner, not an article's heading.
+  static bool Decorated(const std::string& text) {
+    const std::u32string u = ToU32(text);
+    auto han = [](char32_t c) { return c >= 0x3400 && c <= 0x9FFF; };
+    const auto first = std::find_if(u.begin(), u.end(), han);
+    const auto last = std::find_if(u.rbegin(), u.rend(), han);
+    if (first == u.begin() || last == u.rbegin() || first == u.end()) return false;
+    const std::u32string name(first, last.base());
+    return name.size() >= 2 && name.size() <= 8 && std::all_of(name.begin(), name.end(), han);
+  }
+
+  // An issue without a contents: a heading is a run of lines set larger than the body, in one
+  // column of one page, that ends no sentence and is followed by body text; centred or flush
+  // left, across the page or inside a column. Each becomes an article, flagged: nothing
+  // confirms it.
+  std::vector<Heading> HeadingsFromGeometry(size_t begin, size_t end) {
+    std::vector<Heading> headings;
+    std::set<size_t> attributions;  // lines of attributions, however wrapped
+    for (size_t i = begin; i < end; ++i) {
+      for (size_t k = 0; k < AttributionSpan(i); ++k) attributions.insert(i + k);
+    }
+    auto candidate = [&](size_t i) {
+      const std::string& text = Line(i).text;
+      return SetLarge(i) && !attributions.count(i) && text.find("。") == std::string::npos &&
+             Chars(text) <= 45 && !banner_.Matches(text) && !DigestColumnOf(text) &&
+             !Decorated(text);
+    };
+    for (size_t i = begin; i < end; ++i) {
+      if (!candidate(i)) continue;
+      size_t last = i;
+      while (last + 1 < end && last < i + 3 && Line(last + 1).page == Line(i).page &&
+             Line(last + 1).column == Line(i).column && candidate(last + 1)) {
+        ++last;
+      }
+      // A paragraph follows a heading, its first line indented.
+      if (last + 1 >= end || Line(last + 1).page != Line(i).page || !IsParagraphStart(last + 1) ||
+          Chars(Line(i).text) + (last > i ? Chars(Line(last).text) : 0) < 4) {
+        i = last;
+        continue;
+      }
+      Heading heading{.first = i, .last = last};
+      for (size_t k = i; k <= last; ++k) {
+        heading.text += Line(k).text;
+        heading.confidence += Line(k).confidence / static_cast<float>(last - i + 1);
+      }
+      heading.text = Mend(CleanTitle(heading.text), Line(i).page, "heading");
+      Review(Line(i).page, "heading-from-geometry",
+             "heading found by its print alone, with no contents to confirm it: " + heading.text);
+      headings.push_back(std::move(heading));
+      i = last;
+    }
     return headings;
   }
 

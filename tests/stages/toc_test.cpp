@@ -284,5 +284,51 @@ TEST(Toc, AnAttributionWrappedOntoThreeLinesIsFound) {
             (std::vector<std::string>{"章晓东", "王晓燕", "吴敏"}));
 }
 
+// A title's last character OCR boxed as flat as a dot but read with confidence, before the
+// leaders: it stays the title's.
+TEST(Toc, AFlatBoxedCharacterReadWithConfidenceStaysInTheTitle) {
+  LayoutLine line = WithFlatLeaders(Set("建德市：强化监督助推筑牢燃气“安全", 0), {"……"}, "2");
+  line.words.insert(line.words.end() - 2,
+                    OcrWord{.text = "网", .box = Box{line.words[line.words.size() - 3].box.Right() + 2, 130, 3, 3},
+                            .confidence = 90});
+  line.text = WordsText(line.words);
+  line.confidence = 99;  // the contents' reading is kept over the heading's
+  const ParsedIssue parsed = ParseStructure(Issue({Set("【监督纵横】", 0.5), line}, {kTitles[0]}),
+                                            Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0] + "@2"});
+}
+
+// An issue without a contents, articles in a column: each heading is found by its print alone
+// (larger characters, flush left, wrapped onto two lines, an indented paragraph under it), the
+// article runs to its attribution, and a review item says nothing confirmed the heading.
+TEST(Toc, WithoutContentsHeadingsInAColumnAreFoundFromTheirPrint) {
+  IssueLayout layout;
+  layout.body_glyph_px = kUnit;
+  layout.lines = {Set("杭州人大信息", 8, 3.0), Set("（普 刊）", 12), Set("第5期（总第711期）", 9),
+                  Set("杭州市人大常委会研究室编 2025年7月11日", 0)};
+  const std::vector<std::pair<std::string, std::string>> titles = {
+      {"建德市：强化监督助推", "筑牢燃气“安全网”"}, {"西湖区：多措并举助力", "打造“青年留杭第一区”"}};
+  for (const auto& [first, second] : titles) {
+    for (const auto& part : {first, second}) {
+      LayoutLine heading = Set(part, 0, 1.4, 2);
+      heading.column = 1;
+      layout.lines.push_back(heading);
+    }
+    for (auto line : {Set("市人大常委会围绕中心工作依法履职推动", 2, 1.0, 2),
+                      Set("审议意见落实加强监督。", 0, 1.0, 2), Set("（研究室 张 伟）", 0, 1.0, 2)}) {
+      line.column = 1;
+      layout.lines.push_back(line);
+    }
+  }
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 2u);
+  EXPECT_EQ(parsed.articles[0].title, kTitles[0]);
+  EXPECT_EQ(parsed.articles[1].title, kTitles[1]);
+  ASSERT_TRUE(parsed.articles[1].attribution.has_value());
+  EXPECT_EQ(parsed.articles[1].attribution->authors, std::vector<std::string>{"张伟"});
+  EXPECT_TRUE(std::any_of(parsed.review.begin(), parsed.review.end(),
+                          [](const ReviewItem& r) { return r.reason == "heading-from-geometry"; }));
+}
+
 }  // namespace
 }  // namespace qikan
