@@ -974,7 +974,25 @@ class Parser {
     TocEntry& entry = out_.toc[static_cast<size_t>(heading.toc_index)];
     if (*entry.title == heading.text) return heading.text;
     const float toc_confidence = toc_confidence_[static_cast<size_t>(heading.toc_index)];
-    const bool heading_wins = heading.confidence >= toc_confidence;
+    bool heading_wins = heading.confidence >= toc_confidence;
+    // One reading is the other with a few characters lost at an end (a wrapped line's end left
+    // in another column, a quote mark): the whole one is kept, whichever was read surer.
+    const std::u32string toc_u = ToU32(*entry.title);
+    const std::u32string heading_u = ToU32(heading.text);
+    // (What the whole one has more is characters or quote marks, not a stop or leaders read on.)
+    auto cut_short = [](const std::u32string& part, const std::u32string& whole) {
+      if (part.size() + 4 < whole.size() || part.size() >= whole.size() || part.size() < 4) return false;
+      auto lost = [](const std::u32string& extra) {
+        return std::all_of(extra.begin(), extra.end(), [](char32_t c) {
+          return (c >= 0x3400 && c <= 0x9FFF) || c == U'“' || c == U'”';
+        });
+      };
+      const size_t n = whole.size() - part.size();
+      return (whole.compare(0, part.size(), part) == 0 && lost(whole.substr(part.size()))) ||
+             (whole.compare(n, part.size(), part) == 0 && lost(whole.substr(0, n)));
+    };
+    if (cut_short(heading_u, toc_u)) heading_wins = false;
+    if (cut_short(toc_u, heading_u)) heading_wins = true;
     const std::string& kept = heading_wins ? heading.text : *entry.title;
     const std::string chosen =
         MendTitleFromBody(kept, heading_wins ? *entry.title : heading.text, body);

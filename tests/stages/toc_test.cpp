@@ -330,5 +330,21 @@ TEST(Toc, WithoutContentsHeadingsInAColumnAreFoundFromTheirPrint) {
                           [](const ReviewItem& r) { return r.reason == "heading-from-geometry"; }));
 }
 
+// Contents and heading, one the other with characters lost at an end (a wrapped line's end OCR
+// left elsewhere): the whole reading is the title, though the cut one was read surer; a stop
+// read on after a title is no part of it.
+TEST(Toc, AReadingCutShortAtAnEndGivesWayToTheWholeOne) {
+  LayoutLine cut = Set("监督纵横 淳安县：梓桐镇探索开展村级生态文明建设情况报告", 1);
+  cut.confidence = 99;
+  LayoutLine whole = Set("基层探索 " + kTitles[1], 1);
+  whole.confidence = 99;
+  const ParsedIssue parsed =
+      ParseStructure(Issue({cut, whole}, {kTitles[2], kTitles[1] + "，"}), Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 2u);
+  EXPECT_EQ(parsed.articles[0].title, kTitles[2]);
+  EXPECT_EQ(parsed.articles[1].title, kTitles[1]);
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[2], "基层探索|" + kTitles[1]});
+}
+
 }  // namespace
 }  // namespace qikan
