@@ -700,7 +700,9 @@ class Parser {
             LooksLikeColumnName(item.text, body_from, heads_count))) {
         *out_.toc.back().title += CleanTitle(item.text);
         if (item.page) out_.toc.back().page = item.page;
-        open_title = numbered ? !item.page.has_value() && !item.leaders : false;
+        // (A title's last line that runs to the margin ran on in leaders OCR did not read: the
+        // title ends there.)
+        open_title = numbered ? !item.page.has_value() && !item.leaders && line.right_gap >= 1.0 : false;
         continue;
       }
       if (at_column_x && !banners) {

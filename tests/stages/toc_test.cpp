@@ -346,5 +346,17 @@ TEST(Toc, AReadingCutShortAtAnEndGivesWayToTheWholeOne) {
   EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[2], "基层探索|" + kTitles[1]});
 }
 
+// A numbered contents: a wrapped title's last line that runs to the margin with no page read
+// (leaders OCR lost) ends the title; the line under it is a title of its own.
+TEST(Toc, AWrappedTitlesLastLineRunningToTheMarginEndsIt) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("代表风采 " + kTitles[0] + " ……… 2", 0), Set("淳安县：梓桐镇探索开展村级生态文明建设情况", 6),
+             Full(Set("报告制度", 6)), Set(kTitles[1] + " ……… 4", 6)},
+            {kTitles[0], kTitles[2], kTitles[1]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"代表风采|" + kTitles[0] + "@2", "代表风采|" + kTitles[2],
+                                                       "代表风采|" + kTitles[1] + "@4"});
+}
+
 }  // namespace
 }  // namespace qikan
