@@ -58,7 +58,14 @@ std::string CleanTitle(std::string title) {
   };
   if (count("“") > count("”") && !title.empty()) {
     if (title.back() == '-' || title.back() == '"' || title.back() == '\'') title.pop_back();
-    if (!EndsWith(title, "”")) title += "”";
+    // A closing quote read as an opening one (“安全网“): the last mark of an unbalanced
+    // title closes.
+    if (EndsWith(title, "“")) {
+      title.resize(title.size() - std::string("“").size());
+      title += "”";
+    } else if (!EndsWith(title, "”")) {
+      title += "”";
+    }
   }
   return title;
 }
@@ -147,6 +154,7 @@ class Parser {
       MarkLines(toc_line, body, "toc");
     } else {
       Review(1, "toc-missing", "no table of contents (目录) found on the first pages");
+      for (const auto& name : profile_.digest_columns) digest_columns_.insert(name);
       body = MastheadEnd(colophon);
       ParseMasthead(0, body);
       MarkLines(0, body, "masthead");
@@ -179,18 +187,28 @@ class Parser {
            EndsWith(text, "）") && text.find("。") == std::string::npos;
   }
 
-  // How many lines the attribution starting at line i takes: 0 (none), 1, or 2 when a narrow
-  // column wraps it ("（滨江区人大常委会西兴街道工委 于江" / "悦）").
+  // How many lines the attribution starting at line i takes: 0 (none), 1, or up to 4 when a
+  // narrow column wraps it ("（滨江区人大常委会办" / "公室，章晓东王晓燕" / "吴敏）"): it opens a
+  // parenthesis on its own line, the lines under it in the same column close it, and no
+  // sentence ends inside.
   size_t AttributionSpan(size_t i) const {
     if (IsAttribution(i)) return 1;
-    if (i + 1 >= lines_.size() || Line(i + 1).page != Line(i).page) return 0;
     const std::string first = NormalizeBrackets(Line(i).text);
-    const std::string second = NormalizeBrackets(Line(i + 1).text);
-    const bool opens = StartsWith(first, "（") && first.find("）") == std::string::npos &&
-                       first.find("。") == std::string::npos;
-    const bool closes = EndsWith(second, "）") && Chars(second) <= 10 &&
-                        second.find("（") == std::string::npos && second.find("。") == std::string::npos;
-    return opens && closes && Chars(first) + Chars(second) <= options_.attribution_max_chars ? 2 : 0;
+    if (!StartsWith(first, "（") || first.find("）") != std::string::npos ||
+        first.find("。") != std::string::npos) {
+      return 0;
+    }
+    size_t chars = Chars(first);
+    for (size_t k = i + 1; k < lines_.size() && k <= i + 3; ++k) {
+      if (Line(k).page != Line(i).page || Line(k).column != Line(i).column) return 0;
+      const std::string next = NormalizeBrackets(Line(k).text);
+      if (next.find("（") != std::string::npos || next.find("。") != std::string::npos) return 0;
+      chars += Chars(next);
+      if (chars > options_.attribution_max_chars) return 0;
+      const size_t close = next.find("）");
+      if (close != std::string::npos) return close + std::string("）").size() == next.size() ? k - i + 1 : 0;
+    }
+    return 0;
   }
 
   bool IsParagraphStart(size_t i) const {
@@ -455,7 +473,7 @@ class Parser {
       out.leaders = true;
     }
     // A mark OCR put after the last character ("2则-").
-    static const Pattern kTrailingMarks(R"([\-—_~·.]+$)");
+    static const Pattern kTrailingMarks(R"([\-—_~·.|]+$)");
     if (auto m = kTrailingMarks.Search(out.text); m && m->begin > 0) out.text.resize(m->begin);
     out.text = MendBanner(out.text);
     return out;
@@ -479,7 +497,9 @@ class Parser {
       const bool dots = !text.empty() && std::all_of(text.begin(), text.end(), [](char32_t c) {
         return c == U'…' || c == U'⋯' || c == U'.' || c == U'·';
       });
-      return never_flat || dots;
+      // (A character read with confidence is the title's, whatever box OCR gave it: 展 boxed
+      // 3 px tall at 90 before the leaders.)
+      return (never_flat && w.confidence < options_.flat_leader_max_confidence) || dots;
     };
     size_t first = words.size(), last = 0;
     for (size_t k = 0; k < words.size(); ++k) {
@@ -548,13 +568,15 @@ class Parser {
 
   // A column name stands alone on its line: short, no punctuation, and no article's heading in
   // the body reads like it (a short title standing alone is a title).
-  bool LooksLikeColumnName(const std::string& text, size_t body_from) const {
+  // A name over a digest's count (工作简讯 / 4 则) is a column whatever the body prints: the
+  // digest's banner there reads like it.
+  bool LooksLikeColumnName(const std::string& text, size_t body_from, bool heads_count = false) const {
     const size_t n = Chars(text);
     if (n < 2 || n > 8) return false;
     for (char32_t c : ToU32(text)) {
       if (!IsCjk(c) || c == U'：' || c == U'，' || c == U'“' || c == U'”') return false;
     }
-    if (IsKnownColumn(text)) return true;
+    if (IsKnownColumn(text) || heads_count) return true;
     for (size_t k = body_from; k < lines_.size(); ++k) {
       if (LooksLikeHeading(k) && Similarity(Line(k).text, text) >= 0.8) return false;
     }
@@ -675,10 +697,12 @@ class Parser {
       if (open_title && !out_.toc.empty() && out_.toc.back().title &&
           (numbered || line.right_gap > 3.0) && (!at_column_x || title_x < 0) &&
           !(at_column_x && (next_is_title || heads_count) && !banners && !item.page &&
-            LooksLikeColumnName(item.text, body_from))) {
+            LooksLikeColumnName(item.text, body_from, heads_count))) {
         *out_.toc.back().title += CleanTitle(item.text);
         if (item.page) out_.toc.back().page = item.page;
-        open_title = numbered ? !item.page.has_value() && !item.leaders : false;
+        // (A title's last line that runs to the margin ran on in leaders OCR did not read: the
+        // title ends there.)
+        open_title = numbered ? !item.page.has_value() && !item.leaders && line.right_gap >= 1.0 : false;
         continue;
       }
       if (at_column_x && !banners) {
@@ -735,7 +759,8 @@ class Parser {
     const bool heads_count = k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
                              digest_count_.Search(items[k + 1].text)->begin == 0;
     return (heads_count || NextIsTitle(items, k)) && !items[k].page &&
-           LooksLikeColumnName(items[k].text, body_from) && Line(items[k].index).segments.size() <= 1;
+           LooksLikeColumnName(items[k].text, body_from, heads_count) &&
+           Line(items[k].index).segments.size() <= 1;
   }
 
   // A column-name line: the words left of where titles start are the column, the rest its first
@@ -847,6 +872,15 @@ class Parser {
     for (const auto& h : headings) {
       for (size_t k = h.first; k <= h.last; ++k) taken.insert(k);
     }
+    const bool listed = std::any_of(out_.toc.begin(), out_.toc.end(),
+                                    [](const TocEntry& e) { return e.title.has_value(); });
+    if (!listed) {
+      // No contents to go by: headings from geometry alone.
+      for (Heading& heading : HeadingsFromGeometry(begin, end)) headings.push_back(std::move(heading));
+      std::sort(headings.begin(), headings.end(),
+                [](const Heading& a, const Heading& b) { return a.first < b.first; });
+      return headings;
+    }
     for (size_t i = begin; i < end; ++i) {
       const LayoutLine& line = Line(i);
       if (taken.count(i) || !line.Centred() || line.glyph_ratio < options_.heading_glyph_ratio ||
@@ -869,6 +903,72 @@ class Parser {
     return headings;
   }
 
+  // A line set larger than the body: its characters stand further apart than the body's glyph
+  // (OCR's box heights are not to be trusted, a tall quote mark makes a body line look large;
+  // the width a line's characters take is), Latin letters and digits counted half.
+  bool SetLarge(size_t i) const {
+    const LayoutLine& line = Line(i);
+    double chars = 0;
+    for (char32_t c : ToU32(line.text)) chars += c < 0x80 ? 0.5 : 1.0;
+    if (chars < 2 || line.glyph_px <= 0) return false;
+    return line.box.width / chars >= options_.heading_pitch_ratio * line.glyph_px;
+  }
+
+  // A short name set between marks on both sides (-~工作简讯-~, ——信息摘登——): a column's
+  // banner, not an article's heading.
+  static bool Decorated(const std::string& text) {
+    const std::u32string u = ToU32(text);
+    auto han = [](char32_t c) { return c >= 0x3400 && c <= 0x9FFF; };
+    const auto first = std::find_if(u.begin(), u.end(), han);
+    const auto last = std::find_if(u.rbegin(), u.rend(), han);
+    if (first == u.begin() || last == u.rbegin() || first == u.end()) return false;
+    const std::u32string name(first, last.base());
+    return name.size() >= 2 && name.size() <= 8 && std::all_of(name.begin(), name.end(), han);
+  }
+
+  // An issue without a contents: a heading is a run of lines set larger than the body, in one
+  // column of one page, that ends no sentence and is followed by body text; centred or flush
+  // left, across the page or inside a column. Each becomes an article, flagged: nothing
+  // confirms it.
+  std::vector<Heading> HeadingsFromGeometry(size_t begin, size_t end) {
+    std::vector<Heading> headings;
+    std::set<size_t> attributions;  // lines of attributions, however wrapped
+    for (size_t i = begin; i < end; ++i) {
+      for (size_t k = 0; k < AttributionSpan(i); ++k) attributions.insert(i + k);
+    }
+    auto candidate = [&](size_t i) {
+      const std::string& text = Line(i).text;
+      return SetLarge(i) && !attributions.count(i) && text.find("。") == std::string::npos &&
+             Chars(text) <= 45 && !banner_.Matches(text) && !DigestColumnOf(text) &&
+             !Decorated(text);
+    };
+    for (size_t i = begin; i < end; ++i) {
+      if (!candidate(i)) continue;
+      size_t last = i;
+      while (last + 1 < end && last < i + 3 && Line(last + 1).page == Line(i).page &&
+             Line(last + 1).column == Line(i).column && candidate(last + 1)) {
+        ++last;
+      }
+      // A paragraph follows a heading, its first line indented.
+      if (last + 1 >= end || Line(last + 1).page != Line(i).page || !IsParagraphStart(last + 1) ||
+          Chars(Line(i).text) + (last > i ? Chars(Line(last).text) : 0) < 4) {
+        i = last;
+        continue;
+      }
+      Heading heading{.first = i, .last = last};
+      for (size_t k = i; k <= last; ++k) {
+        heading.text += Line(k).text;
+        heading.confidence += Line(k).confidence / static_cast<float>(last - i + 1);
+      }
+      heading.text = Mend(CleanTitle(heading.text), Line(i).page, "heading");
+      Review(Line(i).page, "heading-from-geometry",
+             "heading found by its print alone, with no contents to confirm it: " + heading.text);
+      headings.push_back(std::move(heading));
+      i = last;
+    }
+    return headings;
+  }
+
   // TOC and heading are two readings of one title: keep the more confident one, with the
   // characters of the other that the article's body confirms (MendTitleFromBody).
   std::string ReconcileTitle(const Heading& heading, size_t article_index, const std::string& body) {
@@ -876,7 +976,25 @@ class Parser {
     TocEntry& entry = out_.toc[static_cast<size_t>(heading.toc_index)];
     if (*entry.title == heading.text) return heading.text;
     const float toc_confidence = toc_confidence_[static_cast<size_t>(heading.toc_index)];
-    const bool heading_wins = heading.confidence >= toc_confidence;
+    bool heading_wins = heading.confidence >= toc_confidence;
+    // One reading is the other with a few characters lost at an end (a wrapped line's end left
+    // in another column, a quote mark): the whole one is kept, whichever was read surer.
+    const std::u32string toc_u = ToU32(*entry.title);
+    const std::u32string heading_u = ToU32(heading.text);
+    // (What the whole one has more is characters or quote marks, not a stop or leaders read on.)
+    auto cut_short = [](const std::u32string& part, const std::u32string& whole) {
+      if (part.size() + 4 < whole.size() || part.size() >= whole.size() || part.size() < 4) return false;
+      auto lost = [](const std::u32string& extra) {
+        return std::all_of(extra.begin(), extra.end(), [](char32_t c) {
+          return (c >= 0x3400 && c <= 0x9FFF) || c == U'“' || c == U'”';
+        });
+      };
+      const size_t n = whole.size() - part.size();
+      return (whole.compare(0, part.size(), part) == 0 && lost(whole.substr(part.size()))) ||
+             (whole.compare(n, part.size(), part) == 0 && lost(whole.substr(0, n)));
+    };
+    if (cut_short(heading_u, toc_u)) heading_wins = false;
+    if (cut_short(toc_u, heading_u)) heading_wins = true;
     const std::string& kept = heading_wins ? heading.text : *entry.title;
     const std::string chosen =
         MendTitleFromBody(kept, heading_wins ? *entry.title : heading.text, body);
@@ -921,7 +1039,7 @@ class Parser {
 
   Attribution AttributionAt(size_t i, size_t span) {
     std::string text = Line(i).spaced_text;
-    if (span == 2) text += Line(i + 1).spaced_text;
+    for (size_t k = i + 1; k < i + span; ++k) text += Line(k).spaced_text;
     return ParseAttribution(Mend(NormalizeBrackets(text), Line(i).page, "attribution"), profile_);
   }
 
@@ -993,7 +1111,9 @@ class Parser {
       size_t span = 0;
       for (size_t k = 0; k < body.size(); ++k) {
         span = AttributionSpan(body[k]);
-        if (span == 2 && (k + 1 >= body.size() || body[k + 1] != body[k] + 1)) span = 0;
+        if (span > 1 && (k + span - 1 >= body.size() || body[k + span - 1] != body[k] + span - 1)) {
+          span = 0;
+        }
         if (span > 0) {
           attribution = k;
           break;
@@ -1159,6 +1279,7 @@ std::vector<std::string> SplitNames(const std::string& run, const PublicationPro
     int score = -1;
     int names = 0;
     int unknown = 0;  // names without a known family name
+    int compound = 0;  // names with a two-character family name, rarer than one-character ones
     size_t from = 0;
   };
   std::vector<Best> best(n + 1);
@@ -1173,11 +1294,15 @@ std::vector<std::string> SplitNames(const std::string& run, const PublicationPro
       const Best candidate{.score = best[j].score + weight,
                            .names = best[j].names + 1,
                            .unknown = best[j].unknown + (weight == 0 ? 1 : 0),
+                           .compound = best[j].compound + (family == 2 ? 1 : 0),
                            .from = j};
       Best& current = best[end];
       if (candidate.unknown > 1) continue;
+      // (章晓东方舟 is 章晓东 方舟 more often than 章晓 东方舟.)
       if (candidate.score > current.score ||
-          (candidate.score == current.score && candidate.names < current.names)) {
+          (candidate.score == current.score && candidate.names < current.names) ||
+          (candidate.score == current.score && candidate.names == current.names &&
+           candidate.compound < current.compound)) {
         current = candidate;
       }
     }
@@ -1203,7 +1328,7 @@ size_t EndOfOrganization(const std::string& token, const PublicationProfile& pro
     const size_t after = pos + suffix.size();
     const std::u32string rest = ToU32(std::string_view(token).substr(after));
     if (rest.empty()) return std::string::npos;  // ends with a suffix: no name
-    if (rest.size() < 2 || rest.size() > 12) continue;
+    if (rest.size() > 12) continue;
     size_t family = 1;
     const bool no_family_names = profile.common_surnames.empty() && profile.other_surnames.empty();
     if (no_family_names ? rest.size() > 4 : FamilyNameWeight(rest, 0, profile, family) == 0) {
@@ -1314,6 +1439,22 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
   std::vector<std::string> tokens = SplitOnSpaces(inner);
   Attribution attribution;
   if (tokens.empty()) return attribution;
+  // A gap OCR saw inside the organization (拱墅区人大 常委会办公室张 伟): a token that goes on
+  // to an organization's suffix, three characters in or further, is no name but the
+  // organization's rest.
+  while (tokens.size() >= 2) {
+    const std::u32string next = ToU32(tokens[1]);
+    bool goes_on = false;
+    for (const auto& suffix : profile.organization_suffixes) {
+      const size_t at = tokens[1].find(suffix);
+      if (at != std::string::npos && Chars(std::string_view(tokens[1]).substr(0, at + suffix.size())) >= 3) {
+        goes_on = true;
+      }
+    }
+    if (!goes_on) break;
+    tokens[0] += tokens[1];
+    tokens.erase(tokens.begin() + 1);
+  }
   // Where the gap before the first name was not seen, the names follow the organization's last
   // suffix.
   if (const size_t cut = EndOfOrganization(tokens[0], profile); cut != std::string::npos) {

@@ -16,9 +16,14 @@ struct StructureOptions {
   double title_similarity = 0.6;
   // Headings are set larger than body text, or centred, or both.
   double heading_glyph_ratio = 1.12;
+  // Without a contents, a heading's characters stand this many body glyphs apart or more.
+  double heading_pitch_ratio = 1.2;
   // A paragraph's first line is indented by two characters; TOC titles by four or more.
   double paragraph_indent_min = 1.2;
   double paragraph_indent_max = 3.2;
+  // A character or digit boxed as flat as a dot is dot leaders OCR misread only when read below
+  // this confidence (misread leaders read at 5-40, a title's last character boxed flat at 90).
+  float flat_leader_max_confidence = 70;
   // An attribution is a short parenthesized line.
   size_t attribution_max_chars = 60;
   // A masthead number (date, issue number) read from a word of digits below this confidence is

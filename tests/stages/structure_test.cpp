@@ -82,6 +82,24 @@ TEST(ParseAttribution, ARunThatIsOneNameStaysWhole) {
   EXPECT_TRUE(e.authors.empty());
 }
 
+// A gap OCR saw inside the organization splits no name off it: the token that goes on to an
+// organization's suffix is the organization's rest, and the names after it are found as before.
+TEST(ParseAttribution, AGapInsideTheOrganizationLeavesItWhole) {
+  const Attribution a = ParseAttribution("（拱墅区人大 常委会办公室张 伟）", Profile());
+  EXPECT_EQ(a.organization, "拱墅区人大常委会办公室");
+  EXPECT_EQ(a.authors, std::vector<std::string>{"张伟"});
+  const Attribution b = ParseAttribution("（临平区人大 常委会办公室 俞 斌 蒋丽华）", Profile());
+  EXPECT_EQ(b.organization, "临平区人大常委会办公室");
+  EXPECT_EQ(b.authors, (std::vector<std::string>{"俞斌", "蒋丽华"}));
+}
+
+// Two splits as likely by family names: the one-character family name wins over the rarer
+// two-character one (章晓东 方舟, not 章晓 东方舟).
+TEST(ParseAttribution, ARareCompoundFamilyNameLosesATie) {
+  EXPECT_EQ(ParseAttribution("（淳安县人大常委会办公室 孙 佳 章晓东方舟）", Profile()).authors,
+            (std::vector<std::string>{"孙佳", "章晓东", "方舟"}));
+}
+
 TEST(LocalityOf, PlaceBeforeTheColon) {
   EXPECT_EQ(LocalityOf("建德市：强化监督助推筑牢燃气“安全网”", Profile()), "建德市");
   EXPECT_EQ(LocalityOf("淳安县：梓桐镇探索开展村级生态文明建设情况报告制度", Profile()), "淳安县");

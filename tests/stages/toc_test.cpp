@@ -237,5 +237,126 @@ TEST(Toc, StackedContentsSplitsNoTitleAndANameOverItsCountIsAColumn) {
                                                        "情况交流|" + kTitles[2], "信息摘登|2则"});
 }
 
+// A digest column named over its count (工作简讯 / 4 则) whose banner the body prints again, set
+// like a heading: the name is the digest's column, not a title, and its briefs are found under
+// the banner.
+TEST(Toc, AStackedDigestNameTheBodyPrintsAsABannerIsItsColumn) {
+  IssueLayout layout = Issue({Set("监督纵横", 0), Set(kTitles[0], 0), Set(kTitles[1], 0),
+                              Set("工作简讯", 0), Set("4则", 0)},
+                             {kTitles[0], kTitles[1]});
+  LayoutLine banner = Set("工作简讯", 12, 1.3, 3);
+  banner.right_gap = 12;
+  layout.lines.push_back(banner);
+  for (int k = 0; k < 4; ++k) {
+    layout.lines.push_back(Set("市人大常委会围绕中心工作依法履职推动审议意见落实。", 2, 1.0, 3));
+    layout.lines.push_back(Set("（研究室）", 22, 1.0, 3));
+  }
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0], "监督纵横|" + kTitles[1],
+                                                       "工作简讯|4则"});
+  EXPECT_EQ(parsed.articles.size(), 2u);
+  ASSERT_EQ(parsed.briefs.size(), 4u);
+  EXPECT_EQ(parsed.briefs[0].column, "工作简讯");
+}
+
+// A title's closing quote read as an opening one (“安全网“) closes the title.
+TEST(Toc, AClosingQuoteReadAsAnOpeningOneClosesTheTitle) {
+  const std::string misread = "建德市：强化监督助推筑牢燃气“安全网“";
+  const ParsedIssue parsed =
+      ParseStructure(Issue({Set("监督纵横 " + misread, 1)}, {misread}), Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0]});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, kTitles[0]);
+}
+
+// An attribution a narrow column wraps onto three lines is the article's attribution.
+TEST(Toc, AnAttributionWrappedOntoThreeLinesIsFound) {
+  IssueLayout layout = Issue({Set("监督纵横 " + kTitles[0], 1)}, {kTitles[0]});
+  layout.lines.pop_back();  // the one-line attribution
+  for (const char* part : {"（滨江区人大常委会办", "公室，章晓东王晓燕", "吴敏）"}) {
+    layout.lines.push_back(Set(part, 0, 1.0, 2));
+  }
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution.has_value());
+  EXPECT_EQ(parsed.articles[0].attribution->organization, "滨江区人大常委会办公室");
+  EXPECT_EQ(parsed.articles[0].attribution->authors,
+            (std::vector<std::string>{"章晓东", "王晓燕", "吴敏"}));
+}
+
+// A title's last character OCR boxed as flat as a dot but read with confidence, before the
+// leaders: it stays the title's.
+TEST(Toc, AFlatBoxedCharacterReadWithConfidenceStaysInTheTitle) {
+  LayoutLine line = WithFlatLeaders(Set("建德市：强化监督助推筑牢燃气“安全", 0), {"……"}, "2");
+  line.words.insert(line.words.end() - 2,
+                    OcrWord{.text = "网", .box = Box{line.words[line.words.size() - 3].box.Right() + 2, 130, 3, 3},
+                            .confidence = 90});
+  line.text = WordsText(line.words);
+  line.confidence = 99;  // the contents' reading is kept over the heading's
+  const ParsedIssue parsed = ParseStructure(Issue({Set("【监督纵横】", 0.5), line}, {kTitles[0]}),
+                                            Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0] + "@2"});
+}
+
+// An issue without a contents, articles in a column: each heading is found by its print alone
+// (larger characters, flush left, wrapped onto two lines, an indented paragraph under it), the
+// article runs to its attribution, and a review item says nothing confirmed the heading.
+TEST(Toc, WithoutContentsHeadingsInAColumnAreFoundFromTheirPrint) {
+  IssueLayout layout;
+  layout.body_glyph_px = kUnit;
+  layout.lines = {Set("杭州人大信息", 8, 3.0), Set("（普 刊）", 12), Set("第5期（总第711期）", 9),
+                  Set("杭州市人大常委会研究室编 2025年7月11日", 0)};
+  const std::vector<std::pair<std::string, std::string>> titles = {
+      {"建德市：强化监督助推", "筑牢燃气“安全网”"}, {"西湖区：多措并举助力", "打造“青年留杭第一区”"}};
+  for (const auto& [first, second] : titles) {
+    for (const auto& part : {first, second}) {
+      LayoutLine heading = Set(part, 0, 1.4, 2);
+      heading.column = 1;
+      layout.lines.push_back(heading);
+    }
+    for (auto line : {Set("市人大常委会围绕中心工作依法履职推动", 2, 1.0, 2),
+                      Set("审议意见落实加强监督。", 0, 1.0, 2), Set("（研究室 张 伟）", 0, 1.0, 2)}) {
+      line.column = 1;
+      layout.lines.push_back(line);
+    }
+  }
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 2u);
+  EXPECT_EQ(parsed.articles[0].title, kTitles[0]);
+  EXPECT_EQ(parsed.articles[1].title, kTitles[1]);
+  ASSERT_TRUE(parsed.articles[1].attribution.has_value());
+  EXPECT_EQ(parsed.articles[1].attribution->authors, std::vector<std::string>{"张伟"});
+  EXPECT_TRUE(std::any_of(parsed.review.begin(), parsed.review.end(),
+                          [](const ReviewItem& r) { return r.reason == "heading-from-geometry"; }));
+}
+
+// Contents and heading, one the other with characters lost at an end (a wrapped line's end OCR
+// left elsewhere): the whole reading is the title, though the cut one was read surer; a stop
+// read on after a title is no part of it.
+TEST(Toc, AReadingCutShortAtAnEndGivesWayToTheWholeOne) {
+  LayoutLine cut = Set("监督纵横 淳安县：梓桐镇探索开展村级生态文明建设情况报告", 1);
+  cut.confidence = 99;
+  LayoutLine whole = Set("基层探索 " + kTitles[1], 1);
+  whole.confidence = 99;
+  const ParsedIssue parsed =
+      ParseStructure(Issue({cut, whole}, {kTitles[2], kTitles[1] + "，"}), Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 2u);
+  EXPECT_EQ(parsed.articles[0].title, kTitles[2]);
+  EXPECT_EQ(parsed.articles[1].title, kTitles[1]);
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[2], "基层探索|" + kTitles[1]});
+}
+
+// A numbered contents: a wrapped title's last line that runs to the margin with no page read
+// (leaders OCR lost) ends the title; the line under it is a title of its own.
+TEST(Toc, AWrappedTitlesLastLineRunningToTheMarginEndsIt) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("代表风采 " + kTitles[0] + " ……… 2", 0), Set("淳安县：梓桐镇探索开展村级生态文明建设情况", 6),
+             Full(Set("报告制度", 6)), Set(kTitles[1] + " ……… 4", 6)},
+            {kTitles[0], kTitles[2], kTitles[1]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"代表风采|" + kTitles[0] + "@2", "代表风采|" + kTitles[2],
+                                                       "代表风采|" + kTitles[1] + "@4"});
+}
+
 }  // namespace
 }  // namespace qikan
