@@ -184,7 +184,60 @@ bool NumberWord(const std::string& text, int max_digits) {
   return digits > 0 && digits <= max_digits;
 }
 
+int DigitsIn(const std::string& text) {
+  int n = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool one_mark = c == ']' || c == '|' || c == 'l' || c == 'I';
+    // "1]" is one 1, as the parser reads it; a lone look-alike is a 1
+    if ((c >= '0' && c <= '9') || (one_mark && (i == 0 || text[i - 1] != '1'))) ++n;
+  }
+  return n;
+}
+
+// Where the digits of words[k] may stand: from the word before it to the word after it on the
+// line (a glyph to each side at the line's ends), over the word's height and a little more.
+Box NumberSpan(const std::vector<OcrWord>& words, size_t k, double glyph_px, const cv::Size& page) {
+  const Box& w = words[k].box;
+  const int reach = static_cast<int>(0.6 * glyph_px);
+  int left = k > 0 ? std::min(words[k - 1].box.Right(), w.x) : w.x - reach;
+  int right = k + 1 < words.size() ? std::max(words[k + 1].box.x, w.Right()) : w.Right() + reach;
+  // A neighbour's box may reach over a digit; never look further than a glyph past the word.
+  left = std::max({left, w.x - static_cast<int>(glyph_px), 0});
+  right = std::min({right, w.Right() + static_cast<int>(glyph_px), page.width});
+  const int centre = w.y + w.height / 2;
+  const int top = std::max(0, centre - static_cast<int>(0.75 * glyph_px));
+  const int bottom = std::min(page.height, centre + static_cast<int>(0.75 * glyph_px));
+  return Box{.x = left, .y = top, .width = right - left, .height = bottom - top};
+}
+
 }  // namespace
+
+int CountDigitMarks(const cv::Mat& ink, const Box& span, double glyph_px, Box* digits) {
+  const cv::Rect r = cv::Rect(span.x, span.y, span.width, span.height) &
+                     cv::Rect(0, 0, ink.cols, ink.rows);
+  if (r.width <= 0 || r.height <= 0) return 0;
+  std::vector<cv::Rect> marks;
+  for (const Component& c : Components(ink(r))) {
+    // Marks cut by the span's edge belong to the neighbours.
+    if (c.rect.x == 0 || c.rect.br().x == r.width || c.rect.y == 0 || c.rect.br().y == r.height) {
+      continue;
+    }
+    if (IsDigitMark(c, glyph_px)) marks.push_back(c.rect);
+  }
+  std::sort(marks.begin(), marks.end(),
+            [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
+  int count = 0;
+  int covered = -1;
+  cv::Rect all;
+  for (const cv::Rect& m : marks) {
+    if (m.x >= covered) ++count;
+    covered = std::max(covered, m.br().x);
+    all = all.area() == 0 ? m : (all | m);
+  }
+  if (digits && count > 0) *digits = ToBox(all + cv::Point(r.x, 0), r.y);
+  return count;
+}
 
 OcrEngine* FolioDigitsEngine(const std::string& model) {
   thread_local std::map<std::string, std::unique_ptr<TesseractEngine>> engines;
@@ -261,6 +314,46 @@ int RereadNumbers(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
     }
   }
   return mended;
+}
+
+int CheckNumbersByInk(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
+                      const FolioOptions& options, OcrPage& page) {
+  if (gray.empty() || glyph_px < 8) return 0;
+  const cv::Mat gray8 = ToGray8(gray);
+  cv::Mat ink;
+  cv::threshold(gray8, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  FolioOptions number_options = options;
+  number_options.max_digits = options.max_number_digits;
+  int changed = 0;
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) {
+      bool touched = false;
+      for (size_t k = 0; k < line.words.size(); ++k) {
+        OcrWord& word = line.words[k];
+        if (word.box.width <= 0 || !NumberWord(word.text, options.max_number_digits)) continue;
+        Box digits;
+        const int count = CountDigitMarks(
+            ink, NumberSpan(line.words, k, glyph_px, gray8.size()), glyph_px, &digits);
+        // Only more marks than digits read tell: a narrow 1 missed beside another (11 read 1).
+        // Fewer may be digits that touch ("12" as one mark at 200 dpi), read right.
+        if (count <= DigitsIn(word.text) || count > options.max_number_digits) continue;
+        const auto read = ReadDigits(gray8, digits, glyph_px, engine, number_options);
+        spdlog::debug("number {:?} at {:.0f}: its ink holds {} digits; read again {:?}", word.text,
+                      word.confidence, count, read ? read->digits : std::string("(nothing)"));
+        if (read && static_cast<int>(read->digits.size()) == count) {
+          word.text = read->digits;
+          word.confidence = read->confidence;
+          word.box = word.box.Union(digits);
+        } else {
+          word.confidence = std::min(word.confidence, options.ink_disagrees_confidence);
+        }
+        touched = true;
+        ++changed;
+      }
+      if (touched) line.RebuildFromWords();
+    }
+  }
+  return changed;
 }
 
 void PlaceFolio(OcrPage& page, const OcrLine& folio) {

@@ -34,6 +34,11 @@ struct FolioOptions {
   // are read again the same way: "1]1]" at 36 for the 11 of a masthead date.
   float reread_numbers_below = 80;
   int max_number_digits = 4;
+  // A number whose ink holds another count of digits than chi_sim read, at any confidence (it
+  // reads the 11 of "11 日" as "1" at 89: a 1 is narrow, and its box covers both), and that the
+  // digits model cannot read with that count either, keeps its text at this confidence: a
+  // reading to check, never a silent one.
+  float ink_disagrees_confidence = 0;
 };
 
 // This thread's reader of folio digits: Tesseract's `model` with only digits allowed, made on
@@ -65,6 +70,22 @@ std::optional<OcrLine> ReadFolio(const cv::Mat& gray, const FolioShape& shape, O
 // `gray`, whose body glyphs are `glyph_px` tall. Returns how many words were read again.
 int RereadNumbers(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
                   const FolioOptions& options, OcrPage& page);
+
+// How many digits the ink in `span` of the binary `ink` (text white) holds: its marks of a
+// digit's height (between 0.35 and 1.1 of `glyph_px`, no wider than 0.9 of it), those that
+// overlap across x (a digit in pieces) counted once. The box of them all goes to `digits`.
+int CountDigitMarks(const cv::Mat& ink, const Box& span, double glyph_px, Box* digits = nullptr);
+
+// Counts the digits in the ink of every number word of the page (from the word before it to the
+// word after it, where a digit OCR dropped stands) and, where the ink holds more digits than
+// were read, reads that ink again with the digits model at the options' sizes (fewer marks than
+// digits are digits that touch, and tell nothing: "12" is one mark at 200 dpi): a reading with
+// the ink's count of digits, agreed by a majority of sizes at the options' confidence, replaces
+// the word's; otherwise the word keeps its text at `ink_disagrees_confidence`, for the parser to
+// flag. Boxes are in the pixels of `gray`, whose body glyphs are `glyph_px` tall. Returns how
+// many words were changed.
+int CheckNumbersByInk(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
+                      const FolioOptions& options, OcrPage& page);
 
 // Puts the folio line into the page as a block of its own, in reading order by its top edge,
 // in place of every line whose centre lies within the folio's row (a misreading of it such as

@@ -31,6 +31,10 @@ struct StructureOptions {
   // words were read again by the digits model (stages/folio.h RereadNumbers), whose right
   // readings of the samples' dates stand at 79-80 and whose wrong ones chi_sim left at 27-36.
   float min_digit_confidence = 70;
+  // How alike (1 - edit distance / length) the masthead's title must be to the profile's to be
+  // read as it: one character in six misread. A title less alike (余杭人大信息 for 杭州人大信息)
+  // is another publication's, kept as read and flagged.
+  double title_mend_similarity = 0.8;
   // Dates before this year are misreadings (the People's Republic's periodicals start in 1949).
   int earliest_year = 1949;
 };

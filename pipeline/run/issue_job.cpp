@@ -115,6 +115,13 @@ std::vector<ReviewItem> CheckIssueNumbers(const std::string& key, const IssueInf
            .reason = "masthead-number",
            .detail = fmt::format("{} of {} read, but {} of {} has 总第{}期; check it", read,
                                  issue.date, other.key, other.date, other.cumulative_number)});
+      // Either may be the misreading: the date (11 read 1) as well as the numbers.
+      review.push_back(
+          {.page = 1,
+           .reason = "masthead-date",
+           .detail = fmt::format("date read as {} with 总第{}期, but {} of {} has 总第{}期; check it",
+                                 issue.date, *issue.cumulative_number, other.key, other.date,
+                                 other.cumulative_number)});
     }
     if (other.edition == issue.edition && other.date.substr(0, 4) == year) {
       ++differences[other.cumulative_number - other.number];

@@ -310,6 +310,7 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       const double glyph = scale.glyph_height_px * scale.factor;
       if (OcrEngine* digits = FolioDigitsEngine(options.folio.digits_model)) {
         RereadNumbers(upright, glyph, *digits, options.folio, result.ocr);
+        CheckNumbersByInk(upright, glyph, *digits, options.folio, result.ocr);
       }
     });
     RefineOcr("doubt", page.index, result, [&] {

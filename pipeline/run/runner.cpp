@@ -532,7 +532,8 @@ nlohmann::json FolioJson(const FolioOptions& folio) {
           {"margin_fraction", folio.margin_fraction},
           {"max_digits", folio.max_digits},
           {"reread_numbers_below", folio.reread_numbers_below},
-          {"max_number_digits", folio.max_number_digits}};
+          {"max_number_digits", folio.max_number_digits},
+          {"ink_disagrees_confidence", folio.ink_disagrees_confidence}};
 }
 
 }  // namespace

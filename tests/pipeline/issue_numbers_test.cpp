@@ -3,6 +3,8 @@
 // two issues share a number.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "pipeline/run/issue_job.h"
 
 namespace qikan {
@@ -41,6 +43,17 @@ TEST(CheckIssueNumbers, ARepeatedNumberAndACumulativeNumberOutOfDateOrderAreFlag
   EXPECT_FALSE(backwards.empty());
   // Another publication's numbers are no evidence.
   EXPECT_TRUE(CheckIssueNumbers("new", Read(5, 711), {kYear[2]}).empty());
+}
+
+// Numbers that fit the sequence under a date that does not (2025-07-11 read 2025-02-11, before
+// 总第708 of 2025-03-01): the date is flagged as well as the numbers.
+TEST(CheckIssueNumbers, ADateOutOfTheSequenceIsFlaggedAsADate) {
+  const auto review = CheckIssueNumbers("new", Read(5, 711, "2025-02-11"), kYear);
+  const auto date = std::find_if(review.begin(), review.end(),
+                                 [](const ReviewItem& r) { return r.reason == "masthead-date"; });
+  ASSERT_NE(date, review.end());
+  EXPECT_NE(date->detail.find("2025-02-11"), std::string::npos) << date->detail;
+  EXPECT_TRUE(CheckIssueNumbers("new", Read(5, 711), kYear).empty());
 }
 
 }  // namespace

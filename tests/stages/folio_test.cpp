@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "tests/support/fake_ocr.h"
 #include "tests/support/text_page.h"
 
 namespace qikan {
@@ -202,6 +204,96 @@ TEST(RereadNumbers, ANumberReadWithLittleConfidenceIsReadAgainByTheDigitsModel) 
   EXPECT_EQ(read.words[2].text, "2025");
   EXPECT_NE(read.text.find("11"), std::string::npos);
   EXPECT_EQ(read.text.find("]"), std::string::npos);
+}
+
+// The runs of ink columns of a drawn line, left to right: its glyphs, where they stand apart.
+std::vector<std::pair<int, int>> InkRuns(const cv::Mat& image) {
+  cv::Mat ink;
+  cv::threshold(image, ink, 128, 255, cv::THRESH_BINARY_INV);
+  std::vector<std::pair<int, int>> runs;
+  for (int x = 0; x < ink.cols; ++x) {
+    if (cv::countNonZero(ink.col(x)) == 0) continue;
+    if (runs.empty() || x > runs.back().second + 1) runs.push_back({x, x});
+    runs.back().second = x;
+  }
+  return runs;
+}
+
+// The day of "2024年11月11日" read "1" at 89, its box over only one of the two 1s (a 1 is
+// narrow): no confidence says so, the ink between 月 and 日 does. The digits model reads the ink
+// again and the word comes out 11; the month, read right, is left alone.
+TEST(CheckNumbersByInk, ADayWhoseInkHoldsTwoDigitsWhereOneWasReadIsReadAgain) {
+  TextPageSpec spec{.lines = {"杭州市人大常委会研究室编 2024年11月11日"}, .glyph_px = kEm,
+                    .width = 1400, .height = 200, .margin = 60};
+  const cv::Mat image = DrawTextPage(spec);
+  const auto runs = InkRuns(image);
+  ASSERT_GE(runs.size(), 8u);
+  // From the right: 日, 1, 1, 月, 1, 1, 年 (the 1s narrow and apart).
+  const size_t n = runs.size();
+  auto box = [&](size_t first, size_t last) {
+    return Box{runs[first].first, 60, runs[last].second - runs[first].first + 1, kEm};
+  };
+  for (const size_t one : {n - 2, n - 3, n - 5, n - 6}) {
+    ASSERT_LT(runs[one].second - runs[one].first, kEm / 3) << "run " << one << " is no 1";
+  }
+  OcrPage page{.width = image.cols, .height = image.rows};
+  OcrLine line{.words = {OcrWord{.text = "年", .box = box(n - 7, n - 7), .confidence = 90},
+                         OcrWord{.text = "11", .box = box(n - 6, n - 5), .confidence = 92},
+                         OcrWord{.text = "月", .box = box(n - 4, n - 4), .confidence = 93},
+                         OcrWord{.text = "1", .box = box(n - 2, n - 2), .confidence = 89},
+                         OcrWord{.text = "日", .box = box(n - 1, n - 1), .confidence = 90}}};
+  line.RebuildFromWords();
+  page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+  OcrEngine* digits = FolioDigitsEngine("eng");
+  ASSERT_NE(digits, nullptr);
+  EXPECT_EQ(CheckNumbersByInk(image, kGlyphPx, *digits, FolioOptions{}, page), 1);
+  const OcrLine& read = page.blocks[0].lines[0];
+  EXPECT_EQ(read.words[3].text, "11");
+  EXPECT_GE(read.words[3].confidence, FolioOptions{}.min_confidence);
+  EXPECT_EQ(read.words[1].text, "11");
+  EXPECT_EQ(read.words[1].confidence, 92);
+  EXPECT_EQ(read.text, "年11月11日");
+}
+
+// The month of "2024年11月" read "1": a reader of digits that reads the ink 11 mends the word;
+// one that finds no digits there leaves "1" at no confidence, for the parser to flag. Fewer
+// marks than digits read tell nothing (digits touch at low resolutions): "111" is left alone.
+TEST(CheckNumbersByInk, AReadingTheDigitsModelCannotConfirmIsLeftInDoubt) {
+  TextPageSpec spec{.lines = {"2024年11月"}, .glyph_px = kEm, .width = 600, .height = 200,
+                    .margin = 60};
+  const cv::Mat image = DrawTextPage(spec);
+  const auto runs = InkRuns(image);
+  ASSERT_GE(runs.size(), 4u);
+  const size_t n = runs.size();
+  auto box = [&](size_t i) {
+    return Box{runs[i].first, 60, runs[i].second - runs[i].first + 1, kEm};
+  };
+  cv::Mat ink;
+  cv::threshold(image, ink, 128, 255, cv::THRESH_BINARY_INV);
+  const Box span{runs[n - 4].second + 1, 40, runs[n - 1].first - runs[n - 4].second - 1, 2 * kEm};
+  ASSERT_EQ(CountDigitMarks(ink, span, kGlyphPx), 2);
+  auto page_reading = [&](const std::string& month) {
+    OcrPage page{.width = image.cols, .height = image.rows};
+    OcrLine line{.words = {OcrWord{.text = "年", .box = box(n - 4), .confidence = 90},
+                           OcrWord{.text = month, .box = box(n - 2), .confidence = 88},
+                           OcrWord{.text = "月", .box = box(n - 1), .confidence = 93}}};
+    line.RebuildFromWords();
+    page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+    return page;
+  };
+  std::atomic<int> calls = 0;
+  OcrPage mended = page_reading("1");
+  testing::FakeEngine eleven(&calls, {"11"});
+  EXPECT_EQ(CheckNumbersByInk(image, kGlyphPx, eleven, FolioOptions{}, mended), 1);
+  EXPECT_EQ(mended.blocks[0].lines[0].text, "年11月");
+  OcrPage doubted = page_reading("1");
+  testing::FakeEngine no_digits(&calls, {"月"});
+  EXPECT_EQ(CheckNumbersByInk(image, kGlyphPx, no_digits, FolioOptions{}, doubted), 1);
+  EXPECT_EQ(doubted.blocks[0].lines[0].words[1].text, "1");
+  EXPECT_EQ(doubted.blocks[0].lines[0].words[1].confidence, FolioOptions{}.ink_disagrees_confidence);
+  OcrPage more = page_reading("111");
+  EXPECT_EQ(CheckNumbersByInk(image, kGlyphPx, eleven, FolioOptions{}, more), 0);
+  EXPECT_EQ(more.blocks[0].lines[0].words[1].text, "111");
 }
 
 }  // namespace

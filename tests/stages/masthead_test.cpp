@@ -138,9 +138,65 @@ TEST(Masthead, AnyEditionIsReadAndOneThePublicationDoesNotPrintIsFlagged) {
   const ParsedIssue misread = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", "（培 刊）");
   EXPECT_EQ(misread.issue.edition, "培刊");
   EXPECT_EQ(ItemsFor(misread, "masthead-edition").size(), 1u);
-  const ParsedIssue missing = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", "（增刊");
-  EXPECT_EQ(missing.issue.edition, "");
-  EXPECT_EQ(ItemsFor(missing, "masthead-edition").size(), 1u);
+  // A bracket lost or a stray mark: the edition's characters still say it.
+  for (const std::string line : {"（增刊", "（增.刊）", "增_刊）"}) {
+    const ParsedIssue mended = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", line);
+    EXPECT_EQ(mended.issue.edition, "增刊") << line;
+    EXPECT_TRUE(ItemsFor(mended, "masthead-edition").empty()) << line;
+  }
+}
+
+// 刊 misread, or the edition's own character lost: never an empty edition without a word.
+TEST(Masthead, AnEditionLineOcrMisreadIsFlaggedWithWhatWasRead) {
+  const ParsedIssue kan = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", "（普有");
+  EXPECT_EQ(kan.issue.edition, "普刊");
+  ASSERT_EQ(ItemsFor(kan, "masthead-edition").size(), 1u);
+  EXPECT_NE(ItemsFor(kan, "masthead-edition")[0].detail.find("（普有"), std::string::npos);
+  const ParsedIssue lost = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", ".刊");
+  EXPECT_EQ(lost.issue.edition, "");
+  ASSERT_EQ(ItemsFor(lost, "masthead-edition").size(), 1u);
+  EXPECT_NE(ItemsFor(lost, "masthead-edition")[0].detail.find(".刊"), std::string::npos);
+  // With no list of editions to check it, the generic profile flags an edition read doubtfully.
+  std::vector<LayoutLine> lines = {MakeLine("西湖 人大", 3.2), MakeLine("者刊"),
+                                   MakeLine("第 3 期 （总 第 152 期）"),
+                                   MakeLine("西湖区人大常委会办公室编 2023 年 11 月 8 日")};
+  const ParsedIssue generic = ParseStructure(Masthead(std::move(lines)), Generic(), StructureOptions{});
+  EXPECT_EQ(ItemsFor(generic, "masthead-edition").size(), 1u);
+  EXPECT_EQ(generic.issue.number, 3);
+}
+
+// A district newsletter of the same kind, its title two characters from the profile's: kept as
+// printed, never replaced by the profile's, and flagged. One character misread is the profile's.
+TEST(Masthead, AnotherPublicationsTitleIsKeptAsReadNotTheProfiles) {
+  std::vector<LayoutLine> lines = {MakeLine("余杭 人大 信息", 3.0), MakeLine("（特 刊）"),
+                                   MakeLine("第 3 期 （总 第 152 期）"),
+                                   MakeLine("余杭区人大常委会办公室编 2023 年 11 月 8 日")};
+  const ParsedIssue parsed = ParseStructure(Masthead(std::move(lines)), Hangzhou(), StructureOptions{});
+  EXPECT_EQ(parsed.issue.title, "余杭人大信息");
+  ASSERT_EQ(ItemsFor(parsed, "masthead-title").size(), 1u);
+  EXPECT_NE(ItemsFor(parsed, "masthead-title")[0].detail.find("余杭人大信息"), std::string::npos);
+  std::vector<LayoutLine> misread = {MakeLine("杭洲 人大 信息", 3.0), MakeLine("（普 刊）"),
+                                     MakeLine("第 3 期 （总 第 152 期）"),
+                                     MakeLine("杭州市人大常委会研究室编 2023 年 11 月 8 日")};
+  const ParsedIssue mended = ParseStructure(Masthead(std::move(misread)), Hangzhou(), StructureOptions{});
+  EXPECT_EQ(mended.issue.title, "杭州人大信息");
+  EXPECT_TRUE(ItemsFor(mended, "masthead-title").empty());
+}
+
+// OCR's common slips on the masthead's lines: 编 read 纺, 日 read 晶 at the line's end, the
+// bracket before 总 read as a backslash. The values are still read; the date's slip is flagged.
+TEST(Masthead, MisreadMarksAroundTheNumbersStillGiveTheFields) {
+  std::vector<LayoutLine> lines = {MakeLine("西湖 人大", 3.2), MakeLine("（特 刊）"),
+                                   MakeLine("第 4 期 \\总 第 674 期）"),
+                                   MakeLine("西湖区人大常委会办公室纺 2023 年 1 月 21 晶")};
+  const ParsedIssue parsed = ParseStructure(Masthead(std::move(lines)), Generic(), StructureOptions{});
+  EXPECT_EQ(parsed.issue.number, 4);
+  EXPECT_EQ(parsed.issue.cumulative_number, 674);
+  EXPECT_EQ(parsed.issue.publisher, "西湖区人大常委会办公室");
+  EXPECT_EQ(parsed.issue.date, "2023-01-21");
+  EXPECT_EQ(ItemsFor(parsed, "masthead-date").size(), 1u);
+  EXPECT_TRUE(ItemsFor(parsed, "masthead-number").empty());
+  EXPECT_TRUE(ItemsFor(parsed, "masthead-publisher").empty());
 }
 
 TEST(Masthead, WithTheGenericProfileTheTitleIsTheLargestPrintAndFlagged) {
