@@ -22,6 +22,7 @@ QIKAN_JSON_FIELDS(OcrBlock, box, lines)
 QIKAN_JSON_FIELDS(OcrPage, width, height, blocks)
 QIKAN_JSON_FIELDS(SourceInfo, file, sha256, pages)
 QIKAN_JSON_FIELDS(DoubtEvidence, missing, excess, low, garbled, latin, unsure, lost_lines,
+                  surprise, unpaired, stray, disagree,
                   chars, lines_lost, lines_rescued)
 QIKAN_JSON_FIELDS(PageRecord, index, dpi, native_resolution, width,
                                                 height, rotation, skew_degrees, skew_confidence,

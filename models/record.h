@@ -69,6 +69,19 @@ struct DoubtEvidence {
   double latin = 0;       // Latin letters among the characters (the body is Chinese)
   double unsure = 0;      // 1 - mean word confidence / 100
   double lost_lines = 0;  // lines the lost-line stage found, read again or not, over all lines
+  // How little the text reads as Chinese: the mean surprisal (-ln of the probability) of its Han
+  // characters under the doubt stage's word list (models/lexicon.h), over 20. Misread
+  // characters are rare ones, alone, in sequences no word holds.
+  double surprise = 0;
+  // Quotation marks and brackets without their partner (“ ” （ ） 《 》), over the characters:
+  // print pairs them; OCR reads a rule or a speck as a lone ” or ）.
+  double unpaired = 0;
+  // Garbled stretches: Latin letters or digits inside a run of Han characters, and runs of
+  // three or more punctuation marks, over the characters.
+  double stray = 0;
+  // Characters on which two readings of a doubtful line at different sizes (the reread stage)
+  // disagree, over the page's characters: a reading that changes with the size is a guess.
+  double disagree = 0;
   double chars = 0;       // characters read (weights the page's mean)
   // Counts, not evidence: lines the lost-line stage found, and of them those it read again
   // into text that fits their ink.

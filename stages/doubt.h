@@ -1,7 +1,12 @@
 #pragma once
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include <opencv2/core.hpp>
 
+#include "models/lexicon.h"
 #include "models/ocr_page.h"
 #include "models/record.h"
 #include "stages/ink_fit.h"
@@ -18,28 +23,58 @@ namespace qikan {
 struct DoubtOptions {
   float low_confidence = 60;
   float garbled_confidence = 30;
-  // Fitted on the 79 pages of `scripts/bench-accuracy --set tune` (33 over 2% CER) by
-  // `scripts/bench/fit_doubt.py fit WORK/tune/results/*.json`: on those pages the flag below
-  // has precision 0.50 (32/64) and recall 0.97 (32/33).
-  double intercept = -0.0541;
-  double w_missing = 0.2931;
-  double w_excess = 0.0017;
-  double w_low = 0.0;
-  double w_garbled = 0.4930;
-  double w_latin = 1.4677;
-  double w_unsure = 0.5713;
-  double w_lost_lines = 0.0271;
+  // Fitted on the 79 pages of `scripts/bench-accuracy --set tune` (31 over 2% CER) by
+  // `scripts/bench/fit_doubt.py fit WORK/tune/results/*.json` (CER capped at 5%): on those pages
+  // the flag below has precision 0.58 (30/52) and recall 0.97 (30/31); without the four
+  // text/reading features, 0.46 (30/65) and 0.97.
+  double intercept = -0.0965;
+  double w_missing = 0.1765;
+  double w_excess = 0.0176;
+  double w_low = 0.0000;
+  double w_garbled = 0.3175;
+  double w_latin = 0.3993;
+  double w_unsure = 0.0848;
+  double w_lost_lines = 0.0000;
+  double w_surprise = 0.3316;
+  double w_unpaired = 0.0264;
+  double w_stray = 0.0000;
+  double w_disagree = 0.0929;
   // A page whose estimate reaches this goes to review (an "estimated-error" item): the highest
   // value that still flags 95% of the tuning set's pages over 2% CER.
-  double review_from = 0.0142;
+  double review_from = 0.0137;
   InkFitOptions ink;
+  // The word list the text's surprise is measured against (models/lexicon.h): Debian's
+  // python3-jieba. qikan checks it is there before reading any page.
+  std::string lexicon = "/usr/lib/python3/dist-packages/jieba/dict.txt";
+};
+
+// What the pipeline saw of the page's reading before the doubt stage: the lines the lost-line
+// stage found, and the characters on which two readings of a doubtful line at different sizes
+// disagreed (white space aside).
+struct ReadingDoubts {
+  int lost_lines = 0;
+  double disagreeing_chars = 0;
 };
 
 double EstimateCer(const DoubtEvidence& evidence, const DoubtOptions& options);
 
+// The text evidence of one line (or of a page's text): surprise under `lexicon`, unpaired
+// marks and garbled stretches, and the character count they are shares of.
+struct TextDoubt {
+  double han = 0;        // Han characters
+  double surprisal = 0;  // sum over them of -ln p (Lexicon::Segment)
+  int quotes = 0, brackets = 0, titles = 0;  // openers minus closers of “” （） 《》
+  double stray = 0;      // characters in garbled stretches
+};
+TextDoubt MeasureText(std::string_view utf8, const Lexicon& lexicon);
+
+// The characters on which readings of one line (white space taken out) disagree: the largest
+// edit distance between two of them.
+double DisagreeingCharacters(const std::vector<std::u32string>& readings);
+
 // Sets every line's estimated_cer and returns the page's evidence; `gray` is the page the boxes
-// refer to, `lost_lines` how many lines the lost-line stage found on it.
-DoubtEvidence EstimateLineErrors(const cv::Mat& gray, OcrPage& page, int lost_lines,
-                                 const DoubtOptions& options);
+// refer to.
+DoubtEvidence EstimateLineErrors(const cv::Mat& gray, OcrPage& page, const ReadingDoubts& doubts,
+                                 const Lexicon& lexicon, const DoubtOptions& options);
 
 }  // namespace qikan

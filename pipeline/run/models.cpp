@@ -144,6 +144,9 @@ std::vector<RequiredModel> RequiredModels(const RunOptions& options, const Model
                    .file = file,
                    .install = "apt-get install " + DebianPackagesFor(digits.language)});
   }
+  out.push_back({.role = "doubt word list",
+                 .file = options.page.doubt.lexicon,
+                 .install = "apt-get install python3-jieba"});
   return out;
 }
 
@@ -162,7 +165,7 @@ void CheckModels(const RunOptions& options, const ModelsDir& models) {
       models.dir.empty() ? "no qikan models folder found (looked in " + ModelsSearchDescription() + ")"
                          : "qikan models from " + models.dir.string() + " (" + models.found_by + ")";
   throw QikanError(ExitStatus::kMissingDependency, "",
-                   fmt::format("{} OCR model file{} missing; {}:{}", count, count == 1 ? "" : "s",
+                   fmt::format("{} model file{} missing; {}:{}", count, count == 1 ? "" : "s",
                                where, missing));
 }
 

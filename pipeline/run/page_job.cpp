@@ -251,20 +251,24 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
         }
       });
     }
+    ReadingDoubts reading_doubts;
     RefineOcr("reread", page.index, result, [&] {
       DropStrayWords(result.ocr, options.reread);
       auto reread = [&](const std::vector<RereadRegion>& regions, const std::vector<double>& scales) {
         for (const auto& region : regions) {
           RegionImage best_cut;
           OcrPage best;
+          std::vector<std::u32string> texts;
           for (const double scale : scales) {
             RegionImage cut = CutRegion(upright, region, options.reread, scale);
             OcrPage read = engine.Recognize(cut.image, Segmentation::kSingleLine);
+            texts.push_back(StripWhitespace(ToU32(read.Text())));
             if (best.blocks.empty() || read.MeanConfidence() > best.MeanConfidence()) {
               best = std::move(read);
               best_cut = std::move(cut);
             }
           }
+          reading_doubts.disagreeing_chars += DisagreeingCharacters(texts);
           MergeRegion(result.ocr, region, best_cut, best, options.reread);
         }
       };
@@ -314,7 +318,9 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       }
     });
     RefineOcr("doubt", page.index, result, [&] {
-      record.doubt = EstimateLineErrors(upright, result.ocr, lost_lines.found, options.doubt);
+      reading_doubts.lost_lines = lost_lines.found;
+      record.doubt = EstimateLineErrors(upright, result.ocr, reading_doubts,
+                                        Lexicon::Load(options.doubt.lexicon), options.doubt);
       record.doubt.lines_lost = lost_lines.found;
       record.doubt.lines_rescued = lost_lines.rescued;
       record.estimated_cer = EstimateCer(record.doubt, options.doubt);

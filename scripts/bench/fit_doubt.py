@@ -13,11 +13,14 @@ review_from is then the highest estimate that still flags RECALL of the pages ov
 """
 import argparse
 import json
+import os
 import sys
 
-FEATURES = ["missing", "excess", "low", "garbled", "latin", "unsure", "lost_lines"]
+FEATURES = ["missing", "excess", "low", "garbled", "latin", "unsure", "lost_lines", "surprise",
+            "unpaired", "stray", "disagree"]
 BAD = 0.02
-CAP = 0.10
+# 5%: a cap at 10% let the pages far over 2% set the weights; the flag is about the pages near it
+CAP = float(os.environ.get("FIT_DOUBT_CAP", "0.05"))
 RECALL = 0.95
 
 
