@@ -285,35 +285,51 @@ std::optional<OcrLine> ReadFolio(const cv::Mat& gray, const FolioShape& shape, O
   return line;
 }
 
+namespace {
+
+// Calls fn(line, k) for each word k of the page that is a number of up to `max_digits` digits
+// and has a box; fn returns whether it changed the word. A line with a changed word is rebuilt.
+// Returns how many words changed.
+template <typename Fn>
+int ForEachNumberWord(OcrPage& page, int max_digits, Fn fn) {
+  int changed = 0;
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) {
+      bool touched = false;
+      for (size_t k = 0; k < line.words.size(); ++k) {
+        const OcrWord& word = line.words[k];
+        if (word.box.width <= 0 || !NumberWord(word.text, max_digits)) continue;
+        if (fn(line, k)) {
+          touched = true;
+          ++changed;
+        }
+      }
+      if (touched) line.RebuildFromWords();
+    }
+  }
+  return changed;
+}
+
+}  // namespace
+
 int RereadNumbers(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
                   const FolioOptions& options, OcrPage& page) {
   if (gray.empty() || glyph_px < 8) return 0;
   cv::Mat gray8;
   FolioOptions number_options = options;
   number_options.max_digits = options.max_number_digits;
-  int mended = 0;
-  for (auto& block : page.blocks) {
-    for (auto& line : block.lines) {
-      bool touched = false;
-      for (auto& word : line.words) {
-        if (word.confidence >= options.reread_numbers_below || word.box.width <= 0 ||
-            !NumberWord(word.text, options.max_number_digits)) {
-          continue;
-        }
-        if (gray8.empty()) gray8 = ToGray8(gray);
-        const auto read = ReadDigits(gray8, word.box, glyph_px, engine, number_options);
-        if (!read) continue;
-        spdlog::debug("number {:?} at {:.0f} read again as {:?} at {:.0f}", word.text,
-                      word.confidence, read->digits, read->confidence);
-        word.text = read->digits;
-        word.confidence = read->confidence;
-        touched = true;
-        ++mended;
-      }
-      if (touched) line.RebuildFromWords();
-    }
-  }
-  return mended;
+  return ForEachNumberWord(page, options.max_number_digits, [&](OcrLine& line, size_t k) {
+    OcrWord& word = line.words[k];
+    if (word.confidence >= options.reread_numbers_below) return false;
+    if (gray8.empty()) gray8 = ToGray8(gray);
+    const auto read = ReadDigits(gray8, word.box, glyph_px, engine, number_options);
+    if (!read) return false;
+    spdlog::debug("number {:?} at {:.0f} read again as {:?} at {:.0f}", word.text,
+                  word.confidence, read->digits, read->confidence);
+    word.text = read->digits;
+    word.confidence = read->confidence;
+    return true;
+  });
 }
 
 int CheckNumbersByInk(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
@@ -324,36 +340,26 @@ int CheckNumbersByInk(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
   cv::threshold(gray8, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   FolioOptions number_options = options;
   number_options.max_digits = options.max_number_digits;
-  int changed = 0;
-  for (auto& block : page.blocks) {
-    for (auto& line : block.lines) {
-      bool touched = false;
-      for (size_t k = 0; k < line.words.size(); ++k) {
-        OcrWord& word = line.words[k];
-        if (word.box.width <= 0 || !NumberWord(word.text, options.max_number_digits)) continue;
-        Box digits;
-        const int count = CountDigitMarks(
-            ink, NumberSpan(line.words, k, glyph_px, gray8.size()), glyph_px, &digits);
-        // Only more marks than digits read tell: a narrow 1 missed beside another (11 read 1).
-        // Fewer may be digits that touch ("12" as one mark at 200 dpi), read right.
-        if (count <= DigitsIn(word.text) || count > options.max_number_digits) continue;
-        const auto read = ReadDigits(gray8, digits, glyph_px, engine, number_options);
-        spdlog::debug("number {:?} at {:.0f}: its ink holds {} digits; read again {:?}", word.text,
-                      word.confidence, count, read ? read->digits : std::string("(nothing)"));
-        if (read && static_cast<int>(read->digits.size()) == count) {
-          word.text = read->digits;
-          word.confidence = read->confidence;
-          word.box = word.box.Union(digits);
-        } else {
-          word.confidence = std::min(word.confidence, options.ink_disagrees_confidence);
-        }
-        touched = true;
-        ++changed;
-      }
-      if (touched) line.RebuildFromWords();
+  return ForEachNumberWord(page, options.max_number_digits, [&](OcrLine& line, size_t k) {
+    OcrWord& word = line.words[k];
+    Box digits;
+    const int count = CountDigitMarks(
+        ink, NumberSpan(line.words, k, glyph_px, gray8.size()), glyph_px, &digits);
+    // Only more marks than digits read tell: a narrow 1 missed beside another (11 read 1).
+    // Fewer may be digits that touch ("12" as one mark at 200 dpi), read right.
+    if (count <= DigitsIn(word.text) || count > options.max_number_digits) return false;
+    const auto read = ReadDigits(gray8, digits, glyph_px, engine, number_options);
+    spdlog::debug("number {:?} at {:.0f}: its ink holds {} digits; read again {:?}", word.text,
+                  word.confidence, count, read ? read->digits : std::string("(nothing)"));
+    if (read && static_cast<int>(read->digits.size()) == count) {
+      word.text = read->digits;
+      word.confidence = read->confidence;
+      word.box = word.box.Union(digits);
+    } else {
+      word.confidence = std::min(word.confidence, options.ink_disagrees_confidence);
     }
-  }
-  return changed;
+    return true;
+  });
 }
 
 void PlaceFolio(OcrPage& page, const OcrLine& folio) {
