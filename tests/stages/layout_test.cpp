@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <span>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -331,6 +332,22 @@ std::vector<OcrLine> ColumnRows(int y, int rows, const std::vector<int>& chars, 
   return out;
 }
 
+// The layout's lines from `first` on are the columns' rows in reading order: each column top to
+// bottom, left to right (and, with `numbered`, each line knows its column, 1 on the left).
+void ExpectColumnsInOrder(const IssueLayout& layout, size_t first,
+                          std::span<const std::vector<std::string>> texts, bool numbered = false) {
+  size_t i = first;
+  for (size_t c = 0; c < texts.size(); ++c) {
+    for (size_t r = 0; r < texts[c].size(); ++r, ++i) {
+      ASSERT_LT(i, layout.lines.size()) << "column " << c << " row " << r;
+      EXPECT_EQ(layout.lines[i].text, texts[c][r]) << "column " << c << " row " << r;
+      if (numbered) {
+        EXPECT_EQ(layout.lines[i].column, static_cast<int>(c) + 1) << "column " << c << " row " << r;
+      }
+    }
+  }
+}
+
 // Three narrow columns under a full-width band, each row read straight across by OCR: the
 // columns come out one after the other, left to right, and the full-width text before them.
 TEST(Layout, ThreeColumnsUnderAFullWidthBandAreReadColumnByColumn) {
@@ -436,11 +453,7 @@ TEST(Layout, RowsReadAgainAcrossThreeColumnsLeaveTheColumnsApart) {
   std::vector<std::string> order;
   for (const auto& line : layout.lines) order.push_back(line.text);
   ASSERT_EQ(order.size(), 3u + 3u * kRows);
-  for (int c = 0; c < 3; ++c) {
-    for (int r = 0; r < kRows; ++r) {
-      EXPECT_EQ(order[3 + c * kRows + r], texts[c][r]) << "column " << c << " row " << r;
-    }
-  }
+  ExpectColumnsInOrder(layout, 3, texts);
 }
 
 // Three columns read as lines of their own, and in two rows of the middle column OCR drew the
@@ -468,12 +481,7 @@ TEST(Layout, AWordBoxReachingIntoAGutterOnAFewRowsLeavesTheColumnsApart) {
   std::vector<std::string> order;
   for (const auto& line : layout.lines) order.push_back(line.text);
   ASSERT_EQ(order.size(), 3u + 3u * kRows);
-  for (int c = 0; c < 3; ++c) {
-    for (int r = 0; r < kRows; ++r) {
-      EXPECT_EQ(order[3 + c * kRows + r], texts[c][r]) << "column " << c << " row " << r;
-      EXPECT_EQ(layout.lines[3 + c * kRows + r].column, c + 1) << "column " << c << " row " << r;
-    }
-  }
+  ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
 }
 
 // A heading across three columns between two bands of them, read in pieces whose boxes cover the
@@ -493,12 +501,8 @@ TEST(Layout, AHeadingOverThreeColumnsEndsTheirBand) {
   std::vector<std::string> order;
   for (const auto& line : layout.lines) order.push_back(line.text);
   ASSERT_EQ(order.size(), 18u + 1u + 18u);
-  for (size_t c = 0; c < 3; ++c) {
-    for (size_t r = 0; r < 6; ++r) {
-      EXPECT_EQ(order[c * 6 + r], above[c][r]) << "above, column " << c << " row " << r;
-      EXPECT_EQ(order[19 + c * 6 + r], below[c][r]) << "below, column " << c << " row " << r;
-    }
-  }
+  ExpectColumnsInOrder(layout, 0, above);
+  ExpectColumnsInOrder(layout, 19, below);
   EXPECT_EQ(order[18], "临安区三张清单推动审议意见质量提升");
   EXPECT_EQ(layout.lines[18].column, 0);
 }
@@ -530,11 +534,7 @@ TEST(Layout, ARuleReadInTheGutterLeavesTheColumnsApart) {
   std::vector<std::string> order;
   for (const auto& line : layout.lines) order.push_back(line.text);
   ASSERT_EQ(order.size(), 3u + 3u * kRows);
-  for (int c = 0; c < 3; ++c) {
-    for (int r = 0; r < kRows; ++r) {
-      EXPECT_EQ(order[3 + c * kRows + r], texts[c][r]) << "column " << c << " row " << r;
-    }
-  }
+  ExpectColumnsInOrder(layout, 3, texts);
 }
 
 }  // namespace
