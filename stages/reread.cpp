@@ -224,6 +224,76 @@ RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const Rer
   return cut;
 }
 
+Box ToPage(const RegionImage& cut, const Box& box) {
+  int left = box.x, right = box.Right();
+  if (!cut.columns.empty()) {
+    const int last = static_cast<int>(cut.columns.size()) - 1;
+    left = cut.columns[static_cast<size_t>(std::clamp(left, 0, last))];
+    right = cut.columns[static_cast<size_t>(std::clamp(right - 1, 0, last))] + 1;
+  }
+  return Box{.x = cut.origin.x + static_cast<int>(left / cut.factor),
+             .y = cut.origin.y + static_cast<int>(box.y / cut.factor),
+             .width = static_cast<int>((right - left) / cut.factor),
+             .height = static_cast<int>(box.height / cut.factor)};
+}
+
+std::optional<RegionImage> CloseWideGaps(const RegionImage& cut, double glyph_px,
+                                         const CloseGapsOptions& options) {
+  if (cut.image.empty() || glyph_px <= 0 || !cut.columns.empty()) return std::nullopt;
+  cv::Mat ink, inked;
+  cv::threshold(cut.image, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::reduce(ink, inked, 0, cv::REDUCE_MAX);
+  // The ink's stretches, left to right.
+  std::vector<std::pair<int, int>> runs;
+  for (int x = 0; x < inked.cols; ++x) {
+    if (!inked.at<uchar>(0, x)) continue;
+    if (!runs.empty() && runs.back().second == x) {
+      runs.back().second = x + 1;
+    } else {
+      runs.emplace_back(x, x + 1);
+    }
+  }
+  if (runs.size() < 2) return std::nullopt;
+  // The glyph as the ink shows it: a box OCR stretched over a tall bracket says more.
+  cv::Mat rows;
+  cv::reduce(ink, rows, 1, cv::REDUCE_MAX);
+  int top = 0, bottom = rows.rows;
+  while (top < bottom && !rows.at<uchar>(top, 0)) ++top;
+  while (bottom > top && !rows.at<uchar>(bottom - 1, 0)) --bottom;
+  if (bottom > top) glyph_px = std::min(glyph_px, static_cast<double>(bottom - top));
+  const double span = runs.back().second - runs.front().first;
+  const int wide = static_cast<int>(options.wide_gap * glyph_px);
+  const int closed = std::max(1, static_cast<int>(options.closed_gap * glyph_px));
+  bool any = false;
+  double gaps = 0;
+  for (size_t i = 1; i < runs.size(); ++i) {
+    const int gap = runs[i].first - runs[i - 1].second;
+    if (gap > wide) {
+      any = true;
+      gaps += gap;
+    }
+  }
+  if (!any || (span - gaps) / glyph_px > options.max_cells) return std::nullopt;
+  // Keep every column but the middle of each wide gap.
+  std::vector<int> columns;
+  columns.reserve(static_cast<size_t>(inked.cols));
+  for (int x = 0; x < runs.front().first; ++x) columns.push_back(x);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    for (int x = runs[i].first; x < runs[i].second; ++x) columns.push_back(x);
+    const int end = i + 1 < runs.size() ? runs[i + 1].first : inked.cols;
+    const int gap = end - runs[i].second;
+    const bool inside = i + 1 < runs.size();
+    const int keep = inside && gap > wide ? closed : gap;
+    for (int x = runs[i].second; x < runs[i].second + keep; ++x) columns.push_back(x);
+  }
+  RegionImage closed_cut{.factor = cut.factor, .origin = cut.origin, .columns = columns};
+  closed_cut.image.create(cut.image.rows, static_cast<int>(columns.size()), cut.image.type());
+  for (size_t i = 0; i < columns.size(); ++i) {
+    cut.image.col(columns[i]).copyTo(closed_cut.image.col(static_cast<int>(i)));
+  }
+  return closed_cut;
+}
+
 int DropStrayWords(OcrPage& page, const RereadOptions& options) {
   // The text area: where most lines of three words or more begin and end (quartiles, so that a
   // line a mark stretched into the margin does not widen it).
@@ -299,12 +369,7 @@ bool ConfirmedByAgreement(const OcrPage& a, const OcrPage& b, const RereadOption
 
 bool MergeRegion(OcrPage& page, const RereadRegion& region, const RegionImage& cut,
                  const OcrPage& read, const RereadOptions& options) {
-  auto map = [&](const Box& b) {
-    return Box{.x = cut.origin.x + static_cast<int>(b.x / cut.factor),
-               .y = cut.origin.y + static_cast<int>(b.y / cut.factor),
-               .width = static_cast<int>(b.width / cut.factor),
-               .height = static_cast<int>(b.height / cut.factor)};
-  };
+  auto map = [&](const Box& b) { return ToPage(cut, b); };
   std::vector<OcrLine> lines;
   double weighted = 0;
   double chars = 0;

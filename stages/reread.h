@@ -85,9 +85,30 @@ struct RegionImage {
   cv::Mat image;
   double factor = 1;
   cv::Point origin;  // page coordinates of the crop's (0,0) before scaling
+  // For a cut whose wide gaps were closed (CloseWideGaps): the column of the scaled cut before
+  // closing that each column of `image` comes from. Empty: the columns were not moved.
+  std::vector<int> columns;
 };
 RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const RereadOptions& options,
                       double scale = 1.0);
+
+// A box read in the cut, in page coordinates.
+Box ToPage(const RegionImage& cut, const Box& box);
+
+// A short line set letter-spaced ("（普    刊）", "目    录", a spaced heading) is one chi_sim
+// cannot read: the gaps between its characters look like the ends of words, and it reads each
+// piece as something else ("卉:卉)", "者刊"). The same cut with each white gap wider than
+// `wide_gap` glyphs closed to `closed_gap` glyphs, read as a line set solid, reads true; its boxes
+// map back over the gaps (RegionImage::columns). Nothing when the cut has no such gap, or when its
+// ink holds more than `max_cells` glyphs (a body line's gaps are the words' spacing, which the
+// parser reads: an attribution's "办公室  徐佳琪").
+struct CloseGapsOptions {
+  double wide_gap = 0.6;
+  double closed_gap = 0.25;
+  double max_cells = 10;
+};
+std::optional<RegionImage> CloseWideGaps(const RegionImage& cut, double glyph_px,
+                                         const CloseGapsOptions& options = {});
 
 // Takes the stray words above out of their lines. Returns how many were taken out.
 int DropStrayWords(OcrPage& page, const RereadOptions& options);

@@ -59,6 +59,11 @@ void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
       OcrEngine* reader = voter.model.empty() ? &engine : engine.Alternate(voter.model);
       if (!reader) return;
       RegionImage cut = CutRegion(source, at_source, options.reread, voter.scale);
+      // A short bracketed line set letter-spaced ("（普    刊）") is read with its gaps closed, as
+      // the reread read it: the models' readings of the spaced cut are noise to vote on.
+      if (auto closed = CloseWideGaps(cut, at_source.glyph_px * cut.factor, options.close_gaps)) {
+        cut = std::move(*closed);
+      }
       readings.push_back(reader->Recognize(cut.image, Segmentation::kSingleLine));
       cut.origin = cv::Point(static_cast<int>(cut.origin.x * factor),
                              static_cast<int>(cut.origin.y * factor));
@@ -254,14 +259,28 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
     ReadingDoubts reading_doubts;
     RefineOcr("reread", page.index, result, [&] {
       DropStrayWords(result.ocr, options.reread);
+      // The region at one size, as printed and, when it is a short line set letter-spaced, with
+      // its wide gaps closed (CloseWideGaps): the more confident of the two readings.
+      auto read_region = [&](const RereadRegion& region, double scale) {
+        std::pair<RegionImage, OcrPage> best;
+        best.first = CutRegion(upright, region, options.reread, scale);
+        best.second = engine.Recognize(best.first.image, Segmentation::kSingleLine);
+        const double glyph_in_cut = region.glyph_px * best.first.factor;
+        if (auto closed = CloseWideGaps(best.first, glyph_in_cut, options.close_gaps)) {
+          OcrPage read = engine.Recognize(closed->image, Segmentation::kSingleLine);
+          if (read.MeanConfidence() > best.second.MeanConfidence()) {
+            best = {std::move(*closed), std::move(read)};
+          }
+        }
+        return best;
+      };
       auto reread = [&](const std::vector<RereadRegion>& regions, const std::vector<double>& scales) {
         for (const auto& region : regions) {
           RegionImage best_cut;
           OcrPage best;
           std::vector<std::u32string> texts;
           for (const double scale : scales) {
-            RegionImage cut = CutRegion(upright, region, options.reread, scale);
-            OcrPage read = engine.Recognize(cut.image, Segmentation::kSingleLine);
+            auto [cut, read] = read_region(region, scale);
             texts.push_back(StripWhitespace(ToU32(read.Text())));
             if (best.blocks.empty() || read.MeanConfidence() > best.MeanConfidence()) {
               best = std::move(read);
@@ -269,25 +288,27 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
             }
           }
           reading_doubts.disagreeing_chars += DisagreeingCharacters(texts);
-          MergeRegion(result.ocr, region, best_cut, best, options.reread);
+          const bool merged = MergeRegion(result.ocr, region, best_cut, best, options.reread);
+          spdlog::debug("page {}: line at {}x{}+{}+{} ({:.0f}) read again {:?} ({:.0f}{}): {}",
+                        page.index, region.box.width, region.box.height, region.box.x,
+                        region.box.y, region.confidence, best.Text(), best.MeanConfidence(),
+                        best_cut.columns.empty() ? "" : ", gaps closed", merged ? "kept" : "dropped");
         }
       };
       reread(FindLinesToReread(upright, result.ocr, options.reread), options.reread.line_scales);
       // Ink no line covers: kept when read confidently, or when a second size reads the same.
       for (RereadRegion region : FindUnreadText(upright, result.ocr, options.reread)) {
-        RegionImage cut = CutRegion(upright, region, options.reread);
-        OcrPage read = engine.Recognize(cut.image, Segmentation::kSingleLine);
+        auto [cut, read] = read_region(region, 1.0);
         if (read.MeanConfidence() < options.reread.unread_confidence &&
             read.MeanConfidence() >= options.reread.confirm_confidence) {
-          const RegionImage again =
-              CutRegion(upright, region, options.reread, options.reread.confirm_scale);
           region.confirmed = ConfirmedByAgreement(
-              read, engine.Recognize(again.image, Segmentation::kSingleLine), options.reread);
+              read, read_region(region, options.reread.confirm_scale).second, options.reread);
         }
         const bool merged = MergeRegion(result.ocr, region, cut, read, options.reread);
-        spdlog::debug("page {}: ink no line covers at {}x{}+{}+{} read {:?} ({:.0f}{}): {}",
+        spdlog::debug("page {}: ink no line covers at {}x{}+{}+{} read {:?} ({:.0f}{}{}): {}",
                       page.index, region.box.width, region.box.height, region.box.x,
                       region.box.y, read.Text(), read.MeanConfidence(),
+                      cut.columns.empty() ? "" : ", gaps closed",
                       region.confirmed ? ", confirmed at a second size" : "",
                       merged ? "kept" : "dropped");
       }

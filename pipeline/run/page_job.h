@@ -26,6 +26,8 @@ struct PageJobOptions {
   DeskewOptions deskew;
   ScaleOptions scale;
   RereadOptions reread;
+  // Short letter-spaced lines read again with their gaps closed (stages/reread.h).
+  CloseGapsOptions close_gaps;
   // Lines whose text cannot be what their ink holds, read again (stages/ink_fit.h).
   LostLineOptions lost_lines;
   LineVoteOptions vote;

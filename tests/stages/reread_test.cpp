@@ -197,3 +197,53 @@ TEST(FindLinesToReread, ADoubtfulLineIsWidenedToItsOwnColumnOnly) {
 
 }  // namespace
 }  // namespace qikan
+
+namespace qikan {
+namespace {
+
+// A cut of a line of `cells` square glyphs (36 px, as CutRegion scales them) on a white margin,
+// `gap` px apart.
+RegionImage SpacedCut(int cells, int gap) {
+  const int glyph = 36, margin = 32;
+  RegionImage cut;
+  cut.image = cv::Mat(glyph + 2 * margin, 2 * margin + cells * glyph + (cells - 1) * gap, CV_8UC1,
+                      cv::Scalar(255));
+  for (int i = 0; i < cells; ++i) {
+    cv::rectangle(cut.image, cv::Rect(margin + i * (glyph + gap) + 4, margin, glyph - 8, glyph),
+                  cv::Scalar(0), cv::FILLED);
+  }
+  cut.factor = 0.5;  // the page's glyphs were 72 px
+  cut.origin = cv::Point(1000, 500);
+  return cut;
+}
+
+TEST(CloseWideGaps, ALetterSpacedShortLineIsSetSolidAndItsBoxesMapBackOverTheGaps) {
+  const RegionImage spaced = SpacedCut(4, 60);  // "（普    刊）": gaps of 1.7 glyphs
+  const auto closed = CloseWideGaps(spaced, 36);
+  ASSERT_TRUE(closed.has_value());
+  // Each gap of 60 + 8 px closes to a quarter glyph (9 px): 3 * (68 - 9) columns fewer.
+  EXPECT_EQ(closed->image.cols, spaced.image.cols - 3 * (68 - 9));
+  EXPECT_EQ(closed->image.rows, spaced.image.rows);
+  // The glyphs' ink stands at cut x 36, 132, 228, 324 (28 px wide); closed, at 36, 73, 110, 147.
+  // The third glyph's box in the closed cut maps back to where it stands on the page.
+  const Box third{.x = 110, .y = 32, .width = 28, .height = 36};
+  const Box on_page = ToPage(*closed, third);
+  EXPECT_EQ(on_page.x, 1000 + 2 * 228);
+  EXPECT_EQ(on_page.width, 2 * 28);
+  EXPECT_EQ(on_page.y, 500 + 2 * 32);
+  // A box over the second and third glyphs spans the gap between them again.
+  const Box both{.x = 73, .y = 32, .width = 110 + 28 - 73, .height = 36};
+  EXPECT_EQ(ToPage(*closed, both).width, 2 * (96 + 28));
+}
+
+TEST(CloseWideGaps, LinesSetSolidOrLongAreLeftAlone) {
+  EXPECT_FALSE(CloseWideGaps(SpacedCut(6, 4), 36).has_value());    // set solid
+  EXPECT_FALSE(CloseWideGaps(SpacedCut(14, 30), 36).has_value());  // a body line's spacing
+  EXPECT_FALSE(CloseWideGaps(SpacedCut(1, 0), 36).has_value());    // one glyph
+  // Without the gaps closed, a cut maps linearly.
+  const RegionImage plain = SpacedCut(2, 4);
+  EXPECT_EQ(ToPage(plain, Box{.x = 10, .y = 0, .width = 20, .height = 8}).x, 1000 + 20);
+}
+
+}  // namespace
+}  // namespace qikan
