@@ -221,6 +221,7 @@ RegionImage CutRegion(const cv::Mat& gray, const RereadRegion& region, const Rer
   cut.image = cv::Mat(scaled.rows + 2 * m, scaled.cols + 2 * m, CV_8UC1, cv::Scalar(255));
   scaled.copyTo(cut.image(cv::Rect(m, m, scaled.cols, scaled.rows)));
   cut.origin = cv::Point(r.x - static_cast<int>(m / cut.factor), r.y - static_cast<int>(m / cut.factor));
+  cut.margin = m;
   return cut;
 }
 
@@ -261,6 +262,18 @@ std::optional<RegionImage> CloseWideGaps(const RegionImage& cut, double glyph_px
   while (top < bottom && !rows.at<uchar>(top, 0)) ++top;
   while (bottom > top && !rows.at<uchar>(bottom - 1, 0)) --bottom;
   if (bottom > top) glyph_px = std::min(glyph_px, static_cast<double>(bottom - top));
+  // A narrow piece of ink the crop cuts at its left or right edge is the end of a character
+  // beside the line (the next column's), not the line's.
+  cv::Mat image = cut.image;
+  const int left_edge = cut.margin, right_edge = cut.image.cols - cut.margin;
+  std::erase_if(runs, [&](const std::pair<int, int>& run) {
+    const bool cut_off = run.first <= left_edge || run.second >= right_edge;
+    if (!cut_off || run.second - run.first >= 0.5 * glyph_px) return false;
+    if (image.data == cut.image.data) image = cut.image.clone();
+    image.colRange(run.first, run.second).setTo(255);
+    return true;
+  });
+  if (runs.size() < 2) return std::nullopt;
   const double span = runs.back().second - runs.front().first;
   const int wide = static_cast<int>(options.wide_gap * glyph_px);
   const int closed = std::max(1, static_cast<int>(options.closed_gap * glyph_px));
@@ -274,6 +287,24 @@ std::optional<RegionImage> CloseWideGaps(const RegionImage& cut, double glyph_px
     }
   }
   if (!any || (span - gaps) / glyph_px > options.max_cells) return std::nullopt;
+  // Letter-spaced throughout: every glyph stands apart from the next by a wide gap. The glyphs
+  // are the ink's stretches joined over the white inside a character (川), those at least half a
+  // glyph wide: a bracket or a comma keeps to one side of its cell and is no glyph here. A line
+  // with a wide gap somewhere only ("专项规划" and a mark from the next column) is set solid.
+  std::vector<std::pair<int, int>> glyphs;
+  const int inside = static_cast<int>(0.2 * glyph_px);
+  for (const auto& run : runs) {
+    if (!glyphs.empty() && run.first - glyphs.back().second <= inside) {
+      glyphs.back().second = run.second;
+    } else {
+      glyphs.push_back(run);
+    }
+  }
+  std::erase_if(glyphs, [&](const auto& g) { return g.second - g.first < 0.5 * glyph_px; });
+  if (glyphs.size() < 2) return std::nullopt;
+  for (size_t i = 1; i < glyphs.size(); ++i) {
+    if (glyphs[i].first - glyphs[i - 1].second <= wide) return std::nullopt;
+  }
   // Keep every column but the middle of each wide gap.
   std::vector<int> columns;
   columns.reserve(static_cast<size_t>(inked.cols));
@@ -289,7 +320,7 @@ std::optional<RegionImage> CloseWideGaps(const RegionImage& cut, double glyph_px
   RegionImage closed_cut{.factor = cut.factor, .origin = cut.origin, .columns = columns};
   closed_cut.image.create(cut.image.rows, static_cast<int>(columns.size()), cut.image.type());
   for (size_t i = 0; i < columns.size(); ++i) {
-    cut.image.col(columns[i]).copyTo(closed_cut.image.col(static_cast<int>(i)));
+    image.col(columns[i]).copyTo(closed_cut.image.col(static_cast<int>(i)));
   }
   return closed_cut;
 }

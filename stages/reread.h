@@ -85,6 +85,7 @@ struct RegionImage {
   cv::Mat image;
   double factor = 1;
   cv::Point origin;  // page coordinates of the crop's (0,0) before scaling
+  int margin = 0;    // the white set around the crop, on each side
   // For a cut whose wide gaps were closed (CloseWideGaps): the column of the scaled cut before
   // closing that each column of `image` comes from. Empty: the columns were not moved.
   std::vector<int> columns;
@@ -99,13 +100,15 @@ Box ToPage(const RegionImage& cut, const Box& box);
 // cannot read: the gaps between its characters look like the ends of words, and it reads each
 // piece as something else ("卉:卉)", "者刊"). The same cut with each white gap wider than
 // `wide_gap` glyphs closed to `closed_gap` glyphs, read as a line set solid, reads true; its boxes
-// map back over the gaps (RegionImage::columns). Nothing when the cut has no such gap, or when its
-// ink holds more than `max_cells` glyphs (a body line's gaps are the words' spacing, which the
-// parser reads: an attribution's "办公室  徐佳琪").
+// map back over the gaps (RegionImage::columns). Nothing unless every glyph stands apart from the
+// next by such a gap, or when its ink holds more than `max_cells` glyphs. A gap of a glyph or more is a full-width space at
+// least: the white after a full-width comma (its ink a quarter of its cell) is less, and a body
+// line's words and a column's lines are longer (an attribution's "办公室  徐佳琪" keeps the gap
+// the parser reads).
 struct CloseGapsOptions {
-  double wide_gap = 0.6;
+  double wide_gap = 1.0;
   double closed_gap = 0.25;
-  double max_cells = 10;
+  double max_cells = 6;
 };
 std::optional<RegionImage> CloseWideGaps(const RegionImage& cut, double glyph_px,
                                          const CloseGapsOptions& options = {});

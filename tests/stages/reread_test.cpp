@@ -236,9 +236,40 @@ TEST(CloseWideGaps, ALetterSpacedShortLineIsSetSolidAndItsBoxesMapBackOverTheGap
   EXPECT_EQ(ToPage(*closed, both).width, 2 * (96 + 28));
 }
 
+TEST(CloseWideGaps, ANarrowPieceOfInkTheCropCutsAtItsEdgeIsNotPartOfTheLine) {
+  // Three glyphs set wide apart, and at the crop's left edge the last stroke of a character of
+  // the next column over (the crop starts inside it).
+  RegionImage cut;
+  cut.margin = 32;
+  cut.image = cv::Mat(100, 400, CV_8UC1, cv::Scalar(255));
+  cv::rectangle(cut.image, cv::Rect(32, 32, 6, 36), cv::Scalar(0), cv::FILLED);
+  for (int x : {80, 180, 280}) {
+    cv::rectangle(cut.image, cv::Rect(x, 32, 28, 36), cv::Scalar(0), cv::FILLED);
+  }
+  const auto closed = CloseWideGaps(cut, 36);
+  ASSERT_TRUE(closed.has_value());
+  int stroke_columns = 0;
+  for (size_t i = 0; i < closed->columns.size(); ++i) {
+    if (closed->columns[i] < 32 || closed->columns[i] >= 38) continue;
+    ++stroke_columns;
+    EXPECT_EQ(cv::countNonZero(255 - closed->image.col(static_cast<int>(i))), 0) << i;
+  }
+  EXPECT_GT(stroke_columns, 0);
+}
+
 TEST(CloseWideGaps, LinesSetSolidOrLongAreLeftAlone) {
   EXPECT_FALSE(CloseWideGaps(SpacedCut(6, 4), 36).has_value());    // set solid
   EXPECT_FALSE(CloseWideGaps(SpacedCut(14, 30), 36).has_value());  // a body line's spacing
+  EXPECT_FALSE(CloseWideGaps(SpacedCut(8, 40), 36).has_value());   // too many glyphs
+  // The white after full-width commas (under a glyph): a short line of a column set solid.
+  EXPECT_FALSE(CloseWideGaps(SpacedCut(5, 20), 36).has_value());
+  // Glyphs set solid with one wide gap (a short line and a mark of the next column beside it).
+  RegionImage solid_and_mark = SpacedCut(4, 2);
+  cv::Mat wider(solid_and_mark.image.rows, solid_and_mark.image.cols + 80, CV_8UC1, cv::Scalar(255));
+  solid_and_mark.image.copyTo(wider(cv::Rect(0, 0, solid_and_mark.image.cols, wider.rows)));
+  cv::rectangle(wider, cv::Rect(wider.cols - 60, 32, 30, 36), cv::Scalar(0), cv::FILLED);
+  solid_and_mark.image = wider;
+  EXPECT_FALSE(CloseWideGaps(solid_and_mark, 36).has_value());
   EXPECT_FALSE(CloseWideGaps(SpacedCut(1, 0), 36).has_value());    // one glyph
   // Without the gaps closed, a cut maps linearly.
   const RegionImage plain = SpacedCut(2, 4);
