@@ -51,6 +51,11 @@ std::string CleanTitle(std::string title) {
   while (StartsWith(title, "”") || StartsWith(title, " ")) {
     title.erase(0, StartsWith(title, " ") ? 1 : std::string("”").size());
   }
+  // A title quotes no empty words: an opening mark just before a closing one is a stray
+  // ("第一区“”").
+  for (size_t pos = title.find("“”"); pos != std::string::npos; pos = title.find("“”", pos)) {
+    title.erase(pos, std::string("“").size());
+  }
   auto count = [&](std::string_view mark) {
     size_t n = 0;
     for (size_t pos = title.find(mark); pos != std::string::npos; pos = title.find(mark, pos + 1)) ++n;
@@ -531,7 +536,8 @@ class Parser {
     static const Pattern kLeaders(R"((?:\s*[.·…⋯．。_\-—－一]{2,}\s*|\s+)(?<page>\d{1,3})$)");
     // (One ellipsis is three dots: leaders whose page OCR lost, "5则…".)
     static const Pattern kLeadersOnly(R"(\s*(?:[.·…⋯．。_\-—－一]{3,}|[…⋯]{1,2})\s*$)");
-    if (auto flat = StripFlatLeaders(i)) return *flat;
+    // (Leaders read as flat words leave the marks OCR put after the last character too: "3则|".)
+    if (auto flat = StripFlatLeaders(i)) return WithoutTrailingMarks(*flat);
     TocLine out{.index = i, .text = Line(i).spaced_text};
     if (auto m = kLeaders.Search(out.text)) {
       const std::string digits = m->Group("page");
@@ -552,7 +558,11 @@ class Parser {
       out.text = out.text.substr(0, m->begin);
       out.leaders = true;
     }
-    // A mark OCR put after the last character ("2则-").
+    return WithoutTrailingMarks(out);
+  }
+
+  // A mark OCR put after the last character ("2则-"), and a banner's lost bracket mended.
+  static TocLine WithoutTrailingMarks(TocLine out) {
     static const Pattern kTrailingMarks(R"([\-—_~·.|]+$)");
     if (auto m = kTrailingMarks.Search(out.text); m && m->begin > 0) out.text.resize(m->begin);
     out.text = MendBanner(out.text);
@@ -619,8 +629,18 @@ class Parser {
     if (!number) return;
     // Leaders read as junk: low-confidence characters, or a run of Latin letters (oeseeso…).
     auto junk = [&](const OcrWord& w) { return w.confidence < 60 || kLatinJunk.Matches(w.text); };
+    // Leaders OCR did not see at all leave a blank before the page: the word before it, boxed
+    // a glyph to a character, is the title's end read unsure ("地" at 26, then 20 glyphs of
+    // nothing and "2"), not leaders (which OCR boxes flat or wide).
+    const double glyph = Line(i).glyph_px;
+    auto before_blank = [&](size_t k) {
+      const OcrWord& w = words[k];
+      const double chars = static_cast<double>(Chars(w.text));
+      return k + 1 < words.size() && !kLatinJunk.Matches(w.text) && w.box.height >= 0.6 * glyph &&
+             w.box.width <= 1.6 * w.box.height * chars && words[k + 1].box.x - w.box.Right() >= 3 * glyph;
+    };
     size_t first_leader = words.size() - 1;
-    while (first_leader > 0 && junk(words[first_leader - 1])) --first_leader;
+    while (first_leader > 0 && junk(words[first_leader - 1]) && !before_blank(first_leader - 1)) --first_leader;
     // A line's first character standing alone is the end of a wrapped title, whatever OCR's
     // confidence in it (leaders run wider).
     if (first_leader == 0 && words.size() >= 2 && words[0].box.width <= 1.5 * Line(i).glyph_px &&
@@ -684,11 +704,25 @@ class Parser {
       const bool same_pitch = pitch > 0 && entry_pitch > 0 && pitch < 1.1 * entry_pitch;
       // (A contents line OCR boxed tall is followed by more of the contents: a banner, a
       // column name, a count.)
+      // Or a title: one that ends in dot leaders and its page, or one set where and as the
+      // contents' titles are set, indented from where this line starts (a stacked column name
+      // OCR boxed tall, 民主法治视窗).
+      static const Pattern kDotsAndPage(R"([.·…⋯]{2,}\s*\d{1,3}$)");
+      auto titles_place = [&](const LayoutLine& next) {
+        const double unit = Line(toc_lines.front()).glyph_px;
+        return std::abs(next.glyph_ratio - entry_ratio) < 0.15 * entry_ratio &&
+               next.box.x > line.box.x + 1.5 * unit &&
+               std::any_of(toc_lines.begin(), toc_lines.end(), [&](size_t t) {
+                 return Line(t).box.x > line.box.x + 1.5 * unit &&
+                        std::abs(Line(t).box.x - next.box.x) < 0.5 * unit;
+               });
+      };
       const bool more_contents =
           i + 1 < end && Line(i + 1).page == line.page &&
           (banner_.Matches(MendBanner(RemoveSpaces(Line(i + 1).text))) ||
            digest_count_.Matches(Line(i + 1).text) ||
-           (Chars(Line(i + 1).text) <= 8 && Line(i + 1).glyph_ratio < 1.15 * entry_ratio));
+           (Chars(Line(i + 1).text) <= 8 && Line(i + 1).glyph_ratio < 1.15 * entry_ratio) ||
+           kDotsAndPage.Search(Line(i + 1).text) || (!toc_lines.empty() && titles_place(Line(i + 1))));
       // (A banner is contents, however tall OCR boxed it.)
       const bool banner_line = banner_.Matches(MendBanner(RemoveSpaces(line.text)));
       if (!toc_lines.empty() && !banner_line &&
@@ -734,12 +768,14 @@ class Parser {
     const bool stacked = !banners && stacked_names >= 2;
     std::string column;
     bool open_title = false;  // the last title may go on on the next line
+    std::string open_read;    // the last title as read, before CleanTitle closed its quotes
     for (size_t k = 0; k < items.size(); ++k) {
       const TocLine& item = items[k];
       const LayoutLine& line = Line(item.index);
       const bool at_column_x = line.box.x < column_x + 1.5 * unit;
       auto add_title = [&](std::string title) {
         if (column.empty()) Review(line.page, "toc-column", "TOC title without a column: " + title);
+        open_read = title;
         out_.toc.push_back(TocEntry{.column = column,
                                     .title = Mend(CleanTitle(title), line.page, "toc.title"),
                                     .page = item.page});
@@ -778,7 +814,9 @@ class Parser {
           (numbered || line.right_gap > 3.0) && (!at_column_x || title_x < 0) &&
           !(at_column_x && (next_is_title || heads_count) && !banners && !item.page &&
             LooksLikeColumnName(item.text, body_from, heads_count))) {
-        *out_.toc.back().title += CleanTitle(item.text);
+        // (Cleaned whole: a quote the first line opens closes on this one, “青年留杭第 / 一区”.)
+        open_read += item.text;
+        out_.toc.back().title = Mend(CleanTitle(open_read), line.page, "toc.title");
         if (item.page) out_.toc.back().page = item.page;
         // (A title's last line that runs to the margin ran on in leaders OCR did not read: the
         // title ends there.)
@@ -963,8 +1001,13 @@ class Parser {
     }
     for (size_t i = begin; i < end; ++i) {
       const LayoutLine& line = Line(i);
+      // (A line laid over most of the line above in its column is OCR reading that ink again,
+      // "人大过要会拉胃省要对汗" over a heading's last line: no heading of its own.)
+      const bool overlaps_above = i > begin && Line(i - 1).page == line.page &&
+                                  Line(i - 1).column == line.column && line.space_before < -0.5;
       if (taken.count(i) || !line.Centred() || line.glyph_ratio < options_.heading_glyph_ratio ||
-          IsAttribution(i) || banner_.Matches(line.text) || DigestColumnOf(line.text)) {
+          IsAttribution(i) || banner_.Matches(line.text) || DigestColumnOf(line.text) ||
+          overlaps_above) {
         continue;
       }
       Heading extra{.first = i, .last = i, .text = line.text, .confidence = line.confidence};

@@ -358,5 +358,63 @@ TEST(Toc, AWrappedTitlesLastLineRunningToTheMarginEndsIt) {
                                                        "代表风采|" + kTitles[1] + "@4"});
 }
 
+// A digest count with leaders read as flat words and a mark OCR put after 则 ("3则|"): the
+// count is read; a title's last character read unsure before a blank where leaders OCR did not
+// see stand ("地" at 20, then nothing up to "2") stays the title's.
+TEST(Toc, ACountWithAMarkAfterItAndATitleEndBeforeUnreadLeaders) {
+  LayoutLine title = Set("市人大常委会依法行权助力打造人工智能创新高 地", 0);
+  title.words.back().confidence = 20;  // 地, read unsure
+  title.words.back().box.x = title.words.front().box.Right();
+  title.words.push_back(OcrWord{.text = "2", .box = Box{kLeft + (kWidthUnits - 1) * kUnit, 100, kUnit / 2, kUnit},
+                                .confidence = 96});
+  title.box = title.box.Union(title.words.back().box);
+  title.text = WordsText(title.words);
+  title.spaced_text = title.text;
+  title.right_gap = 0.5;
+  const std::string kTitle = "市人大常委会依法行权助力打造人工智能创新高地";
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("代表风采", 0), title, WithFlatLeaders(Set("信息摘登 3则|", 0), {"机全大", "全人"}, "4")},
+            {kTitle}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"代表风采|" + kTitle + "@2", "信息摘登|3则"});
+}
+
+// A title whose quote opens on its first line and closes on the second (“青年留杭第 / 一区”) is
+// one quotation, and a stray opening mark before the closing one (第一区“”) is dropped.
+TEST(Toc, AQuoteOpenedOnAWrappedTitlesFirstLineClosesOnItsSecond) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Full(Set("监督纵横 西湖区：多措并举助力打造“青年留杭第", 0)), Set("一区”", 5)},
+            {"西湖区：多措并举助力打造“青年留杭第一区“”"}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[1]});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, kTitles[1]);
+}
+
+// A stacked column name OCR boxed twice the entries' height, over a title set where the other
+// titles are and ending in leaders and its page, is contents, not the first heading.
+TEST(Toc, AStackedNameBoxedTallOverATitleStaysInTheContents) {
+  LayoutLine tall = Set("民主法治视窗", 0, 2.1);
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("视点", 0), Set(kTitles[0] + "……2", 2), tall, Set(kTitles[1] + "……4", 2)},
+            {kTitles[0], kTitles[1]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"视点|" + kTitles[0] + "@2", "民主法治视窗|" + kTitles[1] + "@4"});
+}
+
+// A line OCR laid over most of a heading's last line (that ink read again as junk) is no heading
+// the contents forgot.
+TEST(Toc, ALineOverlappingTheHeadingAboveIsNoHeadingOfItsOwn) {
+  IssueLayout layout = Issue({Set("监督纵横 " + kTitles[0], 1)}, {kTitles[0]});
+  LayoutLine ghost = Set("人大过要会拉胃省要对汗", 3, 2.4, 2);
+  ghost.right_gap = ghost.indent;  // centred
+  ghost.space_before = -0.9;
+  ghost.confidence = 36;
+  layout.lines.insert(layout.lines.begin() + 7, ghost);
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, kTitles[0]);
+}
+
 }  // namespace
 }  // namespace qikan
