@@ -117,6 +117,9 @@ size_t AttributionOpening(std::string_view text) {
   return open;
 }
 
+int FamilyNameWeight(const std::u32string& run, size_t i, const PublicationProfile& profile,
+                     size_t& length);
+
 // Joins lines of one paragraph: no space between CJK text, one between Latin words.
 void AppendLine(std::string& paragraph, const std::string& line) {
   if (!paragraph.empty() && !line.empty()) {
@@ -1184,10 +1187,60 @@ class Parser {
 
   Attribution AttributionAt(size_t i, size_t span) {
     std::string text = Line(i).spaced_text;
-    for (size_t k = i + 1; k < i + span; ++k) {
-      if (!IsSpeck(k)) text += Line(k).spaced_text;
+    std::u32string read;  // the characters OCR read, with the confidence of each
+    std::vector<float> confidence;
+    for (size_t k = i; k < i + span; ++k) {
+      if (k > i && IsSpeck(k)) continue;
+      if (k > i) text += Line(k).spaced_text;
+      for (const auto& word : Line(k).words) {
+        for (char32_t c : ToU32(word.text)) {
+          read += c;
+          confidence.push_back(word.confidence);
+        }
+      }
     }
-    return ParseAttribution(Mend(NormalizeBrackets(text), Line(i).page, "attribution"), profile_);
+    Attribution attribution =
+        ParseAttribution(Mend(NormalizeBrackets(text), Line(i).page, "attribution"), profile_);
+    FlagDoubtfulNames(attribution, read, confidence, Line(i).page);
+    return attribution;
+  }
+
+  // A name OCR read a character of below the confidence it can be trusted at, or that is no
+  // plausible name (a digit or letter in it, no family name, one character or five), is kept as
+  // read and named in a review item: no silent wrong author.
+  void FlagDoubtfulNames(const Attribution& attribution, const std::u32string& read,
+                         const std::vector<float>& confidence, int page) {
+    size_t from = read.find(ToU32(attribution.organization.empty() ? "（" : attribution.organization));
+    from = from == std::u32string::npos ? 0 : from;
+    for (const auto& name : attribution.authors) {
+      const std::u32string chars = ToU32(name);
+      std::string why;
+      size_t family = 1;
+      if (std::any_of(chars.begin(), chars.end(), [](char32_t c) { return !IsCjk(c); })) {
+        why = "not all Chinese characters";
+      } else if (chars.size() < 2 || chars.size() > 4) {
+        why = fmt::format("{} characters", chars.size());
+      } else if (FamilyNameWeight(chars, 0, profile_, family) == 0 &&
+                 !(profile_.common_surnames.empty() && profile_.other_surnames.empty())) {
+        why = "no family name";
+      } else {
+        float lowest = 100;
+        for (size_t c = 0, at = from; c < chars.size(); ++c) {
+          const size_t pos = read.find(chars[c], at);
+          if (pos == std::u32string::npos) {
+            lowest = 0;
+            break;
+          }
+          lowest = std::min(lowest, confidence[pos]);
+          at = pos + 1;
+        }
+        if (lowest < options_.min_name_confidence) why = fmt::format("read at confidence {:.0f}", lowest);
+      }
+      if (!why.empty()) {
+        Review(page, "attribution-name",
+               fmt::format("author name '{}' doubtful ({}) in {}", name, why, attribution.raw));
+      }
+    }
   }
 
   std::vector<Brief> ParseBriefs(size_t begin, size_t end, const std::string& column) {

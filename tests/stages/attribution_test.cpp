@@ -161,6 +161,24 @@ TEST(Attribution, ASpeckBetweenItsLinesIsNoPartOfIt) {
   EXPECT_EQ(a->authors, (std::vector<std::string>{"刘洋", "王晓燕", "陈立群"}));
 }
 
+TEST(Attribution, ANameReadAtLowConfidenceIsKeptAndFlagged) {
+  LayoutLine names = Set("公室 洗越 方舟）", 2);
+  names.words = {OcrWord{.text = "公室", .box = Box{kLeft, 100, 2 * kUnit, kUnit}, .confidence = 93},
+                 OcrWord{.text = "洗", .box = Box{kLeft + 3 * kUnit, 100, kUnit, kUnit}, .confidence = 0},
+                 OcrWord{.text = "越方舟）", .box = Box{kLeft + 4 * kUnit, 100, 4 * kUnit, kUnit}, .confidence = 90}};
+  const ParsedIssue parsed =
+      ParseStructure(Article({Set("（余杭区人大常委会办", 1), names}), Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution);
+  EXPECT_EQ(parsed.articles[0].attribution->authors, (std::vector<std::string>{"洗越", "方舟"}));
+  std::vector<std::string> flagged;
+  for (const auto& r : parsed.review) {
+    if (r.reason == "attribution-name") flagged.push_back(r.detail);
+  }
+  ASSERT_EQ(flagged.size(), 1u);
+  EXPECT_NE(flagged[0].find("洗越"), std::string::npos) << flagged[0];
+}
+
 TEST(Attribution, AParenthesizedLineOfProseIsNone) {
   // Prose that opens a parenthesis and names no organization, and a line that closes one
   // without a sentence ended before it, are no attribution.
