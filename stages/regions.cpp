@@ -215,7 +215,8 @@ class Segmenter {
   // The white of a heading row `s` (whole, see Ink) where it heads columns: headings set side by
   // side at the top of a band's columns, each flush with its column's left edge, leave the
   // gutter the rows below them share. A heading across the columns whose gap (a quote's
-  // shoulder) happens to fall on the gutter starts elsewhere: it stays whole.
+  // shoulder) happens to fall on the gutter starts elsewhere: it stays whole; and a gap inside
+  // one heading (a quote taken off) is not kept, no column starts after it.
   std::vector<Interval> ColumnHeadingsGutters(const std::vector<Slab>& slabs, size_t s,
                                               const std::vector<std::vector<Interval>>& white,
                                               const std::vector<bool>& tall, int left,
@@ -240,7 +241,7 @@ class Segmenter {
       ink_end = std::max(ink_end, i.right);
     }
     std::vector<Interval> gaps =
-        Intersect(Complement(ink, left, right), white[below], options_.wide_gutter * unit_);
+        Intersect(Complement(ink, left, right), white[below], options_.min_gutter * unit_);
     std::erase_if(gaps, [&](const Interval& g) { return g.left <= ink_start || g.right >= ink_end; });
     if (gaps.empty()) return white[s];
     // Where the columns of the row below start: its left edge and right of each strip.
@@ -255,19 +256,16 @@ class Segmenter {
     auto starts_column = [&](int x) {
       return std::any_of(starts.begin(), starts.end(), [&](int e) { return std::abs(x - e) <= indent; });
     };
-    // The row's pieces between those gaps each start a column of the rows below.
-    std::vector<int> piece_left(gaps.size() + 1, right);
-    for (const Interval& i : ink) {
-      const size_t k = static_cast<size_t>(std::count_if(
-          gaps.begin(), gaps.end(), [&](const Interval& g) { return i.left >= g.right; }));
-      piece_left[k] = std::min(piece_left[k], i.left);
-    }
-    if (!std::all_of(piece_left.begin(), piece_left.end(),
-                     [&](int x) { return x < right && starts_column(x); })) {
-      return white[s];
-    }
+    // The row starts where a column does, and so does its ink right of each gap kept.
+    if (!starts_column(ink_start)) return white[s];
     std::vector<Interval> kept = white[s];
-    kept.insert(kept.end(), gaps.begin(), gaps.end());
+    for (const Interval& gap : gaps) {
+      int next = right;
+      for (const Interval& i : ink) {
+        if (i.left >= gap.right) next = std::min(next, i.left);
+      }
+      if (starts_column(next)) kept.push_back(gap);
+    }
     return kept;
   }
 
