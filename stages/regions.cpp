@@ -302,10 +302,24 @@ class Segmenter {
       });
     };
     // (Down a band twice that tall, a speck OCR read as a mark in the strip on its first or
-    // last row is one of the third: its columns' justified lines made the strip.)
+    // last row is one of the third: its columns' justified lines made the strip. So is a mark at
+    // the strip's edge beside which the row, as OCR boxed it, leaves a wide gutter's white: the
+    // opening bracket of a column's indented first line. Quotes in prose leave less.)
     const bool long_band = end - first >= 2 * static_cast<size_t>(options_.min_band_lines);
-    if (crossed(slabs[first], false, long_band) || crossed(slabs[end - 1], false, long_band)) {
-      return false;
+    auto open_row = [&](const Slab& slab) {
+      std::vector<Interval> ink;
+      for (size_t id : slab.items) {
+        if (items_[id].rule) continue;
+        const Box& b = items_[id].ocr_box.Empty() ? items_[id].box : items_[id].ocr_box;
+        ink.push_back({b.x, b.Right()});
+      }
+      const std::vector<Interval> white = Complement(ink, g.left, g.right);
+      return std::any_of(white.begin(), white.end(), [&](const Interval& w) {
+        return w.Width() >= options_.wide_gutter * unit_;
+      });
+    };
+    for (const size_t row : {first, end - 1}) {
+      if (crossed(slabs[row], false, long_band || open_row(slabs[row]))) return false;
     }
     // (A row counts as marked too where the strip is white only once a word's quote is taken
     // off: "“青年" boxed from the quote across the next characters leaves a strip after "打造"

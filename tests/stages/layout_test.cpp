@@ -587,5 +587,28 @@ TEST(Layout, MarksInTheGutterOnATallBandsFirstAndLastRowsLeaveTheColumnsApart) {
   ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
 }
 
+// Two columns five rows tall, and on the first row an opening bracket OCR boxed a few pixels
+// wide just before the right column's first character, at the gutter's edge: the row still
+// leaves a gutter's white left of it, so the band starts on that row.
+TEST(Layout, ABracketAtTheGutterEdgeOnABandsFirstRowLeavesTheColumnsApart) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  std::vector<std::vector<std::string>> texts;
+  const int right_x = kLeft + 18 * kPitch - 3 + 63;
+  for (auto& line : ColumnRows(300 + 4 * kLeading, 5, {18, 18}, 63, texts)) {
+    lines.push_back(std::move(line));
+  }
+  OcrLine& first = lines[3];
+  first.words.push_back(OcrWord{.text = "（",
+                                .box = Box{.x = right_x - 12, .y = first.box.y, .width = 8,
+                                           .height = kGlyph},
+                                .confidence = 70});
+  std::stable_sort(first.words.begin(), first.words.end(),
+                   [](const OcrWord& a, const OcrWord& b) { return a.box.x < b.box.x; });
+  first.RebuildFromWords();
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 10u);
+  ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
+}
+
 }  // namespace
 }  // namespace qikan
