@@ -244,27 +244,26 @@ class Segmenter {
         Intersect(Complement(ink, left, right), white[below], options_.min_gutter * unit_);
     std::erase_if(gaps, [&](const Interval& g) { return g.left <= ink_start || g.right >= ink_end; });
     if (gaps.empty()) return white[s];
-    // Where the columns of the row below start: its left edge and right of each strip.
-    std::vector<int> starts;
-    for (size_t id : slabs[below].items) {
-      if (!Mark(id) && (starts.empty() || items_[id].box.x < starts.front())) starts = {items_[id].box.x};
-    }
-    for (const Interval& w : white[below]) {
-      if (w.right < right && w.Width() >= options_.min_gutter * unit_) starts.push_back(w.right);
-    }
+    // The row starts at the left edge of the row below, and its ink right of a gap kept where
+    // the row below starts again right of the same white.
     const double indent = options_.max_indent * unit_;
-    auto starts_column = [&](int x) {
-      return std::any_of(starts.begin(), starts.end(), [&](int e) { return std::abs(x - e) <= indent; });
-    };
-    // The row starts where a column does, and so does its ink right of each gap kept.
-    if (!starts_column(ink_start)) return white[s];
+    int below_start = right;
+    for (size_t id : slabs[below].items) {
+      if (!Mark(id)) below_start = std::min(below_start, items_[id].box.x);
+    }
+    if (std::abs(ink_start - below_start) > indent) return white[s];
     std::vector<Interval> kept = white[s];
     for (const Interval& gap : gaps) {
       int next = right;
       for (const Interval& i : ink) {
         if (i.left >= gap.right) next = std::min(next, i.left);
       }
-      if (starts_column(next)) kept.push_back(gap);
+      const bool column_starts = std::any_of(white[below].begin(), white[below].end(), [&](const Interval& w) {
+        return w.Width() >= options_.min_gutter * unit_ && w.right < right &&
+               std::min(w.right, gap.right) - std::max(w.left, gap.left) > 0 &&
+               std::abs(next - w.right) <= indent;
+      });
+      if (column_starts) kept.push_back(gap);
     }
     return kept;
   }

@@ -610,5 +610,31 @@ TEST(Layout, ABracketAtTheGutterEdgeOnABandsFirstRowLeavesTheColumnsApart) {
   ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
 }
 
+// A short heading centred over two columns, letter-spaced so that its gap falls on the gutter
+// and its second half starts where the right column does: it starts nowhere near a column's
+// edge (whatever white the row below leaves there), so it stays one line of the full width above
+// the band.
+TEST(Layout, ACentredHeadingWhoseGapFallsOnTheGutterIsNoColumnHeading) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int right_x = kLeft + 18 * kPitch - 3 + 63;
+  lines.push_back(BoxedLine("信息", kLeft + 18 * kPitch - 3 - 20 - 99, top, 48));
+  lines.push_back(BoxedLine("摘登", right_x, top, 48));
+  std::vector<std::vector<std::string>> texts;
+  for (auto& line : ColumnRows(top + 100, 6, {18, 18}, 63, texts)) lines.push_back(std::move(line));
+  // The first row below has a gap a character wide that ends near where the heading starts.
+  OcrLine& below = lines[5];
+  below.words.erase(below.words.begin() + 13);
+  below.RebuildFromWords();
+  std::u32string first = ToU32(texts[0][0]);
+  first.erase(13, 1);
+  texts[0][0] = ToUtf8(first);
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 1u + 12u);
+  EXPECT_EQ(layout.lines[3].text, "信息摘登");
+  EXPECT_EQ(layout.lines[3].column, 0);
+  ExpectColumnsInOrder(layout, 4, texts, /*numbered=*/true);
+}
+
 }  // namespace
 }  // namespace qikan
