@@ -242,7 +242,8 @@ class Segmenter {
     }
     std::vector<Interval> gaps =
         Intersect(Complement(ink, left, right), white[below], options_.min_gutter * unit_);
-    std::erase_if(gaps, [&](const Interval& g) { return g.left <= ink_start || g.right >= ink_end; });
+    std::erase_if(gaps,
+                  [&](const Interval& g) { return g.left <= ink_start || g.right >= ink_end; });
     if (gaps.empty()) return white[s];
     // The row starts at the left edge of the row below, and its ink right of a gap kept where
     // the row below starts again right of the same white.
@@ -258,12 +259,12 @@ class Segmenter {
       for (const Interval& i : ink) {
         if (i.left >= gap.right) next = std::min(next, i.left);
       }
-      const bool column_starts = std::any_of(white[below].begin(), white[below].end(), [&](const Interval& w) {
+      auto starts_after = [&](const Interval& w) {
         return w.Width() >= options_.min_gutter * unit_ && w.right < right &&
                std::min(w.right, gap.right) - std::max(w.left, gap.left) > 0 &&
                std::abs(next - w.right) <= indent;
-      });
-      if (column_starts) kept.push_back(gap);
+      };
+      if (std::any_of(white[below].begin(), white[below].end(), starts_after)) kept.push_back(gap);
     }
     return kept;
   }
