@@ -3,6 +3,8 @@
 
   fit_doubt.py fit RESULT.json...    -> the weights and review_from, as C++ for DoubtOptions
   fit_doubt.py check RESULT.json...  -> how the estimates qikan stored flag these pages
+  fit_doubt.py cv RESULT.json...     -> the flag's precision and recall per preset when each item's
+                                        pages are flagged by a model fitted without them
 
 The results are those `scripts/bench-accuracy --set tune --qikan-only` leaves in WORK/tune/results:
 every page's evidence (record.json, pages[].doubt) and its CER against the truth. The model is
@@ -24,6 +26,12 @@ CAP = float(os.environ.get("FIT_DOUBT_CAP", "0.05"))
 RECALL = 0.95
 
 
+def preset(result):
+    """The scan preset and layout of a benchmark item (its font aside): "office two-column"."""
+    layout = result.get("layout") or "single"
+    return result.get("preset", "?") + ("" if layout == "single" else " " + layout)
+
+
 def pages(paths):
     out = []
     for path in paths:
@@ -36,7 +44,7 @@ def pages(paths):
             est = (q.get("estimated_cer") or [None] * (i + 1))[i]
             conf = (q.get("mean_confidence") or [None] * (i + 1))[i]
             flagged = (i + 1) in q.get("flagged_pages", [])
-            out.append({"item": r["item"], "page": i + 1, "cer": cer, "doubt": doubt,
+            out.append({"item": r["item"], "preset": preset(r), "page": i + 1, "cer": cer, "doubt": doubt,
                         "estimated_cer": est, "flagged": flagged, "confidence": conf})
     return out
 
@@ -82,18 +90,27 @@ def fmt(x):
     return "n/a" if x is None else f"{x:.2f}"
 
 
-def fit(args):
-    data = [p for p in pages(args.results) if p["doubt"]]
+def estimate(b, w, row):
+    return max(0.0, min(1.0, b + sum(wj * x for wj, x in zip(w, row))))
+
+
+def fit_model(data):
+    """The weights, intercept and review_from fitted on `data` (pages with their evidence)."""
     rows = [[p["doubt"][f] for f in FEATURES] for p in data]
     target = [min(p["cer"], CAP) for p in data]
     b, w = nnls(rows, target)
-    scored = [{"cer": p["cer"], "est": max(0.0, min(1.0, b + sum(wj * x for wj, x in zip(w, r))))}
-              for p, r in zip(data, rows)]
+    scored = [{"cer": p["cer"], "est": estimate(b, w, r)} for p, r in zip(data, rows)]
     # the highest threshold that keeps the recall
     bad = sorted((s["est"] for s in scored if s["cer"] > BAD), reverse=True)
     need = max(1, -(-int(RECALL * 1000) * len(bad) // 1000)) if bad else 0
     threshold = bad[need - 1] if bad else 0.02
     threshold = round(threshold - 0.0005, 4)  # a hair below the page that decides it
+    return b, w, threshold, scored
+
+
+def fit(args):
+    data = [p for p in pages(args.results) if p["doubt"]]
+    b, w, threshold, scored = fit_model(data)
     precision, recall, nf, nb, nboth = flag_stats(scored, threshold)
     print(f"// fitted on {len(data)} pages ({nb} over {100 * BAD:.0f}% CER) by "
           f"scripts/bench/fit_doubt.py: precision {fmt(precision)} ({nboth}/{nf}), "
@@ -131,14 +148,41 @@ def check(args):
                   f"recall {fmt(recall)} ({nboth}/{nb})")
 
 
+def cv(args):
+    """Leave one item out: each item's pages are flagged by the model fitted on the other items'."""
+    data = [p for p in pages(args.results) if p["doubt"]]
+    items = sorted({p["item"] for p in data})
+    if len(items) < 2:
+        sys.exit("fit_doubt.py cv: needs the results of two or more items")
+    for item in items:
+        b, w, threshold, _ = fit_model([p for p in data if p["item"] != item])
+        for p in data:
+            if p["item"] == item:
+                p["est"] = estimate(b, w, [p["doubt"][f] for f in FEATURES])
+                p["threshold"] = threshold
+    groups = {}
+    for p in data:
+        groups.setdefault(p["preset"], []).append(p)
+    groups["all"] = data
+    print("| preset | pages | over 2% | flagged | precision | recall |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, group in sorted(groups.items(), key=lambda g: (g[0] == "all", g[0])):
+        flagged = [p for p in group if p["est"] >= p["threshold"]]
+        bad = [p for p in group if p["cer"] > BAD]
+        both = [p for p in flagged if p["cer"] > BAD]
+        print(f"| {name} | {len(group)} | {len(bad)} | {len(flagged)} | "
+              f"{fmt(len(both) / len(flagged) if flagged else None)} ({len(both)}/{len(flagged)}) | "
+              f"{fmt(len(both) / len(bad) if bad else None)} ({len(both)}/{len(bad)}) |")
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("fit", "check"):
+    for name in ("fit", "check", "cv"):
         s = sub.add_parser(name)
         s.add_argument("results", nargs="+")
     args = ap.parse_args()
-    fit(args) if args.cmd == "fit" else check(args)
+    {"fit": fit, "check": check, "cv": cv}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""scripts/bench/fit_doubt.py on made-up benchmark results whose answer is known.
+
+Run by ctest (label unit): python3 tests/scripts/fit_doubt_test.py SCRIPT
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+SCRIPT = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(__file__), "..", "..", "scripts", "bench", "fit_doubt.py")
+FEATURES = ["missing", "excess", "low", "garbled", "latin", "unsure", "lost_lines", "surprise",
+            "unpaired", "stray", "disagree"]
+
+
+def result(item, preset, layout, pages):
+    """A benchmark result: pages as (page CER, garbled share), the other evidence 0."""
+    doubt = [dict({f: 0.0 for f in FEATURES}, garbled=g, chars=500.0) for _, g in pages]
+    return {"item": item, "preset": preset, "layout": layout,
+            "qikan": {"page_cer": [c for c, _ in pages], "doubt": doubt,
+                      "estimated_cer": [0.0] * len(pages), "flagged_pages": [],
+                      "mean_confidence": [90.0] * len(pages)}}
+
+
+class CrossValidation(unittest.TestCase):
+    def run_cv(self, results):
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = []
+            for r in results:
+                paths.append(os.path.join(tmp, r["item"] + ".json"))
+                with open(paths[-1], "w", encoding="utf-8") as f:
+                    json.dump(r, f)
+            out = subprocess.run([sys.executable, SCRIPT, "cv"] + paths, capture_output=True,
+                                 text=True, check=True).stdout
+        return {row.split("|")[1].strip(): [c.strip() for c in row.split("|")[2:-1]]
+                for row in out.splitlines() if row.startswith("| ") and "---" not in row}
+
+    def test_each_item_is_flagged_by_a_model_fitted_without_it(self):
+        # The garble share tells the bad pages (CER 4%) from the good (0.5%) on every item, so
+        # a model fitted on the other items flags exactly the bad pages of the one left out.
+        items = [result(f"tune-{p}-{f}", p, "single",
+                        [(0.04, 0.02), (0.005, 0.0), (0.04, 0.03), (0.005, 0.001)])
+                 for p in ("office", "web-150") for f in ("ukai", "noto-serif")]
+        rows = self.run_cv(items)
+        self.assertEqual(rows["office"], ["8", "4", "4", "1.00 (4/4)", "1.00 (4/4)"])
+        self.assertEqual(rows["web-150"], ["8", "4", "4", "1.00 (4/4)", "1.00 (4/4)"])
+        self.assertEqual(rows["all"], ["16", "8", "8", "1.00 (8/8)", "1.00 (8/8)"])
+
+    def test_an_item_unlike_the_others_is_not_fitted_on_itself(self):
+        # The two-column item's bad pages show no garble: fitted on the others, the model cannot
+        # see them (fitted on all items, it would have seen them too).
+        items = [result(f"tune-office-{f}", "office", "single",
+                        [(0.04, 0.02), (0.005, 0.0)]) for f in ("ukai", "noto-serif")]
+        items.append(result("tune-office-2col-ukai", "office", "two-column",
+                            [(0.04, 0.0), (0.005, 0.0)]))
+        rows = self.run_cv(items)
+        self.assertEqual(rows["office two-column"][:3], ["2", "1", "0"])
+
+
+if __name__ == "__main__":
+    unittest.main()
