@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
 #include <chrono>
 #include <limits>
@@ -107,6 +108,23 @@ std::string NormalizeBrackets(std::string s) {
   return s;
 }
 
+// Where an attribution's text starts: after a speck OCR read before its opening parenthesis
+// (人（临平区…), at the second of two (（（临平区…). npos without one among its first characters.
+size_t AttributionOpening(std::string_view text) {
+  constexpr std::string_view kOpen = "（";
+  size_t open = std::string::npos;
+  size_t at = 0;
+  for (int chars = 0; chars < 3 && at < text.size(); ++chars) {
+    if (text.substr(at, kOpen.size()) == kOpen) open = at;
+    const auto lead = static_cast<unsigned char>(text[at]);
+    at += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+  }
+  return open;
+}
+
+int FamilyNameWeight(const std::u32string& run, size_t i, const PublicationProfile& profile,
+                     size_t& length);
+
 // Joins lines of one paragraph: no space between CJK text, one between Latin words.
 void AppendLine(std::string& paragraph, const std::string& line) {
   if (!paragraph.empty() && !line.empty()) {
@@ -185,35 +203,85 @@ class Parser {
         ReviewItem{.page = page, .reason = std::move(reason), .detail = std::move(detail)});
   }
 
+  // Whether the text names an organization (holds one of the profile's suffixes): what tells an
+  // attribution whose parenthesis OCR lost or misplaced from a line of prose.
+  bool NamesOrganization(std::string_view text) const {
+    return std::any_of(profile_.organization_suffixes.begin(), profile_.organization_suffixes.end(),
+                       [&](const std::string& suffix) { return text.find(suffix) != std::string::npos; });
+  }
+
+  // The line's text from its opening parenthesis on, past a speck OCR read before it (人（临平区…);
+  // empty when the line opens none.
+  std::string FromOpening(size_t i) const {
+    const std::string text = NormalizeBrackets(Line(i).text);
+    const size_t open = AttributionOpening(text);
+    if (open == std::string::npos || (open > 0 && !NamesOrganization(text))) return "";
+    return text.substr(open);
+  }
+
+  // A line no printed character is as small as: a speck OCR read as a character (办 at a quarter
+  // of the body's height between two lines of an attribution).
+  bool IsSpeck(size_t i) const { return Line(i).glyph_ratio < 0.5; }
+
   bool IsAttribution(size_t i) const {
+    const std::string text = FromOpening(i);
+    const size_t n = Chars(text);
+    if (n >= 4 && n <= options_.attribution_max_chars && EndsWith(text, "）") &&
+        text.find("。") == std::string::npos) {
+      return true;
+    }
+    return LostOpening(i);
+  }
+
+  // An organization's attribution whose opening parenthesis OCR lost (富阳区人大常委会办公室）):
+  // a short line that closes a parenthesis it does not open, right after a sentence ended.
+  bool LostOpening(size_t i) const {
     const std::string text = NormalizeBrackets(Line(i).text);
     const size_t n = Chars(text);
-    return n >= 4 && n <= options_.attribution_max_chars && StartsWith(text, "（") &&
-           EndsWith(text, "）") && text.find("。") == std::string::npos;
+    if (i == 0 || n < 4 || n > options_.attribution_max_chars || !EndsWith(text, "）") ||
+        text.find("（") != std::string::npos || text.find("。") != std::string::npos ||
+        !NamesOrganization(text)) {
+      return false;
+    }
+    const std::string before = NormalizeBrackets(Line(i - 1).text);
+    return EndsWith(before, "。") || EndsWith(before, "！") || EndsWith(before, "？") ||
+           EndsWith(before, "”");
   }
 
   // How many lines the attribution starting at line i takes: 0 (none), 1, or up to 4 when a
   // narrow column wraps it ("（滨江区人大常委会办" / "公室，章晓东王晓燕" / "吴敏）"): it opens a
   // parenthesis on its own line, the lines under it in the same column close it, and no
-  // sentence ends inside.
+  // sentence ends inside. Specks between its lines count in its span. An organization's
+  // attribution whose closing parenthesis OCR lost ends where its column or its article does.
   size_t AttributionSpan(size_t i) const {
     if (IsAttribution(i)) return 1;
-    const std::string first = NormalizeBrackets(Line(i).text);
-    if (!StartsWith(first, "（") || first.find("）") != std::string::npos ||
+    const std::string first = FromOpening(i);
+    if (first.empty() || first.find("）") != std::string::npos ||
         first.find("。") != std::string::npos) {
       return 0;
     }
     size_t chars = Chars(first);
-    for (size_t k = i + 1; k < lines_.size() && k <= i + 3; ++k) {
-      if (Line(k).page != Line(i).page || Line(k).column != Line(i).column) return 0;
+    std::string text = first;
+    size_t k = i + 1;
+    for (; k < lines_.size(); ++k) {
+      if (Line(k).page != Line(i).page || Line(k).column != Line(i).column) break;
+      if (IsSpeck(k)) continue;
+      if (k > i + 3) return 0;
       const std::string next = NormalizeBrackets(Line(k).text);
-      if (next.find("（") != std::string::npos || next.find("。") != std::string::npos) return 0;
-      chars += Chars(next);
-      if (chars > options_.attribution_max_chars) return 0;
+      const bool heading = Line(k).glyph_ratio >= options_.heading_glyph_ratio;
+      if (next.find("（") != std::string::npos || next.find("。") != std::string::npos) {
+        if (heading) break;
+        return 0;
+      }
       const size_t close = next.find("）");
+      // (A line that closes the parenthesis stands taller than the body: its box holds the mark.)
+      if (close == std::string::npos && heading) break;
+      chars += Chars(next);
+      text += next;
+      if (chars > options_.attribution_max_chars) return 0;
       if (close != std::string::npos) return close + std::string("）").size() == next.size() ? k - i + 1 : 0;
     }
-    return 0;
+    return NamesOrganization(text) ? k - i : 0;
   }
 
   bool IsParagraphStart(size_t i) const {
@@ -1162,8 +1230,60 @@ class Parser {
 
   Attribution AttributionAt(size_t i, size_t span) {
     std::string text = Line(i).spaced_text;
-    for (size_t k = i + 1; k < i + span; ++k) text += Line(k).spaced_text;
-    return ParseAttribution(Mend(NormalizeBrackets(text), Line(i).page, "attribution"), profile_);
+    std::u32string read;  // the characters OCR read, with the confidence of each
+    std::vector<float> confidence;
+    for (size_t k = i; k < i + span; ++k) {
+      if (k > i && IsSpeck(k)) continue;
+      if (k > i) text += Line(k).spaced_text;
+      for (const auto& word : Line(k).words) {
+        for (char32_t c : ToU32(word.text)) {
+          read += c;
+          confidence.push_back(word.confidence);
+        }
+      }
+    }
+    Attribution attribution =
+        ParseAttribution(Mend(NormalizeBrackets(text), Line(i).page, "attribution"), profile_);
+    FlagDoubtfulNames(attribution, read, confidence, Line(i).page);
+    return attribution;
+  }
+
+  // A name OCR read a character of below the confidence it can be trusted at, or that is no
+  // plausible name (a digit or letter in it, no family name, one character or five), is kept as
+  // read and named in a review item: no silent wrong author.
+  void FlagDoubtfulNames(const Attribution& attribution, const std::u32string& read,
+                         const std::vector<float>& confidence, int page) {
+    size_t from = read.find(ToU32(attribution.organization.empty() ? "（" : attribution.organization));
+    from = from == std::u32string::npos ? 0 : from;
+    for (const auto& name : attribution.authors) {
+      const std::u32string chars = ToU32(name);
+      std::string why;
+      size_t family = 1;
+      if (std::any_of(chars.begin(), chars.end(), [](char32_t c) { return !IsCjk(c); })) {
+        why = "not all Chinese characters";
+      } else if (chars.size() < 2 || chars.size() > 4) {
+        why = fmt::format("{} characters", chars.size());
+      } else if (FamilyNameWeight(chars, 0, profile_, family) == 0 &&
+                 !(profile_.common_surnames.empty() && profile_.other_surnames.empty())) {
+        why = "no family name";
+      } else {
+        float lowest = 100;
+        for (size_t c = 0, at = from; c < chars.size(); ++c) {
+          const size_t pos = read.find(chars[c], at);
+          if (pos == std::u32string::npos) {
+            lowest = 0;
+            break;
+          }
+          lowest = std::min(lowest, confidence[pos]);
+          at = pos + 1;
+        }
+        if (lowest < options_.min_name_confidence) why = fmt::format("read at confidence {:.0f}", lowest);
+      }
+      if (!why.empty()) {
+        Review(page, "attribution-name",
+               fmt::format("author name '{}' doubtful ({}) in {}", name, why, attribution.raw));
+      }
+    }
   }
 
   std::vector<Brief> ParseBriefs(size_t begin, size_t end, const std::string& column) {
@@ -1445,10 +1565,12 @@ std::vector<std::string> SplitNames(const std::string& run, const PublicationPro
 // last organization suffix that leaves a plausible run of names. npos when it does not run on.
 size_t EndOfOrganization(const std::string& token, const PublicationProfile& profile) {
   size_t cut = std::string::npos;
+  size_t last = 0;  // where the last suffix the token holds ends
   for (const auto& suffix : profile.organization_suffixes) {
     const size_t pos = token.rfind(suffix);
     if (pos == std::string::npos) continue;
     const size_t after = pos + suffix.size();
+    last = std::max(last, after);
     const std::u32string rest = ToU32(std::string_view(token).substr(after));
     if (rest.empty()) return std::string::npos;  // ends with a suffix: no name
     if (rest.size() > 12) continue;
@@ -1459,6 +1581,10 @@ size_t EndOfOrganization(const std::string& token, const PublicationProfile& pro
     }
     if (cut == std::string::npos || after > cut) cut = after;
   }
+  // The organization goes on to its last suffix: what follows 人大 in 临安区人大常委会办公室 is
+  // no name, even though 常 is a family name. Names OCR misread past recognition (办公室示侍命斌)
+  // still start after the last suffix.
+  if (last > 0 && ToU32(std::string_view(token).substr(last)).size() <= 12) return last;
   return cut;
 }
 
@@ -1551,6 +1677,9 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
   };
   while (!inner.empty() && inner.front() == ' ') inner.erase(0, 1);
   while (!inner.empty() && inner.back() == ' ') inner.pop_back();
+  // A speck read before the opening parenthesis, or as a second one (（（临平区…), is no part of
+  // the attribution: it starts after its last opening parenthesis among the first characters.
+  if (const size_t open = AttributionOpening(inner); open != std::string::npos) inner.erase(0, open);
   strip("（", true);
   strip("）", false);
   // OCR fills the printed gaps between organization and names with stray marks.
@@ -1558,6 +1687,10 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
     size_t pos = 0;
     while ((pos = inner.find(mark, pos)) != std::string::npos) inner.replace(pos, mark.size(), " ");
   }
+  // and reads specks inside a name as marks no name holds (郑!海涛).
+  inner.erase(std::remove_if(inner.begin(), inner.end(),
+                             [](char c) { return c != '\0' && std::strchr("!|'`~^_;:*", c); }),
+              inner.end());
 
   std::vector<std::string> tokens = SplitOnSpaces(inner);
   Attribution attribution;
@@ -1593,6 +1726,12 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
       names.push_back(tokens[i] + tokens[i + 1]);
       printed.push_back(tokens[i] + " " + tokens[i + 1]);
       ++i;
+      continue;
+    }
+    // One character alone is no name: a gap OCR saw where print has none (郑 海涛, 孙 佳潘越)
+    // cut a name, which goes on in the next token.
+    if (Chars(tokens[i]) == 1 && i + 1 < tokens.size()) {
+      tokens[i + 1] = tokens[i] + tokens[i + 1];
       continue;
     }
     for (auto& name : SplitNames(tokens[i], profile)) {

@@ -26,6 +26,9 @@ struct StructureOptions {
   float flat_leader_max_confidence = 70;
   // An attribution is a short parenthesized line.
   size_t attribution_max_chars = 60;
+  // An author's name with a character read below this confidence is flagged for review (the
+  // names OCR misread on the tuning scans had a character at 0-47; right ones mostly 65 and up).
+  float min_name_confidence = 50;
   // A masthead number (date, issue number) read from a word of digits below this confidence is
   // kept and flagged for review: a wrong date in the catalog is worse than a doubtful one. Such
   // words were read again by the digits model (stages/folio.h RereadNumbers), whose right

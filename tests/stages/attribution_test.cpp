@@ -1,0 +1,193 @@
+// Attributions that hold on every scan (issue 13): OCR's specks and lost parentheses, gaps it
+// sees where print has none, an organization that runs on past a suffix, and attributions a
+// narrow column wraps.
+#include <gtest/gtest.h>
+
+#include "models/profile.h"
+#include "models/text.h"
+#include "stages/structure.h"
+#include "tests/support/text_page.h"
+
+namespace qikan {
+namespace {
+
+constexpr int kUnit = 36;        // px, the body glyph
+constexpr int kLeft = 200;       // the text column's left edge
+constexpr int kWidthUnits = 12;  // characters to a line of a narrow column
+
+const PublicationProfile& Hangzhou() {
+  static const PublicationProfile profile =
+      LoadProfile(testing::SourcePath("models/profiles/hangzhou-renda-xinxi.json"));
+  return profile;
+}
+
+std::vector<std::string> Authors(std::string_view spaced) {
+  return ParseAttribution(spaced, Hangzhou()).authors;
+}
+
+TEST(Attribution, ASpeckOrASecondParenthesisBeforeTheOrganizationIsNoPartOfIt) {
+  EXPECT_EQ(ParseAttribution("（（临平区人大常委会办公室 赵晨曦 郑海涛）", Hangzhou()).organization,
+            "临平区人大常委会办公室");
+  const Attribution a = ParseAttribution("人（临平区人大常委会办公室郑海涛 孙 佳）", Hangzhou());
+  EXPECT_EQ(a.organization, "临平区人大常委会办公室");
+  EXPECT_EQ(a.authors, (std::vector<std::string>{"郑海涛", "孙佳"}));
+}
+
+TEST(Attribution, AMarkNoNameHoldsIsASpeckInsideTheName) {
+  EXPECT_EQ(Authors("（桐庐县人大常委会办公室郑!海涛陈立群）"),
+            (std::vector<std::string>{"郑海涛", "陈立群"}));
+  EXPECT_EQ(Authors("（桐庐县人大常委会办公室 郑| 海涛 陈立群）"),
+            (std::vector<std::string>{"郑海涛", "陈立群"}));
+}
+
+TEST(Attribution, ACharacterAloneGoesOnInTheNextToken) {
+  EXPECT_EQ(Authors("（桐庐县人大常委会办公室 郑 海涛 陈立群）"),
+            (std::vector<std::string>{"郑海涛", "陈立群"}));
+  EXPECT_EQ(Authors("（萧山区人大常委会办公室 蒋丽华 钱 程俞斌）"),
+            (std::vector<std::string>{"蒋丽华", "钱程", "俞斌"}));
+  // Padded two-character names stay what they were.
+  EXPECT_EQ(Authors("（临平区人大常委会办公室 孔 铮 周 颖 王小明）"),
+            (std::vector<std::string>{"孔铮", "周颖", "王小明"}));
+}
+
+TEST(Attribution, TheOrganizationGoesOnToItsLastSuffix) {
+  // 常 is a family name, but what follows 人大 here is the rest of the organization.
+  const Attribution a = ParseAttribution("（临安区人大 常委会办公室示侍命斌钱程）", Hangzhou());
+  EXPECT_EQ(a.organization, "临安区人大常委会办公室");
+  const Attribution b = ParseAttribution("（临平区人大常委会办公室只敏楼倩傅）", Hangzhou());
+  EXPECT_EQ(b.organization, "临平区人大常委会办公室");
+  const Attribution c = ParseAttribution("（余杭区人大常委会城建环保工委洗越方舟蒋丽华）", Hangzhou());
+  EXPECT_EQ(c.organization, "余杭区人大常委会城建环保工委");
+  EXPECT_EQ(c.authors, (std::vector<std::string>{"洗越", "方舟", "蒋丽华"}));
+}
+
+// A line of a narrow column (page 2, column `column`) whose text is `text`, set a glyph a
+// character from `indent` glyphs in; `glyph_ratio` scales it.
+LayoutLine Set(const std::string& text, double indent = 0, double glyph_ratio = 1.0, int column = 1) {
+  LayoutLine line{.page = 2, .column = column, .glyph_ratio = glyph_ratio, .glyph_px = kUnit,
+                  .column_left = kLeft};
+  const int unit = static_cast<int>(kUnit * glyph_ratio);
+  const int width = static_cast<int>(ToU32(text).size()) * unit;
+  line.words.push_back(OcrWord{.text = text,
+                               .box = Box{kLeft + static_cast<int>(indent * kUnit), 100, width, unit},
+                               .confidence = 95});
+  line.box = line.words.back().box;
+  line.text = text;
+  line.spaced_text = text;
+  line.segments = {text};
+  line.confidence = 95;
+  line.indent = indent;
+  line.right_gap = kWidthUnits - indent - static_cast<double>(ToU32(text).size()) * glyph_ratio;
+  line.space_before = 0.7;
+  return line;
+}
+
+const std::string kTitle = "强化监督助推燃气安全";
+
+// Masthead, 目录 and one TOC entry on page 1; on page 2 the article's heading, its body and
+// `attribution` (its lines), then `after` (what follows in reading order).
+IssueLayout Article(std::vector<LayoutLine> attribution, std::vector<LayoutLine> after = {}) {
+  IssueLayout layout;
+  layout.body_glyph_px = kUnit;
+  for (const char* text : {"杭州人大信息", "（普 刊）", "第5期（总第711期）",
+                           "杭州市人大常委会研究室编 2025年7月11日", "目 录"}) {
+    LayoutLine line = Set(text, 2, std::string(text) == "杭州人大信息" ? 3.0 : 1.0, 0);
+    line.page = 1;
+    layout.lines.push_back(line);
+  }
+  LayoutLine entry = Set("要闻速递 " + kTitle, 0, 1.0, 0);
+  entry.page = 1;
+  entry.text = "要闻速递" + kTitle;
+  entry.words = {OcrWord{.text = "要闻速递", .box = Box{kLeft, 100, 4 * kUnit, kUnit}, .confidence = 95},
+                 OcrWord{.text = kTitle, .box = Box{kLeft + 6 * kUnit, 100, 10 * kUnit, kUnit}, .confidence = 95}};
+  entry.segments = {"要闻速递", kTitle};
+  layout.lines.push_back(entry);
+  LayoutLine heading = Set(kTitle, 0, 1.4);
+  heading.right_gap = heading.indent;
+  heading.space_before = -1;
+  layout.lines.push_back(heading);
+  layout.lines.push_back(Set("临平区人大常委会聚焦燃气安", 2));
+  layout.lines.push_back(Set("全，推动乡镇燃气工程落地。"));
+  for (auto& line : attribution) layout.lines.push_back(std::move(line));
+  for (auto& line : after) layout.lines.push_back(std::move(line));
+  return layout;
+}
+
+std::optional<Attribution> AttributionOf(const IssueLayout& layout) {
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  if (parsed.articles.size() != 1) {
+    ADD_FAILURE() << parsed.articles.size() << " articles";
+    return std::nullopt;
+  }
+  return parsed.articles[0].attribution;
+}
+
+TEST(Attribution, AWrappedAttributionThatClosesIsWhole) {
+  const auto a = AttributionOf(Article({Set("（临平区人大常委会办", 1), Set("公室 郑海涛 孙 佳）", 2)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->organization, "临平区人大常委会办公室");
+  EXPECT_EQ(a->authors, (std::vector<std::string>{"郑海涛", "孙佳"}));
+}
+
+TEST(Attribution, ItsClosingParenthesisLostItEndsWithItsColumn) {
+  const auto a = AttributionOf(Article({Set("〈建德市人大常委会办公室", 0.7), Set("钱程", 8.7)},
+                                       {Set("送：省人大常委会办公厅", 0, 1.0, 2)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->organization, "建德市人大常委会办公室");
+  EXPECT_EQ(a->authors, (std::vector<std::string>{"钱程"}));
+}
+
+TEST(Attribution, ItsClosingParenthesisLostItEndsBeforeAHeading) {
+  LayoutLine next = Set("上城区：多措并举", 0.6, 1.38);
+  const auto a = AttributionOf(Article({Set("人（临平区人大常委会办公室郑海涛孙", 0.3), Set("佳", 18)},
+                                       {next, Set("上城区人大常委会聚焦青年发展", 2)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->organization, "临平区人大常委会办公室");
+  EXPECT_EQ(a->authors, (std::vector<std::string>{"郑海涛", "孙佳"}));
+}
+
+TEST(Attribution, ItsOpeningParenthesisLostAfterASentenceEnded) {
+  const auto a = AttributionOf(Article({Set("富阳区人大常委会办公室）", 0)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->organization, "富阳区人大常委会办公室");
+  EXPECT_TRUE(a->authors.empty());
+}
+
+TEST(Attribution, ASpeckBetweenItsLinesIsNoPartOfIt) {
+  const auto a = AttributionOf(
+      Article({Set("（拱墅区人大常委会办公室刘", 1.1), Set("办", 11.1, 0.27), Set("洋王晓燕陈立群）", 4.8)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->organization, "拱墅区人大常委会办公室");
+  EXPECT_EQ(a->authors, (std::vector<std::string>{"刘洋", "王晓燕", "陈立群"}));
+}
+
+TEST(Attribution, ANameReadAtLowConfidenceIsKeptAndFlagged) {
+  LayoutLine names = Set("公室 洗越 方舟）", 2);
+  names.words = {OcrWord{.text = "公室", .box = Box{kLeft, 100, 2 * kUnit, kUnit}, .confidence = 93},
+                 OcrWord{.text = "洗", .box = Box{kLeft + 3 * kUnit, 100, kUnit, kUnit}, .confidence = 0},
+                 OcrWord{.text = "越方舟）", .box = Box{kLeft + 4 * kUnit, 100, 4 * kUnit, kUnit}, .confidence = 90}};
+  const ParsedIssue parsed =
+      ParseStructure(Article({Set("（余杭区人大常委会办", 1), names}), Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution);
+  EXPECT_EQ(parsed.articles[0].attribution->authors, (std::vector<std::string>{"洗越", "方舟"}));
+  std::vector<std::string> flagged;
+  for (const auto& r : parsed.review) {
+    if (r.reason == "attribution-name") flagged.push_back(r.detail);
+  }
+  ASSERT_EQ(flagged.size(), 1u);
+  EXPECT_NE(flagged[0].find("洗越"), std::string::npos) << flagged[0];
+}
+
+TEST(Attribution, AParenthesizedLineOfProseIsNone) {
+  // Prose that opens a parenthesis and names no organization, and a line that closes one
+  // without a sentence ended before it, are no attribution.
+  const auto a = AttributionOf(Article({Set("（2023-2035年规划", 0), Set("修编完成后推动", 0)},
+                                       {Set("送：省人大常委会办公厅", 0, 1.0, 2)}));
+  EXPECT_FALSE(a);
+  IssueLayout layout = Article({Set("规划（2023-", 0), Set("2035）", 0)});
+  EXPECT_FALSE(AttributionOf(layout));
+}
+
+}  // namespace
+}  // namespace qikan
