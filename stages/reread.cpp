@@ -313,8 +313,8 @@ std::optional<RegionImage> CloseWideGaps(const RegionImage& cut, double glyph_px
     for (int x = runs[i].first; x < runs[i].second; ++x) columns.push_back(x);
     const int end = i + 1 < runs.size() ? runs[i + 1].first : inked.cols;
     const int gap = end - runs[i].second;
-    const bool inside = i + 1 < runs.size();
-    const int keep = inside && gap > wide ? closed : gap;
+    const bool between_runs = i + 1 < runs.size();
+    const int keep = between_runs && gap > wide ? closed : gap;
     for (int x = runs[i].second; x < runs[i].second + keep; ++x) columns.push_back(x);
   }
   RegionImage closed_cut{.factor = cut.factor, .origin = cut.origin, .columns = columns};

@@ -101,10 +101,10 @@ Box ToPage(const RegionImage& cut, const Box& box);
 // piece as something else ("卉:卉)", "者刊"). The same cut with each white gap wider than
 // `wide_gap` glyphs closed to `closed_gap` glyphs, read as a line set solid, reads true; its boxes
 // map back over the gaps (RegionImage::columns). Nothing unless every glyph stands apart from the
-// next by such a gap, or when its ink holds more than `max_cells` glyphs. A gap of a glyph or more is a full-width space at
-// least: the white after a full-width comma (its ink a quarter of its cell) is less, and a body
-// line's words and a column's lines are longer (an attribution's "办公室  徐佳琪" keeps the gap
-// the parser reads).
+// next by such a gap, or when its ink holds more than `max_cells` glyphs. A gap of a glyph or
+// more is a full-width space at least: the white after a full-width comma (its ink a quarter of
+// its cell) is less, and a body line's words and a column's lines are longer (an attribution's
+// "办公室  徐佳琪" keeps the gap the parser reads).
 struct CloseGapsOptions {
   double wide_gap = 1.0;
   double closed_gap = 0.25;

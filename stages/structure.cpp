@@ -111,15 +111,10 @@ std::string NormalizeBrackets(std::string s) {
 // Where an attribution's text starts: after a speck OCR read before its opening parenthesis
 // (人（临平区…), at the second of two (（（临平区…). npos without one among its first characters.
 size_t AttributionOpening(std::string_view text) {
-  constexpr std::string_view kOpen = "（";
-  size_t open = std::string::npos;
-  size_t at = 0;
-  for (int chars = 0; chars < 3 && at < text.size(); ++chars) {
-    if (text.substr(at, kOpen.size()) == kOpen) open = at;
-    const auto lead = static_cast<unsigned char>(text[at]);
-    at += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-  }
-  return open;
+  const std::u32string first = ToU32(text).substr(0, 3);
+  const size_t open = first.rfind(U'（');
+  return open == std::u32string::npos ? std::string::npos
+                                      : ToUtf8(std::u32string_view(first).substr(0, open)).size();
 }
 
 int FamilyNameWeight(const std::u32string& run, size_t i, const PublicationProfile& profile,
