@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 #include <chrono>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "models/text.h"
+#include "stages/names.h"
 #include "stages/pattern.h"
 
 namespace qikan {
@@ -180,6 +182,7 @@ class Parser {
     ParseBody(body, colophon);
     ParseColophon(colophon);
     MarkLines(colophon, lines_.size(), "colophon");
+    ReconcileNamesInIssue();
     CheckCounts();
     return std::move(out_);
   }
@@ -1274,10 +1277,59 @@ class Parser {
         }
         if (lowest < options_.min_name_confidence) why = fmt::format("read at confidence {:.0f}", lowest);
       }
+      const bool misshapen = !why.empty() && !StartsWith(why, "read at");
+      // Decided once the whole issue is read (ReconcileNames): another reading may settle it.
       if (!why.empty()) {
-        Review(page, "attribution-name",
-               fmt::format("author name '{}' doubtful ({}) in {}", name, why, attribution.raw));
+        name_doubts_[attribution.raw + "\n" + name] =
+            NameDoubt{.page = page, .why = why, .misshapen = misshapen};
       }
+    }
+  }
+
+  // Doubtful author names against the issue's other readings (stages/names.h): a name read
+  // alike elsewhere stands, one a character away from a settled name is mended to it (a
+  // correction says so), any other is kept as read and named in a review item.
+  void ReconcileNamesInIssue() {
+    std::vector<Attribution*> attributions;
+    for (auto& a : out_.articles) {
+      if (a.attribution) attributions.push_back(&*a.attribution);
+    }
+    for (auto& b : out_.briefs) {
+      if (b.attribution) attributions.push_back(&*b.attribution);
+    }
+    std::vector<NameReading> readings;
+    std::vector<std::pair<Attribution*, size_t>> where;
+    std::vector<NameDoubt> doubts;  // (a mend rewrites raw, the key of the names after it)
+    for (Attribution* a : attributions) {
+      for (size_t k = 0; k < a->authors.size(); ++k) {
+        const auto doubt = name_doubts_.find(a->raw + "\n" + a->authors[k]);
+        readings.push_back(NameReading{.name = a->authors[k],
+                                       .doubtful = doubt != name_doubts_.end(),
+                                       .misshapen = doubt != name_doubts_.end() && doubt->second.misshapen});
+        where.emplace_back(a, k);
+        doubts.push_back(doubt != name_doubts_.end() ? doubt->second : NameDoubt{});
+      }
+    }
+    const std::vector<NameVerdict> verdicts = ReconcileNames(readings);
+    for (size_t r = 0; r < verdicts.size(); ++r) {
+      if (verdicts[r].kind == NameVerdict::kSure || verdicts[r].kind == NameVerdict::kAgreed) continue;
+      Attribution& a = *where[r].first;
+      const std::string& read = readings[r].name;
+      const NameDoubt& doubt = doubts[r];
+      if (verdicts[r].kind == NameVerdict::kDoubtful) {
+        Review(doubt.page, "attribution-name",
+               fmt::format("author name '{}' doubtful ({}) in {}", read, doubt.why, a.raw));
+        continue;
+      }
+      const std::string before = a.raw;
+      a.authors[where[r].second] = verdicts[r].name;
+      const size_t at = a.raw.find(read, a.organization.size());
+      if (at != std::string::npos) a.raw.replace(at, read.size(), verdicts[r].name);
+      out_.corrections.push_back(Correction{.page = doubt.page,
+                                            .field = "attribution",
+                                            .before = before,
+                                            .after = a.raw,
+                                            .source = "issue"});
     }
   }
 
@@ -1465,6 +1517,13 @@ class Parser {
   std::vector<float> toc_confidence_;
   size_t title_line_ = kNone;
   ParsedIssue out_;
+  // Author names FlagDoubtfulNames doubted, by attribution raw and name, for ReconcileNamesInIssue.
+  struct NameDoubt {
+    int page = 0;
+    std::string why;
+    bool misshapen = false;
+  };
+  std::map<std::string, NameDoubt> name_doubts_;
 };
 
 std::vector<std::string> SplitOnSpaces(std::string_view s) {

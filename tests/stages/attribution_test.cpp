@@ -179,6 +179,79 @@ TEST(Attribution, ANameReadAtLowConfidenceIsKeptAndFlagged) {
   EXPECT_NE(flagged[0].find("洗越"), std::string::npos) << flagged[0];
 }
 
+// Article() with a second article after it, listed in the TOC too: `second` its attribution.
+IssueLayout TwoArticles(std::vector<LayoutLine> first, std::vector<LayoutLine> second) {
+  const std::string title = "深化代表联络站建设";
+  LayoutLine heading = Set(title, 0, 1.4);
+  heading.right_gap = heading.indent;
+  heading.space_before = -1;
+  std::vector<LayoutLine> after = {heading, Set("西湖区人大常委会推动联络站", 2), Set("建设，听取代表意见。")};
+  for (auto& line : second) after.push_back(std::move(line));
+  IssueLayout layout = Article(std::move(first), std::move(after));
+  LayoutLine entry = Set("要闻速递 " + title, 0, 1.0, 0);
+  entry.page = 1;
+  entry.text = "要闻速递" + title;
+  entry.words = {OcrWord{.text = "要闻速递", .box = Box{kLeft, 100, 4 * kUnit, kUnit}, .confidence = 95},
+                 OcrWord{.text = title, .box = Box{kLeft + 6 * kUnit, 100, 9 * kUnit, kUnit}, .confidence = 95}};
+  entry.segments = {"要闻速递", title};
+  layout.lines.insert(layout.lines.begin() + 6, entry);
+  return layout;
+}
+
+// An attribution line whose words are `words` (text, confidence), one after another.
+LayoutLine Words(std::vector<std::pair<std::string, float>> words) {
+  std::string text;
+  for (const auto& [t, c] : words) text += t;
+  LayoutLine line = Set(text, 2);
+  line.words.clear();
+  int x = kLeft + 2 * kUnit;
+  for (const auto& [t, c] : words) {
+    const int width = static_cast<int>(ToU32(t).size()) * kUnit;
+    line.words.push_back(OcrWord{.text = t, .box = Box{x, 100, width, kUnit}, .confidence = c});
+    x += width;
+  }
+  return line;
+}
+
+std::vector<std::string> NameFlags(const ParsedIssue& parsed) {
+  std::vector<std::string> flagged;
+  for (const auto& r : parsed.review) {
+    if (r.reason == "attribution-name") flagged.push_back(r.detail);
+  }
+  return flagged;
+}
+
+TEST(Attribution, ANameMisreadIsMendedFromTheSameWriterReadElsewhereInTheIssue) {
+  // 潘越 read confidently in one attribution, 洗越 (no family name) in the other: one writer.
+  const ParsedIssue parsed = ParseStructure(
+      TwoArticles({Words({{"（余杭区人大常委会办公室 ", 95}, {"潘越", 92}, {" 方舟）", 95}})},
+                  {Words({{"（西湖区人大常委会办公室 ", 95}, {"洗越", 88}, {" 何静）", 95}})}),
+      Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 2u);
+  ASSERT_TRUE(parsed.articles[1].attribution);
+  EXPECT_EQ(parsed.articles[1].attribution->authors, (std::vector<std::string>{"潘越", "何静"}));
+  EXPECT_EQ(parsed.articles[1].attribution->raw, "（西湖区人大常委会办公室 潘越 何静）");
+  EXPECT_TRUE(NameFlags(parsed).empty());
+  bool corrected = false;
+  for (const auto& c : parsed.corrections) {
+    corrected = corrected || (c.field == "attribution" && c.before.find("洗越") != std::string::npos &&
+                              c.after.find("潘越") != std::string::npos);
+  }
+  EXPECT_TRUE(corrected) << "the mend is recorded as a correction";
+}
+
+TEST(Attribution, ANameReadAlikeTwiceAtLowConfidenceIsNotFlagged) {
+  // 周文斌 read at 30 in both attributions: two readings agree. 何静 read once at 30 stays flagged.
+  const ParsedIssue parsed = ParseStructure(
+      TwoArticles({Words({{"（余杭区人大常委会办公室 ", 95}, {"周文斌", 30}, {" 方舟）", 95}})},
+                  {Words({{"（西湖区人大常委会办公室 ", 95}, {"周文斌", 30}, {" ", 95}, {"何静", 30}, {"）", 95}})}),
+      Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 2u);
+  const auto flagged = NameFlags(parsed);
+  ASSERT_EQ(flagged.size(), 1u);
+  EXPECT_NE(flagged[0].find("何静"), std::string::npos) << flagged[0];
+}
+
 TEST(Attribution, AParenthesizedLineOfProseIsNone) {
   // Prose that opens a parenthesis and names no organization, and a line that closes one
   // without a sentence ended before it, are no attribution.

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace qikan {
+
+// One author name as an attribution of the issue reads it.
+struct NameReading {
+  std::string name;
+  bool doubtful = false;  // read below the confidence it can be trusted at, or of no name's shape
+  bool misshapen = false;  // of no name's shape: a letter or digit, one character or five, no
+                           // family name (a doubt its other readings cannot lift)
+};
+
+// What to make of one reading, given every reading of the issue.
+struct NameVerdict {
+  enum Kind {
+    kSure,      // not doubtful
+    kAgreed,    // doubtful alone, but read alike elsewhere in the issue: two readings agree
+    kMended,    // doubtful, one character away from exactly one sure name of the issue: `name`
+    kDoubtful,  // doubtful, and nothing in the issue settles it: keep it as read and flag it
+  };
+  Kind kind = kSure;
+  std::string name;  // the name to deliver
+};
+
+// The same writer recurs within an issue, and OCR rarely misreads one name the same way twice.
+// A name is settled when some reading of it is not doubtful, or when two or more readings of it
+// agree and none is misshapen. A doubtful reading that is itself settled stands (kAgreed); one
+// that differs in a single character from exactly one settled name of the same length is that
+// name misread (kMended: 洗越 beside 潘越 read twice); any other stays doubtful. One verdict per
+// reading, in order.
+std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings);
+
+}  // namespace qikan
