@@ -121,6 +121,7 @@ size_t AttributionOpening(std::string_view text) {
 
 int FamilyNameWeight(const std::u32string& run, size_t i, const PublicationProfile& profile,
                      size_t& length);
+bool AmbiguousNameSplit(const std::string& run, const PublicationProfile& profile);
 
 // Joins lines of one paragraph: no space between CJK text, one between Latin words.
 void AppendLine(std::string& paragraph, const std::string& line) {
@@ -1243,6 +1244,7 @@ class Parser {
     Attribution attribution =
         ParseAttribution(Mend(NormalizeBrackets(text), Line(i).page, "attribution"), profile_);
     FlagDoubtfulNames(attribution, read, confidence, Line(i).page);
+    FlagGuessedSplits(attribution, text, Line(i).page);
     return attribution;
   }
 
@@ -1282,6 +1284,23 @@ class Parser {
       if (!why.empty()) {
         name_doubts_[attribution.raw + "\n" + name] =
             NameDoubt{.page = page, .why = why, .misshapen = misshapen};
+      }
+    }
+  }
+
+  // Names OCR read with no gap between them (`spaced`, the attribution's text) that family names
+  // split two ways alike: each is a guess, doubtful whatever its confidence.
+  void FlagGuessedSplits(const Attribution& attribution, const std::string& spaced, int page) {
+    const auto& names = attribution.authors;
+    for (size_t first = 0; first < names.size(); ++first) {
+      std::string run = names[first];
+      for (size_t last = first + 1; last < names.size(); ++last) {
+        run += names[last];
+        if (spaced.find(run) == std::string::npos || !AmbiguousNameSplit(run, profile_)) continue;
+        for (size_t k = first; k <= last; ++k) {
+          name_doubts_[attribution.raw + "\n" + names[k]] = NameDoubt{
+              .page = page, .why = fmt::format("{} split from {} by guess", names[k], run), .misshapen = true};
+        }
       }
     }
   }
@@ -1566,7 +1585,10 @@ int FamilyNameWeight(const std::u32string& run, size_t i, const PublicationProfi
 // family names wins, and one name is only accepted without a family name when OCR may have
 // misread its first character (薪丽华张伟: 蒋 read as 薪). A run that splits no better than it
 // stands is one name.
-std::vector<std::string> SplitNames(const std::string& run, const PublicationProfile& profile) {
+// `later_on_tie`: of two splits alike by every measure, take the one found later (see
+// AmbiguousNameSplit).
+std::vector<std::string> SplitNames(const std::string& run, const PublicationProfile& profile,
+                                    bool later_on_tie) {
   const std::u32string chars = ToU32(run);
   const size_t n = chars.size();
   if (n < 4 || n > 12 || (profile.common_surnames.empty() && profile.other_surnames.empty())) {
@@ -1599,7 +1621,9 @@ std::vector<std::string> SplitNames(const std::string& run, const PublicationPro
       if (candidate.score > current.score ||
           (candidate.score == current.score && candidate.names < current.names) ||
           (candidate.score == current.score && candidate.names == current.names &&
-           candidate.compound < current.compound)) {
+           candidate.compound < current.compound) ||
+          (later_on_tie && candidate.score == current.score && candidate.names == current.names &&
+           candidate.compound == current.compound)) {
         current = candidate;
       }
     }
@@ -1613,6 +1637,16 @@ std::vector<std::string> SplitNames(const std::string& run, const PublicationPro
     names.insert(names.begin(), ToUtf8(chars.substr(best[end].from, end - best[end].from)));
   }
   return names;
+}
+
+std::vector<std::string> SplitNames(const std::string& run, const PublicationProfile& profile) {
+  return SplitNames(run, profile, false);
+}
+
+// Whether family names leave a run of names without a gap split two ways alike (蒋丽华钱程俞斌:
+// 蒋丽华 钱程 俞斌 or 蒋丽 华钱 程俞斌): then the split SplitNames takes is a guess.
+bool AmbiguousNameSplit(const std::string& run, const PublicationProfile& profile) {
+  return SplitNames(run, profile, false) != SplitNames(run, profile, true);
 }
 
 // Where the organization ends in a token that runs on into names (研究室潘越王晓燕): after the

@@ -252,6 +252,23 @@ TEST(Attribution, ANameReadAlikeTwiceAtLowConfidenceIsNotFlagged) {
   EXPECT_NE(flagged[0].find("何静"), std::string::npos) << flagged[0];
 }
 
+TEST(Attribution, NamesWithNoGapThatSplitTwoWaysAlikeAreFlagged) {
+  // 蒋丽华钱程俞斌: 蒋丽华 钱程 俞斌 or 蒋丽 华钱 程俞斌, family names cannot tell. Whatever the
+  // split, it is a guess: no silent wrong author, even read at confidence 95.
+  const ParsedIssue parsed = ParseStructure(
+      Article({Set("（萧山区人大常委会办公室蒋丽华钱", 0), Set("程俞斌）", 0)}), Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution);
+  EXPECT_EQ(parsed.articles[0].attribution->authors.size(), 3u);
+  EXPECT_EQ(NameFlags(parsed).size(), 3u);
+  // One way ahead of the others (沈一鸣 钱程: 鸣 is no family name) is no guess.
+  const ParsedIssue clear = ParseStructure(Article({Set("（萧山区人大常委会办公室沈一鸣钱程）", 0)}),
+                                           Hangzhou(), StructureOptions{});
+  ASSERT_EQ(clear.articles.size(), 1u);
+  EXPECT_EQ(clear.articles[0].attribution->authors, (std::vector<std::string>{"沈一鸣", "钱程"}));
+  EXPECT_TRUE(NameFlags(clear).empty());
+}
+
 TEST(Attribution, AParenthesizedLineOfProseIsNone) {
   // Prose that opens a parenthesis and names no organization, and a line that closes one
   // without a sentence ended before it, are no attribution.
