@@ -183,6 +183,7 @@ class Parser {
     ParseBody(body, colophon);
     ParseColophon(colophon);
     MarkLines(colophon, lines_.size(), "colophon");
+    MendOrganizationSuffixes();
     ReconcileNamesInIssue();
     CheckCounts();
     return std::move(out_);
@@ -1302,6 +1303,49 @@ class Parser {
               .page = page, .why = fmt::format("{} split from {} by guess", names[k], run), .misshapen = true};
         }
       }
+    }
+  }
+
+  // An organization's last suffix misread and cut off as a name (（上城区人大常委会 办公宝）): a
+  // doubtful first name one character from exactly one suffix that ends another attribution's
+  // organization in the issue is that suffix (办公室, not 办公厅, where the issue's other
+  // organizations end in 办公室).
+  void MendOrganizationSuffixes() {
+    std::vector<Attribution*> attributions;
+    for (auto& a : out_.articles) {
+      if (a.attribution) attributions.push_back(&*a.attribution);
+    }
+    for (auto& b : out_.briefs) {
+      if (b.attribution) attributions.push_back(&*b.attribution);
+    }
+    for (Attribution* a : attributions) {
+      if (a->authors.empty()) continue;
+      const std::string first = a->authors[0];
+      const auto doubt = name_doubts_.find(a->raw + "\n" + first);
+      if (doubt == name_doubts_.end() || !doubt->second.misshapen) continue;
+      const std::u32string read = ToU32(first);
+      std::set<std::string> matches;
+      for (const auto& suffix : profile_.organization_suffixes) {
+        const std::u32string s = ToU32(suffix);
+        if (s.size() != read.size() || EditDistance(s, read) != 1) continue;
+        const bool ends_another = std::any_of(attributions.begin(), attributions.end(), [&](const Attribution* o) {
+          return o != a && EndsWith(o->organization, suffix);
+        });
+        if (ends_another) matches.insert(suffix);
+      }
+      if (matches.size() != 1) continue;
+      const std::string before = a->raw;
+      a->organization += *matches.begin();
+      a->authors.erase(a->authors.begin());
+      a->raw = "（" + a->organization;
+      for (const auto& name : a->authors) a->raw += " " + name;
+      a->raw += "）";
+      for (const auto& name : a->authors) {
+        const auto d = name_doubts_.find(before + "\n" + name);
+        if (d != name_doubts_.end()) name_doubts_[a->raw + "\n" + name] = d->second;
+      }
+      out_.corrections.push_back(Correction{
+          .page = doubt->second.page, .field = "attribution", .before = before, .after = a->raw, .source = "issue"});
     }
   }
 

@@ -269,6 +269,24 @@ TEST(Attribution, NamesWithNoGapThatSplitTwoWaysAlikeAreFlagged) {
   EXPECT_TRUE(NameFlags(clear).empty());
 }
 
+TEST(Attribution, AnOrganizationsSuffixMisreadIsMendedFromTheIssuesOtherOrganizations) {
+  // 办公宝 is one character from 办公室 and from 办公厅: the issue's other attribution ends in 办公室.
+  const ParsedIssue parsed = ParseStructure(
+      TwoArticles({Set("（余杭区人大常委会办公室 潘越）", 2)}, {Set("（西湖区人大常委会办公宝）", 2)}),
+      Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 2u);
+  ASSERT_TRUE(parsed.articles[1].attribution);
+  EXPECT_EQ(parsed.articles[1].attribution->organization, "西湖区人大常委会办公室");
+  EXPECT_TRUE(parsed.articles[1].attribution->authors.empty());
+  EXPECT_TRUE(NameFlags(parsed).empty());
+  // Alone in its issue it is a doubtful name, kept as read.
+  const ParsedIssue alone = ParseStructure(Article({Set("（西湖区人大常委会办公宝）", 2)}), Hangzhou(),
+                                           StructureOptions{});
+  ASSERT_EQ(alone.articles.size(), 1u);
+  EXPECT_EQ(alone.articles[0].attribution->authors, (std::vector<std::string>{"办公宝"}));
+  EXPECT_EQ(NameFlags(alone).size(), 1u);
+}
+
 TEST(Attribution, AParenthesizedLineOfProseIsNone) {
   // Prose that opens a parenthesis and names no organization, and a line that closes one
   // without a sentence ended before it, are no attribution.
