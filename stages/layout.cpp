@@ -263,6 +263,20 @@ int HanCells(const std::string& utf8) {
   return static_cast<int>(end - first);
 }
 
+// A word that reaches into the gutter west of its column and starts with a closing mark or a
+// stop: print never starts a line with one (line-start rule), so that mark is a speck in the
+// gutter read with the column's first word (a show-through "”" before "专业"). It is taken off;
+// the word keeps its ink's box.
+void DropOpeningCloser(OcrWord& word, const Box& ink) {
+  static const std::u32string kClosers = U"，。、：；！？”’）》」』】〉,.:;!?)";
+  std::u32string text = ToU32(word.text);
+  size_t first = 0;
+  while (first < text.size() && kClosers.find(text[first]) != std::u32string::npos) ++first;
+  if (first == 0 || first == text.size()) return;
+  word.text = ToUtf8(text.substr(first));
+  if (!ink.Empty()) word.box = ink;
+}
+
 // The lines of one page in reading order: the page's regions (stages/regions.h: full-width bands
 // top to bottom, a band's columns one after the other), and in each region its rows top to
 // bottom. The pieces of one row are one line read left to right: a bold column name and its
@@ -272,6 +286,7 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
                                   const ColumnBounds& page_bounds,
                                   std::vector<std::unique_ptr<OcrLine>>& store) {
   const std::set<std::pair<size_t, size_t>> read_twice = WordsReadTwice(lines);
+  const RegionOptions region_options;
   std::vector<RegionItem> items;
   std::vector<std::pair<size_t, size_t>> source;  // line, word
   for (size_t k = 0; k < lines.size(); ++k) {
@@ -290,7 +305,11 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
                               [](char32_t c) { return kMarks.find(c) != std::u32string::npos; }),
           .chars = HanCells(words[w].text),
           .rule = std::all_of(text.begin(), text.end(),
-                              [](char32_t c) { return c == U'|' || c == U'｜' || c == U'丨'; })});
+                              [](char32_t c) { return c == U'|' || c == U'｜' || c == U'丨'; }),
+          .speck = words[w].confidence < region_options.max_speck_confidence &&
+                   std::none_of(text.begin(), text.end(), [](char32_t c) {
+                     return IsHan(c) || (c < 0x80 && std::isalnum(static_cast<int>(c)));
+                   })});
       source.emplace_back(k, w);
     }
   }
@@ -301,12 +320,15 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
     double centre = 0;
   };
   std::vector<RawLine> out;
-  for (const TextRegion& region : OrderRegions(items, unit, RegionOptions{})) {
+  for (const TextRegion& region : OrderRegions(items, unit, region_options)) {
     std::map<size_t, Piece> by_line;
     for (size_t id : region.items) {
       Piece& piece = by_line[source[id].first];
       piece.line = source[id].first;
       piece.words.push_back(lines[piece.line].ocr->words[source[id].second]);
+      if (region.column > 1 && piece.words.back().box.x < region.left) {
+        DropOpeningCloser(piece.words.back(), items[id].box);
+      }
       piece.refs.push_back(lines[piece.line].refs[source[id].second]);
     }
     std::vector<Piece> pieces;

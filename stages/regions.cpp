@@ -140,7 +140,9 @@ class Segmenter {
           const double centre = b.x + b.width / 2.0;
           // A mark standing in the gutter is a speck OCR read as a quote: print sets marks
           // inside the column.
-          if (Mark(id) && centre > gutter->left && centre < gutter->right) continue;
+          if ((Mark(id) || items_[id].speck) && centre > gutter->left && centre < gutter->right) {
+            continue;
+          }
           (centre < (gutter->left + gutter->right) / 2.0 ? west : east).push_back(id);
           if (!Mark(id)) {
             band_left = std::min(band_left, b.x);
@@ -236,6 +238,7 @@ class Segmenter {
     auto crossed = [&](const Slab& slab, bool as_read) {
       return std::any_of(slab.items.begin(), slab.items.end(), [&](size_t id) {
         if (items_[id].rule) return false;  // a rule drawn down the gutter marks it
+        if (items_[id].speck) return false;  // dirt: print sets no line's mark in a gutter
         const Box& b = as_read && !items_[id].ocr_box.Empty() ? items_[id].ocr_box : items_[id].box;
         return b.x < g.right - edge && b.Right() > g.left + edge;
       });

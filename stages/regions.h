@@ -46,6 +46,10 @@ struct RegionOptions {
   // Marks (a quote, a speck OCR took for one) narrower than this may stand in a gutter in up to
   // a third of its rows, never its first or last.
   double mark_width = 0.6;
+  // A word of marks and brackets only, read below this confidence, is a speck (RegionItem::speck):
+  // show-through and dirt in a gutter read as "。", "〈" or "”" come at 3-30, a column's quotes
+  // and stops at 60 and more.
+  double max_speck_confidence = 40;
 };
 
 // A word OCR read, and which of the page's lines holds it.
@@ -57,6 +61,9 @@ struct RegionItem {
   bool mark = false;  // its text is only marks (quotes, stops), whatever OCR's box says
   int chars = 0;      // characters of its text in `box` (0: not known)
   bool rule = false;  // its text is a vertical bar: a piece of a rule OCR read (a mark too)
+  // Its text holds no character but marks and brackets, read at a confidence OCR gives dirt:
+  // show-through or a speck in a gutter, never a column's print (RegionOptions::max_speck_confidence).
+  bool speck = false;
 };
 
 // One region in reading order: the items it holds (indices into the items given) and the

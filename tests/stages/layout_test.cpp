@@ -173,6 +173,27 @@ TEST(Layout, TallBoxedAttributionBesideTheOtherColumnStaysInItsColumn) {
   EXPECT_LT(left_start + 1, IndexOf(lines, "滨江区人大常委会聚焦营商环境优化"));
 }
 
+// A colour-200 scan (samplegen --preset colour-200 --layout two-column --seed 9808, page 4): the
+// tail of two briefs in a short band, 7 and 6 lines, which Tesseract read across the gutter. Show-
+// through in the gutter was read on three of its rows ("。" at 3, "。〈" at 25, a "”" before the
+// right column's "专业"): dirt, not marks of the text, so the gutter stands and the columns are
+// read one after the other; the "”" no line of print starts with is taken off.
+TEST(Layout, ShowThroughSpecksInTheGutterLeaveTheColumnsApart) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/colour-200-2col-showthrough-p4.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t left = IndexOf(lines, "局”等内容开展");
+  const size_t right = IndexOf(lines, "赴五大片区代表联络站");
+  ASSERT_LT(left, lines.size());
+  ASSERT_LT(right, lines.size());
+  EXPECT_EQ(lines[left]->column, 1);
+  EXPECT_EQ(lines[right]->column, 2);
+  EXPECT_EQ(right, left + 7);
+  EXPECT_EQ(lines[right - 1]->text, "产业形势、倾听企业诉求，邀请相关部门");
+  EXPECT_EQ(lines[right + 2]->text, "专业代表小组深度参与标准制定，为助推");
+  EXPECT_EQ(lines[right + 2]->column, 2);
+}
+
 // One-column pages of every recorded issue (mastheads, TOCs, centred headings, colophons,
 // attributions, a kaishu page whose commas leave a white strip down three rows) have no
 // columns.
