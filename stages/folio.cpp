@@ -58,8 +58,11 @@ bool IsDigitMark(const Component& c, double glyph) {
          c.rect.width <= 0.9 * glyph;
 }
 
+// Noise of the scan: a mark under a tenth of a glyph each way, or of less ink than a tenth of a
+// glyph squared (a 2 x 4 px fleck at the edge of an old 1-bit scan, 36 px glyphs).
 bool IsSpeck(const Component& c, double glyph) {
-  return c.rect.width < 0.1 * glyph && c.rect.height < 0.1 * glyph;
+  return (c.rect.width < 0.1 * glyph && c.rect.height < 0.1 * glyph) ||
+         c.area < 0.01 * glyph * glyph;
 }
 
 Box ToBox(const cv::Rect& r, int dy) {

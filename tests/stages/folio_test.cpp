@@ -88,6 +88,19 @@ TEST_F(FolioTest, HairlineDashesAreFound) {
   EXPECT_EQ(read->text, "—4—");
 }
 
+TEST(FolioShapeTest, AFleckOnTheFoliosRowLeavesItAFolio) {
+  // An old 1-bit scan has flecks of noise: one of 2 x 4 px at the page's edge, on the folio's row,
+  // is no text beside the dashes.
+  cv::Mat page = ProsePage("— 17 —");
+  const auto clean = FindFolio(page, kGlyphPx, {});
+  ASSERT_TRUE(clean.has_value());
+  const int row = clean->left_dash.y;
+  cv::rectangle(page, cv::Rect(page.cols - 60, row - 2, 2, 4), cv::Scalar(0), cv::FILLED);
+  const auto shape = FindFolio(page, kGlyphPx, {});
+  ASSERT_TRUE(shape.has_value());
+  EXPECT_EQ(shape->digits.x, clean->digits.x);
+}
+
 TEST(FolioShapeTest, AFolioAtTheTopIsFoundToo) {
   TextPageSpec spec{.lines = SeedProseLines(10, 34), .glyph_px = kEm, .margin = 400};
   cv::Mat page = DrawTextPage(spec);
