@@ -42,12 +42,14 @@ std::vector<Component> Components(const cv::Mat& ink) {
   return out;
 }
 
-// An em dash: a solid level bar about an em wide and a stroke thick.
+// An em dash: a solid level bar about an em wide and a stroke thick. A hairline (楷体's dash
+// brought down to the model's size) is a pixel thick and steps from one row to the next: its ink
+// fills half its box, but every column of it.
 bool IsDash(const Component& c, double glyph) {
   const cv::Rect& r = c.rect;
   return r.width >= 0.4 * glyph && r.width <= 2.5 * glyph &&
          r.height <= std::max(2.0, 0.2 * glyph) && r.width >= 4 * r.height &&
-         c.area >= 0.6 * r.width * r.height;
+         c.area >= std::min(0.6 * r.width * r.height, 0.9 * r.width);
 }
 
 // A digit, or a piece of one: taller than a stroke, no wider than a glyph.
@@ -56,8 +58,11 @@ bool IsDigitMark(const Component& c, double glyph) {
          c.rect.width <= 0.9 * glyph;
 }
 
+// Noise of the scan: a mark under a tenth of a glyph each way, or of less ink than a tenth of a
+// glyph squared (a 2 x 4 px fleck at the edge of an old 1-bit scan, 36 px glyphs).
 bool IsSpeck(const Component& c, double glyph) {
-  return c.rect.width < 0.1 * glyph && c.rect.height < 0.1 * glyph;
+  return (c.rect.width < 0.1 * glyph && c.rect.height < 0.1 * glyph) ||
+         c.area < 0.01 * glyph * glyph;
 }
 
 Box ToBox(const cv::Rect& r, int dy) {

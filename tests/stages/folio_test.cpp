@@ -67,6 +67,40 @@ TEST(FolioShapeTest, FindsTheDashesAndTheDigitsBetweenThem) {
   EXPECT_LE(shape->left_dash.height, 0.2 * kGlyphPx);
 }
 
+TEST_F(FolioTest, HairlineDashesAreFound) {
+  // 楷体 (AR PL UKai) draws its dashes as hairlines: at 300 dpi brought down to the model's
+  // glyph size they are a pixel thick and step from one row to the next (35 px wide over 2 rows,
+  // 35 px of ink: half their box), as on the tuning set's 楷体 pages, whose folios all went
+  // unread.
+  cv::Mat page = ProsePage("");
+  const int top = 2339 - 200;
+  Paste(page, "4", {page.cols / 2 - kEm, top});  // the digit from the centre rightwards
+  const int row = top + kEm + kEm / 2;  // the digit's middle (Paste sets it an em down)
+  for (const int x : {page.cols / 2 - kEm - kEm / 2, page.cols / 2 + kEm}) {
+    cv::line(page, {x, row}, {x + kEm / 2, row}, cv::Scalar(0), 1, cv::LINE_4);
+    cv::line(page, {x + kEm / 2 + 1, row + 1}, {x + kEm, row + 1}, cv::Scalar(0), 1, cv::LINE_4);
+  }
+  const auto shape = FindFolio(page, kGlyphPx, {});
+  ASSERT_TRUE(shape.has_value());
+  EXPECT_EQ(shape->left_dash.height, 2);
+  const auto read = ReadFolio(page, *shape, Digits(), {});
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->text, "—4—");
+}
+
+TEST(FolioShapeTest, AFleckOnTheFoliosRowLeavesItAFolio) {
+  // An old 1-bit scan has flecks of noise: one of 2 x 4 px at the page's edge, on the folio's row,
+  // is no text beside the dashes.
+  cv::Mat page = ProsePage("— 17 —");
+  const auto clean = FindFolio(page, kGlyphPx, {});
+  ASSERT_TRUE(clean.has_value());
+  const int row = clean->left_dash.y;
+  cv::rectangle(page, cv::Rect(page.cols - 60, row - 2, 2, 4), cv::Scalar(0), cv::FILLED);
+  const auto shape = FindFolio(page, kGlyphPx, {});
+  ASSERT_TRUE(shape.has_value());
+  EXPECT_EQ(shape->digits.x, clean->digits.x);
+}
+
 TEST(FolioShapeTest, AFolioAtTheTopIsFoundToo) {
   TextPageSpec spec{.lines = SeedProseLines(10, 34), .glyph_px = kEm, .margin = 400};
   cv::Mat page = DrawTextPage(spec);
