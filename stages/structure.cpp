@@ -1306,18 +1306,24 @@ class Parser {
     }
   }
 
+  // Every attribution of the issue: the articles' and the briefs'.
+  std::vector<Attribution*> Attributions() {
+    std::vector<Attribution*> out;
+    for (auto& a : out_.articles) {
+      if (a.attribution) out.push_back(&*a.attribution);
+    }
+    for (auto& b : out_.briefs) {
+      if (b.attribution) out.push_back(&*b.attribution);
+    }
+    return out;
+  }
+
   // An organization's last suffix misread and cut off as a name (（上城区人大常委会 办公宝）): a
   // doubtful first name one character from exactly one suffix that ends another attribution's
   // organization in the issue is that suffix (办公室, not 办公厅, where the issue's other
   // organizations end in 办公室).
   void MendOrganizationSuffixes() {
-    std::vector<Attribution*> attributions;
-    for (auto& a : out_.articles) {
-      if (a.attribution) attributions.push_back(&*a.attribution);
-    }
-    for (auto& b : out_.briefs) {
-      if (b.attribution) attributions.push_back(&*b.attribution);
-    }
+    const std::vector<Attribution*> attributions = Attributions();
     for (Attribution* a : attributions) {
       if (a->authors.empty()) continue;
       const std::string first = a->authors[0];
@@ -1353,13 +1359,7 @@ class Parser {
   // alike elsewhere stands, one a character away from a settled name is mended to it (a
   // correction says so), any other is kept as read and named in a review item.
   void ReconcileNamesInIssue() {
-    std::vector<Attribution*> attributions;
-    for (auto& a : out_.articles) {
-      if (a.attribution) attributions.push_back(&*a.attribution);
-    }
-    for (auto& b : out_.briefs) {
-      if (b.attribution) attributions.push_back(&*b.attribution);
-    }
+    const std::vector<Attribution*> attributions = Attributions();
     std::vector<NameReading> readings;
     std::vector<std::pair<Attribution*, size_t>> where;
     std::vector<NameDoubt> doubts;  // (a mend rewrites raw, the key of the names after it)
