@@ -40,10 +40,10 @@ std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings
         const std::u32string* match = nullptr;
         int matches = 0;
         for (const auto& name : settled) {
-          if (name.size() != read.size() || read.size() < 2) continue;
-          size_t differ = 0;
-          for (size_t i = 0; i < read.size(); ++i) differ += name[i] != read[i];
-          if (differ != 1) continue;
+          // (Of the same length, one edit apart is one character read as another.)
+          if (name.size() != read.size() || read.size() < 2 || EditDistance(name, read) != 1) {
+            continue;
+          }
           match = &name;
           ++matches;
         }

@@ -1283,7 +1283,7 @@ class Parser {
       const bool misshapen = !why.empty() && !StartsWith(why, "read at");
       // Decided once the whole issue is read (ReconcileNames): another reading may settle it.
       if (!why.empty()) {
-        name_doubts_[attribution.raw + "\n" + name] =
+        name_doubts_[NameKey(attribution.raw, name)] =
             NameDoubt{.page = page, .why = why, .misshapen = misshapen};
       }
     }
@@ -1299,7 +1299,7 @@ class Parser {
         run += names[last];
         if (spaced.find(run) == std::string::npos || !AmbiguousNameSplit(run, profile_)) continue;
         for (size_t k = first; k <= last; ++k) {
-          name_doubts_[attribution.raw + "\n" + names[k]] = NameDoubt{
+          name_doubts_[NameKey(attribution.raw, names[k])] = NameDoubt{
               .page = page, .why = fmt::format("{} split from {} by guess", names[k], run), .misshapen = true};
         }
       }
@@ -1327,7 +1327,7 @@ class Parser {
     for (Attribution* a : attributions) {
       if (a->authors.empty()) continue;
       const std::string first = a->authors[0];
-      const auto doubt = name_doubts_.find(a->raw + "\n" + first);
+      const auto doubt = name_doubts_.find(NameKey(a->raw, first));
       if (doubt == name_doubts_.end() || !doubt->second.misshapen) continue;
       const std::u32string read = ToU32(first);
       std::set<std::string> matches;
@@ -1347,8 +1347,8 @@ class Parser {
       for (const auto& name : a->authors) a->raw += " " + name;
       a->raw += "）";
       for (const auto& name : a->authors) {
-        const auto d = name_doubts_.find(before + "\n" + name);
-        if (d != name_doubts_.end()) name_doubts_[a->raw + "\n" + name] = d->second;
+        const auto d = name_doubts_.find(NameKey(before, name));
+        if (d != name_doubts_.end()) name_doubts_[NameKey(a->raw, name)] = d->second;
       }
       out_.corrections.push_back(Correction{
           .page = doubt->second.page, .field = "attribution", .before = before, .after = a->raw, .source = "issue"});
@@ -1365,7 +1365,7 @@ class Parser {
     std::vector<NameDoubt> doubts;  // (a mend rewrites raw, the key of the names after it)
     for (Attribution* a : attributions) {
       for (size_t k = 0; k < a->authors.size(); ++k) {
-        const auto doubt = name_doubts_.find(a->raw + "\n" + a->authors[k]);
+        const auto doubt = name_doubts_.find(NameKey(a->raw, a->authors[k]));
         readings.push_back(NameReading{.name = a->authors[k],
                                        .doubtful = doubt != name_doubts_.end(),
                                        .misshapen = doubt != name_doubts_.end() && doubt->second.misshapen});
@@ -1580,12 +1580,16 @@ class Parser {
   std::vector<float> toc_confidence_;
   size_t title_line_ = kNone;
   ParsedIssue out_;
-  // Author names FlagDoubtfulNames doubted, by attribution raw and name, for ReconcileNamesInIssue.
+  // Author names FlagDoubtfulNames doubted, by attribution raw and name (NameKey), for
+  // ReconcileNamesInIssue.
   struct NameDoubt {
     int page = 0;
     std::string why;
     bool misshapen = false;
   };
+  static std::string NameKey(const std::string& raw, const std::string& name) {
+    return raw + "\n" + name;
+  }
   std::map<std::string, NameDoubt> name_doubts_;
 };
 
