@@ -247,14 +247,20 @@ class Segmenter {
     std::erase_if(gaps,
                   [&](const Interval& g) { return g.left <= ink_start || g.right >= ink_end; });
     if (gaps.empty()) return white[s];
-    // The row starts at the left edge of the row below, and its ink right of a gap kept where
-    // the row below starts again right of the same white.
+    // The row starts flush with the left edge of the rows below (their leftmost start, not the
+    // first row's, which may be a paragraph's indented line: a heading across the columns,
+    // centred or set in by an indent, starts at that indent, at no column's edge), and its ink
+    // right of a gap kept where the row below starts again right of the same white.
     const double indent = options_.max_indent * unit_;
     int below_start = right;
-    for (size_t id : slabs[below].items) {
-      if (!Mark(id)) below_start = std::min(below_start, items_[id].box.x);
+    for (size_t r = below; r < slabs.size() && !tall[r] &&
+                           slabs[r].top - slabs[r - 1].bottom <= options_.band_break * unit_;
+         ++r) {
+      for (size_t id : slabs[r].items) {
+        if (!Mark(id) && !items_[id].speck) below_start = std::min(below_start, items_[id].box.x);
+      }
     }
-    if (std::abs(ink_start - below_start) > indent) return white[s];
+    if (std::abs(ink_start - below_start) > options_.full_slack * unit_) return white[s];
     std::vector<Interval> kept = white[s];
     for (const Interval& gap : gaps) {
       int next = right;

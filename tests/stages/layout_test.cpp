@@ -657,5 +657,30 @@ TEST(Layout, ACentredHeadingWhoseGapFallsOnTheGutterIsNoColumnHeading) {
   ExpectColumnsInOrder(layout, 4, texts, /*numbered=*/true);
 }
 
+// A heading across two columns, set in from their left edge by more than a flush heading is
+// (centred over the page) and its gap (a quote's shoulder) falling on the gutter, over a first
+// row indented as a paragraph's first line is: the heading starts at that row's indent, not at
+// the columns' edge, so it is no pair of column headings: one line of the full width above the
+// band.
+TEST(Layout, AHeadingSetInAcrossTwoColumnsOverAnIndentedRowIsNoColumnHeading) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int right_x = kLeft + 18 * kPitch - 3 + 63;
+  lines.push_back(BoxedLine("区县人大常委会推动审", kLeft + 70, top, 48));
+  lines.push_back(BoxedLine("议意见落实质量提升", right_x, top, 48));
+  std::vector<std::vector<std::string>> texts;
+  for (auto& line : ColumnRows(top + 100, 6, {18, 18}, 63, texts)) lines.push_back(std::move(line));
+  // The first row of the left column is a paragraph's first line, indented two characters.
+  OcrLine& below = lines[5];
+  below.words.erase(below.words.begin(), below.words.begin() + 2);
+  below.RebuildFromWords();
+  texts[0][0] = ToUtf8(ToU32(texts[0][0]).substr(2));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 1u + 12u);
+  EXPECT_EQ(layout.lines[3].text, "区县人大常委会推动审议意见落实质量提升");
+  EXPECT_EQ(layout.lines[3].column, 0);
+  ExpectColumnsInOrder(layout, 4, texts, /*numbered=*/true);
+}
+
 }  // namespace
 }  // namespace qikan
