@@ -257,7 +257,10 @@ class Segmenter {
                            slabs[r].top - slabs[r - 1].bottom <= options_.band_break * unit_;
          ++r) {
       for (size_t id : slabs[r].items) {
-        if (!Mark(id) && !items_[id].speck) below_start = std::min(below_start, items_[id].box.x);
+        // (A word OCR boxed across the gutter to the west starts at the region's edge.)
+        if (!Mark(id) && !items_[id].speck) {
+          below_start = std::min(below_start, std::max(left, items_[id].box.x));
+        }
       }
     }
     if (std::abs(ink_start - below_start) > options_.full_slack * unit_) return white[s];
