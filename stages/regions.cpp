@@ -75,6 +75,9 @@ class Segmenter {
       white.push_back(Complement(Ink(slab), left, right));
       tall.push_back(Tall(slab));
     }
+    for (size_t s = slabs.size(); s-- > 0;) {
+      if (tall[s]) white[s] = ColumnHeadingsGutters(slabs, s, white, tall, left, right);
+    }
     for (size_t i = 0; i < slabs.size();) {
       // The band of rows from slab i that share white. A row whose ink covers a strip (all of
       // it, or so much that less than a gutter is left), with the strip going on under it, stays
@@ -211,6 +214,72 @@ class Segmenter {
     return pitches[pitches.size() / 2] >= options_.heading_pitch * unit_;
   }
 
+  // The white of a heading row `s` (whole, see Ink) where it heads columns: headings set side by
+  // side at the top of a band's columns, each flush with its column's left edge, leave the
+  // gutter the rows below them share. A heading across the columns whose gap (a quote's
+  // shoulder) happens to fall on the gutter starts elsewhere: it stays whole; and a gap inside
+  // one heading (a quote taken off) is not kept, no column starts after it.
+  std::vector<Interval> ColumnHeadingsGutters(const std::vector<Slab>& slabs, size_t s,
+                                              const std::vector<std::vector<Interval>>& white,
+                                              const std::vector<bool>& tall, int left,
+                                              int right) const {
+    size_t below = s + 1;
+    while (below < slabs.size() && tall[below] &&
+           slabs[below].top - slabs[below - 1].bottom <= options_.band_break * unit_) {
+      ++below;  // a heading of two lines
+    }
+    if (below >= slabs.size() ||
+        slabs[below].top - slabs[below - 1].bottom > options_.band_break * unit_) {
+      return white[s];
+    }
+    std::vector<Interval> ink;
+    for (size_t id : slabs[s].items) {
+      if (!Mark(id)) ink.push_back({items_[id].box.x, items_[id].box.Right()});
+    }
+    if (ink.empty()) return white[s];
+    int ink_start = ink.front().left, ink_end = ink.front().right;
+    for (const Interval& i : ink) {
+      ink_start = std::min(ink_start, i.left);
+      ink_end = std::max(ink_end, i.right);
+    }
+    std::vector<Interval> gaps =
+        Intersect(Complement(ink, left, right), white[below], options_.min_gutter * unit_);
+    std::erase_if(gaps,
+                  [&](const Interval& g) { return g.left <= ink_start || g.right >= ink_end; });
+    if (gaps.empty()) return white[s];
+    // The row starts flush with the left edge of the rows below (their leftmost start, not the
+    // first row's, which may be a paragraph's indented line: a heading across the columns,
+    // centred or set in by an indent, starts at that indent, at no column's edge), and its ink
+    // right of a gap kept where the row below starts again right of the same white.
+    const double indent = options_.max_indent * unit_;
+    int below_start = right;
+    for (size_t r = below; r < slabs.size() && !tall[r] &&
+                           slabs[r].top - slabs[r - 1].bottom <= options_.band_break * unit_;
+         ++r) {
+      for (size_t id : slabs[r].items) {
+        // (A word OCR boxed across the gutter to the west starts at the region's edge.)
+        if (!Mark(id) && !items_[id].speck) {
+          below_start = std::min(below_start, std::max(left, items_[id].box.x));
+        }
+      }
+    }
+    if (std::abs(ink_start - below_start) > options_.full_slack * unit_) return white[s];
+    std::vector<Interval> kept = white[s];
+    for (const Interval& gap : gaps) {
+      int next = right;
+      for (const Interval& i : ink) {
+        if (i.left >= gap.right) next = std::min(next, i.left);
+      }
+      auto starts_after = [&](const Interval& w) {
+        return w.Width() >= options_.min_gutter * unit_ && w.right < right &&
+               std::min(w.right, gap.right) - std::max(w.left, gap.left) > 0 &&
+               std::abs(next - w.right) <= indent;
+      };
+      if (std::any_of(white[below].begin(), white[below].end(), starts_after)) kept.push_back(gap);
+    }
+    return kept;
+  }
+
   // The slab's ink but its marks (which may stand in a gutter); a heading's, whole.
   std::vector<Interval> Ink(const Slab& slab) const {
     std::vector<Interval> ink;
@@ -235,15 +304,35 @@ class Segmenter {
     // on the first or last row (prose whose quotes line up down a few rows leaves a strip as
     // wide as a gutter, the quotes in it).
     const int edge = static_cast<int>(0.15 * unit_);
-    auto crossed = [&](const Slab& slab, bool as_read) {
+    auto crossed = [&](const Slab& slab, bool as_read, bool words_only = false) {
       return std::any_of(slab.items.begin(), slab.items.end(), [&](size_t id) {
         if (items_[id].rule) return false;  // a rule drawn down the gutter marks it
         if (items_[id].speck) return false;  // dirt: print sets no line's mark in a gutter
+        if (words_only && Mark(id)) return false;
         const Box& b = as_read && !items_[id].ocr_box.Empty() ? items_[id].ocr_box : items_[id].box;
         return b.x < g.right - edge && b.Right() > g.left + edge;
       });
     };
-    if (crossed(slabs[first], false) || crossed(slabs[end - 1], false)) return false;
+    // (Down a band twice that tall, a speck OCR read as a mark in the strip on its first or
+    // last row is one of the third: its columns' justified lines made the strip. So is a mark at
+    // the strip's edge beside which the row, as OCR boxed it, leaves a wide gutter's white: the
+    // opening bracket of a column's indented first line. Quotes in prose leave less.)
+    const bool long_band = end - first >= 2 * static_cast<size_t>(options_.min_band_lines);
+    auto open_row = [&](const Slab& slab) {
+      std::vector<Interval> ink;
+      for (size_t id : slab.items) {
+        if (items_[id].rule) continue;
+        const Box& b = items_[id].ocr_box.Empty() ? items_[id].box : items_[id].ocr_box;
+        ink.push_back({b.x, b.Right()});
+      }
+      const std::vector<Interval> white = Complement(ink, g.left, g.right);
+      return std::any_of(white.begin(), white.end(), [&](const Interval& w) {
+        return w.Width() >= options_.wide_gutter * unit_;
+      });
+    };
+    for (const size_t row : {first, end - 1}) {
+      if (crossed(slabs[row], false, long_band || open_row(slabs[row]))) return false;
+    }
     // (A row counts as marked too where the strip is white only once a word's quote is taken
     // off: "“青年" boxed from the quote across the next characters leaves a strip after "打造"
     // on a contents page that is no gutter.)

@@ -558,5 +558,129 @@ TEST(Layout, ARuleReadInTheGutterLeavesTheColumnsApart) {
   ExpectColumnsInOrder(layout, 3, texts);
 }
 
+// Two columns each opening with a heading set large, flush with its column's left edge, the
+// headings side by side (two lines on the left, one on the right): the headings are the tops of
+// their columns, not one line across the page (each column is read to its end, heading first).
+TEST(Layout, HeadingsSideBySideAtTheTopOfTwoColumnsStayInTheirColumns) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int right_x = kLeft + 18 * kPitch - 3 + 63;
+  std::vector<std::vector<std::string>> headings(2), texts;
+  const std::pair<int, std::string> parts[] = {{kLeft, "强化监督助推筑牢燃气"},
+                                               {right_x, "临平区梓桐镇探索开展"},
+                                               {kLeft, "网络"}};
+  for (size_t k = 0; k < 3; ++k) {
+    const auto& [x, text] = parts[k];
+    lines.push_back(BoxedLine(text, x, top + (k == 2 ? 64 : 0), 48));
+    headings[x == kLeft ? 0 : 1].push_back(text);
+  }
+  for (auto& line : ColumnRows(top + 150, 6, {18, 18}, 63, texts)) lines.push_back(std::move(line));
+  for (size_t c = 0; c < 2; ++c) texts[c].insert(texts[c].begin(), headings[c].begin(), headings[c].end());
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 3u + 12u);
+  ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
+}
+
+// Two columns eight rows tall, read across the gutter a row at a time, and OCR put a comma in
+// the gutter on the first row and a speck it read as a character a few pixels wide on the last
+// (noise of an old scan between the columns): the band still starts on its first row and ends on
+// its last, and the marks leave the text.
+TEST(Layout, MarksInTheGutterOnATallBandsFirstAndLastRowsLeaveTheColumnsApart) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  std::vector<std::vector<std::string>> texts;
+  constexpr int kRows = 8;
+  const int top = 300 + 4 * kLeading;
+  const int gutter_left = kLeft + 18 * kPitch - 3;  // 63 px of white to the right column
+  for (auto& line : ColumnRows(top, kRows, {18, 18}, 63, texts)) lines.push_back(std::move(line));
+  const std::pair<int, std::string> specks[] = {{3, "，"}, {3 + kRows - 1, "上"}};
+  for (const auto& [row, text] : specks) {
+    OcrLine& line = lines[static_cast<size_t>(row)];
+    line.words.push_back(OcrWord{.text = text,
+                                 .box = Box{.x = gutter_left + 26, .y = line.box.y + 18,
+                                            .width = text == "上" ? 3 : 10, .height = 12},
+                                 .confidence = 40});
+    std::stable_sort(line.words.begin(), line.words.end(),
+                     [](const OcrWord& a, const OcrWord& b) { return a.box.x < b.box.x; });
+    line.RebuildFromWords();
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 2u * kRows);
+  ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
+}
+
+// Two columns five rows tall, and on the first row an opening bracket OCR boxed a few pixels
+// wide just before the right column's first character, at the gutter's edge: the row still
+// leaves a gutter's white left of it, so the band starts on that row.
+TEST(Layout, ABracketAtTheGutterEdgeOnABandsFirstRowLeavesTheColumnsApart) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  std::vector<std::vector<std::string>> texts;
+  const int right_x = kLeft + 18 * kPitch - 3 + 63;
+  for (auto& line : ColumnRows(300 + 4 * kLeading, 5, {18, 18}, 63, texts)) {
+    lines.push_back(std::move(line));
+  }
+  OcrLine& first = lines[3];
+  first.words.push_back(OcrWord{.text = "（",
+                                .box = Box{.x = right_x - 12, .y = first.box.y, .width = 8,
+                                           .height = kGlyph},
+                                .confidence = 70});
+  std::stable_sort(first.words.begin(), first.words.end(),
+                   [](const OcrWord& a, const OcrWord& b) { return a.box.x < b.box.x; });
+  first.RebuildFromWords();
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 10u);
+  ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
+}
+
+// A short heading centred over two columns, letter-spaced so that its gap falls on the gutter
+// and its second half starts where the right column does: it starts nowhere near a column's
+// edge (whatever white the row below leaves there), so it stays one line of the full width above
+// the band.
+TEST(Layout, ACentredHeadingWhoseGapFallsOnTheGutterIsNoColumnHeading) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int right_x = kLeft + 18 * kPitch - 3 + 63;
+  lines.push_back(BoxedLine("信息", kLeft + 18 * kPitch - 3 - 20 - 99, top, 48));
+  lines.push_back(BoxedLine("摘登", right_x, top, 48));
+  std::vector<std::vector<std::string>> texts;
+  for (auto& line : ColumnRows(top + 100, 6, {18, 18}, 63, texts)) lines.push_back(std::move(line));
+  // The first row below has a gap a character wide that ends near where the heading starts.
+  OcrLine& below = lines[5];
+  below.words.erase(below.words.begin() + 13);
+  below.RebuildFromWords();
+  std::u32string first = ToU32(texts[0][0]);
+  first.erase(13, 1);
+  texts[0][0] = ToUtf8(first);
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 1u + 12u);
+  EXPECT_EQ(layout.lines[3].text, "信息摘登");
+  EXPECT_EQ(layout.lines[3].column, 0);
+  ExpectColumnsInOrder(layout, 4, texts, /*numbered=*/true);
+}
+
+// A heading across two columns, set in from their left edge by more than a flush heading is
+// (centred over the page) and its gap (a quote's shoulder) falling on the gutter, over a first
+// row indented as a paragraph's first line is: the heading starts at that row's indent, not at
+// the columns' edge, so it is no pair of column headings: one line of the full width above the
+// band.
+TEST(Layout, AHeadingSetInAcrossTwoColumnsOverAnIndentedRowIsNoColumnHeading) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int right_x = kLeft + 18 * kPitch - 3 + 63;
+  lines.push_back(BoxedLine("区县人大常委会推动审", kLeft + 70, top, 48));
+  lines.push_back(BoxedLine("议意见落实质量提升", right_x, top, 48));
+  std::vector<std::vector<std::string>> texts;
+  for (auto& line : ColumnRows(top + 100, 6, {18, 18}, 63, texts)) lines.push_back(std::move(line));
+  // The first row of the left column is a paragraph's first line, indented two characters.
+  OcrLine& below = lines[5];
+  below.words.erase(below.words.begin(), below.words.begin() + 2);
+  below.RebuildFromWords();
+  texts[0][0] = ToUtf8(ToU32(texts[0][0]).substr(2));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 1u + 12u);
+  EXPECT_EQ(layout.lines[3].text, "区县人大常委会推动审议意见落实质量提升");
+  EXPECT_EQ(layout.lines[3].column, 0);
+  ExpectColumnsInOrder(layout, 4, texts, /*numbered=*/true);
+}
+
 }  // namespace
 }  // namespace qikan
