@@ -881,7 +881,8 @@ class Parser {
       if (open_title && !out_.toc.empty() && out_.toc.back().title &&
           (numbered || line.right_gap > 3.0) && (!at_column_x || title_x < 0) &&
           !(at_column_x && (next_is_title || heads_count) && !banners && !item.page &&
-            LooksLikeColumnName(item.text, body_from, heads_count))) {
+            LooksLikeColumnName(item.text, body_from, heads_count)) &&
+          !TwoTitles(open_read, item.text, body_from, end)) {
         // (Cleaned whole: a quote the first line opens closes on this one, “青年留杭第 / 一区”.)
         open_read += item.text;
         out_.toc.back().title = Mend(CleanTitle(open_read), line.page, "toc.title");
@@ -932,6 +933,26 @@ class Parser {
     }
     for (const auto& name : profile_.digest_columns) digest_columns_.insert(name);
     return body_from;
+  }
+
+  // How like a heading in the body (a heading-like line, with the lines it wraps onto) the
+  // title reads: the best similarity.
+  double HeadingLikeness(const std::string& title, size_t body_from, size_t end) const {
+    double best = 0;
+    for (size_t k = body_from; k < end; ++k) {
+      if (LooksLikeHeading(k)) best = std::max(best, MatchAt(k, end, title).first);
+    }
+    return best;
+  }
+
+  // A title that fills its contents line and the line under it are two titles, not one title
+  // wrapped, when the body heads an article with each of them and with neither joined to the
+  // other (a wrapped title's end is short, and a heading reads like the whole of it).
+  bool TwoTitles(const std::string& above, const std::string& line, size_t body_from, size_t end) const {
+    if (Chars(line) < 6) return false;
+    const double joined = HeadingLikeness(above + line, body_from, end);
+    const double apart = std::min(HeadingLikeness(above, body_from, end), HeadingLikeness(line, body_from, end));
+    return apart >= 0.8 && apart > joined;
   }
 
   bool NextIsTitle(const std::vector<TocLine>& items, size_t k) const {
