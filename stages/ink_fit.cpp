@@ -15,11 +15,6 @@ bool IsLatinLetter(char32_t c) {
          (c >= U'Ａ' && c <= U'Ｚ');
 }
 
-bool IsHan(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0xF900 && c <= 0xFAFF);
-}
-
 // Latin letters and no Han at all: chi_sim's reading of a line it could not read.
 bool LatinOnly(std::string_view utf8, int min_letters) {
   int letters = 0;
