@@ -69,6 +69,11 @@ size_t Utf8Length(std::string_view s) {
   }));
 }
 
+bool IsHan(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
 bool IsCjk(char32_t c) {
   return (c >= 0x2E80 && c <= 0x9FFF) ||   // radicals, CJK punctuation, kana, Han
          (c >= 0xF900 && c <= 0xFAFF) ||   // compatibility ideographs

@@ -17,6 +17,10 @@ size_t Utf8Length(std::string_view utf8);
 // Han ideographs, CJK and full-width punctuation, kana: characters that print without spaces.
 bool IsCjk(char32_t c);
 
+// Han ideographs alone: the unified ideographs, extension A, the compatibility ideographs and
+// the supplementary planes' extensions (B onwards).
+bool IsHan(char32_t c);
+
 // Removes white space that has a CJK character on either side; a space between two Latin words
 // or digits ("GPS 70" stays, "AI 工具" becomes "AI工具") is kept when both neighbours are not CJK.
 std::string RemoveCjkSpaces(std::string_view utf8);

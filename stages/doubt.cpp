@@ -14,10 +14,6 @@ namespace {
 constexpr double kSurpriseScale = 20;
 
 bool IsLatinLetter(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'); }
-bool IsHan(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF);
-}
 bool IsMark(char32_t c) {
   return !IsHan(c) && !IsLatinLetter(c) && !(c >= U'0' && c <= U'9') &&
          !(c >= 0xFF10 && c <= 0xFF19) && !(c >= 0xFF21 && c <= 0xFF3A) &&

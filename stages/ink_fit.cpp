@@ -15,11 +15,6 @@ bool IsLatinLetter(char32_t c) {
          (c >= U'Ａ' && c <= U'Ｚ');
 }
 
-bool IsHan(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0xF900 && c <= 0xFAFF);
-}
-
 // Latin letters and no Han at all: chi_sim's reading of a line it could not read.
 bool LatinOnly(std::string_view utf8, int min_letters) {
   int letters = 0;
@@ -51,10 +46,15 @@ double TextCells(std::string_view utf8, const InkFitOptions& options) {
   return cells;
 }
 
-cv::Mat InkMask(const cv::Mat& gray) {
+cv::Mat InkMask(const cv::Mat& gray, double glyph_px, double rule_glyphs) {
   cv::Mat ink;
   cv::threshold(gray, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-  return ink;
+  const int rule = static_cast<int>(rule_glyphs * glyph_px);
+  if (glyph_px <= 0 || rule < 2) return ink;
+  cv::Mat rules;
+  cv::morphologyEx(ink, rules, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(rule, 1)));
+  return ink - rules;
 }
 
 double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFitOptions& options) {
@@ -93,7 +93,7 @@ double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFi
 PageInk MeasurePageInk(const cv::Mat& gray, const OcrPage& page, const InkFitOptions& options) {
   PageInk out;
   const double body = BodyGlyphHeight(page);
-  const cv::Mat ink = InkMask(gray);
+  const cv::Mat ink = InkMask(gray, body);
   std::vector<double> per_cell;
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {

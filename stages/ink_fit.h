@@ -37,8 +37,11 @@ struct LineInk {
 // The cells a text fills: a CJK character one, any other character `half_width`.
 double TextCells(std::string_view utf8, const InkFitOptions& options);
 
-// The page's ink: 255 where dark (Otsu), as MeasureLineInk wants it.
-cv::Mat InkMask(const cv::Mat& gray);
+// The page's ink: 255 where dark (Otsu), as MeasureLineInk wants it. With `glyph_px`, the
+// horizontal rules are taken out: inked runs along a row at least `rule_glyphs` glyphs long (no
+// character's stroke is; a colophon set between two rules would otherwise count as ink from one
+// end of its row to the other, every column spanning the height between the rules).
+cv::Mat InkMask(const cv::Mat& gray, double glyph_px = 0, double rule_glyphs = 4);
 
 // The width in pixels of the ink inside `box` of the page (`ink` from InkMask): the stretches of
 // columns inked over at least `tall_ink` of `glyph_px`, gaps up to `bridge` included.

@@ -15,8 +15,6 @@
 namespace qikan {
 namespace {
 
-bool IsHan(char32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
-
 bool AllHan(std::string_view utf8) {
   const std::u32string text = ToU32(utf8);
   return !text.empty() && std::all_of(text.begin(), text.end(), IsHan);

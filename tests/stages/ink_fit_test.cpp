@@ -1,10 +1,12 @@
 #include "stages/ink_fit.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "tests/support/text_page.h"
 
@@ -34,6 +36,26 @@ TEST(InkFit, InkOfADrawnLineIsAboutItsCharacterCount) {
     const double cells = InkWidth(ink, Box{0, 0, page.cols, page.rows}, 36, InkFitOptions{}) / 36;
     EXPECT_NEAR(cells, chars, 0.15 * chars) << chars;
   }
+}
+
+TEST(InkFit, RulesAboveAndBelowALineAreNoInk) {
+  // A colophon set between two rules: the rules run the page's width within the line's row, and
+  // every column between them would count as ink from one end of the row to the other.
+  testing::TextPageSpec spec;
+  spec.lines = testing::SeedProseLines(1, 10);
+  spec.height = 400;
+  cv::Mat page = testing::DrawTextPage(spec);
+  const cv::Mat ink_only = InkMask(page);
+  int top = page.rows, bottom = 0;
+  for (int y = 0; y < page.rows; ++y) {
+    if (cv::countNonZero(ink_only.row(y)) > 0) top = std::min(top, y), bottom = y;
+  }
+  cv::line(page, {20, top - 4}, {page.cols - 20, top - 4}, cv::Scalar(0), 2);
+  cv::line(page, {20, bottom + 4}, {page.cols - 20, bottom + 4}, cv::Scalar(0), 2);
+  const Box row{0, top - 8, page.cols, bottom - top + 16};
+  const InkFitOptions options;
+  EXPECT_GT(InkWidth(InkMask(page), row, 36, options) / 36, 35);  // the rules' whole length
+  EXPECT_NEAR(InkWidth(InkMask(page, 36), row, 36, options) / 36, 10, 1.5);
 }
 
 TEST(InkFit, TheReadingThatFitsTheInkIsChosen) {
