@@ -29,10 +29,30 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }
 
 // In the masthead's numbers chi_sim reads 1 as "1]", "l" or "|" now and then.
+bool OneLike(char c) { return c == ']' || c == '|' || c == 'l' || c == 'I'; }
+
+// A number read as strokes alone, with no digit in it: one or two 1-like marks standing right
+// before a unit a number is printed with (日 月 期), after no digit (`7月]l日` is 7月11日).
+size_t StrokeNumberAt(const std::string& text, size_t i) {
+  if ((i > 0 && std::isdigit(static_cast<unsigned char>(text[i - 1]))) || !OneLike(text[i])) return 0;
+  size_t end = i;
+  while (end < text.size() && end - i < 2 && OneLike(text[end])) ++end;
+  for (const std::string_view unit : {"日", "月", "期"}) {
+    if (text.compare(end, unit.size(), unit) == 0) return end - i;
+  }
+  return 0;
+}
+
+// Digits read as look-alike strokes mended (`1]` is one 1, `]2` is 12, `]l日` is 11日).
 std::string RepairDigits(std::string text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if (const size_t strokes = StrokeNumberAt(text, i); strokes > 0) {
+      out.append(strokes, '1');
+      i += strokes - 1;
+      continue;
+    }
     const bool after_digit = !out.empty() && std::isdigit(static_cast<unsigned char>(out.back()));
     const bool before_digit =
         i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]));

@@ -99,6 +99,17 @@ TEST(Masthead, ADateReadFromALookAlikeMarkIsFlagged) {
   EXPECT_NE(items[0].detail.find("1]"), std::string::npos) << items[0].detail;
 }
 
+TEST(Masthead, ADayReadAsStrokesAloneIsReadAndFlagged) {
+  // 2025 年 7 月 11 日 read "7月]l日" (the seed's degraded page at a slightly other angle): no
+  // digit at all, so no date was found. Two strokes before 日 are the day 11, and a guess to
+  // check (the digit check names the look-alike marks).
+  const ParsedIssue parsed = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 ]l 日");
+  EXPECT_EQ(parsed.issue.date, "2025-07-11");
+  const auto items = ItemsFor(parsed, "masthead-date");
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_NE(items[0].detail.find("look-alike"), std::string::npos) << items[0].detail;
+}
+
 TEST(Masthead, ADateWithAStrayMarkBesideItsDayIsFlagged) {
   const ParsedIssue parsed = ParseMasthead("杭州市人大常委会研究室编 2019 年 6 月 28 和 日");
   EXPECT_EQ(parsed.issue.date, "2019-06-28");
