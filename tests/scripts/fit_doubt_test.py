@@ -25,16 +25,21 @@ def result(item, preset, layout, pages):
                       "mean_confidence": [90.0] * len(pages)}}
 
 
+def run_script(command, results):
+    """fit_doubt.py COMMAND on the results, written to files as a benchmark run leaves them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for r in results:
+            paths.append(os.path.join(tmp, r["item"] + ".json"))
+            with open(paths[-1], "w", encoding="utf-8") as f:
+                json.dump(r, f)
+        return subprocess.run([sys.executable, SCRIPT, command] + paths, capture_output=True,
+                              text=True, check=True).stdout
+
+
 class CrossValidation(unittest.TestCase):
     def run_cv(self, results):
-        with tempfile.TemporaryDirectory() as tmp:
-            paths = []
-            for r in results:
-                paths.append(os.path.join(tmp, r["item"] + ".json"))
-                with open(paths[-1], "w", encoding="utf-8") as f:
-                    json.dump(r, f)
-            out = subprocess.run([sys.executable, SCRIPT, "cv"] + paths, capture_output=True,
-                                 text=True, check=True).stdout
+        out = run_script("cv", results)
         return {row.split("|")[1].strip(): [c.strip() for c in row.split("|")[2:-1]]
                 for row in out.splitlines() if row.startswith("| ") and "---" not in row}
 
@@ -61,16 +66,6 @@ class CrossValidation(unittest.TestCase):
 
 
 class Fit(unittest.TestCase):
-    def run_fit(self, results):
-        with tempfile.TemporaryDirectory() as tmp:
-            paths = []
-            for r in results:
-                paths.append(os.path.join(tmp, r["item"] + ".json"))
-                with open(paths[-1], "w", encoding="utf-8") as f:
-                    json.dump(r, f)
-            return subprocess.run([sys.executable, SCRIPT, "fit"] + paths, capture_output=True,
-                                  text=True, check=True).stdout
-
     def test_review_from_keeps_the_recall_on_pages_it_was_not_fitted_on(self):
         # Each item's bad page shows less garble than the last: fitted on all of them, the
         # weakest (garble 0.6%, estimated 1.62%) sets a threshold of 1.57% that flags it; fitted
@@ -79,7 +74,7 @@ class Fit(unittest.TestCase):
         items = [result(f"tune-office-{k}", "office", "single",
                         [(0.04, g), (0.005, 0.0), (0.005, 0.001)])
                  for k, g in enumerate([0.03, 0.025, 0.02, 0.015, 0.01, 0.008, 0.006, 0.03])]
-        out = self.run_fit(items)
+        out = run_script("fit", items)
         threshold = float(out.split("review_from = ")[1].split(";")[0])
         self.assertLess(threshold, 0.0157)
         self.assertGreater(threshold, 0.0100)  # the good pages (0.77%, 0.91%) stay unflagged
