@@ -28,7 +28,7 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// In the masthead's numbers chi_sim reads 1 as "1]", "l" or "|" now and then.
+// A stroke chi_sim reads for the digit 1 now and then in the masthead's numbers ("1]", "l", "|").
 bool OneLike(char c) { return c == ']' || c == '|' || c == 'l' || c == 'I'; }
 
 // A number read as strokes alone, with no digit in it: one or two 1-like marks standing right
@@ -56,10 +56,10 @@ std::string RepairDigits(std::string text) {
     const bool after_digit = !out.empty() && std::isdigit(static_cast<unsigned char>(out.back()));
     const bool before_digit =
         i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]));
-    if ((c == ']' || c == '|' || c == 'l' || c == 'I') && after_digit && out.back() == '1') {
+    if (OneLike(c) && after_digit && out.back() == '1') {
       continue;  // "1]" is one 1
     }
-    if ((c == ']' || c == '|' || c == 'l' || c == 'I') && (after_digit || before_digit)) {
+    if (OneLike(c) && (after_digit || before_digit)) {
       out += '1';
       continue;
     }
