@@ -179,15 +179,8 @@ def check(args):
 def cv(args):
     """Leave one item out: each item's pages are flagged by the model fitted on the other items'."""
     data = [p for p in pages(args.results) if p["doubt"]]
-    items = sorted({p["item"] for p in data})
-    if len(items) < 2:
-        sys.exit("fit_doubt.py cv: needs the results of two or more items")
-    for item in items:
-        b, w, threshold, _ = fit_model([p for p in data if p["item"] != item])
-        for p in data:
-            if p["item"] == item:
-                p["est"] = estimate(b, w, [p["doubt"][f] for f in FEATURES])
-                p["threshold"] = threshold
+    for i, (est, threshold) in held_out_estimates(data).items():
+        data[i]["est"], data[i]["threshold"] = est, threshold
     groups = {}
     for p in data:
         groups.setdefault(p["preset"], []).append(p)
