@@ -223,15 +223,13 @@ class Segmenter {
                                               const std::vector<std::vector<Interval>>& white,
                                               const std::vector<bool>& tall, int left,
                                               int right) const {
+    // (Row r follows the row above it closely enough to be of its band.)
+    auto follows = [&](size_t r) {
+      return slabs[r].top - slabs[r - 1].bottom <= options_.band_break * unit_;
+    };
     size_t below = s + 1;
-    while (below < slabs.size() && tall[below] &&
-           slabs[below].top - slabs[below - 1].bottom <= options_.band_break * unit_) {
-      ++below;  // a heading of two lines
-    }
-    if (below >= slabs.size() ||
-        slabs[below].top - slabs[below - 1].bottom > options_.band_break * unit_) {
-      return white[s];
-    }
+    while (below < slabs.size() && tall[below] && follows(below)) ++below;  // a two-line heading
+    if (below >= slabs.size() || !follows(below)) return white[s];
     std::vector<Interval> ink;
     for (size_t id : slabs[s].items) {
       if (!Mark(id)) ink.push_back({items_[id].box.x, items_[id].box.Right()});
@@ -253,9 +251,7 @@ class Segmenter {
     // right of a gap kept where the row below starts again right of the same white.
     const double indent = options_.max_indent * unit_;
     int below_start = right;
-    for (size_t r = below; r < slabs.size() && !tall[r] &&
-                           slabs[r].top - slabs[r - 1].bottom <= options_.band_break * unit_;
-         ++r) {
+    for (size_t r = below; r < slabs.size() && !tall[r] && follows(r); ++r) {
       for (size_t id : slabs[r].items) {
         // (A word OCR boxed across the gutter to the west starts at the region's edge.)
         if (!Mark(id) && !items_[id].speck) {
