@@ -266,7 +266,7 @@ class Segmenter {
     for (const Interval& gap : gaps) {
       // (A heading across both columns whose letter spacing falls on the gutter sets ink inside
       // the gutter the rows below share; headings side by side leave all of it white.)
-      const int edge = static_cast<int>(0.5 * unit_);
+      const int edge = static_cast<int>(0.25 * unit_);
       if (std::any_of(shared.begin(), shared.end(), [&](const Interval& w) {
             return std::min(w.right, gap.right) > std::max(w.left, gap.left) &&
                    (gap.left > w.left + edge || gap.right < w.right - edge);

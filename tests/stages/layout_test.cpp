@@ -214,6 +214,20 @@ TEST(Layout, AHeadingAcrossBothColumnsWhoseInkEntersTheGutterStaysWhole) {
   EXPECT_EQ(IndexOf(lines, "助力打造人工智能创新高地"), lines.size());
 }
 
+// The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
+// to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
+// same.
+TEST(Layout, AHeadingAcrossBothColumnsEndingJustInsideTheGutterStaysWhole) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/colour-200-2col-fullheading-p4.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t heading = IndexOf(lines, "建德市：“双标双带”制");
+  ASSERT_LT(heading + 1, lines.size());
+  EXPECT_EQ(lines[heading]->text, "建德市：“双标双带”制推动代表工作高质量发展");
+  EXPECT_EQ(lines[heading]->column, 0);
+  EXPECT_EQ(lines[heading + 1]->column, 1);
+}
+
 // One-column pages of every recorded issue (mastheads, TOCs, centred headings, colophons,
 // attributions, a kaishu page whose commas leave a white strip down three rows) have no
 // columns.
