@@ -251,7 +251,9 @@ class Segmenter {
     // right of a gap kept where the row below starts again right of the same white.
     const double indent = options_.max_indent * unit_;
     int below_start = right;
+    std::vector<Interval> shared = white[below];  // the white all the rows below leave
     for (size_t r = below; r < slabs.size() && !tall[r] && follows(r); ++r) {
+      shared = Intersect(shared, white[r], options_.min_gutter * unit_);
       for (size_t id : slabs[r].items) {
         // (A word OCR boxed across the gutter to the west starts at the region's edge.)
         if (!Mark(id) && !items_[id].speck) {
@@ -262,6 +264,15 @@ class Segmenter {
     if (std::abs(ink_start - below_start) > options_.full_slack * unit_) return white[s];
     std::vector<Interval> kept = white[s];
     for (const Interval& gap : gaps) {
+      // (A heading across both columns whose letter spacing falls on the gutter sets ink inside
+      // the gutter the rows below share; headings side by side leave all of it white.)
+      const int edge = static_cast<int>(0.25 * unit_);
+      if (std::any_of(shared.begin(), shared.end(), [&](const Interval& w) {
+            return std::min(w.right, gap.right) > std::max(w.left, gap.left) &&
+                   (gap.left > w.left + edge || gap.right < w.right - edge);
+          })) {
+        continue;
+      }
       int next = right;
       for (const Interval& i : ink) {
         if (i.left >= gap.right) next = std::min(next, i.left);

@@ -194,6 +194,40 @@ TEST(Layout, ShowThroughSpecksInTheGutterLeaveTheColumnsApart) {
   EXPECT_EQ(lines[right + 2]->column, 2);
 }
 
+// A heading centred across both columns and as wide as both (colour-200, two columns, seed
+// 9834 p2): a gap of its own letter spacing falls on the gutter, but its ink enters the gutter
+// the rows below share, so it is one line across the page, not two column headings (the second
+// read after the whole first column).
+TEST(Layout, AHeadingAcrossBothColumnsWhoseInkEntersTheGutterStaysWhole) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/colour-200-2col-fullheading-p2.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t heading = IndexOf(lines, "市人大常委会依法行权");
+  ASSERT_LT(heading + 1, lines.size());
+  EXPECT_EQ(lines[heading]->text, "市人大常委会依法行权助力打造人工智能创新高地");
+  EXPECT_EQ(lines[heading]->column, 0);
+  EXPECT_EQ(lines[heading + 1]->text, "市人大常委会按照省委对省会城市");
+  EXPECT_EQ(lines[heading + 1]->column, 1);
+  const size_t right = IndexOf(lines, "策落实，发挥应有效应");
+  ASSERT_LT(right, lines.size());
+  EXPECT_EQ(lines[right]->column, 2);
+  EXPECT_EQ(IndexOf(lines, "助力打造人工智能创新高地"), lines.size());
+}
+
+// The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
+// to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
+// same.
+TEST(Layout, AHeadingAcrossBothColumnsEndingJustInsideTheGutterStaysWhole) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/colour-200-2col-fullheading-p4.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t heading = IndexOf(lines, "建德市：“双标双带”制");
+  ASSERT_LT(heading + 1, lines.size());
+  EXPECT_EQ(lines[heading]->text, "建德市：“双标双带”制推动代表工作高质量发展");
+  EXPECT_EQ(lines[heading]->column, 0);
+  EXPECT_EQ(lines[heading + 1]->column, 1);
+}
+
 // One-column pages of every recorded issue (mastheads, TOCs, centred headings, colophons,
 // attributions, a kaishu page whose commas leave a white strip down three rows) have no
 // columns.
