@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -32,10 +33,28 @@ struct OcrBlock {
   std::vector<OcrLine> lines;
 };
 
+// Where a page holds ink, coarsely: a grid of square cells `cell` pixels wide in the coordinates
+// of the page's boxes, a cell set where ink covers a share of it. Rules (long strokes across or
+// down the page) are left out: a rule between two columns is no text. Empty on pages read
+// before it was kept; whoever reads it then decides from the boxes alone.
+struct InkGrid {
+  double cell = 0;
+  int columns = 0;
+  int rows = 0;
+  std::vector<std::uint8_t> inked;  // row-major, 1 where inked
+
+  bool Empty() const { return cell <= 0 || inked.empty(); }
+  bool At(int column, int row) const {
+    return column >= 0 && row >= 0 && column < columns && row < rows &&
+           inked[static_cast<size_t>(row) * columns + column] != 0;
+  }
+};
+
 struct OcrPage {
   int width = 0;
   int height = 0;
   std::vector<OcrBlock> blocks;
+  InkGrid ink;
 
   // Mean word confidence weighted by characters; 0 for a page without words.
   float MeanConfidence() const;

@@ -1,5 +1,7 @@
 #include "models/record.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "models/json_fields.h"
@@ -19,7 +21,43 @@ QIKAN_JSON_FIELDS(Box, x, y, width, height)
 QIKAN_JSON_FIELDS(OcrWord, text, box, confidence)
 QIKAN_JSON_FIELDS(OcrLine, text, box, confidence, words, estimated_cer)
 QIKAN_JSON_FIELDS(OcrBlock, box, lines)
-QIKAN_JSON_FIELDS(OcrPage, width, height, blocks)
+QIKAN_JSON_FIELDS(OcrPage, width, height, blocks, ink)
+
+// The grid's cells as hex digits, four cells a digit, row after row: a page's grid holds some
+// hundred thousand cells.
+void to_json(nlohmann::json& j, const InkGrid& v) {
+  if (v.Empty()) {
+    j = nullptr;
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve((v.inked.size() + 3) / 4);
+  for (size_t i = 0; i < v.inked.size(); i += 4) {
+    int digit = 0;
+    for (size_t k = 0; k < 4; ++k) digit = digit << 1 | (i + k < v.inked.size() && v.inked[i + k]);
+    hex += kHex[digit];
+  }
+  j = {{"cell", v.cell}, {"columns", v.columns}, {"rows", v.rows}, {"hex", hex}};
+}
+
+void from_json(const nlohmann::json& j, InkGrid& v) {
+  v = InkGrid{};
+  if (!j.is_object()) return;
+  const std::string hex = j.value("hex", std::string());
+  const int columns = j.value("columns", 0), rows = j.value("rows", 0);
+  const size_t n = static_cast<size_t>(std::max(0, columns)) * static_cast<size_t>(std::max(0, rows));
+  if (n == 0 || hex.size() != (n + 3) / 4) return;  // not whole: no grid, the boxes decide
+  v.cell = j.value("cell", 0.0);
+  v.columns = columns;
+  v.rows = rows;
+  v.inked.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const char c = hex[i / 4];
+    const int digit = c >= 'a' ? c - 'a' + 10 : c - '0';
+    v.inked[i] = digit >> (3 - i % 4) & 1;
+  }
+}
 QIKAN_JSON_FIELDS(SourceInfo, file, sha256, pages)
 QIKAN_JSON_FIELDS(DoubtEvidence, missing, excess, low, garbled, latin, unsure, lost_lines,
                   surprise, unpaired, stray, disagree,

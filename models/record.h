@@ -237,6 +237,8 @@ void to_json(nlohmann::json& j, const OcrLine& v);
 void from_json(const nlohmann::json& j, OcrLine& v);
 void to_json(nlohmann::json& j, const OcrBlock& v);
 void from_json(const nlohmann::json& j, OcrBlock& v);
+void to_json(nlohmann::json& j, const InkGrid& v);
+void from_json(const nlohmann::json& j, InkGrid& v);
 void to_json(nlohmann::json& j, const OcrPage& v);
 void from_json(const nlohmann::json& j, OcrPage& v);
 

@@ -30,10 +30,16 @@ constexpr double kMaxComponentWidthFraction = 0.25;
 // A page needs this many text-like components before its profile peak means anything.
 constexpr int kMinComponents = 40;
 
-// The coarse pass scores every quarter degree on a quarter of the points, in four vertical
-// strips so that columns whose lines are out of step cannot pull it to a wrong angle.
+// The coarse pass scores every quarter degree on all the points, in four vertical strips so
+// that columns whose lines are out of step cannot pull it to a wrong angle. (On every fourth
+// point, as it was, the line-edge score of a page set in 楷体 is mostly the sample's noise,
+// nearly flat over the range: a three-column page turned -0.17 degree scored 18-24 thousand from
+// -10 to +10 with its peak at 4.25, and was turned 3.8 degrees the wrong way and read across its
+// columns; an office page at -1.59 was left at 0.05. Every second or third point fails other
+// pages; all of them cost no time that shows beside reading the page.) The confidence is still
+// scored on every kSharpnessSampleStride-th point.
 constexpr double kCoarseStepDegrees = 0.25;
-constexpr int kCoarseSampleStride = 4;
+constexpr int kSharpnessSampleStride = 4;
 constexpr int kCoarseStrips = 4;
 
 // The fine pass fits a parabola to the scores within this window, recentres and fits again.
@@ -364,10 +370,8 @@ SkewEstimate EstimateSkew(const cv::Mat& gray, const DeskewOptions& options) {
   if (ink.components < kMinComponents) return {};
 
   const double half_extent = std::hypot(small.cols, small.rows) / 2;
-  // The coarse pass only has to land near the peak, which a sample of the points does as well
-  // as all of them, at a fraction of the cost.
-  const std::vector<cv::Point2f> sample = EveryNth(ink.points, kCoarseSampleStride);
-  const double coarse = CoarseSearch(sample, small.cols / 2.0, half_extent, options.max_degrees);
+  const double coarse =
+      CoarseSearch(ink.points, small.cols / 2.0, half_extent, options.max_degrees);
 
   int band_count = 1;
   const std::vector<int> bands =
@@ -375,8 +379,10 @@ SkewEstimate EstimateSkew(const cv::Mat& gray, const DeskewOptions& options) {
                   std::max(kMinGutterPixels, kMinGutterHeights * ink.median_height), &band_count);
   const double degrees = std::clamp(Refine(ink.points, bands, band_count, half_extent, coarse),
                                     -options.max_degrees, options.max_degrees);
+  // The peak's sharpness is a ratio of sums of squares, which a sample measures as well as all.
+  const std::vector<cv::Point2f> sample = EveryNth(ink.points, kSharpnessSampleStride);
   std::vector<int> sample_bands;
-  for (size_t i = 0; i < bands.size(); i += kCoarseSampleStride) sample_bands.push_back(bands[i]);
+  for (size_t i = 0; i < bands.size(); i += kSharpnessSampleStride) sample_bands.push_back(bands[i]);
   const double sharpness =
       PeakSharpness(sample, sample_bands, band_count, half_extent, degrees, options.max_degrees);
   SkewEstimate estimate{.degrees = degrees, .confidence = Confidence(sharpness, ink.components)};

@@ -57,6 +57,38 @@ cv::Mat InkMask(const cv::Mat& gray, double glyph_px, double rule_glyphs) {
   return ink - rules;
 }
 
+InkGrid MeasureInkGrid(const cv::Mat& gray, double glyph_px, double scale, double cell_glyphs,
+                       double cell_share) {
+  const int cell = static_cast<int>(std::lround(glyph_px * cell_glyphs));
+  if (gray.empty() || cell < 2 || scale <= 0) return {};
+  cv::Mat ink = InkMask(gray, glyph_px);
+  // Rules down the page too (InkMask takes out those across it).
+  const int rule = static_cast<int>(4 * glyph_px);
+  if (rule >= 2 && rule < ink.rows) {
+    cv::Mat rules;
+    cv::morphologyEx(ink, rules, cv::MORPH_OPEN,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, rule)));
+    ink -= rules;
+  }
+  InkGrid grid{.cell = cell / scale,
+               .columns = (ink.cols + cell - 1) / cell,
+               .rows = (ink.rows + cell - 1) / cell};
+  cv::Mat padded;
+  cv::copyMakeBorder(ink, padded, 0, grid.rows * cell - ink.rows, 0, grid.columns * cell - ink.cols,
+                     cv::BORDER_CONSTANT, 0);
+  cv::Mat share;
+  cv::resize(padded, share, cv::Size(grid.columns, grid.rows), 0, 0, cv::INTER_AREA);
+  grid.inked.resize(static_cast<size_t>(grid.columns) * grid.rows);
+  const int threshold = static_cast<int>(std::lround(255 * cell_share));
+  for (int r = 0; r < grid.rows; ++r) {
+    const auto* row = share.ptr<uchar>(r);
+    for (int c = 0; c < grid.columns; ++c) {
+      grid.inked[static_cast<size_t>(r) * grid.columns + c] = row[c] >= threshold;
+    }
+  }
+  return grid;
+}
+
 double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFitOptions& options) {
   const cv::Rect r = cv::Rect(box.x, box.y, box.width, box.height) & cv::Rect(0, 0, ink.cols, ink.rows);
   if (r.empty() || glyph_px <= 0) return 0;

@@ -43,6 +43,13 @@ double TextCells(std::string_view utf8, const InkFitOptions& options);
 // end of its row to the other, every column spanning the height between the rules).
 cv::Mat InkMask(const cv::Mat& gray, double glyph_px = 0, double rule_glyphs = 4);
 
+// The page's ink as a grid (models/ocr_page.h) of cells `cell_glyphs` of `glyph_px` wide, for the
+// layout to check a white strip between OCR's boxes against: a cell is inked where ink (InkMask)
+// covers `cell_share` of it, rules across and down the page left out. `scale` is the factor
+// the boxes will be divided by (the grid's cell is given in their coordinates).
+InkGrid MeasureInkGrid(const cv::Mat& gray, double glyph_px, double scale = 1.0,
+                       double cell_glyphs = 1.0 / 6, double cell_share = 0.15);
+
 // The width in pixels of the ink inside `box` of the page (`ink` from InkMask): the stretches of
 // columns inked over at least `tall_ink` of `glyph_px`, gaps up to `bridge` included.
 double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFitOptions& options);

@@ -281,7 +281,7 @@ void DropOpeningCloser(OcrWord& word, const Box& ink) {
 // title, a publisher and the date, the halves of a heading Tesseract put into blocks of their
 // own. A line Tesseract read across a gutter comes apart into its columns' lines.
 std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit,
-                                  const ColumnBounds& page_bounds,
+                                  const ColumnBounds& page_bounds, const InkGrid& ink,
                                   std::vector<std::unique_ptr<OcrLine>>& store) {
   const std::set<std::pair<size_t, size_t>> read_twice = WordsReadTwice(lines);
   const RegionOptions region_options;
@@ -318,7 +318,7 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
     double centre = 0;
   };
   std::vector<RawLine> out;
-  for (const TextRegion& region : OrderRegions(items, unit, region_options)) {
+  for (const TextRegion& region : OrderRegions(items, unit, region_options, ink.Empty() ? nullptr : &ink)) {
     std::map<size_t, Piece> by_line;
     for (size_t id : region.items) {
       Piece& piece = by_line[source[id].first];
@@ -423,6 +423,12 @@ std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines) {
       const double heights = static_cast<double>(std::max(a.height, b.height)) /
                              std::max(1, std::min(a.height, b.height));
       if (heights > 1.5) continue;
+      // Two rows whose boxes overlap because of a tall word (OCR boxes a degraded word now and
+      // then from its row into the next) are two lines: a line read twice stands at one height.
+      if (std::abs(Centre(lines[i].ocr->words, a) - Centre(lines[j].ocr->words, b)) >
+          0.5 * std::min(lines[i].glyph_px, lines[j].glyph_px)) {
+        continue;
+      }
       dropped[lines[i].ocr->confidence >= lines[j].ocr->confidence ? j : i] = true;
     }
   }
@@ -551,7 +557,7 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
     }
     // Duplicates are dropped after the lines are parted at gutters: a line read across one
     // covers both its halves, and only the half read twice is a duplicate.
-    kept = DropDuplicates(ReadingOrder(kept, layout.body_glyph_px, page_bounds, merged_lines));
+    kept = DropDuplicates(ReadingOrder(kept, layout.body_glyph_px, page_bounds, pages[p].ink, merged_lines));
     std::vector<std::string> texts, spaced_texts;
     for (const auto& raw : kept) {
       texts.push_back(CleanText(JoinWords(*raw.ocr, raw.glyph_px, options.space_gap, false)));

@@ -63,8 +63,8 @@ std::vector<Interval> Intersect(const std::vector<Interval>& a, const std::vecto
 class Segmenter {
  public:
   Segmenter(const std::vector<RegionItem>& items, double unit, const RegionOptions& options,
-            std::vector<TextRegion>& out)
-      : items_(items), unit_(unit), options_(options), out_(out) {}
+            const InkGrid* ink, std::vector<TextRegion>& out)
+      : items_(items), unit_(unit), options_(options), ink_(ink), out_(out) {}
 
   void Cut(std::vector<size_t> ids, int left, int right, int column, int depth) {
     if (ids.empty()) return;
@@ -301,6 +301,37 @@ class Segmenter {
     return ink;
   }
 
+  // Whether the page's ink leaves white `ink_gutter` wide, down two thirds of the rows of slabs
+  // [first, end), within `ink_slack` of strip `g` (RegionOptions::ink_gutter).
+  bool WhiteInInk(const std::vector<Slab>& slabs, size_t first, size_t end, const Interval& g) const {
+    const InkGrid& ink = *ink_;
+    const double slack = options_.ink_slack * unit_;
+    const int from = std::max(0, static_cast<int>(std::floor((g.left - slack) / ink.cell)));
+    const int to = std::min(ink.columns, static_cast<int>(std::ceil((g.right + slack) / ink.cell)));
+    std::vector<size_t> inked_rows(static_cast<size_t>(std::max(0, to - from)), 0);
+    for (size_t s = first; s < end; ++s) {
+      // The grid's rows whose middles lie in the slab's.
+      const int top = static_cast<int>(std::ceil(slabs[s].top / ink.cell - 0.5));
+      const int bottom = static_cast<int>(std::floor(slabs[s].bottom / ink.cell - 0.5));
+      for (int c = from; c < to; ++c) {
+        for (int r = top; r <= bottom; ++r) {
+          if (ink.At(c, r)) {
+            ++inked_rows[c - from];
+            break;
+          }
+        }
+      }
+    }
+    const size_t rows = end - first;
+    const int wanted = std::max(1, static_cast<int>(std::ceil(options_.ink_gutter * unit_ / ink.cell - 1e-6)));
+    int run = 0;
+    for (const size_t inked : inked_rows) {
+      run = 3 * inked <= rows ? run + 1 : 0;
+      if (run >= wanted) return true;
+    }
+    return false;
+  }
+
   // Whether white strip `g`, shared by slabs [first, end), is the gutter of a band of columns.
   bool IsGutter(const std::vector<Slab>& slabs, size_t first, size_t end, const Interval& g,
                 const std::vector<Interval>& common) const {
@@ -346,6 +377,7 @@ class Segmenter {
     size_t marked = 0;
     for (size_t s = first; s < end; ++s) marked += crossed(slabs[s], true);
     if (3 * marked > end - first) return false;
+    if (ink_ && !WhiteInInk(slabs, first, end, g)) return false;
 
     // Each side's lines: their extents on that side.
     std::map<int, Interval> sides[2];
@@ -434,13 +466,14 @@ class Segmenter {
   const std::vector<RegionItem>& items_;
   double unit_;
   const RegionOptions& options_;
+  const InkGrid* ink_;
   std::vector<TextRegion>& out_;
 };
 
 }  // namespace
 
 std::vector<TextRegion> OrderRegions(const std::vector<RegionItem>& items, double unit,
-                                     const RegionOptions& options) {
+                                     const RegionOptions& options, const InkGrid* ink) {
   std::vector<TextRegion> out;
   if (items.empty() || unit <= 0) return out;
   int left = items.front().box.x, right = items.front().box.Right();
@@ -450,7 +483,7 @@ std::vector<TextRegion> OrderRegions(const std::vector<RegionItem>& items, doubl
     right = std::max(right, items[i].box.Right());
     ids.push_back(i);
   }
-  Segmenter(items, unit, options, out).Cut(std::move(ids), left, right, 0, 0);
+  Segmenter(items, unit, options, ink, out).Cut(std::move(ids), left, right, 0, 0);
   return out;
 }
 

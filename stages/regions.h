@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "models/geometry.h"
+#include "models/ocr_page.h"
 
 namespace qikan {
 
@@ -50,6 +51,15 @@ struct RegionOptions {
   // show-through and dirt in a gutter read as "。", "〈" or "”" come at 3-30, a column's quotes
   // and stops at 60 and more.
   double max_speck_confidence = 40;
+  // With the page's ink (models/ocr_page.h InkGrid), a strip between OCR's boxes is a gutter
+  // only where the ink leaves white this wide (glyph heights) down at least two thirds of the
+  // band's rows, within `ink_slack` of the strip. OCR's boxes of a degraded 楷体 page are
+  // narrower than its glyphs, and the white they leave between two characters lines up down
+  // the rows of a justified paragraph as wide as a gutter; the ink between them leaves a tenth
+  // or two of a glyph. (Rules are no ink in the grid; a mark or a speck stands in a third of
+  // the rows at most.)
+  double ink_gutter = 0.4;
+  double ink_slack = 0.25;
 };
 
 // A word OCR read, and which of the page's lines holds it.
@@ -76,7 +86,8 @@ struct TextRegion {
   int column = 0;
 };
 
+// `ink`, when given, is the page's ink in the items' coordinates (see RegionOptions::ink_gutter).
 std::vector<TextRegion> OrderRegions(const std::vector<RegionItem>& items, double unit,
-                                     const RegionOptions& options);
+                                     const RegionOptions& options, const InkGrid* ink = nullptr);
 
 }  // namespace qikan

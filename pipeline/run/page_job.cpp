@@ -346,6 +346,11 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       record.doubt.lines_rescued = lost_lines.rescued;
       record.estimated_cer = EstimateCer(record.doubt, options.doubt);
     });
+    // The page's ink, for the layout to tell a gutter from white that OCR's boxes leave between
+    // the characters of a row (stages/regions.h).
+    Refine("ink-grid", page.index, result, [&] {
+      result.ocr.ink = MeasureInkGrid(upright, BodyGlyphHeight(result.ocr), scale.factor);
+    }, [&] { result.ocr.ink = InkGrid{}; });
     // `level` is the deskewed page turned upright: the boxes, the size recorded and the image
     // kept all refer to it.
     UnscaleBoxes(result.ocr, scale.factor, level.size());

@@ -8,6 +8,9 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include "models/record.h"
 #include "tests/support/text_page.h"
 
 namespace qikan {
@@ -56,6 +59,42 @@ TEST(InkFit, RulesAboveAndBelowALineAreNoInk) {
   const InkFitOptions options;
   EXPECT_GT(InkWidth(InkMask(page), row, 36, options) / 36, 35);  // the rules' whole length
   EXPECT_NEAR(InkWidth(InkMask(page, 36), row, 36, options) / 36, 10, 1.5);
+}
+
+// The page's ink grid: the text's cells set, a rule drawn down the page beside it not, and the
+// grid comes back whole from the archive's JSON in the coordinates of the boxes (here the page
+// was read at twice its size).
+TEST(InkFit, TheInkGridHoldsTheTextAndNoRule) {
+  testing::TextPageSpec spec;
+  spec.lines = testing::SeedProseLines(3, 10);
+  spec.height = 600;
+  cv::Mat page = testing::DrawTextPage(spec);
+  const cv::Mat ink_only = InkMask(page);
+  cv::Rect text = cv::boundingRect(ink_only);
+  const int rule_x = text.x + text.width + 60;
+  cv::line(page, {rule_x, 10}, {rule_x, page.rows - 10}, cv::Scalar(0), 3);
+  const InkGrid grid = MeasureInkGrid(page, 36, 2.0);
+  ASSERT_FALSE(grid.Empty());
+  EXPECT_DOUBLE_EQ(grid.cell, 6 / 2.0);
+  const int cell = 6;
+  auto inked_in = [&](int x0, int x1) {
+    int n = 0;
+    for (int r = 0; r < grid.rows; ++r) {
+      for (int c = x0 / cell; c <= x1 / cell; ++c) n += grid.At(c, r);
+    }
+    return n;
+  };
+  EXPECT_GT(inked_in(text.x, text.x + text.width), 0.3 * (text.width / cell) * (text.height / cell));
+  EXPECT_EQ(inked_in(rule_x - 3, rule_x + 3), 0);
+  // Without taking rules out, that column is ink.
+  EXPECT_GT(cv::countNonZero(InkMask(page, 36).col(rule_x)), page.rows / 2);
+
+  const InkGrid back = nlohmann::json(grid).get<InkGrid>();
+  EXPECT_EQ(back.columns, grid.columns);
+  EXPECT_EQ(back.rows, grid.rows);
+  EXPECT_DOUBLE_EQ(back.cell, grid.cell);
+  EXPECT_EQ(back.inked, grid.inked);
+  EXPECT_TRUE(nlohmann::json(nlohmann::json(InkGrid{})).get<InkGrid>().Empty());
 }
 
 TEST(InkFit, TheReadingThatFitsTheInkIsChosen) {

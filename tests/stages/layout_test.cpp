@@ -228,6 +228,30 @@ TEST(Layout, AHeadingAcrossBothColumnsEndingJustInsideTheGutterStaysWhole) {
   EXPECT_EQ(lines[heading + 1]->column, 1);
 }
 
+// A one-bit 楷体 scan (samplegen --preset old-1bit-200 --font ukai --seed 513, page 4, deskewed
+// by the coarse search over every ink point): OCR boxed its glyphs narrower than their ink, and
+// between two characters of five justified rows of one paragraph the boxes leave a white strip
+// as wide as a narrow gutter at the same place. The page's ink does not: the rows are read
+// across, as the one column they are. And the row under a word boxed two rows tall is a line of
+// its own, not a second reading of that row.
+TEST(Layout, WhiteBetweenOcrBoxesThatTheInkFillsIsNoGutter) {
+  OcrPage page = LoadPage("tests/stages/layout_data/old-1bit-ukai-p4.json");
+  ASSERT_FALSE(page.ink.Empty());
+  const IssueLayout layout = AnalyzeLayout({page}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t first = IndexOf(lines, "一是多维赋能，铺就创业就业");
+  ASSERT_LT(first, lines.size());
+  EXPECT_EQ(lines[first]->column, 0);
+  ASSERT_LT(first + 3, lines.size());
+  EXPECT_EQ(lines[first + 1]->text.rfind("续三年开展专题调研，", 0), 0u) << lines[first + 1]->text;
+  EXPECT_EQ(lines[first + 3]->text.rfind("场。过常委会领导领村督办", 0), 0u) << lines[first + 3]->text;
+  // The boxes alone cut the paragraph into two columns.
+  page.ink = InkGrid{};
+  const IssueLayout boxes_only = AnalyzeLayout({page}, LayoutOptions{});
+  const auto cut = LinesOfPage(boxes_only, 1);
+  EXPECT_TRUE(std::any_of(cut.begin(), cut.end(), [](const LayoutLine* line) { return line->column > 0; }));
+}
+
 // One-column pages of every recorded issue (mastheads, TOCs, centred headings, colophons,
 // attributions, a kaishu page whose commas leave a white strip down three rows) have no
 // columns.
@@ -257,6 +281,50 @@ TEST(Layout, FourRowTwoColumnTailUnderFullWidthTextIsParted) {
   for (auto& line : TwoColumnRows(300 + 6 * kLeading, 4)) lines.push_back(std::move(line));
   const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
   EXPECT_EQ(Columns(layout), (std::vector<int>{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}));
+}
+
+// The page's ink as the boxes of its words, cells a sixth of a glyph: OCR's boxes are the ink.
+InkGrid InkOfWords(const OcrPage& page) {
+  InkGrid grid{.cell = kGlyph / 6.0, .columns = page.width * 6 / kGlyph + 1,
+               .rows = page.height * 6 / kGlyph + 1};
+  grid.inked.assign(static_cast<size_t>(grid.columns) * grid.rows, 0);
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      for (const auto& word : line.words) {
+        for (int r = static_cast<int>(word.box.y / grid.cell); r < word.box.Bottom() / grid.cell; ++r) {
+          for (int c = static_cast<int>(word.box.x / grid.cell); c < word.box.Right() / grid.cell; ++c) {
+            grid.inked[static_cast<size_t>(r) * grid.columns + c] = 1;
+          }
+        }
+      }
+    }
+  }
+  return grid;
+}
+
+// A gutter the ink leaves white too parts the columns, whatever else the grid holds; ink across
+// it (glyphs OCR boxed narrow, the white only between their boxes) makes the rows one column.
+TEST(Layout, AGutterIsWhiteInTheInk) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 6);
+  for (auto& line : TwoColumnRows(300 + 6 * kLeading, 6)) lines.push_back(std::move(line));
+  OcrPage page = PageOf(std::move(lines));
+  page.ink = InkOfWords(page);
+  EXPECT_EQ(Columns(AnalyzeLayout({page}, LayoutOptions{})),
+            (std::vector<int>{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2}));
+  // Ink across the gutter on every row of the band, a glyph wide.
+  const int gutter_middle = kLeft + 18 * kPitch - 3 + 31;
+  for (int row = 0; row < 6; ++row) {
+    const int y = 300 + (6 + row) * kLeading;
+    for (int r = static_cast<int>(y / page.ink.cell); r < (y + kGlyph) / page.ink.cell; ++r) {
+      for (int c = static_cast<int>((gutter_middle - kGlyph / 2) / page.ink.cell);
+           c < (gutter_middle + kGlyph / 2) / page.ink.cell; ++c) {
+        page.ink.inked[static_cast<size_t>(r) * page.ink.columns + c] = 1;
+      }
+    }
+  }
+  for (const auto& line : AnalyzeLayout({page}, LayoutOptions{}).lines) {
+    EXPECT_EQ(line.column, 0) << line.text;
+  }
 }
 
 TEST(Layout, TwoRowsAreTooFewForABand) {
