@@ -57,7 +57,9 @@ inline std::vector<std::string> Lines(const std::string& text) {
 }
 
 // pdftotext joins a line that ends in a hyphen to the next and drops the hyphen (Poppler's
-// TextOutputDev dehyphenates; it has no switch for it): the record's lines as it reads them.
+// TextOutputDev dehyphenates; it has no switch for it), but only inside one flow of text: a
+// line that ends its flow keeps its hyphen (a contents line OCR read as "…第一区-"). Applied to
+// both the record's lines and pdftotext's, the two read the same either way.
 inline std::vector<std::string> Dehyphenated(std::vector<std::string> lines) {
   std::vector<std::string> out;
   for (auto& line : lines) {

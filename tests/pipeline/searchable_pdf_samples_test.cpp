@@ -55,7 +55,8 @@ TEST_F(SearchablePdfSample, EachPageReadsAsTheRecordOverTheScansImages) {
   ASSERT_TRUE(fs::exists(pdf));
   ASSERT_EQ(record_->pages.size(), 13u);
   for (const PageRecord& page : record_->pages) {
-    EXPECT_EQ(Lines(PageText(pdf, page.index)), Dehyphenated(Lines(page.text))) << page.index;
+    EXPECT_EQ(Dehyphenated(Lines(PageText(pdf, page.index))), Dehyphenated(Lines(page.text)))
+        << page.index;
   }
   EXPECT_EQ(ImageList(pdf), ImageList(testing::SourcePath(kSample)));
   const testing::Output check = Shell("qpdf --check " + Quote(pdf));

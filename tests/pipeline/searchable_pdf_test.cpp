@@ -86,7 +86,7 @@ TEST_F(SearchablePdfTest, PdftotextReadsEachPageAsTheRecordHasIt) {
   ASSERT_EQ(record_->pages.size(), 13u);
   for (const PageRecord& page : record_->pages) {
     const std::vector<std::string> expected = Dehyphenated(Lines(page.text));
-    const std::vector<std::string> read = Lines(PageText(Pdf(), page.index));
+    const std::vector<std::string> read = Dehyphenated(Lines(PageText(Pdf(), page.index)));
     EXPECT_EQ(read, expected) << "page " << page.index;
   }
 }
@@ -264,7 +264,8 @@ TEST_F(SearchablePdfTest, RebuildReplacesTheTextLayerOnTheArchivedPages) {
   ASSERT_NE(record.pages[3].text, record_->pages[3].text);
   const std::string rebuilt = SearchablePdf({.record = record, .pages = pages, .archived = archived.path()});
   testing::WriteFile(archived / "rebuilt.pdf", rebuilt);
-  EXPECT_EQ(Lines(PageText(archived / "rebuilt.pdf", 4)), Dehyphenated(Lines(record.pages[3].text)));
+  EXPECT_EQ(Dehyphenated(Lines(PageText(archived / "rebuilt.pdf", 4))),
+            Dehyphenated(Lines(record.pages[3].text)));
   EXPECT_EQ(ImageList(archived / "rebuilt.pdf"), ImageList(Pdf()));
   EXPECT_EQ(Shell("qpdf --check " + Quote(archived / "rebuilt.pdf")).status, 0);
 }
@@ -277,7 +278,8 @@ TEST_F(SearchablePdfTest, WithoutScanOrPdfThePageImagesAreUsed) {
   }
   testing::WriteFile(archived / "issue.pdf",
                      SearchablePdf({.record = *record_, .pages = *pages_, .archived = archived.path()}));
-  EXPECT_EQ(Lines(PageText(archived / "issue.pdf", 2)), Dehyphenated(Lines(record_->pages[1].text)));
+  EXPECT_EQ(Dehyphenated(Lines(PageText(archived / "issue.pdf", 2))),
+            Dehyphenated(Lines(record_->pages[1].text)));
   const std::string list = ImageList(archived / "issue.pdf");
   EXPECT_EQ(std::count(list.begin(), list.end(), '\n'), 13);
 }
@@ -296,7 +298,8 @@ TEST_F(SearchablePdfTest, AnImageScanIsEmbeddedLosslesslyUnderTheSameTextLayer) 
   testing::WriteFile(scan / "issue.pdf",
                      SearchablePdf({.record = three, .pages = ocr, .scan = scan.path()}));
   for (const PageRecord& page : three.pages) {
-    EXPECT_EQ(Lines(PageText(scan / "issue.pdf", page.index)), Dehyphenated(Lines(page.text)))
+    EXPECT_EQ(Dehyphenated(Lines(PageText(scan / "issue.pdf", page.index))),
+              Dehyphenated(Lines(page.text)))
         << "page " << page.index;
   }
   const std::string list = ImageList(scan / "issue.pdf");
@@ -328,7 +331,8 @@ TEST_F(SearchablePdfTest, AJpegPageIsShownAsTheJpegItCameAs) {
   const std::vector<OcrPage> ocr(pages_->begin(), pages_->begin() + 2);
   testing::WriteFile(scan / "issue.pdf",
                      SearchablePdf({.record = two, .pages = ocr, .scan = scan.path()}));
-  EXPECT_EQ(Lines(PageText(scan / "issue.pdf", 2)), Dehyphenated(Lines(two.pages[1].text)));
+  EXPECT_EQ(Dehyphenated(Lines(PageText(scan / "issue.pdf", 2))),
+            Dehyphenated(Lines(two.pages[1].text)));
   const std::string list = ImageList(scan / "issue.pdf");
   EXPECT_NE(list.find(" gray 1 8 jpeg"), std::string::npos) << list;
   ASSERT_EQ(Shell("pdfimages -all " + Quote(scan / "issue.pdf") + " " + Quote(scan / "out")).status, 0);
@@ -419,7 +423,7 @@ TEST(SearchablePdfReview, ACorrectionChangesThePdfsText) {
                                               LoadProfiles(testing::SourcePath("models/profiles")));
     const std::string after = PageText(pdf, 4);
     EXPECT_NE(after, before);
-    EXPECT_EQ(Lines(after), Dehyphenated(Lines(rebuilt.record.pages[3].text)));
+    EXPECT_EQ(Dehyphenated(Lines(after)), Dehyphenated(Lines(rebuilt.record.pages[3].text)));
     EXPECT_EQ(ImageList(pdf), ImageList(dir / "scan.pdf"));
   }
   fs::remove_all(dir);
