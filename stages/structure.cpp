@@ -845,9 +845,17 @@ class Parser {
     for (size_t i : toc_lines) {
       if (Line(i).box.x > column_x + 1.5 * unit) title_lefts.push_back(Line(i).box.x);
     }
-    const int title_x = title_lefts.empty()
-                            ? -1
-                            : *std::min_element(title_lefts.begin(), title_lefts.end());
+    // Titles start at one place: where most of the lines further in start (the leftmost of
+    // those places when none holds more lines than another). A column name misread short or a
+    // stray mark before a title starts once elsewhere.
+    int title_x = -1;
+    size_t most = 0;
+    std::sort(title_lefts.begin(), title_lefts.end());
+    for (const int left : title_lefts) {
+      const auto near = static_cast<size_t>(std::count_if(
+          title_lefts.begin(), title_lefts.end(), [&](int x) { return std::abs(x - left) <= 0.5 * unit; }));
+      if (near > most) most = near, title_x = left;
+    }
 
     size_t stacked_names = 0;
     for (size_t k = 0; k < items.size(); ++k) {
