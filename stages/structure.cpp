@@ -811,9 +811,12 @@ class Parser {
            digest_count_.Matches(Line(i + 1).text) ||
            (Chars(Line(i + 1).text) <= 8 && Line(i + 1).glyph_ratio < 1.15 * entry_ratio) ||
            kDotsAndPage.Search(Line(i + 1).text) || (!toc_lines.empty() && titles_place(Line(i + 1))));
-      // (A banner is contents, however tall OCR boxed it.)
+      // (A banner is contents, however tall OCR boxed it; so is a digest's count, alone or after
+      // a name no longer than a column's: 信息摘登4则 boxed half again the entries' height.)
       const bool banner_line = banner_.Matches(MendBanner(RemoveSpaces(line.text)));
-      if (!toc_lines.empty() && !banner_line &&
+      const auto count = digest_count_.Search(RemoveSpaces(line.text));
+      const bool count_line = count && Chars(RemoveSpaces(line.text).substr(0, count->begin)) <= 8;
+      if (!toc_lines.empty() && !banner_line && !count_line &&
           (line.space_before > 3.0 ||
            (line.glyph_ratio >= 1.15 * entry_ratio && !same_pitch && Chars(line.text) >= 6 &&
             !more_contents) ||

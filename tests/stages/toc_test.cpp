@@ -379,6 +379,27 @@ TEST(Toc, ACountWithAMarkAfterItAndATitleEndBeforeUnreadLeaders) {
   EXPECT_ENTRIES(parsed, std::vector<std::string>{"代表风采|" + kTitle + "@2", "信息摘登|3则"});
 }
 
+// A digest count with a mark OCR read from the leaders after 则 ("4则："), under its column name,
+// is the column's count, not a title.
+TEST(Toc, ACountFollowedByAColonIsACount) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("代表风采", 0), Set(kTitles[0] + "……2", 2), Set("信息摘登", 0), Set("4则：", 2)}, {kTitles[0]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"代表风采|" + kTitles[0] + "@2", "信息摘登|4则"});
+}
+
+// An inline digest line OCR boxed half again the entries' height (信息摘登4则 at 1.6), the last
+// of the contents, is the contents' count, not the first article's heading.
+TEST(Toc, AnInlineCountBoxedTallStaysInTheContents) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Full(Set("情况交流 " + kTitles[0], 0)), Full(Set("立法动态 " + kTitles[1], 0)),
+             Set("信息摘登4则", 0, 1.6)},
+            {kTitles[0], kTitles[1]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"情况交流|" + kTitles[0], "立法动态|" + kTitles[1],
+                                                       "信息摘登|4则"});
+}
+
 // A title whose quote opens on its first line and closes on the second (“青年留杭第 / 一区”) is
 // one quotation, and a stray opening mark before the closing one (第一区“”) is dropped.
 TEST(Toc, AQuoteOpenedOnAWrappedTitlesFirstLineClosesOnItsSecond) {
