@@ -46,7 +46,8 @@ void from_json(const nlohmann::json& j, InkGrid& v) {
   if (!j.is_object()) return;
   const std::string hex = j.value("hex", std::string());
   const int columns = j.value("columns", 0), rows = j.value("rows", 0);
-  const size_t n = static_cast<size_t>(std::max(0, columns)) * static_cast<size_t>(std::max(0, rows));
+  const size_t n =
+      static_cast<size_t>(std::max(0, columns)) * static_cast<size_t>(std::max(0, rows));
   if (n == 0 || hex.size() != (n + 3) / 4) return;  // not whole: no grid, the boxes decide
   v.cell = j.value("cell", 0.0);
   v.columns = columns;

@@ -303,7 +303,8 @@ class Segmenter {
 
   // Whether the page's ink leaves white `ink_gutter` wide, down two thirds of the rows of slabs
   // [first, end), within `ink_slack` of strip `g` (RegionOptions::ink_gutter).
-  bool WhiteInInk(const std::vector<Slab>& slabs, size_t first, size_t end, const Interval& g) const {
+  bool WhiteInInk(const std::vector<Slab>& slabs, size_t first, size_t end,
+                  const Interval& g) const {
     const InkGrid& ink = *ink_;
     const double slack = options_.ink_slack * unit_;
     const int from = std::max(0, static_cast<int>(std::floor((g.left - slack) / ink.cell)));
@@ -323,7 +324,8 @@ class Segmenter {
       }
     }
     const size_t rows = end - first;
-    const int wanted = std::max(1, static_cast<int>(std::ceil(options_.ink_gutter * unit_ / ink.cell - 1e-6)));
+    const int wanted =
+        std::max(1, static_cast<int>(std::ceil(options_.ink_gutter * unit_ / ink.cell - 1e-6)));
     int run = 0;
     for (const size_t inked : inked_rows) {
       run = 3 * inked <= rows ? run + 1 : 0;
