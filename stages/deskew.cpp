@@ -382,7 +382,9 @@ SkewEstimate EstimateSkew(const cv::Mat& gray, const DeskewOptions& options) {
   // The peak's sharpness is a ratio of sums of squares, which a sample measures as well as all.
   const std::vector<cv::Point2f> sample = EveryNth(ink.points, kSharpnessSampleStride);
   std::vector<int> sample_bands;
-  for (size_t i = 0; i < bands.size(); i += kSharpnessSampleStride) sample_bands.push_back(bands[i]);
+  for (size_t i = 0; i < bands.size(); i += kSharpnessSampleStride) {
+    sample_bands.push_back(bands[i]);
+  }
   const double sharpness =
       PeakSharpness(sample, sample_bands, band_count, half_extent, degrees, options.max_degrees);
   SkewEstimate estimate{.degrees = degrees, .confidence = Confidence(sharpness, ink.components)};

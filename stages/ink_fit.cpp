@@ -35,6 +35,14 @@ double LatinShare(std::string_view utf8) {
   return all > 0 ? letters / all : 0;
 }
 
+// Takes out of `ink` the runs at least `run` long (a row of pixels `run.width` wide, or a column
+// `run.height` tall): rules, which no character's stroke is as long as.
+void TakeOutRules(cv::Mat& ink, cv::Size run) {
+  cv::Mat rules;
+  cv::morphologyEx(ink, rules, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, run));
+  ink -= rules;
+}
+
 }  // namespace
 
 double TextCells(std::string_view utf8, const InkFitOptions& options) {
@@ -50,26 +58,18 @@ cv::Mat InkMask(const cv::Mat& gray, double glyph_px, double rule_glyphs) {
   cv::Mat ink;
   cv::threshold(gray, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   const int rule = static_cast<int>(rule_glyphs * glyph_px);
-  if (glyph_px <= 0 || rule < 2) return ink;
-  cv::Mat rules;
-  cv::morphologyEx(ink, rules, cv::MORPH_OPEN,
-                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(rule, 1)));
-  return ink - rules;
+  if (glyph_px > 0 && rule >= 2) TakeOutRules(ink, cv::Size(rule, 1));
+  return ink;
 }
 
 InkGrid MeasureInkGrid(const cv::Mat& gray, double glyph_px, double scale, double cell_glyphs,
                        double cell_share) {
   const int cell = static_cast<int>(std::lround(glyph_px * cell_glyphs));
   if (gray.empty() || cell < 2 || scale <= 0) return {};
-  cv::Mat ink = InkMask(gray, glyph_px);
+  cv::Mat ink = InkMask(gray, glyph_px, kRuleGlyphs);
   // Rules down the page too (InkMask takes out those across it).
-  const int rule = static_cast<int>(4 * glyph_px);
-  if (rule >= 2 && rule < ink.rows) {
-    cv::Mat rules;
-    cv::morphologyEx(ink, rules, cv::MORPH_OPEN,
-                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, rule)));
-    ink -= rules;
-  }
+  const int rule = static_cast<int>(kRuleGlyphs * glyph_px);
+  if (rule >= 2 && rule < ink.rows) TakeOutRules(ink, cv::Size(1, rule));
   InkGrid grid{.cell = cell / scale,
                .columns = (ink.cols + cell - 1) / cell,
                .rows = (ink.rows + cell - 1) / cell};

@@ -37,11 +37,14 @@ struct LineInk {
 // The cells a text fills: a CJK character one, any other character `half_width`.
 double TextCells(std::string_view utf8, const InkFitOptions& options);
 
+// A stroke this many glyphs long or longer is a rule: no character's stroke is.
+inline constexpr double kRuleGlyphs = 4;
+
 // The page's ink: 255 where dark (Otsu), as MeasureLineInk wants it. With `glyph_px`, the
 // horizontal rules are taken out: inked runs along a row at least `rule_glyphs` glyphs long (no
 // character's stroke is; a colophon set between two rules would otherwise count as ink from one
 // end of its row to the other, every column spanning the height between the rules).
-cv::Mat InkMask(const cv::Mat& gray, double glyph_px = 0, double rule_glyphs = 4);
+cv::Mat InkMask(const cv::Mat& gray, double glyph_px = 0, double rule_glyphs = kRuleGlyphs);
 
 // The page's ink as a grid (models/ocr_page.h) of cells `cell_glyphs` of `glyph_px` wide, for the
 // layout to check a white strip between OCR's boxes against: a cell is inked where ink (InkMask)

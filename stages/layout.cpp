@@ -318,7 +318,8 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
     double centre = 0;
   };
   std::vector<RawLine> out;
-  for (const TextRegion& region : OrderRegions(items, unit, region_options, ink.Empty() ? nullptr : &ink)) {
+  const InkGrid* page_ink = ink.Empty() ? nullptr : &ink;
+  for (const TextRegion& region : OrderRegions(items, unit, region_options, page_ink)) {
     std::map<size_t, Piece> by_line;
     for (size_t id : region.items) {
       Piece& piece = by_line[source[id].first];
@@ -557,7 +558,8 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
     }
     // Duplicates are dropped after the lines are parted at gutters: a line read across one
     // covers both its halves, and only the half read twice is a duplicate.
-    kept = DropDuplicates(ReadingOrder(kept, layout.body_glyph_px, page_bounds, pages[p].ink, merged_lines));
+    kept = DropDuplicates(
+        ReadingOrder(kept, layout.body_glyph_px, page_bounds, pages[p].ink, merged_lines));
     std::vector<std::string> texts, spaced_texts;
     for (const auto& raw : kept) {
       texts.push_back(CleanText(JoinWords(*raw.ocr, raw.glyph_px, options.space_gap, false)));

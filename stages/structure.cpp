@@ -34,7 +34,9 @@ bool OneLike(char c) { return c == ']' || c == '|' || c == 'l' || c == 'I'; }
 // A number read as strokes alone, with no digit in it: one or two 1-like marks standing right
 // before a unit a number is printed with (日 月 期), after no digit (`7月]l日` is 7月11日).
 size_t StrokeNumberAt(const std::string& text, size_t i) {
-  if ((i > 0 && std::isdigit(static_cast<unsigned char>(text[i - 1]))) || !OneLike(text[i])) return 0;
+  if ((i > 0 && std::isdigit(static_cast<unsigned char>(text[i - 1]))) || !OneLike(text[i])) {
+    return 0;
+  }
   size_t end = i;
   while (end < text.size() && end - i < 2 && OneLike(text[end])) ++end;
   for (const std::string_view unit : {"日", "月", "期"}) {
@@ -813,9 +815,10 @@ class Parser {
            kDotsAndPage.Search(Line(i + 1).text) || (!toc_lines.empty() && titles_place(Line(i + 1))));
       // (A banner is contents, however tall OCR boxed it; so is a digest's count, alone or after
       // a name no longer than a column's: 信息摘登4则 boxed half again the entries' height.)
-      const bool banner_line = banner_.Matches(MendBanner(RemoveSpaces(line.text)));
-      const auto count = digest_count_.Search(RemoveSpaces(line.text));
-      const bool count_line = count && Chars(RemoveSpaces(line.text).substr(0, count->begin)) <= 8;
+      const std::string flat = RemoveSpaces(line.text);
+      const bool banner_line = banner_.Matches(MendBanner(flat));
+      const auto count = digest_count_.Search(flat);
+      const bool count_line = count && Chars(flat.substr(0, count->begin)) <= 8;
       if (!toc_lines.empty() && !banner_line && !count_line &&
           (line.space_before > 3.0 ||
            (line.glyph_ratio >= 1.15 * entry_ratio && !same_pitch && Chars(line.text) >= 6 &&
@@ -856,7 +859,8 @@ class Parser {
     std::sort(title_lefts.begin(), title_lefts.end());
     for (const int left : title_lefts) {
       const auto near = static_cast<size_t>(std::count_if(
-          title_lefts.begin(), title_lefts.end(), [&](int x) { return std::abs(x - left) <= 0.5 * unit; }));
+          title_lefts.begin(), title_lefts.end(),
+          [&](int x) { return std::abs(x - left) <= 0.5 * unit; }));
       if (near > most) most = near, title_x = left;
     }
 
@@ -979,10 +983,12 @@ class Parser {
   // A title that fills its contents line and the line under it are two titles, not one title
   // wrapped, when the body heads an article with each of them and with neither joined to the
   // other (a wrapped title's end is short, and a heading reads like the whole of it).
-  bool TwoTitles(const std::string& above, const std::string& line, size_t body_from, size_t end) const {
+  bool TwoTitles(const std::string& above, const std::string& line, size_t body_from,
+                 size_t end) const {
     if (Chars(line) < 6) return false;
     const double joined = HeadingLikeness(above + line, body_from, end);
-    const double apart = std::min(HeadingLikeness(above, body_from, end), HeadingLikeness(line, body_from, end));
+    const double apart = std::min(HeadingLikeness(above, body_from, end),
+                                  HeadingLikeness(line, body_from, end));
     return apart >= 0.8 && apart > joined;
   }
 
