@@ -180,6 +180,32 @@ size_t EditDistance(std::u32string_view a, std::u32string_view b) {
   return prev[b.size()];
 }
 
+std::vector<AlignedPair> AlignCharacters(std::u32string_view a, std::u32string_view b) {
+  const size_t n = a.size(), m = b.size();
+  std::vector<std::vector<size_t>> cost(n + 1, std::vector<size_t>(m + 1));
+  for (size_t i = 0; i <= n; ++i) cost[i][0] = i;
+  for (size_t j = 0; j <= m; ++j) cost[0][j] = j;
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      cost[i][j] = std::min({cost[i - 1][j] + 1, cost[i][j - 1] + 1,
+                             cost[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+  }
+  std::vector<AlignedPair> script;
+  size_t i = n, j = m;
+  while (i > 0 || j > 0) {
+    if (i > 0 && j > 0 && cost[i][j] == cost[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)) {
+      script.push_back({--i, --j});
+    } else if (i > 0 && (j == 0 || cost[i][j] == cost[i - 1][j] + 1)) {
+      script.push_back({--i, kUnaligned});
+    } else {
+      script.push_back({kUnaligned, --j});
+    }
+  }
+  std::reverse(script.begin(), script.end());
+  return script;
+}
+
 double CharacterErrorRate(std::string_view truth, std::string_view hypothesis) {
   const std::u32string t = StripWhitespace(ToU32(truth));
   const std::u32string h = StripWhitespace(ToU32(hypothesis));

@@ -36,6 +36,17 @@ std::u32string StripWhitespace(std::u32string_view text);
 // Levenshtein distance between code point sequences.
 size_t EditDistance(std::u32string_view a, std::u32string_view b);
 
+// A minimal edit script between `a` and `b`, in order: each step pairs a position of `a` with one
+// of `b` (the same character or a substitution), or one side's position with kUnaligned (a
+// character only that side has). Where several scripts are minimal, pairing is preferred, then
+// a character of `a` alone.
+inline constexpr size_t kUnaligned = static_cast<size_t>(-1);
+struct AlignedPair {
+  size_t a = kUnaligned;
+  size_t b = kUnaligned;
+};
+std::vector<AlignedPair> AlignCharacters(std::u32string_view a, std::u32string_view b);
+
 // Control characters are what a terminal obeys instead of printing (ESC starts a sequence that
 // can retitle the window, recolour or move the cursor; C1's CSI does the same in one byte):
 // C0 but tab and line feed, DEL, and U+0080-U+009F. The first one in `utf8` (line feed and tab

@@ -50,28 +50,9 @@ std::u32string VoteText(const OcrPage& page) {
 // For each position of `pivot`, the character of `other` aligned with it (0 where `other`
 // has none), by a minimal edit script.
 std::vector<char32_t> Align(const std::u32string& pivot, const std::u32string& other) {
-  const size_t n = pivot.size(), m = other.size();
-  std::vector<std::vector<size_t>> cost(n + 1, std::vector<size_t>(m + 1));
-  for (size_t i = 0; i <= n; ++i) cost[i][0] = i;
-  for (size_t j = 0; j <= m; ++j) cost[0][j] = j;
-  for (size_t i = 1; i <= n; ++i) {
-    for (size_t j = 1; j <= m; ++j) {
-      cost[i][j] = std::min({cost[i - 1][j] + 1, cost[i][j - 1] + 1,
-                             cost[i - 1][j - 1] + (pivot[i - 1] == other[j - 1] ? 0 : 1)});
-    }
-  }
-  std::vector<char32_t> aligned(n, 0);
-  size_t i = n, j = m;
-  while (i > 0 && j > 0) {
-    if (cost[i][j] == cost[i - 1][j - 1] + (pivot[i - 1] == other[j - 1] ? 0 : 1)) {
-      aligned[i - 1] = other[j - 1];
-      --i;
-      --j;
-    } else if (cost[i][j] == cost[i - 1][j] + 1) {
-      --i;
-    } else {
-      --j;
-    }
+  std::vector<char32_t> aligned(pivot.size(), 0);
+  for (const AlignedPair& step : AlignCharacters(pivot, other)) {
+    if (step.a != kUnaligned && step.b != kUnaligned) aligned[step.a] = other[step.b];
   }
   return aligned;
 }

@@ -321,6 +321,13 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
     });
     RefineOcr("vote", page.index, result,
               [&] { VoteOnLines(level, scale.factor, engine, options, result.ocr); });
+    RefineOcr("quotes", page.index, result, [&] {
+      const int marks = RepairQuotes(upright, scale.glyph_height_px * scale.factor, engine,
+                                     options.reread, options.quotes, result.ocr);
+      if (marks > 0) {
+        spdlog::debug("page {}: {} quote(s) the page reading dropped put in", page.index, marks);
+      }
+    });
     RefineOcr("folio", page.index, result, [&] {
       const double glyph = scale.glyph_height_px * scale.factor;
       const auto shape = FindFolio(upright, glyph, options.folio);

@@ -14,6 +14,7 @@
 #include "stages/folio.h"
 #include "stages/ink_fit.h"
 #include "stages/ocr.h"
+#include "stages/quotes.h"
 #include "stages/orientation.h"
 #include "stages/rasterize.h"
 #include "stages/reread.h"
@@ -31,6 +32,9 @@ struct PageJobOptions {
   // Lines whose text cannot be what their ink holds, read again (stages/ink_fit.h).
   LostLineOptions lost_lines;
   LineVoteOptions vote;
+  // Lines whose quotes do not pair, read again alone for the mark the page reading dropped
+  // (stages/quotes.h).
+  QuoteOptions quotes;
   OrientationOptions orientation;
   CleanupOptions cleanup;  // on the scaled page, before recognition
   FolioOptions folio;  // the page number "— 3 —" read apart (stages/folio.h)

@@ -549,6 +549,9 @@ std::string SettingsHash(const RunOptions& options) {
                                    {"cleanup", CleanupJson(options.page.cleanup)},
                                    {"vote", VoteJson(options.page.vote)},
                                    {"folio", FolioJson(options.page.folio)},
+                                   {"quotes",
+                                    {{"scales", options.page.quotes.scales},
+                                     {"max_lines", options.page.quotes.max_lines}}},
                                    {"profile", options.profile},
                                    {"pipeline_version", QIKAN_VERSION}};
   return Sha256Hex(settings.dump());

@@ -105,5 +105,28 @@ TEST(BelowThreshold, NeverReadsAsEqual) {
   EXPECT_EQ(BelowThreshold(61.0, 75.25), "61.00 < 75.25");
 }
 
+// The script pairs the characters both sides share and names what only one side has: the place
+// of a mark one reading dropped, and of a substitution.
+TEST(Text, AlignCharactersPairsSharedCharactersAndNamesTheRest) {
+  const std::u32string a = U"破痛点。立足", b = U"破痛点”。立尼";
+  const std::vector<AlignedPair> script = AlignCharacters(a, b);
+  ASSERT_EQ(script.size(), 7u);
+  EXPECT_EQ(script[2].a, 2u);
+  EXPECT_EQ(script[2].b, 2u);
+  EXPECT_EQ(script[3].a, kUnaligned);  // ” only in b
+  EXPECT_EQ(script[3].b, 3u);
+  EXPECT_EQ(script[4].a, 3u);  // 。 = 。
+  EXPECT_EQ(script[4].b, 4u);
+  EXPECT_EQ(script[6].a, 5u);  // 足 / 尼: a substitution
+  EXPECT_EQ(script[6].b, 6u);
+  size_t edits = 0;
+  for (const AlignedPair& step : script) {
+    edits += step.a == kUnaligned || step.b == kUnaligned || a[step.a] != b[step.b];
+  }
+  EXPECT_EQ(edits, EditDistance(a, b));
+  EXPECT_EQ(AlignCharacters(U"", U"ab").size(), 2u);
+  EXPECT_EQ(AlignCharacters(U"ab", U"").front().b, kUnaligned);
+}
+
 }  // namespace
 }  // namespace qikan

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "models/ocr_page.h"
+#include "stages/ocr.h"
+#include "stages/reread.h"
+
+namespace qikan {
+
+// chi_sim reading a whole page drops a quote set against a character ("“破痛点”。" read
+// "“破痛点。", "“安全网”临安区" read "“安全网临安区"): about 20 of the 380 character errors of the
+// clean, office and one-bit items of `scripts/bench-accuracy --set tune|tune2`, the most common
+// single error there. The same line cut out and read alone reads the mark (4 of 5 such lines
+// tried, at 1.0 or 1.25 of the model's glyph). A line whose quotes do not pair is read again
+// alone, and a mark the new reading holds is put in only where it closes a quote the line left
+// open (or opens one it closes), between the same two characters in both readings: nothing but
+// that mark changes.
+struct QuoteOptions {
+  // The line is read at these multiples of the model's glyph height, until a reading supplies a
+  // missing mark.
+  std::vector<double> scales = {1.0, 1.25};
+  int max_lines = 12;  // per page, to bound the cost of a page read badly all over
+};
+
+// A mark to put into a line's text (white space aside): `mark` goes before the character at
+// `before` (the text's length: at its end).
+struct MissingMark {
+  size_t before = 0;
+  char32_t mark = 0;
+};
+
+// Whether the double quotes of `text` do not pair: an opening one with no closing one after it
+// on the line, or a closing one with none opening before it.
+bool QuotesUnpaired(std::u32string_view text);
+
+// The quotes `reading` holds that `text` lacks, where each closes a quote `text` leaves open
+// (the last quote before it opens, and none closes after it) or opens one `text` closes with no
+// opening (the next quote after it closes, and the last before it does not open), between
+// characters that both readings share on either side (never at the line's ends). The
+// mark's direction is the one the place needs: a model may read ” as “. Both texts without
+// white space.
+std::vector<MissingMark> MissingQuotes(std::u32string_view text, std::u32string_view reading);
+
+// Whether the mark would stand in a printed gap of the line: white (no ink down the line's
+// rows) as wide as the line's glyphs' ink is tall (`glyph`) or more, between the middles of the characters either side. A
+// full-width space leaves a glyph of white and more; a quote leaves less, its ink filling part
+// of its cell. chi_sim invents quotes in such gaps (the spaces between an attribution's names,
+// between a contents line's column name and title: "办公室  楼倩倩  周文斌" read
+// "办公室”楼倩倩“周文斌", in words read at 58-73), and reading the line again invents them too.
+bool InAPrintedGap(const cv::Mat& gray, const OcrLine& line, const MissingMark& mark,
+                   double glyph);
+
+// Puts `marks` into the line: each a word of its own after the word that ends with the character
+// before it (a closing mark) or before the one that starts with the character after it (an
+// opening one), inside that word where it falls within one. A mark's own word has a narrow box
+// between its neighbours' starts: the layout orders a line's words by where their boxes start,
+// and takes a word's ink from its box (a share of "点”"'s box would leave white where 点 is
+// printed; a new reading's box for the mark is too loose to trust). The line keeps its box.
+void InsertMarks(OcrLine& line, const std::vector<MissingMark>& marks);
+
+// Reads again alone each line of `page` whose quotes do not pair and puts in the quotes the new
+// reading supplies (MissingQuotes), but not in a printed gap (InAPrintedGap). `gray` is
+// the page the boxes refer to, `glyph_px` the height of its body glyphs' ink there
+// (ScaleEstimate). Returns how many marks went in.
+int RepairQuotes(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
+                 const RereadOptions& reread, const QuoteOptions& options, OcrPage& page);
+
+}  // namespace qikan

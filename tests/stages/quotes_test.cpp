@@ -1,0 +1,108 @@
+#include "stages/quotes.h"
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+
+#include "models/text.h"
+
+namespace qikan {
+namespace {
+
+std::u32string U(std::string_view utf8) { return ToU32(utf8); }
+
+TEST(Quotes, UnpairedQuotesAreFoundOnTheLine) {
+  EXPECT_FALSE(QuotesUnpaired(U("筑牢燃气“安全网”临安区")));
+  EXPECT_FALSE(QuotesUnpaired(U("人大常委会聚焦营商环境")));
+  EXPECT_TRUE(QuotesUnpaired(U("筑牢燃气“安全网临安区")));      // a closing quote lost
+  EXPECT_TRUE(QuotesUnpaired(U("推动代表围绕三推两助”工作")));  // an opening one lost
+  EXPECT_TRUE(QuotesUnpaired(U("办公室”楼倩倩”周文斌")));      // two closing
+  EXPECT_TRUE(QuotesUnpaired(U("“淳味工坊“青屿创客营”")));     // two opening
+}
+
+// The page reading dropped the closing quote before 。; the line read alone holds it (and reads
+// 足 as 尼: that is not taken).
+TEST(Quotes, AClosingQuoteTheLineLeftOpenIsTakenFromTheNewReading) {
+  const auto marks =
+      MissingQuotes(U("二是完善机制“破痛点。立足企业"), U("二是完善机制“破痛点”。立尼企业"));
+  ASSERT_EQ(marks.size(), 1u);
+  EXPECT_EQ(marks[0].before, 10u);
+  EXPECT_EQ(marks[0].mark, U'”');
+  // The other model reads the mark turned; the place decides its direction.
+  const auto turned = MissingQuotes(U("服务“双提升。坚持"), U("服务“双提升“。坚持"));
+  ASSERT_EQ(turned.size(), 1u);
+  EXPECT_EQ(turned[0].mark, U'”');
+  EXPECT_EQ(turned[0].before, 6u);
+}
+
+TEST(Quotes, AnOpeningQuoteBeforeAnUnopenedCloserIsTaken) {
+  const auto marks = MissingQuotes(U("围绕三推两助”工作"), U("围绕“三推两助”工作"));
+  ASSERT_EQ(marks.size(), 1u);
+  EXPECT_EQ(marks[0].before, 2u);
+  EXPECT_EQ(marks[0].mark, U'“');
+}
+
+TEST(Quotes, NoMarkWhereTheLineDoesNotNeedOneOrTheNeighboursDiffer) {
+  // The line's quotes pair already: a further mark is the new reading's own error.
+  EXPECT_TRUE(MissingQuotes(U("“安全网”临安区"), U("“安全网”临”安区")).empty());
+  // The characters after the place differ between the readings: no anchor.
+  EXPECT_TRUE(MissingQuotes(U("“安全网临安区"), U("“安全网”監安区")).empty());
+  // A quote that goes on to the next line, read alike: nothing to add.
+  EXPECT_TRUE(MissingQuotes(U("上下联动，聚焦“工作体制"), U("上下联动，聚焦“工作体制")).empty());
+  // Nothing at the line's ends: the mark may be the next column's, or the quote go on.
+  EXPECT_TRUE(MissingQuotes(U("围绕构建“引"), U("围绕构建“引”")).empty());
+  EXPECT_TRUE(MissingQuotes(U("推动审议”意见"), U("“推动审议”意见")).empty());
+  // One opener is closed once, however many marks the new reading invents.
+  EXPECT_EQ(MissingQuotes(U("“安全网临安区"), U("“安全网”临安”区")).size(), 1u);
+}
+
+// A mark whose place is known is a word of its own: the layout takes a word's ink from its box,
+// and a share of "点”"'s box would leave white where 点 is printed.
+TEST(Quotes, AMarkIsAWordOfItsOwnAndTheLineKeepsItsBox) {
+  OcrLine line;
+  int x = 100;
+  for (const char* text : {"二是", "“破", "痛点", "。", "立足"}) {
+    line.words.push_back({.text = text, .box = {x, 10, 60, 40}, .confidence = 90});
+    x += 60;
+  }
+  line.RebuildFromWords();
+  line.box = {90, 5, 900, 50};
+  InsertMarks(line, {{.before = 6, .mark = U'”'}});
+  EXPECT_EQ(line.text, "二是“破痛点”。立足");
+  ASSERT_EQ(line.words.size(), 6u);
+  EXPECT_EQ(line.words[2].text, "痛点");
+  EXPECT_EQ(line.words[3].text, "”");
+  // Between its neighbours' starts, where the layout orders words.
+  EXPECT_GT(line.words[3].box.x, line.words[2].box.x);
+  EXPECT_LE(line.words[3].box.x, line.words[4].box.x);
+  EXPECT_EQ(line.box.width, 900);
+  // An opening mark goes before the word it opens; inside a word, into its text.
+  InsertMarks(line, {{.before = 2, .mark = U'“'}, {.before = 5, .mark = U'“'}});
+  EXPECT_EQ(line.text, "二是““破痛“点”。立足");
+  EXPECT_EQ(line.words[1].text, "“");
+  EXPECT_GT(line.words[1].box.x, line.words[0].box.x);
+  EXPECT_LE(line.words[1].box.x, line.words[2].box.x);
+  EXPECT_EQ(line.words[3].text, "痛“点");
+}
+
+// Three "characters" (black squares, glyph 40): 20 px of white between the first two, 60 px
+// between the last two. A mark goes between the first two, not into the wide white, unless a
+// quote's ink stands in it.
+TEST(Quotes, NoMarkInAPrintedGap) {
+  cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(255));
+  OcrLine line;
+  for (const int x : {20, 100, 220}) {
+    gray(cv::Rect(x, 30, 60, 40)).setTo(0);
+    line.words.push_back({.text = "字", .box = {x, 30, 60, 40}, .confidence = 90});
+  }
+  line.RebuildFromWords();
+  EXPECT_FALSE(InAPrintedGap(gray, line, {.before = 1, .mark = U'”'}, 40));
+  EXPECT_TRUE(InAPrintedGap(gray, line, {.before = 2, .mark = U'“'}, 40));
+  gray(cv::Rect(175, 30, 10, 15)).setTo(0);  // a quote's ink in the white
+  EXPECT_FALSE(InAPrintedGap(gray, line, {.before = 2, .mark = U'“'}, 40));
+}
+
+}  // namespace
+}  // namespace qikan
