@@ -187,12 +187,12 @@ int RepairQuotes(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
   int lines = 0, inserted = 0;
   for (auto& block : page.blocks) {
     for (auto& line : block.lines) {
-      if (!QuotesUnpaired(StripWhitespace(ToU32(line.text)))) continue;
+      const std::u32string text = StripWhitespace(ToU32(line.text));
+      if (!QuotesUnpaired(text)) continue;
       if (lines++ >= options.max_lines) return inserted;
       const double glyph = LineGlyph(line, body_glyph);
       // The line's glyph as ink: the body's, times how much larger the line's boxes are.
       const double ink_glyph = glyph_px * std::max(1.0, body_glyph > 0 ? glyph / body_glyph : 1.0);
-      const std::u32string text = StripWhitespace(ToU32(line.text));
       const RereadRegion region{.box = WidenToOwnRowInk(gray, page, line, glyph), .glyph_px = glyph};
       for (const double scale : options.scales) {
         const RegionImage cut = CutRegion(gray, region, reread, scale);
