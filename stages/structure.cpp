@@ -970,12 +970,14 @@ class Parser {
     return body_from;
   }
 
-  // How like a heading in the body (a heading-like line, with the lines it wraps onto) the
-  // title reads: the best similarity.
+  // How like a heading in the body (a line FindHeadings could take for one, with the lines it
+  // wraps onto) the title reads: the best similarity. (A heading set bold at the body's size
+  // and flush left, 建德市：“三张清单”…, is neither larger nor centred.)
   double HeadingLikeness(const std::string& title, size_t body_from, size_t end) const {
     double best = 0;
     for (size_t k = body_from; k < end; ++k) {
-      if (LooksLikeHeading(k)) best = std::max(best, MatchAt(k, end, title).first);
+      if (IsAttribution(k) || (IsParagraphStart(k) && !LooksLikeHeading(k))) continue;
+      best = std::max(best, MatchAt(k, end, title).first);
     }
     return best;
   }
