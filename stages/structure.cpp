@@ -623,8 +623,10 @@ class Parser {
   };
 
   TocLine StripLeaders(size_t i) const {
-    static const Pattern kLeaders(R"((?:\s*[.·…⋯．。_\-—－一]{2,}\s*|\s+)(?<page>\d{1,3})$)");
-    // (One ellipsis is three dots: leaders whose page OCR lost, "5则…".)
+    // (One ellipsis is three dots: leaders before a page, "高质量发展…4", or whose page OCR
+    // lost, "5则…".)
+    static const Pattern kLeaders(
+        R"((?:\s*(?:[.·…⋯．。_\-—－一]{2,}|[…⋯])\s*|\s+)(?<page>\d{1,3})$)");
     static const Pattern kLeadersOnly(R"(\s*(?:[.·…⋯．。_\-—－一]{3,}|[…⋯]{1,2})\s*$)");
     // (Leaders read as flat words leave the marks OCR put after the last character too: "3则|".)
     if (auto flat = StripFlatLeaders(i)) return WithoutTrailingMarks(*flat);
@@ -884,7 +886,9 @@ class Parser {
                                     .page = item.page});
         toc_confidence_.push_back(line.confidence);
         // Printed page numbers end a title: a title without one goes on on the next line.
-        open_title = numbered ? !item.page.has_value() && !item.leaders : line.right_gap < 1.0;
+        // Unnumbered, a title that runs to the margin or leaves a quote open goes on.
+        open_title = numbered ? !item.page.has_value() && !item.leaders
+                              : line.right_gap < 1.0 || OpensAQuote(title);
       };
       if (item.text.empty()) {  // leaders and the page alone: the end of the title above
         if (open_title && !out_.toc.empty() && item.page) out_.toc.back().page = item.page;
@@ -992,6 +996,12 @@ class Parser {
     const double apart = std::min(HeadingLikeness(above, body_from, end),
                                   HeadingLikeness(line, body_from, end));
     return apart >= 0.8 && apart > joined;
+  }
+
+  // The text opens a quote it does not close (打造“青年留杭第一 / 区”).
+  static bool OpensAQuote(const std::string& text) {
+    const size_t open = text.rfind("“");
+    return open != std::string::npos && text.find("”", open) == std::string::npos;
   }
 
   bool NextIsTitle(const std::vector<TocLine>& items, size_t k) const {

@@ -412,6 +412,29 @@ TEST(Toc, AQuoteOpenedOnAWrappedTitlesFirstLineClosesOnItsSecond) {
   EXPECT_EQ(parsed.articles[0].title, kTitles[1]);
 }
 
+// tune2 t05 (web-150): an unnumbered inline contents whose wrapped title's first line stops a
+// glyph short of the margin, its quote still open: the title goes on on the next line.
+TEST(Toc, AnUnnumberedTitleLeavingAQuoteOpenGoesOnOnTheNextLine) {
+  LayoutLine first = Set("监督纵横 西湖区：多措并举助力打造“青年留杭第", 0);
+  first.right_gap = 1.0;
+  const ParsedIssue parsed = ParseStructure(
+      Issue({first, Set("一区”", 5), Set("基层探索 " + kTitles[0], 0)}, {kTitles[1], kTitles[0]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[1], "基层探索|" + kTitles[0]});
+}
+
+// tune2 t23 and t06: one ellipsis between a wrapped title's end and its page ("报告制度…4"), and
+// a banner read with both brackets at one end ("【民主法治视窗]】").
+TEST(Toc, OneEllipsisBeforeThePageAndABannersDoubledBracket) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("【民主法治视窗]】", 0), Set(kTitles[0] + " ……………… 2", 2),
+             Full(Set("淳安县：梓桐镇探索开展村级生态文明建设情况", 2)), Set("报告制度…4", 2)},
+            {kTitles[0], kTitles[2]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"民主法治视窗|" + kTitles[0] + "@2",
+                                                       "民主法治视窗|" + kTitles[2] + "@4"});
+}
+
 // A stacked column name OCR boxed twice the entries' height, over a title set where the other
 // titles are and ending in leaders and its page, is contents, not the first heading.
 TEST(Toc, AStackedNameBoxedTallOverATitleStaysInTheContents) {
