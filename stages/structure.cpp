@@ -72,6 +72,16 @@ std::string RepairDigits(std::string text) {
 
 // OCR puts a stray closing quote into the gap before a title now and then, and reads a
 // title's last closing quote as a dash.
+// OCR fills the printed gaps between an attribution's organization and names with stray marks:
+// each is a gap.
+std::string MarksToGaps(std::string text) {
+  for (const std::string mark : {"”", "“", "\"", "，", ",", "、", "·", "。", "."}) {
+    size_t pos = 0;
+    while ((pos = text.find(mark, pos)) != std::string::npos) text.replace(pos, mark.size(), " ");
+  }
+  return text;
+}
+
 std::string CleanTitle(std::string title) {
   while (StartsWith(title, "”") || StartsWith(title, " ")) {
     title.erase(0, StartsWith(title, " ") ? 1 : std::string("”").size());
@@ -1363,6 +1373,20 @@ class Parser {
   // split two ways alike: each is a guess, doubtful whatever its confidence.
   void FlagGuessedSplits(const Attribution& attribution, const std::string& spaced, int page) {
     const auto& names = attribution.authors;
+    // A padded name whose first half OCR ran into the name before (章晓东方 舟): which
+    // characters the two names share is a guess.
+    const std::u32string read = ToU32(MarksToGaps(spaced));
+    for (const auto& name : names) {
+      const std::u32string u = ToU32(name);
+      if (u.size() != 2) continue;
+      const std::u32string padded = {u[0], U' ', u[1]};
+      const size_t at = read.find(padded);
+      if (at != std::u32string::npos && at > 0 && read[at - 1] != U' ' && read[at - 1] != U'（') {
+        name_doubts_[NameKey(attribution.raw, name)] = NameDoubt{
+            .page = page, .why = fmt::format("{} split from the name before by guess", name),
+            .misshapen = true};
+      }
+    }
     for (size_t first = 0; first < names.size(); ++first) {
       std::string run = names[first];
       for (size_t last = first + 1; last < names.size(); ++last) {
@@ -1888,11 +1912,7 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
   if (const size_t open = AttributionOpening(inner); open != std::string::npos) inner.erase(0, open);
   strip("（", true);
   strip("）", false);
-  // OCR fills the printed gaps between organization and names with stray marks.
-  for (const std::string mark : {"”", "“", "\"", "，", ",", "、", "·", "。", "."}) {
-    size_t pos = 0;
-    while ((pos = inner.find(mark, pos)) != std::string::npos) inner.replace(pos, mark.size(), " ");
-  }
+  inner = MarksToGaps(inner);
   // and reads specks inside a name as marks no name holds (郑!海涛).
   inner.erase(std::remove_if(inner.begin(), inner.end(),
                              [](char c) { return c != '\0' && std::strchr("!|'`~^_;:*", c); }),
@@ -1924,6 +1944,12 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
     tokens[0].resize(cut);
   }
   attribution.organization = tokens[0];
+  // The last character alone after a run of names is a padded name's second half whose first
+  // OCR ran into the name before (章晓东方 舟 for 章晓东 方 舟): the run is split again with it.
+  if (tokens.size() >= 3 && Chars(tokens.back()) == 1 && Chars(tokens[tokens.size() - 2]) >= 2) {
+    tokens[tokens.size() - 2] += tokens.back();
+    tokens.pop_back();
+  }
   std::vector<std::string> names;
   std::vector<std::string> printed = {attribution.organization};  // raw keeps print's padding
   for (size_t i = 1; i < tokens.size(); ++i) {

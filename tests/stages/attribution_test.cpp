@@ -50,6 +50,13 @@ TEST(Attribution, ACharacterAloneGoesOnInTheNextToken) {
             (std::vector<std::string>{"孔铮", "周颖", "王小明"}));
 }
 
+// tuning t03 (colour-200): "（淳安县人大常委会办公室 章晓东 方 舟）" read with no gap before 方.
+TEST(Attribution, ACharacterAloneAtTheEndEndsTheNameBefore) {
+  EXPECT_EQ(Authors("（淳安县人大常委会办公室 章晓东方 舟）"),
+            (std::vector<std::string>{"章晓东", "方舟"}));
+  EXPECT_EQ(Authors("（富阳区人大常委会办公室 王晓 燕）"), (std::vector<std::string>{"王晓燕"}));
+}
+
 TEST(Attribution, TheOrganizationGoesOnToItsLastSuffix) {
   // 常 is a family name, but what follows 人大 here is the rest of the organization.
   const Attribution a = ParseAttribution("（临安区人大 常委会办公室示侍命斌钱程）", Hangzhou());
@@ -267,6 +274,25 @@ TEST(Attribution, NamesWithNoGapThatSplitTwoWaysAlikeAreFlagged) {
   ASSERT_EQ(clear.articles.size(), 1u);
   EXPECT_EQ(clear.articles[0].attribution->authors, (std::vector<std::string>{"沈一鸣", "钱程"}));
   EXPECT_TRUE(NameFlags(clear).empty());
+}
+
+TEST(Attribution, ANameWhoseFirstHalfRanIntoTheNameBeforeIsFlagged) {
+  // tuning t04: "陈立故方”丹" (陈立群 方 舟, a quote read in the gap): 陈立故 方丹, read at
+  // confidence 95 or not, is a guess where the name before ends.
+  const ParsedIssue parsed = ParseStructure(
+      Article({Set("（西湖区人大常委会办公室 陈立故方”丹）", 0)}), Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution);
+  EXPECT_EQ(parsed.articles[0].attribution->authors,
+            (std::vector<std::string>{"陈立故", "方丹"}));
+  const auto flagged = NameFlags(parsed);
+  ASSERT_EQ(flagged.size(), 1u);
+  EXPECT_NE(flagged[0].find("方丹"), std::string::npos) << flagged[0];
+  // Padded as printed, after a gap, it is no guess.
+  const ParsedIssue printed = ParseStructure(
+      Article({Set("（西湖区人大常委会办公室 陈立群 方 舟）", 0)}), Hangzhou(), StructureOptions{});
+  ASSERT_EQ(printed.articles.size(), 1u);
+  EXPECT_TRUE(NameFlags(printed).empty());
 }
 
 TEST(Attribution, AnOrganizationsSuffixMisreadIsMendedFromTheIssuesOtherOrganizations) {
