@@ -408,6 +408,21 @@ bool MergeRegion(OcrPage& page, const RereadRegion& region, const RegionImage& c
     for (OcrLine line : block.lines) {
       line.box = map(line.box);
       for (auto& word : line.words) word.box = map(word.box);
+      if (region.within) {
+        const Box& w = *region.within;
+        std::erase_if(line.words, [&](const OcrWord& word) {
+          const int cx = word.box.x + word.box.width / 2, cy = word.box.y + word.box.height / 2;
+          return cx < w.x || cx >= w.Right() || cy < w.y || cy >= w.Bottom();
+        });
+        if (line.words.empty()) continue;
+        for (auto& word : line.words) {
+          const int left = std::max(word.box.x, w.x), top = std::max(word.box.y, w.y);
+          word.box = Box{.x = left, .y = top,
+                         .width = std::min(word.box.Right(), w.Right()) - left,
+                         .height = std::min(word.box.Bottom(), w.Bottom()) - top};
+        }
+        line.RebuildFromWords();
+      }
       weighted += line.confidence * static_cast<double>(line.text.size());
       chars += static_cast<double>(line.text.size());
       lines.push_back(std::move(line));

@@ -51,6 +51,9 @@ struct RereadRegion {
   std::optional<Box> replaces;  // the box of the OCR line it would replace; none for ink no line covers
   float confidence = 0;         // of the line it would replace
   bool confirmed = false;       // read alike at two sizes: kept whatever its confidence
+  // Where the new reading's words may stand: a word read outside it is ink of something else
+  // (the next column, a mark past the margin) and is left out; the rest are cut to it.
+  std::optional<Box> within;
 };
 
 // The printed （ and ）, and the forms OCR reads them as: ( 〈 《 and ) 〉 》.

@@ -96,18 +96,69 @@ bool VoteSettled(const std::vector<OcrPage>& readings, size_t planned) {
 
 std::vector<RereadRegion> FindLinesToVote(const OcrPage& page, const LineVoteOptions& options) {
   std::vector<RereadRegion> regions;
+  auto take = [&](const OcrLine& line) {
+    // (The vote mends characters, not the line's extent: a reading's words past the line's
+    // words by half a glyph are ink of the next column or of a mark past the margin, which the
+    // line's box may take in, "赵晨曦》" boxed 100 px past its bracket.)
+    const double glyph = MedianWordHeight(line);
+    const int pad = static_cast<int>(0.5 * glyph);
+    Box words;
+    for (const auto& word : line.words) {
+      if (!word.box.Empty()) words = words.Empty() ? word.box : words.Union(word.box);
+    }
+    if (words.Empty()) words = line.box;
+    regions.push_back(RereadRegion{.box = line.box,
+                                   .glyph_px = glyph,
+                                   .replaces = line.box,
+                                   .confidence = 0,
+                                   .within = Box{.x = words.x - pad, .y = words.y - pad,
+                                                 .width = words.width + 2 * pad,
+                                                 .height = words.height + 2 * pad}});
+    return static_cast<int>(regions.size()) >= options.max_lines;
+  };
+  const size_t max_chars = static_cast<size_t>(options.max_chars);
   for (const auto& block : page.blocks) {
-    for (const auto& line : block.lines) {
-      const std::u32string text = StripWhitespace(ToU32(line.text));
-      if (text.size() < 4 || text.size() > static_cast<size_t>(options.max_chars)) continue;
-      if (!OpensBracket(text.front()) || !ClosesBracket(text.back()) || text.find(U'。') != std::u32string::npos) {
+    for (size_t i = 0; i < block.lines.size(); ++i) {
+      const std::u32string text = StripWhitespace(ToU32(block.lines[i].text));
+      if (text.size() < 4 || text.size() > max_chars || !OpensBracket(text.front()) ||
+          text.find(U'。') != std::u32string::npos) {
         continue;
       }
-      regions.push_back(RereadRegion{.box = line.box,
-                                     .glyph_px = MedianWordHeight(line),
-                                     .replaces = line.box,
-                                     .confidence = 0});
-      if (static_cast<int>(regions.size()) >= options.max_lines) return regions;
+      if (ClosesBracket(text.back())) {
+        if (take(block.lines[i])) return regions;
+        continue;
+      }
+      // Wrapped by a narrow column: the lines right under it go on and the last closes it.
+      if (std::any_of(text.begin(), text.end(), ClosesBracket)) continue;
+      const Box& first = block.lines[i].box;
+      size_t chars = text.size();
+      size_t last = 0;
+      for (size_t k = i + 1; k < block.lines.size() && k <= i + options.max_wrapped; ++k) {
+        const Box& above = block.lines[k - 1].box;
+        const Box& box = block.lines[k].box;
+        const std::u32string next = StripWhitespace(ToU32(block.lines[k].text));
+        chars += next.size();
+        if (next.empty() || chars > max_chars || box.y - above.Bottom() > first.height ||
+            box.x >= first.Right() || box.Right() <= first.x ||
+            next.find(U'。') != std::u32string::npos ||
+            std::any_of(next.begin(), next.end(), OpensBracket)) {
+          break;
+        }
+        if (ClosesBracket(next.back())) {
+          last = k;
+          break;
+        }
+        if (std::any_of(next.begin(), next.end(), ClosesBracket)) break;
+      }
+      if (last == 0) continue;
+      // (A speck OCR read as a small character between two of its lines, 办 at a quarter of
+      // their height, is no line to read: cut at its size, the cut is its neighbours' ink.)
+      const double glyph = MedianWordHeight(block.lines[i]);
+      for (size_t k = i; k <= last; ++k) {
+        if (MedianWordHeight(block.lines[k]) < 0.6 * glyph) continue;
+        if (take(block.lines[k])) return regions;
+      }
+      i = last;
     }
   }
   return regions;

@@ -34,11 +34,14 @@ struct LineVoteOptions {
   // is left as read (each other model costs two reads a line and a model load per worker).
   float consult_below = 90;
   int max_chars = 40;  // an attribution is short; a longer bracketed line is body text
-  int max_lines = 8;   // per page, to bound the cost
+  // A narrow column wraps an attribution onto up to this many more lines, each voted on.
+  size_t max_wrapped = 3;
+  int max_lines = 12;  // per page, to bound the cost (a narrow column wraps each onto 2-3)
 };
 
 // Attribution-shaped lines: opened by a bracket (（ ( 〈 《 as OCR reads the printed （) and closed
-// by one, without a full stop. Their `confidence` is 0: the vote, not confidence, decides
+// by one, without a full stop; or wrapped by a narrow column, a line that opens the bracket and
+// the lines right under it in its block, the last closing it (each line is voted on alone). Their `confidence` is 0: the vote, not confidence, decides
 // whether the new reading replaces the line (see MergeRegion).
 std::vector<RereadRegion> FindLinesToVote(const OcrPage& page, const LineVoteOptions& options);
 

@@ -517,6 +517,7 @@ nlohmann::json VoteJson(const LineVoteOptions& vote) {
           {"files", files},
           {"consult_below", vote.consult_below},
           {"max_chars", vote.max_chars},
+          {"max_wrapped", vote.max_wrapped},
           {"max_lines", vote.max_lines}};
 }
 

@@ -73,6 +73,31 @@ TEST(MergeRegion, UncoveredInkReadBelowTheThresholdIsKeptOnlyWhenConfirmed) {
   EXPECT_EQ(page.blocks[0].lines.at(0).box.x, 1200);  // back in page coordinates
 }
 
+// t22 of bench-structure's tune2 set, a three-column 1-bit page: a voted reading of an
+// attribution's last line "赵晨曦》" read "赵晨曦}," with the "," at the margin's edge 100 px
+// past the column; merged whole, the line reached into the margin and the page was read across
+// its columns. Words outside `within` are left out, the rest cut to it.
+TEST(MergeRegion, AReplacingReadingStaysWithinItsBounds) {
+  OcrPage page = Reading({{"赵晨", 60}, {"曦》", 60}});  // the page's line: x 40..120
+  const Box line = page.blocks[0].lines[0].box;
+  OcrPage read = Reading({{"赵晨", 90}, {"曦}", 90}, {",", 90}});  // x 40..160 in the cut
+  read.blocks[0].lines[0].words[1].box.width = 60;              // 曦} to 140, past the line
+  read.blocks[0].lines[0].words[2].box.x = 150;                 // "," far past it
+  const RereadRegion region{.box = line, .glyph_px = 40, .replaces = line, .confidence = 0,
+                            .within = Box{.x = 20, .y = 12, .width = 120, .height = 80}};
+  ASSERT_TRUE(MergeRegion(page, region, RegionImage{.factor = 1}, read, RereadOptions{}));
+  const OcrLine& merged = page.blocks.at(0).lines.at(0);
+  EXPECT_EQ(merged.text, "赵晨曦}");
+  EXPECT_EQ(merged.box.Right(), 140);
+
+  // Without bounds, the same reading reaches past them (what the vote did before).
+  page = Reading({{"赵晨", 60}, {"曦》", 60}});
+  RereadRegion unbounded = region;
+  unbounded.within.reset();
+  ASSERT_TRUE(MergeRegion(page, unbounded, RegionImage{.factor = 1}, read, RereadOptions{}));
+  EXPECT_EQ(page.blocks.at(0).lines.at(0).text, "赵晨曦},");
+}
+
 // The line of the generated degraded seed's page 10: 自 read at 0 in the margin past the bracket.
 OcrPage WithMarginMark() {
   OcrPage page = Reading({{"(钱塘", 93}, {"区", 74}, {"办公室", 93}, {"“", 55}, {"徐", 91},

@@ -170,6 +170,44 @@ TEST(FindLinesToVote, TakesBracketedShortLinesOnly) {
   EXPECT_EQ(Text(ReadingOfLine(page, regions[0])), "〈建德市人大常委会办公室唐方姐)");
 }
 
+// A narrow column wraps an attribution ("（萧山区人大常委会办公室 蒋丽华 钱" / "程 俞 斌）", the
+// second line set flush right): both lines are voted on. A bracket opened over a paragraph that
+// goes on (no line under it closes it, or a sentence ends first) is not an attribution.
+TEST(FindLinesToVote, TakesTheLinesOfAWrappedAttribution) {
+  auto below = [](OcrPage& page, const std::string& text, int x, int dy) {
+    OcrPage line = Reading(text, x);
+    for (auto& l : line.blocks[0].lines) {
+      l.box.y += dy;
+      for (auto& word : l.words) word.box.y += dy;
+      page.blocks[0].lines.push_back(l);
+    }
+  };
+  OcrPage page = Reading("（萧山区人大常委会办公室蒋丽华钱", 100);
+  below(page, "程俞斌）", 660, 50);
+  page.blocks[0].lines.back().box.width += 100;  // its box takes in a mark past the margin
+  below(page, "（一）加强代表联络站建设，推动代表", 100, 150);
+  below(page, "履职。", 100, 200);
+  below(page, "（滨江区人大常委会西兴街道工委于江", 100, 300);
+  below(page, "代表联络站建设推动", 100, 350);
+  below(page, "（拱墅区人大常委会办公室何", 100, 500);
+  below(page, "办", 300, 530);  // a speck between two lines of it, read as a character
+  page.blocks[0].lines.back().box.height = 10;
+  page.blocks[0].lines.back().words[0].box.height = 10;
+  below(page, "静）", 100, 560);
+  below(page, "（拱墅区人大常委会办公室何", 100, 700);
+  below(page, "静）", 100, 800);  // a paragraph's height under it: another block of text
+  const auto regions = FindLinesToVote(page, LineVoteOptions{});
+  ASSERT_EQ(regions.size(), 4u);
+  EXPECT_EQ(Text(ReadingOfLine(page, regions[0])), "（萧山区人大常委会办公室蒋丽华钱");
+  EXPECT_EQ(Text(ReadingOfLine(page, regions[1])), "程俞斌）");
+  EXPECT_EQ(Text(ReadingOfLine(page, regions[2])), "（拱墅区人大常委会办公室何");
+  EXPECT_EQ(regions[3].box.y, 610);
+  // A voted reading stays within half a glyph of the line's words, whatever its box took in.
+  ASSERT_TRUE(regions[1].within.has_value());
+  EXPECT_EQ(regions[1].within->x, 660 - 20);
+  EXPECT_EQ(regions[1].within->Right(), 660 + 4 * 40 - 4 + 20);
+}
+
 TEST(NeedsOtherModels, ALineReadAlikeAndConfidentlyAtEverySizeIsLeftAsRead) {
   const LineVoteOptions options;
   EXPECT_FALSE(NeedsOtherModels({Reading("（办公室唐方媛）"), Reading("（办公室 唐方媛）"),
