@@ -210,10 +210,21 @@ VotedLine VoteReadings(const std::vector<OcrPage>& readings) {
   // A tie keeps the current reading's character where it has one, else the pivot's.
   const std::vector<char32_t> current =
       voted.pivot == 0 ? std::vector<char32_t>(pivot.begin(), pivot.end()) : Align(pivot, texts[0]);
+  const auto voters = static_cast<int>(
+      std::count_if(texts.begin(), texts.end(), [](const std::u32string& t) { return !t.empty(); }));
+  bool doubted = false;
   for (size_t i = 0; i < chars.size(); ++i) {
     char32_t best = current[i] != 0 && votes[i].contains(current[i]) ? current[i] : pivot[i];
     for (const auto& [c, count] : votes[i]) {
       if (count > votes[i].at(best)) best = c;
+    }
+    // A character no majority of the readings holds is as sure as its share of them (3 of 7:
+    // 42), and below half however the tie went, whatever the reading that carries it said: a
+    // name decided by a split vote is flagged (StructureOptions::min_name_confidence, 50).
+    const int share = std::min(100 * votes[i].at(best) / std::max(voters, 1), 49);
+    if (2 * votes[i].at(best) <= voters && chars[i].word->confidence > share) {
+      chars[i].word->confidence = static_cast<float>(share);
+      doubted = true;
     }
     if (best == pivot[i]) continue;
     std::u32string word = ToU32(chars[i].word->text);
@@ -221,7 +232,7 @@ VotedLine VoteReadings(const std::vector<OcrPage>& readings) {
     chars[i].word->text = ToUtf8(word);
   }
   RefreshLineTexts(voted.reading);
-  voted.changed = VoteText(voted.reading) != texts[0];
+  voted.changed = VoteText(voted.reading) != texts[0] || doubted;
   return voted;
 }
 

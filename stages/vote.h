@@ -64,7 +64,9 @@ bool VoteSettled(const std::vector<OcrPage>& readings, size_t planned);
 struct VotedLine {
   size_t pivot = 0;  // the reading whose words and boxes carry the result
   OcrPage reading;   // that reading, its characters replaced by the majority's
-  bool changed = false;  // the result's text differs from readings[0]'s (the current reading)
+  // the result's text differs from readings[0]'s (the current reading), or a character of it
+  // had no majority (its word's confidence lowered to the character's share of the readings)
+  bool changed = false;
 };
 
 // Combines readings of one line, readings[0] being the one the page has now. The pivot is the medoid (the reading closest to all others by

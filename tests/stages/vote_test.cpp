@@ -42,7 +42,9 @@ TEST(VoteReadings, ATieKeepsWhatThePageReadAlready) {
   const VotedLine voted = VoteReadings({Reading("（办公室唐方姐）"), Reading("（办公室唐方媛）"),
                                         Reading("（办公室唐方媛）"), Reading("（办公室唐方姐）")});
   EXPECT_EQ(Text(voted.reading), "（办公室唐方姐）");
-  EXPECT_FALSE(voted.changed);
+  // (Changed only in that 姐, held by half the readings, is no longer sure.)
+  EXPECT_TRUE(voted.changed);
+  EXPECT_FLOAT_EQ(voted.reading.blocks[0].lines[0].words[6].confidence, 49);
 }
 
 TEST(VoteReadings, ATieKeepsThePagesCharacterEvenWhenAnotherReadingIsThePivot) {
@@ -81,6 +83,25 @@ TEST(VoteReadings, AReadingThatFoundNothingDoesNotVote) {
       VoteReadings({Reading("（研究室）"), OcrPage{}, OcrPage{}, Reading("（研究室）")});
   EXPECT_EQ(Text(voted.reading), "（研究室）");
   EXPECT_FALSE(voted.changed);
+}
+
+// tune2 t16: 方舟 read 方丹 by two readings of five, 方舟 by two, 方册 by one: the character
+// stays as read, but a name decided by no majority is no sure name.
+TEST(VoteReadings, ACharacterNoMajorityHoldsIsAsSureAsItsShare) {
+  const VotedLine voted = VoteReadings({Reading("（办公室方丹）"), Reading("（办公室方舟）"),
+                                        Reading("（办公室方丹）"), Reading("（办公室方册）"),
+                                        Reading("（办公室方舟）")});
+  EXPECT_EQ(Text(voted.reading), "（办公室方丹）");
+  EXPECT_TRUE(voted.changed);
+  const auto& words = voted.reading.blocks[0].lines[0].words;
+  EXPECT_FLOAT_EQ(words[5].confidence, 40);  // 丹: 2 of 5
+  EXPECT_FLOAT_EQ(words[4].confidence, 90);  // 方: all five
+  // Three of five is a majority: no doubt added, nothing changed.
+  const VotedLine clear = VoteReadings({Reading("（办公室方舟）"), Reading("（办公室方舟）"),
+                                        Reading("（办公室方丹）"), Reading("（办公室方册）"),
+                                        Reading("（办公室方舟）")});
+  EXPECT_FALSE(clear.changed);
+  EXPECT_FLOAT_EQ(clear.reading.blocks[0].lines[0].words[5].confidence, 90);
 }
 
 TEST(VoteSettled, MoreThanHalfOfThePlannedReadingsAlike) {
