@@ -70,8 +70,6 @@ std::string RepairDigits(std::string text) {
   return out;
 }
 
-// OCR puts a stray closing quote into the gap before a title now and then, and reads a
-// title's last closing quote as a dash.
 // OCR fills the printed gaps between an attribution's organization and names with stray marks:
 // each is a gap.
 std::string MarksToGaps(std::string text) {
@@ -82,6 +80,8 @@ std::string MarksToGaps(std::string text) {
   return text;
 }
 
+// OCR puts a stray closing quote into the gap before a title now and then, and reads a
+// title's last closing quote as a dash.
 std::string CleanTitle(std::string title) {
   while (StartsWith(title, "”") || StartsWith(title, " ")) {
     title.erase(0, StartsWith(title, " ") ? 1 : std::string("”").size());
@@ -1913,7 +1913,7 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
   strip("（", true);
   strip("）", false);
   inner = MarksToGaps(inner);
-  // and reads specks inside a name as marks no name holds (郑!海涛).
+  // OCR reads specks inside a name as marks no name holds (郑!海涛).
   inner.erase(std::remove_if(inner.begin(), inner.end(),
                              [](char c) { return c != '\0' && std::strchr("!|'`~^_;:*", c); }),
               inner.end());
