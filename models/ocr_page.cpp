@@ -4,18 +4,23 @@
 
 namespace qikan {
 
+Box WordsBox(const std::vector<OcrWord>& words) {
+  Box box;
+  for (const auto& word : words) box = box.Union(word.box);
+  return box;
+}
+
 void OcrLine::RebuildFromWords() {
   std::string joined;
   double weighted = 0;
   double chars = 0;
-  box = Box{};
   for (const auto& word : words) {
     joined += (joined.empty() ? "" : " ") + word.text;
     const double n = static_cast<double>(Utf8Length(word.text));
     weighted += n * word.confidence;
     chars += n;
-    if (!word.box.Empty()) box = box.Empty() ? word.box : box.Union(word.box);
   }
+  box = WordsBox(words);
   text = RemoveCjkSpaces(joined);
   confidence = chars > 0 ? static_cast<float>(weighted / chars) : 0.0f;
 }

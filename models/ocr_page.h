@@ -28,6 +28,9 @@ struct OcrLine {
   void RebuildFromWords();
 };
 
+// The box of the words' boxes together (empty ones left out); empty when no word has one.
+Box WordsBox(const std::vector<OcrWord>& words);
+
 struct OcrBlock {
   Box box;
   std::vector<OcrLine> lines;

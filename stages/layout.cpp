@@ -145,12 +145,6 @@ double Centre(const std::vector<OcrWord>& words, const Box& box) {
   return Percentile(centres, 0.5);
 }
 
-Box WordsBox(const std::vector<OcrWord>& words) {
-  Box box;
-  for (const auto& word : words) box = box.Empty() ? word.box : box.Union(word.box);
-  return box;
-}
-
 // Quotes and stops print at the edge of their cell, and OCR joins one to the word beside it
 // ("“全" with its quote standing in a gutter): the box of a word's text without the marks at
 // its ends, each character taken as an equal share of the box.

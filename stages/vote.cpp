@@ -102,10 +102,7 @@ std::vector<RereadRegion> FindLinesToVote(const OcrPage& page, const LineVoteOpt
     // line's box may take in, "赵晨曦》" boxed 100 px past its bracket.)
     const double glyph = MedianWordHeight(line);
     const int pad = static_cast<int>(0.5 * glyph);
-    Box words;
-    for (const auto& word : line.words) {
-      if (!word.box.Empty()) words = words.Empty() ? word.box : words.Union(word.box);
-    }
+    Box words = WordsBox(line.words);
     if (words.Empty()) words = line.box;
     regions.push_back(RereadRegion{.box = line.box,
                                    .glyph_px = glyph,

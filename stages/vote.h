@@ -41,8 +41,10 @@ struct LineVoteOptions {
 
 // Attribution-shaped lines: opened by a bracket (（ ( 〈 《 as OCR reads the printed （) and closed
 // by one, without a full stop; or wrapped by a narrow column, a line that opens the bracket and
-// the lines right under it in its block, the last closing it (each line is voted on alone). Their `confidence` is 0: the vote, not confidence, decides
-// whether the new reading replaces the line (see MergeRegion).
+// the lines right under it in its block, the last closing it (each line is voted on alone).
+// Their `confidence` is 0: the vote, not confidence, decides whether the new reading replaces
+// the line (see MergeRegion). Each carries `within`: a new reading stays within half a glyph of
+// the line's words.
 std::vector<RereadRegion> FindLinesToVote(const OcrPage& page, const LineVoteOptions& options);
 
 // The page's own reading of the line in `region` (its words and boxes), as one more voter.

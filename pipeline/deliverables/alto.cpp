@@ -68,12 +68,6 @@ const OcrWord& WordAt(const OcrPage& ocr, const WordRef& ref, int page) {
   return words[static_cast<size_t>(ref.word)];
 }
 
-Box UnionOf(const std::vector<OcrWord>& words) {
-  Box box;
-  for (const auto& word : words) box = box.Empty() ? word.box : box.Union(word.box);
-  return box;
-}
-
 // The delivered line cut into its words: each OCR word's delivered text (WordsText) takes as
 // many characters of the line, and a space of the line between two words is an SP. The line's
 // text is the record's (review corrections, mended brackets), so when it cannot be cut that way
@@ -106,7 +100,7 @@ std::vector<Token> Tokenize(const std::u32string& text, const std::vector<OcrWor
   if (fits && pos == text.size()) return tokens;
 
   tokens.clear();
-  const Box line = UnionOf(words);
+  const Box line = WordsBox(words);
   float confidence = 0;
   for (const auto& word : words) confidence += word.confidence;
   if (!words.empty()) confidence /= static_cast<float>(words.size());
@@ -228,7 +222,7 @@ std::string WriteAlto(const IssueRecord& record, const OcrPage& ocr, size_t page
       std::vector<OcrWord> words;
       for (const WordRef& ref : page.lines[i].words) words.push_back(WordAt(ocr, ref, page.index));
       PreparedLine line{.id = fmt::format("P{}_TL{:04d}", page.index, ++line_number),
-                        .box = UnionOf(words), .tokens = Tokenize(ToU32(texts[i]), words)};
+                        .box = WordsBox(words), .tokens = Tokenize(ToU32(texts[i]), words)};
       prepared.box = prepared.box.Empty() ? line.box : prepared.box.Union(line.box);
       if (IsFurniture(block.role)) {
         const std::string number = FolioOf(texts[i]);
