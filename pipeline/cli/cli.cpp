@@ -424,10 +424,14 @@ int Parse(const std::string& issue_dir, const std::string& profiles_dir, const s
     return 0;
   }
   IssueRecord record;
+  for (size_t i = 0; i < pages.size(); ++i) record.pages.push_back({.index = static_cast<int>(i) + 1});
   ParseIssueStructure(pages, profiles, StructureOptions{}, record);
   nlohmann::json out = record;
   out.erase("pages");
   out.erase("source");
+  // Each page's text in the reading order this build's layout gives it (what a reparse writes).
+  out["page_texts"] = nlohmann::json::array();
+  for (const auto& page : record.pages) out["page_texts"].push_back(page.text);
   std::puts(out.dump(2).c_str());
   return 0;
 }

@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
 #include "pipeline/review/review.h"
 #include "pipeline/version.h"
 #include "tests/pipeline/review_archive.h"
@@ -90,6 +92,26 @@ TEST_F(ReparseTest, TheCommandReparsesOnlyWhatAnOlderParserMade) {
   const int status = std::system(missing.c_str());
   EXPECT_EQ(WEXITSTATUS(status), static_cast<int>(ExitStatus::kArchiveError));
   EXPECT_NE(testing::ReadFile(dir_ / "out.txt").find("no-such-key: no such issue"), std::string::npos);
+}
+
+// `qikan parse` prints what a reparse would write: the structure, and each page's text in the
+// reading order this build's layout gives it (a benchmark scores reading order on archived OCR).
+TEST_F(ReparseTest, ParsePrintsEachPagesTextInReadingOrder) {
+  const fs::path issue = archive_->IssueDir(testing::kOtherKey);
+  const std::string command = fmt::format(
+      "{} parse {} --profiles-dir {} > {} 2> {}", testing::BinaryPath("pipeline/qikan"),
+      issue.string(), testing::SourcePath("models/profiles"), (dir_ / "parse.json").string(),
+      (dir_ / "parse.err").string());
+  ASSERT_EQ(std::system(command.c_str()), 0) << testing::ReadFile(dir_ / "parse.err");
+  const auto parsed = nlohmann::json::parse(testing::ReadFile(dir_ / "parse.json"));
+  const IssueRecord archived = ReadIssueRecord(*archive_, testing::kOtherKey);
+  ASSERT_TRUE(parsed.contains("page_texts"));
+  ASSERT_EQ(parsed["page_texts"].size(), archived.pages.size());
+  for (size_t i = 0; i < archived.pages.size(); ++i) {
+    EXPECT_FALSE(archived.pages[i].text.empty()) << "page " << i + 1;
+    EXPECT_EQ(parsed["page_texts"][i].get<std::string>(), archived.pages[i].text) << "page " << i + 1;
+  }
+  EXPECT_EQ(parsed["articles"].size(), archived.articles.size());
 }
 
 }  // namespace
