@@ -97,7 +97,13 @@ class Segmenter {
         return s < slabs.size() &&
                slabs[s].top - slabs[s - 1].bottom <= options_.band_break * unit_;
       };
-      while (near(end)) {
+      // (Columns go on under white across them up to column_break, see below.)
+      auto goes_on_under_white = [&](size_t s) {
+        return s < slabs.size() && !tall[s] &&
+               s - i >= static_cast<size_t>(options_.min_band_lines) &&
+               slabs[s].top - slabs[s - 1].bottom <= options_.column_break * unit_;
+      };
+      while (near(end) || goes_on_under_white(end)) {
         std::vector<Strip> next;
         for (const Strip& strip : strips) {
           const auto both = Intersect({strip.white}, white[end], min_gutter);
@@ -109,13 +115,25 @@ class Segmenter {
             continue;
           }
           // (A heading over the strip ends the band: its columns stop above it.)
-          const bool goes_on = !tall[end] && near(end + 1) &&
+          const bool goes_on = near(end) && !tall[end] && near(end + 1) &&
                                !Intersect({strip.white}, white[end + 1], min_gutter).empty();
           if (goes_on && 3 * (strip.crossed + 1) <= end + 1 - i) {
             next.push_back({strip.white, strip.crossed + 1});
           }
         }
         if (next.empty()) break;
+        if (!near(end)) {
+          // Under white taller than band_break, a band goes on only as columns: they are
+          // columns above the white already, and every one goes on under it.
+          std::vector<Interval> above;
+          for (const Strip& strip : strips) above.push_back(strip.white);
+          if (next.size() < strips.size() ||
+              std::none_of(above.begin(), above.end(), [&](const Interval& g) {
+                return IsGutter(slabs, i, end, g, above);
+              })) {
+            break;
+          }
+        }
         strips = std::move(next);
         ++end;
       }
@@ -214,11 +232,14 @@ class Segmenter {
     return pitches[pitches.size() / 2] >= options_.heading_pitch * unit_;
   }
 
-  // The white of a heading row `s` (whole, see Ink) where it heads columns: headings set side by
-  // side at the top of a band's columns, each flush with its column's left edge, leave the
-  // gutter the rows below them share. A heading across the columns whose gap (a quote's
-  // shoulder) happens to fall on the gutter starts elsewhere: it stays whole; and a gap inside
-  // one heading (a quote taken off) is not kept, no column starts after it.
+  // The white of a tall row `s` (whole, see Ink) where it heads columns: headings set side by
+  // side at the top of a band's columns (or level with another column's lines) each stand in
+  // one column, and leave the gutters the rows below share white. Each gutter of the rows below
+  // that the row's ink leaves white is kept when the row's ink each side of it is set in its
+  // own column: from the column's left edge (a paragraph's indent in, on the east side) or
+  // centred in it. A heading across the columns whose gap (a quote's shoulder) happens to fall
+  // on a gutter starts at no column's edge and is centred in none: it stays whole, and so does
+  // any run of its ink over another gutter.
   std::vector<Interval> ColumnHeadingsGutters(const std::vector<Slab>& slabs, size_t s,
                                               const std::vector<std::vector<Interval>>& white,
                                               const std::vector<bool>& tall, int left,
@@ -235,54 +256,95 @@ class Segmenter {
       if (!Mark(id)) ink.push_back({items_[id].box.x, items_[id].box.Right()});
     }
     if (ink.empty()) return white[s];
-    int ink_start = ink.front().left, ink_end = ink.front().right;
-    for (const Interval& i : ink) {
-      ink_start = std::min(ink_start, i.left);
-      ink_end = std::max(ink_end, i.right);
-    }
-    std::vector<Interval> gaps =
-        Intersect(Complement(ink, left, right), white[below], options_.min_gutter * unit_);
-    std::erase_if(gaps,
-                  [&](const Interval& g) { return g.left <= ink_start || g.right >= ink_end; });
-    if (gaps.empty()) return white[s];
-    // The row starts flush with the left edge of the rows below (their leftmost start, not the
-    // first row's, which may be a paragraph's indented line: a heading across the columns,
-    // centred or set in by an indent, starts at that indent, at no column's edge), and its ink
-    // right of a gap kept where the row below starts again right of the same white.
-    const double indent = options_.max_indent * unit_;
-    int below_start = right;
-    std::vector<Interval> shared = white[below];  // the white all the rows below leave
-    for (size_t r = below; r < slabs.size() && !tall[r] && follows(r); ++r) {
-      shared = Intersect(shared, white[r], options_.min_gutter * unit_);
+    ink = Merged(std::move(ink));
+    // The rows below: their leftmost start and rightmost end (a word OCR boxed across a gutter
+    // to the west starts at the region's edge).
+    const double min_gutter = options_.min_gutter * unit_;
+    int below_start = right, below_end = left;
+    size_t rows = 0;
+    for (size_t r = below; r < slabs.size() && !tall[r] && follows(r); ++r, ++rows) {
       for (size_t id : slabs[r].items) {
-        // (A word OCR boxed across the gutter to the west starts at the region's edge.)
-        if (!Mark(id) && !items_[id].speck) {
-          below_start = std::min(below_start, std::max(left, items_[id].box.x));
+        if (Mark(id) || items_[id].speck) continue;
+        below_start = std::min(below_start, std::max(left, items_[id].box.x));
+        below_end = std::max(below_end, std::min(right, items_[id].box.Right()));
+      }
+    }
+    // The white a strip of `seed` keeps down two thirds of the rows below (empty: none does), as
+    // a band's strip goes on under a row OCR read across it.
+    auto down_rows = [&](Interval seed) {
+      size_t white_rows = 0;
+      for (size_t r = below; r < below + rows; ++r) {
+        const auto both = Intersect({seed}, white[r], min_gutter);
+        if (both.empty()) continue;
+        seed = *std::max_element(both.begin(), both.end(), [](const Interval& x, const Interval& y) {
+          return x.Width() < y.Width();
+        });
+        ++white_rows;
+      }
+      return white_rows > 0 && 3 * white_rows >= 2 * rows ? seed : Interval{};
+    };
+    // The gutters of the rows below (from the white of their first rows: one may be read across).
+    std::vector<Interval> gutters;
+    for (size_t r = below; r < below + std::min<size_t>(rows, 3); ++r) {
+      for (const Interval& w : white[r]) {
+        const Interval g = down_rows(w);
+        if (g.Width() <= 0 || g.left <= below_start || g.right >= below_end) continue;
+        if (std::none_of(gutters.begin(), gutters.end(), [&](const Interval& o) {
+              return std::min(o.right, g.right) > std::max(o.left, g.left);
+            })) {
+          gutters.push_back(g);
         }
       }
     }
-    if (std::abs(ink_start - below_start) > options_.full_slack * unit_) return white[s];
+    std::sort(gutters.begin(), gutters.end(),
+              [](const Interval& x, const Interval& y) { return x.left < y.left; });
+    // Which of them the row leaves white, and how much of each.
+    const std::vector<Interval> row_white = Complement(ink, left, right);
+    // (Ink in a gutter, past a quarter glyph from its edges, is a heading's across it: its
+    // letter spacing fell on the gutter.)
+    const double edge = 0.25 * unit_;
+    std::vector<Interval> open(gutters.size());
+    for (size_t k = 0; k < gutters.size(); ++k) {
+      for (const Interval& both : Intersect({gutters[k]}, row_white, min_gutter)) {
+        if (both.left <= gutters[k].left + edge && both.right >= gutters[k].right - edge) {
+          open[k] = both;
+        }
+      }
+    }
+    const double slack = options_.full_slack * unit_;
+    // The row's ink inside [from, to), as one run (empty: none).
+    auto run_in = [&](int from, int to) {
+      Interval run{to, from};
+      for (const Interval& i : ink) {
+        if (i.right <= from || i.left >= to) continue;
+        run = {std::min(run.left, std::max(i.left, from)),
+               std::max(run.right, std::min(i.right, to))};
+      }
+      return run;
+    };
+    auto centred = [&](const Interval& run, int from, int to) {
+      return std::abs((run.left - from) - (to - run.right)) <= options_.centre_slack * unit_;
+    };
     std::vector<Interval> kept = white[s];
-    for (const Interval& gap : gaps) {
-      // (A heading across both columns whose letter spacing falls on the gutter sets ink inside
-      // the gutter the rows below share; headings side by side leave all of it white.)
-      const int edge = static_cast<int>(0.25 * unit_);
-      if (std::any_of(shared.begin(), shared.end(), [&](const Interval& w) {
-            return std::min(w.right, gap.right) > std::max(w.left, gap.left) &&
-                   (gap.left > w.left + edge || gap.right < w.right - edge);
-          })) {
+    for (size_t k = 0; k < gutters.size(); ++k) {
+      if (open[k].Width() <= 0) continue;  // the row's ink crosses it
+      // (Ink over the gutter west or east of the columns either side runs across it.)
+      if ((k > 0 && open[k - 1].Width() <= 0) ||
+          (k + 1 < gutters.size() && open[k + 1].Width() <= 0)) {
         continue;
       }
-      int next = right;
-      for (const Interval& i : ink) {
-        if (i.left >= gap.right) next = std::min(next, i.left);
-      }
-      auto starts_after = [&](const Interval& w) {
-        return w.Width() >= options_.min_gutter * unit_ && w.right < right &&
-               std::min(w.right, gap.right) - std::max(w.left, gap.left) > 0 &&
-               std::abs(next - w.right) <= indent;
-      };
-      if (std::any_of(white[below].begin(), white[below].end(), starts_after)) kept.push_back(gap);
+      const Interval& g = gutters[k];
+      const int west_from = k == 0 ? below_start : gutters[k - 1].right;
+      const int east_to = k + 1 < gutters.size() ? gutters[k + 1].left : below_end;
+      const Interval west = run_in(west_from, g.left);
+      const Interval east = run_in(g.right, east_to);
+      if (west.Width() <= 0 || east.Width() <= 0) continue;
+      const bool west_set =
+          std::abs(west.left - west_from) <= slack || centred(west, west_from, g.left);
+      const bool east_set = (east.left >= g.right - slack &&
+                             east.left <= g.right + options_.max_indent * unit_) ||
+                            centred(east, g.right, east_to);
+      if (west_set && east_set) kept.push_back(open[k]);
     }
     return kept;
   }

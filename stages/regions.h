@@ -42,6 +42,14 @@ struct RegionOptions {
   // marks that line up (the colons of "建德市：", "富阳区：" down a contents page), not a gutter.
   double max_stop_share = 0.5;
   double band_break = 2.5;  // white across the page this tall ends a band (above a colophon)
+  // A band of columns (min_band_lines rows at least) goes on under white across it up to this
+  // tall when each of its columns goes on below the white and the row below is no heading
+  // across them: one column sets space above a heading or a brief set inside it, level with
+  // the end of an article in the next, and the white of both at once can pass band_break.
+  double column_break = 4.0;
+  // A heading is centred in its column when the white left and right of it differ by less
+  // than this (OCR's boxes of one heading's glyphs keep within a few pixels of their ink).
+  double centre_slack = 0.5;
   double heading_height = 1.4;  // a row whose words stand this tall is a heading ...
   double heading_pitch = 1.25;  // ... and whose characters stand this far apart (pitch)
   // Marks (a quote, a speck OCR took for one) narrower than this may stand in a gutter in up to

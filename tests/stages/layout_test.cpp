@@ -784,5 +784,87 @@ TEST(Layout, AHeadingSetInAcrossTwoColumnsOverAnIndentedRowIsNoColumnHeading) {
   ExpectColumnsInOrder(layout, 4, texts, /*numbered=*/true);
 }
 
+// The left column opens with a two-line heading centred in it, level with the right column's
+// lines going on with the article before (words OCR boxed three characters at a time, as tall
+// again as their glyphs beside the heading: the rows stand as tall as a heading's). The heading
+// stands in its column, centred: the gutter the rows below share goes on beside it, and each
+// column is read top to bottom, the heading first in the left one.
+TEST(Layout, AHeadingCentredInItsColumnBesideTheNextColumnsLinesStaysInItsColumn) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int column = 18 * kPitch - 3;  // 594 px
+  const int right_x = kLeft + column + 63;
+  std::vector<std::vector<std::string>> texts(2);
+  std::vector<std::string> heading, beside;
+  for (int k = 0; k < 2; ++k) {
+    const int y = top + k * 70;
+    const std::string text = k == 0 ? "余杭区多措并举助" : "力青年留杭第一区";
+    const int width = 8 * 51 - 3;
+    lines.push_back(BoxedLine(text, kLeft + (column - width) / 2, y, 48));
+    heading.push_back(text);
+    OcrLine row{.confidence = 92};
+    for (int w = 0; w < 6; ++w) {
+      const std::string part = Prose(3);
+      const Box box{.x = right_x + w * 3 * kPitch, .y = y, .width = 3 * kPitch - 3, .height = 46};
+      row.words.push_back(OcrWord{.text = part, .box = box, .confidence = 92});
+      row.text += part;
+      row.box = row.box.Empty() ? box : row.box.Union(box);
+    }
+    beside.push_back(row.text);
+    lines.push_back(std::move(row));
+  }
+  std::vector<std::vector<std::string>> body;
+  for (auto& line : ColumnRows(top + 160, 6, {18, 18}, 63, body)) lines.push_back(std::move(line));
+  texts[0] = heading;
+  texts[1] = beside;
+  for (size_t c = 0; c < 2; ++c) texts[c].insert(texts[c].end(), body[c].begin(), body[c].end());
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 4u + 12u);
+  ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
+}
+
+// Two columns; each ends an article level with the other, and the white under both (the space
+// above a heading set inside the left column, and above the next paragraph in the right one) is
+// taller than the space that ends a band across the page. The columns go on under it: the left
+// column is read to its end, over its heading, then the right one.
+TEST(Layout, ColumnsGoOnUnderWhiteAcrossThemAboveAHeadingInOneColumn) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  std::vector<std::vector<std::string>> above, below;
+  for (auto& line : ColumnRows(top, 5, {18, 18}, 63, above)) lines.push_back(std::move(line));
+  // 2.8 glyphs of white under the last row, then the heading and the right column's next row.
+  const int y = top + 4 * kLeading + kGlyph + 84;
+  const int right_x = kLeft + 18 * kPitch - 3 + 63;
+  lines.push_back(BoxedLine("临平区双标双带", kLeft + 66, y, 40));
+  lines.push_back(BoxedLine(Prose(18), right_x, y));
+  const std::string beside = lines.back().text;
+  for (auto& line : ColumnRows(y + 70, 5, {18, 18}, 63, below)) lines.push_back(std::move(line));
+  std::vector<std::vector<std::string>> texts = above;
+  texts[0].push_back("临平区双标双带");
+  texts[1].push_back(beside);
+  for (size_t c = 0; c < 2; ++c) texts[c].insert(texts[c].end(), below[c].begin(), below[c].end());
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 22u);
+  ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
+}
+
+// The same white under two columns, but below it a heading centred over both (set in one
+// column's width, a banner between rules): the band ends at the white, and the columns under
+// the banner are read after it.
+TEST(Layout, ABannerUnderWhiteAcrossTheColumnsEndsTheirBand) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  std::vector<std::vector<std::string>> above, below;
+  for (auto& line : ColumnRows(top, 5, {18, 18}, 63, above)) lines.push_back(std::move(line));
+  const int y = top + 4 * kLeading + kGlyph + 84;
+  lines.push_back(BoxedLine("信息摘登", kLeft + 18 * kPitch - 3 - 240, y, 48));
+  for (auto& line : ColumnRows(y + 90, 5, {18, 18}, 63, below)) lines.push_back(std::move(line));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 10u + 1u + 10u);
+  ExpectColumnsInOrder(layout, 3, above, /*numbered=*/true);
+  EXPECT_EQ(layout.lines[13].text, "信息摘登");
+  ExpectColumnsInOrder(layout, 14, below, /*numbered=*/true);
+}
+
 }  // namespace
 }  // namespace qikan
