@@ -60,6 +60,12 @@ std::vector<Interval> Intersect(const std::vector<Interval>& a, const std::vecto
   return out;
 }
 
+// The widest of `intervals` (not empty).
+Interval Widest(const std::vector<Interval>& intervals) {
+  return *std::max_element(intervals.begin(), intervals.end(),
+                           [](const Interval& a, const Interval& b) { return a.Width() < b.Width(); });
+}
+
 class Segmenter {
  public:
   Segmenter(const std::vector<RegionItem>& items, double unit, const RegionOptions& options,
@@ -108,10 +114,7 @@ class Segmenter {
         for (const Strip& strip : strips) {
           const auto both = Intersect({strip.white}, white[end], min_gutter);
           if (!both.empty()) {
-            const auto widest = std::max_element(
-                both.begin(), both.end(),
-                [](const Interval& a, const Interval& b) { return a.Width() < b.Width(); });
-            next.push_back({*widest, strip.crossed});
+            next.push_back({Widest(both), strip.crossed});
             continue;
           }
           // (A heading over the strip ends the band: its columns stop above it.)
@@ -276,18 +279,29 @@ class Segmenter {
       for (size_t r = below; r < below + rows; ++r) {
         const auto both = Intersect({seed}, white[r], min_gutter);
         if (both.empty()) continue;
-        seed = *std::max_element(both.begin(), both.end(), [](const Interval& x, const Interval& y) {
-          return x.Width() < y.Width();
-        });
+        seed = Widest(both);
         ++white_rows;
       }
       return white_rows > 0 && 3 * white_rows >= 2 * rows ? seed : Interval{};
+    };
+    // ... and the white the rows just above leave too, where there are such rows: two of the
+    // three leave it (a few rows below, short or set in, leave white by chance; and a paragraph's
+    // indent or an attribution set in below leaves more white than the gutter: it is narrowed).
+    auto up_rows = [&](Interval g) {
+      size_t looked = 0, seen = 0;
+      for (size_t r = s; r-- > 0 && looked < 3 && !tall[r] && follows(r + 1); ++looked) {
+        const auto both = Intersect({g}, white[r], min_gutter);
+        if (both.empty()) continue;
+        g = Widest(both);
+        ++seen;
+      }
+      return 3 * seen >= 2 * looked ? g : Interval{};
     };
     // The gutters of the rows below (from the white of their first rows: one may be read across).
     std::vector<Interval> gutters;
     for (size_t r = below; r < below + std::min<size_t>(rows, 3); ++r) {
       for (const Interval& w : white[r]) {
-        const Interval g = down_rows(w);
+        const Interval g = up_rows(down_rows(w));
         if (g.Width() <= 0 || g.left <= below_start || g.right >= below_end) continue;
         if (std::none_of(gutters.begin(), gutters.end(), [&](const Interval& o) {
               return std::min(o.right, g.right) > std::max(o.left, g.left);

@@ -784,6 +784,20 @@ TEST(Layout, AHeadingSetInAcrossTwoColumnsOverAnIndentedRowIsNoColumnHeading) {
   ExpectColumnsInOrder(layout, 4, texts, /*numbered=*/true);
 }
 
+// A column's line of 18 characters OCR read three at a time, each word boxed as tall again as
+// its glyphs (as OCR stretches boxes beside a heading's): a row with it stands as tall as one.
+OcrLine StretchedRow(int x, int y) {
+  OcrLine row{.confidence = 92};
+  for (int w = 0; w < 6; ++w) {
+    const std::string part = Prose(3);
+    const Box box{.x = x + w * 3 * kPitch, .y = y, .width = 3 * kPitch - 3, .height = 46};
+    row.words.push_back(OcrWord{.text = part, .box = box, .confidence = 92});
+    row.text += part;
+    row.box = row.box.Empty() ? box : row.box.Union(box);
+  }
+  return row;
+}
+
 // The left column opens with a two-line heading centred in it, level with the right column's
 // lines going on with the article before (words OCR boxed three characters at a time, as tall
 // again as their glyphs beside the heading: the rows stand as tall as a heading's). The heading
@@ -802,16 +816,8 @@ TEST(Layout, AHeadingCentredInItsColumnBesideTheNextColumnsLinesStaysInItsColumn
     const int width = 8 * 51 - 3;
     lines.push_back(BoxedLine(text, kLeft + (column - width) / 2, y, 48));
     heading.push_back(text);
-    OcrLine row{.confidence = 92};
-    for (int w = 0; w < 6; ++w) {
-      const std::string part = Prose(3);
-      const Box box{.x = right_x + w * 3 * kPitch, .y = y, .width = 3 * kPitch - 3, .height = 46};
-      row.words.push_back(OcrWord{.text = part, .box = box, .confidence = 92});
-      row.text += part;
-      row.box = row.box.Empty() ? box : row.box.Union(box);
-    }
-    beside.push_back(row.text);
-    lines.push_back(std::move(row));
+    lines.push_back(StretchedRow(right_x, y));
+    beside.push_back(lines.back().text);
   }
   std::vector<std::vector<std::string>> body;
   for (auto& line : ColumnRows(top + 160, 6, {18, 18}, 63, body)) lines.push_back(std::move(line));
@@ -864,6 +870,73 @@ TEST(Layout, ABannerUnderWhiteAcrossTheColumnsEndsTheirBand) {
   ExpectColumnsInOrder(layout, 3, above, /*numbered=*/true);
   EXPECT_EQ(layout.lines[13].text, "信息摘登");
   ExpectColumnsInOrder(layout, 14, below, /*numbered=*/true);
+}
+
+// Two columns; the left one sets a heading, centred, level with a line of the right column
+// (words OCR boxed three characters at a time, as tall again as their glyphs: the row stands as
+// tall as a heading's), and the right column's next lines are set in two characters (an
+// attribution), so the rows below leave more white than the gutter, up to where they start. The
+// gutter is the white the rows above leave too: the right column's line at its own edge is not
+// in it, and each column is read top to bottom.
+TEST(Layout, AColumnsLineAtItsEdgeBesideAHeadingIsNotInTheGutterOfIndentedRowsBelow) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int column = 18 * kPitch - 3;  // 594 px
+  const int right_x = kLeft + column + 63;
+  std::vector<std::vector<std::string>> above, below;
+  for (auto& line : ColumnRows(top, 5, {18, 18}, 63, above)) lines.push_back(std::move(line));
+  const int y = top + 5 * kLeading + 20;
+  lines.push_back(BoxedLine("临平区双标双带", kLeft + (column - (7 * 51 - 3)) / 2, y, 48));
+  lines.push_back(StretchedRow(right_x, y));
+  const std::string beside = lines.back().text;
+  std::vector<std::string> left_below, right_below;
+  for (int i = 0; i < 4; ++i) {
+    const int yy = y + 80 + i * kLeading;
+    lines.push_back(BoxedLine(Prose(18), kLeft, yy));
+    left_below.push_back(lines.back().text);
+    lines.push_back(BoxedLine(Prose(16), right_x + 2 * kPitch, yy));
+    right_below.push_back(lines.back().text);
+  }
+  std::vector<std::vector<std::string>> texts = above;
+  texts[0].push_back("临平区双标双带");
+  texts[0].insert(texts[0].end(), left_below.begin(), left_below.end());
+  texts[1].push_back(beside);
+  texts[1].insert(texts[1].end(), right_below.begin(), right_below.end());
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 10u + 2u + 8u);
+  ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
+}
+
+// As above, the heading centred in the left column beside the right column's line, and under
+// them a few short rows whose words leave white down the left column by chance (across it the
+// heading sets ink): that white is no gutter, the rows above leave none there, and the columns
+// are still read one after the other.
+TEST(Layout, WhiteAFewRowsBelowAHeadingLeaveByChanceIsNoGutter) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int column = 18 * kPitch - 3;
+  const int right_x = kLeft + column + 63;
+  std::vector<std::vector<std::string>> texts;
+  for (auto& line : ColumnRows(top, 5, {18, 18}, 63, texts)) lines.push_back(std::move(line));
+  const int y = top + 5 * kLeading + 20;
+  lines.push_back(BoxedLine("临平区双标双带", kLeft + (column - (7 * 51 - 3)) / 2, y, 48));
+  texts[0].push_back(lines.back().text);
+  lines.push_back(StretchedRow(right_x, y));
+  texts[1].push_back(lines.back().text);
+  for (int i = 0; i < 3; ++i) {
+    const int yy = y + 80 + i * kLeading;
+    OcrLine left = BoxedLine(Prose(5), kLeft, yy);
+    const OcrLine rest = BoxedLine(Prose(8), kLeft + 10 * kPitch, yy);
+    left.words.insert(left.words.end(), rest.words.begin(), rest.words.end());
+    left.RebuildFromWords();
+    texts[0].push_back(left.text);
+    lines.push_back(std::move(left));
+    lines.push_back(BoxedLine(Prose(18), right_x, yy));
+    texts[1].push_back(lines.back().text);
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 10u + 2u + 6u);
+  ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
 }
 
 }  // namespace
