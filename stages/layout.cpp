@@ -288,6 +288,11 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
       static const std::u32string kStops = U"，。、：；！？”’）》,.:;!?)";
       const std::u32string text = ToU32(words[w].text);
       static const std::u32string kMarks = U"“”‘’\"'。，、：；！？.,:;!?·-—|｜";
+      // (A box far bigger than its characters: RegionOptions::blot_height.)
+      auto blot = [&](const Box& box, size_t chars) {
+        return box.height > region_options.blot_height * unit &&
+               box.width > region_options.blot_pitch * unit * static_cast<double>(chars);
+      };
       items.push_back(RegionItem{
           .box = InkOfText(words[w]),
           .ocr_box = words[w].box,
@@ -299,9 +304,9 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
           .rule = std::all_of(text.begin(), text.end(),
                               [](char32_t c) { return c == U'|' || c == U'｜' || c == U'丨'; }),
           .speck = words[w].confidence < region_options.max_speck_confidence &&
-                   std::none_of(text.begin(), text.end(), [](char32_t c) {
+                   (std::none_of(text.begin(), text.end(), [](char32_t c) {
                      return IsHan(c) || (c < 0x80 && std::isalnum(static_cast<int>(c)));
-                   })});
+                   }) || blot(words[w].box, text.size()))});
       source.emplace_back(k, w);
     }
   }

@@ -111,7 +111,9 @@ class Segmenter {
       };
       while (near(end) || goes_on_under_white(end)) {
         std::vector<Strip> next;
+        std::vector<Interval> above, ended;  // the strips down to row `end`; those it ends
         for (const Strip& strip : strips) {
+          above.push_back(strip.white);
           const auto both = Intersect({strip.white}, white[end], min_gutter);
           if (!both.empty()) {
             next.push_back({Widest(both), strip.crossed});
@@ -122,14 +124,23 @@ class Segmenter {
                                !Intersect({strip.white}, white[end + 1], min_gutter).empty();
           if (goes_on && 3 * (strip.crossed + 1) <= end + 1 - i) {
             next.push_back({strip.white, strip.crossed + 1});
+          } else {
+            ended.push_back(strip.white);
           }
         }
         if (next.empty()) break;
+        // A last row (nothing follows it closely) that ends the gutter of the columns above it
+        // is no row of their band, though other white goes on through it: the band is not
+        // read with fewer columns (a word OCR boxed into the gutter on the last row of a page's
+        // columns left them one gutter of two, and all their rows were read across).
+        if (!near(end + 1) && end - i >= static_cast<size_t>(options_.min_band_lines) &&
+            std::any_of(ended.begin(), ended.end(),
+                        [&](const Interval& g) { return IsGutter(slabs, i, end, g, above); })) {
+          break;
+        }
         if (!near(end)) {
           // Under white taller than band_break, a band goes on only as columns: they are
           // columns above the white already, and every one goes on under it.
-          std::vector<Interval> above;
-          for (const Strip& strip : strips) above.push_back(strip.white);
           if (next.size() < strips.size() ||
               std::none_of(above.begin(), above.end(), [&](const Interval& g) {
                 return IsGutter(slabs, i, end, g, above);
@@ -367,7 +378,7 @@ class Segmenter {
   std::vector<Interval> Ink(const Slab& slab) const {
     std::vector<Interval> ink;
     for (size_t id : slab.items) {
-      if (!Mark(id)) ink.push_back({items_[id].box.x, items_[id].box.Right()});
+      if (!Mark(id) && !items_[id].speck) ink.push_back({items_[id].box.x, items_[id].box.Right()});
     }
     if (!ink.empty() && Tall(slab)) {
       Interval whole = ink.front();

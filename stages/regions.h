@@ -59,6 +59,12 @@ struct RegionOptions {
   // show-through and dirt in a gutter read as "。", "〈" or "”" come at 3-30, a column's quotes
   // and stops at 60 and more.
   double max_speck_confidence = 40;
+  // So is a word read below that confidence in a box far bigger than its characters (a blot):
+  // taller than `blot_height` glyphs and wider than `blot_pitch` glyphs a character (Tesseract's
+  // guess over white between rows and columns: 家人 boxed 4 glyphs by 10, read at 18; "se" 3 by
+  // 16). Headings stand less tall and are read sure.
+  double blot_height = 2.5;
+  double blot_pitch = 2.5;
   // With the page's ink (models/ocr_page.h InkGrid), a strip between OCR's boxes is a gutter
   // only where the ink leaves white this wide (glyph heights) down at least two thirds of the
   // band's rows, within `ink_slack` of the strip. OCR's boxes of a degraded 楷体 page are
@@ -80,7 +86,8 @@ struct RegionItem {
   int chars = 0;      // characters of its text in `box` (0: not known)
   bool rule = false;  // its text is a vertical bar: a piece of a rule OCR read (a mark too)
   // Its text holds no character but marks and brackets, read at a confidence OCR gives dirt:
-  // show-through or a speck in a gutter, never a column's print (RegionOptions::max_speck_confidence).
+  // show-through or a speck in a gutter, never a column's print (RegionOptions::max_speck_confidence);
+  // or it is a blot (RegionOptions::blot_height). A speck sets no row's white or height.
   bool speck = false;
 };
 

@@ -939,5 +939,54 @@ TEST(Layout, WhiteAFewRowsBelowAHeadingLeaveByChanceIsNoGutter) {
   ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
 }
 
+// Two columns, and over their first three rows a blot: a word Tesseract guessed over the white,
+// boxed four glyphs tall and across the gutter, read at 18. It is no print: the rows keep their
+// gutter, and the columns are read one after the other (standing in the gutter, the blot is
+// left out as a speck there is).
+TEST(Layout, ABlotOcrBoxedAcrossTheGutterLeavesTheColumnsApart) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  std::vector<std::vector<std::string>> texts;
+  for (auto& line : ColumnRows(top, 8, {18, 18}, 63, texts)) lines.push_back(std::move(line));
+  const Box blot{.x = kLeft + 400, .y = top - 5, .width = 420, .height = 130};
+  lines.push_back(OcrLine{.text = "家人", .box = blot, .confidence = 18,
+                          .words = {OcrWord{.text = "家人", .box = blot, .confidence = 18}}});
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::vector<std::string> order;
+  for (const auto& line : layout.lines) {
+    if (line.text != "家人") order.push_back(line.text);
+  }
+  std::vector<std::string> expected;
+  for (const auto& column : texts) expected.insert(expected.end(), column.begin(), column.end());
+  ASSERT_EQ(order.size(), 3u + expected.size());
+  EXPECT_EQ(std::vector<std::string>(order.begin() + 3, order.end()), expected);
+}
+
+// Three columns, and on their last row (nothing follows it) a word of the middle column OCR
+// boxed into the first gutter: that row is left out of the band, not read into it with one
+// gutter of two (the first two columns then one piece, every row read across them).
+TEST(Layout, ALastRowCrossingOneGutterOfThreeColumnsEndsTheirBandAboveIt) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  std::vector<std::vector<std::string>> texts;
+  for (auto& line : ColumnRows(top, 8, {11, 11, 11}, 45, texts)) lines.push_back(std::move(line));
+  OcrLine& last = lines.back();
+  const int middle_x = kLeft + 11 * kPitch - 3 + 45;
+  for (OcrWord& word : last.words) {
+    if (word.box.x == middle_x) {
+      word.box.width += word.box.x - (middle_x - 40);
+      word.box.x = middle_x - 40;
+      word.confidence = 45;
+    }
+  }
+  last.RebuildFromWords();
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  // The seven rows above it come out column by column.
+  std::vector<std::vector<std::string>> above = texts;
+  for (auto& column : above) column.pop_back();
+  ASSERT_GE(layout.lines.size(), 3u + 21u);
+  ExpectColumnsInOrder(layout, 3, above, /*numbered=*/true);
+}
+
 }  // namespace
 }  // namespace qikan
