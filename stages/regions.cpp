@@ -337,10 +337,15 @@ class Segmenter {
       }
     }
     const double slack = options_.full_slack * unit_;
-    // The row's ink inside [from, to), as one run (empty: none).
+    // The row's ink inside [from, to), as one run (empty: none), its marks in it: a heading's
+    // quotes and stops are set in its measure ("网”" is centred with its quote).
+    std::vector<Interval> set = ink;
+    for (size_t id : slabs[s].items) {
+      if (Mark(id) && !items_[id].speck) set.push_back({items_[id].box.x, items_[id].box.Right()});
+    }
     auto run_in = [&](int from, int to) {
       Interval run{to, from};
-      for (const Interval& i : ink) {
+      for (const Interval& i : set) {
         if (i.right <= from || i.left >= to) continue;
         run = {std::min(run.left, std::max(i.left, from)),
                std::max(run.right, std::min(i.right, to))};
@@ -386,6 +391,66 @@ class Segmenter {
       return {whole};
     }
     return ink;
+  }
+
+  // Whether strip `g` is white only as far as the rows' characters stand apart: on most rows
+  // that set ink close to both its edges, the white over it in the page's ink is no wider than
+  // `letter_spacing` times the white between the row's own characters (the median of three or
+  // more). A contents page set letter-spaced, its titles of several lengths, lines up the white
+  // between characters down its rows as wide as a narrow gutter; a column's characters stand a
+  // tenth of a glyph apart, its gutter a glyph and more.
+  bool LetterSpacing(const std::vector<Slab>& slabs, size_t first, size_t end,
+                     const Interval& g) const {
+    if (!ink_) return false;
+    const InkGrid& ink = *ink_;
+    const double cell = ink.cell;
+    const double strip_from = g.left / cell, strip_to = g.right / cell;
+    const double reach = unit_ / cell;
+    const int from = std::max(0, static_cast<int>(std::floor((g.left / cell) - 2 * reach)));
+    const int to = std::min(ink.columns, static_cast<int>(std::ceil((g.right / cell) + 2 * reach)) + 1);
+    size_t close = 0, spaced = 0;
+    for (size_t s = first; s < end; ++s) {
+      // The slab's ink across, from the band's left to its right (the row's other characters).
+      int left = static_cast<int>(g.left / cell), right = static_cast<int>(g.right / cell);
+      for (size_t id : slabs[s].items) {
+        left = std::min(left, static_cast<int>(items_[id].box.x / cell));
+        right = std::max(right, static_cast<int>(std::ceil(items_[id].box.Right() / cell)));
+      }
+      left = std::max(0, left);
+      right = std::min(ink.columns, right);
+      const int top = static_cast<int>(std::ceil(slabs[s].top / cell - 0.5));
+      const int bottom = static_cast<int>(std::floor(slabs[s].bottom / cell - 0.5));
+      std::vector<unsigned char> inked(static_cast<size_t>(std::max(0, right - left)), 0);
+      for (int c = left; c < right; ++c) {
+        for (int r = top; r <= bottom; ++r) {
+          if (ink.At(c, r)) {
+            inked[static_cast<size_t>(c - left)] = 1;
+            break;
+          }
+        }
+      }
+      // Runs of white between ink; the widest over the strip, with ink close by both sides.
+      std::vector<int> gaps;
+      int gap = -1;
+      int last_ink = -1;
+      for (int c = left; c < right; ++c) {
+        if (!inked[static_cast<size_t>(c - left)]) continue;
+        if (last_ink >= 0 && c - last_ink > 1) {
+          const int white = c - last_ink - 1;
+          if (c > strip_from && last_ink + 1 < strip_to) {
+            if (last_ink >= from && c < to) gap = std::max(gap, white);
+          } else {
+            gaps.push_back(white);
+          }
+        }
+        last_ink = c;
+      }
+      if (gap < 0 || gaps.size() < 3) continue;
+      ++close;
+      std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
+      if (gap <= options_.letter_spacing * gaps[gaps.size() / 2]) ++spaced;
+    }
+    return 2 * spaced > close;
   }
 
   // Whether the page's ink leaves white `ink_gutter` wide, down two thirds of the rows of slabs
@@ -467,6 +532,7 @@ class Segmenter {
     for (size_t s = first; s < end; ++s) marked += crossed(slabs[s], true);
     if (3 * marked > end - first) return false;
     if (ink_ && !WhiteInInk(slabs, first, end, g)) return false;
+    if (LetterSpacing(slabs, first, end, g)) return false;
 
     // Each side's lines: their extents on that side.
     std::map<int, Interval> sides[2];

@@ -48,8 +48,9 @@ struct RegionOptions {
   // the end of an article in the next, and the white of both at once can pass band_break.
   double column_break = 4.0;
   // A heading is centred in its column when the white left and right of it differ by less
-  // than this (OCR's boxes of one heading's glyphs keep within a few pixels of their ink).
-  double centre_slack = 0.5;
+  // than this (OCR's boxes of one heading's glyphs keep within a few pixels of their ink, but
+  // a full-width mark that ends a line, "网”", inks only the first half of its em).
+  double centre_slack = 1.0;
   double heading_height = 1.4;  // a row whose words stand this tall is a heading ...
   double heading_pitch = 1.25;  // ... and whose characters stand this far apart (pitch)
   // Marks (a quote, a speck OCR took for one) narrower than this may stand in a gutter in up to
@@ -73,6 +74,10 @@ struct RegionOptions {
   // or two of a glyph. (Rules are no ink in the grid; a mark or a speck stands in a third of
   // the rows at most.)
   double ink_gutter = 0.4;
+  // With the page's ink, a strip over which most rows leave no more white than this times the
+  // white between their own characters is letter spacing, no gutter: a contents page set
+  // letter-spaced lines up the white between its titles' characters down the rows.
+  double letter_spacing = 1.5;
   double ink_slack = 0.25;
 };
 
