@@ -275,8 +275,14 @@ class Segmenter {
     // to the west starts at the region's edge).
     const double min_gutter = options_.min_gutter * unit_;
     int below_start = right, below_end = left;
-    size_t rows = 0;
-    for (size_t r = below; r < slabs.size() && !tall[r] && follows(r); ++r, ++rows) {
+    // (Another column's heading below, level with none of this row's, is passed over: the
+    // columns' rows go on beside and under it.)
+    std::vector<size_t> under;
+    for (size_t r = below; r < slabs.size() && follows(r); ++r) {
+      if (!tall[r]) under.push_back(r);
+    }
+    const size_t rows = under.size();
+    for (size_t r : under) {
       for (size_t id : slabs[r].items) {
         if (Mark(id) || items_[id].speck) continue;
         below_start = std::min(below_start, std::max(left, items_[id].box.x));
@@ -287,7 +293,7 @@ class Segmenter {
     // a band's strip goes on under a row OCR read across it.
     auto down_rows = [&](Interval seed) {
       size_t white_rows = 0;
-      for (size_t r = below; r < below + rows; ++r) {
+      for (size_t r : under) {
         const auto both = Intersect({seed}, white[r], min_gutter);
         if (both.empty()) continue;
         seed = Widest(both);
@@ -310,7 +316,8 @@ class Segmenter {
     };
     // The gutters of the rows below (from the white of their first rows: one may be read across).
     std::vector<Interval> gutters;
-    for (size_t r = below; r < below + std::min<size_t>(rows, 3); ++r) {
+    for (size_t k = 0; k < std::min<size_t>(rows, 3); ++k) {
+      const size_t r = under[k];
       for (const Interval& w : white[r]) {
         const Interval g = up_rows(down_rows(w));
         if (g.Width() <= 0 || g.left <= below_start || g.right >= below_end) continue;
