@@ -1,14 +1,17 @@
 #include "stages/columns.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <iterator>
+#include <limits>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
 
+#include "models/text.h"
 #include "stages/image.h"
 
 namespace qikan {
@@ -18,13 +21,11 @@ namespace {
 // drawn down the gutter must not close it. Smaller than kMinInkEm is dust.
 constexpr double kMaxInkEm = 2.5;
 constexpr double kMinInkEm = 0.12;
-// Rows of ink closer than this (ems) belong to one line; a line is this tall (ems).
-constexpr double kLineGapEm = 0.2;
-constexpr double kMinLineEm = 0.4;
-constexpr double kMaxLineEm = 2.2;
 // White kept around a column cut out for reading, in ems and in pixels.
 constexpr double kCutPadEm = 0.3;
 constexpr int kCutMarginPx = 32;
+// Text close to a gutter stands within this (ems) of it.
+constexpr double kFlankEm = 1.0;
 
 cv::Mat TextInk(const cv::Mat& gray8, double glyph_px) {
   cv::Mat ink;
@@ -39,67 +40,40 @@ cv::Mat TextInk(const cv::Mat& gray8, double glyph_px) {
   return LabelMask(labels, keep);
 }
 
-struct TextLine {
-  int top = 0;
-  int bottom = 0;
-  std::vector<uchar> ink;  // per column: any ink in the line's rows
-  int left = 0;            // first and last inked column
-  int right = -1;
-};
-
-std::vector<TextLine> FindLines(const cv::Mat& mask, double glyph_px) {
-  std::vector<int> row_ink(static_cast<size_t>(mask.rows), 0);
-  for (int r = 0; r < mask.rows; ++r) row_ink[static_cast<size_t>(r)] = cv::countNonZero(mask.row(r));
-  std::vector<std::pair<int, int>> runs;
-  const int max_gap = static_cast<int>(kLineGapEm * glyph_px);
-  for (int r = 0; r < mask.rows; ++r) {
-    if (row_ink[static_cast<size_t>(r)] < 2) continue;
-    if (!runs.empty() && r - runs.back().second <= max_gap) {
-      runs.back().second = r + 1;
-    } else {
-      runs.emplace_back(r, r + 1);
+// The page's text ink on a grid of square cells `cell` pixels wide: a cell is 1 where any of
+// its pixels is ink.
+cv::Mat InkCells(const cv::Mat& mask, int cell) {
+  const int rows = (mask.rows + cell - 1) / cell;
+  const int cols = (mask.cols + cell - 1) / cell;
+  cv::Mat grid(rows, cols, CV_8U, cv::Scalar(0));
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      const cv::Rect rect(c * cell, r * cell, std::min(cell, mask.cols - c * cell),
+                          std::min(cell, mask.rows - r * cell));
+      grid.at<uchar>(r, c) = cv::countNonZero(mask(rect)) > 0;
     }
   }
-  std::vector<TextLine> lines;
-  for (const auto& [top, bottom] : runs) {
-    const int height = bottom - top;
-    TextLine line{.top = top, .bottom = bottom};
-    if (height >= kMinLineEm * glyph_px && height <= kMaxLineEm * glyph_px) {
-      cv::Mat columns;
-      cv::reduce(mask.rowRange(top, bottom), columns, 0, cv::REDUCE_MAX);
-      line.ink.assign(columns.ptr<uchar>(0), columns.ptr<uchar>(0) + mask.cols);
-      for (int c = 0; c < mask.cols; ++c) {
-        if (!line.ink[static_cast<size_t>(c)]) continue;
-        if (line.right < 0) line.left = c;
-        line.right = c;
-      }
-    }
-    lines.push_back(std::move(line));  // a run of another height stays, empty, to break bands
-  }
-  return lines;
+  return grid;
 }
 
-// The widest run of white in [from, to) of `white`; {0, 0} when none.
-std::pair<int, int> WidestRun(const std::vector<uchar>& white, int from, int to) {
-  std::pair<int, int> best{0, 0};
-  int start = -1;
-  for (int c = from; c <= to; ++c) {
-    const bool w = c < to && white[static_cast<size_t>(c)];
-    if (w && start < 0) start = c;
-    if (!w && start >= 0) {
-      if (c - start > best.second - best.first) best = {start, c};
-      start = -1;
+// Runs of 1 in `row`, as [from, to) cell intervals.
+std::vector<ColumnGutter> Runs(const std::vector<uchar>& row) {
+  std::vector<ColumnGutter> runs;
+  for (int c = 0; c < static_cast<int>(row.size());) {
+    if (!row[static_cast<size_t>(c)]) {
+      ++c;
+      continue;
     }
+    int end = c;
+    while (end < static_cast<int>(row.size()) && row[static_cast<size_t>(end)]) ++end;
+    runs.push_back({c, end});
+    c = end;
   }
-  return best;
+  return runs;
 }
 
-bool InkIn(const TextLine& line, int from, int to) {
-  if (line.ink.empty()) return false;
-  for (int c = std::max(from, 0); c < std::min<int>(to, static_cast<int>(line.ink.size())); ++c) {
-    if (line.ink[static_cast<size_t>(c)]) return true;
-  }
-  return false;
+bool Overlap(const ColumnGutter& a, const ColumnGutter& b) {
+  return std::min(a.right, b.right) > std::max(a.left, b.left);
 }
 
 // Moved into the page and kept within [lo, hi) across: Tesseract stretches the box of a line
@@ -117,63 +91,154 @@ std::vector<ColumnBand> FindColumnBands(const cv::Mat& gray, const ColumnOptions
   std::vector<ColumnBand> bands;
   const cv::Mat gray8 = ToGray8(gray);
   if (gray8.empty()) return bands;
-  const std::vector<TextLine> lines = FindLines(TextInk(gray8, options.glyph_px), options.glyph_px);
-  int text_left = gray8.cols;
-  int text_right = -1;
-  for (const auto& line : lines) {
-    if (line.right < 0) continue;
-    text_left = std::min(text_left, line.left);
-    text_right = std::max(text_right, line.right + 1);
-  }
-  if (text_right <= text_left) return bands;
-  const int width = text_right - text_left;
-  const int middle_from = text_left + static_cast<int>(options.min_side_fraction * width);
-  const int middle_to = text_right - static_cast<int>(options.min_side_fraction * width);
-  const int min_gutter = static_cast<int>(options.min_gutter_em * options.glyph_px);
-  if (middle_to - middle_from < min_gutter) return bands;
+  const int cell = std::max(1, static_cast<int>(std::lround(options.glyph_px / 4)));
+  const cv::Mat ink = InkCells(TextInk(gray8, options.glyph_px), cell);
+  const int rows = ink.rows;
+  const int cols = ink.cols;
+  const int min_width = std::max(1, static_cast<int>(std::ceil(options.min_gutter_em * options.glyph_px / cell)));
+  const int min_height = std::max(1, static_cast<int>(std::ceil(options.min_band_em * options.glyph_px / cell)));
+  const int flank = std::max(1, static_cast<int>(std::lround(kFlankEm * options.glyph_px / cell)));
 
-  // Grows a band line by line while the lines keep a common white strip in the middle.
-  size_t first = 0;
-  std::vector<uchar> white;
-  auto close_band = [&](size_t end) {
-    if (end <= first || white.empty()) return;
-    const auto [gl, gr] = WidestRun(white, middle_from, middle_to);
-    if (gr - gl < min_gutter) return;
-    int two_sided = 0;
-    for (size_t i = first; i < end; ++i) {
-      two_sided += InkIn(lines[i], text_left, gl) && InkIn(lines[i], gr, text_right);
+  auto inked = [&](int r, int from, int to) {
+    for (int c = std::max(0, from); c < std::min(cols, to); ++c) {
+      if (ink.at<uchar>(r, c)) return true;
     }
-    if (two_sided < options.min_two_sided_lines) return;
-    bands.push_back(ColumnBand{.top = lines[first].top, .bottom = lines[end - 1].bottom,
-                               .gutter_left = gl, .gutter_right = gr,
-                               .text_left = text_left, .text_right = text_right});
+    return false;
   };
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const TextLine& line = lines[i];
-    std::vector<uchar> next;
-    if (!line.ink.empty()) {
-      next.resize(line.ink.size());
-      for (size_t c = 0; c < next.size(); ++c) {
-        next[c] = !line.ink[c] && (white.empty() || white[c]);
+  // White cells of gutters: each window `min_width` cells wide, where it is white down
+  // `min_height` cells or more with text close by on both sides on three lines or more (the
+  // white of an attribution set letter-spaced under a paragraph's short last line has text
+  // both sides on one).
+  const double line_rows = options.glyph_px / cell;
+  std::vector<std::vector<uchar>> open(static_cast<size_t>(rows), std::vector<uchar>(static_cast<size_t>(cols), 0));
+  for (int c0 = 0; c0 + min_width <= cols; ++c0) {
+    int run = 0;
+    for (int r = 0; r <= rows; ++r) {
+      bool white = r < rows;
+      for (int c = c0; white && c < c0 + min_width; ++c) white = ink.at<uchar>(r, c) == 0;
+      if (white) {
+        ++run;
+        continue;
+      }
+      int two_sided = 0;
+      for (int k = r - run; run >= min_height && k < r; ++k) {
+        two_sided += inked(k, c0 - flank, c0) && inked(k, c0 + min_width, c0 + min_width + flank);
+      }
+      if (run >= min_height && two_sided >= options.min_two_sided_lines * line_rows) {
+        for (int k = r - run; k < r; ++k) {
+          std::fill_n(open[static_cast<size_t>(k)].begin() + c0, min_width, uchar{1});
+        }
+      }
+      run = 0;
+    }
+  }
+
+  // Rows with the same strips (one overlapping each) make a band; each gutter is the white all
+  // its rows share.
+  auto close_band = [&](int top, int bottom, std::vector<ColumnGutter> strips) {
+    if (bottom - top < min_height || strips.empty()) return;
+    // The band's text across, and its gutters: strips inside it with text close by both sides
+    // on three lines or more.
+    int left = cols, right = -1;
+    for (int r = top; r < bottom; ++r) {
+      for (int c = 0; c < cols; ++c) {
+        if (!ink.at<uchar>(r, c)) continue;
+        left = std::min(left, c);
+        right = std::max(right, c + 1);
       }
     }
-    const auto [gl, gr] = next.empty() ? std::pair{0, 0} : WidestRun(next, middle_from, middle_to);
-    if (!next.empty() && gr - gl >= min_gutter && !white.empty()) {
-      white = std::move(next);
-      continue;
+    // (The strips' white reaches above and below the columns' text: the band is its lines.)
+    int first = bottom, last = top - 1;
+    for (int r = top; r < bottom; ++r) {
+      if (inked(r, left, right)) {
+        first = std::min(first, r);
+        last = r;
+      }
     }
-    close_band(i);
-    // this line starts the next band (when it can)
-    first = i;
-    white.clear();
-    if (!line.ink.empty()) {
-      white.resize(line.ink.size());
-      for (size_t c = 0; c < white.size(); ++c) white[c] = !line.ink[c];
-      const auto [sl, sr] = WidestRun(white, middle_from, middle_to);
-      if (sr - sl < min_gutter) white.clear();
+    if (last < first) return;
+    ColumnBand band{.top = first * cell, .bottom = std::min(gray8.rows, (last + 1) * cell),
+                    .text_left = left * cell, .text_right = std::min(gray8.cols, right * cell)};
+    for (const ColumnGutter& g : strips) {
+      if (g.left <= left || g.right >= right || 2 * (g.right - g.left) < min_width) continue;
+      int two_sided = 0;
+      for (int r = top; r < bottom; ++r) {
+        two_sided += inked(r, g.left - flank, g.left) && inked(r, g.right, g.right + flank);
+      }
+      if (two_sided < options.min_two_sided_lines * line_rows) continue;
+      band.gutters.push_back({g.left * cell, g.right * cell});
+    }
+    if (band.gutters.empty()) return;
+    // Every column keeps its share of the width.
+    const double share = options.min_column_share / static_cast<double>(band.gutters.size() + 1);
+    const double width = band.text_right - band.text_left;
+    int from = band.text_left;
+    for (size_t k = 0; k <= band.gutters.size(); ++k) {
+      const int to = k < band.gutters.size() ? band.gutters[k].left : band.text_right;
+      if (to - from < share * width) return;
+      if (k < band.gutters.size()) from = band.gutters[k].right;
+    }
+    // A band that goes on from the one above with the same gutters (a strip opened and closed
+    // between them) is one with it: no line is cut in two.
+    if (!bands.empty() && bands.back().gutters.size() == band.gutters.size() &&
+        band.top - bands.back().bottom <= options.glyph_px) {
+      ColumnBand& above = bands.back();
+      bool same = true;
+      for (size_t k = 0; k < band.gutters.size(); ++k) {
+        same = same && Overlap(above.gutters[k], band.gutters[k]);
+      }
+      if (same) {
+        for (size_t k = 0; k < band.gutters.size(); ++k) {
+          above.gutters[k] = {std::max(above.gutters[k].left, band.gutters[k].left),
+                              std::min(above.gutters[k].right, band.gutters[k].right)};
+        }
+        above.bottom = band.bottom;
+        above.text_left = std::min(above.text_left, band.text_left);
+        above.text_right = std::max(above.text_right, band.text_right);
+        return;
+      }
+    }
+    if (last - first + 1 < min_height) return;
+    bands.push_back(std::move(band));
+  };
+  // A band starts on a row with white strips inside the page's text (the page margins and the
+  // white beside a column that has ended are no gutters) and goes on while each of its strips
+  // stays white and no other one opens; its gutters narrow to the white all its rows share.
+  int page_left = cols, page_right = -1;
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      if (!ink.at<uchar>(r, c)) continue;
+      page_left = std::min(page_left, c);
+      page_right = std::max(page_right, c + 1);
     }
   }
-  close_band(lines.size());
+  int top = 0;
+  std::vector<ColumnGutter> strips;
+  for (int r = 0; r <= rows; ++r) {
+    const std::vector<ColumnGutter> runs = r < rows ? Runs(open[static_cast<size_t>(r)]) : std::vector<ColumnGutter>{};
+    std::vector<ColumnGutter> here;
+    for (const ColumnGutter& run : runs) {
+      if (run.left > page_left && run.right < page_right) here.push_back(run);
+    }
+    if (!strips.empty()) {
+      bool goes_on = std::all_of(strips.begin(), strips.end(), [&](const ColumnGutter& g) {
+        return std::any_of(runs.begin(), runs.end(), [&](const ColumnGutter& h) { return Overlap(g, h); });
+      });
+      goes_on = goes_on && std::all_of(here.begin(), here.end(), [&](const ColumnGutter& h) {
+        return std::any_of(strips.begin(), strips.end(), [&](const ColumnGutter& g) { return Overlap(g, h); });
+      });
+      if (goes_on) {
+        for (ColumnGutter& g : strips) {
+          for (const ColumnGutter& h : runs) {
+            if (Overlap(g, h)) g = {std::max(g.left, h.left), std::min(g.right, h.right)};
+          }
+        }
+        continue;
+      }
+      close_band(top, r, strips);
+    }
+    top = r;
+    strips = here;
+  }
   return bands;
 }
 
@@ -183,7 +248,20 @@ bool ReadAcrossGutter(const OcrPage& page, const ColumnBand& band, const ColumnO
     for (const auto& line : block.lines) {
       const int centre = line.box.y + line.box.height / 2;
       if (centre < band.top || centre >= band.bottom) continue;
-      if (line.box.x < band.gutter_left - reach && line.box.Right() > band.gutter_right + reach) {
+      for (const ColumnGutter& g : band.gutters) {
+        if (line.box.x < g.left - reach && line.box.Right() > g.right + reach) return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool ReadBadlyInBand(const OcrPage& page, const ColumnBand& band, const ColumnOptions& options) {
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      const int centre = line.box.y + line.box.height / 2;
+      if (centre >= band.top && centre < band.bottom && !line.words.empty() &&
+          line.confidence < options.doubtful_confidence) {
         return true;
       }
     }
@@ -191,28 +269,28 @@ bool ReadAcrossGutter(const OcrPage& page, const ColumnBand& band, const ColumnO
   return false;
 }
 
-void ReadBandByColumns(const cv::Mat& gray, const ColumnBand& band, OcrEngine& engine,
+bool ReadBandByColumns(const cv::Mat& gray, const ColumnBand& band, OcrEngine& engine,
                        const ColumnOptions& options, OcrPage& page) {
   const cv::Mat gray8 = ToGray8(gray);
   const int pad = static_cast<int>(kCutPadEm * options.glyph_px);
   const int top = std::max(0, band.top - pad);
   const int bottom = std::min(gray8.rows, band.bottom + pad);
-  const int middle = (band.gutter_left + band.gutter_right) / 2;
-  const cv::Rect sides[] = {
-      cv::Rect(cv::Point(std::max(0, band.text_left - pad), top), cv::Point(middle, bottom)),
-      cv::Rect(cv::Point(middle, top), cv::Point(std::min(gray8.cols, band.text_right + pad), bottom))};
-  // Each column's text lies outside the gutter.
-  const std::pair<int, int> spans[] = {{0, band.gutter_left + 1},
-                                       {band.gutter_right - 1, gray8.cols}};
+  // Each column from the middle of the gutter before it to the middle of the one after; its
+  // text lies outside the gutters.
   std::vector<OcrBlock> read;
-  for (int s = 0; s < 2; ++s) {
-    const cv::Rect& side = sides[s];
-    const auto [lo, hi] = spans[s];
+  for (size_t k = 0; k <= band.gutters.size(); ++k) {
+    const int from = k == 0 ? std::max(0, band.text_left - pad)
+                            : (band.gutters[k - 1].left + band.gutters[k - 1].right) / 2;
+    const int to = k < band.gutters.size() ? (band.gutters[k].left + band.gutters[k].right) / 2
+                                           : std::min(gray8.cols, band.text_right + pad);
+    const int lo = k == 0 ? 0 : band.gutters[k - 1].right - 1;
+    const int hi = k < band.gutters.size() ? band.gutters[k].left + 1 : gray8.cols;
+    const cv::Rect side(cv::Point(from, top), cv::Point(to, bottom));
     if (side.width <= 0 || side.height <= 0) continue;
     cv::Mat cut;
     cv::copyMakeBorder(gray8(side), cut, kCutMarginPx, kCutMarginPx, kCutMarginPx, kCutMarginPx,
                        cv::BORDER_CONSTANT, cv::Scalar(255));
-    OcrPage part = engine.Recognize(cut);
+    OcrPage part = engine.Recognize(cut, Segmentation::kColumn);
     const int dx = side.x - kCutMarginPx;
     const int dy = side.y - kCutMarginPx;
     for (auto& block : part.blocks) {
@@ -223,6 +301,36 @@ void ReadBandByColumns(const cv::Mat& gray, const ColumnBand& band, OcrEngine& e
       }
       read.push_back(std::move(block));
     }
+  }
+
+  // The reading by columns replaces the page's only where it is no worse: as many characters
+  // (nine in ten) read as surely. (Cut out, a narrow column of 楷体 is read with rows joined now
+  // and then too, where the page's reading had them right.)
+  auto tally = [](const std::vector<const OcrLine*>& lines) {
+    double chars = 0, weighted = 0;
+    for (const OcrLine* line : lines) {
+      for (const auto& word : line->words) {
+        const double n = static_cast<double>(StripWhitespace(ToU32(word.text)).size());
+        chars += n;
+        weighted += n * word.confidence;
+      }
+    }
+    return std::pair{chars, chars > 0 ? weighted / chars : 0.0};
+  };
+  std::vector<const OcrLine*> before, after;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      const int centre = line.box.y + line.box.height / 2;
+      if (centre >= band.top && centre < band.bottom) before.push_back(&line);
+    }
+  }
+  for (const auto& block : read) {
+    for (const auto& line : block.lines) after.push_back(&line);
+  }
+  const auto [old_chars, old_confidence] = tally(before);
+  const auto [new_chars, new_confidence] = tally(after);
+  if (new_chars < options.min_kept_chars * old_chars || new_confidence < old_confidence) {
+    return false;
   }
 
   // Every line of the page inside the band goes; the columns' blocks take the place of the
@@ -247,6 +355,32 @@ void ReadBandByColumns(const cv::Mat& gray, const ColumnBand& band, OcrEngine& e
   kept.insert(kept.begin() + static_cast<std::ptrdiff_t>(insert_at),
               std::make_move_iterator(read.begin()), std::make_move_iterator(read.end()));
   page.blocks = std::move(kept);
+  return true;
+}
+
+void KeepToColumn(RereadRegion& region, const std::vector<ColumnBand>& bands) {
+  const Box& own = region.replaces ? *region.replaces : region.box;
+  const int middle = own.y + own.height / 2;
+  const int centre = own.x + own.width / 2;
+  for (const ColumnBand& band : bands) {
+    if (middle < band.top || middle >= band.bottom) continue;
+    int left = std::numeric_limits<int>::min() / 2;
+    int right = std::numeric_limits<int>::max() / 2;
+    for (const ColumnGutter& g : band.gutters) {
+      if (g.right <= centre) left = g.right;
+      if (g.left >= centre && right > g.left) right = g.left;
+    }
+    const int x = std::max(region.box.x, left);
+    const int end = std::min(region.box.Right(), right);
+    if (end <= x) return;
+    region.box = Box{.x = x, .y = region.box.y, .width = end - x, .height = region.box.height};
+    Box within = region.within.value_or(region.box);
+    const int wx = std::max(within.x, left);
+    const int wend = std::min(within.Right(), right);
+    if (wend > wx) within = Box{.x = wx, .y = within.y, .width = wend - wx, .height = within.height};
+    region.within = within;
+    return;
+  }
 }
 
 }  // namespace qikan

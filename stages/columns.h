@@ -6,28 +6,43 @@
 
 #include "models/ocr_page.h"
 #include "stages/ocr.h"
+#include "stages/reread.h"
 
 namespace qikan {
 
-// Two-column bands found on the image, for the pages where Tesseract's own page segmentation
-// reads a line of the left column and its right neighbour as one line: it does so when the
-// columns are only a few lines tall (a two-column tail above a full-width colophon), where its
-// tab-stop search finds no gutter. On the image the gutter is plain: a white strip near the
-// middle of the text that every line of the band leaves empty, with text on both sides of it.
+// Bands of columns found on the image, for the pages where Tesseract's own page segmentation
+// reads a line of one column and its neighbour as one line: it does so when the columns are only
+// a few lines tall (a two-column tail above a full-width colophon), where its tab-stop search
+// finds no gutter, and on pages of three narrow columns, whose rows it joins across both gutters
+// (a line boxed two rows tall, read as garbage). On the image a gutter is plain: a strip of
+// white at least an em wide, several lines tall, with text close by on both sides of it. Found
+// as such strips of white on a grid of the page's ink (not by rows of text across the page: the
+// rows of columns under headings at different heights do not line up).
 struct ColumnOptions {
   double glyph_px = 36;        // body glyph height of the page given (the scaled page)
   double min_gutter_em = 1.0;  // the strip is at least this wide
-  // ... and lies in the middle of the text: each side keeps at least this fraction of its width
-  // (so the gap between a TOC's column names and its titles is no gutter).
-  double min_side_fraction = 0.3;
+  double min_band_em = 4.0;    // ... and this tall (three lines of text)
+  // Each column of a band of n keeps at least this share of the text's width, over n: a half of
+  // 0.6 for two (so the gap between a TOC's column names and its titles is no gutter), a third
+  // for three.
+  double min_column_share = 0.6;
   int min_two_sided_lines = 3;  // lines with text on both sides of the strip
+  // A band is read again by columns when a line of it runs across a gutter, or was read below
+  // this confidence: Tesseract's page segmentation mistakes in narrow columns that leave each
+  // line inside its column (a line boxed four rows tall, read "家人了" at 12).
+  float doubtful_confidence = 50;
+  double min_kept_chars = 0.9;
+};
+
+struct ColumnGutter {
+  int left = 0;  // the white strip's columns, [left, right)
+  int right = 0;
 };
 
 struct ColumnBand {
   int top = 0;      // rows of the band's lines, in the image
   int bottom = 0;   // exclusive
-  int gutter_left = 0;   // the white strip's columns, [gutter_left, gutter_right)
-  int gutter_right = 0;
+  std::vector<ColumnGutter> gutters;  // left to right
   int text_left = 0;     // the text's extent across the page
   int text_right = 0;
 };
@@ -35,13 +50,24 @@ struct ColumnBand {
 // Bands of consecutive text lines that share a gutter, top to bottom.
 std::vector<ColumnBand> FindColumnBands(const cv::Mat& gray, const ColumnOptions& options);
 
-// Whether `page` (read from the same image) has a line running across the band's gutter.
+// Whether `page` (read from the same image) has a line running across one of the band's gutters.
 bool ReadAcrossGutter(const OcrPage& page, const ColumnBand& band, const ColumnOptions& options);
 
-// Reads the band's two columns as separate images and puts what they read in place of every
-// line of `page` inside the band (left column's blocks, then the right's, where the first of
-// the replaced blocks stood). Boxes stay in the coordinates of `gray`.
-void ReadBandByColumns(const cv::Mat& gray, const ColumnBand& band, OcrEngine& engine,
+// Whether `page` has a line inside the band read below options.doubtful_confidence.
+bool ReadBadlyInBand(const OcrPage& page, const ColumnBand& band, const ColumnOptions& options);
+
+// Reads the band's columns as separate images (each as one column of text) and, when that reads
+// as many characters (options.min_kept_chars) at least as surely as the page's reading of the
+// band, puts them in place of every line of `page` inside the band (the columns' blocks left to
+// right, where the first of the replaced blocks stood) and returns true. Boxes stay in the
+// coordinates of `gray`.
+bool ReadBandByColumns(const cv::Mat& gray, const ColumnBand& band, OcrEngine& engine,
                        const ColumnOptions& options, OcrPage& page);
+
+// A region to read again whose row lies in a band of columns is kept to its column (of the line
+// it replaces, or of its own middle), and so is its reading (RereadRegion::within): widened to
+// the ink of its row, a line of the middle column took in both others' ("镇一憩库…”情况报告
+// 制度试点，将该项“全rr" for 情况报告制度试点，将该项).
+void KeepToColumn(RereadRegion& region, const std::vector<ColumnBand>& bands);
 
 }  // namespace qikan

@@ -14,7 +14,9 @@ namespace qikan {
 
 // What the image given to the engine holds: a whole page (find blocks and columns) or one line
 // of text cut out of a page (a thin strip that page segmentation would read as nothing).
-enum class Segmentation { kPage, kSingleLine };
+// kColumn: one column of text cut out of a page (Tesseract's PSM_SINGLE_COLUMN), no search for
+// columns inside it.
+enum class Segmentation { kPage, kColumn, kSingleLine };
 
 // The OCR engine behind one method, so the page job can run with a fake engine in tests.
 class OcrEngine {

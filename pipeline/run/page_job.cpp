@@ -96,11 +96,13 @@ struct LostLineCount {
   int rescued = 0;
 };
 LostLineCount RereadLostLines(const cv::Mat& upright, int page, OcrEngine& engine,
-                    const PageJobOptions& options, OcrPage& ocr) {
+                              const PageJobOptions& options, const std::vector<ColumnBand>& bands,
+                              OcrPage& ocr) {
   const LostLineOptions& lost_options = options.lost_lines;
-  const std::vector<LostLine> lost = FindLostLines(upright, ocr, lost_options);
+  std::vector<LostLine> lost = FindLostLines(upright, ocr, lost_options);
   LostLineCount count{.found = static_cast<int>(lost.size())};
-  for (const LostLine& line : lost) {
+  for (LostLine& line : lost) {
+    KeepToColumn(line.region, bands);
     std::vector<OcrPage> readings = {ReadingOfLine(ocr, line.region)};
     std::vector<RegionImage> cuts = {RegionImage{}};
     auto read = [&](OcrEngine* reader, double scale) {
@@ -247,12 +249,23 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
         }, [] {});
       }
     }
+    // The page's bands of columns: read again column by column where the page reading went
+    // wrong in them, and the bounds of every line read again after.
+    std::vector<ColumnBand> column_bands;
     if (options.read_columns_apart) {
       RefineOcr("columns", page.index, result, [&] {
-        for (const ColumnBand& band : FindColumnBands(upright, options.columns)) {
-          if (ReadAcrossGutter(result.ocr, band, options.columns)) {
-            ReadBandByColumns(upright, band, engine, options.columns, result.ocr);
-          }
+        column_bands = FindColumnBands(upright, options.columns);
+        for (const ColumnBand& band : column_bands) {
+          const bool across = ReadAcrossGutter(result.ocr, band, options.columns);
+          const bool badly = !across && ReadBadlyInBand(result.ocr, band, options.columns);
+          const bool replaced = (across || badly) &&
+                                ReadBandByColumns(upright, band, engine, options.columns, result.ocr);
+          spdlog::debug("page {}: {} columns in rows {}..{}, x {}..{}{}{}", page.index,
+                        band.gutters.size() + 1, band.top, band.bottom, band.text_left,
+                        band.text_right,
+                        across ? ": a line read across a gutter, read again by columns"
+                               : badly ? ": a line read badly, read again by columns" : "",
+                        (across || badly) && !replaced ? " (no better: kept as read)" : "");
         }
       });
     }
@@ -295,9 +308,12 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
                         best_cut.columns.empty() ? "" : ", gaps closed", merged ? "kept" : "dropped");
         }
       };
-      reread(FindLinesToReread(upright, result.ocr, options.reread), options.reread.line_scales);
+      std::vector<RereadRegion> lines = FindLinesToReread(upright, result.ocr, options.reread);
+      for (RereadRegion& region : lines) KeepToColumn(region, column_bands);
+      reread(lines, options.reread.line_scales);
       // Ink no line covers: kept when read confidently, or when a second size reads the same.
       for (RereadRegion region : FindUnreadText(upright, result.ocr, options.reread)) {
+        KeepToColumn(region, column_bands);
         auto [cut, read] = read_region(region, 1.0);
         if (read.MeanConfidence() < options.reread.unread_confidence &&
             read.MeanConfidence() >= options.reread.confirm_confidence) {
@@ -317,7 +333,7 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
     });
     LostLineCount lost_lines;
     RefineOcr("lost-lines", page.index, result, [&] {
-      lost_lines = RereadLostLines(upright, page.index, engine, options, result.ocr);
+      lost_lines = RereadLostLines(upright, page.index, engine, options, column_bands, result.ocr);
     });
     RefineOcr("vote", page.index, result,
               [&] { VoteOnLines(level, scale.factor, engine, options, result.ocr); });

@@ -38,11 +38,12 @@ struct PageJobOptions {
   OrientationOptions orientation;
   CleanupOptions cleanup;  // on the scaled page, before recognition
   FolioOptions folio;  // the page number "— 3 —" read apart (stages/folio.h)
-  // Two-column bands Tesseract read straight across, read again column by column. Off: on the
-  // benchmark (docs/benchmarks/accuracy.md, levers) the columns come out right but the layout
-  // joins them again by row where a column has fewer than 6 lines, and reorders full
-  // two-column pages worse than from Tesseract's own blocks (office-2col 9.1% -> 20.4%).
-  bool read_columns_apart = false;
+  // Bands of columns found on the page's ink (stages/columns.h): where the page reading ran a
+  // line across a gutter or read a line below ColumnOptions::doubtful_confidence, the band is
+  // read again column by column, and kept where that reads as much as surely. Lines read again
+  // later (reread, lost lines) keep to their column. (Off before session 16: the layout of the
+  // time joined a short column's lines to their neighbours by row again.)
+  bool read_columns_apart = true;
   ColumnOptions columns;
   // A page read with less confidence than this is checked for having gone through the scanner
   // upside down (a sample of its text read both ways up); when turned reads clearly better, the

@@ -78,10 +78,11 @@ TEST(ColumnBands, FindsTheTwoColumnTailAndItsGutter) {
   const auto bands = FindColumnBands(Tail().page, ColumnOptions{});
   ASSERT_EQ(bands.size(), 1u);
   const ColumnBand& band = bands[0];
-  EXPECT_LE(band.gutter_left, 668);
-  EXPECT_GE(band.gutter_right, 732);
-  EXPECT_GE(band.gutter_left, 650);
-  EXPECT_LE(band.gutter_right, 750);
+  ASSERT_EQ(band.gutters.size(), 1u);
+  // In the white between the columns (x 664..736), an em wide at least.
+  EXPECT_GE(band.gutters[0].left, 660);
+  EXPECT_LE(band.gutters[0].right, 740);
+  EXPECT_GE(band.gutters[0].right - band.gutters[0].left, 36);
   // The band holds the six left lines and nothing of the full-width text above or below.
   const int top_rows = Lines(Tail().above, kPageWidth, kLeft).rows;
   EXPECT_GT(band.top, top_rows - kLeft);
@@ -102,6 +103,76 @@ TEST(ColumnBands, NoneBetweenATocsColumnNamesAndTitles) {
   EXPECT_TRUE(FindColumnBands(DrawTextPage(spec), {}).empty());
 }
 
+// Three narrow columns (12 glyphs, 1.5 em gutters), the middle one's rows set lower than the
+// others' by two thirds of a line (a heading above them in print): rows that line up across
+// the page are no longer rows of text.
+struct ThreeColumns {
+  std::vector<std::string> columns[3];
+  cv::Mat page;
+  static constexpr int kColumn = 12 * 36 + 2 * 18;
+  static constexpr int kGutter = 54 - 2 * 18;  // between the columns' margins
+  ThreeColumns() {
+    const auto prose = SeedProseLines(24, 12);
+    std::vector<cv::Mat> parts = {cv::Mat(0, 0, CV_8U)};
+    for (int k = 0; k < 3; ++k) columns[k].assign(prose.begin() + 8 * k, prose.begin() + 8 * k + 8);
+    const cv::Mat first = Lines(columns[0], kColumn, 18);
+    const int height = first.rows + 44;
+    cv::Mat band = PadTo(first, kColumn + kLeft - 18, height, kLeft - 18);
+    for (int k = 1; k < 3; ++k) {
+      cv::Mat column = Lines(columns[k], kColumn, 18);
+      if (k == 1) cv::copyMakeBorder(column, column, 44, 0, 0, 0, cv::BORDER_CONSTANT, cv::Scalar(255));
+      cv::hconcat(std::vector<cv::Mat>{band, PadTo(column, kColumn + kGutter, height, kGutter)}, band);
+    }
+    page = PadTo(band, band.cols + kLeft - 18, band.rows);
+  }
+  std::string ColumnOrder() const {
+    std::string out;
+    for (const auto& column : columns) {
+      for (const auto& line : column) out += line + "\n";
+    }
+    return out;
+  }
+};
+
+const ThreeColumns& Three() {
+  static const ThreeColumns three;
+  return three;
+}
+
+TEST(ColumnBands, FindsBothGuttersOfThreeColumnsWhoseRowsDoNotLineUp) {
+  const auto bands = FindColumnBands(Three().page, ColumnOptions{});
+  ASSERT_EQ(bands.size(), 1u);
+  ASSERT_EQ(bands[0].gutters.size(), 2u);
+  for (int k = 0; k < 2; ++k) {
+    // Each gutter lies in the white between two columns' text (12 glyphs from kLeft, a
+    // column and gutter apart).
+    const int white_left = kLeft + k * (ThreeColumns::kColumn + ThreeColumns::kGutter) + 12 * 36;
+    const int white_right = kLeft + (k + 1) * (ThreeColumns::kColumn + ThreeColumns::kGutter);
+    EXPECT_GE(bands[0].gutters[k].left, white_left) << k;
+    EXPECT_LE(bands[0].gutters[k].right, white_right) << k;
+    EXPECT_GE(bands[0].gutters[k].right - bands[0].gutters[k].left, 36) << k;
+  }
+}
+
+TEST(ColumnBands, ALineReadAgainIsKeptToItsColumn) {
+  // A line of the middle column, widened to the ink of its row across both gutters.
+  ColumnBand band{.top = 100, .bottom = 900, .gutters = {{500, 560}, {1000, 1060}},
+                  .text_left = 120, .text_right = 1500};
+  RereadRegion region{.box = {.x = 120, .y = 400, .width = 1380, .height = 40},
+                      .replaces = Box{.x = 600, .y = 402, .width = 300, .height = 36}};
+  KeepToColumn(region, {band});
+  EXPECT_EQ(region.box.x, 560);
+  EXPECT_EQ(region.box.Right(), 1000);
+  ASSERT_TRUE(region.within.has_value());
+  EXPECT_EQ(region.within->x, 560);
+  EXPECT_EQ(region.within->Right(), 1000);
+  // Outside any band a region stays as it was.
+  RereadRegion below{.box = {.x = 120, .y = 950, .width = 1380, .height = 40}};
+  KeepToColumn(below, {band});
+  EXPECT_EQ(below.box.width, 1380);
+  EXPECT_FALSE(below.within.has_value());
+}
+
 class ColumnsOcrTest : public testing::SharedEngineTest {};
 
 TEST_F(ColumnsOcrTest, ReadingTheBandByColumnsGivesColumnOrder) {
@@ -109,7 +180,7 @@ TEST_F(ColumnsOcrTest, ReadingTheBandByColumnsGivesColumnOrder) {
   OcrPage page = Engine().Recognize(Tail().page);
   const auto bands = FindColumnBands(Tail().page, options);
   ASSERT_EQ(bands.size(), 1u);
-  ReadBandByColumns(Tail().page, bands[0], Engine(), options, page);
+  EXPECT_TRUE(ReadBandByColumns(Tail().page, bands[0], Engine(), options, page));
   EXPECT_FALSE(ReadAcrossGutter(page, bands[0], options));
   EXPECT_LT(CharacterErrorRate(Tail().ColumnOrder(), page.Text()), 0.03) << page.Text();
   // No line of the band reaches over the gutter (the layout would join the rows again).
@@ -120,11 +191,48 @@ TEST_F(ColumnsOcrTest, ReadingTheBandByColumnsGivesColumnOrder) {
       EXPECT_LE(line.box.Right(), Tail().page.cols);
       const int centre = line.box.y + line.box.height / 2;
       if (centre < band.top || centre >= band.bottom) continue;
-      EXPECT_TRUE(line.box.Right() <= band.gutter_left + 1 || line.box.x >= band.gutter_right - 1)
+      EXPECT_TRUE(line.box.Right() <= band.gutters[0].left + 1 || line.box.x >= band.gutters[0].right - 1)
           << line.text;
     }
   }
 }
+
+TEST_F(ColumnsOcrTest, ThreeColumnsReadByColumnsGiveColumnOrder) {
+  const ColumnOptions options;
+  const auto bands = FindColumnBands(Three().page, options);
+  ASSERT_EQ(bands.size(), 1u);
+  OcrPage page = Engine().Recognize(Three().page);
+  ReadBandByColumns(Three().page, bands[0], Engine(), options, page);  // (kept only if no worse)
+  EXPECT_FALSE(ReadAcrossGutter(page, bands[0], options));
+  EXPECT_LT(CharacterErrorRate(Three().ColumnOrder(), page.Text()), 0.03) << page.Text();
+}
+
+// An engine that reads nothing of a column cut out: the page's reading of the band stands.
+class ReadsNoColumn : public OcrEngine {
+ public:
+  explicit ReadsNoColumn(OcrEngine& real) : real_(real) {}
+  using OcrEngine::Recognize;
+  OcrPage Recognize(const cv::Mat& gray, Segmentation segmentation) override {
+    if (segmentation == Segmentation::kColumn) return OcrPage{.width = gray.cols, .height = gray.rows};
+    return real_.Recognize(gray, segmentation);
+  }
+  OcrEngine* Alternate(const std::string& model) override { return real_.Alternate(model); }
+
+ private:
+  OcrEngine& real_;
+};
+
+TEST_F(ColumnsOcrTest, AReadingByColumnsThatReadsLessLeavesThePagesReading) {
+  const ColumnOptions options;
+  const auto bands = FindColumnBands(Tail().page, options);
+  ASSERT_EQ(bands.size(), 1u);
+  ReadsNoColumn engine(Engine());
+  OcrPage page = engine.Recognize(Tail().page);
+  const std::string before = page.Text();
+  EXPECT_FALSE(ReadBandByColumns(Tail().page, bands[0], engine, options, page));
+  EXPECT_EQ(page.Text(), before);
+}
+
 
 }  // namespace
 }  // namespace qikan
