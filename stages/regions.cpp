@@ -128,7 +128,13 @@ class Segmenter {
             ended.push_back(strip.white);
           }
         }
-        if (next.empty()) break;
+        // (White at the region's edges is its margin: it goes on under a heading across the
+        // columns, but the band does not go on with it alone.)
+        if (std::none_of(next.begin(), next.end(), [&](const Strip& strip) {
+              return strip.white.left > left && strip.white.right < right;
+            })) {
+          break;
+        }
         // A last row (nothing follows it closely) that ends the gutter of the columns above it
         // is no row of their band, though other white goes on through it: the band is not
         // read with fewer columns (a word OCR boxed into the gutter on the last row of a page's
