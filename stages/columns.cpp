@@ -76,6 +76,12 @@ bool Overlap(const ColumnGutter& a, const ColumnGutter& b) {
   return std::min(a.right, b.right) > std::max(a.left, b.left);
 }
 
+// Whether the line stands in the band: its middle in the band's rows.
+bool InBand(const OcrLine& line, const ColumnBand& band) {
+  const int centre = line.box.y + line.box.height / 2;
+  return centre >= band.top && centre < band.bottom;
+}
+
 // Moved into the page and kept within [lo, hi) across: Tesseract stretches the box of a line
 // that ends near the cut's edge out into the white margin, which would put a left column's line
 // over the gutter and the right column (and the layout would join them again by row).
@@ -133,12 +139,9 @@ std::vector<ColumnBand> FindColumnBands(const cv::Mat& gray, const ColumnOptions
     }
   }
 
-  // Rows with the same strips (one overlapping each) make a band; each gutter is the white all
-  // its rows share.
-  auto close_band = [&](int top, int bottom, std::vector<ColumnGutter> strips) {
-    if (bottom - top < min_height || strips.empty()) return;
-    // The band's text across, and its gutters: strips inside it with text close by both sides
-    // on three lines or more.
+  // The text's extent across rows [top, bottom): its first and last inked cell columns, as
+  // [left, right) (left > right: no ink).
+  auto extent = [&](int top, int bottom) {
     int left = cols, right = -1;
     for (int r = top; r < bottom; ++r) {
       for (int c = 0; c < cols; ++c) {
@@ -147,6 +150,16 @@ std::vector<ColumnBand> FindColumnBands(const cv::Mat& gray, const ColumnOptions
         right = std::max(right, c + 1);
       }
     }
+    return std::pair{left, right};
+  };
+
+  // Rows with the same strips (one overlapping each) make a band; each gutter is the white all
+  // its rows share.
+  auto close_band = [&](int top, int bottom, std::vector<ColumnGutter> strips) {
+    if (bottom - top < min_height || strips.empty()) return;
+    // The band's text across, and its gutters: strips inside it with text close by both sides
+    // on three lines or more.
+    const auto [left, right] = extent(top, bottom);
     // (The strips' white reaches above and below the columns' text: the band is its lines.)
     int first = bottom, last = top - 1;
     for (int r = top; r < bottom; ++r) {
@@ -203,14 +216,7 @@ std::vector<ColumnBand> FindColumnBands(const cv::Mat& gray, const ColumnOptions
   // A band starts on a row with white strips inside the page's text (the page margins and the
   // white beside a column that has ended are no gutters) and goes on while each of its strips
   // stays white and no other one opens; its gutters narrow to the white all its rows share.
-  int page_left = cols, page_right = -1;
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) {
-      if (!ink.at<uchar>(r, c)) continue;
-      page_left = std::min(page_left, c);
-      page_right = std::max(page_right, c + 1);
-    }
-  }
+  const auto [page_left, page_right] = extent(0, rows);
   int top = 0;
   std::vector<ColumnGutter> strips;
   for (int r = 0; r <= rows; ++r) {
@@ -246,8 +252,7 @@ bool ReadAcrossGutter(const OcrPage& page, const ColumnBand& band, const ColumnO
   const int reach = static_cast<int>(0.5 * options.glyph_px);
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {
-      const int centre = line.box.y + line.box.height / 2;
-      if (centre < band.top || centre >= band.bottom) continue;
+      if (!InBand(line, band)) continue;
       for (const ColumnGutter& g : band.gutters) {
         if (line.box.x < g.left - reach && line.box.Right() > g.right + reach) return true;
       }
@@ -259,8 +264,7 @@ bool ReadAcrossGutter(const OcrPage& page, const ColumnBand& band, const ColumnO
 bool ReadBadlyInBand(const OcrPage& page, const ColumnBand& band, const ColumnOptions& options) {
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {
-      const int centre = line.box.y + line.box.height / 2;
-      if (centre >= band.top && centre < band.bottom && !line.words.empty() &&
+      if (InBand(line, band) && !line.words.empty() &&
           line.confidence < options.doubtful_confidence) {
         return true;
       }
@@ -317,18 +321,17 @@ bool ReadBandByColumns(const cv::Mat& gray, const ColumnBand& band, OcrEngine& e
     }
     return std::pair{chars, chars > 0 ? weighted / chars : 0.0};
   };
-  std::vector<const OcrLine*> before, after;
+  std::vector<const OcrLine*> as_read, by_columns;
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {
-      const int centre = line.box.y + line.box.height / 2;
-      if (centre >= band.top && centre < band.bottom) before.push_back(&line);
+      if (InBand(line, band)) as_read.push_back(&line);
     }
   }
   for (const auto& block : read) {
-    for (const auto& line : block.lines) after.push_back(&line);
+    for (const auto& line : block.lines) by_columns.push_back(&line);
   }
-  const auto [old_chars, old_confidence] = tally(before);
-  const auto [new_chars, new_confidence] = tally(after);
+  const auto [old_chars, old_confidence] = tally(as_read);
+  const auto [new_chars, new_confidence] = tally(by_columns);
   if (new_chars < options.min_kept_chars * old_chars || new_confidence < old_confidence) {
     return false;
   }
@@ -339,10 +342,7 @@ bool ReadBandByColumns(const cv::Mat& gray, const ColumnBand& band, OcrEngine& e
   std::vector<OcrBlock> kept;
   for (auto& block : page.blocks) {
     const size_t before = block.lines.size();
-    std::erase_if(block.lines, [&](const OcrLine& line) {
-      const int centre = line.box.y + line.box.height / 2;
-      return centre >= band.top && centre < band.bottom;
-    });
+    std::erase_if(block.lines, [&](const OcrLine& line) { return InBand(line, band); });
     if (block.lines.size() != before && !at) at = kept.size();
     if (block.lines.empty()) continue;
     if (block.lines.size() != before) {
@@ -370,15 +370,18 @@ void KeepToColumn(RereadRegion& region, const std::vector<ColumnBand>& bands) {
       if (g.right <= centre) left = g.right;
       if (g.left >= centre && right > g.left) right = g.left;
     }
-    const int x = std::max(region.box.x, left);
-    const int end = std::min(region.box.Right(), right);
-    if (end <= x) return;
-    region.box = Box{.x = x, .y = region.box.y, .width = end - x, .height = region.box.height};
-    Box within = region.within.value_or(region.box);
-    const int wx = std::max(within.x, left);
-    const int wend = std::min(within.Right(), right);
-    if (wend > wx) within = Box{.x = wx, .y = within.y, .width = wend - wx, .height = within.height};
-    region.within = within;
+    // A box cut to the column across (none: nothing of it in the column).
+    auto cut = [&](const Box& b) -> std::optional<Box> {
+      const int x = std::max(b.x, left);
+      const int end = std::min(b.Right(), right);
+      if (end <= x) return std::nullopt;
+      return Box{.x = x, .y = b.y, .width = end - x, .height = b.height};
+    };
+    const std::optional<Box> box = cut(region.box);
+    if (!box) return;
+    region.box = *box;
+    const Box within = region.within.value_or(region.box);
+    region.within = cut(within).value_or(within);
     return;
   }
 }
