@@ -431,23 +431,12 @@ class Segmenter {
       }
       left = std::max(0, left);
       right = std::min(ink.columns, right);
-      const int top = static_cast<int>(std::ceil(slabs[s].top / cell - 0.5));
-      const int bottom = static_cast<int>(std::floor(slabs[s].bottom / cell - 0.5));
-      std::vector<unsigned char> inked(static_cast<size_t>(std::max(0, right - left)), 0);
-      for (int c = left; c < right; ++c) {
-        for (int r = top; r <= bottom; ++r) {
-          if (ink.At(c, r)) {
-            inked[static_cast<size_t>(c - left)] = 1;
-            break;
-          }
-        }
-      }
       // Runs of white between ink; the widest over the strip, with ink close by both sides.
       std::vector<int> gaps;
       int gap = -1;
       int last_ink = -1;
       for (int c = left; c < right; ++c) {
-        if (!inked[static_cast<size_t>(c - left)]) continue;
+        if (!InkedInSlab(slabs[s], c)) continue;
         if (last_ink >= 0 && c - last_ink > 1) {
           const int white = c - last_ink - 1;
           if (c > strip_from && last_ink + 1 < strip_to) {
@@ -468,6 +457,18 @@ class Segmenter {
 
   // Whether the page's ink leaves white `ink_gutter` wide, down two thirds of the rows of slabs
   // [first, end), within `ink_slack` of strip `g` (RegionOptions::ink_gutter).
+  // Whether the page's ink (InkGrid) holds ink in grid column `c` on the slab's row: in the
+  // grid's rows whose middles lie in the slab's.
+  bool InkedInSlab(const Slab& slab, int c) const {
+    const InkGrid& ink = *ink_;
+    const int top = static_cast<int>(std::ceil(slab.top / ink.cell - 0.5));
+    const int bottom = static_cast<int>(std::floor(slab.bottom / ink.cell - 0.5));
+    for (int r = top; r <= bottom; ++r) {
+      if (ink.At(c, r)) return true;
+    }
+    return false;
+  }
+
   bool WhiteInInk(const std::vector<Slab>& slabs, size_t first, size_t end,
                   const Interval& g) const {
     const InkGrid& ink = *ink_;
@@ -476,17 +477,7 @@ class Segmenter {
     const int to = std::min(ink.columns, static_cast<int>(std::ceil((g.right + slack) / ink.cell)));
     std::vector<size_t> inked_rows(static_cast<size_t>(std::max(0, to - from)), 0);
     for (size_t s = first; s < end; ++s) {
-      // The grid's rows whose middles lie in the slab's.
-      const int top = static_cast<int>(std::ceil(slabs[s].top / ink.cell - 0.5));
-      const int bottom = static_cast<int>(std::floor(slabs[s].bottom / ink.cell - 0.5));
-      for (int c = from; c < to; ++c) {
-        for (int r = top; r <= bottom; ++r) {
-          if (ink.At(c, r)) {
-            ++inked_rows[c - from];
-            break;
-          }
-        }
-      }
+      for (int c = from; c < to; ++c) inked_rows[c - from] += InkedInSlab(slabs[s], c);
     }
     const size_t rows = end - first;
     const int wanted =
