@@ -197,12 +197,15 @@ TEST_F(ColumnsOcrTest, ReadingTheBandByColumnsGivesColumnOrder) {
   }
 }
 
+// Read column by column, the three columns come out in column order. (The page's reading of
+// this clean page is as good, so the guard would keep it: here the page reading lost the band,
+// and the columns' reading is what there is.)
 TEST_F(ColumnsOcrTest, ThreeColumnsReadByColumnsGiveColumnOrder) {
   const ColumnOptions options;
   const auto bands = FindColumnBands(Three().page, options);
   ASSERT_EQ(bands.size(), 1u);
-  OcrPage page = Engine().Recognize(Three().page);
-  ReadBandByColumns(Three().page, bands[0], Engine(), options, page);  // (kept only if no worse)
+  OcrPage page{.width = Three().page.cols, .height = Three().page.rows};
+  EXPECT_TRUE(ReadBandByColumns(Three().page, bands[0], Engine(), options, page));
   EXPECT_FALSE(ReadAcrossGutter(page, bands[0], options));
   EXPECT_LT(CharacterErrorRate(Three().ColumnOrder(), page.Text()), 0.03) << page.Text();
 }
