@@ -269,6 +269,11 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
         }
       });
     }
+    // Contents lines set with dot leaders, read again without them (stages/leaders.h).
+    RefineOcr("leaders", page.index, result, [&] {
+      const int lines = ReadLeaderLines(upright, engine, options.reread, options.leaders, result.ocr);
+      if (lines > 0) spdlog::debug("page {}: {} line(s) with dot leaders read again", page.index, lines);
+    });
     ReadingDoubts reading_doubts;
     RefineOcr("reread", page.index, result, [&] {
       DropStrayWords(result.ocr, options.reread);

@@ -13,6 +13,7 @@
 #include "stages/doubt.h"
 #include "stages/folio.h"
 #include "stages/ink_fit.h"
+#include "stages/leaders.h"
 #include "stages/ocr.h"
 #include "stages/orientation.h"
 #include "stages/quotes.h"
@@ -35,6 +36,8 @@ struct PageJobOptions {
   // Lines whose quotes do not pair, read again alone for the mark the page reading dropped
   // (stages/quotes.h).
   QuoteOptions quotes;
+  // Dot leaders found on the ink and their lines read without them (stages/leaders.h).
+  LeaderOptions leaders;
   OrientationOptions orientation;
   CleanupOptions cleanup;  // on the scaled page, before recognition
   FolioOptions folio;  // the page number "— 3 —" read apart (stages/folio.h)
