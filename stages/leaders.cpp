@@ -261,7 +261,14 @@ std::vector<LeaderRun> FindLeaders(const cv::Mat& gray, double glyph_px,
     const double inked = cv::countNonZero(ink(around)) -
                          cv::countNonZero(ink(cv::Rect(box.x, box.y, box.width, box.height)));
     if (inked > options.alone_share * around.area()) continue;
-    out.push_back({.box = box, .dots = static_cast<int>(c.dots.size()), .pitch = median});
+    const int dots = static_cast<int>(c.dots.size());
+    const int per_cell = std::clamp(
+        static_cast<int>(std::lround(glyph_px / options.glyph_of_em / median)), 1, 3);
+    out.push_back({.box = box,
+                   .dots = dots,
+                   .pitch = median,
+                   .cells = std::max(1, static_cast<int>(std::lround(
+                                            static_cast<double>(dots) / per_cell)))});
   }
   std::sort(out.begin(), out.end(), [](const LeaderRun& a, const LeaderRun& b) {
     return std::pair(a.box.y, a.box.x) < std::pair(b.box.y, b.box.x);
@@ -325,8 +332,7 @@ int ReadLeaderLines(const cv::Mat& gray, OcrEngine& engine, const RereadOptions&
       const auto& words = page.blocks[b].lines[l].words;
       old_words.insert(old_words.end(), words.begin(), words.end());
     }
-    const int cells = std::max(
-        1, static_cast<int>(std::lround(static_cast<double>(run.dots) / options.dots_per_leader)));
+    const int cells = run.cells;
     // Leaders the page reading read as leaders, about as many as the dots print, are left as
     // read (an ellipsis in a body line, "……", read right).
     double read_as_leaders = 0;

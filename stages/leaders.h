@@ -28,7 +28,7 @@ struct LeaderOptions {
   // `pitch_spread` of the run's median pitch.
   int min_dots = 6;
   double align = 0.12;
-  double max_pitch = 0.8;
+  double max_pitch = 1.2;
   double pitch_spread = 0.35;
   double regular_share = 0.8;
   // A screen of dots (a halftone picture) is rows of dots above and below one another: a run
@@ -40,7 +40,9 @@ struct LeaderOptions {
   double alone_share = 0.02;
   // The page number after the leaders: the row's ink this many glyphs past them at most.
   double page_cells = 4;
-  int dots_per_leader = 3;  // "…": three dots set in one cell
+  // A cell (an em) of leaders: as many dots as its pitch sets in one em, the glyph's ink being
+  // `glyph_of_em` of its em ("…": three dots a cell; full-width periods: one), 1 to 3.
+  double glyph_of_em = 0.9;
   float confidence = 90;    // of the leaders' word: found on the ink, not read
   // A word of the new reading below this is left out: reading the white where the dots were,
   // chi_sim makes up a character beside the page number ("人4", read at 21).
@@ -64,6 +66,7 @@ struct LeaderRun {
   Box box;        // the dots' ink
   int dots = 0;
   double pitch = 0;  // median distance between consecutive dots' middles
+  int cells = 0;     // the ems the dots fill, as many "…" as they print
 };
 
 // The runs of leader dots on the page (`gray`, its body glyph `glyph_px` tall), top to bottom.

@@ -45,9 +45,33 @@ TEST(Leaders, FindsEachRunOfDotsAndCountsItsCells) {
   EXPECT_NEAR(runs[0].dots, 3 * 30, 3);
   EXPECT_NEAR(runs[1].dots, 3 * 12, 3);
   EXPECT_NEAR(runs[2].dots, 3 * 29, 3);
+  EXPECT_NEAR(runs[0].cells, 30, 1);
+  EXPECT_NEAR(runs[1].cells, 12, 1);
+  EXPECT_NEAR(runs[2].cells, 29, 1);
   EXPECT_LT(runs[0].box.y, runs[1].box.y);
   EXPECT_LT(runs[1].box.y, runs[2].box.y);
   for (const auto& run : runs) EXPECT_LE(run.box.height, 0.3 * 36);
+}
+
+// Leaders set as periods on the baseline or as middle dots, one a cell: a run too, whatever
+// the glyph; and the dots at the foot of characters (灬 in 焦燃点) are none.
+TEST(Leaders, PeriodsAndMiddleDotsAreLeadersAndTheFootOfACharacterIsNot) {
+  std::string periods, middots;
+  for (int k = 0; k < 20; ++k) periods += "．";
+  for (int k = 0; k < 20; ++k) middots += "·";
+  const cv::Mat gray = testing::DrawTextPage(
+      {.lines = {"强化监督助推筑牢燃气安全网" + periods + "3", "聚焦燃点照热然煎熊焦燕烈",
+                 "多措并举助力打造青年留杭第一区" + middots + "4"},
+       .glyph_px = 36, .height = 360, .margin = 60});
+  const auto runs = FindLeaders(gray, 0.9 * 36);
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_NEAR(runs[0].dots, 20, 2);
+  EXPECT_NEAR(runs[1].dots, 20, 2);
+  // Full-width periods: one dot a cell. Middle dots are set narrow, closer than a cell: the
+  // cells are the ems they fill.
+  EXPECT_EQ(runs[0].cells, runs[0].dots);
+  EXPECT_NEAR(runs[1].cells, runs[1].dots * runs[1].pitch / 36, 1);
+  EXPECT_LT(runs[0].box.y, 60 + 36 * 1.8 / 2);  // the first line's, not the second's
 }
 
 TEST(Leaders, AScreenOfDotsIsNoLeaders) {
