@@ -353,8 +353,18 @@ class Segmenter {
     // The row's ink inside [from, to), as one run (empty: none), its marks in it: a heading's
     // quotes and stops are set in its measure ("网”" is centred with its quote).
     std::vector<Interval> set = ink;
+    std::vector<Interval> read;  // the words as OCR boxed them, their own marks in
     for (size_t id : slabs[s].items) {
-      if (Mark(id) && !items_[id].speck) set.push_back({items_[id].box.x, items_[id].box.Right()});
+      if (items_[id].speck) continue;
+      if (Mark(id)) {
+        set.push_back({items_[id].box.x, items_[id].box.Right()});
+        continue;
+      }
+      // A word's own marks, which its item's box leaves out ("“青年" boxed from its quote).
+      const Box& box = items_[id].box;
+      const Box& ocr = items_[id].ocr_box.Empty() ? box : items_[id].ocr_box;
+      read.push_back({std::min(ocr.x, box.x), std::max(ocr.Right(), box.Right())});
+      set.push_back(read.back());
     }
     auto run_in = [&](int from, int to) {
       Interval run{to, from};
@@ -382,6 +392,13 @@ class Segmenter {
       const Interval west = run_in(west_from, g.left);
       const Interval east = run_in(g.right, east_to);
       if (west.Width() <= 0 || east.Width() <= 0) continue;
+      // (A word boxed over the gutter's middle, with its marks, runs across it: a heading across
+      // the columns whose quote's white half fell on the gutter, "打造 “青年".)
+      const int middle = (g.left + g.right) / 2;
+      if (std::any_of(read.begin(), read.end(),
+                      [&](const Interval& i) { return i.left < middle && i.right > middle; })) {
+        continue;
+      }
       const bool west_set =
           std::abs(west.left - west_from) <= slack || centred(west, west_from, g.left);
       const bool east_set = (east.left >= g.right - slack &&
