@@ -10,19 +10,23 @@ Box WordsBox(const std::vector<OcrWord>& words) {
   return box;
 }
 
-void OcrLine::RebuildFromWords() {
-  std::string joined;
+double WordsConfidence(const std::vector<OcrWord>& words) {
   double weighted = 0;
   double chars = 0;
   for (const auto& word : words) {
-    joined += (joined.empty() ? "" : " ") + word.text;
     const double n = static_cast<double>(Utf8Length(word.text));
     weighted += n * word.confidence;
     chars += n;
   }
+  return chars > 0 ? weighted / chars : 0.0;
+}
+
+void OcrLine::RebuildFromWords() {
+  std::string joined;
+  for (const auto& word : words) joined += (joined.empty() ? "" : " ") + word.text;
   box = WordsBox(words);
   text = RemoveCjkSpaces(joined);
-  confidence = chars > 0 ? static_cast<float>(weighted / chars) : 0.0f;
+  confidence = static_cast<float>(WordsConfidence(words));
 }
 
 float OcrPage::MeanConfidence() const {

@@ -31,6 +31,9 @@ struct OcrLine {
 // The box of the words' boxes together (empty ones left out); empty when no word has one.
 Box WordsBox(const std::vector<OcrWord>& words);
 
+// The words' confidence weighted by their characters (white space counts); 0 without any.
+double WordsConfidence(const std::vector<OcrWord>& words);
+
 struct OcrBlock {
   Box box;
   std::vector<OcrLine> lines;

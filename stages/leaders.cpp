@@ -71,16 +71,6 @@ double Chars(const std::vector<OcrWord>& words) {
   return n;
 }
 
-double Confidence(const std::vector<OcrWord>& words) {
-  double weighted = 0, n = 0;
-  for (const auto& w : words) {
-    const double k = static_cast<double>(Utf8Length(w.text));
-    weighted += k * w.confidence;
-    n += k;
-  }
-  return n > 0 ? weighted / n : 0;
-}
-
 bool InRun(const Box& word, const Box& run) {
   const double middle = word.x + word.width / 2.0;
   return middle >= run.x && middle <= run.Right();
@@ -105,7 +95,7 @@ struct Side {
       if ((middle < run.x) == before) words.push_back(w);
     }
     chars = Chars(words);
-    confidence = Confidence(words);
+    confidence = WordsConfidence(words);
     digits = !words.empty() && std::all_of(words.begin(), words.end(), [](const OcrWord& w) {
       return std::all_of(w.text.begin(), w.text.end(),
                          [](char c) { return (c >= '0' && c <= '9') || c == ' '; });

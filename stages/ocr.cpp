@@ -182,18 +182,13 @@ Box UnionNonEmpty(const Box& a, const Box& b) {
 // chi_sim spaces out Han characters; the delivered line keeps a space only between Latin words.
 void FinishLine(OcrLine& line) {
   std::string joined;
-  double weighted = 0;
-  double chars = 0;
   for (const auto& word : line.words) {
     if (!joined.empty()) joined += ' ';
     joined += word.text;
-    const double n = static_cast<double>(Utf8Length(word.text));
-    weighted += n * word.confidence;
-    chars += n;
     line.box = UnionNonEmpty(line.box, word.box);
   }
   line.text = RemoveCjkSpaces(joined);
-  line.confidence = chars > 0 ? static_cast<float>(weighted / chars) : 0.0f;
+  line.confidence = static_cast<float>(WordsConfidence(line.words));
 }
 
 void FinishBlock(OcrBlock& block) {
