@@ -30,4 +30,11 @@ cv::Mat LabelMask(const cv::Mat& labels, const std::vector<uchar>& value_of_labe
   return mask;
 }
 
+double InkInMiddle(const cv::Mat& gray, const cv::Rect& box) {
+  const cv::Rect middle = cv::Rect(box.x + box.width / 4, box.y, box.width / 2, box.height) &
+                          cv::Rect(0, 0, gray.cols, gray.rows);
+  if (middle.empty()) return -1;
+  return static_cast<double>(cv::countNonZero(gray(middle) < 128)) / middle.area();
+}
+
 }  // namespace qikan

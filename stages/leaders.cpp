@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "models/text.h"
+#include "stages/image.h"
 #include "stages/ink_fit.h"
 
 namespace qikan {
@@ -112,10 +113,7 @@ bool ReadsInkLeftUnread(const cv::Mat& gray, const Side& reading, const Side& pa
              w.box.width;
     });
     if (covered) continue;
-    const cv::Rect middle = cv::Rect(w.box.x + w.box.width / 4, w.box.y, w.box.width / 2,
-                                     w.box.height) &
-                            cv::Rect(0, 0, gray.cols, gray.rows);
-    if (!middle.empty() && cv::countNonZero(gray(middle) < 128) >= 0.05 * middle.area()) {
+    if (InkInMiddle(gray, cv::Rect(w.box.x, w.box.y, w.box.width, w.box.height)) >= 0.05) {
       return true;
     }
   }

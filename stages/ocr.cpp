@@ -19,6 +19,7 @@
 
 #include "models/errors.h"
 #include "models/text.h"
+#include "stages/image.h"
 
 namespace qikan {
 namespace {
@@ -203,7 +204,6 @@ void FinishBlock(OcrBlock& block) {
 // left alone: a real "，" sits in a corner of a box chi_sim may draw an em wide (seed-clean-300
 // lost one real comma for one invented comma removed).
 constexpr float kGapMarkMaxConfidence = 60;
-constexpr int kInkLevel = 128;
 
 bool IsLoneMark(std::string_view text) {
   return text == "”" || text == "“" || text == "\"";
@@ -211,11 +211,8 @@ bool IsLoneMark(std::string_view text) {
 
 // No ink in the middle half of the box (its edges may reach the glyphs either side).
 bool BlankAt(const cv::Mat& gray, const Box& box) {
-  const cv::Rect middle = cv::Rect(box.x + box.width / 4, box.y, box.width / 2, box.height) &
-                          cv::Rect(0, 0, gray.cols, gray.rows);
-  if (middle.empty()) return false;
-  const int dark = cv::countNonZero(gray(middle) < kInkLevel);
-  return dark < 0.02 * middle.area();
+  const double ink = InkInMiddle(gray, cv::Rect(box.x, box.y, box.width, box.height));
+  return ink >= 0 && ink < 0.02;
 }
 
 bool HasMark(std::string_view text) {
