@@ -552,6 +552,22 @@ class Segmenter {
     size_t marked = 0;
     for (size_t s = first; s < end; ++s) marked += crossed(slabs[s], true);
     if (3 * marked > end - first) return false;
+    // Rows with words on both sides of the strip and none over it: a column band has them
+    // down most of its height; a few rows whose white lines up only where one line ends short
+    // and the next starts far in (an article's last line, a right-set attribution and its
+    // wrapped names) have one at most.
+    size_t flanked = 0;
+    for (size_t s = first; s < end; ++s) {
+      if (crossed(slabs[s], false)) continue;
+      bool sides_inked[2] = {false, false};
+      for (size_t id : slabs[s].items) {
+        if (Mark(id) || items_[id].rule) continue;
+        const Box& b = items_[id].box;
+        sides_inked[b.x + b.width / 2.0 < (g.left + g.right) / 2.0 ? 0 : 1] = true;
+      }
+      flanked += sides_inked[0] && sides_inked[1];
+    }
+    if (flanked < static_cast<size_t>(options_.min_flanked_rows)) return false;
     if (ink_ && !WhiteInInk(slabs, first, end, g)) return false;
     if (LetterSpacing(slabs, first, end, g)) return false;
 

@@ -29,6 +29,9 @@ struct RegionOptions {
   // more, and three on the other side: a few rows of prose whose glyph gaps line up leave a
   // white strip as wide.
   int min_band_lines = 3;
+  // Rows with words on both sides of a gutter and none across it, at least (the tail of an
+  // article set in two columns has two).
+  int min_flanked_rows = 2;
   // Most lines of a column run to its edge (justified), so a column's lines end at the gutter:
   // this share of each side's lines ends within `full_slack` of it.
   double full_share = 0.5;

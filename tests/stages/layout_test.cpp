@@ -988,5 +988,48 @@ TEST(Layout, ALastRowCrossingOneGutterOfThreeColumnsEndsTheirBandAboveIt) {
   ExpectColumnsInOrder(layout, 3, above, /*numbered=*/true);
 }
 
+
+// One column: a line OCR split in two with a glyph's white between its halves, the paragraph's
+// short last line, a right-set attribution whose gap after the organization a name's first
+// character stands in, and its wrapped last name. Their white lines up down four rows as wide as
+// a gutter, the lines each side start and end as a column's would, and one row in three is
+// crossed: but only one row has words on both sides of the strip and none over it, and a band
+// of columns has them down its height. The rows are read across, in order (a 1-bit page of
+// tuning t04 read the split line's second half after the attribution's first line).
+TEST(Layout, WhiteLinedUpByAShortLineAndARightSetAttributionIsNoGutter) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 4);
+  const int y = 300 + 4 * kLeading;
+  lines.push_back(BoxedLine(Prose(20), kLeft, y));
+  lines.push_back(BoxedLine(Prose(17), kLeft + 21 * kPitch, y));
+  lines.push_back(BoxedLine(Prose(16), kLeft, y + kLeading));
+  OcrLine attribution = BoxedLine("（西湖区人大常委会办公室", kLeft + 2 * kPitch, y + 2 * kLeading);
+  const OcrLine name = BoxedLine("沈", kLeft + 20 * kPitch - 3, y + 2 * kLeading);
+  const OcrLine rest = BoxedLine("一鸣", kLeft + 22 * kPitch, y + 2 * kLeading);
+  const OcrLine last = BoxedLine("陈立群", kLeft + 35 * kPitch, y + 2 * kLeading);
+  for (const OcrLine* part : {&name, &rest, &last}) {
+    attribution.words.insert(attribution.words.end(), part->words.begin(), part->words.end());
+  }
+  attribution.RebuildFromWords();
+  lines.push_back(std::move(attribution));
+  lines.push_back(BoxedLine("方舟）", kLeft + 35 * kPitch, y + 3 * kLeading));
+  for (auto& line : FullWidthParagraph(y + 4 * kLeading, 4)) lines.push_back(std::move(line));
+  // (The split line's halves are read as one line: they stand on one row, in one column.)
+  std::vector<std::string> expected;
+  for (const auto& line : lines) {
+    if (&line - lines.data() == 5) {
+      expected.back() += line.text;
+    } else {
+      expected.push_back(line.text);
+    }
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::vector<std::string> order;
+  for (const auto& line : layout.lines) {
+    EXPECT_EQ(line.column, 0) << line.text;
+    order.push_back(line.text);
+  }
+  EXPECT_EQ(order, expected);
+}
+
 }  // namespace
 }  // namespace qikan
