@@ -875,6 +875,9 @@ class Parser {
           [&](int x) { return std::abs(x - left) <= 0.5 * unit; }));
       if (near > most) most = near, title_x = left;
     }
+    // An inline contents whose titles all fit their lines has no line further in: its titles
+    // start where its lines' gaps line up.
+    if (title_x < 0) title_x = InlineTitleX(toc_lines, column_x, unit);
 
     size_t stacked_names = 0;
     for (size_t k = 0; k < items.size(); ++k) {
@@ -1029,6 +1032,53 @@ class Parser {
            Line(items[k].index).segments.size() <= 1;
   }
 
+  // A word of marks only read below the confidence of print: a speck (show-through, dirt) OCR
+  // read as a quote or a comma, in the gap after a column name as often as anywhere.
+  bool Speck(const OcrWord& word) const {
+    const std::u32string text = ToU32(word.text);
+    return word.confidence < options_.speck_confidence &&
+           std::none_of(text.begin(), text.end(), [](char32_t c) {
+             return IsHan(c) || (c < 0x80 && std::isalnum(static_cast<int>(c)));
+           });
+  }
+
+  // Where the titles of an inline contents start, from the lines themselves: each line at the
+  // column names' place has its name (two to eight Han characters) before the widest gap among
+  // its first characters (specks left out), and the titles after the gaps start at one place.
+  // The place most lines' gaps put a title's start at, when two lines and half of them at least
+  // agree; -1 otherwise (a stacked contents' names stand alone, and where OCR glued a stray
+  // mark to a title's start, the gaps do not agree).
+  int InlineTitleX(const std::vector<size_t>& toc_lines, int column_x, double unit) const {
+    std::vector<int> starts;  // each line's title start, -1 for none
+    for (size_t i : toc_lines) {
+      const LayoutLine& line = Line(i);
+      if (line.box.x >= column_x + 1.5 * unit) continue;
+      int start = -1, widest = 0;
+      size_t chars = 0;
+      const OcrWord* previous = nullptr;
+      for (const OcrWord& word : line.words) {
+        if (Speck(word)) continue;
+        const int gap = previous ? word.box.x - previous->box.Right() : 0;
+        if (previous && chars >= 2 && gap > widest) widest = gap, start = word.box.x;
+        const std::u32string text = ToU32(word.text);
+        if (!std::all_of(text.begin(), text.end(), IsHan)) break;
+        chars += text.size();
+        if (chars > 8) break;
+        previous = &word;
+      }
+      starts.push_back(widest >= 0.5 * unit ? start : -1);
+    }
+    int best_x = -1;
+    size_t best = 0;
+    for (const int x : starts) {
+      if (x < 0) continue;
+      const auto lines = static_cast<size_t>(std::count_if(
+          starts.begin(), starts.end(), [&](int y) { return y >= 0 && std::abs(y - x) <= 0.5 * unit; }));
+      if (lines > best || (lines == best && x < best_x)) best = lines, best_x = x;
+    }
+    return best >= 2 && 2 * best >= starts.size() ? best_x : -1;
+  }
+
   // A column-name line: the words left of where titles start are the column, the rest its first
   // title. Without continuation lines to show where titles start, the first gap of half a
   // glyph or more, or a known column name, divides them.
@@ -1038,6 +1088,7 @@ class Parser {
       for (const auto& word : line.words) {
         (word.box.x + word.box.width / 2 < title_x ? name : rest).push_back(word);
       }
+      while (!name.empty() && Speck(name.back())) name.pop_back();
       return {WordsText(name), WordsText(rest)};
     }
     for (const auto& name : profile_.columns) {
@@ -1266,6 +1317,18 @@ class Parser {
     };
     if (cut_short(heading_u, toc_u)) heading_wins = false;
     if (cut_short(toc_u, heading_u)) heading_wins = true;
+    // The two differ in quote marks only: a reading that lost one (西兴街道三维发力”) leaves
+    // its quotes unpaired, and the one whose quotes pair is kept.
+    auto without_quotes = [](std::u32string text) {
+      std::erase_if(text, [](char32_t c) { return c == U'“' || c == U'”'; });
+      return text;
+    };
+    auto paired = [](const std::u32string& text) {
+      return std::count(text.begin(), text.end(), U'“') == std::count(text.begin(), text.end(), U'”');
+    };
+    if (without_quotes(toc_u) == without_quotes(heading_u) && paired(toc_u) != paired(heading_u)) {
+      heading_wins = paired(heading_u);
+    }
     const std::string& kept = heading_wins ? heading.text : *entry.title;
     const std::string chosen =
         MendTitleFromBody(kept, heading_wins ? *entry.title : heading.text, body);

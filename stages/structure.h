@@ -24,6 +24,9 @@ struct StructureOptions {
   // A character or digit boxed as flat as a dot is dot leaders OCR misread only when read below
   // this confidence (misread leaders read at 5-40, a title's last character boxed flat at 90).
   float flat_leader_max_confidence = 70;
+  // A word of marks only read below this confidence is a speck OCR read as a mark (show-through
+  // in the gap after a contents' column name read "，”" at 0; print's marks read at 60 and up).
+  float speck_confidence = 40;
   // An attribution is a short parenthesized line.
   size_t attribution_max_chars = 60;
   // An author's name with a character read below this confidence is flagged for review (the

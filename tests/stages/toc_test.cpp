@@ -150,6 +150,62 @@ TEST(Toc, InlineColumnNameBeforeItsFirstTitle) {
                                                        "基层探索|" + kTitles[2], "信息摘登|4则"});
 }
 
+// An inline line as OCR boxes it: a column name of two words half a glyph and more apart, a
+// wider gap, and its title from six and a half glyphs in; `speck` a mark read at 0 in the gap.
+LayoutLine InlineLine(const std::string& first, const std::string& second, const std::string& title,
+                      const std::string& speck = "") {
+  LayoutLine line = Set(first + " " + title, 1);
+  OcrWord name = line.words[0];
+  OcrWord rest = name;
+  rest.text = second;
+  rest.box.x = name.box.Right() + static_cast<int>(0.55 * kUnit);
+  OcrWord head = line.words[1];
+  head.box.x = kLeft + 13 * kUnit / 2;
+  line.words = {name, rest};
+  if (!speck.empty()) {
+    line.words.push_back(OcrWord{.text = speck, .box = Box{head.box.x - kUnit / 2, 90, kUnit, 2 * kUnit},
+                                 .confidence = 0});
+  }
+  line.words.push_back(head);
+  line.text = first + second + speck + title;
+  line.spaced_text = first + " " + second + " " + speck + " " + title;
+  line.segments = {first + second, speck + title};
+  line.box = Box{name.box.x, 100, head.box.Right() - name.box.x, kUnit};
+  line.right_gap = (kLeft + kWidthUnits * kUnit - line.box.Right()) / static_cast<double>(kUnit);
+  return line;
+}
+
+// Inline, every title on its line (none wraps to show where titles start), column names no
+// profile lists: the titles start where the lines' widest gaps put them, not at the first gap
+// of half a glyph (between the two words OCR made of 民生实事), and a title running to the margin
+// does not go on into the next line, a column name's. A speck read as "，”" in a gap is left
+// out of the name.
+TEST(Toc, InlineTitlesThatFitTheirLinesStartWhereTheGapsLineUp) {
+  LayoutLine first = InlineLine("民生", "实事", kTitles[0]);
+  first.right_gap = 0.2;
+  const ParsedIssue parsed = ParseStructure(
+      Issue({first, InlineLine("调研", "视点", kTitles[1], "，”"), InlineLine("履职", "纪实", kTitles[2]),
+             Set("信息摘登 4则", 1)},
+            kTitles),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"民生实事|" + kTitles[0], "调研视点|" + kTitles[1],
+                                                       "履职纪实|" + kTitles[2], "信息摘登|4则"});
+}
+
+// A title read whole in the contents and without its opening quote in the body (a heading's
+// quote OCR lost): the reading whose quotes pair is kept, whichever was read surer.
+TEST(Toc, AReadingThatLostAQuoteGivesWayToTheOneWhoseQuotesPair) {
+  const std::string whole = "西湖区：西兴街道“三维发力”助力优化营商环境";
+  const std::string lost = "西湖区：西兴街道三维发力”助力优化营商环境";
+  LayoutLine entry = Set("监督纵横 " + whole, 1);
+  entry.confidence = 70;
+  IssueLayout issue = Issue({entry}, {lost});
+  const ParsedIssue parsed = ParseStructure(issue, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, whole);
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + whole});
+}
+
 // Leaders OCR read as characters with boxes a dot tall ("放生让本全生", a "7"), or a lone
 // ellipsis whose page OCR lost: the title ends before them, the number after them is its page,
 // and the count under a banner is the banner column's.
