@@ -212,13 +212,35 @@ class Segmenter {
 
   std::vector<Slab> Slabs(std::vector<size_t> ids) const {
     std::sort(ids.begin(), ids.end(), [&](size_t a, size_t b) { return items_[a].box.y < items_[b].box.y; });
+    // Each line's rows: the median top and bottom of its words' boxes.
+    std::map<int, std::vector<int>> tops, bottoms;
+    for (size_t id : ids) {
+      if (Mark(id) || items_[id].speck) continue;  // (a mark's box is no glyph's height)
+      tops[items_[id].line].push_back(items_[id].box.y);
+      bottoms[items_[id].line].push_back(items_[id].box.Bottom());
+    }
+    std::map<int, Interval> line_rows;
+    for (auto& [line, t] : tops) {
+      std::vector<int>& u = bottoms[line];
+      std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
+      std::nth_element(u.begin(), u.begin() + u.size() / 2, u.end());
+      line_rows[line] = Interval{t[t.size() / 2], u[u.size() / 2]};
+    }
     std::vector<Slab> slabs;
     for (size_t id : ids) {
       const Box& b = items_[id].box;
       // OCR's boxes of a line overlap the next line's now and then by a stroke: shrink them.
       const int shrink = b.height >= 5 ? b.height / 5 : 0;
-      const int top = b.y + shrink;
-      const int bottom = std::max(top + 1, b.Bottom() - shrink);
+      int top = b.y + shrink;
+      int bottom = std::max(top + 1, b.Bottom() - shrink);
+      // A box OCR drew far taller than the other words of its heading, down into the next row
+      // (on a degraded page, 112 px over 55 px glyphs), stands where they stand.
+      if (const auto it = line_rows.find(items_[id].line);
+          it != line_rows.end() && it->second.Width() >= options_.heading_height * unit_ &&
+          b.height > options_.tall_box * it->second.Width()) {
+        top = std::max(top, it->second.left + shrink / 2);
+        bottom = std::max(top + 1, std::min(bottom, it->second.right - shrink / 2));
+      }
       if (!slabs.empty() && top < slabs.back().bottom) {
         slabs.back().bottom = std::max(slabs.back().bottom, bottom);
         slabs.back().items.push_back(id);

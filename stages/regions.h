@@ -68,6 +68,10 @@ struct RegionOptions {
   // guess over white between rows and columns: 家人 boxed 4 glyphs by 10, read at 18; "se" 3 by
   // 16). Headings stand less tall and are read sure.
   double blot_height = 2.5;
+  // A word's box this many times as tall as its line's (the median of its words'), in a line set
+  // large (heading_height), stands in the line's rows when the rows are cut: OCR drew it down
+  // into the next row.
+  double tall_box = 1.8;
   double blot_pitch = 2.5;
   // With the page's ink (models/ocr_page.h InkGrid), a strip between OCR's boxes is a gutter
   // only where the ink leaves white this wide (glyph heights) down at least two thirds of the

@@ -1031,5 +1031,28 @@ TEST(Layout, WhiteLinedUpByAShortLineAndARightSetAttributionIsNoGutter) {
   EXPECT_EQ(order, expected);
 }
 
+// A heading across the page over three columns, on a degraded page whose heading OCR boxed twice
+// its glyphs' height, down over the columns' first row (the boxes of 代表 and 质量, 112 px over
+// 55 px glyphs): the page's ink shows the heading's glyphs end above that row, and the columns
+// are read one after the other from their first row (tuning t24 page 3 read two rows across).
+TEST(Layout, AHeadingBoxedDownOverTheColumnsBelowItStaysApartFromThem) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int heading_y = 300 + 4 * kLeading;
+  lines.push_back(BoxedLine("临安区双标双带制推动代表工作高质量发展", kLeft + 60, heading_y, 55));
+  const int top = heading_y + 55 + 20;
+  std::vector<std::vector<std::string>> texts;
+  for (auto& line : ColumnRows(top, 6, {11, 11, 11}, 45, texts)) lines.push_back(std::move(line));
+  OcrPage page = PageOf(std::move(lines));
+  page.ink = InkOfWords(page);
+  // Then OCR's boxes: every third word of the heading twice as tall.
+  OcrLine& heading = page.blocks[3].lines[0];
+  for (size_t k = 0; k < heading.words.size(); k += 3) heading.words[k].box.height = 112;
+  heading.RebuildFromWords();
+  const IssueLayout layout = AnalyzeLayout({page}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 1u + 18u);
+  EXPECT_EQ(layout.lines[3].column, 0);
+  ExpectColumnsInOrder(layout, 4, texts, /*numbered=*/true);
+}
+
 }  // namespace
 }  // namespace qikan
