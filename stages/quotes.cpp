@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
 
 #include "models/text.h"
@@ -37,6 +38,18 @@ bool SameAt(const std::vector<AlignedPair>& script, size_t step, std::u32string_
             std::u32string_view reading) {
   const AlignedPair& pair = script[step];
   return pair.a != kUnaligned && pair.b != kUnaligned && text[pair.a] == reading[pair.b];
+}
+
+// The text's last quote opens (a quote that goes on to the next line).
+bool EndsInsideAQuote(std::u32string_view text) {
+  const size_t last = LastQuoteBefore(text, text.size());
+  return last != kUnaligned && text[last] == kOpen;
+}
+
+// The text's first quote closes (a quote that goes on from the line before).
+bool StartsInsideAQuote(std::u32string_view text) {
+  const size_t first = NextQuoteFrom(text, 0);
+  return first != kUnaligned && text[first] == kClose;
 }
 
 }  // namespace
@@ -82,6 +95,23 @@ std::vector<MissingMark> MissingQuotes(std::u32string_view text, std::u32string_
     } else if (closer_left_unopened && !opener_left_open && opened.insert(after).second) {
       marks.push_back({.before = at, .mark = kOpen});
     }
+  }
+  return marks;
+}
+
+std::vector<MissingMark> MissingEndQuotes(std::u32string_view text, std::u32string_view reading) {
+  std::vector<MissingMark> marks;
+  if (text.size() < 2 || reading.size() < text.size() + 1) return marks;
+  const size_t first = NextQuoteFrom(text, 0);
+  if (first != kUnaligned && text[first] == kClose && IsQuote(reading[0]) &&
+      reading.substr(1, 2) == text.substr(0, 2)) {
+    marks.push_back({.before = 0, .mark = kOpen});
+  }
+  const size_t last = LastQuoteBefore(text, text.size());
+  const size_t n = text.size(), m = reading.size();
+  if (last != kUnaligned && text[last] == kOpen && IsQuote(reading[m - 1]) &&
+      reading.substr(m - 3, 2) == text.substr(n - 2, 2)) {
+    marks.push_back({.before = n, .mark = kClose});
   }
   return marks;
 }
@@ -180,17 +210,73 @@ bool InAPrintedGap(const cv::Mat& gray, const OcrLine& line, const MissingMark& 
          kPrintedGap * glyph;
 }
 
+bool QuoteInkAtEnd(const cv::Mat& gray, const OcrLine& line, const MissingMark& mark, double glyph) {
+  if (glyph <= 0 || line.box.Empty()) return false;
+  const bool start = mark.before == 0;
+  // The line's row, a glyph wider each side than OCR's box (which may stop short of the mark,
+  // or hold it in the last character's box: 网 boxed over its quote alone).
+  const int reach = static_cast<int>(glyph);
+  const int left = std::max(0, line.box.x - reach);
+  const int right = std::min(gray.cols, line.box.Right() + reach);
+  const int top = std::max(0, line.box.y), bottom = std::min(gray.rows, line.box.Bottom());
+  if (right - left < 2 || bottom - top < 2) return false;
+  const cv::Mat inked = gray(cv::Range(top, bottom), cv::Range(left, right)) < 128;
+  std::vector<cv::Point> points;
+  cv::findNonZero(inked, points);
+  if (points.empty()) return false;
+  const cv::Rect line_ink = cv::boundingRect(points);
+  // A quote stands in the top of the em: its ink ends within this much of the line's ink top.
+  const int high = line_ink.y + static_cast<int>(0.45 * glyph);
+  // From the line's outer ink edge inward, the columns whose ink all stands that high: the mark.
+  const int step = start ? 1 : -1;
+  int x = start ? line_ink.x : line_ink.x + line_ink.width - 1;
+  int mark_top = bottom, mark_bottom = -1, inner = x;
+  for (; x >= 0 && x < inked.cols; x += step) {
+    const cv::Mat column = inked.col(x);
+    int first = -1, last = -1;
+    for (int y = 0; y < column.rows; ++y) {
+      if (!column.at<uchar>(y)) continue;
+      if (first < 0) first = y;
+      last = y;
+    }
+    if (last > high) break;  // a character's ink, low in the row
+    if (first >= 0) {
+      mark_top = std::min(mark_top, first);
+      mark_bottom = std::max(mark_bottom, last);
+      inner = x;
+    }
+  }
+  const int width = std::abs(inner - (start ? line_ink.x : line_ink.x + line_ink.width - 1)) + 1;
+  return mark_bottom >= 0 && width >= 0.1 * glyph && width <= 0.75 * glyph &&
+         mark_bottom - mark_top <= 0.4 * glyph;
+}
+
 int RepairQuotes(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
                  const RereadOptions& reread, const QuoteOptions& options, OcrPage& page) {
   const double body_glyph = BodyGlyphHeight(page);
   if (glyph_px <= 0) glyph_px = body_glyph;  // no glyph measured on the page: its lines' boxes
   int lines = 0, inserted = 0;
   for (auto& block : page.blocks) {
-    for (auto& line : block.lines) {
+    for (size_t k = 0; k < block.lines.size(); ++k) {
+      OcrLine& line = block.lines[k];
       const std::u32string text = StripWhitespace(ToU32(line.text));
       if (!QuotesUnpaired(text)) continue;
-      if (lines++ >= options.max_lines) return inserted;
+      // A quote the line before opens and this one closes (a column's lines wrap mid-quote), or
+      // this one opens and the next closes, pairs across the lines: nothing is missing.
+      std::u32string across = text;
+      if (k > 0 && EndsInsideAQuote(StripWhitespace(ToU32(block.lines[k - 1].text))) &&
+          StartsInsideAQuote(text)) {
+        across.insert(across.begin(), kOpen);
+      }
+      if (k + 1 < block.lines.size() && EndsInsideAQuote(text) &&
+          StartsInsideAQuote(StripWhitespace(ToU32(block.lines[k + 1].text)))) {
+        across.push_back(kClose);
+      }
+      if (!QuotesUnpaired(across)) continue;
       const double glyph = LineGlyph(line, body_glyph);
+      // (Headings, set larger, are read whatever the page's count: a title's quotes are the
+      // catalog's.)
+      if (glyph < options.heading_glyph * body_glyph && lines++ >= options.max_lines) continue;
       // The line's glyph as ink: the body's, times how much larger the line's boxes are.
       const double ink_glyph = glyph_px * std::max(1.0, body_glyph > 0 ? glyph / body_glyph : 1.0);
       const RereadRegion region{.box = WidenToOwnRowInk(gray, page, line, glyph), .glyph_px = glyph};
@@ -201,6 +287,9 @@ int RepairQuotes(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
         std::erase_if(marks, [&](const MissingMark& mark) {
           return InAPrintedGap(gray, line, mark, ink_glyph);
         });
+        for (const MissingMark& mark : MissingEndQuotes(text, StripWhitespace(ToU32(read.Text())))) {
+          if (QuoteInkAtEnd(gray, line, mark, ink_glyph)) marks.push_back(mark);
+        }
         spdlog::debug("quotes: line {:?} read again at {} as {:?}: {} mark(s)", line.text, scale,
                       read.Text(), marks.size());
         if (marks.empty()) continue;

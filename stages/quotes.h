@@ -24,6 +24,8 @@ struct QuoteOptions {
   // missing mark.
   std::vector<double> scales = {1.0, 1.25};
   int max_lines = 12;  // per page, to bound the cost of a page read badly all over
+  // Lines set this much larger than the body (headings, contents) are read whatever the count.
+  double heading_glyph = 1.2;
 };
 
 // A mark to put into a line's text (white space aside): `mark` goes before the character at
@@ -45,6 +47,22 @@ bool QuotesUnpaired(std::u32string_view text);
 // white space.
 std::vector<MissingMark> MissingQuotes(std::u32string_view text, std::u32string_view reading);
 
+// The quote `reading` holds at an end of the line that `text` lacks, where `text` needs one
+// there: an opening mark before its first character when its first quote closes (a title that
+// starts with a quote, “三张清单”推动…, read 三张清单”推动…), a closing one after its last when
+// its last quote opens. The reading's mark must stand right beside the first (last) character,
+// read alike. Whether print has the mark there, or the quote goes on from the line before (to
+// the next), only the ink tells (QuoteInkAtEnd).
+std::vector<MissingMark> MissingEndQuotes(std::u32string_view text, std::u32string_view reading);
+
+// Whether the line's ink begins (mark.before == 0) or ends with a quote's: from its outer edge
+// (looked for a glyph beyond OCR's box) inward, ink that all stands in the top of the em, a
+// tenth to three quarters of a glyph wide and at most 0.4 glyph tall, before the first column of
+// a character's ink lower in the row. A quote sits high in its cell; a quote that goes on from
+// the line before (to the next) leaves the line's first (last) character there, the next
+// column's character too. `glyph` is the line's glyphs' ink height.
+bool QuoteInkAtEnd(const cv::Mat& gray, const OcrLine& line, const MissingMark& mark, double glyph);
+
 // Whether the mark would stand in a printed gap of the line: white (no ink down the line's
 // rows) as wide as the line's glyphs' ink is tall (`glyph`) or more, between the middles of the characters either side. A
 // full-width space leaves a glyph of white and more; a quote leaves less, its ink filling part
@@ -62,8 +80,10 @@ bool InAPrintedGap(const cv::Mat& gray, const OcrLine& line, const MissingMark& 
 // printed; a new reading's box for the mark is too loose to trust). The line keeps its box.
 void InsertMarks(OcrLine& line, const std::vector<MissingMark>& marks);
 
-// Reads again alone each line of `page` whose quotes do not pair and puts in the quotes the new
-// reading supplies (MissingQuotes), but not in a printed gap (InAPrintedGap). `gray` is
+// Reads again alone each line of `page` whose quotes do not pair (with the line before and after
+// in its block: a quote that goes on across a wrap pairs) and puts in the quotes the new reading
+// supplies (MissingQuotes), but not in a printed gap (InAPrintedGap), and those at its ends
+// where the ink holds a quote (MissingEndQuotes, QuoteInkAtEnd). `gray` is
 // the page the boxes refer to, `glyph_px` the height of its body glyphs' ink there
 // (ScaleEstimate). Returns how many marks went in.
 int RepairQuotes(const cv::Mat& gray, double glyph_px, OcrEngine& engine,

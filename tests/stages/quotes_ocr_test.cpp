@@ -43,5 +43,32 @@ TEST_F(QuotesOcr, ALineReadAloneGivesBackTheDroppedQuote) {
   EXPECT_EQ(lines[1]->text, second);
 }
 
+// A heading that starts with a quote and one that ends with one, each read without it (as the
+// page reading of a scan reads them): each line read alone gives the mark back at its end, the
+// ink there being a quote's.
+TEST_F(QuotesOcr, AQuoteAtALinesEndIsGivenBackWhereItsInkIs) {
+  testing::TextPageSpec spec{.lines = {"“三张清单”推动审议意见质量提升", "强化监督助推筑牢燃气“安全网”"},
+                             .glyph_px = 44, .height = 320, .margin = 60};
+  const cv::Mat gray = testing::DrawTextPage(spec);
+  OcrPage page = Engine().Recognize(gray);
+  std::vector<OcrLine*> lines;
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) lines.push_back(&line);
+  }
+  ASSERT_EQ(lines.size(), 2u);
+  for (int k : {0, 1}) {
+    OcrWord& word = k == 0 ? lines[0]->words.front() : lines[1]->words.back();
+    std::u32string text = ToU32(word.text);
+    std::erase(text, k == 0 ? U'“' : U'”');
+    word.text = ToUtf8(text);
+    lines[k]->RebuildFromWords();
+  }
+  ASSERT_TRUE(lines[0]->text.starts_with("三张")) << lines[0]->text;
+  ASSERT_TRUE(lines[1]->text.ends_with("网")) << lines[1]->text;
+  EXPECT_EQ(RepairQuotes(gray, 0.9 * spec.glyph_px, Engine(), RereadOptions{}, QuoteOptions{}, page), 2);
+  EXPECT_TRUE(lines[0]->text.starts_with("“三张")) << lines[0]->text;
+  EXPECT_TRUE(lines[1]->text.ends_with("网”")) << lines[1]->text;
+}
+
 }  // namespace
 }  // namespace qikan

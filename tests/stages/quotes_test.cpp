@@ -104,5 +104,87 @@ TEST(Quotes, NoMarkInAPrintedGap) {
   EXPECT_FALSE(InAPrintedGap(gray, line, {.before = 2, .mark = U'“'}, 40));
 }
 
+// A title that starts with a quote read without it, one that ends with a quote read without
+// it: the line read alone holds each mark at that end.
+TEST(Quotes, AMarkAtALinesEndIsTakenWhereTheLineNeedsIt) {
+  const auto opening = MissingEndQuotes(U("三张清单”推动审议意见质量提升"), U("“三张清单”推动审议意见质量提升"));
+  ASSERT_EQ(opening.size(), 1u);
+  EXPECT_EQ(opening[0].before, 0u);
+  EXPECT_EQ(opening[0].mark, U'“');
+  const auto closing = MissingEndQuotes(U("强化监督助推筑牢燃气“安全网"), U("强化监督助推筑牢燃气“安全网”"));
+  ASSERT_EQ(closing.size(), 1u);
+  EXPECT_EQ(closing[0].before, 14u);
+  EXPECT_EQ(closing[0].mark, U'”');
+  // The line's quotes pair: a mark at its end is the new reading's own.
+  EXPECT_TRUE(MissingEndQuotes(U("“安全网”临安区"), U("“安全网”临安区”")).empty());
+  // The line's last quote closes: no closing mark after it; its first opens: no opening one.
+  EXPECT_TRUE(MissingEndQuotes(U("淳味工坊”青屿创客营"), U("淳味工坊”青屿创客营”")).empty());
+  EXPECT_TRUE(MissingEndQuotes(U("上下联动，聚焦“工作体制"), U("“上下联动，聚焦“工作体制")).empty());
+  // The characters beside the mark differ between the readings: no anchor.
+  EXPECT_TRUE(MissingEndQuotes(U("围绕构建“引"), U("围绕构建“弓”")).empty());
+}
+
+// A line of three "characters" (black squares, glyph 40, from y 30); what stands after the last.
+bool QuoteAfterLast(const cv::Rect& after) {
+  cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(255));
+  OcrLine line;
+  for (const int x : {20, 70, 120}) {
+    gray(cv::Rect(x, 30, 40, 40)).setTo(0);
+    line.words.push_back({.text = "字", .box = {x, 30, 40, 40}, .confidence = 90});
+  }
+  line.RebuildFromWords();
+  if (!after.empty()) gray(after).setTo(0);
+  return QuoteInkAtEnd(gray, line, {.before = 3, .mark = U'”'}, 40);
+}
+
+TEST(Quotes, OnlyAQuotesInkAtALinesEndMakesAMark) {
+  EXPECT_TRUE(QuoteAfterLast(cv::Rect(165, 30, 12, 12)));   // a quote, high in its cell
+  EXPECT_FALSE(QuoteAfterLast(cv::Rect()));                  // nothing: the quote goes on
+  EXPECT_FALSE(QuoteAfterLast(cv::Rect(165, 30, 40, 40)));   // a character (the next column's)
+  EXPECT_FALSE(QuoteAfterLast(cv::Rect(165, 48, 12, 4)));    // 一, in the middle of the row
+  // The quote's ink in the last character's box (OCR boxed 网 over its quote): the ink is read.
+  cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(255));
+  OcrLine line;
+  gray(cv::Rect(20, 30, 40, 40)).setTo(0);
+  gray(cv::Rect(65, 30, 12, 12)).setTo(0);
+  line.words.push_back({.text = "安全网", .box = {20, 30, 40, 40}, .confidence = 90});
+  line.words.push_back({.text = "网", .box = {65, 30, 12, 12}, .confidence = 41});
+  line.RebuildFromWords();
+  EXPECT_TRUE(QuoteInkAtEnd(gray, line, {.before = 4, .mark = U'”'}, 40));
+  // At the start: a quote before the first character.
+  gray(cv::Rect(0, 30, 14, 12)).setTo(0);
+  EXPECT_TRUE(QuoteInkAtEnd(gray, line, {.before = 0, .mark = U'“'}, 40));
+}
+
+// An engine that counts the lines it is asked to read and reads each with the quote back.
+class CountingEngine : public OcrEngine {
+ public:
+  OcrPage Recognize(const cv::Mat&, Segmentation) override {
+    ++calls;
+    return {};
+  }
+  int calls = 0;
+};
+
+// A quote that opens on one line of a block and closes on the next pairs across the wrap: neither
+// line is read again. A line whose quote pairs with nothing is.
+TEST(Quotes, AQuoteThatGoesOnAcrossAWrapSendsNoLineToBeReadAgain) {
+  cv::Mat gray(400, 800, CV_8UC1, cv::Scalar(255));
+  auto line_at = [](const std::string& text, int y) {
+    OcrLine line;
+    line.words.push_back({.text = text, .box = {20, y, 600, 40}, .confidence = 90});
+    line.RebuildFromWords();
+    return line;
+  };
+  OcrPage page{.width = 800, .height = 400};
+  page.blocks.push_back(OcrBlock{.lines = {line_at("上下联动，聚焦“工作体制", 20), line_at("机制”落实和队伍建设", 80)}});
+  CountingEngine engine;
+  EXPECT_EQ(RepairQuotes(gray, 36, engine, RereadOptions{}, QuoteOptions{}, page), 0);
+  EXPECT_EQ(engine.calls, 0);
+  page.blocks.push_back(OcrBlock{.lines = {line_at("推动代表围绕三推两助”工作", 200)}});
+  RepairQuotes(gray, 36, engine, RereadOptions{}, QuoteOptions{}, page);
+  EXPECT_GT(engine.calls, 0);
+}
+
 }  // namespace
 }  // namespace qikan
