@@ -68,9 +68,13 @@ Interval Widest(const std::vector<Interval>& intervals) {
 
 class Segmenter {
  public:
+  // `known`: gutters a first pass over the page found in its bands of columns (a band too short
+  // to show its own is parted where it shares them); `found`: where this pass puts those it finds.
   Segmenter(const std::vector<RegionItem>& items, double unit, const RegionOptions& options,
-            const InkGrid* ink, std::vector<TextRegion>& out)
-      : items_(items), unit_(unit), options_(options), ink_(ink), out_(out) {}
+            const InkGrid* ink, std::vector<TextRegion>& out,
+            const std::vector<Interval>* known = nullptr, std::vector<Interval>* found = nullptr)
+      : items_(items), unit_(unit), options_(options), ink_(ink), out_(out), known_(known),
+        found_(found) {}
 
   void Cut(std::vector<size_t> ids, int left, int right, int column, int depth) {
     if (ids.empty()) return;
@@ -173,6 +177,7 @@ class Segmenter {
         ++i;
         continue;
       }
+      if (found_) found_->push_back(*gutter);
       std::vector<size_t> west, east;
       int band_left = right, band_right = left;
       for (size_t s = i; s < end; ++s) {
@@ -632,8 +637,11 @@ class Segmenter {
     const size_t fewer = std::min(sides[0].size(), sides[1].size());
     const size_t more = std::max(sides[0].size(), sides[1].size());
     const bool narrow = g.Width() < options_.wide_gutter * unit_;
-    if (fewer < (narrow ? 3u : 2u) ||
-        more < static_cast<size_t>(options_.min_band_lines + (narrow ? 3 : 0))) {
+    // A band of two rows, both with words each side, under or over a gutter the page's other
+    // bands have (the tail of an article a page of columns goes on with, above a banner).
+    const bool known = end - first == 2 && flanked == 2 && Known(g);
+    if (!known && (fewer < (narrow ? 3u : 2u) ||
+                   more < static_cast<size_t>(options_.min_band_lines + (narrow ? 3 : 0)))) {
       return false;
     }
     // Justified: lines end at a gutter (this one, or one further right the rows share) or at
@@ -668,6 +676,16 @@ class Segmenter {
     return true;
   }
 
+  // Whether strip `g` is where a gutter the first pass found stands: their middles within half
+  // a glyph, and each as wide as the other's half at least.
+  bool Known(const Interval& g) const {
+    if (!known_) return false;
+    return std::any_of(known_->begin(), known_->end(), [&](const Interval& k) {
+      return std::abs((g.left + g.right) - (k.left + k.right)) <= unit_ &&
+             2 * std::min(g.Width(), k.Width()) >= std::max(g.Width(), k.Width());
+    });
+  }
+
   void Emit(const std::vector<size_t>& ids, int left, int right, int column) {
     if (!out_.empty() && out_.back().column == column && out_.back().left == left &&
         out_.back().right == right) {
@@ -682,6 +700,8 @@ class Segmenter {
   const RegionOptions& options_;
   const InkGrid* ink_;
   std::vector<TextRegion>& out_;
+  const std::vector<Interval>* known_;
+  std::vector<Interval>* found_;
 };
 
 }  // namespace
@@ -697,7 +717,13 @@ std::vector<TextRegion> OrderRegions(const std::vector<RegionItem>& items, doubl
     right = std::max(right, items[i].box.Right());
     ids.push_back(i);
   }
-  Segmenter(items, unit, options, ink, out).Cut(std::move(ids), left, right, 0, 0);
+  // Twice: the second pass parts a short band where the first found its columns' gutters.
+  std::vector<Interval> gutters;
+  {
+    std::vector<TextRegion> first;
+    Segmenter(items, unit, options, ink, first, nullptr, &gutters).Cut(ids, left, right, 0, 0);
+  }
+  Segmenter(items, unit, options, ink, out, &gutters).Cut(std::move(ids), left, right, 0, 0);
   return out;
 }
 

@@ -1054,5 +1054,24 @@ TEST(Layout, AHeadingBoxedDownOverTheColumnsBelowItStaysApartFromThem) {
   ExpectColumnsInOrder(layout, 4, texts, /*numbered=*/true);
 }
 
+// The top of a page of three columns: the last two rows of an article that goes on from the page
+// before, each row read across, a banner across the page, then the columns' next article. Two
+// rows are too few to show a band of their own, but their white stands where the gutters of the
+// columns below stand: they are read column by column (tuning t13 page 4 read the attribution at
+// the top of the third column into the second column's last line).
+TEST(Layout, TwoRowsOverAPagesColumnsAreReadByItsGutters) {
+  std::vector<std::vector<std::string>> tail, below;
+  std::vector<OcrLine> lines = ColumnRows(300, 2, {11, 11, 11}, 45, tail);
+  lines.push_back(BoxedLine("工作简讯代表风采要闻速递基层之声", kLeft + 150, 300 + 2 * kLeading + 20, 48));
+  for (auto& line : ColumnRows(300 + 4 * kLeading, 8, {11, 11, 11}, 45, below)) {
+    lines.push_back(std::move(line));
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 6u + 1u + 24u);
+  ExpectColumnsInOrder(layout, 0, tail, /*numbered=*/true);
+  EXPECT_EQ(layout.lines[6].column, 0);
+  ExpectColumnsInOrder(layout, 7, below, /*numbered=*/true);
+}
+
 }  // namespace
 }  // namespace qikan
