@@ -7,7 +7,8 @@
 
 namespace qikan {
 
-std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings) {
+std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings,
+                                        const std::vector<std::string>& known) {
   struct Tally {
     int readings = 0;
     bool sure = false;       // a reading of it is not doubtful
@@ -28,6 +29,10 @@ std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings
       settled_names.insert(name);
     }
   }
+  std::set<std::string> from_issue = settled_names;
+  for (const auto& name : known) {
+    if (settled_names.insert(name).second) settled.push_back(ToU32(name));
+  }
   std::vector<NameVerdict> verdicts;
   for (const auto& r : readings) {
     NameVerdict v{.kind = NameVerdict::kSure, .name = r.name};
@@ -35,6 +40,7 @@ std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings
       v.kind = NameVerdict::kDoubtful;
       if (settled_names.count(r.name)) {
         v.kind = NameVerdict::kAgreed;
+        v.known = !from_issue.count(r.name);
       } else {
         const std::u32string read = ToU32(r.name);
         const std::u32string* match = nullptr;
@@ -50,6 +56,7 @@ std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings
         if (matches == 1) {
           v.kind = NameVerdict::kMended;
           v.name = ToUtf8(*match);
+          v.known = !from_issue.count(v.name);
         }
       }
     }

@@ -23,6 +23,7 @@ struct NameVerdict {
   };
   Kind kind = kSure;
   std::string name;  // the name to deliver
+  bool known = false;  // agreed with or mended to a name of `known` (ReconcileNames), not the issue's
 };
 
 // The same writer recurs within an issue, and OCR rarely misreads one name the same way twice.
@@ -31,6 +32,9 @@ struct NameVerdict {
 // that differs in a single character from exactly one settled name of the same length is that
 // name misread (kMended: 洗越 beside 潘越 read twice); any other stays doubtful. One verdict per
 // reading, in order.
-std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings);
+// `known`: names settled outside the issue (the catalog's authors of other issues, read alike in
+// two or more): a doubtful reading is agreed with or mended to one of them as to the issue's own.
+std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings,
+                                        const std::vector<std::string>& known = {});
 
 }  // namespace qikan

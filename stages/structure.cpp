@@ -1530,7 +1530,7 @@ class Parser {
         doubts.push_back(doubt != name_doubts_.end() ? doubt->second : NameDoubt{});
       }
     }
-    const std::vector<NameVerdict> verdicts = ReconcileNames(readings);
+    const std::vector<NameVerdict> verdicts = ReconcileNames(readings, options_.known_authors);
     for (size_t r = 0; r < verdicts.size(); ++r) {
       if (verdicts[r].kind == NameVerdict::kSure || verdicts[r].kind == NameVerdict::kAgreed) continue;
       Attribution& a = *where[r].first;
@@ -1549,7 +1549,13 @@ class Parser {
                                             .field = "attribution",
                                             .before = before,
                                             .after = a.raw,
-                                            .source = "issue"});
+                                            .source = verdicts[r].known ? "catalog" : "issue"});
+      // (A name of other issues, not this one's: someone new may differ from it by a character.)
+      if (verdicts[r].known) {
+        Review(doubt.page, "attribution-name",
+               fmt::format("author name '{}' doubtful ({}), mended to '{}' as other issues print it, in {}",
+                           read, doubt.why, verdicts[r].name, a.raw));
+      }
     }
   }
 

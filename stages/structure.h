@@ -32,6 +32,10 @@ struct StructureOptions {
   // An author's name with a character read below this confidence is flagged for review (the
   // names OCR misread on the tuning scans had a character at 0-47; right ones mostly 65 and up).
   float min_name_confidence = 50;
+  // Authors the catalog credits in two or more other issues (Catalog::RecurringAuthors): a
+  // doubtful name read as one of them stands, and one a character away from exactly one of
+  // them is mended to it (a correction from "catalog", and a review item to confirm it).
+  std::vector<std::string> known_authors;
   // A masthead number (date, issue number) read from a word of digits below this confidence is
   // kept and flagged for review: a wrong date in the catalog is worse than a doubtful one. Such
   // words were read again by the digits model (stages/folio.h RereadNumbers), whose right

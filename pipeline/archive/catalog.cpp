@@ -1096,6 +1096,19 @@ std::vector<IssueRow> Catalog::Issues() const {
   return issues;
 }
 
+std::vector<std::string> Catalog::RecurringAuthors(int min_issues,
+                                                   const std::string& except_key) const {
+  std::lock_guard lock(impl_->mutex);
+  Statement row = impl_->db.Prepare(
+      "SELECT name FROM authors WHERE issue_key <> ?1 GROUP BY name "
+      "HAVING COUNT(DISTINCT issue_key) >= ?2 ORDER BY name");
+  row.Bind(1, except_key);
+  row.Bind(2, static_cast<int64_t>(min_issues));
+  std::vector<std::string> names;
+  while (row.Step()) names.push_back(row.Text(0));
+  return names;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Search
 

@@ -285,6 +285,9 @@ class Catalog {
   std::optional<InputRow> FindInput(const std::string& sha256) const;
   std::optional<IssueRow> FindIssue(const std::string& key) const;
   std::vector<IssueRow> Issues() const;  // by date, then key
+  // The authors credited in `min_issues` issues or more other than `except_key`: a name OCR
+  // read alike in issues read apart is the name printed (a misreading rarely repeats).
+  std::vector<std::string> RecurringAuthors(int min_issues, const std::string& except_key) const;
 
   // Best matches first (full-text rank when any word went through the index), then newest.
   std::vector<SearchHit> Search(const SearchQuery& query) const;

@@ -425,7 +425,15 @@ int Parse(const std::string& issue_dir, const std::string& profiles_dir, const s
   }
   IssueRecord record;
   for (size_t i = 0; i < pages.size(); ++i) record.pages.push_back({.index = static_cast<int>(i) + 1});
-  ParseIssueStructure(pages, profiles, StructureOptions{}, record);
+  // In an archive (DIR/issues/<key>), with the authors its catalog holds, as `qikan run` parses.
+  StructureOptions options;
+  const std::filesystem::path dir = std::filesystem::absolute(issue_dir).lexically_normal();
+  const std::filesystem::path key_dir = dir.has_filename() ? dir : dir.parent_path();
+  const std::filesystem::path archive = key_dir.parent_path().parent_path();
+  if (key_dir.parent_path().filename() == "issues" && std::filesystem::exists(CatalogPath(archive))) {
+    options = WithKnownAuthors(options, Catalog::Open(CatalogPath(archive)), key_dir.filename().string());
+  }
+  ParseIssueStructure(pages, profiles, options, record);
   nlohmann::json out = record;
   out.erase("pages");
   out.erase("source");

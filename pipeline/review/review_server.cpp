@@ -874,7 +874,8 @@ json ReviewServer::Impl::PostStructureCorrection(const IssueRow& issue, const js
   const IssueRecord archived = ReadIssueRecord(archive, issue.key);
   const RebuiltIssue now =
       BuildCorrectedIssue(archived, LoadOcrPages(archive.IssueDir(issue.key)),
-                          catalog.Corrections(issue.key), profiles, options.structure);
+                          catalog.Corrections(issue.key), profiles,
+                          WithKnownAuthors(options.structure, catalog, issue.key));
   const auto before = StructureField(now.parsed, field);
   if (!before) {
     Fail(404, fmt::format("Issue {} has no correctable field {}.", issue.key, field));

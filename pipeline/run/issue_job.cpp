@@ -151,6 +151,12 @@ std::vector<ReviewItem> CheckIssueNumbersInCatalog(const Catalog& catalog, const
   return CheckIssueNumbers(key, issue, others);
 }
 
+StructureOptions WithKnownAuthors(StructureOptions options, const Catalog& catalog,
+                                  const std::string& key) {
+  options.known_authors = catalog.RecurringAuthors(2, key);
+  return options;
+}
+
 std::vector<OcrPage> LoadOcrPages(const std::filesystem::path& issue_dir) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;

@@ -116,7 +116,8 @@ class Run {
   void Complete(IssueState& issue);
   IssueOutcome Commit(IssueState& issue);
   // Recovers the issue's structure into the record; doubts become review items.
-  void ParseIssue(const std::vector<OcrPage>& pages, IssueRecord& record, StageTimes& times) const;
+  void ParseIssue(const std::vector<OcrPage>& pages, const StructureOptions& structure,
+                  IssueRecord& record, StageTimes& times) const;
   void Report(IssueOutcome outcome, const StageTimes& times, int pages);
   // The key under which this input's content is already in the archive, if it is.
   std::optional<std::string> AlreadyArchived(const std::string& sha, const std::string& key) const;
@@ -299,7 +300,10 @@ IssueOutcome Run::Commit(IssueState& issue) {
                      fmt::format("only blank pages: no text found on any of its {} pages",
                                  record.pages.size()));
   }
-  ParseIssue(ocr_pages, record, issue.structure_times);
+  // (Doubtful author names mended against the names the archive's other issues print.)
+  const StructureOptions structure =
+      catalog_ ? WithKnownAuthors(options_.structure, *catalog_, issue.key) : options_.structure;
+  ParseIssue(ocr_pages, structure, record, issue.structure_times);
   // Its numbers against the publication's other issues in the catalog.
   if (catalog_) {
     for (auto& item : CheckIssueNumbersInCatalog(*catalog_, issue.key, record.issue)) {
@@ -314,7 +318,7 @@ IssueOutcome Run::Commit(IssueState& issue) {
   std::optional<RebuiltIssue> corrected;
   if (catalog_) {
     if (const auto corrections = catalog_->Corrections(issue.key); !corrections.empty()) {
-      corrected = BuildCorrectedIssue(record, ocr_pages, corrections, profiles_, options_.structure);
+      corrected = BuildCorrectedIssue(record, ocr_pages, corrections, profiles_, structure);
       record = corrected->record;
     }
   }
@@ -414,10 +418,9 @@ std::string Run::RecordFailure(const IssueState& issue, const QikanError& error)
   return moved_to;
 }
 
-void Run::ParseIssue(const std::vector<OcrPage>& pages, IssueRecord& record,
-                     StageTimes& times) const {
-  RunStage("structure", 0, times,
-           [&] { ParseIssueStructure(pages, profiles_, options_.structure, record); });
+void Run::ParseIssue(const std::vector<OcrPage>& pages, const StructureOptions& structure,
+                     IssueRecord& record, StageTimes& times) const {
+  RunStage("structure", 0, times, [&] { ParseIssueStructure(pages, profiles_, structure, record); });
 }
 
 void Run::Report(IssueOutcome outcome, const StageTimes& times, int pages) {

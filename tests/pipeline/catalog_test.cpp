@@ -192,6 +192,15 @@ class CatalogTest : public ::testing::Test {
   fs::path file_;
 };
 
+// 符腾 writes in both issues, 唐方媛 three times in July only: a name credited in two issues
+// recurs; one issue's credits, however many, do not; the issue being read is left out.
+TEST_F(CatalogTest, AuthorsRecurringInIssuesAreNamedOnce) {
+  const Catalog catalog = Filled();
+  EXPECT_EQ(catalog.RecurringAuthors(2, ""), std::vector<std::string>{"符腾"});
+  EXPECT_TRUE(catalog.RecurringAuthors(2, kJuly).empty());
+  EXPECT_EQ(catalog.RecurringAuthors(1, kAugust), (std::vector<std::string>{"唐方媛", "符腾"}));
+}
+
 TEST_F(CatalogTest, CreatesTheSchemaAndReopensWithoutMigratingAgain) {
   {
     Catalog catalog = Catalog::Open(file_);

@@ -31,6 +31,32 @@ TEST(ReconcileNames, ADoubtfulNameReadAlikeElsewhereStands) {
   EXPECT_EQ(ReconcileNames({LowConfidence("俞斌"), Sure("俞斌")})[0].kind, NameVerdict::kAgreed);
 }
 
+// Names the archive's other issues print (the catalog's, read alike in two issues or more)
+// settle an issue's doubtful readings as its own sure ones do, and say so (known): the parser
+// records the mend as the catalog's and asks a reviewer to confirm it.
+TEST(ReconcileNames, NamesOtherIssuesPrintSettleDoubtfulReadings) {
+  const std::vector<std::string> known = {"陈立群", "赵晨曦", "王晓燕", "王晓艳"};
+  const auto v = ReconcileNames({LowConfidence("陈立几"), LowConfidence("赵晨曦"), LowConfidence("王晓节"),
+                                 Sure("方舟"), LowConfidence("方丹")},
+                                known);
+  EXPECT_EQ(v[0].kind, NameVerdict::kMended);
+  EXPECT_EQ(v[0].name, "陈立群");
+  EXPECT_TRUE(v[0].known);
+  EXPECT_EQ(v[1].kind, NameVerdict::kAgreed);
+  EXPECT_TRUE(v[1].known);
+  // A character away from two known names: nothing settles which.
+  EXPECT_EQ(v[2].kind, NameVerdict::kDoubtful);
+  EXPECT_EQ(v[2].name, "王晓节");
+  // The issue's own sure name mends as before, and is no known name.
+  EXPECT_EQ(v[4].kind, NameVerdict::kMended);
+  EXPECT_EQ(v[4].name, "方舟");
+  EXPECT_FALSE(v[4].known);
+  // Without the known names, the first three stay doubtful.
+  const auto alone = ReconcileNames({LowConfidence("陈立几"), LowConfidence("赵晨曦")});
+  EXPECT_EQ(alone[0].kind, NameVerdict::kDoubtful);
+  EXPECT_EQ(alone[1].kind, NameVerdict::kDoubtful);
+}
+
 TEST(ReconcileNames, MisshapenReadingsDoNotAgreeEachOtherIntoAName) {
   // 办公室 cut into names twice is no writer.
   const auto v = ReconcileNames({Misshapen("办公宣"), Misshapen("办公宣")});
