@@ -13,6 +13,14 @@ namespace {
 
 class QuotesOcr : public testing::SharedEngineTest {};
 
+std::vector<OcrLine*> LinesOf(OcrPage& page) {
+  std::vector<OcrLine*> lines;
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) lines.push_back(&line);
+  }
+  return lines;
+}
+
 // The real engine reading a drawn line alone gives back the closing quote a page reading lost,
 // and invents none for a quote that goes on to the next line.
 TEST_F(QuotesOcr, ALineReadAloneGivesBackTheDroppedQuote) {
@@ -21,10 +29,7 @@ TEST_F(QuotesOcr, ALineReadAloneGivesBackTheDroppedQuote) {
                              .glyph_px = 36, .height = 300, .margin = 60};
   const cv::Mat gray = testing::DrawTextPage(spec);
   OcrPage page = Engine().Recognize(gray);
-  std::vector<OcrLine*> lines;
-  for (auto& block : page.blocks) {
-    for (auto& line : block.lines) lines.push_back(&line);
-  }
+  std::vector<OcrLine*> lines = LinesOf(page);
   ASSERT_EQ(lines.size(), 2u);
   // What the page reading of a scan does: the closing quote dropped.
   for (auto& word : lines[0]->words) {
@@ -51,10 +56,7 @@ TEST_F(QuotesOcr, AQuoteAtALinesEndIsGivenBackWhereItsInkIs) {
                              .glyph_px = 44, .height = 320, .margin = 60};
   const cv::Mat gray = testing::DrawTextPage(spec);
   OcrPage page = Engine().Recognize(gray);
-  std::vector<OcrLine*> lines;
-  for (auto& block : page.blocks) {
-    for (auto& line : block.lines) lines.push_back(&line);
-  }
+  std::vector<OcrLine*> lines = LinesOf(page);
   ASSERT_EQ(lines.size(), 2u);
   for (int k : {0, 1}) {
     OcrWord& word = k == 0 ? lines[0]->words.front() : lines[1]->words.back();
