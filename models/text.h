@@ -21,6 +21,10 @@ bool IsCjk(char32_t c);
 // the supplementary planes' extensions (B onwards).
 bool IsHan(char32_t c);
 
+// Whether `text` holds no character to read: no Han character, no Latin letter or digit (marks,
+// brackets, symbols only). Such a word read at low confidence is a speck OCR took for a mark.
+bool HoldsNoCharacter(std::u32string_view text);
+
 // Removes white space that has a CJK character on either side; a space between two Latin words
 // or digits ("GPS 70" stays, "AI 工具" becomes "AI工具") is kept when both neighbours are not CJK.
 std::string RemoveCjkSpaces(std::string_view utf8);

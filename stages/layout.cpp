@@ -304,9 +304,7 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
           .rule = std::all_of(text.begin(), text.end(),
                               [](char32_t c) { return c == U'|' || c == U'｜' || c == U'丨'; }),
           .speck = words[w].confidence < region_options.max_speck_confidence &&
-                   (std::none_of(text.begin(), text.end(), [](char32_t c) {
-                     return IsHan(c) || (c < 0x80 && std::isalnum(static_cast<int>(c)));
-                   }) || blot(words[w].box, text.size()))});
+                   (HoldsNoCharacter(text) || blot(words[w].box, text.size()))});
       source.emplace_back(k, w);
     }
   }

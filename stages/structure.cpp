@@ -1035,11 +1035,7 @@ class Parser {
   // A word of marks only read below the confidence of print: a speck (show-through, dirt) OCR
   // read as a quote or a comma, in the gap after a column name as often as anywhere.
   bool Speck(const OcrWord& word) const {
-    const std::u32string text = ToU32(word.text);
-    return word.confidence < options_.speck_confidence &&
-           std::none_of(text.begin(), text.end(), [](char32_t c) {
-             return IsHan(c) || (c < 0x80 && std::isalnum(static_cast<int>(c)));
-           });
+    return word.confidence < options_.speck_confidence && HoldsNoCharacter(ToU32(word.text));
   }
 
   // Where the titles of an inline contents start, from the lines themselves: each line at the
