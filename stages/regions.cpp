@@ -717,12 +717,12 @@ std::vector<TextRegion> OrderRegions(const std::vector<RegionItem>& items, doubl
     right = std::max(right, items[i].box.Right());
     ids.push_back(i);
   }
-  // Twice: the second pass parts a short band where the first found its columns' gutters.
+  // Twice: the second pass parts a short band where the first found its columns' gutters (a
+  // page the first pass found none on, most of them, is read as the first pass read it).
   std::vector<Interval> gutters;
-  {
-    std::vector<TextRegion> first;
-    Segmenter(items, unit, options, ink, first, nullptr, &gutters).Cut(ids, left, right, 0, 0);
-  }
+  Segmenter(items, unit, options, ink, out, nullptr, &gutters).Cut(ids, left, right, 0, 0);
+  if (gutters.empty()) return out;
+  out.clear();
   Segmenter(items, unit, options, ink, out, &gutters).Cut(std::move(ids), left, right, 0, 0);
   return out;
 }
