@@ -87,17 +87,24 @@ TEST(Quotes, AMarkIsAWordOfItsOwnAndTheLineKeepsItsBox) {
   EXPECT_EQ(line.words[3].text, "痛“点");
 }
 
+// A line of "characters" drawn on `gray` as black squares `width` wide and 40 tall from y 30,
+// one at each x, each a word of its own.
+OcrLine Squares(cv::Mat& gray, std::initializer_list<int> xs, int width) {
+  OcrLine line;
+  for (const int x : xs) {
+    gray(cv::Rect(x, 30, width, 40)).setTo(0);
+    line.words.push_back({.text = "字", .box = {x, 30, width, 40}, .confidence = 90});
+  }
+  line.RebuildFromWords();
+  return line;
+}
+
 // Three "characters" (black squares, glyph 40): 20 px of white between the first two, 60 px
 // between the last two. A mark goes between the first two, not into the wide white, unless a
 // quote's ink stands in it.
 TEST(Quotes, NoMarkInAPrintedGap) {
   cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(255));
-  OcrLine line;
-  for (const int x : {20, 100, 220}) {
-    gray(cv::Rect(x, 30, 60, 40)).setTo(0);
-    line.words.push_back({.text = "字", .box = {x, 30, 60, 40}, .confidence = 90});
-  }
-  line.RebuildFromWords();
+  const OcrLine line = Squares(gray, {20, 100, 220}, 60);
   EXPECT_FALSE(InAPrintedGap(gray, line, {.before = 1, .mark = U'”'}, 40));
   EXPECT_TRUE(InAPrintedGap(gray, line, {.before = 2, .mark = U'“'}, 40));
   gray(cv::Rect(175, 30, 10, 15)).setTo(0);  // a quote's ink in the white
@@ -127,12 +134,7 @@ TEST(Quotes, AMarkAtALinesEndIsTakenWhereTheLineNeedsIt) {
 // A line of three "characters" (black squares, glyph 40, from y 30); what stands after the last.
 bool QuoteAfterLast(const cv::Rect& after) {
   cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(255));
-  OcrLine line;
-  for (const int x : {20, 70, 120}) {
-    gray(cv::Rect(x, 30, 40, 40)).setTo(0);
-    line.words.push_back({.text = "字", .box = {x, 30, 40, 40}, .confidence = 90});
-  }
-  line.RebuildFromWords();
+  const OcrLine line = Squares(gray, {20, 70, 120}, 40);
   if (!after.empty()) gray(after).setTo(0);
   return QuoteInkAtEnd(gray, line, {.before = 3, .mark = U'”'}, 40);
 }
