@@ -221,8 +221,10 @@ std::set<std::pair<size_t, size_t>> WordsReadTwice(const std::vector<RawLine>& l
           const double heights = static_cast<double>(std::max(x.height, y.height)) /
                                  std::max(1, std::min(x.height, y.height));
           // The edition under a masthead title's tall box is no reading of the title; OCR
-          // stretches a word's box to a mark's height beside it (1.7 times a glyph), no more.
-          if (heights > 2.0) continue;
+          // stretches a word's box to a mark's height beside it (1.7 times a glyph), and now and
+          // then a line's boxes to twice its glyphs and more (街道 boxed 120 px over 56 px glyphs
+          // a contents line read twice): that is the same reading only with the same text.
+          if (heights > 2.0 && lost_words[w].text != kept.text) continue;
           // (The same text needs only to touch: a reread's boxes come back a few px off.)
           const int across = overlap(x.x, x.Right(), y.x, y.Right());
           const int down = overlap(x.y, x.Bottom(), y.y, y.Bottom());
@@ -401,11 +403,62 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
   return out;
 }
 
+// The share of `line`'s words' width (its non-empty words) that stands over words of `other`.
+double WordsOver(const RawLine& line, const RawLine& other) {
+  std::vector<std::pair<int, int>> spans;
+  for (const OcrWord& word : other.ocr->words) {
+    if (!word.text.empty() && !word.box.Empty()) spans.emplace_back(word.box.x, word.box.Right());
+  }
+  std::sort(spans.begin(), spans.end());
+  long total = 0, over = 0;
+  for (const OcrWord& word : line.ocr->words) {
+    if (word.text.empty() || word.box.Empty()) continue;
+    total += word.box.width;
+    int reach = word.box.x;
+    for (const auto& [from, to] : spans) {
+      if (to <= reach || from >= word.box.Right()) continue;
+      over += std::min(to, word.box.Right()) - std::max(from, reach);
+      reach = std::min(to, word.box.Right());
+    }
+  }
+  return total == 0 ? 0 : static_cast<double>(over) / static_cast<double>(total);
+}
+
 // Tesseract now and then reads one printed line twice (a second, odd block across both columns),
 // and a second reading may repeat what the first saw: of lines that cover the same ink, keep
-// the one read with more confidence.
-std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines) {
+// the one read with more confidence, with the words only the other read beside it (a contents
+// line read whole and again without its column name keeps the name).
+std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines,
+                                    std::vector<std::unique_ptr<OcrLine>>& store) {
   std::vector<bool> dropped(lines.size(), false);
+  // The words of `lost` that stand clear of `kept`'s box, their middles half a glyph out.
+  auto beside = [&lines](const RawLine& lost, const RawLine& kept) {
+    std::vector<size_t> out;
+    const Box& k = kept.ocr->box;
+    const double margin = 0.5 * kept.glyph_px;
+    for (size_t w = 0; w < lost.ocr->words.size(); ++w) {
+      const OcrWord& word = lost.ocr->words[w];
+      if (word.text.empty() || word.box.Empty() || HoldsNoCharacter(ToU32(word.text))) continue;
+      const double middle = word.box.x + word.box.width / 2.0;
+      if (middle < kept.column_left || middle > kept.column_right) continue;  // its column's
+      if (middle >= k.x - margin && middle <= k.Right() + margin) continue;
+      // (Nor what a third reading of the row holds: the ends of a row read in three pieces.)
+      const bool elsewhere = std::any_of(lines.begin(), lines.end(), [&](const RawLine& other) {
+        if (&other == &lost || &other == &kept) return false;
+        const Box& o = other.ocr->box;
+        if (std::min(o.Bottom(), word.box.Bottom()) - std::max(o.y, word.box.y) <
+            word.box.height / 2) {
+          return false;
+        }
+        return std::any_of(other.ocr->words.begin(), other.ocr->words.end(), [&](const OcrWord& x) {
+          return !x.text.empty() && std::min(x.box.Right(), word.box.Right()) -
+                                            std::max(x.box.x, word.box.x) > word.box.width / 2;
+        });
+      });
+      if (!elsewhere) out.push_back(w);
+    }
+    return out;
+  };
   for (size_t i = 0; i < lines.size(); ++i) {
     for (size_t j = i + 1; j < lines.size() && !dropped[i]; ++j) {
       if (dropped[j]) continue;
@@ -418,16 +471,53 @@ std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines) {
                                     static_cast<long>(b.width) * b.height);
       if (w * h < 0.6 * static_cast<double>(smaller)) continue;
       // A small line under a large one's box (the edition under the masthead title) is not it.
-      const double heights = static_cast<double>(std::max(a.height, b.height)) /
-                             std::max(1, std::min(a.height, b.height));
+      // (Their boxes or their glyphs: OCR boxes a few words of a line twice as tall now and then,
+      // and the line's box with them, or a line's glyphs a third short.)
+      const double heights =
+          std::min(static_cast<double>(std::max(a.height, b.height)) / std::max(1, std::min(a.height, b.height)),
+                   std::max(lines[i].glyph_px, lines[j].glyph_px) /
+                       std::max(1.0, std::min(lines[i].glyph_px, lines[j].glyph_px)));
       if (heights > 1.5) continue;
+      // Their words stand on one another: two pieces of one row whose boxes overlap, each
+      // holding words the other lacks (what is left of a line whose words were read again
+      // beside the reading of them), are no second reading.
+      const bool i_smaller = static_cast<long>(a.width) * a.height <= static_cast<long>(b.width) * b.height;
+      if (WordsOver(lines[i_smaller ? i : j], lines[i_smaller ? j : i]) < 0.5) continue;
       // Two rows whose boxes overlap because of a tall word (OCR boxes a degraded word now and
       // then from its row into the next) are two lines: a line read twice stands at one height.
       if (std::abs(Centre(lines[i].ocr->words, a) - Centre(lines[j].ocr->words, b)) >
           0.5 * std::min(lines[i].glyph_px, lines[j].glyph_px)) {
         continue;
       }
-      dropped[lines[i].ocr->confidence >= lines[j].ocr->confidence ? j : i] = true;
+      const size_t lost = lines[i].ocr->confidence >= lines[j].ocr->confidence ? j : i;
+      const size_t kept = lost == i ? j : i;
+      dropped[lost] = true;
+      if (lines[lost].column != lines[kept].column) continue;
+      const std::vector<size_t> extra = beside(lines[lost], lines[kept]);
+      if (extra.empty() || lines[kept].refs.size() != lines[kept].ocr->words.size() ||
+          lines[lost].refs.size() != lines[lost].ocr->words.size()) {
+        continue;
+      }
+      auto joined = std::make_unique<OcrLine>();
+      std::vector<std::pair<OcrWord, WordRef>> words;
+      for (size_t k = 0; k < lines[kept].ocr->words.size(); ++k) {
+        words.emplace_back(lines[kept].ocr->words[k], lines[kept].refs[k]);
+      }
+      for (size_t k : extra) words.emplace_back(lines[lost].ocr->words[k], lines[lost].refs[k]);
+      std::stable_sort(words.begin(), words.end(),
+                       [](const auto& x, const auto& y) { return x.first.box.x < y.first.box.x; });
+      RawLine raw = lines[kept];
+      raw.refs.clear();
+      for (auto& [word, ref] : words) {
+        joined->words.push_back(std::move(word));
+        raw.refs.push_back(ref);
+      }
+      joined->RebuildFromWords();
+      raw.ocr = joined.get();
+      raw.column_left = std::min(lines[kept].column_left, lines[lost].column_left);
+      raw.column_right = std::max(lines[kept].column_right, lines[lost].column_right);
+      store.push_back(std::move(joined));
+      lines[kept] = std::move(raw);
     }
   }
   std::vector<RawLine> kept;
@@ -556,7 +646,8 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
     // Duplicates are dropped after the lines are parted at gutters: a line read across one
     // covers both its halves, and only the half read twice is a duplicate.
     kept = DropDuplicates(
-        ReadingOrder(kept, layout.body_glyph_px, page_bounds, pages[p].ink, merged_lines));
+        ReadingOrder(kept, layout.body_glyph_px, page_bounds, pages[p].ink, merged_lines),
+        merged_lines);
     std::vector<std::string> texts, spaced_texts;
     for (const auto& raw : kept) {
       texts.push_back(CleanText(JoinWords(*raw.ocr, raw.glyph_px, options.space_gap, false)));

@@ -1073,5 +1073,76 @@ TEST(Layout, TwoRowsOverAPagesColumnsAreReadByItsGutters) {
   ExpectColumnsInOrder(layout, 7, below, /*numbered=*/true);
 }
 
+// A contents line read twice, once with its column name in one block and once alone in the
+// titles' block, and in the first reading OCR boxed a few words more than twice as tall as their
+// glyphs (the accuracy set tune2-clean-300-ukai, page 1: 街道 120 px over 56 px glyphs). The words read the
+// same in the same place are one reading whatever their boxes: the title comes out once.
+TEST(Layout, ALineReadTwiceWithStretchedBoxesComesOutOnce) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 4);
+  const int y = 300 + 5 * kLeading;
+  const std::string title = Prose(20);
+  OcrLine first = BoxedLine("情况交流" + title, kLeft, y);
+  for (size_t k = 5; k < first.words.size(); k += 3) {
+    first.words[k].box.y -= kGlyph * 6 / 10;
+    first.words[k].box.height = kGlyph * 22 / 10;
+  }
+  first.RebuildFromWords();
+  OcrLine again = BoxedLine(title, kLeft + 4 * kPitch + 2, y + 1);
+  again.confidence = 93;
+  lines.push_back(std::move(first));
+  lines.push_back(std::move(again));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 5u);
+  EXPECT_EQ(layout.lines[4].text, "情况交流" + title);
+}
+
+// Two pieces of one row whose boxes overlap but whose words do not (what is left of a line whose
+// middle was read again on its own, beside that reading): no second reading of each other, and
+// every word of both stays (tuning t05 page 4 lost “三维发力”助力优化营商环境 of a heading).
+TEST(Layout, PiecesOfARowWhoseWordsStandApartAreBothKept) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 4);
+  const int y = 300 + 5 * kLeading;
+  const std::u32string text = ToU32(Prose(21));
+  OcrLine left = BoxedLine(ToUtf8(text.substr(0, 8)), kLeft, y);
+  const OcrLine far = BoxedLine(ToUtf8(text.substr(18, 1)), kLeft + 18 * kPitch, y);
+  left.words.push_back(far.words.front());
+  left.RebuildFromWords();
+  left.confidence = 93;
+  OcrLine middle = BoxedLine(ToUtf8(text.substr(8, 10)), kLeft + 8 * kPitch, y + 2);
+  const OcrLine end = BoxedLine(ToUtf8(text.substr(19, 2)), kLeft + 19 * kPitch, y + 2);
+  middle.words.insert(middle.words.end(), end.words.begin(), end.words.end());
+  middle.RebuildFromWords();
+  middle.confidence = 88;
+  lines.push_back(std::move(left));
+  lines.push_back(std::move(middle));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::u32string read;
+  for (size_t k = 4; k < layout.lines.size(); ++k) read += ToU32(layout.lines[k].text);
+  for (const char32_t c : text) EXPECT_NE(read.find(c), std::u32string::npos) << ToUtf8(text);
+}
+
+// A row read in three overlapping pieces, the middle one a second reading of the first: the
+// first keeps what only the middle read beyond it, unless the third piece holds it (tune2 t18's
+// colophon read 市人大常委会组成人员，市人大 | 会组成人员，市人大机关各 | 大机关各部门… gained
+// 机关各 twice).
+TEST(Layout, WordsAThirdReadingHoldsAreNotGivenToTheFirst) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 4);
+  const int y = 300 + 5 * kLeading;
+  const std::u32string text = ToU32(Prose(24));
+  OcrLine first = BoxedLine(ToUtf8(text.substr(0, 12)), kLeft, y);
+  first.confidence = 95;
+  OcrLine again = BoxedLine(ToUtf8(text.substr(5, 11)), kLeft + 5 * kPitch + 2, y + 1);
+  again.confidence = 75;
+  OcrLine last = BoxedLine(ToUtf8(text.substr(12, 12)), kLeft + 12 * kPitch, y);
+  last.confidence = 88;
+  lines.push_back(std::move(first));
+  lines.push_back(std::move(again));
+  lines.push_back(std::move(last));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::u32string read;
+  for (size_t k = 4; k < layout.lines.size(); ++k) read += ToU32(layout.lines[k].text);
+  EXPECT_EQ(ToUtf8(read), ToUtf8(text));
+}
+
 }  // namespace
 }  // namespace qikan
