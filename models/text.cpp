@@ -186,6 +186,21 @@ size_t EditDistance(std::u32string_view a, std::u32string_view b) {
   return prev[b.size()];
 }
 
+size_t SubstringDistance(std::u32string_view needle, std::u32string_view haystack) {
+  // Edit distance with the stretch free to start and end anywhere in `haystack`: row 0 costs
+  // nothing, and the answer is the last row's least.
+  std::vector<size_t> prev(haystack.size() + 1, 0), cur(haystack.size() + 1);
+  for (size_t i = 1; i <= needle.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= haystack.size(); ++j) {
+      const size_t substitute = prev[j - 1] + (needle[i - 1] == haystack[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, substitute});
+    }
+    std::swap(prev, cur);
+  }
+  return *std::min_element(prev.begin(), prev.end());
+}
+
 std::vector<AlignedPair> AlignCharacters(std::u32string_view a, std::u32string_view b) {
   const size_t n = a.size(), m = b.size();
   std::vector<std::vector<size_t>> cost(n + 1, std::vector<size_t>(m + 1));

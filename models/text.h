@@ -40,6 +40,10 @@ std::u32string StripWhitespace(std::u32string_view text);
 // Levenshtein distance between code point sequences.
 size_t EditDistance(std::u32string_view a, std::u32string_view b);
 
+// The fewest edits that make `needle` a substring of `haystack` (its Levenshtein distance to the
+// closest stretch of `haystack`): 0 when it is one.
+size_t SubstringDistance(std::u32string_view needle, std::u32string_view haystack);
+
 // A minimal edit script between `a` and `b`, in order: each step pairs a position of `a` with one
 // of `b` (the same character or a substitution), or one side's position with kUnaligned (a
 // character only that side has). Where several scripts are minimal, pairing is preferred, then

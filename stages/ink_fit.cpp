@@ -184,13 +184,20 @@ std::vector<LostLine> FindLostLines(const cv::Mat& gray, const OcrPage& page,
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {
       const MeasuredLine& m = measured.lines[i++];
-      // A line much taller than the body is a masthead or heading: the reread stage's.
-      if (line.box.height > 2.5 * body) continue;
+      // A line much taller than the body is a masthead or heading: the reread stage's. (Its
+      // rows: a word boxed over three rows does not make a body line one.)
+      if (RowBox(line).height > 2.5 * body) continue;
       if (m.ink.ink_cells < options.min_ink_cells) continue;
       const bool short_read = m.ink.Fit() < options.short_fit;
       const bool latin = LatinOnly(line.text, options.min_latin_letters) &&
                          m.ink.Fit() < options.fits_from;
-      if (!short_read && !latin) continue;
+      const bool blotted = m.ink.Fit() < options.fits_from &&
+                           std::any_of(line.words.begin(), line.words.end(), [&](const OcrWord& w) {
+                             const double chars = std::max<size_t>(1, Utf8Length(w.text));
+                             return w.confidence < options.blot_confidence &&
+                                    w.box.width >= options.blot_cells * m.glyph_px * chars;
+                           });
+      if (!short_read && !latin && !blotted) continue;
       lost.push_back(LostLine{.region = RereadRegion{.box = m.box,
                                                      .glyph_px = m.glyph_px,
                                                      .replaces = line.box,
@@ -233,6 +240,10 @@ size_t ChooseFittingReading(const std::vector<OcrPage>& readings, double ink_cel
   return best;
 }
 
+// The share of a piece's characters a rescued reading may read otherwise (or not at all) and
+// still hold it.
+constexpr double kPieceMisreadShare = 0.2;
+
 int DropRepeatedPieces(OcrPage& page, const Box& region, const Box& keep, std::string_view text) {
   const std::u32string whole = StripWhitespace(ToU32(text));
   int dropped = 0;
@@ -247,7 +258,11 @@ int DropRepeatedPieces(OcrPage& page, const Box& region, const Box& keep, std::s
         return false;
       }
       const std::u32string piece = StripWhitespace(ToU32(line.text));
-      const bool repeated = piece.empty() || whole.find(piece) != std::u32string::npos;
+      // (Read again as a whole, a piece that misread or lost a few of its characters is still
+      // a piece of it: 双，助力工程建设… beside 二是双线督办，助力工程建设….)
+      const bool repeated =
+          piece.empty() || SubstringDistance(piece, whole) <=
+                               static_cast<size_t>(kPieceMisreadShare * static_cast<double>(piece.size()));
       dropped += repeated ? 1 : 0;
       return repeated;
     });

@@ -90,6 +90,11 @@ struct LostLineOptions {
   // A line read as Latin letters alone (no Han) over Han-sized glyphs is as doubtful, at any
   // fit: chi_sim's body text is Han.
   int min_latin_letters = 1;
+  // A line holding a blot (a word read below `blot_confidence` in a box `blot_cells` glyphs
+  // wide or more a character: "ee" at 0 over 17 glyphs of 楷体, "，" at 0 over 6) is one OCR gave
+  // up on a stretch of: lost when its text fills less than `fits_from` of its ink.
+  float blot_confidence = 40;
+  double blot_cells = 2.5;
   // Each lost line is read at these multiples of the model's glyph height by the page's model,
   // then by each other model at 1.0, until a reading fits: its text fills between `fits_from`
   // and `fits_to` of the ink.
@@ -111,8 +116,8 @@ struct LostLine {
   LineInk ink;          // of the line as read
 };
 
-// Lines whose text cannot be what their ink says: far fewer characters than the ink holds, or
-// Latin letters alone over Han-sized glyphs. `gray` is the page the OCR boxes refer to.
+// Lines whose text cannot be what their ink says: far fewer characters than the ink holds, Latin
+// letters alone over Han-sized glyphs, or a blot and fewer characters than the ink holds. `gray` is the page the OCR boxes refer to.
 std::vector<LostLine> FindLostLines(const cv::Mat& gray, const OcrPage& page,
                                     const LostLineOptions& options);
 

@@ -140,17 +140,30 @@ Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph) {
   return Box{.x = left, .y = band.y + top, .width = right - left, .height = bottom - top};
 }
 
+Box RowBox(const OcrLine& line, double tall) {
+  if (line.words.empty()) return line.box;
+  const double limit = tall * MedianWordHeight(line);
+  Box rows, all;
+  for (const auto& word : line.words) {
+    if (word.box.Empty()) continue;
+    all = all.Union(word.box);
+    if (word.box.height <= limit) rows = rows.Union(word.box);
+  }
+  if (rows.Empty()) return line.box;
+  return Box{.x = all.x, .y = rows.y, .width = all.width, .height = rows.height};
+}
+
 Box WidenToOwnRowInk(const cv::Mat& gray, const OcrPage& page, const OcrLine& line, double glyph) {
-  Box widened = WidenToRowInk(gray, line.box, glyph);
+  const Box own = RowBox(line);
+  Box widened = WidenToRowInk(gray, own, glyph);
   int left = widened.x, right = widened.Right();
   for (const auto& block : page.blocks) {
     for (const auto& other : block.lines) {
       if (&other == &line) continue;
-      const int overlap = std::min(other.box.Bottom(), line.box.Bottom()) -
-                          std::max(other.box.y, line.box.y);
-      if (overlap < 0.5 * std::min(other.box.height, line.box.height)) continue;
-      if (other.box.Right() <= line.box.x) left = std::max(left, other.box.Right());
-      if (other.box.x >= line.box.Right()) right = std::min(right, other.box.x);
+      const int overlap = std::min(other.box.Bottom(), own.Bottom()) - std::max(other.box.y, own.y);
+      if (overlap < 0.5 * std::min(other.box.height, own.height)) continue;
+      if (other.box.Right() <= own.x) left = std::max(left, other.box.Right());
+      if (other.box.x >= own.Right()) right = std::min(right, other.box.x);
     }
   }
   widened.x = left;

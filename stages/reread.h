@@ -64,13 +64,18 @@ bool ClosesBracket(char32_t c);
 // mark does not show.
 double MedianWordHeight(const OcrLine& line);
 
+// The rows a line stands in: its words' box, the words OCR boxed more than `tall` times the
+// line's median height left out of its height (a word read at 0 over a stretch of ink it could
+// not read, boxed down over the next two rows). Its width is all its words'.
+Box RowBox(const OcrLine& line, double tall = 1.8);
+
 // A doubtful line's box is often only part of the line (chi_sim gives up on a widely spaced
 // "（普  刊）"); the box widened to the ink of its row, bridging gaps of up to three glyphs.
 Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph);
 
-// The line's box widened to the ink of its row, but not over another line of the page beside
-// it (the next column of a page of columns, read as lines of its own: a gutter is narrower than
-// the gaps WidenToRowInk bridges).
+// The line's rows (RowBox) widened to the ink of its row, but not over another line of the page
+// beside it (the next column of a page of columns, read as lines of its own: a gutter is
+// narrower than the gaps WidenToRowInk bridges).
 Box WidenToOwnRowInk(const cv::Mat& gray, const OcrPage& page, const OcrLine& line, double glyph);
 
 // Lines to read again: much larger than the body, or read with low confidence. Smallest first, so

@@ -128,5 +128,15 @@ TEST(Text, AlignCharactersPairsSharedCharactersAndNamesTheRest) {
   EXPECT_EQ(AlignCharacters(U"ab", U"").front().b, kUnaligned);
 }
 
+TEST(Text, SubstringDistanceIsTheEditsToTheClosestStretch) {
+  EXPECT_EQ(SubstringDistance(U"助力工程", U"二是双线督办，助力工程建设"), 0u);
+  // 是双线督办 read as 双 alone: the closest stretch is 办，助力工程, one character off.
+  EXPECT_EQ(SubstringDistance(U"双，助力工程", U"二是双线督办，助力工程建设"), 1u);
+  EXPECT_EQ(SubstringDistance(U"双线，助力工程", U"二是双线督办，助力工程建设"), 2u);
+  EXPECT_EQ(SubstringDistance(U"监督", U"二是双线督办"), 1u);
+  EXPECT_EQ(SubstringDistance(U"", U"abc"), 0u);
+  EXPECT_EQ(SubstringDistance(U"abc", U""), 3u);
+}
+
 }  // namespace
 }  // namespace qikan

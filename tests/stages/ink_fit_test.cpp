@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/record.h"
+#include "models/text.h"
 #include "tests/support/text_page.h"
 
 namespace qikan {
@@ -115,6 +116,77 @@ TEST(InkFit, TheReadingThatFitsTheInkIsChosen) {
   EXPECT_EQ(ChooseFittingReading({readings[0], Reading("市人大常委会按照省委对省会城市勇挑大梁", 40)},
                                  20, options),
             0u);
+}
+
+// A lost line read again whole: the pieces of its row OCR read on their own go, even one that
+// misread or lost a few of its characters (tune-office-ukai page 3 kept 双，助力工程建设“加速度”…
+// beside the rescued 二是双线督办，助力工程建设“加速度”…); another line in the row's region stays.
+TEST(InkFit, PiecesOfALostLineItsRereadingHoldsAreDropped) {
+  auto line = [](const std::string& text, Box box) {
+    return OcrLine{.text = text, .box = box, .confidence = 90,
+                   .words = {OcrWord{.text = text, .box = box, .confidence = 90}}};
+  };
+  const std::string whole = "二是双线督办，助力工程建设“加速度”。创新建立“双挂";
+  OcrPage page{.width = 2400, .height = 600};
+  page.blocks.push_back(OcrBlock{.lines = {line("二是页", {450, 100, 140, 50})}});
+  page.blocks.push_back(OcrBlock{.lines = {line("双，助力工程建设“加速度”。创新建立“双挂", {590, 100, 1570, 80})}});
+  page.blocks.push_back(OcrBlock{.lines = {line("代表联络站", {1700, 110, 400, 50})}});
+  page.blocks.push_back(OcrBlock{.lines = {line(whole, {450, 300, 1700, 80})}});  // below the region
+  const Box region{400, 80, 1800, 120};
+  const Box keep{450, 100, 140, 50};
+  EXPECT_EQ(DropRepeatedPieces(page, region, keep, whole), 1);
+  std::vector<std::string> left;
+  for (const auto& block : page.blocks) {
+    for (const auto& l : block.lines) left.push_back(l.text);
+  }
+  EXPECT_EQ(left, (std::vector<std::string>{"二是页", "代表联络站", whole}));
+}
+
+// OCR as chi_sim reads a drawn page: one word a character, each boxed over its cell.
+OcrLine ReadAsDrawn(const testing::TextPageSpec& spec, int index, size_t chars) {
+  const int step = static_cast<int>(spec.glyph_px * spec.line_spacing);
+  const int top = spec.margin + spec.glyph_px + index * step - spec.glyph_px * 9 / 10;
+  const std::u32string text = ToU32(spec.lines[static_cast<size_t>(index)]);
+  OcrLine line{.confidence = 92};
+  for (size_t k = 0; k < std::min(chars, text.size()); ++k) {
+    const Box box{spec.margin + static_cast<int>(k) * spec.glyph_px, top, spec.glyph_px, spec.glyph_px};
+    line.words.push_back(OcrWord{.text = ToUtf8(text.substr(k, 1)), .box = box, .confidence = 92});
+  }
+  line.RebuildFromWords();
+  return line;
+}
+
+// A body line OCR read two thirds of, then gave up on: one word at 0 boxed over the rest of the
+// line and down over the next two rows (tune-office-ukai page 3: "ee" over 17 glyphs of 楷体).
+// Its text fills more than half its ink, and its box is as tall as a heading's; it is lost all
+// the same, and the region read again is its own row.
+TEST(InkFit, ALineWithABlotOverItsEndIsLost) {
+  testing::TextPageSpec spec;
+  spec.lines = testing::SeedProseLines(6, 30);
+  spec.height = 800;
+  const cv::Mat gray = testing::DrawTextPage(spec);
+  OcrPage page{.width = gray.cols, .height = gray.rows};
+  for (int i = 0; i < 6; ++i) {
+    OcrLine line = ReadAsDrawn(spec, i, i == 2 ? 19 : 30);
+    if (i == 2) {
+      const Box& last = line.words.back().box;
+      line.words.push_back(OcrWord{.text = "ee",
+                                   .box = {last.Right() + 4, last.y, 10 * spec.glyph_px, 3 * spec.glyph_px},
+                                   .confidence = 0});
+      line.RebuildFromWords();
+    }
+    page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+  }
+  const std::vector<LostLine> lost = FindLostLines(gray, page, LostLineOptions{});
+  ASSERT_EQ(lost.size(), 1u);
+  const Box& region = lost[0].region.box;
+  const Box& row = page.blocks[2].lines[0].words.front().box;
+  EXPECT_LT(region.height, 1.5 * spec.glyph_px);
+  EXPECT_LT(std::abs(region.y - row.y), spec.glyph_px / 2);
+  EXPECT_GT(region.width, 28 * spec.glyph_px);
+  const Box& whole = page.blocks[2].lines[0].box;  // the line it replaces: blot and all
+  EXPECT_EQ(lost[0].region.replaces->height, whole.height);
+  EXPECT_EQ(lost[0].region.replaces->width, whole.width);
 }
 
 }  // namespace
