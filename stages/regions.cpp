@@ -426,14 +426,41 @@ class Segmenter {
                       [&](const Interval& i) { return i.left < middle && i.right > middle; })) {
         continue;
       }
-      const bool west_set =
-          std::abs(west.left - west_from) <= slack || centred(west, west_from, g.left);
+      // (Or a line of body text set right in its column: the last line of an attribution that
+      // closes the article above, beside the next article's heading in the column before. Its
+      // glyphs in the page's ink, not OCR's boxes, which stretch beside a heading's: the west
+      // half of a heading across two columns ends at the gutter too when its gap falls there.)
+      auto body_set_right = [&](const Interval& run, int to) {
+        const int reach = static_cast<int>(unit_ / 2);  // (the slab is its items' middle rows)
+        return std::abs(to - run.right) <= slack &&
+               InkHeight(run, slabs[s].top - reach, slabs[s].bottom + reach) <
+                   options_.heading_height * unit_;
+      };
+      const bool west_set = std::abs(west.left - west_from) <= slack ||
+                            centred(west, west_from, g.left) || body_set_right(west, g.left);
       const bool east_set = (east.left >= g.right - slack &&
                              east.left <= g.right + options_.max_indent * unit_) ||
-                            centred(east, g.right, east_to);
+                            centred(east, g.right, east_to) ||
+                            body_set_right(east, east_to);
       if (west_set && east_set) kept.push_back(open[k]);
     }
     return kept;
+  }
+
+  // The tallest run of inked rows of the page's ink over `x` between `top` and `bottom` (px); a
+  // heading's height (never body text) when the page's ink is not known.
+  double InkHeight(const Interval& x, int top, int bottom) const {
+    if (!ink_ || ink_->Empty()) return options_.heading_height * unit_;
+    const int c0 = static_cast<int>(x.left / ink_->cell), c1 = static_cast<int>(x.right / ink_->cell);
+    const int r0 = static_cast<int>(top / ink_->cell), r1 = static_cast<int>(bottom / ink_->cell);
+    int run = 0, longest = 0;
+    for (int r = r0; r <= r1; ++r) {
+      bool inked = false;
+      for (int c = c0; c <= c1 && !inked; ++c) inked = ink_->At(c, r);
+      run = inked ? run + 1 : 0;
+      longest = std::max(longest, run);
+    }
+    return longest * ink_->cell;
   }
 
   // The slab's ink but its marks (which may stand in a gutter); a heading's, whole.

@@ -752,7 +752,9 @@ TEST(Layout, ACentredHeadingWhoseGapFallsOnTheGutterIsNoColumnHeading) {
   std::u32string first = ToU32(texts[0][0]);
   first.erase(13, 1);
   texts[0][0] = ToUtf8(first);
-  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  OcrPage page = PageOf(std::move(lines));
+  page.ink = InkOfWords(page);  // (the heading's glyphs as tall in the ink as in its boxes)
+  const IssueLayout layout = AnalyzeLayout({page}, LayoutOptions{});
   ASSERT_EQ(layout.lines.size(), 3u + 1u + 12u);
   EXPECT_EQ(layout.lines[3].text, "信息摘登");
   EXPECT_EQ(layout.lines[3].column, 0);
@@ -777,7 +779,9 @@ TEST(Layout, AHeadingSetInAcrossTwoColumnsOverAnIndentedRowIsNoColumnHeading) {
   below.words.erase(below.words.begin(), below.words.begin() + 2);
   below.RebuildFromWords();
   texts[0][0] = ToUtf8(ToU32(texts[0][0]).substr(2));
-  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  OcrPage page = PageOf(std::move(lines));
+  page.ink = InkOfWords(page);  // (the heading's glyphs as tall in the ink as in its boxes)
+  const IssueLayout layout = AnalyzeLayout({page}, LayoutOptions{});
   ASSERT_EQ(layout.lines.size(), 3u + 1u + 12u);
   EXPECT_EQ(layout.lines[3].text, "区县人大常委会推动审议意见落实质量提升");
   EXPECT_EQ(layout.lines[3].column, 0);
@@ -1142,6 +1146,45 @@ TEST(Layout, WordsAThirdReadingHoldsAreNotGivenToTheFirst) {
   std::u32string read;
   for (size_t k = 4; k < layout.lines.size(); ++k) read += ToU32(layout.lines[k].text);
   EXPECT_EQ(ToUtf8(read), ToUtf8(text));
+}
+
+// Two columns; the left one opens with a two-line heading centred in it, and beside it the right
+// column closes the article before with its attribution, the last line set right (tune2
+// clean-3col-ukai page 2: "吴敏 孙佳）"), OCR's boxes of both attribution lines stretched as tall
+// as the heading's. The ink shows body glyphs there: the columns are read one after the other
+// from the top, not the two rows across.
+TEST(Layout, AnAttributionSetRightBesideAColumnHeadingStaysInItsColumn) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int column = 18 * kPitch - 3;  // 594 px
+  const int right_x = kLeft + column + 63;
+  std::vector<std::vector<std::string>> texts(2);
+  for (int k = 0; k < 2; ++k) {
+    const std::string text = k == 0 ? "余杭区多措并举助" : "力青年留杭第一区";
+    const int width = 8 * 51 - 3;
+    lines.push_back(BoxedLine(text, kLeft + (column - width) / 2, top + k * 70, 48));
+    texts[0].push_back(text);
+  }
+  const std::string opening = "（桐庐县人大常委会办公室";
+  const std::string names = "吴敏孙佳）";
+  lines.push_back(BoxedLine(opening, right_x, top + 9));
+  lines.push_back(BoxedLine(names, right_x + column - 5 * kPitch + 3, top + 70 + 9));
+  texts[1] = {opening, names};
+  std::vector<std::vector<std::string>> body;
+  for (auto& line : ColumnRows(top + 160, 6, {18, 18}, 63, body)) lines.push_back(std::move(line));
+  for (size_t c = 0; c < 2; ++c) texts[c].insert(texts[c].end(), body[c].begin(), body[c].end());
+  OcrPage page = PageOf(std::move(lines));
+  page.ink = InkOfWords(page);
+  for (size_t b = 5; b <= 6; ++b) {  // OCR's boxes of the attribution, as tall as the heading's
+    for (auto& word : page.blocks[b].lines[0].words) {
+      word.box.y -= 9;
+      word.box.height = 48;
+    }
+    page.blocks[b].lines[0].RebuildFromWords();
+  }
+  const IssueLayout layout = AnalyzeLayout({page}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 3u + 4u + 12u);
+  ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
 }
 
 }  // namespace
