@@ -170,6 +170,13 @@ double BodyGlyphHeight(const OcrPage& page) {
 }
 
 double LineGlyph(const OcrLine& line, double body_glyph) {
+  // A line none of whose words OCR read with some confidence has boxes that are guesses ("Te"
+  // at 11 over a whole line of body text, boxed three rows tall): the body's glyph.
+  constexpr float kGuessed = 40;
+  if (std::none_of(line.words.begin(), line.words.end(),
+                   [](const OcrWord& w) { return w.confidence >= kGuessed; })) {
+    return body_glyph;
+  }
   const double own = MedianWordHeight(line);
   return own > 1.15 * body_glyph ? own : body_glyph;
 }
@@ -185,8 +192,9 @@ std::vector<LostLine> FindLostLines(const cv::Mat& gray, const OcrPage& page,
     for (const auto& line : block.lines) {
       const MeasuredLine& m = measured.lines[i++];
       // A line much taller than the body is a masthead or heading: the reread stage's. (Its
-      // rows: a word boxed over three rows does not make a body line one.)
-      if (RowBox(line).height > 2.5 * body) continue;
+      // rows: a word boxed over three rows does not make a body line one; nor do words OCR
+      // guessed, measured at the body's glyph.)
+      if (RowBox(line).height > 2.5 * body && m.glyph_px > body) continue;
       if (m.ink.ink_cells < options.min_ink_cells) continue;
       const bool short_read = m.ink.Fit() < options.short_fit;
       const bool latin = LatinOnly(line.text, options.min_latin_letters) &&

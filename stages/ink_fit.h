@@ -62,7 +62,8 @@ double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFi
 double BodyGlyphHeight(const OcrPage& page);
 
 // The glyph size a line is measured at: its own when larger than the body's (a heading), else
-// the body's (a line read as a few small Latin letters has small word boxes over large ink).
+// the body's (a line read as a few small Latin letters has small word boxes over large ink; a
+// line no word of which was read at confidence 40 has boxes OCR guessed).
 double LineGlyph(const OcrLine& line, double body_glyph);
 
 // Every line of a page measured against its ink, in reading order (blocks, then lines).

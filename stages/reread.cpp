@@ -133,9 +133,30 @@ Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph) {
   }
   cv::Mat rows;
   cv::reduce(ink(cv::Rect(left, 0, right - left, band.height)), rows, 1, cv::REDUCE_MAX);
-  int top = 0, bottom = band.height;
-  while (top < bottom && !rows.at<uchar>(top, 0)) ++top;
-  while (bottom > top && !rows.at<uchar>(bottom - 1, 0)) --bottom;
+  // The row of ink the box stands in: runs of inked rows parted by white a quarter glyph tall
+  // (the leading between two lines), the one the box's middle falls in or nearest it. A box OCR
+  // guessed over three rows of text is one of them, not all three.
+  const int middle = box.y + box.height / 2 - band.y;
+  const int leading = std::max(1, static_cast<int>(0.25 * glyph));
+  int top = 0, bottom = 0, best = -1;
+  for (int y = 0; y < band.height;) {
+    if (!rows.at<uchar>(y, 0)) {
+      ++y;
+      continue;
+    }
+    int end = y + 1, white = 0;
+    for (int k = y + 1; k < band.height && white < leading; ++k) {
+      white = rows.at<uchar>(k, 0) ? 0 : white + 1;
+      if (!white) end = k + 1;
+    }
+    const int distance = middle < y ? y - middle : (middle >= end ? middle - end + 1 : 0);
+    if (best < 0 || distance < best) {
+      best = distance;
+      top = y;
+      bottom = end;
+    }
+    y = end + leading;
+  }
   if (bottom <= top) return box;
   return Box{.x = left, .y = band.y + top, .width = right - left, .height = bottom - top};
 }

@@ -189,5 +189,34 @@ TEST(InkFit, ALineWithABlotOverItsEndIsLost) {
   EXPECT_EQ(lost[0].region.replaces->width, whole.width);
 }
 
+// A body line OCR read as two Latin letters at 11, boxed over its own row and the rows above and
+// below (tune-degraded-200-ukai page 2: "Te" over 29 glyphs of 楷体, 115 px tall over 40 px
+// glyphs): lost, measured at the body's glyph, and read again in its own row only.
+TEST(InkFit, ALineOcrGuessedOverThreeRowsIsLostInItsOwnRow) {
+  testing::TextPageSpec spec;
+  spec.lines = testing::SeedProseLines(6, 30);
+  spec.height = 800;
+  const cv::Mat gray = testing::DrawTextPage(spec);
+  OcrPage page{.width = gray.cols, .height = gray.rows};
+  for (int i = 0; i < 6; ++i) {
+    OcrLine line = ReadAsDrawn(spec, i, 30);
+    if (i == 2) {
+      const Box row = line.box;
+      const int step = static_cast<int>(spec.glyph_px * spec.line_spacing);
+      const Box guess{row.x + 20, row.y - step + 10, row.width - 40, 2 * step + row.height - 20};
+      line = OcrLine{.text = "Te", .box = guess, .confidence = 11,
+                     .words = {OcrWord{.text = "Te", .box = guess, .confidence = 11}}};
+    }
+    page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+  }
+  const std::vector<LostLine> lost = FindLostLines(gray, page, LostLineOptions{});
+  ASSERT_EQ(lost.size(), 1u);
+  const Box& region = lost[0].region.box;
+  const Box drawn = ReadAsDrawn(spec, 2, 30).box;
+  EXPECT_NEAR(lost[0].region.glyph_px, spec.glyph_px, 0.2 * spec.glyph_px);
+  EXPECT_LT(region.height, 1.5 * spec.glyph_px);
+  EXPECT_LT(std::abs((region.y + region.height / 2) - (drawn.y + drawn.height / 2)), spec.glyph_px / 2);
+}
+
 }  // namespace
 }  // namespace qikan
