@@ -5,6 +5,9 @@
   fit_doubt.py check RESULT.json...  -> how the estimates qikan stored flag these pages
   fit_doubt.py cv RESULT.json...     -> the flag's precision and recall per preset when each item's
                                         pages are flagged by a model fitted without them
+  fit_doubt.py weigh HEADER RESULT.json...  -> how the weights in HEADER (a DoubtOptions, e.g.
+                                        stages/doubt.h) would flag these pages, from their stored
+                                        evidence (a run made with other weights)
 
 The results are those `scripts/bench-accuracy --set tune --qikan-only` leaves in WORK/tune/results:
 every page's evidence (record.json, pages[].doubt) and its CER against the truth. The model is
@@ -16,6 +19,7 @@ review_from is then the highest estimate that still flags RECALL of the pages ov
 import argparse
 import json
 import os
+import re
 import sys
 
 FEATURES = ["missing", "excess", "low", "garbled", "latin", "unsure", "lost_lines", "surprise",
@@ -196,14 +200,33 @@ def cv(args):
               f"{fmt(len(both) / len(bad) if bad else None)} ({len(both)}/{len(bad)}) |")
 
 
+def weigh(args):
+    """Flags the pages with the weights and review_from a DoubtOptions header declares."""
+    text = open(args.header, encoding="utf-8").read()
+    w = {m.group(1): float(m.group(2))
+         for m in re.finditer(r"double (intercept|w_\w+|review_from) = (-?[0-9.]+);", text)}
+    missing = [k for k in ["intercept", "review_from"] + ["w_" + f for f in FEATURES] if k not in w]
+    if missing:
+        sys.exit(f"fit_doubt.py: {args.header} declares no {', '.join(missing)}")
+    data = [p for p in pages(args.results) if p["doubt"]]
+    scored = [{"cer": p["cer"], "est": estimate(w["intercept"], [w["w_" + f] for f in FEATURES],
+                                                 [p["doubt"][f] for f in FEATURES])} for p in data]
+    precision, recall, nf, nb, nboth = flag_stats(scored, w["review_from"])
+    print(f"{len(data)} pages, {nb} over {100 * BAD:.0f}% CER, {nf} flagged at "
+          f"{w['review_from']}: precision {fmt(precision)} ({nboth}/{nf}), "
+          f"recall {fmt(recall)} ({nboth}/{nb})")
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("fit", "check", "cv"):
+    for name in ("fit", "check", "cv", "weigh"):
         s = sub.add_parser(name)
+        if name == "weigh":
+            s.add_argument("header")
         s.add_argument("results", nargs="+")
     args = ap.parse_args()
-    {"fit": fit, "check": check, "cv": cv}[args.cmd](args)
+    {"fit": fit, "check": check, "cv": cv, "weigh": weigh}[args.cmd](args)
 
 
 if __name__ == "__main__":

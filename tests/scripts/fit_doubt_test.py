@@ -25,16 +25,17 @@ def result(item, preset, layout, pages):
                       "mean_confidence": [90.0] * len(pages)}}
 
 
-def run_script(command, results):
-    """fit_doubt.py COMMAND on the results, written to files as a benchmark run leaves them."""
+def run_script(command, results, before=()):
+    """fit_doubt.py COMMAND [BEFORE...] on the results, written to files as a benchmark run
+    leaves them."""
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for r in results:
             paths.append(os.path.join(tmp, r["item"] + ".json"))
             with open(paths[-1], "w", encoding="utf-8") as f:
                 json.dump(r, f)
-        return subprocess.run([sys.executable, SCRIPT, command] + paths, capture_output=True,
-                              text=True, check=True).stdout
+        return subprocess.run([sys.executable, SCRIPT, command] + list(before) + paths,
+                              capture_output=True, text=True, check=True).stdout
 
 
 class CrossValidation(unittest.TestCase):
@@ -79,6 +80,25 @@ class Fit(unittest.TestCase):
         self.assertLess(threshold, 0.0157)
         self.assertGreater(threshold, 0.0100)  # the good pages (0.77%, 0.91%) stay unflagged
         self.assertIn("held out by item, precision 1.00 (8/8), recall 1.00 (8/8)", out)
+
+
+class Weigh(unittest.TestCase):
+    def test_a_headers_weights_flag_the_pages_by_their_stored_evidence(self):
+        # Weights that see only the garble share, 1.0 a share, from 1%: the pages with 2% and 3%
+        # garble are flagged (one of them bad), the page with none is not; the bad page with no
+        # garble is missed.
+        header = "struct DoubtOptions {\n  double intercept = 0.0000;\n" + "".join(
+            f"  double w_{f} = {1.0 if f == 'garbled' else 0.0:.4f};\n" for f in FEATURES) + \
+            "  double review_from = 0.0100;\n};\n"
+        items = [result("tune-office-a", "office", "single",
+                        [(0.04, 0.02), (0.005, 0.03), (0.005, 0.0), (0.04, 0.0)])]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "doubt.h")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(header)
+            out = run_script("weigh", items, before=[path])
+        self.assertIn("4 pages, 2 over 2% CER, 2 flagged at 0.01: precision 0.50 (1/2), "
+                      "recall 0.50 (1/2)", out)
 
 
 if __name__ == "__main__":
