@@ -172,9 +172,13 @@ std::u32string StripWhitespace(std::u32string_view text) {
   return out;
 }
 
-size_t EditDistance(std::u32string_view a, std::u32string_view b) {
+namespace {
+
+// Levenshtein distance from `a` to `b`, or (free_ends) to the closest stretch of `b`: then the
+// first row costs nothing and the answer is the last row's least.
+size_t Distance(std::u32string_view a, std::u32string_view b, bool free_ends) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = free_ends ? 0 : j;
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
@@ -183,22 +187,15 @@ size_t EditDistance(std::u32string_view a, std::u32string_view b) {
     }
     std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return free_ends ? *std::min_element(prev.begin(), prev.end()) : prev[b.size()];
 }
 
+}  // namespace
+
+size_t EditDistance(std::u32string_view a, std::u32string_view b) { return Distance(a, b, false); }
+
 size_t SubstringDistance(std::u32string_view needle, std::u32string_view haystack) {
-  // Edit distance with the stretch free to start and end anywhere in `haystack`: row 0 costs
-  // nothing, and the answer is the last row's least.
-  std::vector<size_t> prev(haystack.size() + 1, 0), cur(haystack.size() + 1);
-  for (size_t i = 1; i <= needle.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= haystack.size(); ++j) {
-      const size_t substitute = prev[j - 1] + (needle[i - 1] == haystack[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, substitute});
-    }
-    std::swap(prev, cur);
-  }
-  return *std::min_element(prev.begin(), prev.end());
+  return Distance(needle, haystack, true);
 }
 
 std::vector<AlignedPair> AlignCharacters(std::u32string_view a, std::u32string_view b) {

@@ -1,6 +1,7 @@
 #include "stages/ink_fit.h"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -156,27 +157,39 @@ OcrLine ReadAsDrawn(const testing::TextPageSpec& spec, int index, size_t chars) 
   return line;
 }
 
+// Six drawn lines of 30 characters read as drawn, the third as `third` reads it.
+struct DrawnPage {
+  testing::TextPageSpec spec;
+  cv::Mat gray;
+  OcrPage page;
+};
+DrawnPage SixLinesRead(const std::function<OcrLine(const testing::TextPageSpec&)>& third) {
+  DrawnPage out;
+  out.spec.lines = testing::SeedProseLines(6, 30);
+  out.spec.height = 800;
+  out.gray = testing::DrawTextPage(out.spec);
+  out.page = OcrPage{.width = out.gray.cols, .height = out.gray.rows};
+  for (int i = 0; i < 6; ++i) {
+    const OcrLine line = i == 2 ? third(out.spec) : ReadAsDrawn(out.spec, i, 30);
+    out.page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+  }
+  return out;
+}
+
 // A body line OCR read two thirds of, then gave up on: one word at 0 boxed over the rest of the
 // line and down over the next two rows (tune-office-ukai page 3: "ee" over 17 glyphs of 楷体).
 // Its text fills more than half its ink, and its box is as tall as a heading's; it is lost all
 // the same, and the region read again is its own row.
 TEST(InkFit, ALineWithABlotOverItsEndIsLost) {
-  testing::TextPageSpec spec;
-  spec.lines = testing::SeedProseLines(6, 30);
-  spec.height = 800;
-  const cv::Mat gray = testing::DrawTextPage(spec);
-  OcrPage page{.width = gray.cols, .height = gray.rows};
-  for (int i = 0; i < 6; ++i) {
-    OcrLine line = ReadAsDrawn(spec, i, i == 2 ? 19 : 30);
-    if (i == 2) {
-      const Box& last = line.words.back().box;
-      line.words.push_back(OcrWord{.text = "ee",
-                                   .box = {last.Right() + 4, last.y, 10 * spec.glyph_px, 3 * spec.glyph_px},
-                                   .confidence = 0});
-      line.RebuildFromWords();
-    }
-    page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
-  }
+  const auto [spec, gray, page] = SixLinesRead([](const testing::TextPageSpec& spec) {
+    OcrLine line = ReadAsDrawn(spec, 2, 19);
+    const Box& last = line.words.back().box;
+    line.words.push_back(OcrWord{.text = "ee",
+                                 .box = {last.Right() + 4, last.y, 10 * spec.glyph_px, 3 * spec.glyph_px},
+                                 .confidence = 0});
+    line.RebuildFromWords();
+    return line;
+  });
   const std::vector<LostLine> lost = FindLostLines(gray, page, LostLineOptions{});
   ASSERT_EQ(lost.size(), 1u);
   const Box& region = lost[0].region.box;
@@ -193,22 +206,13 @@ TEST(InkFit, ALineWithABlotOverItsEndIsLost) {
 // below (tune-degraded-200-ukai page 2: "Te" over 29 glyphs of 楷体, 115 px tall over 40 px
 // glyphs): lost, measured at the body's glyph, and read again in its own row only.
 TEST(InkFit, ALineOcrGuessedOverThreeRowsIsLostInItsOwnRow) {
-  testing::TextPageSpec spec;
-  spec.lines = testing::SeedProseLines(6, 30);
-  spec.height = 800;
-  const cv::Mat gray = testing::DrawTextPage(spec);
-  OcrPage page{.width = gray.cols, .height = gray.rows};
-  for (int i = 0; i < 6; ++i) {
-    OcrLine line = ReadAsDrawn(spec, i, 30);
-    if (i == 2) {
-      const Box row = line.box;
-      const int step = static_cast<int>(spec.glyph_px * spec.line_spacing);
-      const Box guess{row.x + 20, row.y - step + 10, row.width - 40, 2 * step + row.height - 20};
-      line = OcrLine{.text = "Te", .box = guess, .confidence = 11,
-                     .words = {OcrWord{.text = "Te", .box = guess, .confidence = 11}}};
-    }
-    page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
-  }
+  const auto [spec, gray, page] = SixLinesRead([](const testing::TextPageSpec& spec) {
+    const Box row = ReadAsDrawn(spec, 2, 30).box;
+    const int step = static_cast<int>(spec.glyph_px * spec.line_spacing);
+    const Box guess{row.x + 20, row.y - step + 10, row.width - 40, 2 * step + row.height - 20};
+    return OcrLine{.text = "Te", .box = guess, .confidence = 11,
+                   .words = {OcrWord{.text = "Te", .box = guess, .confidence = 11}}};
+  });
   const std::vector<LostLine> lost = FindLostLines(gray, page, LostLineOptions{});
   ASSERT_EQ(lost.size(), 1u);
   const Box& region = lost[0].region.box;
