@@ -271,6 +271,22 @@ void DropOpeningCloser(OcrWord& word, const Box& ink) {
   if (!ink.Empty()) word.box = ink;
 }
 
+// Makes `raw` one line of `words` (each with where it stands in the page's OCR), left to right,
+// kept in `store`; its refs are appended to.
+void JoinInto(RawLine& raw, std::vector<std::pair<OcrWord, WordRef>> words,
+              std::vector<std::unique_ptr<OcrLine>>& store) {
+  std::stable_sort(words.begin(), words.end(),
+                   [](const auto& a, const auto& b) { return a.first.box.x < b.first.box.x; });
+  auto joined = std::make_unique<OcrLine>();
+  for (auto& [word, ref] : words) {
+    joined->words.push_back(std::move(word));
+    raw.refs.push_back(ref);
+  }
+  joined->RebuildFromWords();
+  raw.ocr = joined.get();
+  store.push_back(std::move(joined));
+}
+
 // The lines of one page in reading order: the page's regions (stages/regions.h: full-width bands
 // top to bottom, a band's columns one after the other), and in each region its rows top to
 // bottom. The pieces of one row are one line read left to right: a bold column name and its
@@ -379,23 +395,14 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
         raw.ocr = first.ocr;
         raw.refs = first.refs;
       } else {
-        auto joined = std::make_unique<OcrLine>();
         std::vector<std::pair<OcrWord, WordRef>> words;
         for (size_t k : row) {
           for (size_t w = 0; w < pieces[k].words.size(); ++w) {
             words.emplace_back(pieces[k].words[w], pieces[k].refs[w]);
           }
         }
-        std::stable_sort(words.begin(), words.end(),
-                         [](const auto& a, const auto& b) { return a.first.box.x < b.first.box.x; });
-        for (auto& [word, ref] : words) {
-          joined->words.push_back(std::move(word));
-          raw.refs.push_back(ref);
-        }
-        joined->RebuildFromWords();
-        raw.ocr = joined.get();
-        raw.glyph_px = GlyphHeight(*joined);
-        store.push_back(std::move(joined));
+        JoinInto(raw, std::move(words), store);
+        raw.glyph_px = GlyphHeight(*raw.ocr);
       }
       out.push_back(raw);
     }
@@ -498,25 +505,16 @@ std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines,
           lines[lost].refs.size() != lines[lost].ocr->words.size()) {
         continue;
       }
-      auto joined = std::make_unique<OcrLine>();
       std::vector<std::pair<OcrWord, WordRef>> words;
       for (size_t k = 0; k < lines[kept].ocr->words.size(); ++k) {
         words.emplace_back(lines[kept].ocr->words[k], lines[kept].refs[k]);
       }
       for (size_t k : extra) words.emplace_back(lines[lost].ocr->words[k], lines[lost].refs[k]);
-      std::stable_sort(words.begin(), words.end(),
-                       [](const auto& x, const auto& y) { return x.first.box.x < y.first.box.x; });
       RawLine raw = lines[kept];
       raw.refs.clear();
-      for (auto& [word, ref] : words) {
-        joined->words.push_back(std::move(word));
-        raw.refs.push_back(ref);
-      }
-      joined->RebuildFromWords();
-      raw.ocr = joined.get();
+      JoinInto(raw, std::move(words), store);
       raw.column_left = std::min(lines[kept].column_left, lines[lost].column_left);
       raw.column_right = std::max(lines[kept].column_right, lines[lost].column_right);
-      store.push_back(std::move(joined));
       lines[kept] = std::move(raw);
     }
   }
