@@ -215,6 +215,13 @@ bool BlankAt(const cv::Mat& gray, const Box& box) {
   return ink >= 0 && ink < 0.02;
 }
 
+// The share of `box`'s pixels that are ink; -1 for a box off the page.
+double InkShare(const cv::Mat& gray, const cv::Rect& box) {
+  const cv::Rect r = box & cv::Rect(0, 0, gray.cols, gray.rows);
+  if (r.empty()) return -1;
+  return static_cast<double>(cv::countNonZero(gray(r) < 128)) / r.area();
+}
+
 bool HasMark(std::string_view text) {
   for (std::string_view mark : {"”", "“", "\""}) {
     if (text.find(mark) != std::string_view::npos) return true;
@@ -223,24 +230,55 @@ bool HasMark(std::string_view text) {
 }
 
 // The word's text without the quotes read on blank paper, symbol by symbol (chi_sim often joins
-// the invented mark to the next character: "”市").
+// the invented mark to the next character: "”市"). So is a closing quote that opens a word after
+// a glyph of blank paper and closes no quote the line opened, boxed inside the box of the
+// Han character after it: chi_sim invents "”" at the start of a title set a few glyphs after its
+// contents column name ("代表工作   ”余杭区") and between an attribution's names, over the next
+// glyph, read with that glyph's confidence. `in_quote`: the line's words before open a quote.
 std::string WithoutGapMarks(const tesseract::ResultIterator& word, const cv::Mat& gray,
-                            std::string_view text) {
-  if (!HasMark(text) || word.Confidence(tesseract::RIL_WORD) >= kGapMarkMaxConfidence) {
-    return std::string(text);
-  }
+                            std::string_view text, const Box& before, bool in_quote) {
+  if (!HasMark(text)) return std::string(text);
+  const bool doubtful = word.Confidence(tesseract::RIL_WORD) < kGapMarkMaxConfidence;
+  if (!doubtful && !text.starts_with("”") && !text.starts_with("\"")) return std::string(text);
+  struct Symbol {
+    std::string text;
+    Box box;
+  };
+  std::vector<Symbol> symbols;
   tesseract::LTRResultIterator it(word);
-  std::string out;
   while (true) {
     const TessText symbol(it.GetUTF8Text(tesseract::RIL_SYMBOL));
-    const std::string_view s = symbol ? Trim(symbol.get()) : std::string_view();
-    const bool gap_mark =
-        IsLoneMark(s) && BlankAt(gray, BoxAt(it, tesseract::RIL_SYMBOL, gray.cols, gray.rows));
-    if (!gap_mark) out += s;
+    symbols.push_back({std::string(symbol ? Trim(symbol.get()) : std::string_view()),
+                       BoxAt(it, tesseract::RIL_SYMBOL, gray.cols, gray.rows)});
     if (it.IsAtFinalElement(tesseract::RIL_WORD, tesseract::RIL_SYMBOL) ||
         !it.Next(tesseract::RIL_SYMBOL)) {
       break;
     }
+  }
+  // (A real quote that closes a word before is boxed inside the next character's box too, but
+  // closes a quote the line opened ("“最后一公里 ”难题"), or its ink stands in the white between
+  // the words; so is one before a stop, "安全阀 ”。", its ink in the word before's box.)
+  auto opens_inside_next = [&](size_t i) {
+    if (i != 0 || symbols.size() < 2 || symbols[0].text == "“" || before.Empty() || in_quote) {
+      return false;
+    }
+    const Box& b = symbols[0].box;
+    const Box& n = symbols[1].box;
+    if (symbols[1].text.empty() || !IsHan(ToU32(symbols[1].text).front()) || n.width <= b.width ||
+        b.x < n.x - 1 || b.Right() > n.Right() + 1) {
+      return false;
+    }
+    const Box w = BoxAt(word, tesseract::RIL_WORD, gray.cols, gray.rows);
+    const Box white{.x = before.Right(), .y = w.y, .width = w.x - before.Right(), .height = w.height};
+    if (white.width < w.height) return false;  // (a printed gap: a glyph of white at least)
+    const double ink = InkShare(gray, cv::Rect(white.x, white.y, white.width, white.height));
+    return ink >= 0 && ink < 0.01;
+  };
+  std::string out;
+  for (size_t i = 0; i < symbols.size(); ++i) {
+    const bool gap_mark = IsLoneMark(symbols[i].text) &&
+                          ((doubtful && BlankAt(gray, symbols[i].box)) || opens_inside_next(i));
+    if (!gap_mark) out += symbols[i].text;
   }
   return out;
 }
@@ -289,7 +327,18 @@ std::vector<OcrBlock> CollectBlocks(tesseract::ResultIterator& it, const cv::Mat
     if (!raw) continue;
     const std::string_view text = Trim(raw.get());
     if (text.empty()) continue;
-    std::string kept = WithoutGapMarks(it, gray, text);
+    // Quotes opened minus closed on the line so far, and on the line before in the block when
+    // it leaves one open (a quote wraps).
+    int quotes = 0, above = 0;
+    for (const OcrWord& before : line.words) {
+      for (const char32_t c : ToU32(before.text)) quotes += (c == U'“') - (c == U'”');
+    }
+    if (!block.lines.empty()) {
+      for (const char32_t c : ToU32(block.lines.back().text)) above += (c == U'“') - (c == U'”');
+    }
+    quotes += std::max(0, above);
+    std::string kept = WithoutGapMarks(it, gray, text,
+                                       line.words.empty() ? Box{} : line.words.back().box, quotes > 0);
     if (kept.empty()) continue;
     line.words.push_back(OcrWord{
         .text = std::move(kept),
