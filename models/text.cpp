@@ -91,7 +91,7 @@ bool IsCjk(char32_t c) {
          (c >= 0x20000 && c <= 0x3FFFF);   // Han extensions
 }
 
-static bool IsSpace(char32_t c) { return c == U' ' || c == U'\t' || c == 0x3000 || c == 0xA0; }
+bool IsSpace(char32_t c) { return c == U' ' || c == U'\t' || c == 0x3000 || c == 0xA0; }
 
 std::string RemoveCjkSpaces(std::string_view utf8) {
   const std::u32string in = ToU32(utf8);

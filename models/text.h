@@ -34,6 +34,9 @@ std::string RemoveCjkSpaces(std::string_view utf8);
 // CJK; digits and Latin text keep their half-width forms ("GPS", "2.7", "(0571)85250657").
 std::string NormalizePunctuation(std::string_view utf8);
 
+// A space, a tab, an ideographic space (U+3000) or a no-break space.
+bool IsSpace(char32_t c);
+
 // Removes all white space: the basis of whitespace-insensitive comparisons.
 std::u32string StripWhitespace(std::u32string_view text);
 

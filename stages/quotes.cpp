@@ -251,6 +251,46 @@ bool QuoteInkAtEnd(const cv::Mat& gray, const OcrLine& line, const MissingMark& 
          mark_bottom - mark_top <= 0.4 * glyph;
 }
 
+int MendBracketsReadAsQuotes(OcrLine& line, size_t reach) {
+  struct Place {
+    size_t word, index;  // the character's word, and where it stands in the word's text
+    char32_t c;
+  };
+  std::vector<std::u32string> texts;
+  std::vector<Place> chars;
+  for (size_t w = 0; w < line.words.size(); ++w) {
+    texts.push_back(ToU32(line.words[w].text));
+    for (size_t i = 0; i < texts.back().size(); ++i) {
+      if (!IsSpace(texts.back()[i])) chars.push_back({w, i, texts.back()[i]});
+    }
+  }
+  auto opens = [](char32_t c) { return c == U'（' || c == U'('; };
+  auto closes = [](char32_t c) { return c == U'）' || c == U')'; };
+  int mended = 0, open = 0;
+  for (size_t k = 0; k < chars.size(); ++k) {
+    if (opens(chars[k].c)) ++open;
+    if (!closes(chars[k].c)) continue;
+    if (open > 0) {
+      --open;
+      continue;
+    }
+    for (size_t j = k; j-- > 0 && k - j <= reach;) {
+      const char32_t c = chars[j].c;
+      if (c == U'”' || opens(c) || closes(c)) break;
+      if (c == U'“' || c == U'\\' || c == U'"') {
+        texts[chars[j].word][chars[j].index] = chars[k].c == U'）' ? U'（' : U'(';
+        chars[j].c = U'（';
+        ++mended;
+        break;
+      }
+    }
+  }
+  if (mended == 0) return 0;
+  for (size_t w = 0; w < line.words.size(); ++w) line.words[w].text = ToUtf8(texts[w]);
+  line.RebuildFromWords();
+  return mended;
+}
+
 int RepairQuotes(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
                  const RereadOptions& reread, const QuoteOptions& options, OcrPage& page) {
   const double body_glyph = BodyGlyphHeight(page);
@@ -259,6 +299,7 @@ int RepairQuotes(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
   for (auto& block : page.blocks) {
     for (size_t k = 0; k < block.lines.size(); ++k) {
       OcrLine& line = block.lines[k];
+      inserted += MendBracketsReadAsQuotes(line);
       const std::u32string text = StripWhitespace(ToU32(line.text));
       if (!QuotesUnpaired(text)) continue;
       // A quote the line before opens and this one closes (a column's lines wrap mid-quote), or

@@ -80,6 +80,14 @@ bool InAPrintedGap(const cv::Mat& gray, const OcrLine& line, const MissingMark& 
 // printed; a new reading's box for the mark is too loose to trust). The line keeps its box.
 void InsertMarks(OcrLine& line, const std::vector<MissingMark>& marks);
 
+// Gives back a full-width opening bracket chi_sim read as an opening quote or a backslash
+// ("第13期“总第694期）", "第3期\\总第720期）": its ink stands in the right half of its em, as a
+// quote's does). A quote opened inside brackets closes before them, so a closing bracket with no
+// opening one before it on the line, preceded (within `reach` characters, no quote closing and
+// no bracket between) by an opening quote or a backslash, closes that mark: it was the bracket.
+// Returns how many marks were mended.
+int MendBracketsReadAsQuotes(OcrLine& line, size_t reach = 15);
+
 // Reads again alone each line of `page` whose quotes do not pair (with the line before and after
 // in its block: a quote that goes on across a wrap pairs) and puts in the quotes the new reading
 // supplies (MissingQuotes), but not in a printed gap (InAPrintedGap), and those at its ends

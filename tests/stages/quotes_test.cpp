@@ -188,5 +188,36 @@ TEST(Quotes, AQuoteThatGoesOnAcrossAWrapSendsNoLineToBeReadAgain) {
   EXPECT_GT(engine.calls, 0);
 }
 
+// A full-width opening bracket read as a quote or a backslash: a closing bracket with no opening
+// one before it closes the mark. A quote opened inside brackets closes before them, so the mark
+// was the bracket.
+TEST(Quotes, ABracketReadAsAQuoteIsGivenBackByTheBracketItOpens) {
+  auto line_of = [](std::initializer_list<const char*> texts) {
+    OcrLine line;
+    int x = 100;
+    for (const char* text : texts) {
+      line.words.push_back({.text = text, .box = {x, 10, 60, 40}, .confidence = 90});
+      x += 70;
+    }
+    line.RebuildFromWords();
+    return line;
+  };
+  OcrLine masthead = line_of({"第", "13", "期", "“总", "第", "694", "期", ")"});
+  EXPECT_EQ(MendBracketsReadAsQuotes(masthead), 1);
+  EXPECT_EQ(masthead.text, "第13期(总第694期)");
+  OcrLine backslash = line_of({"第3期", "\\总第", "720期", "）"});
+  EXPECT_EQ(MendBracketsReadAsQuotes(backslash), 1);
+  EXPECT_EQ(backslash.text, "第3期（总第720期）");
+  // Marks that are what they read: a bracket that opens on the line, a quote that closes
+  // before the bracket, a quote too far back.
+  for (OcrLine line : {line_of({"关于", "（", "“双标", "双带", "）"}),
+                       line_of({"“双标双带”", "制度", "）"}),
+                       line_of({"“", "一二三四五六七八九十", "一二三四五六七八", "）"})}) {
+    const std::string before = line.text;
+    EXPECT_EQ(MendBracketsReadAsQuotes(line), 0) << before;
+    EXPECT_EQ(line.text, before);
+  }
+}
+
 }  // namespace
 }  // namespace qikan
