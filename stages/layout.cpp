@@ -224,7 +224,12 @@ std::set<std::pair<size_t, size_t>> WordsReadTwice(const std::vector<RawLine>& l
           // stretches a word's box to a mark's height beside it (1.7 times a glyph), and now and
           // then a line's boxes to twice its glyphs and more (街道 boxed 120 px over 56 px glyphs
           // a contents line read twice): that is the same reading only with the same text.
-          if (heights > 2.0 && lost_words[w].text != kept.text) continue;
+          // Nor is a word of a line set twice as large (or small) as the other's: OCR boxes a
+          // masthead title's glyph now and then over the edition line under it (人 of
+          // 杭州人大信息 boxed 56 px tall over 普 where the title's glyphs stand 213 px).
+          const double glyphs = std::max(lines[a].glyph_px, lines[b].glyph_px) /
+                                std::max(1.0, std::min(lines[a].glyph_px, lines[b].glyph_px));
+          if ((heights > 2.0 || glyphs > 2.0) && lost_words[w].text != kept.text) continue;
           // (The same text needs only to touch: a reread's boxes come back a few px off.)
           const int across = overlap(x.x, x.Right(), y.x, y.Right());
           const int down = overlap(x.y, x.Bottom(), y.y, y.Bottom());

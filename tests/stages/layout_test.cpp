@@ -1100,6 +1100,33 @@ TEST(Layout, ALineReadTwiceWithStretchedBoxesComesOutOnce) {
   EXPECT_EQ(layout.lines[4].text, "情况交流" + title);
 }
 
+// A masthead title set four times the body's size, one glyph of which OCR boxed small over the
+// edition line under it (人 of 杭州人大信息 boxed 56 px tall over 普 where the title stands 213 px:
+// tune clean-300 noto-serif page 1): no second reading of the edition's word, and the title keeps
+// its character.
+TEST(Layout, ATitlesGlyphBoxedOverTheLineUnderItStaysInTheTitle) {
+  const int title_glyph = 4 * kGlyph;
+  OcrLine title = BoxedLine("杭州人大信息", 400, 100, title_glyph);
+  OcrLine edition = BoxedLine("（普刊）", 400 + 2 * (title_glyph + 3), 100 + title_glyph + 20);
+  // 人's box: body-sized, down over the edition's 普.
+  title.words[2].box = edition.words[1].box;
+  title.words[2].box.width += 4;
+  title.box = {};
+  for (const OcrWord& word : title.words) title.box = title.box.Union(word.box);
+  title.confidence = 96;
+  edition.confidence = 89;
+  std::vector<OcrLine> lines;
+  lines.push_back(std::move(title));
+  lines.push_back(std::move(edition));
+  for (OcrLine& line : FullWidthParagraph(600, 6)) lines.push_back(std::move(line));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  std::string read;
+  for (const auto& line : layout.lines) read += line.text + "\n";
+  EXPECT_NE(read.find("人"), std::string::npos) << read;
+  EXPECT_EQ(read.find("杭州大信息"), std::string::npos) << read;
+  EXPECT_NE(read.find("普刊"), std::string::npos) << read;
+}
+
 // Two pieces of one row whose boxes overlap but whose words do not (what is left of a line whose
 // middle was read again on its own, beside that reading): no second reading of each other, and
 // every word of both stays (tuning t05 page 4 lost “三维发力”助力优化营商环境 of a heading).
