@@ -74,7 +74,10 @@ class Segmenter {
             const InkGrid* ink, std::vector<TextRegion>& out,
             const std::vector<Interval>* known = nullptr, std::vector<Interval>* found = nullptr)
       : items_(items), unit_(unit), options_(options), ink_(ink), out_(out), known_(known),
-        found_(found) {}
+        found_(found) {
+    marks_.reserve(items_.size());
+    for (const RegionItem& item : items_) marks_.push_back(IsMark(item));
+  }
 
   void Cut(std::vector<size_t> ids, int left, int right, int column, int depth) {
     if (ids.empty()) return;
@@ -209,10 +212,37 @@ class Segmenter {
   }
 
  private:
-  bool Mark(size_t id) const {
-    const Box& b = items_[id].box;
-    // OCR stretches a mark's box to the height of the line, never its width.
-    return items_[id].mark || b.width < options_.mark_width * unit_;
+  bool Mark(size_t id) const { return marks_[id]; }
+
+  // OCR stretches a mark's box to the height of the line, never its width. It boxes a Han
+  // character narrow now and then too (萧 15 px over 28 px glyphs on a colour page): one whose
+  // ink, on the page, runs on as wide as a character is no mark.
+  bool IsMark(const RegionItem& item) const {
+    const double narrow = options_.mark_width * unit_;
+    if (item.mark) return true;
+    if (item.box.width >= narrow) return false;
+    return item.chars == 0 || item.box.height < options_.mark_width * unit_ || !ink_ ||
+           ink_->Empty() || InkRunWidth(item.box) < narrow;
+  }
+
+  // The width of the page's ink run (columns inked in the middle half of the box's rows) that
+  // holds the box's middle; 0 if the middle is white.
+  double InkRunWidth(const Box& box) const {
+    const double cell = ink_->cell;
+    const int r0 = static_cast<int>((box.y + box.height / 4) / cell);
+    const int r1 = static_cast<int>((box.Bottom() - box.height / 4) / cell);
+    auto inked = [&](int c) {
+      for (int r = r0; r <= r1; ++r) {
+        if (ink_->At(c, r)) return true;
+      }
+      return false;
+    };
+    const int middle = static_cast<int>((box.x + box.width / 2) / cell);
+    if (!inked(middle)) return 0;
+    int first = middle, last = middle;
+    while (first > 0 && inked(first - 1)) --first;
+    while (last + 1 < ink_->columns && inked(last + 1)) ++last;
+    return (last - first + 1) * cell;
   }
 
   std::vector<Slab> Slabs(std::vector<size_t> ids) const {
@@ -611,17 +641,30 @@ class Segmenter {
     // and the next starts far in (an article's last line, a right-set attribution and its
     // wrapped names) have one at most.
     size_t flanked = 0;
+    std::vector<size_t> rows_of[2];  // the rows with words on each side
     for (size_t s = first; s < end; ++s) {
-      if (crossed(slabs[s], false)) continue;
       bool sides_inked[2] = {false, false};
       for (size_t id : slabs[s].items) {
         if (Mark(id) || items_[id].rule) continue;
         const Box& b = items_[id].box;
         sides_inked[b.x + b.width / 2.0 < (g.left + g.right) / 2.0 ? 0 : 1] = true;
       }
+      for (int k = 0; k < 2; ++k) {
+        if (sides_inked[k]) rows_of[k].push_back(s);
+      }
+      if (crossed(slabs[s], false)) continue;
       flanked += sides_inked[0] && sides_inked[1];
     }
     if (flanked < static_cast<size_t>(options_.min_flanked_rows)) return false;
+    // Two flanked rows only, and a side whose lines skip a row: no column (a column's lines
+    // follow one another). A justified line split by a gap after a number ("2.7  万人次"), a
+    // paragraph's short last line, then an attribution whose names are spaced apart line up a
+    // strip of white.
+    if (flanked <= 2) {
+      for (const auto& rows : rows_of) {
+        if (!rows.empty() && rows.back() - rows.front() + 1 > rows.size()) return false;
+      }
+    }
     if (ink_ && !WhiteInInk(slabs, first, end, g)) return false;
     if (LetterSpacing(slabs, first, end, g)) return false;
 
@@ -666,7 +709,12 @@ class Segmenter {
     const bool narrow = g.Width() < options_.wide_gutter * unit_;
     // A band of two rows, both with words each side, under or over a gutter the page's other
     // bands have (the tail of an article a page of columns goes on with, above a banner).
-    const bool known = end - first == 2 && flanked == 2 && Known(g);
+    // So is one whose west lines are a column's: both start at the band's left edge and end
+    // level (justified), the east lines start level, past a gutter a glyph wide (the tail of an
+    // article on a page of three columns above its colophon, no other band to show the
+    // gutters; a contents page's column names are too narrow for a column, min_column).
+    const bool known = end - first == 2 && flanked == 2 &&
+                       (Known(g) || (!narrow && TwoJustifiedRows(sides, band_left)));
     if (!known && (fewer < (narrow ? 3u : 2u) ||
                    more < static_cast<size_t>(options_.min_band_lines + (narrow ? 3 : 0)))) {
       return false;
@@ -703,6 +751,19 @@ class Segmenter {
     return true;
   }
 
+  // Whether the two lines west of a strip start at `band_left` and end level, and the two
+  // east of it start level (within full_slack).
+  bool TwoJustifiedRows(const std::map<int, Interval> (&sides)[2], int band_left) const {
+    if (sides[0].size() != 2 || sides[1].size() != 2) return false;
+    const double slack = options_.full_slack * unit_;
+    const Interval& a = sides[0].begin()->second;
+    const Interval& b = std::next(sides[0].begin())->second;
+    const Interval& c = sides[1].begin()->second;
+    const Interval& d = std::next(sides[1].begin())->second;
+    return std::abs(a.left - band_left) <= slack && std::abs(b.left - band_left) <= slack &&
+           std::abs(a.right - b.right) <= slack && std::abs(c.left - d.left) <= slack;
+  }
+
   // Whether strip `g` is where a gutter the first pass found stands: their middles within half
   // a glyph, and each as wide as the other's half at least.
   bool Known(const Interval& g) const {
@@ -729,6 +790,7 @@ class Segmenter {
   std::vector<TextRegion>& out_;
   const std::vector<Interval>* known_;
   std::vector<Interval>* found_;
+  std::vector<bool> marks_;  // Mark() of each item
 };
 
 }  // namespace

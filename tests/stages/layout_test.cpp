@@ -245,11 +245,13 @@ TEST(Layout, WhiteBetweenOcrBoxesThatTheInkFillsIsNoGutter) {
   ASSERT_LT(first + 3, lines.size());
   EXPECT_EQ(lines[first + 1]->text.rfind("续三年开展专题调研，", 0), 0u) << lines[first + 1]->text;
   EXPECT_EQ(lines[first + 3]->text.rfind("场。过常委会领导领村督办", 0), 0u) << lines[first + 3]->text;
-  // The boxes alone cut the paragraph into two columns.
+  // (The boxes alone cut the paragraph into two columns until a strip flanked on two rows only
+  // needed each side's lines to follow one another: they do not here, and the page is read
+  // across without its ink too.)
   page.ink = InkGrid{};
-  const IssueLayout boxes_only = AnalyzeLayout({page}, LayoutOptions{});
-  const auto cut = LinesOfPage(boxes_only, 1);
-  EXPECT_TRUE(std::any_of(cut.begin(), cut.end(), [](const LayoutLine* line) { return line->column > 0; }));
+  const auto boxes_only = LinesOfPage(AnalyzeLayout({page}, LayoutOptions{}), 1);
+  EXPECT_TRUE(std::none_of(boxes_only.begin(), boxes_only.end(),
+                           [](const LayoutLine* line) { return line->column > 0; }));
 }
 
 // One-column pages of every recorded issue (mastheads, TOCs, centred headings, colophons,
@@ -327,9 +329,16 @@ TEST(Layout, AGutterIsWhiteInTheInk) {
   }
 }
 
+// Two rows whose white lines up are too few for a band unless they are set as columns (the west
+// lines end level: TwoJustifiedRowsOfColumnsAboveTheColophonAreReadByColumn): here the first
+// west piece ends four glyphs short of the strip.
 TEST(Layout, TwoRowsAreTooFewForABand) {
   std::vector<OcrLine> lines = FullWidthParagraph(300, 6);
-  for (auto& line : TwoColumnRows(300 + 6 * kLeading, 2)) lines.push_back(std::move(line));
+  std::vector<OcrLine> rows = TwoColumnRows(300 + 6 * kLeading, 2);
+  OcrLine& first = rows.front();
+  first.words.erase(first.words.begin() + 14, first.words.begin() + 18);
+  first.RebuildFromWords();
+  for (auto& line : rows) lines.push_back(std::move(line));
   const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
   for (const auto& line : layout.lines) EXPECT_EQ(line.column, 0) << line.text;
 }
@@ -1075,6 +1084,47 @@ TEST(Layout, TwoRowsOverAPagesColumnsAreReadByItsGutters) {
   ExpectColumnsInOrder(layout, 0, tail, /*numbered=*/true);
   EXPECT_EQ(layout.lines[6].column, 0);
   ExpectColumnsInOrder(layout, 7, below, /*numbered=*/true);
+}
+
+// The tail of an article on a page of three columns, two rows in the first two columns, then
+// white down to the colophon across the page (tune clean-3col noto-serif page 4): no other band
+// shows the gutters, but the west lines start at the band's edge and end level, and the east
+// ones start level past a gutter a glyph wide: columns, read one after the other.
+TEST(Layout, TwoJustifiedRowsOfColumnsAboveTheColophonAreReadByColumn) {
+  std::vector<std::vector<std::string>> tail;
+  std::vector<OcrLine> lines = ColumnRows(300, 2, {11, 11}, 45, tail);
+  for (int k = 0; k < 3; ++k) {
+    lines.push_back(BoxedLine(Prose(30 - 6 * k), kLeft, 1700 + k * kLeading));
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 4u + 3u);
+  ExpectColumnsInOrder(layout, 0, tail);
+}
+
+// A justified line with a gap after a number ("2.7  万人次"), the paragraph's short last line,
+// then an attribution whose names are spaced apart, the gap level with the first (tune2
+// degraded-200 noto-serif page 2): white lined up on two rows, the short line between them
+// reaching neither side of it. A column's lines follow one another: no gutter.
+TEST(Layout, WhiteOnTwoRowsASideSkipsIsNoGutter) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 4);
+  const int y = 300 + 4 * kLeading;
+  const int gap_x = kLeft + 22 * kPitch;  // the white: 40 px from here
+  OcrLine first = BoxedLine(Prose(22), kLeft, y);
+  const OcrLine rest = BoxedLine(Prose(14), gap_x + 40, y);
+  first.words.insert(first.words.end(), rest.words.begin(), rest.words.end());
+  first.RebuildFromWords();
+  lines.push_back(std::move(first));
+  lines.push_back(BoxedLine(Prose(12), kLeft, y + kLeading));
+  OcrLine attribution = BoxedLine("（余杭区人大常委会办公室" + Prose(4), gap_x - 16 * kPitch, y + 2 * kLeading);
+  const OcrLine names = BoxedLine("伟王晓燕楼倩倩）", gap_x + 40, y + 2 * kLeading);
+  attribution.words.insert(attribution.words.end(), names.words.begin(), names.words.end());
+  attribution.RebuildFromWords();
+  lines.push_back(std::move(attribution));
+  for (OcrLine& line : FullWidthParagraph(y + 4 * kLeading, 3)) lines.push_back(std::move(line));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 4u + 3u + 3u);
+  for (const auto& line : layout.lines) EXPECT_EQ(line.column, 0) << line.text;
+  EXPECT_EQ(layout.lines[6].text.rfind("（余杭区", 0), 0u) << layout.lines[6].text;
 }
 
 // A contents line read twice, once with its column name in one block and once alone in the
