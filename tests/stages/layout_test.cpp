@@ -249,9 +249,34 @@ TEST(Layout, WhiteBetweenOcrBoxesThatTheInkFillsIsNoGutter) {
   // needed each side's lines to follow one another: they do not here, and the page is read
   // across without its ink too.)
   page.ink = InkGrid{};
-  const auto boxes_only = LinesOfPage(AnalyzeLayout({page}, LayoutOptions{}), 1);
+  const IssueLayout read_by_boxes = AnalyzeLayout({page}, LayoutOptions{});
+  const auto boxes_only = LinesOfPage(read_by_boxes, 1);
   EXPECT_TRUE(std::none_of(boxes_only.begin(), boxes_only.end(),
                            [](const LayoutLine* line) { return line->column > 0; }));
+}
+
+// A page of three columns (structure set tuning t21, colour-200, page 4) where OCR boxed 萧 and
+// 山 of an attribution 15 px wide over 28 px glyphs: taken for marks, they set no ink, and the
+// band lost its second gutter (the third column's last lines were read after the second's
+// rows). Their ink on the page is a glyph's: the attribution stays in the third column.
+TEST(Layout, CharactersBoxedNarrowOverAGlyphsInkAreNoMarks) {
+  const OcrPage page = LoadPage("tests/stages/layout_data/colour-200-3col-narrow-boxes-p4.json");
+  ASSERT_FALSE(page.ink.Empty());
+  const IssueLayout layout = AnalyzeLayout({page}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  size_t attribution = 0;
+  while (attribution < lines.size() &&
+         lines[attribution]->text.find("萧山区人大常委会办公室") == std::string::npos) {
+    ++attribution;
+  }
+  ASSERT_LT(attribution + 1, lines.size());
+  ASSERT_GT(attribution, 0u);
+  EXPECT_EQ(lines[attribution]->text.size(), std::string("（萧山区人大常委会办公室").size())
+      << lines[attribution]->text;
+  EXPECT_EQ(lines[attribution]->column, 3);
+  EXPECT_EQ(lines[attribution + 1]->text.rfind("章晓东", 0), 0u) << lines[attribution + 1]->text;
+  EXPECT_EQ(lines[attribution - 1]->text, "向主任会议报告。");
+  EXPECT_EQ(lines[IndexOf(lines, "报告的附件一并报送。")]->text, "报告的附件一并报送。区人");
 }
 
 // One-column pages of every recorded issue (mastheads, TOCs, centred headings, colophons,
