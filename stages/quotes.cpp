@@ -277,6 +277,11 @@ int MendBracketsReadAsQuotes(OcrLine& line, size_t reach) {
     for (size_t j = k; j-- > 0 && k - j <= reach;) {
       const char32_t c = chars[j].c;
       if (c == U'”' || opens(c) || closes(c)) break;
+      if (chars[j].word != chars[j + 1].word) {
+        const Box& a = line.words[chars[j].word].box;
+        const Box& b = line.words[chars[j + 1].word].box;
+        if (b.x - a.Right() > std::max(a.height, b.height)) break;
+      }
       if (c == U'“' || c == U'\\' || c == U'"') {
         texts[chars[j].word][chars[j].index] = chars[k].c == U'）' ? U'（' : U'(';
         chars[j].c = U'（';

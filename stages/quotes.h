@@ -84,7 +84,9 @@ void InsertMarks(OcrLine& line, const std::vector<MissingMark>& marks);
 // ("第13期“总第694期）", "第3期\\总第720期）": its ink stands in the right half of its em, as a
 // quote's does). A quote opened inside brackets closes before them, so a closing bracket with no
 // opening one before it on the line, preceded (within `reach` characters, no quote closing and
-// no bracket between) by an opening quote or a backslash, closes that mark: it was the bracket.
+// no bracket between, no white wider than a glyph between their words: a line OCR read across a
+// gutter holds another column's brackets) by an opening quote or a backslash, closes that mark:
+// it was the bracket.
 // Returns how many marks were mended.
 int MendBracketsReadAsQuotes(OcrLine& line, size_t reach = 15);
 

@@ -208,6 +208,17 @@ TEST(Quotes, ABracketReadAsAQuoteIsGivenBackByTheBracketItOpens) {
   OcrLine backslash = line_of({"第3期", "\\总第", "720期", "）"});
   EXPECT_EQ(MendBracketsReadAsQuotes(backslash), 1);
   EXPECT_EQ(backslash.text, "第3期（总第720期）");
+  // A line read across a gutter: the bracket closes in the next column, past white wider than
+  // a glyph (tune2 structure t02 page 5, "构建“国" beside "…）").
+  OcrLine across = line_of({"推动", "政府", "构建", "“国"});
+  const OcrLine next = line_of({"中心", "）"});
+  for (OcrWord word : next.words) {
+    word.box.x += 600;
+    across.words.push_back(word);
+  }
+  across.RebuildFromWords();
+  EXPECT_EQ(MendBracketsReadAsQuotes(across), 0);
+  EXPECT_EQ(across.text, "推动政府构建“国中心）");
   // Marks that are what they read: a bracket that opens on the line, a quote that closes
   // before the bracket, a quote too far back.
   for (OcrLine line : {line_of({"关于", "（", "“双标", "双带", "）"}),
