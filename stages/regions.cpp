@@ -215,14 +215,15 @@ class Segmenter {
   bool Mark(size_t id) const { return marks_[id]; }
 
   // OCR stretches a mark's box to the height of the line, never its width. It boxes a Han
-  // character narrow now and then too (萧 15 px over 28 px glyphs on a colour page): one whose
-  // ink, on the page, runs on as wide as a character is no mark.
+  // character narrow now and then too (萧 15 px over 28 px glyphs on a colour page): one boxed
+  // as tall as a glyph (mark_width of one at least: a piece of a glyph OCR boxed alone is
+  // shorter) whose ink, on the page, runs on as wide as a character is no mark.
   bool IsMark(const RegionItem& item) const {
     const double narrow = options_.mark_width * unit_;
     if (item.mark) return true;
     if (item.box.width >= narrow) return false;
-    return item.chars == 0 || item.box.height < options_.mark_width * unit_ || !ink_ ||
-           ink_->Empty() || InkRunWidth(item.box) < narrow;
+    return item.chars == 0 || item.box.height < narrow || !ink_ || ink_->Empty() ||
+           InkRunWidth(item.box) < narrow;
   }
 
   // The width of the page's ink run (columns inked in the middle half of the box's rows) that
