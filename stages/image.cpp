@@ -30,11 +30,14 @@ cv::Mat LabelMask(const cv::Mat& labels, const std::vector<uchar>& value_of_labe
   return mask;
 }
 
+double InkShare(const cv::Mat& gray, const cv::Rect& box) {
+  const cv::Rect r = box & cv::Rect(0, 0, gray.cols, gray.rows);
+  if (r.empty()) return -1;
+  return static_cast<double>(cv::countNonZero(gray(r) < 128)) / r.area();
+}
+
 double InkInMiddle(const cv::Mat& gray, const cv::Rect& box) {
-  const cv::Rect middle = cv::Rect(box.x + box.width / 4, box.y, box.width / 2, box.height) &
-                          cv::Rect(0, 0, gray.cols, gray.rows);
-  if (middle.empty()) return -1;
-  return static_cast<double>(cv::countNonZero(gray(middle) < 128)) / middle.area();
+  return InkShare(gray, cv::Rect(box.x + box.width / 4, box.y, box.width / 2, box.height));
 }
 
 }  // namespace qikan

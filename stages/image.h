@@ -16,6 +16,9 @@ cv::Mat ToGray8(const cv::Mat& image);
 // the labels however many components there are.
 cv::Mat LabelMask(const cv::Mat& labels, const std::vector<uchar>& value_of_label);
 
+// The share of `box` that is inked (darker than 128 on `gray`); -1 when it lies off the image.
+double InkShare(const cv::Mat& gray, const cv::Rect& box);
+
 // The share of the middle half (across) of `box` that is inked (darker than 128 on `gray`): a
 // mark OCR read stands on ink there; one it invented in a gap, on white (its box's edges may
 // reach the glyphs either side). -1 when the box lies off the image.

@@ -212,6 +212,9 @@ std::set<std::pair<size_t, size_t>> WordsReadTwice(const std::vector<RawLine>& l
       if (lines[winner].ocr->confidence + 10 < lines[loser].ocr->confidence) continue;
       const auto& lost_words = lines[loser].ocr->words;
       const auto& kept_words = lines[winner].ocr->words;
+      // (How many times larger one line's glyphs stand than the other's: below.)
+      const double glyphs = std::max(lines[a].glyph_px, lines[b].glyph_px) /
+                            std::max(1.0, std::min(lines[a].glyph_px, lines[b].glyph_px));
       for (size_t w = 0; w < lost_words.size(); ++w) {
         const Box& x = lost_words[w].box;
         if (lost_words[w].text.empty() || x.Empty()) continue;
@@ -227,8 +230,6 @@ std::set<std::pair<size_t, size_t>> WordsReadTwice(const std::vector<RawLine>& l
           // Nor is a word of a line set twice as large (or small) as the other's: OCR boxes a
           // masthead title's glyph now and then over the edition line under it (人 of
           // 杭州人大信息 boxed 56 px tall over 普 where the title's glyphs stand 213 px).
-          const double glyphs = std::max(lines[a].glyph_px, lines[b].glyph_px) /
-                                std::max(1.0, std::min(lines[a].glyph_px, lines[b].glyph_px));
           if ((heights > 2.0 || glyphs > 2.0) && lost_words[w].text != kept.text) continue;
           // (The same text needs only to touch: a reread's boxes come back a few px off.)
           const int across = overlap(x.x, x.Right(), y.x, y.Right());

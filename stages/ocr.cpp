@@ -215,11 +215,11 @@ bool BlankAt(const cv::Mat& gray, const Box& box) {
   return ink >= 0 && ink < 0.02;
 }
 
-// The share of `box`'s pixels that are ink; -1 for a box off the page.
-double InkShare(const cv::Mat& gray, const cv::Rect& box) {
-  const cv::Rect r = box & cv::Rect(0, 0, gray.cols, gray.rows);
-  if (r.empty()) return -1;
-  return static_cast<double>(cv::countNonZero(gray(r) < 128)) / r.area();
+// Opening double quotes minus closing ones.
+int QuoteBalance(std::string_view utf8) {
+  int balance = 0;
+  for (const char32_t c : ToU32(utf8)) balance += (c == U'“') - (c == U'”');
+  return balance;
 }
 
 bool HasMark(std::string_view text) {
@@ -295,12 +295,17 @@ std::vector<OcrBlock> CollectBlocks(tesseract::ResultIterator& it, const cv::Mat
   OcrBlock block;
   OcrLine line;
   bool in_text_block = false;
+  // Quotes opened minus closed by the line's words so far, and those the block's last line left
+  // open (a quote wraps): whether a closing quote closes one (WithoutGapMarks).
+  int line_quotes = 0, open_above = 0;
   auto close_line = [&] {
     if (!line.words.empty()) {
       FinishLine(line);
       block.lines.push_back(std::move(line));
+      open_above = std::max(0, QuoteBalance(block.lines.back().text));
     }
     line = OcrLine{};
+    line_quotes = 0;
   };
   auto close_block = [&] {
     close_line();
@@ -309,6 +314,7 @@ std::vector<OcrBlock> CollectBlocks(tesseract::ResultIterator& it, const cv::Mat
       blocks.push_back(std::move(block));
     }
     block = OcrBlock{};
+    open_above = 0;
   };
 
   it.Begin();
@@ -327,19 +333,11 @@ std::vector<OcrBlock> CollectBlocks(tesseract::ResultIterator& it, const cv::Mat
     if (!raw) continue;
     const std::string_view text = Trim(raw.get());
     if (text.empty()) continue;
-    // Quotes opened minus closed on the line so far, and on the line before in the block when
-    // it leaves one open (a quote wraps).
-    int quotes = 0, above = 0;
-    for (const OcrWord& before : line.words) {
-      for (const char32_t c : ToU32(before.text)) quotes += (c == U'“') - (c == U'”');
-    }
-    if (!block.lines.empty()) {
-      for (const char32_t c : ToU32(block.lines.back().text)) above += (c == U'“') - (c == U'”');
-    }
-    quotes += std::max(0, above);
     std::string kept = WithoutGapMarks(it, gray, text,
-                                       line.words.empty() ? Box{} : line.words.back().box, quotes > 0);
+                                       line.words.empty() ? Box{} : line.words.back().box,
+                                       line_quotes + open_above > 0);
     if (kept.empty()) continue;
+    line_quotes += QuoteBalance(kept);
     line.words.push_back(OcrWord{
         .text = std::move(kept),
         .box = BoxAt(it, RIL_WORD, width, height),
