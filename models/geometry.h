@@ -13,6 +13,8 @@ struct Box {
   int Bottom() const { return y + height; }
   bool Empty() const { return width <= 0 || height <= 0; }
   Box Union(const Box& other) const;
+  // The part the two share; empty (width or height 0) when they do not meet.
+  Box Intersection(const Box& other) const;
 };
 
 }  // namespace qikan

@@ -156,19 +156,6 @@ PageInk MeasurePageInk(const cv::Mat& gray, const OcrPage& page, const InkFitOpt
   return out;
 }
 
-double BodyGlyphHeight(const OcrPage& page) {
-  std::vector<double> heights;
-  for (const auto& block : page.blocks) {
-    for (const auto& line : block.lines) {
-      if (line.confidence >= 70 && line.words.size() >= 3) heights.push_back(MedianWordHeight(line));
-    }
-  }
-  if (heights.empty()) return 0;
-  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
-                   heights.end());
-  return heights[heights.size() / 2];
-}
-
 double LineGlyph(const OcrLine& line, double body_glyph) {
   // A line none of whose words OCR read with some confidence has boxes that are guesses ("Te"
   // at 11 over a whole line of body text, boxed three rows tall): the body's glyph.

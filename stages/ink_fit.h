@@ -57,10 +57,6 @@ InkGrid MeasureInkGrid(const cv::Mat& gray, double glyph_px, double scale = 1.0,
 // columns inked over at least `tall_ink` of `glyph_px`, gaps up to `bridge` included.
 double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFitOptions& options);
 
-// The glyph size of the page's body: the median height of the lines read with some confidence.
-// 0 when no line qualifies.
-double BodyGlyphHeight(const OcrPage& page);
-
 // The glyph size a line is measured at: its own when larger than the body's (a heading), else
 // the body's (a line read as a few small Latin letters has small word boxes over large ink; a
 // line no word of which was read at confidence 40 has boxes OCR guessed).

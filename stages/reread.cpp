@@ -204,29 +204,60 @@ double MedianWordHeight(const OcrLine& line) {
   return heights[heights.size() / 2];
 }
 
+double BodyGlyphHeight(const OcrPage& page) {
+  std::vector<double> heights;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      if (line.confidence >= 70 && line.words.size() >= 3) heights.push_back(MedianWordHeight(line));
+    }
+  }
+  if (heights.empty()) return 0;
+  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                   heights.end());
+  return heights[heights.size() / 2];
+}
+
 std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& page,
                                             const RereadOptions& options) {
   const double glyph = MedianLineHeight(page);
   if (glyph <= 0) return {};
+  const double body_glyph = BodyGlyphHeight(page);
   std::vector<RereadRegion> regions;
+  std::vector<uchar> heading_sized;
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {
-      const bool large = line.box.height > options.large_glyph_ratio * glyph;
+      // A line's size is its rows' (RowBox): a word OCR boxed over two rows of a heading ("[区"
+      // boxed 133 px in a line of 70 px glyphs) would have it cut two rows tall and read at
+      // half its size.
+      const Box rows = RowBox(line);
+      const bool large = rows.height > options.large_glyph_ratio * glyph;
       const bool doubtful =
           line.confidence < options.low_confidence || HasGarbledStretch(line, options);
       if (!large && !doubtful) continue;
-      regions.push_back(RereadRegion{.box = large ? line.box
-                                                  : WidenToOwnRowInk(gray, page, line, glyph),
-                                     .glyph_px = large ? line.box.height : glyph,
+      regions.push_back(RereadRegion{.box = large ? rows : WidenToOwnRowInk(gray, page, line, glyph),
+                                     .glyph_px = large ? rows.height : glyph,
                                      .replaces = line.box,
                                      .confidence = line.confidence});
+      heading_sized.push_back(body_glyph > 0 &&
+                              MedianWordHeight(line) > options.heading_glyph_ratio * body_glyph);
     }
   }
-  std::stable_sort(regions.begin(), regions.end(), [](const RereadRegion& a, const RereadRegion& b) {
-    return static_cast<long>(a.box.width) * a.box.height < static_cast<long>(b.box.width) * b.box.height;
+  // Past the bound, the lines set larger than the body (a page's headings, its masthead: few,
+  // and worth the most) are kept first, then the smallest.
+  std::vector<size_t> order(regions.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto area = [&](size_t i) { return static_cast<long>(regions[i].box.width) * regions[i].box.height; };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (heading_sized[a] != heading_sized[b]) return heading_sized[a] > heading_sized[b];
+    return area(a) < area(b);
   });
-  if (static_cast<int>(regions.size()) > options.max_regions) regions.resize(options.max_regions);
-  return regions;
+  if (static_cast<int>(order.size()) > options.max_regions) order.resize(options.max_regions);
+  // Read smallest first, so a large line cut later cannot swallow a small line inside its box.
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return area(a) < area(b); });
+  std::vector<RereadRegion> kept;
+  kept.reserve(order.size());
+  for (const size_t i : order) kept.push_back(regions[i]);
+  return kept;
 }
 
 std::vector<RereadRegion> FindUnreadText(const cv::Mat& gray, const OcrPage& page,
@@ -413,6 +444,54 @@ int DropStrayWords(OcrPage& page, const RereadOptions& options) {
   return dropped;
 }
 
+int DropLinesInsideLines(OcrPage& page) {
+  struct Host {
+    Box rows;
+    const OcrLine* line;
+  };
+  std::vector<Host> hosts;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      if (!line.words.empty()) hosts.push_back({RowBox(line), &line});
+    }
+  }
+  auto inside_another = [&](const OcrLine& strip) {
+    const Box own = RowBox(strip);
+    for (const Host& host : hosts) {
+      if (host.line == &strip || host.line->confidence <= strip.confidence) continue;
+      if (2 * own.height > host.rows.height) continue;
+      const int slack = host.rows.height / 10;
+      if (own.y < host.rows.y - slack || own.Bottom() > host.rows.Bottom() + slack) continue;
+      // Under the host's own words, not beside them: a small line set beside a large one on its
+      // rows (an issue number beside a masthead's title) is a line of its own.
+      int under = 0;
+      for (const auto& word : host.line->words) {
+        under += std::max(0, std::min(word.box.Right(), own.Right()) - std::max(word.box.x, own.x));
+      }
+      if (2 * under >= own.width) return true;
+    }
+    return false;
+  };
+  std::vector<const OcrLine*> strips;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      if (inside_another(line)) strips.push_back(&line);
+    }
+  }
+  if (strips.empty()) return 0;
+  for (auto& block : page.blocks) {
+    const size_t before = block.lines.size();
+    std::erase_if(block.lines, [&](const OcrLine& line) {
+      return std::find(strips.begin(), strips.end(), &line) != strips.end();
+    });
+    if (block.lines.size() == before || block.lines.empty()) continue;
+    block.box = Box{};
+    for (const auto& line : block.lines) block.box = block.box.Union(line.box);
+  }
+  std::erase_if(page.blocks, [](const OcrBlock& b) { return b.lines.empty(); });
+  return static_cast<int>(strips.size());
+}
+
 bool ConfirmedByAgreement(const OcrPage& a, const OcrPage& b, const RereadOptions& options) {
   if (a.MeanConfidence() < options.confirm_confidence ||
       b.MeanConfidence() < options.confirm_confidence) {
@@ -466,11 +545,14 @@ bool MergeRegion(OcrPage& page, const RereadRegion& region, const RegionImage& c
   const double confidence = weighted / chars;
   if (region.replaces) {
     if (confidence <= region.confidence + 5) return false;
+    // A fragment of the line: its box mostly inside the region. A line the region is only a
+    // strip of (a heading's line, over which OCR boxed a second line 13 px tall) is a line of
+    // its own.
     auto inside = [&](const OcrLine& line) {
       if (line.confidence >= options.low_confidence) return false;  // a line of its own
-      const int cx = line.box.x + line.box.width / 2, cy = line.box.y + line.box.height / 2;
-      return cx >= region.box.x && cx < region.box.Right() && cy >= region.box.y &&
-             cy < region.box.Bottom();
+      const Box common = line.box.Intersection(region.box);
+      return !common.Empty() && 2L * common.width * common.height >=
+                                    static_cast<long>(line.box.width) * line.box.height;
     };
     auto is_target = [&](const OcrLine& line) {
       return line.box.x == region.replaces->x && line.box.y == region.replaces->y &&

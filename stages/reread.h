@@ -16,6 +16,10 @@ namespace qikan {
 // scaled to the model's glyph height and read on its own.
 struct RereadOptions {
   double large_glyph_ratio = 1.8;  // vs the page's median line height
+  // A line whose words stand this many times the body's glyph (BodyGlyphHeight) is a
+  // heading: read again before lines of body text when a page has more doubtful lines than
+  // `max_regions`.
+  double heading_glyph_ratio = 1.5;
   float low_confidence = 80;
   // A line with this many consecutive words each read below `garbled_word_confidence` is
   // doubtful too, whatever its mean.
@@ -64,6 +68,10 @@ bool ClosesBracket(char32_t c);
 // mark does not show.
 double MedianWordHeight(const OcrLine& line);
 
+// The glyph size of the page's body: the median height of the lines read with some confidence.
+// 0 when no line qualifies.
+double BodyGlyphHeight(const OcrPage& page);
+
 // The rows a line stands in: its words' box, the words OCR boxed more than `tall` times the
 // line's median height left out of its height (a word read at 0 over a stretch of ink it could
 // not read, boxed down over the next two rows). Its width is all its words'.
@@ -78,8 +86,9 @@ Box WidenToRowInk(const cv::Mat& gray, const Box& box, double glyph);
 // narrower than the gaps WidenToRowInk bridges).
 Box WidenToOwnRowInk(const cv::Mat& gray, const OcrPage& page, const OcrLine& line, double glyph);
 
-// Lines to read again: much larger than the body, or read with low confidence. Smallest first, so
-// a large masthead line cut later cannot swallow a small line inside its box.
+// Lines to read again: much larger than the body, or read with low confidence; at most
+// `max_regions`, headings first. Smallest first, so a large masthead line cut later cannot
+// swallow a small line inside its box.
 std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& page,
                                             const RereadOptions& options);
 
@@ -123,6 +132,13 @@ std::optional<RegionImage> CloseWideGaps(const RegionImage& cut, double glyph_px
 
 // Takes the stray words above out of their lines. Returns how many were taken out.
 int DropStrayWords(OcrPage& page, const RereadOptions& options);
+
+// Takes out the lines OCR read inside another line's rows, under its words, at less than half
+// its height and with less confidence: on a 1-bit page of three columns chi_sim read a heading
+// of 70 px glyphs and, over the lower third of the same ink, three lines 13 px tall of garbage
+// ("人IE", "ha全时sn"), which a reading again widened to their row's ink read as garbage again
+// and put in the heading's place. Returns how many were taken out.
+int DropLinesInsideLines(OcrPage& page);
 
 // Whether two readings of one region say the same: the same characters (brackets read as one
 // another count as one, white space aside), at least two CJK characters among them, and each

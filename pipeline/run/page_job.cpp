@@ -277,6 +277,9 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
     ReadingDoubts reading_doubts;
     RefineOcr("reread", page.index, result, [&] {
       DropStrayWords(result.ocr, options.reread);
+      if (const int strips = DropLinesInsideLines(result.ocr)) {
+        spdlog::debug("page {}: {} line(s) read inside another line's rows taken out", page.index, strips);
+      }
       // The region at one size, as printed and, when it is a short line set letter-spaced, with
       // its wide gaps closed (CloseWideGaps): the more confident of the two readings.
       auto read_region = [&](const RereadRegion& region, double scale) {

@@ -301,5 +301,122 @@ TEST(CloseWideGaps, LinesSetSolidOrLongAreLeftAlone) {
   EXPECT_EQ(ToPage(plain, Box{.x = 10, .y = 0, .width = 20, .height = 8}).x, 1000 + 20);
 }
 
+
+// A line of words at (x, y) and `height` tall, each `width` wide and set `step` apart.
+OcrLine WordsAt(int x, int y, int width, int height, int step,
+                const std::vector<std::pair<std::string, float>>& words) {
+  OcrLine line;
+  for (const auto& [text, confidence] : words) {
+    line.words.push_back({.text = text, .box = Box{.x = x, .y = y, .width = width, .height = height},
+                          .confidence = confidence});
+    x += step;
+  }
+  line.RebuildFromWords();
+  return line;
+}
+
+// tune2 t22 (bench-structure), a 1-bit page of three columns, as chi_sim read it: the heading
+// "萧山区：梓桐镇…" (70 px glyphs) read fairly, one word boxed two rows tall, and over the lower
+// third of the same ink three lines 13 px tall of garbage, one under each column's width.
+OcrPage HeadingWithStrips() {
+  OcrPage page{.width = 2127, .height = 3008};
+  OcrLine heading = WordsAt(293, 1619, 68, 70, 80,
+                            {{"前", 0}, {"梓", 86}, {"桐", 90}, {"镇", 97}, {"探索", 92},
+                             {"开展", 97}, {"村", 97}, {"级", 97}, {"生起", 0}, {"文明", 95},
+                             {"建设", 94}, {"情况", 93}, {"报", 92}});
+  heading.words[1].box.height = 133;  // "[区" boxed down over the next row
+  heading.RebuildFromWords();
+  page.blocks.push_back(OcrBlock{.box = heading.box, .lines = {heading}});
+  page.blocks.push_back(OcrBlock{.lines = {WordsAt(294, 1677, 290, 13, 335, {{"人", 50}, {"IE", 0}})}});
+  page.blocks.push_back(OcrBlock{.lines = {WordsAt(917, 1677, 200, 13, 220, {{"人", 0}, {"全", 1}})}});
+  for (auto& block : page.blocks) block.box = block.lines[0].box;
+  return page;
+}
+
+TEST(DropLinesInsideLines, LinesReadSmallUnderALinesWordsGo) {
+  OcrPage page = HeadingWithStrips();
+  EXPECT_EQ(DropLinesInsideLines(page), 2);
+  ASSERT_EQ(page.blocks.size(), 1u);
+  EXPECT_EQ(page.blocks[0].lines.size(), 1u);
+  EXPECT_EQ(page.blocks[0].lines[0].box.y, 1619);
+}
+
+TEST(DropLinesInsideLines, ASmallLineBesideALargeOneOrReadMoreSurelyStays) {
+  // Beside the heading's words on its rows (an issue number beside a masthead's title).
+  OcrPage page = HeadingWithStrips();
+  page.blocks[1].lines[0] = WordsAt(1400, 1660, 40, 30, 45, {{"第", 90}, {"5", 60}, {"期", 60}});
+  page.blocks[2].lines[0].words[0].confidence = 99;  // read more surely than the heading
+  page.blocks[2].lines[0].words[1].confidence = 99;
+  page.blocks[2].lines[0].RebuildFromWords();
+  EXPECT_EQ(DropLinesInsideLines(page), 0);
+  // Half the heading's height or more: a line of its own.
+  page = HeadingWithStrips();
+  for (auto& block : page.blocks) {
+    for (auto& word : block.lines[0].words) word.box.height = std::max(word.box.height, 36);
+    block.lines[0].RebuildFromWords();
+  }
+  EXPECT_EQ(DropLinesInsideLines(page), 0);
+}
+
+// The heading with its word boxed two rows tall is cut at its rows and read at their size:
+// cut as boxed (133 px), it was read at half its size.
+TEST(FindLinesToReread, ALargeLineIsCutAndScaledAtItsRows) {
+  const cv::Mat paper(3008, 2127, CV_8UC1, cv::Scalar(255));
+  OcrPage page = HeadingWithStrips();
+  page.blocks.resize(1);
+  for (int y = 1900; y < 2800; y += 56) {
+    page.blocks.push_back(OcrBlock{.lines = {WordsAt(293, y, 38, 38, 42, {{"正", 95}, {"文", 95}, {"一", 95}, {"行", 95}})}});
+  }
+  page.blocks[0].lines[0].words[0].confidence = 97;  // read surely: large, not doubtful
+  page.blocks[0].lines[0].words[8].confidence = 97;
+  page.blocks[0].lines[0].RebuildFromWords();
+  const std::vector<RereadRegion> regions = FindLinesToReread(paper, page, RereadOptions{});
+  ASSERT_EQ(regions.size(), 1u);
+  EXPECT_EQ(regions[0].box.y, 1619);
+  EXPECT_EQ(regions[0].box.height, 70);
+  EXPECT_EQ(regions[0].glyph_px, 70);
+}
+
+// A page with more doubtful lines than the bound: a heading read badly is among those read
+// again, though it is the widest of them (smallest first, it was left out).
+TEST(FindLinesToReread, AHeadingIsReadAgainBeforeMoreLinesOfBody) {
+  const cv::Mat paper(3008, 2127, CV_8UC1, cv::Scalar(255));
+  OcrPage page = HeadingWithStrips();
+  page.blocks.resize(1);
+  const RereadOptions options;
+  for (int k = 0; k < options.max_regions + 8; ++k) {
+    const float confidence = k < 8 ? 95 : 40;  // enough well-read lines to know the body by
+    page.blocks.push_back(OcrBlock{.lines = {WordsAt(293, 1900 + 40 * k, 30, 30, 34,
+                                                     {{"正", confidence}, {"文", confidence}, {"行", confidence}})}});
+  }
+  const std::vector<RereadRegion> regions = FindLinesToReread(paper, page, options);
+  ASSERT_EQ(static_cast<int>(regions.size()), options.max_regions);
+  EXPECT_TRUE(std::any_of(regions.begin(), regions.end(),
+                          [](const RereadRegion& r) { return r.replaces && r.replaces->y == 1619; }));
+  // Smallest first still: the heading, the largest, is read last.
+  EXPECT_EQ(regions.back().replaces->y, 1619);
+}
+
+// A reading again of a strip takes out the lines inside it, not a line it is only a strip of.
+TEST(MergeRegion, ALineTheRegionIsAStripOfIsNotTakenOut) {
+  OcrPage page = HeadingWithStrips();
+  const Box strip = page.blocks[1].lines[0].box;
+  const RereadRegion region{.box = Box{.x = strip.x, .y = 1661, .width = strip.width, .height = 29},
+                            .glyph_px = 56, .replaces = strip, .confidence = 25};
+  const OcrPage read = Reading({{"页", 46}, {"LHI", 46}});
+  ASSERT_TRUE(MergeRegion(page, region, RegionImage{.factor = 1, .origin = cv::Point(strip.x - 40, 1661 - 32)},
+                          read, RereadOptions{}));
+  int lines = 0;
+  bool heading = false;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      ++lines;
+      heading = heading || line.box.y == 1619;
+    }
+  }
+  EXPECT_TRUE(heading);
+  EXPECT_EQ(lines, 3);
+}
+
 }  // namespace
 }  // namespace qikan
