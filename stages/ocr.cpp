@@ -1,6 +1,7 @@
 #include "stages/ocr.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -222,6 +223,18 @@ int QuoteBalance(std::string_view utf8) {
   return balance;
 }
 
+// The marks a line of text can open with, as chi_sim reads them: quotes and brackets.
+constexpr std::array<std::string_view, 5> kOpeningMarks = {"“", "（", "(", "《", "〈"};
+
+bool IsOpeningMark(std::string_view symbol) {
+  return std::find(kOpeningMarks.begin(), kOpeningMarks.end(), symbol) != kOpeningMarks.end();
+}
+
+bool StartsWithOpeningMark(std::string_view text) {
+  return std::any_of(kOpeningMarks.begin(), kOpeningMarks.end(),
+                     [&](std::string_view mark) { return text.starts_with(mark); });
+}
+
 bool HasMark(std::string_view text) {
   for (std::string_view mark : {"”", "“", "\""}) {
     if (text.find(mark) != std::string_view::npos) return true;
@@ -234,12 +247,16 @@ bool HasMark(std::string_view text) {
 // a glyph of blank paper and closes no quote the line opened, boxed inside the box of the
 // Han character after it: chi_sim invents "”" at the start of a title set a few glyphs after its
 // contents column name ("代表工作   ”余杭区") and between an attribution's names, over the next
-// glyph, read with that glyph's confidence. `in_quote`: the line's words before open a quote.
+// glyph, read with that glyph's confidence; and so is an opening quote or bracket boxed so after
+// half a glyph of blank paper (a narrow gutter). `in_quote`: the line's words before open a quote.
 std::string WithoutGapMarks(const tesseract::ResultIterator& word, const cv::Mat& gray,
                             std::string_view text, const Box& before, bool in_quote) {
-  if (!HasMark(text)) return std::string(text);
+  const bool opens = StartsWithOpeningMark(text);
+  if (!HasMark(text) && !opens) return std::string(text);
   const bool doubtful = word.Confidence(tesseract::RIL_WORD) < kGapMarkMaxConfidence;
-  if (!doubtful && !text.starts_with("”") && !text.starts_with("\"")) return std::string(text);
+  if (!doubtful && !opens && !text.starts_with("”") && !text.starts_with("\"")) {
+    return std::string(text);
+  }
   struct Symbol {
     std::string text;
     Box box;
@@ -258,10 +275,13 @@ std::string WithoutGapMarks(const tesseract::ResultIterator& word, const cv::Mat
   // (A real quote that closes a word before is boxed inside the next character's box too, but
   // closes a quote the line opened ("“最后一公里 ”难题"), or its ink stands in the white between
   // the words; so is one before a stop, "安全阀 ”。", its ink in the word before's box.)
-  auto opens_inside_next = [&](size_t i) {
-    if (i != 0 || symbols.size() < 2 || symbols[0].text == "“" || before.Empty() || in_quote) {
-      return false;
-    }
+  // An opening mark boxed inside the next character's box, after a glyph of blank paper, has no
+  // ink of its own: chi_sim invents "（" or "“" in a narrow gutter before the first character
+  // of a column's line ("深度参与标准  (进一步", the columns' rows then read across). A real
+  // one's ink stands before that character, in the white.
+  const bool opening = IsOpeningMark(symbols[0].text);
+  auto opens_inside_next = [&] {
+    if (symbols.size() < 2 || before.Empty() || (!opening && in_quote)) return false;
     const Box& b = symbols[0].box;
     const Box& n = symbols[1].box;
     if (symbols[1].text.empty() || !IsHan(ToU32(symbols[1].text).front()) || n.width <= b.width ||
@@ -270,14 +290,17 @@ std::string WithoutGapMarks(const tesseract::ResultIterator& word, const cv::Mat
     }
     const Box w = BoxAt(word, tesseract::RIL_WORD, gray.cols, gray.rows);
     const Box white{.x = before.Right(), .y = w.y, .width = w.x - before.Right(), .height = w.height};
-    if (white.width < w.height) return false;  // (a printed gap: a glyph of white at least)
+    // A printed gap: a glyph of white at least; half of one before an opening mark (a narrow
+    // gutter), whose own ink, if it had any, would stand in that white.
+    if (white.width < (opening ? 0.5 : 1.0) * w.height) return false;
     const double ink = InkShare(gray, cv::Rect(white.x, white.y, white.width, white.height));
     return ink >= 0 && ink < 0.01;
   };
   std::string out;
   for (size_t i = 0; i < symbols.size(); ++i) {
-    const bool gap_mark = IsLoneMark(symbols[i].text) &&
-                          ((doubtful && BlankAt(gray, symbols[i].box)) || opens_inside_next(i));
+    const bool lone = IsLoneMark(symbols[i].text);
+    const bool gap_mark = (lone && doubtful && BlankAt(gray, symbols[i].box)) ||
+                          (i == 0 && (lone || opening) && opens_inside_next());
     if (!gap_mark) out += symbols[i].text;
   }
   return out;

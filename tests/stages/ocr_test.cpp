@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include "models/errors.h"
 #include "models/text.h"
@@ -20,6 +21,7 @@ namespace {
 
 using testing::DrawTextPage;
 using testing::SeedProseLines;
+using testing::SourcePath;
 using testing::TextPageSpec;
 
 // Measured with Tesseract 5.3.0 on pages drawn at 36 px in Noto Serif CJK: a full A4 page 0.63%
@@ -142,6 +144,28 @@ TEST_F(TesseractEngineTest, NoQuoteInventedInsideTheNextCharactersBox) {
     EXPECT_NE(read.find("“双"), std::string::npos) << em << ": " << read;
     EXPECT_NE(read.find("带”"), std::string::npos) << em << ": " << read;
   }
+}
+
+// chi_sim invents an opening quote or bracket in a narrow gutter, before the first glyph of a
+// column's line, boxed inside that glyph's box: tests/data/ocr/gutter-mark-clean-3col-300.png,
+// the top of bench-accuracy tune clean-3col noto-serif page 4 as qikan reads it (scaled), a
+// three-column tail of two rows, read "深度参与标准“进一步…"; the invented mark on the gutter
+// had the rows read across the columns (page CER 23.8%). It has no ink of its own, and goes; the
+// real bracket of the second row, its ink in the white before 钱, stays.
+TEST_F(TesseractEngineTest, NoOpeningMarkInventedInAGutter) {
+  const cv::Mat page = cv::imread(SourcePath("tests/data/ocr/gutter-mark-clean-3col-300.png"),
+                                  cv::IMREAD_GRAYSCALE);
+  ASSERT_FALSE(page.empty());
+  const std::u32string read = StripWhitespace(ToU32(Engine().Recognize(page).Text()));
+  const size_t jin = read.find(U"进一步");
+  ASSERT_NE(jin, std::u32string::npos) << ToUtf8(read);
+  ASSERT_GT(jin, 0u);
+  EXPECT_EQ(read[jin - 1], U'准') << ToUtf8(read);
+  const size_t qian = read.find(U"钱塘");
+  ASSERT_NE(qian, std::u32string::npos) << ToUtf8(read);
+  ASSERT_GT(qian, 0u);
+  EXPECT_TRUE(read[qian - 1] == U'（' || read[qian - 1] == U'(' || read[qian - 1] == U'《')
+      << ToUtf8(read);
 }
 
 TEST_F(TesseractEngineTest, ConfidencesAreInRangeAndHighOnCleanText) {
