@@ -330,9 +330,19 @@ bool ReadBandByColumns(const cv::Mat& gray, const ColumnBand& band, OcrEngine& e
   for (const auto& block : read) {
     for (const auto& line : block.lines) by_columns.push_back(&line);
   }
+  // A reading that ran a line across a gutter is wrong whatever its confidence: the columns'
+  // reading takes its place a little less sure (chi_sim reads a column's first glyphs cut out
+  // with less confidence than inside the page: "全区“三农”工作" at 50 against 62), unless it
+  // reads a line as next to nothing: a line cut in two that was no column's (a banner centred
+  // over the gutter, "信息" at 0; a colophon's line, "SN" at 9).
+  const bool cut_whole = std::any_of(by_columns.begin(), by_columns.end(), [&](const OcrLine* line) {
+    return line->confidence < options.across_min_line_confidence;
+  });
+  const double slack =
+      !cut_whole && ReadAcrossGutter(page, band, options) ? options.across_confidence_slack : 0;
   const auto [old_chars, old_confidence] = tally(as_read);
   const auto [new_chars, new_confidence] = tally(by_columns);
-  if (new_chars < options.min_kept_chars * old_chars || new_confidence < old_confidence) {
+  if (new_chars < options.min_kept_chars * old_chars || new_confidence + slack < old_confidence) {
     return false;
   }
 

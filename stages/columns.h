@@ -32,6 +32,10 @@ struct ColumnOptions {
   // line inside its column (a line boxed four rows tall, read "家人了" at 12).
   float doubtful_confidence = 50;
   double min_kept_chars = 0.9;
+  // ... and read this much less surely, where the page's reading ran a line across a gutter
+  // and the columns' reading reads no line below `across_min_line_confidence`.
+  double across_confidence_slack = 5;
+  float across_min_line_confidence = 40;
 };
 
 struct ColumnGutter {
