@@ -406,6 +406,15 @@ class Segmenter {
           open[k] = both;
         }
       }
+      // (So is the page's ink there, half a glyph tall: OCR boxes a heading's glyphs narrower
+      // than their ink now and then, "助力" 117 px wide over 80 px glyphs, and leaves the white
+      // of a gutter between two of them that the ink does not.)
+      const int reach = static_cast<int>(unit_ / 2);
+      if (open[k].Width() > 0 && ink_ && !ink_->Empty() &&
+          InkHeight({gutters[k].left + static_cast<int>(edge), gutters[k].right - static_cast<int>(edge)},
+                    slabs[s].top - reach, slabs[s].bottom + reach) >= 0.5 * unit_) {
+        open[k] = Interval{};
+      }
     }
     const double slack = options_.full_slack * unit_;
     // The row's ink inside [from, to), as one run (empty: none), its marks in it: a heading's

@@ -214,6 +214,24 @@ TEST(Layout, AHeadingAcrossBothColumnsWhoseInkEntersTheGutterStaysWhole) {
   EXPECT_EQ(IndexOf(lines, "助力打造人工智能创新高地"), lines.size());
 }
 
+// A heading set flush left across both columns (bench-accuracy tune office-2col ukai page 4):
+// OCR boxed "助力" 117 px wide over two 80 px glyphs and "打造" 31 px tall, and left the white of
+// the gutter below between them, so the halves looked like two column headings side by side,
+// one set at the west column's edge and one at the east column's (page CER 3.5%). The page's ink
+// runs across the gutter there: one line of the full width.
+TEST(Layout, AHeadingWhoseBoxesLeaveTheGutterWhiteButWhoseInkCrossesItStaysWhole) {
+  const OcrPage page = LoadPage("tests/stages/layout_data/office-2col-ukai-heading-p4.json");
+  ASSERT_FALSE(page.ink.Empty());
+  const IssueLayout layout = AnalyzeLayout({page}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t heading = IndexOf(lines, "钱塘区：多措并举助力");
+  ASSERT_LT(heading + 1, lines.size());
+  EXPECT_EQ(lines[heading]->text, "钱塘区：多措并举助力打造“青年留杭第一区”");
+  EXPECT_EQ(lines[heading]->column, 0);
+  EXPECT_EQ(lines[heading + 1]->text, "钱塘区人大常委会聚焦青年发展型城");
+  EXPECT_EQ(lines[heading + 1]->column, 1);
+}
+
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
 // to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
 // same.
