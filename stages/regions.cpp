@@ -406,13 +406,14 @@ class Segmenter {
           open[k] = both;
         }
       }
-      // (So is the page's ink there, half a glyph tall: OCR boxes a heading's glyphs narrower
-      // than their ink now and then, "助力" 117 px wide over 80 px glyphs, and leaves the white
-      // of a gutter between two of them that the ink does not.)
-      const int reach = static_cast<int>(unit_ / 2);
-      if (open[k].Width() > 0 && ink_ && !ink_->Empty() &&
-          InkHeight({gutters[k].left + static_cast<int>(edge), gutters[k].right - static_cast<int>(edge)},
-                    slabs[s].top - reach, slabs[s].bottom + reach) >= 0.5 * unit_) {
+      // (So is the page's ink over its middle half, half a glyph tall: OCR boxes a heading's
+      // glyphs narrower than their ink now and then, "助力" 117 px wide over 80 px glyphs, and
+      // leaves the white of a gutter between two of them that the ink does not. Headings side
+      // by side, each set to its column's edge, leave the middle white; a rule down the gutter,
+      // broken where a 1-bit scan lost its ink, covers a cell or two of it.)
+      const int quarter = gutters[k].Width() / 4;
+      if (open[k].Width() > 0 &&
+          GlyphInkAcross({gutters[k].left + quarter, gutters[k].right - quarter}, slabs[s])) {
         open[k] = Interval{};
       }
     }
@@ -485,6 +486,24 @@ class Segmenter {
       if (west_set && east_set) kept.push_back(open[k]);
     }
     return kept;
+  }
+
+  // Whether the page's ink over `x`, on the slab's rows, is a glyph's: half a glyph tall and
+  // inked in half its cells across (a rule's stroke is one or two). False without the ink.
+  bool GlyphInkAcross(const Interval& x, const Slab& slab) const {
+    if (!ink_ || ink_->Empty() || x.Width() <= 0) return false;
+    const int reach = static_cast<int>(unit_ / 2);
+    const int top = slab.top - reach, bottom = slab.bottom + reach;
+    if (InkHeight(x, top, bottom) < 0.5 * unit_) return false;
+    const int c0 = static_cast<int>(x.left / ink_->cell), c1 = static_cast<int>(x.right / ink_->cell);
+    const int r0 = static_cast<int>(top / ink_->cell), r1 = static_cast<int>(bottom / ink_->cell);
+    int inked = 0;
+    for (int c = c0; c <= c1; ++c) {
+      bool any = false;
+      for (int r = r0; r <= r1 && !any; ++r) any = ink_->At(c, r);
+      inked += any;
+    }
+    return inked >= 2 && 2 * inked >= c1 - c0 + 1;
   }
 
   // The tallest run of inked rows of the page's ink over `x` between `top` and `bottom` (px); a

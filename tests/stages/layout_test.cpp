@@ -232,6 +232,27 @@ TEST(Layout, AHeadingWhoseBoxesLeaveTheGutterWhiteButWhoseInkCrossesItStaysWhole
   EXPECT_EQ(lines[heading + 1]->column, 1);
 }
 
+// Headings side by side at the foot of two columns of three, a rule down the gutter between
+// them (bench-structure tune2 t16 page 2, a 1-bit scan): the rule, broken where the scan lost
+// its ink, stands in the page's ink beside the headings' third rows as a stroke a cell or two
+// wide, no glyph: each heading stays in its column, whole.
+TEST(Layout, ARuleBesideHeadingsSideBySideIsNoInkAcrossTheirGutter) {
+  const OcrPage page = LoadPage("tests/stages/layout_data/old-1bit-3col-rule-headings-p2.json");
+  ASSERT_FALSE(page.ink.Empty());
+  const IssueLayout layout = AnalyzeLayout({page}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t west = IndexOf(lines, "临平区：多措并举");
+  ASSERT_LT(west + 3, lines.size());
+  EXPECT_EQ(lines[west + 1]->text, "助力打造“青年留");
+  EXPECT_EQ(lines[west + 2]->text, "杭第一区”");
+  EXPECT_EQ(lines[west + 3]->text, "临平区人大常委");
+  const size_t east = IndexOf(lines, "余杭区：“双标双");
+  ASSERT_LT(east + 2, lines.size());
+  EXPECT_GT(east, west + 3);
+  EXPECT_EQ(lines[east + 2]->text.rfind("作高质量发展", 0), 0u) << lines[east + 2]->text;
+  EXPECT_EQ(lines[east]->column, lines[west]->column + 1);
+}
+
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
 // to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
 // same.
@@ -733,6 +754,43 @@ TEST(Layout, HeadingsSideBySideAtTheTopOfTwoColumnsStayInTheirColumns) {
   const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
   ASSERT_EQ(layout.lines.size(), 3u + 3u + 12u);
   ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
+}
+
+// Two column headings side by side over two columns, a rule down the gutter between them that
+// the page's ink holds beside the headings (a 1-bit scan's rule, broken, so not taken out as
+// one): a stroke one cell wide is no glyph's ink across the gutter, and each heading stays in
+// its column. Ink as wide as a glyph there is (the next test's heading across the columns).
+TEST(Layout, ARuleStrokeInTheGutterBesideColumnHeadingsIsNoInkAcrossIt) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  const int top = 300 + 4 * kLeading;
+  const int gutter_left = kLeft + 18 * kPitch - 3;
+  const int right_x = gutter_left + 63;
+  std::vector<std::vector<std::string>> headings(2), texts;
+  lines.push_back(BoxedLine("强化监督助推筑牢燃气", kLeft, top, 48));
+  lines.push_back(BoxedLine("临平区梓桐镇探索开展", right_x, top, 48));
+  headings[0].push_back("强化监督助推筑牢燃气");
+  headings[1].push_back("临平区梓桐镇探索开展");
+  for (auto& line : ColumnRows(top + 100, 6, {18, 18}, 63, texts)) lines.push_back(std::move(line));
+  for (size_t c = 0; c < 2; ++c) texts[c].insert(texts[c].begin(), headings[c].begin(), headings[c].end());
+  OcrPage page = PageOf(std::move(lines));
+  page.ink = InkOfWords(page);
+  auto ink_down_the_gutter = [&](int width_cells) {
+    OcrPage inked = page;
+    const int first = static_cast<int>((gutter_left + 31) / inked.ink.cell) - width_cells / 2;
+    for (int r = static_cast<int>((top - 20) / inked.ink.cell); r < (top + 70) / inked.ink.cell; ++r) {
+      for (int c = first; c < first + width_cells; ++c) {
+        inked.ink.inked[static_cast<size_t>(r) * inked.ink.columns + c] = 1;
+      }
+    }
+    return inked;
+  };
+  const IssueLayout ruled = AnalyzeLayout({ink_down_the_gutter(1)}, LayoutOptions{});
+  ASSERT_EQ(ruled.lines.size(), 3u + 2u + 12u);
+  ExpectColumnsInOrder(ruled, 3, texts, /*numbered=*/true);
+  // Ink over the whole middle of the gutter on the headings' row: one heading across.
+  const IssueLayout across = AnalyzeLayout({ink_down_the_gutter(6)}, LayoutOptions{});
+  EXPECT_EQ(across.lines[3].text, "强化监督助推筑牢燃气临平区梓桐镇探索开展");
+  EXPECT_EQ(across.lines[3].column, 0);
 }
 
 // Two columns eight rows tall, read across the gutter a row at a time, and OCR put a comma in
