@@ -29,6 +29,11 @@ void OcrLine::RebuildFromWords() {
   confidence = static_cast<float>(WordsConfidence(words));
 }
 
+void OcrBlock::RebuildFromLines() {
+  box = Box{};
+  for (const auto& line : lines) box = box.Union(line.box);
+}
+
 float OcrPage::MeanConfidence() const {
   double weighted = 0;
   double chars = 0;

@@ -37,6 +37,9 @@ double WordsConfidence(const std::vector<OcrWord>& words);
 struct OcrBlock {
   Box box;
   std::vector<OcrLine> lines;
+
+  // The box again from its lines' (after lines were taken out or changed).
+  void RebuildFromLines();
 };
 
 // Where a page holds ink, coarsely: a grid of square cells `cell` pixels wide in the coordinates

@@ -355,10 +355,7 @@ bool ReadBandByColumns(const cv::Mat& gray, const ColumnBand& band, OcrEngine& e
     std::erase_if(block.lines, [&](const OcrLine& line) { return InBand(line, band); });
     if (block.lines.size() != before && !at) at = kept.size();
     if (block.lines.empty()) continue;
-    if (block.lines.size() != before) {
-      block.box = Box{};
-      for (const auto& line : block.lines) block.box = block.box.Empty() ? line.box : block.box.Union(line.box);
-    }
+    if (block.lines.size() != before) block.RebuildFromLines();
     kept.push_back(std::move(block));
   }
   const size_t insert_at = at.value_or(kept.size());

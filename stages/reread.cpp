@@ -435,11 +435,7 @@ int DropStrayWords(OcrPage& page, const RereadOptions& options) {
       dropped += static_cast<int>(before - words.size());
       line.RebuildFromWords();
     }
-    if (dropped == dropped_before) continue;
-    block.box = Box{};
-    for (const auto& line : block.lines) {
-      block.box = block.box.Empty() ? line.box : block.box.Union(line.box);
-    }
+    if (dropped != dropped_before) block.RebuildFromLines();
   }
   return dropped;
 }
@@ -484,9 +480,7 @@ int DropLinesInsideLines(OcrPage& page) {
     std::erase_if(block.lines, [&](const OcrLine& line) {
       return std::find(strips.begin(), strips.end(), &line) != strips.end();
     });
-    if (block.lines.size() == before || block.lines.empty()) continue;
-    block.box = Box{};
-    for (const auto& line : block.lines) block.box = block.box.Union(line.box);
+    if (block.lines.size() != before) block.RebuildFromLines();
   }
   std::erase_if(page.blocks, [](const OcrBlock& b) { return b.lines.empty(); });
   return static_cast<int>(strips.size());
