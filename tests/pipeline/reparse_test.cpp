@@ -42,6 +42,11 @@ class ReparseTest : public ::testing::Test {
     ArchiveCase(*archive_, *catalog_, run, "seed-2025-05-clean-300", testing::kOtherKey);
     MakeOlderParserRecord(*archive_, *catalog_, run, testing::kReviewKey);
   }
+  void TearDown() override {
+    catalog_.reset();
+    archive_.reset();
+    fs::remove_all(dir_);
+  }
   fs::path dir_;
   std::optional<Archive> archive_;
   std::optional<Catalog> catalog_;

@@ -457,9 +457,9 @@ TEST(ReviewServerAuth, OnlyALoopbackServerGoesWithoutTheToken) {
   EXPECT_EQ(GenerateReviewToken().size(), 32u);
   EXPECT_NE(GenerateReviewToken(), GenerateReviewToken());
   // Without a token, a server cannot listen beyond loopback.
-  EXPECT_THROW(ReviewServer(ReviewServerOptions{.archive = testing::FreshDir("review_auth"),
-                                                .host = "0.0.0.0"}),
-               QikanError);
+  const fs::path dir = testing::FreshDir("review_auth");
+  EXPECT_THROW(ReviewServer(ReviewServerOptions{.archive = dir, .host = "0.0.0.0"}), QikanError);
+  fs::remove_all(dir);
 }
 
 // This machine's first non-loopback IPv4 address, if it has one.
