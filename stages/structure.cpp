@@ -283,7 +283,8 @@ class Parser {
   // How many lines the attribution starting at line i takes: 0 (none), 1, or up to 4 when a
   // narrow column wraps it ("（滨江区人大常委会办" / "公室，章晓东王晓燕" / "吴敏）"): it opens a
   // parenthesis on its own line, the lines under it in the same column close it, and no
-  // sentence ends inside. Specks between its lines count in its span. An organization's
+  // sentence ends inside. Specks between its lines count in its span. An attribution that ends
+  // its column may close at the top of the next column or page (WrapsInto). An organization's
   // attribution whose closing parenthesis OCR lost ends where its column or its article does.
   size_t AttributionSpan(size_t i) const {
     if (IsAttribution(i)) return 1;
@@ -295,9 +296,12 @@ class Parser {
     size_t chars = Chars(first);
     std::string text = first;
     size_t k = i + 1;
+    size_t last = i;  // the last line taken into it
     for (; k < lines_.size(); ++k) {
-      if (Line(k).page != Line(i).page || Line(k).column != Line(i).column) break;
+      const bool crossed = Line(k).page != Line(last).page || Line(k).column != Line(last).column;
+      if (crossed && !WrapsInto(last, k)) break;
       if (IsSpeck(k)) continue;
+      last = k;
       if (k > i + 3) return 0;
       const std::string next = NormalizeBrackets(Line(k).text);
       const bool heading = Line(k).glyph_ratio >= options_.heading_glyph_ratio;
@@ -314,6 +318,22 @@ class Parser {
       if (close != std::string::npos) return close + std::string("）").size() == next.size() ? k - i + 1 : 0;
     }
     return NamesOrganization(text) ? k - i : 0;
+  }
+
+  // Whether line k, the first of the next column or page after line `last` of an attribution
+  // (its column's last line), is the attribution's tail: the next column of the same band or the
+  // next page, set flush right with white on its left, closing the parenthesis, no sentence in
+  // it ("（余杭区人大常委会办公室 周文斌 蒋丽华" at a column's foot, "孙 佳）" atop the next).
+  bool WrapsInto(size_t last, size_t k) const {
+    const LayoutLine& from = Line(last);
+    const LayoutLine& to = Line(k);
+    const bool next_column = to.page == from.page && from.column > 0 && to.column == from.column + 1;
+    const bool next_page = to.page == from.page + 1;
+    if ((!next_column && !next_page) || IsSpeck(k)) return false;
+    const std::string text = NormalizeBrackets(to.text);
+    return EndsWith(text, "）") && text.find("（") == std::string::npos &&
+           text.find("。") == std::string::npos &&
+           to.right_gap <= options_.attribution_tail_right_gap && to.indent > to.right_gap;
   }
 
   bool IsParagraphStart(size_t i) const {
@@ -1638,7 +1658,9 @@ class Parser {
       }
       if (!body.empty()) {
         article.paragraphs = Paragraphs(body.front(), body.front() + body_end);
-        article.end_page = Line(body[body_end == body.size() ? body_end - 1 : body_end]).page;
+        // (An attribution may close at the top of the next page.)
+        article.end_page = attribution == kNone ? Line(body[body_end - 1]).page
+                                                : Line(body[attribution] + span - 1).page;
       } else {
         article.end_page = article.start_page;
       }

@@ -29,6 +29,10 @@ struct StructureOptions {
   float speck_confidence = 40;
   // An attribution is a short parenthesized line.
   size_t attribution_max_chars = 60;
+  // An attribution that ends its column may wrap into the top of the next column or page: its
+  // tail there is set flush right (within this many body glyphs of the column's right edge,
+  // with more white on its left) and closes the parenthesis.
+  double attribution_tail_right_gap = 1.5;
   // An author's name with a character read below this confidence is flagged for review (the
   // names OCR misread on the tuning scans had a character at 0-47; right ones mostly 65 and up).
   float min_name_confidence = 50;

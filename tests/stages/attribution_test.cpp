@@ -136,6 +136,36 @@ TEST(Attribution, AWrappedAttributionThatClosesIsWhole) {
   EXPECT_EQ(a->authors, (std::vector<std::string>{"郑海涛", "孙佳"}));
 }
 
+// An attribution at the foot of a column closes at the top of the next column or page, its tail
+// set flush right (tune2 t09: "（余杭区人大常委会办公室 周文斌 蒋丽华" | "孙 佳）").
+TEST(Attribution, AnAttributionThatEndsItsColumnClosesAtTheTopOfTheNextColumn) {
+  const auto a = AttributionOf(Article({Set("（临平区人大常委会办公室 郑海涛", 0.5), Set("孙 佳）", 8, 1.0, 2)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->organization, "临平区人大常委会办公室");
+  EXPECT_EQ(a->authors, (std::vector<std::string>{"郑海涛", "孙佳"}));
+}
+
+TEST(Attribution, AnAttributionThatEndsItsPageClosesAtTheTopOfTheNextPage) {
+  LayoutLine tail = Set("何 静）", 8, 1.0, 1);
+  tail.page = 3;
+  tail.space_before = -1;
+  IssueLayout layout = Article({Set("（临平区人大常委会办公室 郑海涛", 0.5, 1.0, 2), tail});
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution);
+  EXPECT_EQ(parsed.articles[0].attribution->authors,
+            (std::vector<std::string>{"郑海涛", "何静"}));
+  EXPECT_EQ(parsed.articles[0].end_page, 3);
+}
+
+// The next column's first line of prose is no tail, whatever it ends in.
+TEST(Attribution, TheNextColumnsFirstLineOfProseIsNoTail) {
+  const auto a = AttributionOf(Article({Set("（临平区人大常委会办公室 郑海涛", 0.5),
+                                        Set("等三项工作情况的报告）", 0, 1.0, 2)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->authors, (std::vector<std::string>{"郑海涛"}));
+}
+
 TEST(Attribution, ItsClosingParenthesisLostItEndsWithItsColumn) {
   const auto a = AttributionOf(Article({Set("〈建德市人大常委会办公室", 0.7), Set("钱程", 8.7)},
                                        {Set("送：省人大常委会办公厅", 0, 1.0, 2)}));
