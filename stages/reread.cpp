@@ -260,6 +260,76 @@ std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& 
   return kept;
 }
 
+std::vector<RereadRegion> FindLostLineEnds(const cv::Mat& gray, const OcrPage& page,
+                                           const RereadOptions& options) {
+  const double glyph = MedianLineHeight(page);
+  if (glyph <= 0) return {};
+  cv::Mat ink;
+  cv::threshold(gray, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  // The ink no line's box holds.
+  const cv::Rect page_rect(0, 0, ink.cols, ink.rows);
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      ink(cv::Rect(line.box.x, line.box.y, line.box.width, line.box.height) & page_rect).setTo(0);
+    }
+  }
+  std::vector<RereadRegion> regions;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      if (line.words.size() < 2) continue;
+      const double g = MedianWordHeight(line);
+      if (g < 0.6 * glyph || g > 1.5 * glyph) continue;  // body-sized lines
+      const Box row = RowBox(line);
+      const cv::Rect rows = cv::Rect(0, row.y, ink.cols, row.height) & page_rect;
+      if (rows.empty()) continue;
+      cv::Mat inked_columns;
+      cv::reduce(ink(rows), inked_columns, 0, cv::REDUCE_MAX);
+      auto inked = [&](int x) { return x >= 0 && x < ink.cols && inked_columns.at<uchar>(0, x) != 0; };
+      const int reach = static_cast<int>(options.lost_end_gap * g);
+      const int bridge = std::max(1, static_cast<int>(0.25 * g));
+      const int after = static_cast<int>(0.5 * g);
+      // step +1: past the right end; -1: before the left one.
+      for (const int step : {1, -1}) {
+        const int end = step > 0 ? row.Right() : row.x - 1;
+        int first = -1;
+        for (int d = 1; d <= reach && first < 0; ++d) {
+          if (inked(end + step * d)) first = end + step * d;
+        }
+        if (first < 0) continue;
+        // The glyph: inked columns, over gaps narrower than `bridge`.
+        int last = first, gap = 0;
+        for (int x = first + step; x >= 0 && x < ink.cols && gap <= bridge; x += step) {
+          if (inked(x)) {
+            last = x;
+            gap = 0;
+          } else {
+            ++gap;
+          }
+        }
+        const int width = std::abs(last - first) + 1;
+        if (width < 0.45 * g || width > 1.3 * g) continue;
+        bool more = false;  // ink soon after it: more text, not a lost glyph
+        for (int d = 1; d <= after && !more; ++d) more = inked(last + step * d);
+        if (more) continue;
+        const int left = std::min(first, last);
+        cv::Mat rows_inked;
+        cv::reduce(ink(cv::Rect(left, rows.y, width, rows.height)), rows_inked, 1, cv::REDUCE_MAX);
+        if (cv::countNonZero(rows_inked) < 0.5 * g) continue;
+        const int x0 = step > 0 ? row.x : left;
+        const int x1 = step > 0 ? left + width : row.Right();
+        regions.push_back(RereadRegion{.box = Box{.x = x0, .y = row.y, .width = x1 - x0, .height = row.height},
+                                       .glyph_px = g,
+                                       .replaces = line.box,
+                                       .confidence = line.confidence,
+                                       .extends = true});
+        break;
+      }
+    }
+  }
+  if (static_cast<int>(regions.size()) > options.max_regions) regions.resize(options.max_regions);
+  return regions;
+}
+
 std::vector<RereadRegion> FindUnreadText(const cv::Mat& gray, const OcrPage& page,
                                          const RereadOptions& options) {
   const double glyph = MedianLineHeight(page);
@@ -351,7 +421,7 @@ std::optional<RegionImage> CloseWideGaps(const RegionImage& cut, double glyph_px
       gaps += gap;
     }
   }
-  if (!any || (span - gaps) / glyph_px > options.max_cells) return std::nullopt;
+  if (!any || (!options.every_gap && (span - gaps) / glyph_px > options.max_cells)) return std::nullopt;
   // Letter-spaced throughout: every glyph stands apart from the next by a wide gap. The glyphs
   // are the ink's stretches joined over the white inside a character (川), those at least half a
   // glyph wide: a bracket or a comma keeps to one side of its cell and is no glyph here. A line
@@ -367,7 +437,7 @@ std::optional<RegionImage> CloseWideGaps(const RegionImage& cut, double glyph_px
   }
   std::erase_if(glyphs, [&](const auto& g) { return g.second - g.first < 0.5 * glyph_px; });
   if (glyphs.size() < 2) return std::nullopt;
-  for (size_t i = 1; i < glyphs.size(); ++i) {
+  for (size_t i = 1; i < glyphs.size() && !options.every_gap; ++i) {
     if (glyphs[i].first - glyphs[i - 1].second <= wide) return std::nullopt;
   }
   // Keep every column but the middle of each wide gap.
@@ -505,6 +575,45 @@ bool ConfirmedByAgreement(const OcrPage& a, const OcrPage& b, const RereadOption
   return cjk >= 2 && text == canonical(b);
 }
 
+namespace {
+
+// Whether `read` (a line read again over a glyph past its end) reads the line at `box` as before
+// with one or two characters more, those read with confidence.
+bool ExtendsLine(const OcrPage& page, const Box& box, const std::vector<OcrLine>& read,
+                 const RereadOptions& options) {
+  const OcrLine* before = nullptr;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      if (line.box.x == box.x && line.box.y == box.y && line.box.width == box.width &&
+          line.box.height == box.height) {
+        before = &line;
+      }
+    }
+  }
+  if (!before) return false;
+  std::u32string now;
+  for (const auto& line : read) now += StripWhitespace(ToU32(line.text));
+  const std::u32string was = StripWhitespace(ToU32(before->text));
+  if (now.size() <= was.size() || now.size() > was.size() + 2) return false;
+  if (EditDistance(now, was) > now.size() - was.size() +
+                                   static_cast<size_t>(options.lost_end_changed * static_cast<double>(was.size()))) {
+    return false;
+  }
+  // The words past the old line's ends: what the glyph was read as.
+  bool any = false;
+  for (const auto& line : read) {
+    for (const auto& word : line.words) {
+      const int centre = word.box.x + word.box.width / 2;
+      if (centre >= box.x && centre < box.Right()) continue;
+      if (word.confidence < options.lost_end_confidence) return false;
+      any = true;
+    }
+  }
+  return any;
+}
+
+}  // namespace
+
 bool MergeRegion(OcrPage& page, const RereadRegion& region, const RegionImage& cut,
                  const OcrPage& read, const RereadOptions& options) {
   auto map = [&](const Box& b) { return ToPage(cut, b); };
@@ -537,8 +646,12 @@ bool MergeRegion(OcrPage& page, const RereadRegion& region, const RegionImage& c
   }
   if (lines.empty()) return false;
   const double confidence = weighted / chars;
+  if (region.replaces && region.extends) {
+    if (!ExtendsLine(page, *region.replaces, lines, options)) return false;
+  } else if (region.replaces && confidence <= region.confidence + 5) {
+    return false;
+  }
   if (region.replaces) {
-    if (confidence <= region.confidence + 5) return false;
     // A fragment of the line: its box mostly inside the region. A line the region is only a
     // strip of (a heading's line, over which OCR boxed a second line 13 px tall) is a line of
     // its own.

@@ -38,6 +38,12 @@ struct RereadOptions {
   double confirm_scale = 1.25;
   int margin_px = 32;
   int max_regions = 24;  // per page, to bound the cost of a noisy page
+  double lost_end_gap = 0.6;  // glyphs between a line's end and a glyph it left out
+  // A line read again over a glyph it left out keeps the new reading when the characters
+  // that new glyph was read as have at least this confidence, and the rest of the line reads
+  // as before but for this share of its characters.
+  float lost_end_confidence = 60;
+  double lost_end_changed = 0.1;
   // A word at either end of a line read with less confidence than this, standing further than
   // `stray_gap` glyph heights from the rest, is a mark on the paper (a dark scanner edge, a
   // speck in the margin) that OCR read as a character: "（钱塘区人大常委会办公室 徐佳琪）   自",
@@ -58,6 +64,10 @@ struct RereadRegion {
   // Where the new reading's words may stand: a word read outside it is ink of something else
   // (the next column, a mark past the margin) and is left out; the rest are cut to it.
   std::optional<Box> within;
+  // The line read again with a glyph of ink past one of its ends (FindLostLineEnds): its new
+  // reading is kept when it reads the line as before with a character or two more, read with
+  // confidence, whatever the line's first confidence.
+  bool extends = false;
 };
 
 // The printed （ and ）, and the forms OCR reads them as: ( 〈 《 and ) 〉 》.
@@ -91,6 +101,14 @@ Box WidenToOwnRowInk(const cv::Mat& gray, const OcrPage& page, const OcrLine& li
 // swallow a small line inside its box.
 std::vector<RereadRegion> FindLinesToReread(const cv::Mat& gray, const OcrPage& page,
                                             const RereadOptions& options);
+
+// Lines whose row holds a glyph of ink just past an end, which no line covers: a character OCR
+// left out of the line ("（拱墅区人大常委会办公" read with 室 printed after it, at a column's right
+// edge, confidence 96). The region is the line's row widened over that glyph (`extends`). A
+// stroke thinner or lower than half a glyph (a rule, a comma, a speck) is no glyph here, nor
+// ink more than `lost_end_gap` glyphs from the line or followed by more ink within half a glyph.
+std::vector<RereadRegion> FindLostLineEnds(const cv::Mat& gray, const OcrPage& page,
+                                           const RereadOptions& options);
 
 // Ink that no OCR line covers, grouped into lines. Look for it after the lines above were read
 // again: their new boxes are tighter than the first reading's.
@@ -126,6 +144,10 @@ struct CloseGapsOptions {
   double wide_gap = 1.0;
   double closed_gap = 0.25;
   double max_cells = 6;
+  // Every wide gap closed, whatever the line's length and though some of its glyphs are set
+  // solid: for an attribution's line, whose padded names ("斌  王晓燕  俞  斌）" in 楷体) chi_sim
+  // reads as noise ("了了", "A") until their gaps are closed ("斌王晓燕俞斌)").
+  bool every_gap = false;
 };
 std::optional<RegionImage> CloseWideGaps(const RegionImage& cut, double glyph_px,
                                          const CloseGapsOptions& options = {});

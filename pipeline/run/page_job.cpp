@@ -319,6 +319,10 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       std::vector<RereadRegion> lines = FindLinesToReread(upright, result.ocr, options.reread);
       for (RereadRegion& region : lines) KeepToColumn(region, column_bands);
       reread(lines, options.reread.line_scales);
+      // A glyph just past a line's end that no line covers: the line read again over it.
+      std::vector<RereadRegion> ends = FindLostLineEnds(upright, result.ocr, options.reread);
+      for (RereadRegion& region : ends) KeepToColumn(region, column_bands);
+      reread(ends, options.reread.line_scales);
       // Ink no line covers: kept when read confidently, or when a second size reads the same.
       for (RereadRegion region : FindUnreadText(upright, result.ocr, options.reread)) {
         KeepToColumn(region, column_bands);

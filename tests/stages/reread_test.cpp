@@ -220,6 +220,75 @@ TEST(FindLinesToReread, ADoubtfulLineIsWidenedToItsOwnColumnOnly) {
   EXPECT_LE(regions[0].box.Right(), 600);  // none of the next column's
 }
 
+// A line of body glyphs (36 x 40 px, 40 px apart) from x = 200, `read` of them read by OCR
+// (its words' boxes over them, each a character of `text`), the rest printed after.
+struct LineEndPage {
+  cv::Mat paper = cv::Mat(400, 1200, CV_8UC1, cv::Scalar(255));
+  OcrPage page{.width = 1200, .height = 400};
+  LineEndPage(int printed, int read, const std::u32string& text = U"一二三四五六七八九十") {
+    for (int i = 0; i < printed; ++i) {
+      cv::rectangle(paper, cv::Rect(200 + 40 * i, 100, 36, 40), cv::Scalar(0), cv::FILLED);
+    }
+    OcrLine line;
+    for (int i = 0; i < read; ++i) {
+      line.words.push_back({.text = ToUtf8(text.substr(static_cast<size_t>(i), 1)),
+                            .box = Box{.x = 200 + 40 * i, .y = 100, .width = 36, .height = 40},
+                            .confidence = 96});
+    }
+    line.RebuildFromWords();
+    page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+  }
+};
+
+// tune2 t03: "（拱墅区人大常委会办公" read at 96 with 室 printed after it; tune clean-3col-ukai:
+// "政府加大燃气安全整治" with 力 after it.
+TEST(FindLostLineEnds, AGlyphJustPastALinesEndIsReadAgainWithTheLine) {
+  LineEndPage printed(10, 9);
+  const std::vector<RereadRegion> regions = FindLostLineEnds(printed.paper, printed.page, RereadOptions{});
+  ASSERT_EQ(regions.size(), 1u);
+  EXPECT_TRUE(regions[0].extends);
+  EXPECT_EQ(regions[0].box.x, 200);
+  EXPECT_GE(regions[0].box.Right(), 596);
+  EXPECT_LE(regions[0].box.Right(), 600);
+  ASSERT_TRUE(regions[0].replaces);
+  EXPECT_EQ(regions[0].replaces->Right(), 556);
+}
+
+TEST(FindLostLineEnds, MoreTextARuleOrAGlyphFarAwayIsNoLostEnd) {
+  LineEndPage more(12, 9);  // three glyphs past the end: text OCR read elsewhere, or not at all
+  EXPECT_TRUE(FindLostLineEnds(more.paper, more.page, RereadOptions{}).empty());
+  LineEndPage rule(9, 9);  // a gutter's rule beside the line
+  cv::rectangle(rule.paper, cv::Rect(566, 40, 3, 200), cv::Scalar(0), cv::FILLED);
+  EXPECT_TRUE(FindLostLineEnds(rule.paper, rule.page, RereadOptions{}).empty());
+  LineEndPage far(9, 9);  // the next column, a gutter away
+  cv::rectangle(far.paper, cv::Rect(600, 100, 36, 40), cv::Scalar(0), cv::FILLED);
+  EXPECT_TRUE(FindLostLineEnds(far.paper, far.page, RereadOptions{}).empty());
+  LineEndPage whole(10, 10);
+  EXPECT_TRUE(FindLostLineEnds(whole.paper, whole.page, RereadOptions{}).empty());
+}
+
+TEST(MergeRegion, ALineReadAgainOverItsLostEndKeepsTheReadingThatAddsItsGlyph) {
+  const RereadOptions options;
+  LineEndPage printed(10, 9);
+  const RereadRegion region = FindLostLineEnds(printed.paper, printed.page, options).at(0);
+  const RegionImage cut{.factor = 1, .origin = cv::Point(0, 0)};
+  auto reading = [](const std::u32string& text, float last_confidence) {
+    LineEndPage read(10, static_cast<int>(text.size()), text);
+    read.page.blocks[0].lines[0].words.back().confidence = last_confidence;
+    return read.page;
+  };
+  // The line as before and a character more, read with confidence.
+  OcrPage page = printed.page;
+  ASSERT_TRUE(MergeRegion(page, region, cut, reading(U"一二三四五六七八九十", 90), options));
+  EXPECT_EQ(page.blocks.at(0).lines.at(0).text, "一二三四五六七八九十");
+  // Not kept: the new character read doubtfully, the line read otherwise, or nothing added.
+  page = printed.page;
+  EXPECT_FALSE(MergeRegion(page, region, cut, reading(U"一二三四五六七八九十", 30), options));
+  EXPECT_FALSE(MergeRegion(page, region, cut, reading(U"一二三甲乙丙七八九十", 90), options));
+  EXPECT_FALSE(MergeRegion(page, region, cut, reading(U"一二三四五六七八九", 99), options));
+  EXPECT_EQ(page.blocks.at(0).lines.at(0).text, "一二三四五六七八九");
+}
+
 }  // namespace
 }  // namespace qikan
 
@@ -301,6 +370,27 @@ TEST(CloseWideGaps, LinesSetSolidOrLongAreLeftAlone) {
   EXPECT_EQ(ToPage(plain, Box{.x = 10, .y = 0, .width = 20, .height = 8}).x, 1000 + 20);
 }
 
+
+// The tail of an attribution, "斌  王晓燕  俞  斌）": glyphs set solid between padded names. Only
+// with `every_gap` are its wide gaps closed, each to a quarter glyph, and its boxes map back.
+TEST(CloseWideGaps, EveryGapClosesAnAttributionsPaddedNamesAmongGlyphsSetSolid) {
+  const int glyph = 36, margin = 32;
+  const std::vector<int> lefts = {0, 80, 118, 156, 236, 316, 354};  // 斌 | 王晓燕 | 俞 | 斌）
+  RegionImage cut;
+  cut.image = cv::Mat(glyph + 2 * margin, 2 * margin + 354 + glyph, CV_8UC1, cv::Scalar(255));
+  for (const int left : lefts) {
+    cv::rectangle(cut.image, cv::Rect(margin + left + 2, margin, glyph - 4, glyph), cv::Scalar(0), cv::FILLED);
+  }
+  cut.origin = cv::Point(1000, 500);
+  EXPECT_FALSE(CloseWideGaps(cut, glyph).has_value());  // seven cells, not all apart
+  const auto closed = CloseWideGaps(cut, glyph, CloseGapsOptions{.every_gap = true});
+  ASSERT_TRUE(closed.has_value());
+  EXPECT_EQ(closed->image.cols, cut.image.cols - 3 * (44 + 4 - 9));  // three gaps of 48 px to 9
+  // The last glyph's box in the closed cut maps back to where it is printed.
+  const int last = closed->image.cols - margin - glyph + 2;
+  EXPECT_NEAR(ToPage(*closed, Box{.x = last, .y = margin, .width = 30, .height = glyph}).x,
+              1000 + margin + 354 + 2, 1);
+}
 
 // A line of words at (x, y) and `height` tall, each `width` wide and set `step` apart.
 OcrLine WordsAt(int x, int y, int width, int height, int step,
