@@ -9,6 +9,10 @@
 namespace qikan {
 namespace {
 
+// Two readings of a line nearly agree when they differ in at most this share of the longer's
+// characters: a misread name or two in an attribution.
+constexpr double kSupportDistance = 0.34;
+
 
 // Where each character of a reading sits: its word, and its place in the word.
 struct CharAt {
@@ -182,9 +186,23 @@ VotedLine VoteReadings(const std::vector<OcrPage>& readings) {
   std::vector<std::u32string> texts;
   for (const auto& reading : readings) texts.push_back(VoteText(reading));
 
+  // A pivot is a reading another reading nearly agrees with. Readings that agree with none
+  // are noise (chi_sim on a letter-spaced 楷体 tail "斌  王晓燕  俞  斌）": "了了", "A", "2", ...),
+  // and the medoid of noise is its shortest reading: with no two readings alike, the line stays
+  // as read.
+  auto supported = [&](size_t i) {
+    for (size_t j = 0; j < texts.size(); ++j) {
+      if (j == i || texts[j].empty()) continue;
+      const size_t longer = std::max(texts[i].size(), texts[j].size());
+      if (static_cast<double>(EditDistance(texts[i], texts[j])) <= kSupportDistance * static_cast<double>(longer)) {
+        return true;
+      }
+    }
+    return false;
+  };
   size_t best_total = SIZE_MAX;
   for (size_t i = 0; i < texts.size(); ++i) {
-    if (texts[i].empty()) continue;
+    if (texts[i].empty() || !supported(i)) continue;
     size_t total = 0;
     for (size_t j = 0; j < texts.size(); ++j) total += EditDistance(texts[i], texts[j]);
     if (total < best_total) {  // ties go to the earlier reading, the page's own first
@@ -192,6 +210,12 @@ VotedLine VoteReadings(const std::vector<OcrPage>& readings) {
       voted.pivot = i;
     }
   }
+  if (best_total == SIZE_MAX) {
+    voted.pivot = 0;
+    voted.reading = readings[0];
+    return voted;
+  }
+  voted.agreed = true;
   voted.reading = readings[voted.pivot];
   std::vector<CharAt> chars = Characters(voted.reading);
   const std::u32string& pivot = texts[voted.pivot];

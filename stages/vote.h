@@ -64,6 +64,9 @@ bool NeedsOtherModels(const std::vector<OcrPage>& readings, const LineVoteOption
 bool VoteSettled(const std::vector<OcrPage>& readings, size_t planned);
 
 struct VotedLine {
+  // Two readings nearly agreed and the vote elected one of them: false when every reading
+  // disagrees with every other (noise), the line then left as read.
+  bool agreed = false;
   size_t pivot = 0;  // the reading whose words and boxes carry the result
   OcrPage reading;   // that reading, its characters replaced by the majority's
   // the result's text differs from readings[0]'s (the current reading), or a character of it

@@ -49,41 +49,60 @@ void UnscaleBoxes(OcrPage& ocr, double factor, const cv::Size& page_size) {
 // one resampling of the scan rather than a resampling of a resampling.
 void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
                  const PageJobOptions& options, OcrPage& ocr) {
+  CloseGapsOptions every_gap = options.close_gaps;
+  every_gap.every_gap = true;
   for (const auto& region : FindLinesToVote(ocr, options.vote)) {
     RereadRegion at_source = region;
     at_source.box = Unscale(region.box, factor);
     at_source.glyph_px = region.glyph_px / factor;
-    std::vector<OcrPage> readings = {ReadingOfLine(ocr, region)};
-    std::vector<RegionImage> cuts = {RegionImage{}};  // the page's own: boxes already in place
-    auto read = [&](const LineVoter& voter) {
-      OcrEngine* reader = voter.model.empty() ? &engine : engine.Alternate(voter.model);
-      if (!reader) return;
-      RegionImage cut = CutRegion(source, at_source, options.reread, voter.scale);
-      // A short bracketed line set letter-spaced ("（普    刊）") is read with its gaps closed, as
-      // the reread read it: the models' readings of the spaced cut are noise to vote on.
-      if (auto closed = CloseWideGaps(cut, at_source.glyph_px * cut.factor, options.close_gaps)) {
-        cut = std::move(*closed);
-      }
-      readings.push_back(reader->Recognize(cut.image, Segmentation::kSingleLine));
-      cut.origin = cv::Point(static_cast<int>(cut.origin.x * factor),
-                             static_cast<int>(cut.origin.y * factor));
-      cut.factor /= factor;
-      cuts.push_back(std::move(cut));
-    };
-    for (const LineVoter& voter : options.vote.voters) {
-      if (voter.model.empty()) read(voter);
-    }
-    if (NeedsOtherModels(readings, options.vote)) {
-      // In the voters' order, until the readings in hand settle the vote: a line most readings
-      // agree on needs no more (the same result, a fifth of the other models' reads saved).
-      const size_t planned = 1 + options.vote.voters.size();
+    // The voters' readings of the line, each cut with `gaps` closed: the page's own first.
+    auto vote = [&](const CloseGapsOptions& gaps, std::vector<RegionImage>& cuts) {
+      std::vector<OcrPage> readings = {ReadingOfLine(ocr, region)};
+      cuts = {RegionImage{}};  // the page's own: boxes already in place
+      auto read = [&](const LineVoter& voter) {
+        OcrEngine* reader = voter.model.empty() ? &engine : engine.Alternate(voter.model);
+        if (!reader) return;
+        RegionImage cut = CutRegion(source, at_source, options.reread, voter.scale);
+        // A short bracketed line set letter-spaced ("（普    刊）") is read with its gaps closed,
+        // as the reread read it: the models' readings of the spaced cut are noise to vote on.
+        if (auto closed = CloseWideGaps(cut, at_source.glyph_px * cut.factor, gaps)) {
+          cut = std::move(*closed);
+        }
+        readings.push_back(reader->Recognize(cut.image, Segmentation::kSingleLine));
+        cut.origin = cv::Point(static_cast<int>(cut.origin.x * factor),
+                               static_cast<int>(cut.origin.y * factor));
+        cut.factor /= factor;
+        cuts.push_back(std::move(cut));
+      };
       for (const LineVoter& voter : options.vote.voters) {
-        if (voter.model.empty()) continue;
-        if (VoteSettled(readings, planned)) break;
-        read(voter);
+        if (voter.model.empty()) read(voter);
+      }
+      if (NeedsOtherModels(readings, options.vote)) {
+        // In the voters' order, until the readings in hand settle the vote: a line most readings
+        // agree on needs no more (the same result, a fifth of the other models' reads saved).
+        const size_t planned = 1 + options.vote.voters.size();
+        for (const LineVoter& voter : options.vote.voters) {
+          if (voter.model.empty()) continue;
+          if (VoteSettled(readings, planned)) break;
+          read(voter);
+        }
+      }
+      return VoteReadings(readings);
+    };
+    std::vector<RegionImage> cuts;
+    VotedLine voted = vote(options.close_gaps, cuts);
+    // Readings that agree with none another are the padded names of an attribution set among
+    // glyphs set solid ("斌  王晓燕  俞  斌）" in 楷体 read "了了", "A", "2"): read again with every
+    // wide gap closed. (Closing them for every line misreads names the cut as printed reads
+    // right: 周文斌 read 周文试 when squeezed.)
+    if (!voted.agreed) {
+      std::vector<RegionImage> closed_cuts;
+      VotedLine closed = vote(every_gap, closed_cuts);
+      if (closed.agreed) {
+        voted = std::move(closed);
+        cuts = std::move(closed_cuts);
       }
     }
-    const VotedLine voted = VoteReadings(readings);
     if (voted.changed) MergeRegion(ocr, region, cuts[voted.pivot], voted.reading, options.reread);
   }
 }

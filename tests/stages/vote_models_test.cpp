@@ -110,5 +110,22 @@ TEST_F(VoteModelsTest, AMissingModelIsAMissingDependencyNamingIt) {
   }
 }
 
+// The tail of an attribution set in 楷体 with padded names, "斌  王晓燕  俞  斌）", as the vote
+// cuts it from page 2 of bench-accuracy's tune office-2col-ukai (scaled to the model's glyph, on
+// its white margin): chi_sim read the cut as printed as noise at every size ("了了", "A"); with
+// every wide gap closed it reads the names.
+TEST_F(VoteModelsTest, APaddedNamesTailIsReadWithEveryWideGapClosed) {
+  const cv::Mat image = cv::imread(testing::SourcePath("tests/data/vote/attribution-tail-ukai-office.png"),
+                                   cv::IMREAD_GRAYSCALE);
+  ASSERT_FALSE(image.empty());
+  const RegionImage cut{.image = image, .factor = 1, .margin = RereadOptions{}.margin_px};
+  const auto closed = CloseWideGaps(cut, RereadOptions{}.target_glyph_px, CloseGapsOptions{.every_gap = true});
+  ASSERT_TRUE(closed.has_value());
+  EXPECT_LT(closed->image.cols, image.cols);
+  const std::string text = LineText(Engine().Recognize(closed->image, Segmentation::kSingleLine));
+  EXPECT_NE(text.find("王晓燕"), std::string::npos) << text;
+  EXPECT_GE(ToU32(text).size(), 6u) << text;
+}
+
 }  // namespace
 }  // namespace qikan

@@ -85,6 +85,24 @@ TEST(VoteReadings, AReadingThatFoundNothingDoesNotVote) {
   EXPECT_FALSE(voted.changed);
 }
 
+// tune office-2col-ukai p2: the tail of an attribution set letter-spaced in 楷体, "斌  王晓燕  俞  斌）",
+// read whole by the reread with its gaps closed; each voter read the spaced cut as noise, and the
+// medoid of noise, its shortest reading ")", replaced the line. Readings no other reading nearly
+// agrees with elect nothing.
+TEST(VoteReadings, ReadingsThatAgreeWithNoOtherLeaveTheLineAsRead) {
+  const VotedLine voted =
+      VoteReadings({Reading("斌王晓燕俞斌）"), Reading("了了"), Reading("奖三耽亲二条、天）"),
+                    Reading("兰人C水坂仁D"), Reading("二毕赵一仁一D"), Reading("A"), Reading("2")});
+  EXPECT_EQ(Text(voted.reading), "斌王晓燕俞斌）");
+  EXPECT_FALSE(voted.changed);
+  EXPECT_FALSE(voted.agreed);  // the page job reads the line again, its wide gaps closed
+  // Readings alike still outvote a page reading none of them agrees with.
+  const VotedLine agreed = VoteReadings({Reading("（办公室了了）"), Reading("（办公室唐方媛）"),
+                                         Reading("A"), Reading("（办公室唐方媛）")});
+  EXPECT_EQ(Text(agreed.reading), "（办公室唐方媛）");
+  EXPECT_TRUE(agreed.agreed);
+}
+
 // tune2 t16: 方舟 read 方丹 by two readings of five, 方舟 by two, 方册 by one: the character
 // stays as read, but a name decided by no majority is no sure name.
 TEST(VoteReadings, ACharacterNoMajorityHoldsIsAsSureAsItsShare) {
