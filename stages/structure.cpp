@@ -70,6 +70,49 @@ std::string RepairDigits(std::string text) {
   return out;
 }
 
+// A line's text with each number OCR read with look-alike strokes ("1I!" for 11, "1]" for 1)
+// counted by its word's width: RepairDigits reads a stroke after a 1 as that 1's serif ("1]" is
+// one 1), which is wrong when the word's box holds two digits. The digit's width is the line's
+// numbers' own (its words of digits alone, read at 70 or more), else half its glyph.
+// tune2 t24: "10月1I!日", "1I!" boxed 34 px where "10" is 39.
+std::string DigitsByWidth(const LayoutLine& line) {
+  auto digit_or_stroke = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || OneLike(c); };
+  std::vector<double> widths;
+  for (const auto& word : line.words) {
+    const bool digits = word.text.size() >= 2 && std::all_of(word.text.begin(), word.text.end(), [](char c) {
+                          return std::isdigit(static_cast<unsigned char>(c));
+                        });
+    if (digits && word.confidence >= 70) widths.push_back(static_cast<double>(word.box.width) / word.text.size());
+  }
+  // (The narrowest: OCR boxes a year's four digits with the white around them, 23 px a digit
+  // beside "10" at 19.5 on tune2 t24's line.)
+  const double digit_px =
+      widths.empty() ? 0.5 * line.glyph_ratio * line.glyph_px : *std::min_element(widths.begin(), widths.end());
+  if (digit_px <= 0) return line.text;
+  std::string text = line.text;
+  size_t from = 0;
+  for (const auto& word : line.words) {
+    size_t run = 0;  // the word's leading digits and strokes
+    while (run < word.text.size() && digit_or_stroke(word.text[run])) ++run;
+    const std::string read = word.text.substr(0, run);
+    const bool strokes = std::any_of(read.begin(), read.end(), OneLike);
+    const bool digit = std::any_of(read.begin(), read.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    if (!strokes || !digit) continue;
+    std::string ones = read;
+    std::replace_if(ones.begin(), ones.end(), OneLike, '1');
+    const long wide = std::lround(word.box.width / digit_px);
+    const auto count = [](const std::string& t) {
+      return static_cast<long>(std::count_if(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }));
+    };
+    if (count(ones) != wide || count(RepairDigits(read)) == wide) continue;
+    const size_t at = text.find(read, from);
+    if (at == std::string::npos) continue;
+    text.replace(at, read.size(), ones);
+    from = at + ones.size();
+  }
+  return text;
+}
+
 // OCR fills the printed gaps between an attribution's organization and names with stray marks:
 // each is a gap.
 std::string MarksToGaps(std::string text) {
@@ -452,7 +495,7 @@ class Parser {
     IssueInfo& info = out_.issue;
     for (size_t i = begin; i < end; ++i) {
       const std::string& text = Line(i).text;
-      const std::string bare = RepairDigits(RemoveSpaces(text));
+      const std::string bare = RepairDigits(RemoveSpaces(DigitsByWidth(Line(i))));
       if (info.title.empty() && !profile_.title.empty() && ReadTitle(i)) continue;
       if (auto m = edition_.Search(bare); m && info.edition.empty()) {
         info.edition = RemoveSpaces(m->Group("edition"));

@@ -90,13 +90,45 @@ TEST(Masthead, AConfidentDateIsTakenWithoutAReviewItem) {
   EXPECT_TRUE(ItemsFor(parsed, "masthead-edition").empty());
 }
 
+// The date line of ParseMasthead with the word `word` boxed `digits` digits wide (a digit as wide
+// as the line's numbers' digits).
+ParsedIssue ParseDateBoxed(const std::string& date_line, const std::string& word, int digits) {
+  std::vector<LayoutLine> lines = {MakeLine("杭州 人大 信息", 3.0), MakeLine("（普 刊）"),
+                                   MakeLine("第 5 期 （总 第 711 期）"), MakeLine(date_line), MakeLine("目 录")};
+  LayoutLine& date = lines[3];
+  int digit_px = 0;
+  for (const auto& w : date.words) {
+    if (w.text == "2025") digit_px = w.box.width / 4;
+  }
+  for (auto& w : date.words) {
+    if (w.text == word) w.box.width = digits * digit_px;
+  }
+  return ParseStructure(Masthead(std::move(lines)), Hangzhou(), StructureOptions{});
+}
+
 TEST(Masthead, ADateReadFromALookAlikeMarkIsFlagged) {
-  // 2025 年 7 月 11 日 read "7月1]日": the day comes out 1, and must not pass unnoticed.
-  const ParsedIssue parsed = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 1] 日");
+  // 2025 年 7 月 11 日 read "7月1]日" with the word boxed one digit wide: the day comes out 1,
+  // and must not pass unnoticed.
+  const ParsedIssue parsed = ParseDateBoxed("杭州市人大常委会研究室编 2025 年 7 月 1] 日", "1]", 1);
+  EXPECT_EQ(parsed.issue.date, "2025-07-01");
   const auto items = ItemsFor(parsed, "masthead-date");
   ASSERT_EQ(items.size(), 1u);
   EXPECT_NE(items[0].detail.find("2025-07-01"), std::string::npos) << items[0].detail;
   EXPECT_NE(items[0].detail.find("1]"), std::string::npos) << items[0].detail;
+}
+
+// tune2 t24: 2025 年 10 月 11 日 read "10月1I!日", the word "1I!" boxed as wide as two of the
+// line's digits: a stroke after a 1 is that 1's serif in a word one digit wide, a second 1 in a
+// word two digits wide. Read so, and flagged all the same.
+TEST(Masthead, StrokesAfterADigitAreCountedByTheirWordsWidth) {
+  const ParsedIssue parsed = ParseDateBoxed("杭州市人大常委会研究室编 2025 年 10 月 1I! 日", "1I!", 2);
+  EXPECT_EQ(parsed.issue.date, "2025-10-11");
+  const auto items = ItemsFor(parsed, "masthead-date");
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_NE(items[0].detail.find("1I"), std::string::npos) << items[0].detail;
+  const ParsedIssue wide = ParseDateBoxed("杭州市人大常委会研究室编 2025 年 7 月 1] 日", "1]", 2);
+  EXPECT_EQ(wide.issue.date, "2025-07-11");
+  EXPECT_EQ(ItemsFor(wide, "masthead-date").size(), 1u);
 }
 
 TEST(Masthead, ADayReadAsStrokesAloneIsReadAndFlagged) {
