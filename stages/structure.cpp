@@ -1218,7 +1218,11 @@ class Parser {
       const std::string& title = *out_.toc[t].title;
       double best_score = 0;
       Heading best;
-      for (size_t i = from; i < end; ++i) {
+      // A close match ends the search one line later: a heading under a fragment OCR read above
+      // it ("和", a piece of a rule, tune2 t16) matches the title closely from that fragment on,
+      // and exactly from its own first line.
+      size_t last_try = kNone;
+      for (size_t i = from; i < end && (last_try == kNone || i <= last_try); ++i) {
         if (IsAttribution(i) || (IsParagraphStart(i) && !LooksLikeHeading(i))) continue;
         const auto [similarity, last] = MatchAt(i, end, title);
         if (similarity < options_.title_similarity) continue;
@@ -1227,7 +1231,7 @@ class Parser {
           best_score = score;
           best = Heading{.first = i, .last = last, .toc_index = static_cast<int>(t)};
         }
-        if (similarity > 0.9 && LooksLikeHeading(i)) break;  // no need to look further
+        if (similarity > 0.9 && LooksLikeHeading(i) && last_try == kNone) last_try = i + 1;
       }
       if (best_score == 0) {
         Review(0, "toc-heading-missing", "no heading found for TOC title: " + title);

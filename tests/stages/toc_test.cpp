@@ -119,6 +119,27 @@ TEST(Toc, StackedAndIndentedWithColumnNamesNoProfileLists) {
   EXPECT_EQ(parsed.articles.size(), 3u);
 }
 
+// tune2 t16 (1-bit, three columns): over a heading, a piece of the rule above it read "和" (one
+// character at 54, boxed three body glyphs tall over the line before). The title matches closely
+// from that fragment on, and exactly from the heading's own first line: the heading is that.
+TEST(Toc, AHeadingUnderAFragmentOcrReadAboveItStartsAtItsOwnLine) {
+  IssueLayout layout =
+      Issue({Set("工作动态", 1), Set(kTitles[0], 3), Set(kTitles[1], 3), Set(kTitles[2], 3)}, kTitles);
+  LayoutLine fragment = Set("和", 9, 2.9, 3);
+  fragment.confidence = 54;
+  fragment.words[0].confidence = 54;
+  fragment.space_before = -1.4;
+  const auto heading = std::find_if(layout.lines.begin(), layout.lines.end(),
+                                    [](const LayoutLine& l) { return l.page == 3 && l.text == kTitles[1]; });
+  ASSERT_NE(heading, layout.lines.end());
+  layout.lines.insert(heading, fragment);
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 3u);
+  EXPECT_EQ(parsed.articles[1].title, kTitles[1]);
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"工作动态|" + kTitles[0], "工作动态|" + kTitles[1],
+                                                       "工作动态|" + kTitles[2]});
+}
+
 TEST(Toc, StackedWithoutIndentTellsColumnsFromTitlesByPlace) {
   const ParsedIssue parsed = ParseStructure(
       Issue({Set("法治建设", 0), Set(kTitles[0], 0), Set("代表风采", 0), Set(kTitles[1], 0),
