@@ -106,29 +106,27 @@ ParsedIssue ParseDateBoxed(const std::string& date_line, const std::string& word
   return ParseStructure(Masthead(std::move(lines)), Hangzhou(), StructureOptions{});
 }
 
+// The date read as `date`, and one review item naming it and the marks it was read from.
+void ExpectDateFlagged(const ParsedIssue& parsed, const std::string& date, const std::string& marks) {
+  EXPECT_EQ(parsed.issue.date, date);
+  const auto items = ItemsFor(parsed, "masthead-date");
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_NE(items[0].detail.find(date), std::string::npos) << items[0].detail;
+  EXPECT_NE(items[0].detail.find(marks), std::string::npos) << items[0].detail;
+}
+
 TEST(Masthead, ADateReadFromALookAlikeMarkIsFlagged) {
   // 2025 年 7 月 11 日 read "7月1]日" with the word boxed one digit wide: the day comes out 1,
   // and must not pass unnoticed.
-  const ParsedIssue parsed = ParseDateBoxed("杭州市人大常委会研究室编 2025 年 7 月 1] 日", "1]", 1);
-  EXPECT_EQ(parsed.issue.date, "2025-07-01");
-  const auto items = ItemsFor(parsed, "masthead-date");
-  ASSERT_EQ(items.size(), 1u);
-  EXPECT_NE(items[0].detail.find("2025-07-01"), std::string::npos) << items[0].detail;
-  EXPECT_NE(items[0].detail.find("1]"), std::string::npos) << items[0].detail;
+  ExpectDateFlagged(ParseDateBoxed("杭州市人大常委会研究室编 2025 年 7 月 1] 日", "1]", 1), "2025-07-01", "1]");
 }
 
 // tune2 t24: 2025 年 10 月 11 日 read "10月1I!日", the word "1I!" boxed as wide as two of the
 // line's digits: a stroke after a 1 is that 1's serif in a word one digit wide, a second 1 in a
 // word two digits wide. Read so, and flagged all the same.
 TEST(Masthead, StrokesAfterADigitAreCountedByTheirWordsWidth) {
-  const ParsedIssue parsed = ParseDateBoxed("杭州市人大常委会研究室编 2025 年 10 月 1I! 日", "1I!", 2);
-  EXPECT_EQ(parsed.issue.date, "2025-10-11");
-  const auto items = ItemsFor(parsed, "masthead-date");
-  ASSERT_EQ(items.size(), 1u);
-  EXPECT_NE(items[0].detail.find("1I"), std::string::npos) << items[0].detail;
-  const ParsedIssue wide = ParseDateBoxed("杭州市人大常委会研究室编 2025 年 7 月 1] 日", "1]", 2);
-  EXPECT_EQ(wide.issue.date, "2025-07-11");
-  EXPECT_EQ(ItemsFor(wide, "masthead-date").size(), 1u);
+  ExpectDateFlagged(ParseDateBoxed("杭州市人大常委会研究室编 2025 年 10 月 1I! 日", "1I!", 2), "2025-10-11", "1I");
+  ExpectDateFlagged(ParseDateBoxed("杭州市人大常委会研究室编 2025 年 7 月 1] 日", "1]", 2), "2025-07-11", "1]");
 }
 
 TEST(Masthead, ADayReadAsStrokesAloneIsReadAndFlagged) {
