@@ -1267,9 +1267,13 @@ class Parser {
       // "人大过要会拉胃省要对汗" over a heading's last line: no heading of its own.)
       const bool overlaps_above = i > begin && Line(i - 1).page == line.page &&
                                   Line(i - 1).column == line.column && line.space_before < -0.5;
+      // (A line that opens a parenthesis and leaves it open is an attribution's first line whose
+      // rest OCR misread, "（西湖区人大常委" boxed tall on tune2 t16: a heading leaves no bracket open.)
+      const std::string brackets = NormalizeBrackets(line.text);
+      const bool left_open = StartsWith(brackets, "（") && brackets.find("）") == std::string::npos;
       if (taken.count(i) || !line.Centred() || line.glyph_ratio < options_.heading_glyph_ratio ||
           IsAttribution(i) || banner_.Matches(line.text) || DigestColumnOf(line.text) ||
-          overlaps_above) {
+          overlaps_above || left_open) {
         continue;
       }
       Heading extra{.first = i, .last = i, .text = line.text, .confidence = line.confidence};

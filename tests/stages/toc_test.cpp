@@ -140,6 +140,22 @@ TEST(Toc, AHeadingUnderAFragmentOcrReadAboveItStartsAtItsOwnLine) {
                                                        "工作动态|" + kTitles[2]});
 }
 
+// tune2 t16: an attribution's first line "（西湖区人大常委", its rest misread, boxed 1.7 body glyphs
+// tall and centred-looking in its narrow column: no heading the contents left out, for a heading
+// leaves no parenthesis open.
+TEST(Toc, ALineThatLeavesAParenthesisOpenIsNoHeadingLeftOutOfTheContents) {
+  IssueLayout layout =
+      Issue({Set("工作动态", 1), Set(kTitles[0], 3), Set(kTitles[1], 3), Set(kTitles[2], 3)}, kTitles);
+  LayoutLine open = Set("（西湖区人大常委", 2, 1.7, 2);
+  open.right_gap = open.indent;
+  const auto next_page = std::find_if(layout.lines.begin(), layout.lines.end(),
+                                      [](const LayoutLine& l) { return l.page == 3; });
+  layout.lines.insert(next_page, open);
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  EXPECT_EQ(parsed.articles.size(), 3u);
+  for (const auto& item : parsed.review) EXPECT_NE(item.reason, "heading-not-in-toc") << item.detail;
+}
+
 TEST(Toc, StackedWithoutIndentTellsColumnsFromTitlesByPlace) {
   const ParsedIssue parsed = ParseStructure(
       Issue({Set("法治建设", 0), Set(kTitles[0], 0), Set("代表风采", 0), Set(kTitles[1], 0),
