@@ -581,8 +581,8 @@ class Parser {
   }
 
   // The short line between the title and the issue number whose brackets or 刊 OCR misread
-  // ("（增.刊）", "普_刊）", "（普有", ".刊"): what its characters say of the edition. X刊 is
-  // taken (flagged unless the publication prints it); X with 刊 misread is the one edition the
+  // ("（增.刊）", "普_刊）", "（普有", "（普", ".刊"): what its characters say of the edition. X刊 is
+  // taken (flagged unless the publication prints it); X with 刊 misread or lost is the one edition the
   // publication prints that starts with X, flagged; a line with 刊 and no X is flagged with the
   // edition left empty. False when line i is no edition line.
   bool ReadMisprintedEdition(size_t i) {
@@ -611,7 +611,8 @@ class Parser {
       }
       return true;
     }
-    if (han.size() == 2 && bracketed) {
+    // (One character alone in its bracket: 刊 and the closing bracket lost, "（普".)
+    if ((han.size() == 2 || (han.size() == 1 && han[0] != U'刊')) && bracketed) {
       std::vector<std::string> starting;
       for (const auto& edition : profile_.editions) {
         if (ToU32(edition).front() == han[0]) starting.push_back(edition);
@@ -619,8 +620,8 @@ class Parser {
       if (starting.size() == 1) {
         info.edition = starting.front();
         Review(page, "masthead-edition",
-               fmt::format("edition read as {} from \"{}\" (刊 misread); check it", info.edition,
-                           Line(i).text));
+               fmt::format("edition read as {} from \"{}\" (刊 {}); check it", info.edition,
+                           Line(i).text, han.size() == 1 ? "lost" : "misread"));
         return true;
       }
     }

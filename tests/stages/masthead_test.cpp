@@ -193,6 +193,11 @@ TEST(Masthead, AnEditionLineOcrMisreadIsFlaggedWithWhatWasRead) {
   EXPECT_EQ(kan.issue.edition, "普刊");
   ASSERT_EQ(ItemsFor(kan, "masthead-edition").size(), 1u);
   EXPECT_NE(ItemsFor(kan, "masthead-edition")[0].detail.find("（普有"), std::string::npos);
+  // tune2 t13: "（普 刊）" read "（普", 刊 and the bracket lost.
+  const ParsedIssue no_kan = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", "（普");
+  EXPECT_EQ(no_kan.issue.edition, "普刊");
+  ASSERT_EQ(ItemsFor(no_kan, "masthead-edition").size(), 1u);
+  EXPECT_NE(ItemsFor(no_kan, "masthead-edition")[0].detail.find("刊 lost"), std::string::npos);
   const ParsedIssue lost = ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 11 日", ".刊");
   EXPECT_EQ(lost.issue.edition, "");
   ASSERT_EQ(ItemsFor(lost, "masthead-edition").size(), 1u);
