@@ -15,6 +15,8 @@ struct Box {
   Box Union(const Box& other) const;
   // The part the two share; empty (width or height 0) when they do not meet.
   Box Intersection(const Box& other) const;
+  // The same box: how a line read again finds the line it was cut for.
+  bool operator==(const Box& other) const = default;
 };
 
 }  // namespace qikan

@@ -244,8 +244,7 @@ int DropRepeatedPieces(OcrPage& page, const Box& region, const Box& keep, std::s
   int dropped = 0;
   for (auto& block : page.blocks) {
     std::erase_if(block.lines, [&](const OcrLine& line) {
-      if (line.box.x == keep.x && line.box.y == keep.y && line.box.width == keep.width &&
-          line.box.height == keep.height) {
+      if (line.box == keep) {
         return false;
       }
       const int cx = line.box.x + line.box.width / 2, cy = line.box.y + line.box.height / 2;

@@ -584,10 +584,7 @@ bool ExtendsLine(const OcrPage& page, const Box& box, const std::vector<OcrLine>
   const OcrLine* before = nullptr;
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {
-      if (line.box.x == box.x && line.box.y == box.y && line.box.width == box.width &&
-          line.box.height == box.height) {
-        before = &line;
-      }
+      if (line.box == box) before = &line;
     }
   }
   if (!before) return false;
@@ -661,10 +658,7 @@ bool MergeRegion(OcrPage& page, const RereadRegion& region, const RegionImage& c
       return !common.Empty() && 2L * common.width * common.height >=
                                     static_cast<long>(line.box.width) * line.box.height;
     };
-    auto is_target = [&](const OcrLine& line) {
-      return line.box.x == region.replaces->x && line.box.y == region.replaces->y &&
-             line.box.width == region.replaces->width && line.box.height == region.replaces->height;
-    };
+    auto is_target = [&](const OcrLine& line) { return line.box == *region.replaces; };
     // Take out the line and its fragments, remembering where the line stood.
     OcrBlock* home = nullptr;
     long position = 0;

@@ -170,8 +170,7 @@ OcrPage ReadingOfLine(const OcrPage& page, const RereadRegion& region) {
   if (!region.replaces) return reading;
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {
-      if (line.box.x == region.replaces->x && line.box.y == region.replaces->y &&
-          line.box.width == region.replaces->width && line.box.height == region.replaces->height) {
+      if (line.box == *region.replaces) {
         reading.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
         return reading;
       }
