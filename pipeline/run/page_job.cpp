@@ -55,6 +55,9 @@ void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
     RereadRegion at_source = region;
     at_source.box = Unscale(region.box, factor);
     at_source.glyph_px = region.glyph_px / factor;
+    // Whether closing every wide gap would change a cut the voters read: else a second vote with
+    // them closed would read the same images again, and vote as the first.
+    bool every_gap_differs = false;
     // The voters' readings of the line, each cut with `gaps` closed: the page's own first.
     auto vote = [&](const CloseGapsOptions& gaps, std::vector<RegionImage>& cuts) {
       std::vector<OcrPage> readings = {ReadingOfLine(ocr, region)};
@@ -65,8 +68,11 @@ void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
         RegionImage cut = CutRegion(source, at_source, options.reread, voter.scale);
         // A short bracketed line set letter-spaced ("（普    刊）") is read with its gaps closed,
         // as the reread read it: the models' readings of the spaced cut are noise to vote on.
-        if (auto closed = CloseWideGaps(cut, at_source.glyph_px * cut.factor, gaps)) {
+        const double glyph = at_source.glyph_px * cut.factor;
+        if (auto closed = CloseWideGaps(cut, glyph, gaps)) {
           cut = std::move(*closed);
+        } else if (!gaps.every_gap && CloseWideGaps(cut, glyph, every_gap)) {
+          every_gap_differs = true;
         }
         readings.push_back(reader->Recognize(cut.image, Segmentation::kSingleLine));
         cut.origin = cv::Point(static_cast<int>(cut.origin.x * factor),
@@ -91,11 +97,11 @@ void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
     };
     std::vector<RegionImage> cuts;
     VotedLine voted = vote(options.close_gaps, cuts);
-    // Readings that agree with none another are the padded names of an attribution set among
+    // Readings that agree with no other are the padded names of an attribution set among
     // glyphs set solid ("斌  王晓燕  俞  斌）" in 楷体 read "了了", "A", "2"): read again with every
     // wide gap closed. (Closing them for every line misreads names the cut as printed reads
     // right: 周文斌 read 周文试 when squeezed.)
-    if (!voted.agreed) {
+    if (!voted.agreed && every_gap_differs) {
       std::vector<RegionImage> closed_cuts;
       VotedLine closed = vote(every_gap, closed_cuts);
       if (closed.agreed) {
