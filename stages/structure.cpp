@@ -28,13 +28,15 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+
 // A stroke chi_sim reads for the digit 1 now and then in the masthead's numbers ("1]", "l", "|").
 bool OneLike(char c) { return c == ']' || c == '|' || c == 'l' || c == 'I'; }
 
 // A number read as strokes alone, with no digit in it: one or two 1-like marks standing right
 // before a unit a number is printed with (日 月 期), after no digit (`7月]l日` is 7月11日).
 size_t StrokeNumberAt(const std::string& text, size_t i) {
-  if ((i > 0 && std::isdigit(static_cast<unsigned char>(text[i - 1]))) || !OneLike(text[i])) {
+  if ((i > 0 && IsDigit(text[i - 1])) || !OneLike(text[i])) {
     return 0;
   }
   size_t end = i;
@@ -55,9 +57,8 @@ std::string RepairDigits(std::string text) {
       i += strokes - 1;
       continue;
     }
-    const bool after_digit = !out.empty() && std::isdigit(static_cast<unsigned char>(out.back()));
-    const bool before_digit =
-        i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]));
+    const bool after_digit = !out.empty() && IsDigit(out.back());
+    const bool before_digit = i + 1 < text.size() && IsDigit(text[i + 1]);
     if (OneLike(c) && after_digit && out.back() == '1') {
       continue;  // "1]" is one 1
     }
@@ -76,12 +77,10 @@ std::string RepairDigits(std::string text) {
 // numbers' own (its words of digits alone, read at 70 or more), else half its glyph.
 // tune2 t24: "10月1I!日", "1I!" boxed 34 px where "10" is 39.
 std::string DigitsByWidth(const LayoutLine& line) {
-  auto digit_or_stroke = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || OneLike(c); };
+  auto digit_or_stroke = [](char c) { return IsDigit(c) || OneLike(c); };
   std::vector<double> widths;
   for (const auto& word : line.words) {
-    const bool digits = word.text.size() >= 2 && std::all_of(word.text.begin(), word.text.end(), [](char c) {
-                          return std::isdigit(static_cast<unsigned char>(c));
-                        });
+    const bool digits = word.text.size() >= 2 && std::all_of(word.text.begin(), word.text.end(), IsDigit);
     if (digits && word.confidence >= 70) widths.push_back(static_cast<double>(word.box.width) / word.text.size());
   }
   // (The narrowest: OCR boxes a year's four digits with the white around them, 23 px a digit
@@ -96,14 +95,12 @@ std::string DigitsByWidth(const LayoutLine& line) {
     while (run < word.text.size() && digit_or_stroke(word.text[run])) ++run;
     const std::string read = word.text.substr(0, run);
     const bool strokes = std::any_of(read.begin(), read.end(), OneLike);
-    const bool digit = std::any_of(read.begin(), read.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    const bool digit = std::any_of(read.begin(), read.end(), IsDigit);
     if (!strokes || !digit) continue;
     std::string ones = read;
     std::replace_if(ones.begin(), ones.end(), OneLike, '1');
     const long wide = std::lround(word.box.width / digit_px);
-    const auto count = [](const std::string& t) {
-      return static_cast<long>(std::count_if(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }));
-    };
+    const auto count = [](const std::string& t) { return static_cast<long>(std::count_if(t.begin(), t.end(), IsDigit)); };
     if (count(ones) != wide || count(RepairDigits(read)) == wide) continue;
     const size_t at = text.find(read, from);
     if (at == std::string::npos) continue;
@@ -454,8 +451,7 @@ class Parser {
     const std::string bare = RemoveSpaces(line.text);
     if (RepairDigits(bare) != bare) return "digits mended from look-alike marks";
     for (const auto& word : line.words) {
-      const bool digits = std::any_of(word.text.begin(), word.text.end(),
-                                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      const bool digits = std::any_of(word.text.begin(), word.text.end(), IsDigit);
       if (digits && word.confidence < options_.min_digit_confidence) {
         return fmt::format("\"{}\" read at confidence {:.0f}", word.text, word.confidence);
       }
