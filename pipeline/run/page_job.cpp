@@ -129,6 +129,12 @@ LostLineCount RereadLostLines(const cv::Mat& upright, int page, OcrEngine& engin
   for (LostLine& line : lost) {
     KeepToColumn(line.region, bands);
     std::vector<OcrPage> readings = {ReadingOfLine(ocr, line.region)};
+    // An earlier lost line's rescue took this one in (the two halves of one row, each read
+    // short): nothing is left to replace, and its reading would take the rescue out again.
+    if (readings[0].blocks.empty()) {
+      --count.found;
+      continue;
+    }
     std::vector<RegionImage> cuts = {RegionImage{}};
     auto read = [&](OcrEngine* reader, double scale) {
       if (!reader) return false;
@@ -146,11 +152,14 @@ LostLineCount RereadLostLines(const cv::Mat& upright, int page, OcrEngine& engin
       fitted = read(engine.Alternate(model), 1.0);
     }
     const size_t chosen = ChooseFittingReading(readings, line.ink.ink_cells, lost_options);
+    // The pieces of the line read apart go with it, or stay when the rescue is not kept.
+    bool merged = false;
     if (chosen > 0) {
-      DropRepeatedPieces(ocr, line.region.box, *line.region.replaces, readings[chosen].Text());
+      OcrPage rescued = ocr;
+      DropRepeatedPieces(rescued, line.region.box, *line.region.replaces, readings[chosen].Text());
+      merged = MergeRegion(rescued, line.region, cuts[chosen], readings[chosen], options.reread);
+      if (merged) ocr = std::move(rescued);
     }
-    const bool merged =
-        chosen > 0 && MergeRegion(ocr, line.region, cuts[chosen], readings[chosen], options.reread);
     count.rescued += merged ? 1 : 0;
     spdlog::info("page {}: lost line {:?} over {:.0f} cells of ink, {} readings: {}", page,
                  readings[0].Text(), line.ink.ink_cells, readings.size() - 1,
