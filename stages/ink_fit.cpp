@@ -43,6 +43,118 @@ void TakeOutRules(cv::Mat& ink, cv::Size run) {
   ink -= rules;
 }
 
+// A word read below `blot_confidence` in a box `cells` glyphs wide or more a character.
+bool IsBlot(const OcrWord& word, double glyph_px, const LostLineOptions& options, double cells) {
+  const double chars = std::max<size_t>(1, Utf8Length(word.text));
+  return word.confidence < options.blot_confidence && word.box.width >= cells * glyph_px * chars;
+}
+
+// Each stretch of set columns in [from, to), gaps up to `bridge` included, counted whole.
+long BridgedWidth(const std::vector<uchar>& columns, int from, int to, int bridge) {
+  long inked = 0;
+  int start = -1, last = -1;
+  for (int x = std::max(0, from); x < std::min(to, static_cast<int>(columns.size())); ++x) {
+    if (!columns[static_cast<size_t>(x)]) continue;
+    if (start >= 0 && x - last - 1 > bridge) {
+      inked += last - start + 1;
+      start = -1;
+    }
+    if (start < 0) start = x;
+    last = x;
+  }
+  if (start >= 0) inked += last - start + 1;
+  return inked;
+}
+
+// The most ink (in cells) in one stretch of the line's row that no word covers, at least
+// `hole_glyphs` wide: between two words, or before the first word or after the last, as far as
+// the ink runs on from the line ("[动政府探索]“燃气安全+”…": a line's first five characters not
+// read). Ink under another line's words (a contents page's column name beside its title, a
+// line of the next column) is theirs: no hole, and the line's ink stops at it.
+double LargestHole(const OcrPage& ocr, const PageInk& page, const OcrLine& line,
+                   const MeasuredLine& m, const LostLineOptions& options) {
+  if (page.cell_px <= 0) return 0;
+  // A blot covers nothing: OCR gave up on its ink ("，" at 0 over the six glyphs of “一乡镇一瓶
+  // 库”). A word read below `blot_confidence` in a smaller box covers its own (试点， at 0 over
+  // its three cells, 聚 at 0 over three, both read true). A word boxed narrower than its
+  // characters covers their cells about its box's middle (OCR boxed 活动 8 px wide).
+  std::vector<Box> words;
+  for (const auto& word : line.words) {
+    if (word.box.Empty()) continue;
+    if (IsBlot(word, m.glyph_px, options, options.hole_blot_cells)) continue;
+    Box box = word.box;
+    const int least = static_cast<int>(options.hole_pitch * m.glyph_px *
+                                       static_cast<double>(TextCells(word.text, options.ink)));
+    if (box.width < least) {
+      box.x -= (least - box.width) / 2;
+      box.width = least;
+    }
+    words.push_back(box);
+  }
+  if (words.empty()) return 0;
+  std::sort(words.begin(), words.end(), [](const Box& a, const Box& b) { return a.x < b.x; });
+  const Box row = RowBox(line);
+  const Box band{.x = m.box.x, .y = row.y, .width = m.box.width, .height = row.height};
+  if (band.width <= 0 || band.height <= 0 || band.x < 0) return 0;
+  // Per column of the band: ink tall enough to count (the measure), any ink (how far the line's
+  // ink runs on: quotes and stops too, the white before “ is no gutter), another line's word.
+  std::vector<uchar> tall = TallInkColumns(page.ink, band, m.glyph_px, options.ink);
+  InkFitOptions any_ink = options.ink;
+  any_ink.tall_ink = 0;
+  std::vector<uchar> inked = TallInkColumns(page.ink, band, m.glyph_px, any_ink);
+  const int right = band.x + static_cast<int>(tall.size());  // the band within the page
+  std::vector<uchar> theirs(tall.size(), 0);
+  for (const auto& block : ocr.blocks) {
+    for (const auto& other : block.lines) {
+      if (&other == &line) continue;
+      for (const auto& word : other.words) {
+        const int overlap = std::min(word.box.Bottom(), row.Bottom()) - std::max(word.box.y, row.y);
+        if (overlap < 0.5 * std::min(word.box.height, row.height)) continue;
+        for (int x = std::max(word.box.x, band.x); x < std::min(word.box.Right(), right); ++x) {
+          theirs[static_cast<size_t>(x - band.x)] = 1;
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < tall.size(); ++i) {
+    if (theirs[i]) tall[i] = inked[i] = 0;
+  }
+  const int bridge = static_cast<int>(options.ink.bridge * m.glyph_px);
+  const double min_gap = options.hole_glyphs * m.glyph_px;
+  double largest = 0;
+  auto measure = [&](int from, int to) {
+    if (to - from < min_gap) return;
+    const long ink = BridgedWidth(tall, from - band.x, to - band.x, bridge);
+    largest = std::max(largest, static_cast<double>(ink) / page.cell_px);
+  };
+  int covered = words.front().Right();
+  for (size_t i = 1; i < words.size(); ++i) {
+    measure(covered, words[i].x);
+    covered = std::max(covered, words[i].Right());
+  }
+  // Outward from the first word and the last, up to white as wide as a gutter (`hole_gutter`)
+  // or another line's word. (The row's ink may reach over a gutter into the next column, whose
+  // line OCR boxed in other rows.)
+  const int gutter = static_cast<int>(std::ceil(options.hole_gutter * m.glyph_px));
+  auto reach = [&](int from, int step) {
+    int end = from, white = 0;
+    for (int x = from; x >= band.x && x < right; x += step) {
+      const auto i = static_cast<size_t>(x - band.x);
+      if (theirs[i]) break;
+      if (inked[i]) {
+        white = 0;
+        end = x;
+      } else if (++white >= gutter) {
+        break;
+      }
+    }
+    return end;
+  };
+  measure(reach(words.front().x - 1, -1), words.front().x);
+  measure(covered, reach(covered, 1) + 1);
+  return largest;
+}
+
 }  // namespace
 
 double TextCells(std::string_view utf8, const InkFitOptions& options) {
@@ -89,9 +201,10 @@ InkGrid MeasureInkGrid(const cv::Mat& gray, double glyph_px, double scale, doubl
   return grid;
 }
 
-double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFitOptions& options) {
+std::vector<uchar> TallInkColumns(const cv::Mat& ink, const Box& box, double glyph_px,
+                                  const InkFitOptions& options) {
   const cv::Rect r = cv::Rect(box.x, box.y, box.width, box.height) & cv::Rect(0, 0, ink.cols, ink.rows);
-  if (r.empty() || glyph_px <= 0) return 0;
+  if (r.empty() || glyph_px <= 0) return {};
   const cv::Mat band = ink(r);
   // Per column, the span of its inked rows.
   std::vector<int> top(static_cast<size_t>(r.width), -1), bottom(static_cast<size_t>(r.width), -1);
@@ -104,22 +217,16 @@ double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFi
     }
   }
   const int tall = std::max(1, static_cast<int>(options.tall_ink * glyph_px));
-  const int bridge = static_cast<int>(options.bridge * glyph_px);
+  std::vector<uchar> columns(static_cast<size_t>(r.width), 0);
+  for (size_t i = 0; i < columns.size(); ++i) columns[i] = top[i] >= 0 && bottom[i] - top[i] + 1 >= tall;
+  return columns;
+}
+
+double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFitOptions& options) {
+  const std::vector<uchar> columns = TallInkColumns(ink, box, glyph_px, options);
   // Each stretch of tall columns, gaps up to `bridge` included, counts whole.
-  long inked = 0;
-  int start = -1, last = -1;
-  for (int x = 0; x < r.width; ++x) {
-    const auto i = static_cast<size_t>(x);
-    if (top[i] < 0 || bottom[i] - top[i] + 1 < tall) continue;
-    if (start >= 0 && x - last - 1 > bridge) {
-      inked += last - start + 1;
-      start = -1;
-    }
-    if (start < 0) start = x;
-    last = x;
-  }
-  if (start >= 0) inked += last - start + 1;
-  return static_cast<double>(inked);
+  return static_cast<double>(BridgedWidth(columns, 0, static_cast<int>(columns.size()),
+                                          static_cast<int>(options.bridge * glyph_px)));
 }
 
 PageInk MeasurePageInk(const cv::Mat& gray, const OcrPage& page, const InkFitOptions& options) {
@@ -130,7 +237,7 @@ PageInk MeasurePageInk(const cv::Mat& gray, const OcrPage& page, const InkFitOpt
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {
       MeasuredLine m;
-      m.glyph_px = LineGlyph(line, body);
+      m.glyph_px = LineGlyph(line, body, ink);
       m.box = WidenToOwnRowInk(gray, page, line, m.glyph_px);
       m.ink_px = InkWidth(ink, m.box, m.glyph_px, options);
       m.ink.text_cells = TextCells(line.text, options);
@@ -141,6 +248,7 @@ PageInk MeasurePageInk(const cv::Mat& gray, const OcrPage& page, const InkFitOpt
       out.lines.push_back(m);
     }
   }
+  out.ink = ink;
   if (per_cell.size() >= 3) {
     std::nth_element(per_cell.begin(), per_cell.begin() + static_cast<long>(per_cell.size() / 2),
                      per_cell.end());
@@ -156,7 +264,7 @@ PageInk MeasurePageInk(const cv::Mat& gray, const OcrPage& page, const InkFitOpt
   return out;
 }
 
-double LineGlyph(const OcrLine& line, double body_glyph) {
+double LineGlyph(const OcrLine& line, double body_glyph, const cv::Mat& ink) {
   // A line none of whose words OCR read with some confidence has boxes that are guesses ("Te"
   // at 11 over a whole line of body text, boxed three rows tall): the body's glyph.
   constexpr float kGuessed = 40;
@@ -164,7 +272,32 @@ double LineGlyph(const OcrLine& line, double body_glyph) {
                    [](const OcrWord& w) { return w.confidence >= kGuessed; })) {
     return body_glyph;
   }
-  const double own = MedianWordHeight(line);
+  double own = MedianWordHeight(line);
+  if (own > 1.15 * body_glyph && !ink.empty()) {
+    // Boxes taller than their glyphs (a degraded 楷体 line's 将该项 boxed 59 px over 40 px of
+    // ink, measured as a heading's and read again at its size, two rows at once): the ink's
+    // height in each word's box.
+    std::vector<int> heights;
+    for (const auto& word : line.words) {
+      const cv::Rect r = cv::Rect(word.box.x, word.box.y, word.box.width, word.box.height) &
+                         cv::Rect(0, 0, ink.cols, ink.rows);
+      if (r.empty()) continue;
+      cv::Mat rows;
+      cv::reduce(ink(r), rows, 1, cv::REDUCE_MAX);
+      int top = -1, bottom = -1;
+      for (int y = 0; y < rows.rows; ++y) {
+        if (!rows.at<uchar>(y, 0)) continue;
+        if (top < 0) top = y;
+        bottom = y;
+      }
+      if (top >= 0) heights.push_back(bottom - top + 1);
+    }
+    if (!heights.empty()) {
+      std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                       heights.end());
+      own = std::min(own, static_cast<double>(heights[heights.size() / 2]));
+    }
+  }
   return own > 1.15 * body_glyph ? own : body_glyph;
 }
 
@@ -188,16 +321,27 @@ std::vector<LostLine> FindLostLines(const cv::Mat& gray, const OcrPage& page,
                          m.ink.Fit() < options.fits_from;
       const bool blotted = m.ink.Fit() < options.fits_from &&
                            std::any_of(line.words.begin(), line.words.end(), [&](const OcrWord& w) {
-                             const double chars = std::max<size_t>(1, Utf8Length(w.text));
-                             return w.confidence < options.blot_confidence &&
-                                    w.box.width >= options.blot_cells * m.glyph_px * chars;
+                             return IsBlot(w, m.glyph_px, options, options.blot_cells);
                            });
-      if (!short_read && !latin && !blotted) continue;
+      // (The line's ink has room for the hole beside what was read of it: OCR's boxes of a
+      // 楷体 line read whole can leave two cells between 等 and 活动, boxed 8 px wide.)
+      const double hole = LargestHole(page, measured, line, m, options);
+      double read_cells = m.ink.text_cells;
+      for (const auto& word : line.words) {
+        if (IsBlot(word, m.glyph_px, options, options.hole_blot_cells)) {
+          read_cells -= TextCells(word.text, options.ink);
+        }
+      }
+      const bool holed = m.ink.Fit() < options.hole_fit && hole >= options.hole_cells &&
+                         m.ink.ink_cells - read_cells >= options.hole_room * hole;
+      if (!short_read && !latin && !blotted && !holed) continue;
       lost.push_back(LostLine{.region = RereadRegion{.box = m.box,
                                                      .glyph_px = m.glyph_px,
                                                      .replaces = line.box,
                                                      .confidence = 0},
-                              .ink = m.ink});
+                              .ink = m.ink,
+                              .hole_cells = hole,
+                              .for_hole = !short_read && !latin && !blotted});
       if (static_cast<int>(lost.size()) >= options.max_lines) return lost;
     }
   }
@@ -211,11 +355,15 @@ bool FitsInk(const OcrPage& reading, double ink_cells, const LostLineOptions& op
 }
 
 size_t ChooseFittingReading(const std::vector<OcrPage>& readings, double ink_cells,
-                            const LostLineOptions& options) {
+                            const LostLineOptions& options, double hole_cells) {
   if (ink_cells <= 0) return 0;
   size_t best = 0;
   double best_misfit = 0, best_confidence = 0;
   bool found = false;
+  // The page's own reading: a reading that fits no better is no rescue (a line lost for a hole
+  // in it may fit nearly whole).
+  const double own_cells = readings.empty() ? 0 : TextCells(readings[0].Text(), options.ink);
+  const double own_misfit = own_cells > 0 ? std::abs(std::log(own_cells / ink_cells)) : 1e9;
   for (size_t i = 1; i < readings.size(); ++i) {
     const std::string text = readings[i].Text();
     const double fit = TextCells(text, options.ink) / ink_cells;
@@ -223,6 +371,9 @@ size_t ChooseFittingReading(const std::vector<OcrPage>& readings, double ink_cel
     // Noise read as letters fits any ink: a rescue is Chinese text.
     if (LatinShare(text) > options.keep_latin) continue;
     const double misfit = std::abs(std::log(fit));
+    const bool fills_hole = hole_cells > 0 && fit <= options.fits_to &&
+                            TextCells(text, options.ink) >= own_cells + 0.5 * hole_cells;
+    if (misfit >= own_misfit && !fills_hole) continue;
     const double confidence = readings[i].MeanConfidence();
     if (!found || misfit < best_misfit - 0.05 ||
         (misfit <= best_misfit + 0.05 && confidence > best_confidence)) {

@@ -57,10 +57,15 @@ InkGrid MeasureInkGrid(const cv::Mat& gray, double glyph_px, double scale = 1.0,
 // columns inked over at least `tall_ink` of `glyph_px`, gaps up to `bridge` included.
 double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFitOptions& options);
 
+// Per column of `box` (clipped to the page), whether its inked rows span `tall_ink` of the glyph.
+std::vector<uchar> TallInkColumns(const cv::Mat& ink, const Box& box, double glyph_px,
+                                  const InkFitOptions& options);
+
 // The glyph size a line is measured at: its own when larger than the body's (a heading), else
 // the body's (a line read as a few small Latin letters has small word boxes over large ink; a
-// line no word of which was read at confidence 40 has boxes OCR guessed).
-double LineGlyph(const OcrLine& line, double body_glyph);
+// line no word of which was read at confidence 40 has boxes OCR guessed). With the page's `ink`
+// (InkMask), a line whose boxes stand taller than the body's is measured by its words' ink.
+double LineGlyph(const OcrLine& line, double body_glyph, const cv::Mat& ink = {});
 
 // Every line of a page measured against its ink, in reading order (blocks, then lines).
 struct MeasuredLine {
@@ -75,6 +80,7 @@ struct PageInk {
   // assumed); the body glyph when too few lines qualify.
   double cell_px = 0;
   std::vector<MeasuredLine> lines;
+  cv::Mat ink;  // the mask they were measured on (InkMask)
 };
 PageInk MeasurePageInk(const cv::Mat& gray, const OcrPage& page, const InkFitOptions& options);
 
@@ -92,6 +98,25 @@ struct LostLineOptions {
   // up on a stretch of: lost when its text fills less than `fits_from` of its ink.
   float blot_confidence = 40;
   double blot_cells = 2.5;
+  // A line with a hole, a stretch of ink between two of its words that no word covers (at
+  // least `hole_cells` cells of ink in a gap `hole_glyphs` glyphs wide or more), is one OCR
+  // read past a stretch of: "积极推动构建“[规范化场站+标准化配送”]体系" at 93 in 楷体, 11 characters
+  // gone over 13 glyphs of ink and the line still filling 0.55 of it. (The white of a letter-
+  // spaced attribution holds no ink.) Only where the text fills less than `hole_fit` of the
+  // line's ink: a line read whole, whose word boxes OCR placed loosely, is not.
+  double hole_glyphs = 1.5;
+  double hole_cells = 2.0;
+  double hole_fit = 0.95;
+  // Before a line's first word or after its last, the hole is the ink that runs on from it up
+  // to white this wide (glyphs): a gutter.
+  double hole_gutter = 1.0;
+  // A blot (as above, but `hole_blot_cells` glyphs wide a character) covers no ink of the line;
+  // any other word covers its box, and at least `hole_pitch` glyphs a cell of its text.
+  double hole_blot_cells = 4.0;
+  double hole_pitch = 0.8;
+  // ... and the line's ink exceeds what its words other than blots read by this share of the
+  // hole at least.
+  double hole_room = 0.5;
   // Each lost line is read at these multiples of the model's glyph height by the page's model,
   // then by each other model at 1.0, until a reading fits: its text fills between `fits_from`
   // and `fits_to` of the ink.
@@ -111,6 +136,8 @@ struct LostLineOptions {
 struct LostLine {
   RereadRegion region;  // the line widened to its row's ink, at the body's glyph size
   LineInk ink;          // of the line as read
+  double hole_cells = 0;  // its largest stretch of ink no word covers, in cells
+  bool for_hole = false;  // lost for that hole alone (its text fits otherwise)
 };
 
 // Lines whose text cannot be what their ink says: far fewer characters than the ink holds, Latin
@@ -123,9 +150,11 @@ bool FitsInk(const OcrPage& reading, double ink_cells, const LostLineOptions& op
 
 // Of several readings of one lost line (readings[0] the page's own), the one whose text best
 // fits the ink (|log fit| smallest; confidence breaks ties), or 0 when none fits at least
-// `keep_from`.
+// `keep_from`. A reading must fit better than the page's own, or (for a line with a hole of
+// `hole_cells`) fill half the hole more than it without going past `fits_to`: the ink of a
+// line of "一" and quotes measures short, and its reading read whole fits it no closer.
 size_t ChooseFittingReading(const std::vector<OcrPage>& readings, double ink_cells,
-                            const LostLineOptions& options);
+                            const LostLineOptions& options, double hole_cells = 0);
 
 // Takes out of the page the lines (other than the one at `keep`) whose centre lies in `region`
 // and whose text the rescued reading `text` already holds: a piece of the lost line's ink that

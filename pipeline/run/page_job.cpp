@@ -116,6 +116,8 @@ void VoteOnLines(const cv::Mat& source, double factor, OcrEngine& engine,
 // Lines whose text cannot be what their ink holds (stages/ink_fit.h), read again as lines of their
 // own: by the page's model at other sizes, then by the other models, until a reading fits the
 // ink; the reading that fits best replaces the line.
+// `found` counts the lines lost for their fit, their script or a blot, and those lost for a hole
+// alone that a reading filled.
 struct LostLineCount {
   int found = 0;
   int rescued = 0;
@@ -141,7 +143,10 @@ LostLineCount RereadLostLines(const cv::Mat& upright, int page, OcrEngine& engin
       RegionImage cut = CutRegion(upright, line.region, options.reread, scale);
       readings.push_back(reader->Recognize(cut.image, Segmentation::kSingleLine));
       cuts.push_back(std::move(cut));
-      return FitsInk(readings.back(), line.ink.ink_cells, lost_options);
+      // (A reading that fits and is kept: one that left the hole as the page read it goes on.)
+      return FitsInk(readings.back(), line.ink.ink_cells, lost_options) &&
+             ChooseFittingReading({readings.front(), readings.back()}, line.ink.ink_cells,
+                                  lost_options, line.hole_cells) == 1;
     };
     bool fitted = false;
     for (const double scale : lost_options.scales) {
@@ -151,7 +156,8 @@ LostLineCount RereadLostLines(const cv::Mat& upright, int page, OcrEngine& engin
       if (fitted) break;
       fitted = read(engine.Alternate(model), 1.0);
     }
-    const size_t chosen = ChooseFittingReading(readings, line.ink.ink_cells, lost_options);
+    const size_t chosen = ChooseFittingReading(readings, line.ink.ink_cells, lost_options,
+                                               line.hole_cells);
     // The pieces of the line read apart go with it, or stay when the rescue is not kept.
     bool merged = false;
     if (chosen > 0) {
@@ -161,6 +167,8 @@ LostLineCount RereadLostLines(const cv::Mat& upright, int page, OcrEngine& engin
       if (merged) ocr = std::move(rescued);
     }
     count.rescued += merged ? 1 : 0;
+    // A hole no reading filled is mostly OCR's loose boxes over a line read whole: no doubt.
+    if (line.for_hole && !merged) --count.found;
     spdlog::info("page {}: lost line {:?} over {:.0f} cells of ink, {} readings: {}", page,
                  readings[0].Text(), line.ink.ink_cells, readings.size() - 1,
                  merged ? fmt::format("rescued as {:?}", readings[chosen].Text())

@@ -222,5 +222,134 @@ TEST(InkFit, ALineOcrGuessedOverThreeRowsIsLostInItsOwnRow) {
   EXPECT_LT(std::abs((region.y + region.height / 2) - (drawn.y + drawn.height / 2)), spec.glyph_px / 2);
 }
 
+// A body line OCR read at 92 but past a stretch of it: 11 characters of 30 not read between two
+// words (tune-office-ukai page 3: "积极推动构建“[规范化场站+标准化配送”]体系", the line still
+// filling more than half its ink). The stretch is ink no word covers: the line is lost.
+TEST(InkFit, ALineWithAHoleOfUnreadInkBetweenItsWordsIsLost) {
+  const auto [spec, gray, page] = SixLinesRead([](const testing::TextPageSpec& spec) {
+    OcrLine line = ReadAsDrawn(spec, 2, 30);
+    line.words.erase(line.words.begin() + 10, line.words.begin() + 21);
+    line.RebuildFromWords();
+    return line;
+  });
+  const std::vector<LostLine> lost = FindLostLines(gray, page, LostLineOptions{});
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0].region.replaces->y, page.blocks[2].lines[0].box.y);
+  EXPECT_GT(lost[0].ink.Fit(), LostLineOptions{}.short_fit) << "not lost for its fit alone";
+  EXPECT_NEAR(lost[0].hole_cells, 11, 2);
+}
+
+// The same stretch under a word OCR read at 0 ("，" boxed over six glyphs of “一乡镇一瓶库”):
+// the blot covers nothing. Read at 92, the word would cover it, and the line is not lost.
+TEST(InkFit, AWordReadAtZeroCoversNoInk) {
+  for (const float confidence : {0.0f, 92.0f}) {
+    const auto [spec, gray, page] = SixLinesRead([&](const testing::TextPageSpec& spec) {
+      OcrLine line = ReadAsDrawn(spec, 2, 30);
+      const Box from = line.words[10].box;
+      const Box to = line.words[15].box;
+      line.words.erase(line.words.begin() + 10, line.words.begin() + 16);
+      line.words.insert(line.words.begin() + 10,
+                        OcrWord{.text = "，",
+                                .box = {from.x, from.y, to.Right() - from.x, from.height},
+                                .confidence = confidence});
+      line.RebuildFromWords();
+      return line;
+    });
+    EXPECT_EQ(FindLostLines(gray, page, LostLineOptions{}).size(), confidence < 40 ? 1u : 0u)
+        << confidence;
+  }
+}
+
+// A line read whole has no hole, and neither has one set letter-spaced: its gaps hold no ink.
+TEST(InkFit, WhiteBetweenWordsIsNoHole) {
+  testing::TextPageSpec spec;
+  spec.lines = {"办公室", "徐佳琪"};
+  spec.height = 400;
+  const cv::Mat gray = testing::DrawTextPage(spec);
+  OcrPage page{.width = gray.cols, .height = gray.rows};
+  // Both drawn lines read as one line of the first row, the second far to the right (where
+  // no ink is): no word covers the stretch between them, and it is white.
+  OcrLine line = ReadAsDrawn(spec, 0, 3);
+  for (OcrWord word : line.words) {
+    word.box.x += 12 * spec.glyph_px;
+    line.words.push_back(word);
+  }
+  line.RebuildFromWords();
+  page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+  page.blocks.push_back(OcrBlock{.box = line.box, .lines = {ReadAsDrawn(spec, 1, 3)}});
+  for (const LostLine& lost : FindLostLines(gray, page, LostLineOptions{})) {
+    EXPECT_LT(lost.hole_cells, LostLineOptions{}.hole_cells) << lost.region.box.x;
+  }
+  const auto [spec6, gray6, page6] = SixLinesRead(
+      [](const testing::TextPageSpec& spec) { return ReadAsDrawn(spec, 2, 30); });
+  EXPECT_TRUE(FindLostLines(gray6, page6, LostLineOptions{}).empty());
+}
+
+// Ink under another line's words is no hole, even where that line's box reaches over this one's
+// start (so that this line's row is widened over it): a contents page's column name read as a
+// line of its own beside its title ("要闻速递" before "拱墅区：梓桐镇…", read again as one line
+// "要闻速递”拱墅区…" and the column name lost to the parser).
+TEST(InkFit, AnotherLinesWordsBesideALineAreNoHole) {
+  const auto [spec, gray, page] = SixLinesRead([](const testing::TextPageSpec& spec) {
+    return ReadAsDrawn(spec, 2, 30);
+  });
+  OcrPage split = page;
+  const OcrLine whole = page.blocks[2].lines[0];
+  OcrLine name = whole, title = whole;
+  name.words.assign(whole.words.begin(), whole.words.begin() + 4);
+  title.words.assign(whole.words.begin() + 4, whole.words.end());
+  name.RebuildFromWords();
+  title.RebuildFromWords();
+  name.box.width += spec.glyph_px;  // over the title's first character
+  split.blocks[2].lines = {name};
+  split.blocks.insert(split.blocks.begin() + 3, OcrBlock{.box = title.box, .lines = {title}});
+  for (const LostLine& lost : FindLostLines(gray, split, LostLineOptions{})) {
+    ADD_FAILURE() << "lost: " << lost.region.replaces->x << " hole " << lost.hole_cells;
+  }
+}
+
+// A body line whose word boxes OCR drew half as tall again as its glyphs (a degraded 楷体
+// page's 将该项 boxed 59 px over 40 px of ink) is measured at the body's glyph, by its ink; a
+// heading drawn larger, at its own.
+TEST(InkFit, ALineOfTallBoxesOverBodyGlyphsIsMeasuredByItsInk) {
+  const auto [spec, gray, page] = SixLinesRead([](const testing::TextPageSpec& spec) {
+    OcrLine line = ReadAsDrawn(spec, 2, 30);
+    for (auto& word : line.words) {
+      word.box.y -= spec.glyph_px / 2;
+      word.box.height += spec.glyph_px / 2;
+    }
+    line.RebuildFromWords();
+    return line;
+  });
+  const OcrLine& tall = page.blocks[2].lines[0];
+  const cv::Mat ink = InkMask(gray, spec.glyph_px);
+  EXPECT_GT(LineGlyph(tall, spec.glyph_px), 1.3 * spec.glyph_px) << "by its boxes alone";
+  EXPECT_DOUBLE_EQ(LineGlyph(tall, spec.glyph_px, ink), spec.glyph_px);
+
+  testing::TextPageSpec large;
+  large.lines = {"多措并举助力打造青年留杭第一区"};
+  large.glyph_px = 64;
+  large.height = 400;
+  const cv::Mat heading = testing::DrawTextPage(large);
+  const OcrLine title = ReadAsDrawn(large, 0, 15);
+  EXPECT_NEAR(LineGlyph(title, spec.glyph_px, InkMask(heading, spec.glyph_px)), 64, 10);
+}
+
+// A line lost for a hole is replaced only by a reading that fits its ink better than the page's
+// own, or that fills half the hole more (the ink of "一" and quotes measures short): not by one
+// that reads no more of it.
+TEST(InkFit, AReadingReplacesALineWithAHoleOnlyWhenItFillsIt) {
+  const LostLineOptions options;
+  const OcrPage own = Reading("动，民生工程落地，为群众拧紧燃气“安全", 89);  // 19 cells
+  const OcrPage whole = Reading("动“一乡镇一瓶库”民生工程落地，为群众拧紧燃气“安全", 90);  // 26
+  const OcrPage same = Reading("动，民生工程落地，为群众拧紧燃气“安金", 92);
+  // Ink measured at 21 cells: the whole reading fits it worse (26/21) than the page's own.
+  EXPECT_EQ(ChooseFittingReading({own, whole}, 21, options), 0u);
+  EXPECT_EQ(ChooseFittingReading({own, whole}, 21, options, 3.4), 1u);
+  EXPECT_EQ(ChooseFittingReading({own, same}, 21, options, 3.4), 0u);
+  // Ink measured right (27 cells): it fits better, hole or not.
+  EXPECT_EQ(ChooseFittingReading({own, whole}, 27, options), 1u);
+}
+
 }  // namespace
 }  // namespace qikan
