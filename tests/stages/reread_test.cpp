@@ -2,6 +2,8 @@
 // written out by hand; the OCR itself is exercised in samples_test (recombined-10's "（研究室）").
 #include "stages/reread.h"
 
+#include <tuple>
+
 #include <gtest/gtest.h>
 
 #include <opencv2/imgproc.hpp>
@@ -265,6 +267,35 @@ TEST(FindLostLineEnds, MoreTextARuleOrAGlyphFarAwayIsNoLostEnd) {
   EXPECT_TRUE(FindLostLineEnds(far.paper, far.page, RereadOptions{}).empty());
   LineEndPage whole(10, 10);
   EXPECT_TRUE(FindLostLineEnds(whole.paper, whole.page, RereadOptions{}).empty());
+}
+
+// Three rows of ten glyphs (36 px, rows 60 px apart); OCR read the first and the third in line
+// boxes that reach over the leading into the second, which it did not read at all (tune
+// degraded-200-ukai page 4: "开展，切实推进全区“三农”工作。" between a line boxed 89 px tall
+// and an attribution boxed 114 px, over 40 px glyphs). The second row is ink no line covers.
+TEST(FindUnreadText, ARowBetweenTwoLinesBoxedTallIsUnreadInk) {
+  cv::Mat paper(400, 1000, CV_8UC1, cv::Scalar(255));
+  OcrPage page{.width = 1000, .height = 400};
+  for (const int row : {100, 160, 220}) {
+    for (int i = 0; i < 10; ++i) {
+      cv::rectangle(paper, cv::Rect(200 + 40 * i, row, 36, 36), cv::Scalar(0), cv::FILLED);
+    }
+  }
+  for (const auto& [row, box_top, box_bottom] : {std::tuple{100, 100, 175}, std::tuple{220, 180, 256}}) {
+    OcrLine line;
+    for (int i = 0; i < 10; ++i) {
+      line.words.push_back({.text = "字", .box = Box{.x = 200 + 40 * i, .y = row, .width = 36, .height = 36},
+                            .confidence = 92});
+    }
+    line.RebuildFromWords();
+    line.box.y = box_top;
+    line.box.height = box_bottom - box_top;
+    page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+  }
+  const std::vector<RereadRegion> regions = FindUnreadText(paper, page, RereadOptions{});
+  ASSERT_EQ(regions.size(), 1u);
+  EXPECT_NEAR(regions[0].box.y + regions[0].box.height / 2, 178, 8);
+  EXPECT_GE(regions[0].box.width, 380);
 }
 
 TEST(MergeRegion, ALineReadAgainOverItsLostEndKeepsTheReadingThatAddsItsGlyph) {
