@@ -52,6 +52,9 @@ bool IsDash(const Component& c, double glyph) {
          c.area >= std::min(0.6 * r.width * r.height, 0.9 * r.width);
 }
 
+// Ink taller than this many glyphs is no character.
+constexpr double kTallerThanText = 2.5;
+
 // A digit, or a piece of one: taller than a stroke, no wider than a glyph.
 bool IsDigitMark(const Component& c, double glyph) {
   return c.rect.height >= 0.35 * glyph && c.rect.height <= 1.1 * glyph &&
@@ -85,6 +88,10 @@ std::optional<cv::Rect> DigitsBetween(const Component& a, const Component& b,
   int marks = 0;
   for (const Component& c : all) {
     if (&c == &a || &c == &b || IsSpeck(c, glyph)) continue;
+    // Nor is ink far taller than a glyph text on the row: the dark edge of a scan down the
+    // page's side, a rule down the gutter, a picture (the folios of a degraded scan with its
+    // edge shadow were all missed).
+    if (c.rect.height > kTallerThanText * glyph) continue;
     const bool on_row = c.rect.br().y > row - glyph && c.rect.y < row + glyph;
     if (!on_row) continue;
     // Anything else on the row makes the dashes part of a line of text ("——" in prose).

@@ -101,6 +101,16 @@ TEST(FolioShapeTest, AFleckOnTheFoliosRowLeavesItAFolio) {
   EXPECT_EQ(shape->digits.x, clean->digits.x);
 }
 
+TEST(FolioShapeTest, AScansDarkEdgeDownThePageLeavesItAFolio) {
+  // The lid's shadow down the side of a degraded scan crosses every row, the folio's too: it is
+  // no text beside the dashes (every folio of the tuning set's degraded items went unread).
+  cv::Mat page = ProsePage("— 17 —");
+  cv::rectangle(page, cv::Rect(0, 0, 40, page.rows), cv::Scalar(20), cv::FILLED);
+  const auto shape = FindFolio(page, kGlyphPx, {});
+  ASSERT_TRUE(shape.has_value());
+  EXPECT_GT(shape->digits.y, 2339 - 200);
+}
+
 TEST(FolioShapeTest, AFolioAtTheTopIsFoundToo) {
   TextPageSpec spec{.lines = SeedProseLines(10, 34), .glyph_px = kEm, .margin = 400};
   cv::Mat page = DrawTextPage(spec);
