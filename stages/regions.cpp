@@ -116,6 +116,46 @@ class Segmenter {
                s - i >= static_cast<size_t>(options_.min_band_lines) &&
                slabs[s].top - slabs[s - 1].bottom <= options_.column_break * unit_;
       };
+      // Where a row parts a strip between columns in several, the strip goes on in the piece
+      // whose white goes on furthest down the rows that follow closely (past a row that crosses
+      // it, as a band's strip goes on below), the widest of those that go on as far: white that
+      // lines up by chance ends within a few rows, a gutter goes on down the band. A strip wider
+      // than the gutter at the top of a band (the top rows of tune2-clean-3col-ukai's third page,
+      // their third column empty but for "曦）" at its right edge) meets, in the rows below, the
+      // gutter and the white between the characters of the next column's heading, which is wider
+      // than the gutter and ends two rows down: the band ran with the white that ends, and its
+      // top rows were read across. (White at the region's edge is its margin, and goes on in its
+      // widest piece: beside a banner centred over the middle column of three, alone on its row
+      // (t04-old-1bit-heading-over-three-columns page 5, "信息快递"), it holds the gutter of the
+      // columns below, and the banner would be read as the middle column's heading.)
+      auto goes_down = [&](Interval piece, size_t from) {
+        size_t rows = 0;
+        for (size_t r = from; near(r); ++r) {
+          auto both = Intersect({piece}, white[r], min_gutter);
+          if (both.empty() && !tall[r] && near(r + 1)) {
+            both = Intersect({piece}, white[++r], min_gutter);
+          }
+          if (both.empty()) break;
+          piece = Widest(both);
+          ++rows;
+        }
+        return rows;
+      };
+      auto goes_on_in = [&](const Interval& strip, const std::vector<Interval>& pieces,
+                            size_t row) {
+        if (strip.left <= left || strip.right >= right) return Widest(pieces);
+        if (pieces.size() == 1) return pieces.front();
+        size_t best = 0, best_rows = 0;
+        for (size_t k = 0; k < pieces.size(); ++k) {
+          const size_t rows = goes_down(pieces[k], row + 1);
+          if (k == 0 || rows > best_rows ||
+              (rows == best_rows && pieces[k].Width() > pieces[best].Width())) {
+            best = k;
+            best_rows = rows;
+          }
+        }
+        return pieces[best];
+      };
       while (near(end) || goes_on_under_white(end)) {
         std::vector<Strip> next;
         std::vector<Interval> above, ended;  // the strips down to row `end`; those it ends
@@ -123,7 +163,7 @@ class Segmenter {
           above.push_back(strip.white);
           const auto both = Intersect({strip.white}, white[end], min_gutter);
           if (!both.empty()) {
-            next.push_back({Widest(both), strip.crossed});
+            next.push_back({goes_on_in(strip.white, both, end), strip.crossed});
             continue;
           }
           // (A heading over the strip ends the band: its columns stop above it.)

@@ -680,6 +680,41 @@ TEST(Layout, AWordBoxReachingIntoAGutterOnAFewRowsLeavesTheColumnsApart) {
   ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
 }
 
+// The top of a page of three columns whose third column holds only the end of an attribution
+// on the first row, set right ("曦）"), then white, then a heading set letter-spaced (tune2-clean-
+// 3col-ukai page 3): down the two top rows the white from the second column's end to "曦）" is
+// wider than the gutter, and on the heading's row it holds both the gutter and the white between
+// the heading's halves, which is the wider and ends with the heading. The band's white goes on in
+// the gutter, and its top rows are read column by column, not across the page.
+TEST(Layout, TheGutterUnderWhiteWiderAtTheTopOfABandIsFollowedDownIt) {
+  const int step = 11 * kPitch - 3 + 40;  // columns 360 px wide, 40 px gutters
+  const int third = kLeft + 2 * step;
+  std::vector<OcrLine> lines;
+  std::vector<std::string> texts[3];
+  constexpr int kRows = 8;
+  for (int c = 0; c < 2; ++c) {
+    for (int r = 0; r < kRows; ++r) {
+      lines.push_back(BoxedLine(Prose(11), kLeft + c * step, 300 + r * kLeading));
+      texts[c].push_back(lines.back().text);
+    }
+  }
+  lines.push_back(BoxedLine("曦）", third + 9 * kPitch, 300));
+  texts[2].push_back(lines.back().text);
+  OcrLine heading = BoxedLine("信息", third, 300 + 2 * kLeading);
+  const OcrLine rest = BoxedLine("摘登", third + 2 * kPitch + 60, 300 + 2 * kLeading);
+  heading.words.insert(heading.words.end(), rest.words.begin(), rest.words.end());
+  heading.RebuildFromWords();
+  lines.push_back(heading);
+  texts[2].push_back("信息摘登");
+  for (int r = 3; r < kRows; ++r) {
+    lines.push_back(BoxedLine(Prose(11), third, 300 + r * kLeading));
+    texts[2].push_back(lines.back().text);
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 2u * kRows + kRows - 1);
+  ExpectColumnsInOrder(layout, 0, texts, /*numbered=*/true);
+}
+
 // A heading across three columns between two bands of them, read in pieces whose boxes cover the
 // gutters: it ends the band above (each column of it is read to its end before the heading), and
 // the band below starts after it.
