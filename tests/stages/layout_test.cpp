@@ -1237,6 +1237,31 @@ TEST(Layout, TwoJustifiedRowsOfColumnsAboveTheColophonAreReadByColumn) {
   ExpectColumnsInOrder(layout, 0, tail);
 }
 
+// The same, the east side's second line an attribution set in under the article's last line
+// (tune clean-3col noto-serif page 4, as archived: "（钱塘区人大常委会办公" 1.6 glyphs in): the east
+// lines start a paragraph's indent apart, and the rows, which OCR read across the gutter, are
+// still read column by column.
+TEST(Layout, TwoRowsOfColumnsWhoseEastLineIsSetInAreReadByColumn) {
+  const int east_x = kLeft + 11 * kPitch - 3 + 45;
+  std::vector<OcrLine> lines;
+  std::vector<std::vector<std::string>> tail(2);
+  for (int r = 0; r < 2; ++r) {
+    OcrLine row = BoxedLine(Prose(11), kLeft, 300 + r * kLeading);
+    const OcrLine east = r == 0 ? BoxedLine(Prose(11), east_x, 300) : BoxedLine(Prose(9), east_x + 50, 300 + kLeading);
+    tail[0].push_back(row.text);
+    tail[1].push_back(east.text);
+    row.words.insert(row.words.end(), east.words.begin(), east.words.end());
+    row.RebuildFromWords();
+    lines.push_back(std::move(row));
+  }
+  for (int k = 0; k < 3; ++k) {
+    lines.push_back(BoxedLine(Prose(30 - 6 * k), kLeft, 1700 + k * kLeading));
+  }
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 4u + 3u);
+  ExpectColumnsInOrder(layout, 0, tail, /*numbered=*/true);
+}
+
 // A justified line with a gap after a number ("2.7  万人次"), the paragraph's short last line,
 // then an attribution whose names are spaced apart, the gap level with the first (tune2
 // degraded-200 noto-serif page 2): white lined up on two rows, the short line between them
