@@ -51,17 +51,20 @@ cv::Rect InkedRows(const cv::Mat& ink, const cv::Rect& box, double glyph) {
 }
 
 // Ink no OCR line covers, grouped into line-shaped regions.
-std::vector<RereadRegion> UncoveredInk(const cv::Mat& gray, const OcrPage& page, double glyph) {
+// `glyph` is the height of the page's lines, `cover_glyph` the body's glyph: what a line's box
+// covers is measured at the latter.
+std::vector<RereadRegion> UncoveredInk(const cv::Mat& gray, const OcrPage& page, double glyph,
+                                       double cover_glyph) {
   cv::Mat ink;
   cv::threshold(gray, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-  const int pad = static_cast<int>(0.3 * glyph);
+  const int pad = static_cast<int>(0.3 * cover_glyph);
   const cv::Rect page_rect(0, 0, ink.cols, ink.rows);
   for (const auto& block : page.blocks) {
     for (const auto& line : block.lines) {
       cv::Rect r = cv::Rect(line.box.x, line.box.y, line.box.width, line.box.height) & page_rect;
       // A large line's box (the masthead title) often reaches over the small line below it:
       // cover only its own ink, the longest run of inked rows.
-      if (r.height > 2 * glyph && !r.empty()) r = InkedRows(ink, r, glyph);
+      if (r.height > 2 * cover_glyph && !r.empty()) r = InkedRows(ink, r, cover_glyph);
       r = cv::Rect(r.x - pad, r.y - pad, r.width + 2 * pad, r.height + 2 * pad) & page_rect;
       ink(r).setTo(0);
     }
@@ -332,14 +335,16 @@ std::vector<RereadRegion> FindLostLineEnds(const cv::Mat& gray, const OcrPage& p
 
 std::vector<RereadRegion> FindUnreadText(const cv::Mat& gray, const OcrPage& page,
                                          const RereadOptions& options) {
-  // The body's glyph, not its lines' height: OCR's boxes of a degraded page stand half as tall
-  // again as their glyphs, and the rows of ink a tall box covers (InkedRows) ran on over the
-  // leading into the line below it, unread ("开展，切实推进全区“三农”工作。" between a line
-  // boxed 89 px tall and an attribution boxed 114 px, over 40 px glyphs).
-  const double body = BodyGlyphHeight(page);
-  const double glyph = body > 0 ? body : MedianLineHeight(page);
+  const double glyph = MedianLineHeight(page);
   if (glyph <= 0) return {};
-  std::vector<RereadRegion> regions = UncoveredInk(gray, page, glyph);
+  // What the lines cover is measured at the body's glyph, not at their boxes' height: OCR's
+  // boxes of a degraded page stand half as tall again as their glyphs, and the rows of ink a
+  // tall box covers (InkedRows) ran on over the leading into the line below it, unread ("开展，
+  // 切实推进全区“三农”工作。" between a line boxed 89 px tall and an attribution boxed 114 px,
+  // over 40 px glyphs). (The regions found keep the lines' height: cut at the body's glyph,
+  // "共建网络。" read as nothing.)
+  const double body = BodyGlyphHeight(page);
+  std::vector<RereadRegion> regions = UncoveredInk(gray, page, glyph, body > 0 ? body : glyph);
   if (static_cast<int>(regions.size()) > options.max_regions) regions.resize(options.max_regions);
   return regions;
 }
