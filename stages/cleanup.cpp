@@ -120,6 +120,9 @@ cv::Mat RemoveSpeckle(const cv::Mat& gray8, double max_side_px) {
 // solid (text touching the border never is).
 constexpr double kMinEdgeRun = 0.33;
 constexpr double kMinEdgeFill = 0.5;
+// ... and no deeper into the page than this share of it: a band printed to the trim (a
+// masthead's banner bled to the edge, its title reversed out of it) is no shadow.
+constexpr double kMaxEdgeDepth = 0.12;
 
 cv::Mat RemoveDarkEdges(const cv::Mat& gray8) {
   return WhitenComponents(gray8, [&](const cv::Mat& stats, int i) {
@@ -128,8 +131,10 @@ cv::Mat RemoveDarkEdges(const cv::Mat& gray8) {
     const int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
     const int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
     const double fill = stats.at<int>(i, cv::CC_STAT_AREA) / static_cast<double>(w * h);
-    const bool side = (x == 0 || x + w == gray8.cols) && h >= kMinEdgeRun * gray8.rows;
-    const bool top_or_bottom = (y == 0 || y + h == gray8.rows) && w >= kMinEdgeRun * gray8.cols;
+    const bool side = (x == 0 || x + w == gray8.cols) && h >= kMinEdgeRun * gray8.rows &&
+                      w <= kMaxEdgeDepth * gray8.cols;
+    const bool top_or_bottom = (y == 0 || y + h == gray8.rows) && w >= kMinEdgeRun * gray8.cols &&
+                               h <= kMaxEdgeDepth * gray8.rows;
     return (side || top_or_bottom) && fill >= kMinEdgeFill;
   });
 }

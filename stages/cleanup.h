@@ -7,16 +7,19 @@
 namespace qikan {
 
 // Image clean-up before recognition, each step a lever measured on the accuracy benchmark
-// (docs/benchmarks/accuracy.md, "levers"). On by default: speckle. Dark edges and background
-// helped on the benchmark's degraded items (1.93% -> 1.76%) but cost the committed degraded
-// sample its masthead date ("11" read "]l") or an attribution, so they are there for --cleanup.
-// Paper level and Sauvola made things worse.
+// (docs/benchmarks/accuracy.md, "levers"). On by default: dark edges and speckle. Dark edges
+// were off until session 23 (with background division they had cost the committed degraded
+// sample its masthead date, "11" read "]l"); alone, with the stages since, they take the lid's
+// shadow that chi_sim read as "本>" beside a line and that hid the folio (tune degraded items
+// 1.18 -> 0.71% and 2.79 -> 1.83%, no other item changed; the samples read as before or better).
+// Background division is there for --cleanup; paper level and Sauvola made things worse.
 // Sizes are in ems of the body glyph: pages reach this stage scaled to the model's glyph height.
 struct CleanupOptions {
   double glyph_px = 36;
   // Dark scanner edges (the lid's shadow where the sheet stops short of the glass): dark
-  // regions touching the image border along a third of its side or more are made white.
-  bool remove_dark_edges = false;
+  // regions touching the image border along a third of its side or more, and reaching no
+  // further in than a strip (see cleanup.cpp), are made white.
+  bool remove_dark_edges = true;
   // Paper made white: the background (the page with its ink closed over, at a window wider
   // than any stroke) is divided out, which flattens uneven light.
   bool normalize_background = false;

@@ -47,6 +47,25 @@ TEST(Cleanup, EdgesAndBackgroundLeaveACleanPageAsItIs) {
   EXPECT_EQ(cv::norm(out, page, cv::NORM_INF), 0);
 }
 
+TEST(Cleanup, DarkEdgesAreOnByDefault) {
+  EXPECT_TRUE(CleanupOptions{}.remove_dark_edges);
+}
+
+TEST(Cleanup, ABannerPrintedToTheTrimIsNoDarkEdge) {
+  // A masthead band bled to the top edge, 15% of the page deep, its title reversed out of it:
+  // kept. The lid's shadow down the left side, 40 px wide, goes.
+  cv::Mat page = Page();
+  const cv::Rect banner(0, 0, page.cols, page.rows * 15 / 100);
+  page(banner).setTo(30);
+  cv::putText(page, "TITLE", {400, banner.height - 30}, cv::FONT_HERSHEY_SIMPLEX, 3, cv::Scalar(255), 8);
+  page(cv::Rect(0, banner.height + 10, 40, page.rows - banner.height - 10)).setTo(40);
+  CleanupOptions options = Off();
+  options.remove_dark_edges = true;
+  const cv::Mat out = CleanPage(page, options);
+  EXPECT_GT(DarkShare(out, cv::Rect(0, 5, page.cols, 20)), 0.9);
+  EXPECT_LT(DarkShare(out, cv::Rect(5, banner.height + 100, 30, 400)), 0.02);
+}
+
 TEST(Cleanup, EdgesAndBackgroundWhitenADarkEdgeAndUnevenLightButKeepTheInk) {
   const cv::Mat clean = Page();
   cv::Mat scan;
