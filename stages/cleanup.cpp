@@ -82,9 +82,11 @@ cv::Mat PaperToWhite(const cv::Mat& gray8, double paper_level) {
 }
 
 // The page with the ink components `chosen(stats, i)` picks turned to paper (the page itself
-// when it picks none); components are Otsu's ink, 8-connected.
+// when it picks none); components are Otsu's ink, 8-connected. With `fringe_px`, the paper
+// around them that far is made white too (not other ink): the grey a shadow fades through
+// into the paper, which Otsu left out of it.
 template <typename Chosen>
-cv::Mat WhitenComponents(const cv::Mat& gray8, Chosen&& chosen) {
+cv::Mat WhitenComponents(const cv::Mat& gray8, Chosen&& chosen, int fringe_px = 0) {
   cv::Mat ink;
   cv::threshold(gray8, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   cv::Mat labels, stats, centroids;
@@ -99,11 +101,23 @@ cv::Mat WhitenComponents(const cv::Mat& gray8, Chosen&& chosen) {
   }
   if (!any) return gray8;
   cv::Mat out = gray8.clone();
+  cv::Mat fringe;
+  if (fringe_px > 0) {
+    cv::Mat chosen_mask(labels.size(), CV_8U);
+    for (int r = 0; r < labels.rows; ++r) {
+      const int* label = labels.ptr<int>(r);
+      uchar* m = chosen_mask.ptr<uchar>(r);
+      for (int c = 0; c < labels.cols; ++c) m[c] = whiten[static_cast<size_t>(label[c])] ? 255 : 0;
+    }
+    cv::dilate(chosen_mask, fringe,
+               cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * fringe_px + 1, 2 * fringe_px + 1)));
+  }
   for (int r = 0; r < out.rows; ++r) {
     const int* label = labels.ptr<int>(r);
+    const uchar* f = fringe.empty() ? nullptr : fringe.ptr<uchar>(r);
     uchar* o = out.ptr<uchar>(r);
     for (int c = 0; c < out.cols; ++c) {
-      if (whiten[static_cast<size_t>(label[c])]) o[c] = 255;
+      if (whiten[static_cast<size_t>(label[c])] || (f && f[c] && label[c] == 0)) o[c] = 255;
     }
   }
   return out;
@@ -124,7 +138,12 @@ constexpr double kMinEdgeFill = 0.5;
 // masthead's banner bled to the edge, its title reversed out of it) is no shadow.
 constexpr double kMaxEdgeDepth = 0.12;
 
-cv::Mat RemoveDarkEdges(const cv::Mat& gray8) {
+// The grey a shadow fades through, in glyphs (tune t12 page 5: a fringe 40 px wide beside a
+// removed edge was read as a line "|", and taken for a brief).
+constexpr double kEdgeFringeEm = 1.0;
+
+cv::Mat RemoveDarkEdges(const cv::Mat& gray8, double glyph_px) {
+  const int fringe = static_cast<int>(std::lround(kEdgeFringeEm * glyph_px));
   return WhitenComponents(gray8, [&](const cv::Mat& stats, int i) {
     const int x = stats.at<int>(i, cv::CC_STAT_LEFT);
     const int y = stats.at<int>(i, cv::CC_STAT_TOP);
@@ -136,7 +155,7 @@ cv::Mat RemoveDarkEdges(const cv::Mat& gray8) {
     const bool top_or_bottom = (y == 0 || y + h == gray8.rows) && w >= kMinEdgeRun * gray8.cols &&
                                h <= kMaxEdgeDepth * gray8.rows;
     return (side || top_or_bottom) && fill >= kMinEdgeFill;
-  });
+  }, fringe);
 }
 
 // Sauvola: ink where the level is below mean x (1 + k (sd / 128 - 1)) of its window.
@@ -166,7 +185,7 @@ cv::Mat Sauvola(const cv::Mat& gray8, double window_px, double k) {
 cv::Mat CleanPage(const cv::Mat& gray, const CleanupOptions& options) {
   cv::Mat page = ToGray8(gray);
   if (page.empty()) return page;
-  if (options.remove_dark_edges) page = RemoveDarkEdges(page);
+  if (options.remove_dark_edges) page = RemoveDarkEdges(page, options.glyph_px);
   if (options.normalize_background) {
     const cv::Mat background = Background(page, options.background_window_em * options.glyph_px);
     if (Unevenness(background) >= options.min_unevenness) page = DivideBackground(page, background);

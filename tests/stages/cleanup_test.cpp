@@ -66,6 +66,23 @@ TEST(Cleanup, ABannerPrintedToTheTrimIsNoDarkEdge) {
   EXPECT_LT(DarkShare(out, cv::Rect(5, banner.height + 100, 30, 400)), 0.02);
 }
 
+TEST(Cleanup, TheGreyADarkEdgeFadesThroughGoesWithIt) {
+  // The lid's shadow, 40 px of near black fading to the paper over 30 px of grey that Otsu
+  // leaves out of it: chi_sim read the grey left behind as a line "|" (tune t12 page 5).
+  cv::Mat page = Page();
+  for (int c = 0; c < 70; ++c) {
+    const int level = c < 40 ? 30 : 140 + 3 * (c - 40);
+    page(cv::Rect(c, 0, 1, page.rows)).setTo(level);
+  }
+  CleanupOptions options = Off();
+  options.remove_dark_edges = true;
+  const cv::Mat out = CleanPage(page, options);
+  EXPECT_GT(cv::mean(out(cv::Rect(0, 0, 70, page.rows)))[0], 250);
+  // the text beside it keeps its ink
+  const cv::Rect text(160, 140, 1330, 500);
+  EXPECT_NEAR(DarkShare(out, text), DarkShare(Page(), text), 0.01);
+}
+
 TEST(Cleanup, EdgesAndBackgroundWhitenADarkEdgeAndUnevenLightButKeepTheInk) {
   const cv::Mat clean = Page();
   cv::Mat scan;
