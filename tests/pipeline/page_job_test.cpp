@@ -38,79 +38,84 @@ const cv::Mat& KaiPage() {
   return page;
 }
 
-// Real Tesseract, except that its reading of the whole page has one body line read as chi_sim
-// reads a line of 楷体 it cannot make out: two Latin letters ("ar") at the confidence of the
-// lines around it, over the line's own box. Everything else (the lines read again, the other
-// models) is Tesseract's own.
-class LosesALine : public OcrEngine {
+// Real Tesseract, except that its reading of the whole page has line `line` (in reading order)
+// altered by Alter. Everything else (the lines read again, the other models) is Tesseract's own.
+class AltersALine : public OcrEngine {
  public:
-  LosesALine(OcrEngine& real, size_t line) : real_(real), line_(line) {}
+  AltersALine(OcrEngine& real, size_t line) : real_(real), line_(line) {}
   using OcrEngine::Recognize;
   OcrPage Recognize(const cv::Mat& gray, Segmentation segmentation) override {
     OcrPage page = real_.Recognize(gray, segmentation);
     if (segmentation != Segmentation::kPage) return page;
     size_t n = 0;
-    for (auto& block : page.blocks) {
-      for (auto& line : block.lines) {
-        if (n++ != line_) continue;
-        lost_ = line.text;
-        Box box = line.box;
-        box.width = line.box.height;  // "ar": a glyph's worth of box at the line's start
-        line.words = {OcrWord{.text = "ar", .box = box, .confidence = 88}};
-        line.RebuildFromWords();
+    for (size_t b = 0; b < page.blocks.size(); ++b) {
+      for (size_t i = 0; i < page.blocks[b].lines.size(); ++i) {
+        if (n++ == line_) {
+          Alter(page, b, i);
+          return page;
+        }
       }
     }
     return page;
   }
   OcrEngine* Alternate(const std::string& model) override { return real_.Alternate(model); }
-  const std::string& Lost() const { return lost_; }
+
+ protected:
+  virtual void Alter(OcrPage& page, size_t block, size_t line) = 0;
 
  private:
   OcrEngine& real_;
   size_t line_;
+};
+
+// One body line read as chi_sim reads a line of 楷体 it cannot make out: two Latin letters
+// ("ar") at the confidence of the lines around it, over the line's own box.
+class LosesALine : public AltersALine {
+ public:
+  using AltersALine::AltersALine;
+  const std::string& Lost() const { return lost_; }
+
+ protected:
+  void Alter(OcrPage& page, size_t block, size_t index) override {
+    OcrLine& line = page.blocks[block].lines[index];
+    lost_ = line.text;
+    Box box = line.box;
+    box.width = line.box.height;  // "ar": a glyph's worth of box at the line's start
+    line.words = {OcrWord{.text = "ar", .box = box, .confidence = 88}};
+    line.RebuildFromWords();
+  }
+
+ private:
   std::string lost_;
 };
 
-// Real Tesseract, except that its reading of the whole page reads one body line as two short
-// pieces, its first half and its second: the second in the line's place, the first in a
-// block of its own at the page's end (as a row of degraded 楷体 came out of the reread stage:
-// "。交办清单中详细列明存在问题和" in place, "大视角和履职特点的意见建议。" read from ink no
-// line covered).
-class SplitsALine : public OcrEngine {
+// One body line read as two pieces, its first half and its second: the second in the line's
+// place, the first in a block of its own at the page's end (as a row of degraded 楷体 came out
+// of the reread stage: "。交办清单中详细列明存在问题和" in place, "大视角和履职特点的意见建议。" read
+// from ink no line covered).
+class SplitsALine : public AltersALine {
  public:
-  SplitsALine(OcrEngine& real, size_t line) : real_(real), line_(line) {}
-  using OcrEngine::Recognize;
-  OcrPage Recognize(const cv::Mat& gray, Segmentation segmentation) override {
-    OcrPage page = real_.Recognize(gray, segmentation);
-    if (segmentation != Segmentation::kPage) return page;
-    size_t n = 0;
-    for (auto& block : page.blocks) {
-      for (size_t i = 0; i < block.lines.size(); ++i) {
-        if (n++ != line_) continue;
-        const OcrLine whole = block.lines[i];
-        // Each piece half the row, both holding the word between them (as both read the "。"
-        // between 建议 and 交办): neither piece's box ends where the other begins, so each is
-        // measured against the ink of the whole row.
-        const long half = static_cast<long>(whole.words.size() / 2);
-        OcrLine head = whole, tail = whole;
-        head.words.assign(whole.words.begin(), whole.words.begin() + half + 1);
-        tail.words.assign(whole.words.begin() + half, whole.words.end());
-        head.RebuildFromWords();
-        tail.RebuildFromWords();
-        split_ = !head.words.empty() && !tail.words.empty();
-        block.lines[i] = tail;
-        page.blocks.push_back(OcrBlock{.box = head.box, .lines = {head}});
-        return page;
-      }
-    }
-    return page;
-  }
-  OcrEngine* Alternate(const std::string& model) override { return real_.Alternate(model); }
+  using AltersALine::AltersALine;
   bool Split() const { return split_; }
 
+ protected:
+  void Alter(OcrPage& page, size_t block, size_t index) override {
+    const OcrLine whole = page.blocks[block].lines[index];
+    // Each piece half the row, both holding the word between them (as both read the "。"
+    // between 建议 and 交办): neither piece's box ends where the other begins, so each is
+    // measured against the ink of the whole row.
+    const long half = static_cast<long>(whole.words.size() / 2);
+    OcrLine head = whole, tail = whole;
+    head.words.assign(whole.words.begin(), whole.words.begin() + half + 1);
+    tail.words.assign(whole.words.begin() + half, whole.words.end());
+    head.RebuildFromWords();
+    tail.RebuildFromWords();
+    split_ = !head.words.empty() && !tail.words.empty();
+    page.blocks[block].lines[index] = tail;
+    page.blocks.push_back(OcrBlock{.box = head.box, .lines = {head}});
+  }
+
  private:
-  OcrEngine& real_;
-  size_t line_;
   bool split_ = false;
 };
 
