@@ -100,26 +100,15 @@ cv::Mat WhitenComponents(const cv::Mat& gray8, Chosen&& chosen, int fringe_px = 
     }
   }
   if (!any) return gray8;
-  cv::Mat out = gray8.clone();
-  cv::Mat fringe;
+  cv::Mat mask = LabelMask(labels, whiten);
   if (fringe_px > 0) {
-    cv::Mat chosen_mask(labels.size(), CV_8U);
-    for (int r = 0; r < labels.rows; ++r) {
-      const int* label = labels.ptr<int>(r);
-      uchar* m = chosen_mask.ptr<uchar>(r);
-      for (int c = 0; c < labels.cols; ++c) m[c] = whiten[static_cast<size_t>(label[c])] ? 255 : 0;
-    }
-    cv::dilate(chosen_mask, fringe,
+    cv::Mat grown;
+    cv::dilate(mask, grown,
                cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * fringe_px + 1, 2 * fringe_px + 1)));
+    mask |= grown & (labels == 0);
   }
-  for (int r = 0; r < out.rows; ++r) {
-    const int* label = labels.ptr<int>(r);
-    const uchar* f = fringe.empty() ? nullptr : fringe.ptr<uchar>(r);
-    uchar* o = out.ptr<uchar>(r);
-    for (int c = 0; c < out.cols; ++c) {
-      if (whiten[static_cast<size_t>(label[c])] || (f && f[c] && label[c] == 0)) o[c] = 255;
-    }
-  }
+  cv::Mat out = gray8.clone();
+  out.setTo(255, mask);
   return out;
 }
 

@@ -282,15 +282,8 @@ double LineGlyph(const OcrLine& line, double body_glyph, const cv::Mat& ink) {
       const cv::Rect r = cv::Rect(word.box.x, word.box.y, word.box.width, word.box.height) &
                          cv::Rect(0, 0, ink.cols, ink.rows);
       if (r.empty()) continue;
-      cv::Mat rows;
-      cv::reduce(ink(r), rows, 1, cv::REDUCE_MAX);
-      int top = -1, bottom = -1;
-      for (int y = 0; y < rows.rows; ++y) {
-        if (!rows.at<uchar>(y, 0)) continue;
-        if (top < 0) top = y;
-        bottom = y;
-      }
-      if (top >= 0) heights.push_back(bottom - top + 1);
+      const cv::Rect inked = cv::boundingRect(ink(r));
+      if (!inked.empty()) heights.push_back(inked.height);
     }
     if (!heights.empty()) {
       std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
@@ -323,6 +316,8 @@ std::vector<LostLine> FindLostLines(const cv::Mat& gray, const OcrPage& page,
                            std::any_of(line.words.begin(), line.words.end(), [&](const OcrWord& w) {
                              return IsBlot(w, m.glyph_px, options, options.blot_cells);
                            });
+      const bool lost_otherwise = short_read || latin || blotted;
+      if (!lost_otherwise && m.ink.Fit() >= options.hole_fit) continue;
       // (The line's ink has room for the hole beside what was read of it: OCR's boxes of a
       // 楷体 line read whole can leave two cells between 等 and 活动, boxed 8 px wide.)
       const double hole = LargestHole(page, measured, line, m, options);
@@ -334,14 +329,14 @@ std::vector<LostLine> FindLostLines(const cv::Mat& gray, const OcrPage& page,
       }
       const bool holed = m.ink.Fit() < options.hole_fit && hole >= options.hole_cells &&
                          m.ink.ink_cells - read_cells >= options.hole_room * hole;
-      if (!short_read && !latin && !blotted && !holed) continue;
+      if (!lost_otherwise && !holed) continue;
       lost.push_back(LostLine{.region = RereadRegion{.box = m.box,
                                                      .glyph_px = m.glyph_px,
                                                      .replaces = line.box,
                                                      .confidence = 0},
                               .ink = m.ink,
                               .hole_cells = hole,
-                              .for_hole = !short_read && !latin && !blotted});
+                              .for_hole = !lost_otherwise});
       if (static_cast<int>(lost.size()) >= options.max_lines) return lost;
     }
   }

@@ -127,16 +127,13 @@ LostLineCount RereadLostLines(const cv::Mat& upright, int page, OcrEngine& engin
                               OcrPage& ocr) {
   const LostLineOptions& lost_options = options.lost_lines;
   std::vector<LostLine> lost = FindLostLines(upright, ocr, lost_options);
-  LostLineCount count{.found = static_cast<int>(lost.size())};
+  LostLineCount count;
   for (LostLine& line : lost) {
     KeepToColumn(line.region, bands);
     std::vector<OcrPage> readings = {ReadingOfLine(ocr, line.region)};
     // An earlier lost line's rescue took this one in (the two halves of one row, each read
     // short): nothing is left to replace, and its reading would take the rescue out again.
-    if (readings[0].blocks.empty()) {
-      --count.found;
-      continue;
-    }
+    if (readings[0].blocks.empty()) continue;
     std::vector<RegionImage> cuts = {RegionImage{}};
     auto read = [&](OcrEngine* reader, double scale) {
       if (!reader) return false;
@@ -167,8 +164,8 @@ LostLineCount RereadLostLines(const cv::Mat& upright, int page, OcrEngine& engin
       if (merged) ocr = std::move(rescued);
     }
     count.rescued += merged ? 1 : 0;
-    // A hole no reading filled is mostly OCR's loose boxes over a line read whole: no doubt.
-    if (line.for_hole && !merged) --count.found;
+    // (A hole no reading filled is mostly OCR's loose boxes over a line read whole: no doubt.)
+    count.found += line.for_hole && !merged ? 0 : 1;
     spdlog::info("page {}: lost line {:?} over {:.0f} cells of ink, {} readings: {}", page,
                  readings[0].Text(), line.ink.ink_cells, readings.size() - 1,
                  merged ? fmt::format("rescued as {:?}", readings[chosen].Text())
