@@ -338,6 +338,11 @@ int RereadNumbers(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
     if (!read) return false;
     spdlog::debug("number {:?} at {:.0f} read again as {:?} at {:.0f}", word.text,
                   word.confidence, read->digits, read->confidence);
+    if (AllDigits(word.text, options.max_number_digits) &&
+        read->digits.size() == word.text.size() && read->digits != word.text) {
+      word.confidence = std::min(word.confidence, options.readers_disagree_confidence);
+      return true;
+    }
     word.text = read->digits;
     word.confidence = read->confidence;
     return true;

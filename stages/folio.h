@@ -33,6 +33,11 @@ struct FolioOptions {
   // Numbers in the text (a date's day, an issue number) that chi_sim read below this confidence
   // are read again the same way: "1]1]" at 36 for the 11 of a masthead date.
   float reread_numbers_below = 80;
+  // Where chi_sim read clean digits and the digits model as many other digits, neither reading is
+  // trusted: the digits model reads some faces' 6 as 5 at 95 (a cumulative number 641, read by
+  // chi_sim at 67, became 541, silently). The word keeps chi_sim's digits at this confidence,
+  // for the parser to flag.
+  float readers_disagree_confidence = 0;
   int max_number_digits = 4;
   // A number whose ink holds another count of digits than chi_sim read, at any confidence (it
   // reads the 11 of "11 日" as "1" at 89: a 1 is narrow, and its box covers both), and that the
@@ -66,7 +71,8 @@ std::optional<OcrLine> ReadFolio(const cv::Mat& gray, const FolioShape& shape, O
 
 // Reads again, with the digits model at the options' sizes, every word chi_sim read as a number
 // (digits, or "1]" and the like for a 1) below the options' confidence, and keeps a reading a
-// majority of sizes agree on at the options' confidence. The page's boxes are in the pixels of
+// majority of sizes agree on at the options' confidence, unless chi_sim read as many other
+// clean digits (then it keeps them at `readers_disagree_confidence`). The page's boxes are in the pixels of
 // `gray`, whose body glyphs are `glyph_px` tall. Returns how many words were read again.
 int RereadNumbers(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
                   const FolioOptions& options, OcrPage& page);

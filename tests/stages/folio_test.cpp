@@ -342,3 +342,43 @@ TEST(CheckNumbersByInk, AReadingTheDigitsModelCannotConfirmIsLeftInDoubt) {
 
 }  // namespace
 }  // namespace qikan
+
+namespace qikan {
+namespace {
+
+// The day of "2025年7月18日" read "13" at 60 by chi_sim and 18 by the digits model: two readers,
+// two numbers of as many digits, and neither is trusted (the digits model reads some faces' 6 as
+// 5 at 95: "641" read right at 67 had become 541 in the catalog, silently). The word keeps
+// chi_sim's digits at a confidence the parser flags.
+TEST(RereadNumbers, TwoReadersThatDisagreeOnTheDigitsLeaveTheNumberToCheck) {
+  TextPageSpec spec{.lines = {"杭州市人大常委会研究室编 2025年7月18日"}, .glyph_px = kEm,
+                    .width = 1400, .height = 200, .margin = 60};
+  const cv::Mat image = DrawTextPage(spec);
+  const auto runs = InkRuns(image);
+  ASSERT_GE(runs.size(), 4u);
+  const size_t n = runs.size();
+  // From the right: 日, then the day's digits (apart or touching), then 月.
+  const size_t first = runs[n - 3].second - runs[n - 3].first < kEm / 2 ? n - 3 : n - 2;
+  const Box day{runs[first].first, 60, runs[n - 2].second - runs[first].first + 1, kEm};
+  OcrPage page{.width = image.cols, .height = image.rows};
+  OcrLine line{.words = {OcrWord{.text = "13", .box = day, .confidence = 60},
+                         OcrWord{.text = "日", .box = {day.Right() + 5, 60, kEm, kEm}, .confidence = 90}}};
+  line.RebuildFromWords();
+  page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+  OcrEngine* digits = FolioDigitsEngine("eng");
+  ASSERT_NE(digits, nullptr);
+  // The digits model does read the day 18: a word of look-alike marks takes its reading.
+  OcrPage marks = page;
+  marks.blocks[0].lines[0].words[0].text = "1]8";
+  EXPECT_EQ(RereadNumbers(image, kGlyphPx, *digits, FolioOptions{}, marks), 1);
+  EXPECT_EQ(marks.blocks[0].lines[0].words[0].text, "18");
+
+  EXPECT_EQ(RereadNumbers(image, kGlyphPx, *digits, FolioOptions{}, page), 1);
+  const OcrWord& word = page.blocks[0].lines[0].words[0];
+  EXPECT_EQ(word.text, "13");
+  EXPECT_EQ(word.confidence, FolioOptions{}.readers_disagree_confidence);
+  EXPECT_EQ(page.blocks[0].lines[0].text, "13日");
+}
+
+}  // namespace
+}  // namespace qikan
