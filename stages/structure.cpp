@@ -958,6 +958,7 @@ class Parser {
                                     .title = Mend(CleanTitle(title), line.page, "toc.title"),
                                     .page = item.page});
         toc_confidence_.push_back(line.confidence);
+        toc_read_.push_back(title);
         // Printed page numbers end a title: a title without one goes on on the next line.
         // Unnumbered, a title that runs to the margin or leaves a quote open goes on.
         open_title = numbered ? !item.page.has_value() && !item.leaders
@@ -979,6 +980,7 @@ class Parser {
         out_.toc.push_back(TocEntry{.column = name, .count = std::stoi(m->Group("count"))});
         digest_columns_.insert(name);
         toc_confidence_.push_back(line.confidence);
+        toc_read_.emplace_back();
         open_title = false;
         continue;
       }
@@ -998,6 +1000,7 @@ class Parser {
         // (Cleaned whole: a quote the first line opens closes on this one, “青年留杭第 / 一区”.)
         open_read += item.text;
         out_.toc.back().title = Mend(CleanTitle(open_read), line.page, "toc.title");
+        toc_read_.back() = open_read;
         if (item.page) out_.toc.back().page = item.page;
         // (A title's last line that runs to the margin ran on in leaders OCR did not read: the
         // title ends there.)
@@ -1025,6 +1028,7 @@ class Parser {
           out_.toc.push_back(TocEntry{.column = snapped, .count = std::stoi(count->Group("count"))});
           digest_columns_.insert(snapped);
           toc_confidence_.push_back(line.confidence);
+          toc_read_.emplace_back();
           open_title = false;
           continue;
         }
@@ -1392,6 +1396,24 @@ class Parser {
     };
     if (without_quotes(toc_u) == without_quotes(heading_u) && paired(toc_u) != paired(heading_u)) {
       heading_wins = paired(heading_u);
+    }
+    // The two read the same characters and differ in marks only, one reading's quotes as OCR read
+    // them paired and the other's not: a quote misread as another mark ("“三张清单，推动…",
+    // "西兴街道三维.发力”"; CleanTitle closes such a title at its end, and pairs it wrongly).
+    // The reading whose own quotes pair is kept.
+    std::string heading_read;
+    for (size_t k = heading.first; k <= heading.last; ++k) heading_read += Line(k).text;
+    const std::u32string toc_read = ToU32(toc_read_[static_cast<size_t>(heading.toc_index)]);
+    const std::u32string heading_read_u = ToU32(heading_read);
+    auto characters = [](std::u32string text) {
+      std::erase_if(text, [](char32_t c) {
+        return !IsHan(c) && !(c < 0x80 && std::isalnum(static_cast<int>(c)));
+      });
+      return text;
+    };
+    if (!toc_read.empty() && characters(toc_u) == characters(heading_u) &&
+        paired(toc_read) != paired(heading_read_u)) {
+      heading_wins = paired(heading_read_u);
     }
     const std::string& kept = heading_wins ? heading.text : *entry.title;
     const std::string chosen =
@@ -1807,6 +1829,7 @@ class Parser {
       distribution_, editor_, phone_;
   std::set<std::string> digest_columns_;
   std::vector<float> toc_confidence_;
+  std::vector<std::string> toc_read_;  // each entry's title as OCR read it, before CleanTitle
   size_t title_line_ = kNone;
   ParsedIssue out_;
   // Author names FlagDoubtfulNames doubted, by attribution raw and name (NameKey), for

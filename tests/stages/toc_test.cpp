@@ -243,6 +243,27 @@ TEST(Toc, AReadingThatLostAQuoteGivesWayToTheOneWhoseQuotesPair) {
   EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + whole});
 }
 
+// A quote read as another mark: the heading's closing quote read as a comma ("“三张清单，推动…",
+// which CleanTitle closes at the title's end, pairing it wrongly) or its opening quote as a
+// stop ("西兴街道三维.发力”"). The two readings hold the same characters; the contents' own
+// quotes pair and the heading's as read do not, so the contents' reading is kept, though the
+// heading was read surer.
+TEST(Toc, AQuoteMisreadAsAnotherMarkGivesWayToTheReadingWhoseQuotesPair) {
+  const std::string whole = "“三张清单”推动审议意见质量提升";
+  const std::string comma = "“三张清单，推动审议意见质量提升";
+  const std::string whole2 = "西湖区：西兴街道“三维发力”助力优化营商环境";
+  const std::string stop = "西湖区：西兴街道三维.发力”助力优化营商环境";
+  for (const auto& [right, misread] : {std::pair{whole, comma}, std::pair{whole2, stop}}) {
+    LayoutLine entry = Set("监督纵横 " + right, 1);
+    entry.confidence = 70;
+    IssueLayout issue = Issue({entry}, {misread});
+    const ParsedIssue parsed = ParseStructure(issue, Hangzhou(), StructureOptions{});
+    ASSERT_EQ(parsed.articles.size(), 1u) << misread;
+    EXPECT_EQ(parsed.articles[0].title, right);
+    EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + right});
+  }
+}
+
 // Leaders OCR read as characters with boxes a dot tall ("放生让本全生", a "7"), or a lone
 // ellipsis whose page OCR lost: the title ends before them, the number after them is its page,
 // and the count under a banner is the banner column's.
