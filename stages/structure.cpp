@@ -1991,10 +1991,14 @@ std::string MendTitleFromBody(std::string_view kept, std::string_view other, std
     }
     return false;
   };
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (out[i] == alternative[i] || !IsCjk(alternative[i])) continue;
+  // (Characters the two readings hold at one place: "街道“三维" and "街道三维." are as long,
+  // and their 三 and “ stand at one index but are no two readings of one character.)
+  for (const AlignedPair& pair : AlignCharacters(out, alternative)) {
+    if (pair.a == kUnaligned || pair.b == kUnaligned) continue;
+    const size_t i = pair.a;
+    if (out[i] == alternative[pair.b] || !IsCjk(alternative[pair.b])) continue;
     std::u32string candidate = out;
-    candidate[i] = alternative[i];
+    candidate[i] = alternative[pair.b];
     if (printed_around(candidate, i) && !printed_around(out, i)) out = std::move(candidate);
   }
   return ToUtf8(out);

@@ -134,6 +134,12 @@ TEST(MendTitleFromBody, WithoutTheBodysWordOrWithReadingsOfOtherLengthsTheKeptRe
             kept);
   EXPECT_EQ(MendTitleFromBody(kept, "淳安县：梓桐镇探索开展村级生态文明建设情况报告", "梓桐镇"),
             kept);
+  // As long, but not in step: the heading lost the opening quote and read a stop after 三维.
+  // Its 三 stands where the contents' “ does, and is no reading of it, whatever the body prints.
+  EXPECT_EQ(MendTitleFromBody("桐庐县：西兴街道“三维发力”助力优化营商环境",
+                              "桐庐县：西兴街道三维.发力”助力优化营商环境",
+                              "桐庐县人大常委会西兴街道三维发力助力"),
+            "桐庐县：西兴街道“三维发力”助力优化营商环境");
   // Both readings' stretches printed: the kept one stays.
   EXPECT_EQ(MendTitleFromBody(kept, "淳安县：梓桐镇探索开展村级生态文明建设情况报告制度",
                               "样桐镇 梓桐镇"),
