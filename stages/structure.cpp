@@ -2080,6 +2080,17 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
                              [](char c) { return c != '\0' && std::strchr("!|'`~^_;:*", c); }),
               inner.end());
 
+  // No name or organization holds a dash: one between two Han characters is OCR's reading of
+  // 一 (沈-鸣). The name comes out 沈一鸣, which no word read, and is flagged as a name read at
+  // no confidence (FlagDoubtfulNames) for a reviewer or the catalog to confirm.
+  {
+    std::u32string u = ToU32(inner);
+    for (size_t k = 1; k + 1 < u.size(); ++k) {
+      const bool dash = u[k] == U'-' || u[k] == U'－' || u[k] == U'—' || u[k] == U'–';
+      if (dash && IsHan(u[k - 1]) && IsHan(u[k + 1])) u[k] = U'一';
+    }
+    inner = ToUtf8(u);
+  }
   std::vector<std::string> tokens = SplitOnSpaces(inner);
   Attribution attribution;
   if (tokens.empty()) return attribution;

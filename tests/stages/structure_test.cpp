@@ -100,6 +100,13 @@ TEST(ParseAttribution, ARareCompoundFamilyNameLosesATie) {
             (std::vector<std::string>{"孙佳", "章晓东", "方舟"}));
 }
 
+// 一 read as a dash (沈-鸣): no name holds a dash, and the name is 沈一鸣.
+TEST(ParseAttribution, ADashBetweenTheCharactersOfANameIsOne) {
+  const Attribution a = ParseAttribution("（桐庐县人大常委会办公室 潘越 沈-鸣 钱程）", Profile());
+  EXPECT_EQ(a.authors, (std::vector<std::string>{"潘越", "沈一鸣", "钱程"}));
+  EXPECT_EQ(ParseAttribution("（研究室 沈－鸣）", Profile()).authors, std::vector<std::string>{"沈一鸣"});
+}
+
 TEST(LocalityOf, PlaceBeforeTheColon) {
   EXPECT_EQ(LocalityOf("建德市：强化监督助推筑牢燃气“安全网”", Profile()), "建德市");
   EXPECT_EQ(LocalityOf("淳安县：梓桐镇探索开展村级生态文明建设情况报告制度", Profile()), "淳安县");
