@@ -399,6 +399,25 @@ class Parser {
     return std::nullopt;
   }
 
+  // A centred line set apart that OCR misread further than DigestColumnOf allows, letter-spaced
+  // and set large as a digest's banner is ("信有她摘登" for 信息摘登, a glyph read as two): a
+  // digest column's name when it starts and ends as the name does, is at most two characters
+  // longer and half alike.
+  std::optional<std::string> MisreadDigestBanner(size_t i) const {
+    const LayoutLine& line = Line(i);
+    if (!line.Centred()) return std::nullopt;
+    const std::u32string bare = ToU32(RemoveSpaces(line.text));
+    for (const auto& column : digest_columns_) {
+      const std::u32string name = ToU32(column);
+      if (bare.size() < 3 || name.size() < 3 || bare.size() > name.size() + 2) continue;
+      if (bare.front() == name.front() && bare.back() == name.back() &&
+          Similarity(ToUtf8(bare), column) >= 0.5) {
+        return column;
+      }
+    }
+    return std::nullopt;
+  }
+
   size_t FindColophon() const {
     for (size_t i = lines_.size(); i-- > 0;) {
       if (distribution_.Matches(Line(i).text)) return i;
@@ -1677,7 +1696,9 @@ class Parser {
     std::string digest_column;
     for (size_t i = begin; i < end; ++i) {
       if (Chars(Line(i).text) > 12 || IsParagraphStart(i)) continue;
-      if (auto column = DigestColumnOf(Line(i).text)) {
+      auto column = DigestColumnOf(Line(i).text);
+      if (!column) column = MisreadDigestBanner(i);
+      if (column) {
         digest = i;
         digest_column = *column;
       }

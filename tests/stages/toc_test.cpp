@@ -373,6 +373,32 @@ TEST(Toc, AStackedDigestNameTheBodyPrintsAsABannerIsItsColumn) {
   EXPECT_EQ(parsed.briefs[0].column, "工作简讯");
 }
 
+// The digest's banner, letter-spaced and set large, misread further than a name is ("信有她摘登":
+// 息 read as two glyphs): a centred line that starts and ends as the digest's column does is its
+// banner, and the briefs under it are the digest's, not the last article's text.
+TEST(Toc, ADigestBannerMisreadFurtherThanANameIsStillItsBanner) {
+  IssueLayout layout = Issue({Set("监督纵横", 0), Set(kTitles[0], 0), Set(kTitles[1], 0),
+                              Set("信息摘登 2则", 0)},
+                             {kTitles[0], kTitles[1]});
+  LayoutLine banner = Set("信有她摘登", 11, 1.3, 3);
+  banner.right_gap = 11;
+  layout.lines.push_back(banner);
+  for (int k = 0; k < 2; ++k) {
+    layout.lines.push_back(Set("市人大常委会围绕中心工作依法履职推动审议意见落实。", 2, 1.0, 3));
+    layout.lines.push_back(Set("（研究室）", 22, 1.0, 3));
+  }
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  EXPECT_EQ(parsed.articles.size(), 2u);
+  ASSERT_EQ(parsed.briefs.size(), 2u);
+  EXPECT_EQ(parsed.briefs[0].column, "信息摘登");
+  // A heading that only starts and ends alike is no banner.
+  IssueLayout other = layout;
+  LayoutLine& line = other.lines[other.lines.size() - 5];
+  line = Set("信访工作取得新进展登", 8, 1.3, 3);
+  line.right_gap = line.indent;
+  EXPECT_LT(ParseStructure(other, Hangzhou(), StructureOptions{}).briefs.size(), 2u);
+}
+
 // A title's closing quote read as an opening one (“安全网“) closes the title.
 TEST(Toc, AClosingQuoteReadAsAnOpeningOneClosesTheTitle) {
   const std::string misread = "建德市：强化监督助推筑牢燃气“安全网“";
