@@ -202,13 +202,17 @@ TEST(PlaceFolioTest, AFolioAboveTheTextComesFirst) {
 namespace qikan {
 namespace {
 
+// The masthead's publisher and date, "杭州市人大常委会研究室编 " + `date`, drawn on a strip.
+cv::Mat DrawnDateLine(const std::string& date) {
+  return DrawTextPage(TextPageSpec{.lines = {"杭州市人大常委会研究室编 " + date}, .glyph_px = kEm,
+                                   .width = 1400, .height = 200, .margin = 60});
+}
+
 // A masthead date whose day chi_sim read "1]1]" at 36 (the generated degraded seed): the word is
 // read again by the digits model and comes out 11, its line with it; a confident word and a
 // word that is no number stay as they were.
 TEST(RereadNumbers, ANumberReadWithLittleConfidenceIsReadAgainByTheDigitsModel) {
-  TextPageSpec spec{.lines = {"杭州市人大常委会研究室编 2025年7月11日"}, .glyph_px = kEm,
-                    .width = 1400, .height = 200, .margin = 60};
-  const cv::Mat image = DrawTextPage(spec);
+  const cv::Mat image = DrawnDateLine("2025年7月11日");
   // Where print put the 11: measured from the drawn glyphs' columns of ink.
   cv::Mat ink;
   cv::threshold(image, ink, 128, 255, cv::THRESH_BINARY_INV);
@@ -267,9 +271,7 @@ std::vector<std::pair<int, int>> InkRuns(const cv::Mat& image) {
 // narrow): no confidence says so, the ink between 月 and 日 does. The digits model reads the ink
 // again and the word comes out 11; the month, read right, is left alone.
 TEST(CheckNumbersByInk, ADayWhoseInkHoldsTwoDigitsWhereOneWasReadIsReadAgain) {
-  TextPageSpec spec{.lines = {"杭州市人大常委会研究室编 2024年11月11日"}, .glyph_px = kEm,
-                    .width = 1400, .height = 200, .margin = 60};
-  const cv::Mat image = DrawTextPage(spec);
+  const cv::Mat image = DrawnDateLine("2024年11月11日");
   const auto runs = InkRuns(image);
   ASSERT_GE(runs.size(), 8u);
   // From the right: 日, 1, 1, 月, 1, 1, 年 (the 1s narrow and apart).
@@ -340,20 +342,12 @@ TEST(CheckNumbersByInk, AReadingTheDigitsModelCannotConfirmIsLeftInDoubt) {
   EXPECT_EQ(more.blocks[0].lines[0].words[1].text, "111");
 }
 
-}  // namespace
-}  // namespace qikan
-
-namespace qikan {
-namespace {
-
 // The day of "2025年7月18日" read "13" at 60 by chi_sim and 18 by the digits model: two readers,
 // two numbers of as many digits, and neither is trusted (the digits model reads some faces' 6 as
 // 5 at 95: "641" read right at 67 had become 541 in the catalog, silently). The word keeps
 // chi_sim's digits at a confidence the parser flags.
 TEST(RereadNumbers, TwoReadersThatDisagreeOnTheDigitsLeaveTheNumberToCheck) {
-  TextPageSpec spec{.lines = {"杭州市人大常委会研究室编 2025年7月18日"}, .glyph_px = kEm,
-                    .width = 1400, .height = 200, .margin = 60};
-  const cv::Mat image = DrawTextPage(spec);
+  const cv::Mat image = DrawnDateLine("2025年7月18日");
   const auto runs = InkRuns(image);
   ASSERT_GE(runs.size(), 4u);
   const size_t n = runs.size();

@@ -351,6 +351,18 @@ TEST(Toc, StackedContentsSplitsNoTitleAndANameOverItsCountIsAColumn) {
                                                        "情况交流|" + kTitles[2], "信息摘登|2则"});
 }
 
+// Page 3 of `layout`: a digest's banner, centred `indent` glyphs in and set large, over `briefs`
+// briefs of a line and an attribution each.
+void AddDigest(IssueLayout& layout, const std::string& banner_text, double indent, int briefs) {
+  LayoutLine banner = Set(banner_text, indent, 1.3, 3);
+  banner.right_gap = indent;
+  layout.lines.push_back(banner);
+  for (int k = 0; k < briefs; ++k) {
+    layout.lines.push_back(Set("市人大常委会围绕中心工作依法履职推动审议意见落实。", 2, 1.0, 3));
+    layout.lines.push_back(Set("（研究室）", 22, 1.0, 3));
+  }
+}
+
 // A digest column named over its count (工作简讯 / 4 则) whose banner the body prints again, set
 // like a heading: the name is the digest's column, not a title, and its briefs are found under
 // the banner.
@@ -358,13 +370,7 @@ TEST(Toc, AStackedDigestNameTheBodyPrintsAsABannerIsItsColumn) {
   IssueLayout layout = Issue({Set("监督纵横", 0), Set(kTitles[0], 0), Set(kTitles[1], 0),
                               Set("工作简讯", 0), Set("4则", 0)},
                              {kTitles[0], kTitles[1]});
-  LayoutLine banner = Set("工作简讯", 12, 1.3, 3);
-  banner.right_gap = 12;
-  layout.lines.push_back(banner);
-  for (int k = 0; k < 4; ++k) {
-    layout.lines.push_back(Set("市人大常委会围绕中心工作依法履职推动审议意见落实。", 2, 1.0, 3));
-    layout.lines.push_back(Set("（研究室）", 22, 1.0, 3));
-  }
+  AddDigest(layout, "工作简讯", 12, 4);
   const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
   EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0], "监督纵横|" + kTitles[1],
                                                        "工作简讯|4则"});
@@ -380,13 +386,7 @@ TEST(Toc, ADigestBannerMisreadFurtherThanANameIsStillItsBanner) {
   IssueLayout layout = Issue({Set("监督纵横", 0), Set(kTitles[0], 0), Set(kTitles[1], 0),
                               Set("信息摘登 2则", 0)},
                              {kTitles[0], kTitles[1]});
-  LayoutLine banner = Set("信有她摘登", 11, 1.3, 3);
-  banner.right_gap = 11;
-  layout.lines.push_back(banner);
-  for (int k = 0; k < 2; ++k) {
-    layout.lines.push_back(Set("市人大常委会围绕中心工作依法履职推动审议意见落实。", 2, 1.0, 3));
-    layout.lines.push_back(Set("（研究室）", 22, 1.0, 3));
-  }
+  AddDigest(layout, "信有她摘登", 11, 2);
   const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
   EXPECT_EQ(parsed.articles.size(), 2u);
   ASSERT_EQ(parsed.briefs.size(), 2u);
