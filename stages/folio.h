@@ -72,8 +72,9 @@ std::optional<OcrLine> ReadFolio(const cv::Mat& gray, const FolioShape& shape, O
 // Reads again, with the digits model at the options' sizes, every word chi_sim read as a number
 // (digits, or "1]" and the like for a 1) below the options' confidence, and keeps a reading a
 // majority of sizes agree on at the options' confidence, unless chi_sim read as many other
-// clean digits (then it keeps them at `readers_disagree_confidence`). The page's boxes are in the pixels of
-// `gray`, whose body glyphs are `glyph_px` tall. Returns how many words were read again.
+// clean digits (then it keeps them at `readers_disagree_confidence`). The page's boxes are in
+// the pixels of `gray`, whose body glyphs are `glyph_px` tall. Returns how many words were read
+// again.
 int RereadNumbers(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
                   const FolioOptions& options, OcrPage& page);
 
