@@ -225,7 +225,8 @@ Box NumberSpan(const std::vector<OcrWord>& words, size_t k, double glyph_px, con
 
 }  // namespace
 
-int CountDigitMarks(const cv::Mat& ink, const Box& span, double glyph_px, Box* digits) {
+int CountDigitMarks(const cv::Mat& ink, const Box& span, double glyph_px, Box* digits,
+                    const Box* read) {
   const cv::Rect r = cv::Rect(span.x, span.y, span.width, span.height) &
                      cv::Rect(0, 0, ink.cols, ink.rows);
   if (r.width <= 0 || r.height <= 0) return 0;
@@ -239,6 +240,20 @@ int CountDigitMarks(const cv::Mat& ink, const Box& span, double glyph_px, Box* d
   }
   std::sort(marks.begin(), marks.end(),
             [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
+  if (read != nullptr) {
+    std::vector<int> feet;
+    for (const cv::Rect& m : marks) {
+      const int left = r.x + m.x;
+      if (left < read->Right() && left + m.width > read->x) feet.push_back(m.br().y);
+    }
+    if (!feet.empty()) {
+      std::nth_element(feet.begin(), feet.begin() + static_cast<long>(feet.size() / 2), feet.end());
+      const int baseline = feet[feet.size() / 2];
+      std::erase_if(marks, [&](const cv::Rect& m) {
+        return std::abs(m.br().y - baseline) > kBaselineGlyphs * glyph_px;
+      });
+    }
+  }
   int count = 0;
   int covered = -1;
   cv::Rect all;
@@ -361,7 +376,7 @@ int CheckNumbersByInk(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
     OcrWord& word = line.words[k];
     Box digits;
     const int count = CountDigitMarks(
-        ink, NumberSpan(line.words, k, glyph_px, gray8.size()), glyph_px, &digits);
+        ink, NumberSpan(line.words, k, glyph_px, gray8.size()), glyph_px, &digits, &word.box);
     // Only more marks than digits read tell: a narrow 1 missed beside another (11 read 1).
     // Fewer may be digits that touch ("12" as one mark at 200 dpi), read right.
     if (count <= DigitsIn(word.text) || count > options.max_number_digits) return false;

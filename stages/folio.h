@@ -80,8 +80,14 @@ int RereadNumbers(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
 
 // How many digits the ink in `span` of the binary `ink` (text white) holds: its marks of a
 // digit's height (between 0.35 and 1.1 of `glyph_px`, no wider than 0.9 of it), those that
-// overlap across x (a digit in pieces) counted once. The box of them all goes to `digits`.
-int CountDigitMarks(const cv::Mat& ink, const Box& span, double glyph_px, Box* digits = nullptr);
+// overlap across x (a digit in pieces) counted once. The box of them all goes to `digits`. With
+// `read`, the box of the digits OCR read there, the marks across it set the line's baseline, and
+// a mark whose foot stands off it by more than `kBaselineGlyphs` of the glyph is no digit (the
+// left stroke of 期, its box 20 px wide over a 40 px glyph, standing 9 px higher than the 9 of
+// "第 9 期").
+inline constexpr double kBaselineGlyphs = 0.15;
+int CountDigitMarks(const cv::Mat& ink, const Box& span, double glyph_px, Box* digits = nullptr,
+                    const Box* read = nullptr);
 
 // Counts the digits in the ink of every number word of the page (from the word before it to the
 // word after it, where a digit OCR dropped stands) and, where the ink holds more digits than

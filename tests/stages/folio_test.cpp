@@ -301,6 +301,26 @@ TEST(CheckNumbersByInk, ADayWhoseInkHoldsTwoDigitsWhereOneWasReadIsReadAgain) {
   EXPECT_EQ(read.text, "年11月11日");
 }
 
+// "第 9 期" on a degraded scan: OCR boxed 期 20 px wide over its 40 px glyph, and the left stroke
+// of 期 stands between the 9 and that box, digit-sized, its foot 9 px above the 9's. It is no
+// digit the 9's reading left out; a second digit on the 9's baseline is.
+TEST(CountDigitMarks, AMarkOffTheReadDigitsBaselineIsNoDigit) {
+  cv::Mat ink(120, 300, CV_8UC1, cv::Scalar(0));
+  const int g = static_cast<int>(kGlyphPx);
+  const cv::Rect nine(100, 40, g / 2, g * 4 / 5);
+  cv::rectangle(ink, nine, cv::Scalar(255), cv::FILLED);
+  const cv::Rect stroke(nine.br().x + 10, nine.y - 4, g / 5, nine.height - 5);
+  cv::rectangle(ink, stroke, cv::Scalar(255), cv::FILLED);
+  const Box span{80, 20, 120, 80};
+  const Box read{nine.x, nine.y, nine.width, nine.height};
+  EXPECT_EQ(CountDigitMarks(ink, span, kGlyphPx), 2);  // without the reading's baseline
+  EXPECT_EQ(CountDigitMarks(ink, span, kGlyphPx, nullptr, &read), 1);
+  // A digit OCR left out beside it, on its baseline, still counts.
+  cv::rectangle(ink, stroke, cv::Scalar(0), cv::FILLED);
+  cv::rectangle(ink, cv::Rect(nine.br().x + 6, nine.y, g / 2, nine.height), cv::Scalar(255), cv::FILLED);
+  EXPECT_EQ(CountDigitMarks(ink, span, kGlyphPx, nullptr, &read), 2);
+}
+
 // The month of "2024年11月" read "1": a reader of digits that reads the ink 11 mends the word;
 // one that finds no digits there leaves "1" at no confidence, for the parser to flag. Fewer
 // marks than digits read tell nothing (digits touch at low resolutions): "111" is left alone.
