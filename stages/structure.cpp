@@ -976,8 +976,7 @@ class Parser {
         out_.toc.push_back(TocEntry{.column = column,
                                     .title = Mend(CleanTitle(title), line.page, "toc.title"),
                                     .page = item.page});
-        toc_confidence_.push_back(line.confidence);
-        toc_read_.push_back(title);
+        toc_reads_.push_back(TocReading{.confidence = line.confidence, .text = title});
         // Printed page numbers end a title: a title without one goes on on the next line.
         // Unnumbered, a title that runs to the margin or leaves a quote open goes on.
         open_title = numbered ? !item.page.has_value() && !item.leaders
@@ -998,8 +997,7 @@ class Parser {
         if (name.empty()) name = column;
         out_.toc.push_back(TocEntry{.column = name, .count = std::stoi(m->Group("count"))});
         digest_columns_.insert(name);
-        toc_confidence_.push_back(line.confidence);
-        toc_read_.emplace_back();
+        toc_reads_.push_back(TocReading{.confidence = line.confidence});
         open_title = false;
         continue;
       }
@@ -1019,7 +1017,7 @@ class Parser {
         // (Cleaned whole: a quote the first line opens closes on this one, “青年留杭第 / 一区”.)
         open_read += item.text;
         out_.toc.back().title = Mend(CleanTitle(open_read), line.page, "toc.title");
-        toc_read_.back() = open_read;
+        toc_reads_.back().text = open_read;
         if (item.page) out_.toc.back().page = item.page;
         // (A title's last line that runs to the margin ran on in leaders OCR did not read: the
         // title ends there.)
@@ -1046,8 +1044,7 @@ class Parser {
                                snapped) != profile_.digest_columns.end()) {
           out_.toc.push_back(TocEntry{.column = snapped, .count = std::stoi(count->Group("count"))});
           digest_columns_.insert(snapped);
-          toc_confidence_.push_back(line.confidence);
-          toc_read_.emplace_back();
+          toc_reads_.push_back(TocReading{.confidence = line.confidence});
           open_title = false;
           continue;
         }
@@ -1384,8 +1381,8 @@ class Parser {
     if (heading.toc_index < 0) return heading.text;
     TocEntry& entry = out_.toc[static_cast<size_t>(heading.toc_index)];
     if (*entry.title == heading.text) return heading.text;
-    const float toc_confidence = toc_confidence_[static_cast<size_t>(heading.toc_index)];
-    bool heading_wins = heading.confidence >= toc_confidence;
+    const TocReading& toc_reading = toc_reads_[static_cast<size_t>(heading.toc_index)];
+    bool heading_wins = heading.confidence >= toc_reading.confidence;
     // One reading is the other with a few characters lost at an end (a wrapped line's end left
     // in another column, a quote mark): the whole one is kept, whichever was read surer.
     const std::u32string toc_u = ToU32(*entry.title);
@@ -1422,7 +1419,7 @@ class Parser {
     // The reading whose own quotes pair is kept.
     std::string heading_read;
     for (size_t k = heading.first; k <= heading.last; ++k) heading_read += Line(k).text;
-    const std::u32string toc_read = ToU32(toc_read_[static_cast<size_t>(heading.toc_index)]);
+    const std::u32string toc_read = ToU32(toc_reading.text);
     const std::u32string heading_read_u = ToU32(heading_read);
     auto characters = [](std::u32string text) {
       std::erase_if(text, [](char32_t c) {
@@ -1849,8 +1846,13 @@ class Parser {
   Pattern edition_, issue_, publisher_, date_, toc_heading_, digest_count_, banner_,
       distribution_, editor_, phone_;
   std::set<std::string> digest_columns_;
-  std::vector<float> toc_confidence_;
-  std::vector<std::string> toc_read_;  // each entry's title as OCR read it, before CleanTitle
+  // How each TOC entry (out_.toc, index for index) was read: its line's confidence, and its title
+  // as OCR read it, before CleanTitle (none for a digest's count).
+  struct TocReading {
+    float confidence = 0;
+    std::string text;
+  };
+  std::vector<TocReading> toc_reads_;
   size_t title_line_ = kNone;
   ParsedIssue out_;
   // Author names FlagDoubtfulNames doubted, by attribution raw and name (NameKey), for
