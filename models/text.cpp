@@ -74,10 +74,10 @@ bool IsHan(char32_t c) {
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF);
 }
 
+bool IsCharacter(char32_t c) { return IsHan(c) || (c < 0x80 && std::isalnum(static_cast<int>(c))); }
+
 bool HoldsNoCharacter(std::u32string_view text) {
-  return std::none_of(text.begin(), text.end(), [](char32_t c) {
-    return IsHan(c) || (c < 0x80 && std::isalnum(static_cast<int>(c)));
-  });
+  return std::none_of(text.begin(), text.end(), IsCharacter);
 }
 
 bool IsCjk(char32_t c) {

@@ -21,8 +21,11 @@ bool IsCjk(char32_t c);
 // the supplementary planes' extensions (B onwards).
 bool IsHan(char32_t c);
 
-// Whether `text` holds no character to read: no Han character, no Latin letter or digit (marks,
-// brackets, symbols only). Such a word read at low confidence is a speck OCR took for a mark.
+// A character to read, as against a mark: a Han character, or a Latin letter or digit.
+bool IsCharacter(char32_t c);
+
+// Whether `text` holds no character to read (IsCharacter): marks, brackets, symbols only. Such a
+// word read at low confidence is a speck OCR took for a mark.
 bool HoldsNoCharacter(std::u32string_view text);
 
 // Removes white space that has a CJK character on either side; a space between two Latin words

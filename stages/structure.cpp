@@ -1422,9 +1422,7 @@ class Parser {
     const std::u32string toc_read = ToU32(toc_reading.text);
     const std::u32string heading_read_u = ToU32(heading_read);
     auto characters = [](std::u32string text) {
-      std::erase_if(text, [](char32_t c) {
-        return !IsHan(c) && !(c < 0x80 && std::isalnum(static_cast<int>(c)));
-      });
+      std::erase_if(text, [](char32_t c) { return !IsCharacter(c); });
       return text;
     };
     if (!toc_read.empty() && characters(toc_u) == characters(heading_u) &&
