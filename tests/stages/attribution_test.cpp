@@ -258,6 +258,19 @@ std::vector<std::string> NameFlags(const ParsedIssue& parsed) {
   return flagged;
 }
 
+// 沈一鸣 read "沈-鸣" at 95: the dash is 一, and the name, whose 一 no word read, is flagged.
+TEST(Attribution, ANameWithADashReadForOneIsMendedAndFlagged) {
+  const ParsedIssue parsed = ParseStructure(
+      Article({Words({{"（研究室", 95}, {" ", 95}, {"沈-鸣", 95}, {"）", 95}})}), Hangzhou(),
+      StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution);
+  EXPECT_EQ(parsed.articles[0].attribution->authors, std::vector<std::string>{"沈一鸣"});
+  const auto flagged = NameFlags(parsed);
+  ASSERT_EQ(flagged.size(), 1u);
+  EXPECT_NE(flagged[0].find("沈一鸣"), std::string::npos) << flagged[0];
+}
+
 TEST(Attribution, ANameMisreadIsMendedFromTheSameWriterReadElsewhereInTheIssue) {
   // 潘越 read confidently in one attribution, 洗越 (no family name) in the other: one writer.
   const ParsedIssue parsed = ParseStructure(
