@@ -24,8 +24,48 @@ constexpr double kMinInkEm = 0.12;
 // White kept around a column cut out for reading, in ems and in pixels.
 constexpr double kCutPadEm = 0.3;
 constexpr int kCutMarginPx = 32;
+// A stroke down a column cut out this tall (ems) is a rule: no glyph's is.
+constexpr double kRuleEm = 2.5;
 // Text close to a gutter stands within this (ems) of it.
 constexpr double kFlankEm = 1.0;
+
+// The column `side` of the page cut out for reading, with white around it. OpenCV pads a cut
+// (a view into the page) with the page's own pixels beside it unless told BORDER_ISOLATED, and
+// the white around a column of a three-column page then held the next column's glyphs. A rule
+// drawn down a gutter (a stroke kRuleEm tall) is taken out, and so is ink the cut's side at a
+// gutter runs through (`left_gutter`, `right_gutter`): a neighbour's glyph or a rule cut in
+// half, read as "|" and noise ("|序;通过系统化统筹，", "ii传").
+cv::Mat CutColumn(const cv::Mat& gray8, const cv::Rect& side, bool left_gutter, bool right_gutter,
+                  double glyph_px) {
+  cv::Mat cut;
+  cv::copyMakeBorder(gray8(side), cut, kCutMarginPx, kCutMarginPx, kCutMarginPx, kCutMarginPx,
+                     cv::BORDER_CONSTANT | cv::BORDER_ISOLATED, cv::Scalar(255));
+  cv::Mat ink, rules;
+  cv::threshold(cut, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  const int tall = std::max(2, static_cast<int>(kRuleEm * glyph_px));
+  cv::morphologyEx(ink, rules, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, tall)));
+  cv::dilate(rules, rules, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 1)));
+  cut.setTo(255, rules);
+  ink.setTo(0, rules);
+  cv::Mat labels, stats, centroids;
+  const int count = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  std::vector<uchar> cut_through(static_cast<size_t>(count), 0);
+  for (int c = 1; c < count; ++c) {
+    const int left = stats.at<int>(c, cv::CC_STAT_LEFT);
+    const int right = left + stats.at<int>(c, cv::CC_STAT_WIDTH);
+    cut_through[static_cast<size_t>(c)] = (left_gutter && left <= kCutMarginPx) ||
+                                          (right_gutter && right >= kCutMarginPx + side.width);
+  }
+  for (int y = 0; y < cut.rows; ++y) {
+    const int* label = labels.ptr<int>(y);
+    uchar* pixel = cut.ptr<uchar>(y);
+    for (int x = 0; x < cut.cols; ++x) {
+      if (cut_through[static_cast<size_t>(label[x])]) pixel[x] = 255;
+    }
+  }
+  return cut;
+}
 
 cv::Mat TextInk(const cv::Mat& gray8, double glyph_px) {
   cv::Mat ink;
@@ -291,13 +331,19 @@ bool ReadBandByColumns(const cv::Mat& gray, const ColumnBand& band, OcrEngine& e
     const int hi = k < band.gutters.size() ? band.gutters[k].left + 1 : gray8.cols;
     const cv::Rect side(cv::Point(from, top), cv::Point(to, bottom));
     if (side.width <= 0 || side.height <= 0) continue;
-    cv::Mat cut;
-    cv::copyMakeBorder(gray8(side), cut, kCutMarginPx, kCutMarginPx, kCutMarginPx, kCutMarginPx,
-                       cv::BORDER_CONSTANT, cv::Scalar(255));
+    const cv::Mat cut = CutColumn(gray8, side, k > 0, k < band.gutters.size(), options.glyph_px);
     OcrPage part = engine.Recognize(cut, Segmentation::kColumn);
     const int dx = side.x - kCutMarginPx;
     const int dy = side.y - kCutMarginPx;
     for (auto& block : part.blocks) {
+      // A line centred above or below the band is a sliver of what stands there (a heading's
+      // descenders in the cut's padding, read "闫/二和，从/仆人让" at 27).
+      std::erase_if(block.lines, [&](const OcrLine& line) {
+        const int centre = line.box.y + dy + line.box.height / 2;
+        return centre < band.top || centre >= band.bottom;
+      });
+      if (block.lines.empty()) continue;
+      block.RebuildFromLines();
       block.box = Placed(block.box, dx, dy, lo, hi);
       for (auto& line : block.lines) {
         line.box = Placed(line.box, dx, dy, lo, hi);

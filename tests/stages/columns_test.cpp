@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "models/text.h"
 #include "tests/support/shared_engine.h"
@@ -210,6 +211,61 @@ TEST_F(ColumnsOcrTest, ThreeColumnsReadByColumnsGiveColumnOrder) {
   EXPECT_TRUE(ReadBandByColumns(Three().page, bands[0], Engine(), options, page));
   EXPECT_FALSE(ReadAcrossGutter(page, bands[0], options));
   EXPECT_LT(CharacterErrorRate(Three().ColumnOrder(), page.Text()), 0.03) << page.Text();
+}
+
+// An engine that keeps every column cut out it is given, and reads it as the real one does.
+class KeepsColumnCuts : public OcrEngine {
+ public:
+  explicit KeepsColumnCuts(OcrEngine& real) : real_(real) {}
+  using OcrEngine::Recognize;
+  OcrPage Recognize(const cv::Mat& gray, Segmentation segmentation) override {
+    if (segmentation == Segmentation::kColumn) cuts.push_back(gray.clone());
+    return real_.Recognize(gray, segmentation);
+  }
+  OcrEngine* Alternate(const std::string& model) override { return real_.Alternate(model); }
+  std::vector<cv::Mat> cuts;
+
+ private:
+  OcrEngine& real_;
+};
+
+// Each column is read cut out with white around it: no glyph of the next column (the three
+// columns' gutters are narrower than the white set around a cut, which OpenCV took from the
+// page beside the cut) and no rule drawn down a gutter (a rule at the cut's edge, and a
+// neighbour's glyphs cut in half, were read as "|" and noise: "|序;通过系统化统筹，", "ii传").
+TEST_F(ColumnsOcrTest, AColumnIsReadCutOutWithWhiteAroundItNoNeighboursGlyphsAndNoRule) {
+  const ColumnOptions options;
+  cv::Mat page = Three().page.clone();
+  const auto bands = FindColumnBands(page, options);
+  ASSERT_EQ(bands.size(), 1u);
+  ASSERT_EQ(bands[0].gutters.size(), 2u);
+  for (const ColumnGutter& g : bands[0].gutters) {
+    const int x = (g.left + g.right) / 2 + 2;  // just right of the middle, where the cut starts
+    cv::line(page, cv::Point(x, bands[0].top), cv::Point(x, bands[0].bottom - 1), cv::Scalar(0), 2);
+  }
+  KeepsColumnCuts engine(Engine());
+  OcrPage read{.width = page.cols, .height = page.rows};
+  EXPECT_TRUE(ReadBandByColumns(page, bands[0], engine, options, read));
+  ASSERT_EQ(engine.cuts.size(), 3u);
+  for (size_t k = 0; k < engine.cuts.size(); ++k) {
+    const cv::Mat& cut = engine.cuts[k];
+    double darkest = 255;
+    // The cut's outer strips, left and right.
+    for (const int x : {0, 1, 2, 3, cut.cols - 4, cut.cols - 3, cut.cols - 2, cut.cols - 1}) {
+      double lo = 0, hi = 0;
+      cv::minMaxLoc(cut.col(x), &lo, &hi);
+      darkest = std::min(darkest, lo);
+    }
+    EXPECT_GT(darkest, 200) << "column " << k;
+    // No column of the cut inked down three glyphs.
+    cv::Mat ink;
+    cv::threshold(cut, ink, 128, 255, cv::THRESH_BINARY_INV);
+    cv::Mat rules;
+    cv::morphologyEx(ink, rules, cv::MORPH_OPEN,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, static_cast<int>(3 * options.glyph_px))));
+    EXPECT_EQ(cv::countNonZero(rules), 0) << "column " << k;
+  }
+  EXPECT_LT(CharacterErrorRate(Three().ColumnOrder(), read.Text()), 0.03) << read.Text();
 }
 
 // An engine that reads nothing of a column cut out: the page's reading of the band stands.
