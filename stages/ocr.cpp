@@ -518,7 +518,7 @@ OcrPage TesseractEngine::Recognize(const cv::Mat& gray, Segmentation segmentatio
   } clear_on_exit{api};
 
   api.SetPageSegMode(segmentation == Segmentation::kSingleLine ? tesseract::PSM_SINGLE_LINE
-                     : segmentation == Segmentation::kColumn   ? tesseract::PSM_SINGLE_COLUMN
+                     : segmentation == Segmentation::kColumn   ? tesseract::PSM_SINGLE_BLOCK
                                                                : impl_->page_mode);
   // SetImage copies the pixels, honouring the row step of a cropped Mat.
   api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step[0]));

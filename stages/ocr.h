@@ -14,8 +14,11 @@ namespace qikan {
 
 // What the image given to the engine holds: a whole page (find blocks and columns) or one line
 // of text cut out of a page (a thin strip that page segmentation would read as nothing).
-// kColumn: one column of text cut out of a page (Tesseract's PSM_SINGLE_COLUMN), no search for
-// columns inside it.
+// kColumn: one column of text cut out of a page, read as one block of text (Tesseract's
+// PSM_SINGLE_BLOCK): its lines found, no search for columns or blocks inside it. (In its
+// single-column mode Tesseract ran two rows of a narrow, degraded column into one line now and
+// then, "带”为抓手的“双标双带”制工" under "引领、以“代表帮带+联络站携" read as one at 36, where the
+// block mode found both rows.)
 enum class Segmentation { kPage, kColumn, kSingleLine };
 
 // The OCR engine behind one method, so the page job can run with a fake engine in tests.
