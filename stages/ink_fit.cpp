@@ -49,20 +49,27 @@ bool IsBlot(const OcrWord& word, double glyph_px, const LostLineOptions& options
   return word.confidence < options.blot_confidence && word.box.width >= cells * glyph_px * chars;
 }
 
-// Each stretch of set columns in [from, to), gaps up to `bridge` included, counted whole.
-long BridgedWidth(const std::vector<uchar>& columns, int from, int to, int bridge) {
-  long inked = 0;
+// Calls `stretch(width)` for each stretch of set columns in [from, to), gaps up to `bridge`
+// included.
+template <typename F>
+void ForEachStretch(const std::vector<uchar>& columns, int from, int to, int bridge, F&& stretch) {
   int start = -1, last = -1;
   for (int x = std::max(0, from); x < std::min(to, static_cast<int>(columns.size())); ++x) {
     if (!columns[static_cast<size_t>(x)]) continue;
     if (start >= 0 && x - last - 1 > bridge) {
-      inked += last - start + 1;
+      stretch(last - start + 1);
       start = -1;
     }
     if (start < 0) start = x;
     last = x;
   }
-  if (start >= 0) inked += last - start + 1;
+  if (start >= 0) stretch(last - start + 1);
+}
+
+// Each stretch of set columns in [from, to), gaps up to `bridge` included, counted whole.
+long BridgedWidth(const std::vector<uchar>& columns, int from, int to, int bridge) {
+  long inked = 0;
+  ForEachStretch(columns, from, to, bridge, [&](int width) { inked += width; });
   return inked;
 }
 
@@ -227,6 +234,53 @@ double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFi
   // Each stretch of tall columns, gaps up to `bridge` included, counts whole.
   return static_cast<double>(BridgedWidth(columns, 0, static_cast<int>(columns.size()),
                                           static_cast<int>(options.bridge * glyph_px)));
+}
+
+// How tall (in body glyphs) the ink of a line of body text stands at most.
+constexpr double kBodyInkRows = 1.3;
+
+bool ReadsShortOfInk(const cv::Mat& gray, const Box& box, double glyph_px, double cell_px,
+                     std::string_view as_read, std::string_view reading,
+                     const InkFitOptions& options, double slack, double slack_share) {
+  // chi_sim reads the printed （ and ） as ( and ): here they fill a cell.
+  auto cells_of = [&](std::string_view text) {
+    double cells = TextCells(text, options);
+    for (const char c : text) cells += c == '(' || c == ')' ? 1 - options.half_width : 0;
+    return cells;
+  };
+  const double before = cells_of(as_read);
+  const double after = cells_of(reading);
+  const cv::Rect rect =
+      cv::Rect(box.x, box.y, box.width, box.height) & cv::Rect(0, 0, gray.cols, gray.rows);
+  if (after >= before || glyph_px <= 0 || cell_px <= 0 || rect.empty()) return false;
+  const cv::Mat ink = InkMask(gray(rect).clone(), glyph_px);
+  // Only a line of the body's glyphs is measured in its cells: the rows its ink fills (a tenth
+  // of the fullest row's ink or more) span no more than kBodyInkRows glyphs.
+  cv::Mat per_row;
+  cv::reduce(ink, per_row, 1, cv::REDUCE_SUM, CV_32S);
+  double fullest = 0;
+  cv::minMaxLoc(per_row, nullptr, &fullest);
+  int top = -1, bottom = -1;
+  for (int y = 0; y < per_row.rows; ++y) {
+    if (per_row.at<int>(y) * 10.0 < fullest || fullest <= 0) continue;
+    if (top < 0) top = y;
+    bottom = y;
+  }
+  if (top < 0 || bottom - top + 1 > kBodyInkRows * glyph_px) return false;
+  const std::vector<uchar> tall = TallInkColumns(
+      ink, Box{.x = 0, .y = 0, .width = rect.width, .height = rect.height}, glyph_px, options);
+  // Each stretch of ink (gaps up to `bridge` included) in cells, a stretch narrower than a cell
+  // and at least half one a character set apart (a letter-spaced name, whose glyph's ink is
+  // narrower than the cell its pitch gives).
+  double cells = 0;
+  ForEachStretch(tall, 0, static_cast<int>(tall.size()), static_cast<int>(options.bridge * glyph_px),
+                 [&](int width) {
+                   const double c = width / cell_px;
+                   cells += c >= 1 ? c : c >= 0.5 ? 1 : c;
+                 });
+  // The ink's count is good to about a share of itself (the page's cell is measured on lines
+  // with their punctuation, whose low marks are no ink: a line of Han alone measures longer).
+  return std::abs(after - cells) > std::abs(before - cells) + std::max(slack, slack_share * cells);
 }
 
 PageInk MeasurePageInk(const cv::Mat& gray, const OcrPage& page, const InkFitOptions& options) {

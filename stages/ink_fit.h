@@ -57,6 +57,17 @@ InkGrid MeasureInkGrid(const cv::Mat& gray, double glyph_px, double scale = 1.0,
 // columns inked over at least `tall_ink` of `glyph_px`, gaps up to `bridge` included.
 double InkWidth(const cv::Mat& ink, const Box& box, double glyph_px, const InkFitOptions& options);
 
+// Whether a line read again as `reading` holds fewer characters than it was read with
+// (`as_read`) and fits the ink of `box` (the line as read, in `gray`) worse by more than `slack`
+// cells or `slack_share` of the ink's cells, whichever is more: a letter-spaced attribution "（临安区人大常委会办公室 孙 佳 俞 斌" read again more surely
+// as "…办公室孙人" lost two names the ink still holds. The ink is measured as MeasurePageInk does
+// (`glyph_px` the page's body glyph) in cells of `cell_px` (PageInk::cell_px), and only on a line
+// of body text: a masthead's or heading's glyphs are not the body's cells (false).
+bool ReadsShortOfInk(const cv::Mat& gray, const Box& box, double glyph_px, double cell_px,
+                     std::string_view as_read, std::string_view reading,
+                     const InkFitOptions& options, double slack = 1.0,
+                     double slack_share = 0.12);
+
 // Per column of `box` (clipped to the page), whether its inked rows span `tall_ink` of the glyph.
 std::vector<uchar> TallInkColumns(const cv::Mat& ink, const Box& box, double glyph_px,
                                   const InkFitOptions& options);

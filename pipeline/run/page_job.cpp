@@ -13,6 +13,16 @@
 namespace qikan {
 namespace {
 
+// The line of `page` boxed `box`, if any.
+const OcrLine* FindLine(const OcrPage& page, const Box& box) {
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      if (line.box == box) return &line;
+    }
+  }
+  return nullptr;
+}
+
 void KeepIntermediate(const PageJobOptions& options, int page, const char* stage,
                       const cv::Mat& image) {
   if (options.intermediates_dir.empty()) return;
@@ -334,6 +344,8 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
         }
         return best;
       };
+      // The ink a cell of text takes on this page (MeasurePageInk), measured when first needed.
+      std::optional<double> ink_cell_px;
       auto reread = [&](const std::vector<RereadRegion>& regions, const std::vector<double>& scales) {
         for (const auto& region : regions) {
           RegionImage best_cut;
@@ -348,11 +360,27 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
             }
           }
           reading_doubts.disagreeing_chars += DisagreeingCharacters(texts);
-          const bool merged = MergeRegion(result.ocr, region, best_cut, best, options.reread);
+          // A surer reading that reads less than the ink holds, where the line as read fitted
+          // it, is no better.
+          const OcrLine* as_read = region.replaces ? FindLine(result.ocr, *region.replaces) : nullptr;
+          bool short_of_ink = false;
+          if (as_read && !region.extends &&
+              TextCells(best.Text(), options.lost_lines.ink) <
+                  TextCells(as_read->text, options.lost_lines.ink)) {
+            if (!ink_cell_px) {
+              ink_cell_px = MeasurePageInk(upright, result.ocr, options.lost_lines.ink).cell_px;
+            }
+            short_of_ink =
+                ReadsShortOfInk(upright, *region.replaces, BodyGlyphHeight(result.ocr),
+                                *ink_cell_px, as_read->text, best.Text(), options.lost_lines.ink);
+          }
+          const bool merged =
+              !short_of_ink && MergeRegion(result.ocr, region, best_cut, best, options.reread);
           spdlog::debug("page {}: line at {}x{}+{}+{} ({:.0f}) read again {:?} ({:.0f}{}): {}",
                         page.index, region.box.width, region.box.height, region.box.x,
                         region.box.y, region.confidence, best.Text(), best.MeanConfidence(),
-                        best_cut.columns.empty() ? "" : ", gaps closed", merged ? "kept" : "dropped");
+                        best_cut.columns.empty() ? "" : ", gaps closed",
+                        merged ? "kept" : short_of_ink ? "dropped (short of its ink)" : "dropped");
         }
       };
       std::vector<RereadRegion> lines = FindLinesToReread(upright, result.ocr, options.reread);

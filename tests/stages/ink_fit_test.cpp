@@ -43,6 +43,45 @@ TEST(InkFit, InkOfADrawnLineIsAboutItsCharacterCount) {
   }
 }
 
+// A letter-spaced attribution read again more surely with names short (tune2 t09 page 5:
+// "(临安区人大常委会办公室孙人" at 87 for "（…办公室 孙 佳 俞 斌" at 77): short of the ink its
+// first reading fitted. A reading a mark short is within the slack; a shorter reading of a line
+// first read with more than its ink holds fits better. (tuning t24 page 5: "(临平区.人大和芝委会办公室"
+// read again "(临平区人大常委会办公室", twelve characters whose ink measures fourteen cells, is no
+// shorter than the ink: within a share of it.)
+TEST(InkFit, AShorterReadingIsShortOfTheInkOnlyWhereTheLongerFittedIt) {
+  testing::TextPageSpec spec;
+  spec.height = 200;
+  spec.margin = 60;
+  const InkFitOptions options;
+  // The ink a cell takes, as MeasurePageInk finds it on the page's lines set solid.
+  spec.lines = testing::SeedProseLines(1, 20);
+  const cv::Mat solid = testing::DrawTextPage(spec);
+  const double cell = InkWidth(InkMask(solid), Box{0, 0, solid.cols, solid.rows}, 36, options) / 20;
+  spec.lines = {"（临安区人大常委会办公室　孙　佳　俞　斌"};
+  const cv::Mat page = testing::DrawTextPage(spec);
+  const Box line{0, 0, page.cols, page.rows};
+  const std::string as_read = "（临安区人大常委会办公室孙佳俞斌";
+  EXPECT_TRUE(ReadsShortOfInk(page, line, 36, cell, as_read, "(临安区人大常委会办公室", options));
+  // The names read, the printed （ read as ( : as long as the first reading.
+  EXPECT_FALSE(ReadsShortOfInk(page, line, 36, cell, as_read, "(临安区人大常委会办公室孙佳俞斌", options));
+  EXPECT_TRUE(ReadsShortOfInk(page, line, 36, cell, as_read, "（临安区人大常委会办公室", options));
+  EXPECT_FALSE(ReadsShortOfInk(page, line, 36, cell, as_read, "临安区人大常委会办公室孙佳俞斌", options));
+  EXPECT_FALSE(ReadsShortOfInk(page, line, 36, cell, "（临安区人大常委会办公室孙佳俞斌了了和孙人", as_read, options));
+  // Not shorter: never short of the ink.
+  EXPECT_FALSE(ReadsShortOfInk(page, line, 36, cell, as_read, "（临安区人大常委会办公室孙佳俞斌）", options));
+  // A masthead's title, three body glyphs tall, is not measured in the body's cells (tune2 t04:
+  // "杭州人大信和有蝗" read again "杭州人大信息").
+  testing::TextPageSpec title;
+  title.lines = {"杭州人大信息"};
+  title.glyph_px = 108;
+  title.height = 400;
+  title.margin = 60;
+  const cv::Mat masthead = testing::DrawTextPage(title);
+  EXPECT_FALSE(ReadsShortOfInk(masthead, Box{0, 0, masthead.cols, masthead.rows}, 36, cell,
+                               "杭州人大信和有蝗", "杭州人大信息", options));
+}
+
 TEST(InkFit, RulesAboveAndBelowALineAreNoInk) {
   // A colophon set between two rules: the rules run the page's width within the line's row, and
   // every column between them would count as ink from one end of the row to the other.
