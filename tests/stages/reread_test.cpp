@@ -296,6 +296,9 @@ TEST(FindUnreadText, ARowBetweenTwoLinesBoxedTallIsUnreadInk) {
   ASSERT_EQ(regions.size(), 1u);
   EXPECT_NEAR(regions[0].box.y + regions[0].box.height / 2, 178, 8);
   EXPECT_GE(regions[0].box.width, 380);
+  // The region keeps the lines' height, not the body's glyph (e54dad6): cut at the glyph, a
+  // degraded page's short last line ("共建网络。") was read as nothing.
+  EXPECT_GT(regions[0].glyph_px, 40);
 }
 
 TEST(MergeRegion, ALineReadAgainOverItsLostEndKeepsTheReadingThatAddsItsGlyph) {
