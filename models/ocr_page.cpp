@@ -69,4 +69,13 @@ int OcrPage::WordCount() const {
   return n;
 }
 
+const OcrLine* OcrPage::FindLine(const Box& box) const {
+  for (const auto& block : blocks) {
+    for (const auto& line : block.lines) {
+      if (line.box == box) return &line;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace qikan

@@ -70,6 +70,8 @@ struct OcrPage {
   // Lines in reading order joined by newlines, blocks separated by a blank line.
   std::string Text() const;
   int WordCount() const;
+  // The first line boxed `box`, if any.
+  const OcrLine* FindLine(const Box& box) const;
 };
 
 }  // namespace qikan

@@ -57,13 +57,7 @@ cv::Mat CutColumn(const cv::Mat& gray8, const cv::Rect& side, bool left_gutter, 
     cut_through[static_cast<size_t>(c)] = (left_gutter && left <= kCutMarginPx) ||
                                           (right_gutter && right >= kCutMarginPx + side.width);
   }
-  for (int y = 0; y < cut.rows; ++y) {
-    const int* label = labels.ptr<int>(y);
-    uchar* pixel = cut.ptr<uchar>(y);
-    for (int x = 0; x < cut.cols; ++x) {
-      if (cut_through[static_cast<size_t>(label[x])]) pixel[x] = 255;
-    }
-  }
+  cut.setTo(255, LabelMask(labels, cut_through));
   return cut;
 }
 

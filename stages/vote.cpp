@@ -168,13 +168,8 @@ std::vector<RereadRegion> FindLinesToVote(const OcrPage& page, const LineVoteOpt
 OcrPage ReadingOfLine(const OcrPage& page, const RereadRegion& region) {
   OcrPage reading{.width = page.width, .height = page.height};
   if (!region.replaces) return reading;
-  for (const auto& block : page.blocks) {
-    for (const auto& line : block.lines) {
-      if (line.box == *region.replaces) {
-        reading.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
-        return reading;
-      }
-    }
+  if (const OcrLine* line = page.FindLine(*region.replaces)) {
+    reading.blocks.push_back(OcrBlock{.box = line->box, .lines = {*line}});
   }
   return reading;
 }

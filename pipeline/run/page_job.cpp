@@ -13,16 +13,6 @@
 namespace qikan {
 namespace {
 
-// The line of `page` boxed `box`, if any.
-const OcrLine* FindLine(const OcrPage& page, const Box& box) {
-  for (const auto& block : page.blocks) {
-    for (const auto& line : block.lines) {
-      if (line.box == box) return &line;
-    }
-  }
-  return nullptr;
-}
-
 void KeepIntermediate(const PageJobOptions& options, int page, const char* stage,
                       const cv::Mat& image) {
   if (options.intermediates_dir.empty()) return;
@@ -362,7 +352,7 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
           reading_doubts.disagreeing_chars += DisagreeingCharacters(texts);
           // A surer reading that reads less than the ink holds, where the line as read fitted
           // it, is no better.
-          const OcrLine* as_read = region.replaces ? FindLine(result.ocr, *region.replaces) : nullptr;
+          const OcrLine* as_read = region.replaces ? result.ocr.FindLine(*region.replaces) : nullptr;
           bool short_of_ink = false;
           if (as_read && !region.extends &&
               TextCells(best.Text(), options.lost_lines.ink) <
