@@ -52,6 +52,9 @@ bool IsDash(const Component& c, double glyph) {
          c.area >= std::min(0.6 * r.width * r.height, 0.9 * r.width);
 }
 
+// A dash's breaks up to this many glyphs wide are closed before it is measured.
+constexpr double kDashBreak = 0.35;
+
 // Ink taller than this many glyphs is no character.
 constexpr double kTallerThanText = 2.5;
 
@@ -86,8 +89,12 @@ std::optional<cv::Rect> DigitsBetween(const Component& a, const Component& b,
 
   cv::Rect digits;
   int marks = 0;
+  std::vector<cv::Rect> pieces;  // marks too small for a digit: a digit's stroke come apart
   for (const Component& c : all) {
     if (&c == &a || &c == &b || IsSpeck(c, glyph)) continue;
+    // A piece of a dash found with its breaks closed.
+    auto within = [&](const cv::Rect& dash) { return (c.rect & dash).area() >= 0.8 * c.rect.area(); };
+    if (within(a.rect) || within(b.rect)) continue;
     // Nor is ink far taller than a glyph text on the row: the dark edge of a scan down the
     // page's side, a rule down the gutter, a picture (the folios of a degraded scan with its
     // edge shadow were all missed).
@@ -96,9 +103,19 @@ std::optional<cv::Rect> DigitsBetween(const Component& a, const Component& b,
     if (!on_row) continue;
     // Anything else on the row makes the dashes part of a line of text ("——" in prose).
     const double cx = c.rect.x + c.rect.width / 2.0;
-    if (cx <= a.rect.br().x || cx >= b.rect.x || !IsDigitMark(c, glyph)) return std::nullopt;
+    if (cx <= a.rect.br().x || cx >= b.rect.x) return std::nullopt;
+    if (!IsDigitMark(c, glyph)) {
+      pieces.push_back(c.rect);
+      continue;
+    }
     digits = marks == 0 ? c.rect : (digits | c.rect);
     ++marks;
+  }
+  // A piece counts with the digits when it stands in a digit's columns (the top of a worn "2"
+  // apart from its body), and makes the row text otherwise.
+  for (const cv::Rect& piece : pieces) {
+    if (marks == 0 || piece.x >= digits.br().x || piece.br().x <= digits.x) return std::nullopt;
+    digits |= piece;
   }
   if (marks == 0 || marks > 2 * options.max_digits) return std::nullopt;
   if (std::abs(digits.y + digits.height / 2.0 - row) > 0.4 * glyph) return std::nullopt;
@@ -108,9 +125,31 @@ std::optional<cv::Rect> DigitsBetween(const Component& a, const Component& b,
 std::optional<FolioShape> FindInBand(const cv::Mat& ink, int top, int bottom, double glyph,
                                      const FolioOptions& options) {
   if (bottom - top < glyph) return std::nullopt;
-  const std::vector<Component> all = Components(ink(cv::Range(top, bottom), cv::Range::all()));
+  const cv::Mat band = ink(cv::Range(top, bottom), cv::Range::all());
+  const std::vector<Component> all = Components(band);
+  // The dashes are looked for among the band's flat ink alone, with breaks up to `kDashBreak`
+  // closed: a worn or one-bit scan's hairline dash comes apart in pieces, none an em wide (the
+  // folio "— 5 —" of an old 1-bit page, its right dash two pieces 10 px apart at 36 px glyphs,
+  // was lost). Digits and characters, not flat, are not joined to anything.
+  cv::Mat labels, stats, centroids;
+  const int count = cv::connectedComponentsWithStats(band, labels, stats, centroids, 8, CV_32S);
+  std::vector<uchar> flat(static_cast<size_t>(count), 0);
+  for (int i = 1; i < count; ++i) {
+    flat[static_cast<size_t>(i)] = stats.at<int>(i, cv::CC_STAT_HEIGHT) <= std::max(2.0, 0.2 * glyph);
+  }
+  cv::Mat flat_ink(band.size(), CV_8UC1, cv::Scalar(0));
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* label = labels.ptr<int>(y);
+    uchar* out = flat_ink.ptr<uchar>(y);
+    for (int x = 0; x < labels.cols; ++x) out[x] = flat[static_cast<size_t>(label[x])] ? 255 : 0;
+  }
+  // (An odd width: an even one would shift the bars a pixel off their ink.)
+  const int reach = std::max(3, static_cast<int>(std::lround(kDashBreak * glyph))) | 1;
+  cv::morphologyEx(flat_ink, flat_ink, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reach, 1)));
+  const std::vector<Component> bars = Components(flat_ink);
   std::vector<const Component*> dashes;
-  for (const Component& c : all) {
+  for (const Component& c : bars) {
     if (IsDash(c, glyph)) dashes.push_back(&c);
   }
   std::sort(dashes.begin(), dashes.end(),
@@ -156,8 +195,9 @@ struct DigitsRead {
   float confidence = 0;
 };
 
-// The digits in `box` read at each of the options' sizes: the reading a majority of sizes gave,
-// all digits, one of them at the options' confidence; none otherwise.
+// The digits in `box` read at each of the options' sizes: the reading two sizes or more gave,
+// more than half of those that read digits, one of them at the options' confidence; none
+// otherwise.
 std::optional<DigitsRead> ReadDigits(const cv::Mat& gray8, const Box& box, double glyph_px,
                                      OcrEngine& engine, const FolioOptions& options) {
   std::map<std::string, int> votes;
@@ -169,13 +209,19 @@ std::optional<DigitsRead> ReadDigits(const cv::Mat& gray8, const Box& box, doubl
     for (const char c : read.Text()) {
       if (c != ' ' && c != '\n') text += c;
     }
+    spdlog::debug("digits at {}x{}+{}+{} read at {} as {:?} ({:.0f})", box.width, box.height,
+                  box.x, box.y, scale, text, read.MeanConfidence());
     if (!AllDigits(text, options.max_digits)) continue;
     ++votes[text];
     confidence[text] = std::max(confidence[text], read.MeanConfidence());
   }
   const auto best = std::max_element(votes.begin(), votes.end(),
                                      [](const auto& l, const auto& r) { return l.second < r.second; });
-  if (best == votes.end() || 2 * best->second <= static_cast<int>(options.read_scales.size())) {
+  // A size that reads nothing has no opinion (the digits model often reads a lone digit at one
+  // size and nothing at the next); a size that reads other digits disagrees.
+  int opinions = 0;
+  for (const auto& [text, count] : votes) opinions += count;
+  if (best == votes.end() || best->second < 2 || 2 * best->second <= opinions) {
     return std::nullopt;
   }
   const float conf = confidence[best->first];

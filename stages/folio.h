@@ -24,8 +24,11 @@ struct FolioOptions {
   // Looked for in the top and bottom margins: this fraction of the page height each.
   double margin_fraction = 0.2;
   // The digits are read at these multiples of the body glyph height scaled to 36 px; the
-  // number needs a majority of the readings, all digits, and one of them at this confidence.
-  std::vector<double> read_scales = {0.8, 1.0, 1.25};
+  // number needs two readings or more, all digits, alike, more than half of the sizes that read
+  // digits at all (the digits model reads a lone digit at one size and nothing at the next: the
+  // folio "— 2 —" of a 楷体 page read "" at 0.8 and 1.0, "2" at 97 from 1.25 up; a lost folio is
+  // three characters), and one of them at this confidence.
+  std::vector<double> read_scales = {0.8, 1.0, 1.25, 1.5, 2.0};
   double model_glyph_px = 36;
   float min_confidence = 60;
   int max_digits = 3;
@@ -70,8 +73,8 @@ std::optional<OcrLine> ReadFolio(const cv::Mat& gray, const FolioShape& shape, O
                                  const FolioOptions& options);
 
 // Reads again, with the digits model at the options' sizes, every word chi_sim read as a number
-// (digits, or "1]" and the like for a 1) below the options' confidence, and keeps a reading a
-// majority of sizes agree on at the options' confidence, unless chi_sim read as many other
+// (digits, or "1]" and the like for a 1) below the options' confidence, and keeps a reading the
+// sizes agree on (as for the folio) at the options' confidence, unless chi_sim read as many other
 // clean digits (then it keeps them at `readers_disagree_confidence`). The page's boxes are in
 // the pixels of `gray`, whose body glyphs are `glyph_px` tall. Returns how many words were read
 // again.
@@ -93,7 +96,7 @@ int CountDigitMarks(const cv::Mat& ink, const Box& span, double glyph_px, Box* d
 // word after it, where a digit OCR dropped stands) and, where the ink holds more digits than
 // were read, reads that ink again with the digits model at the options' sizes (fewer marks than
 // digits are digits that touch, and tell nothing: "12" is one mark at 200 dpi): a reading with
-// the ink's count of digits, agreed by a majority of sizes at the options' confidence, replaces
+// the ink's count of digits, agreed by the sizes (as for the folio) at the options' confidence, replaces
 // the word's; otherwise the word keeps its text at `ink_disagrees_confidence`, for the parser to
 // flag. Boxes are in the pixels of `gray`, whose body glyphs are `glyph_px` tall. Returns how
 // many words were changed.

@@ -418,9 +418,13 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       const auto shape = FindFolio(upright, glyph, options.folio);
       OcrEngine* digits = shape ? FolioDigitsEngine(options.folio.digits_model) : nullptr;
       if (digits) {
-        if (const auto line = ReadFolio(upright, *shape, *digits, options.folio)) {
-          PlaceFolio(result.ocr, *line);
-        }
+        const auto line = ReadFolio(upright, *shape, *digits, options.folio);
+        if (line) PlaceFolio(result.ocr, *line);
+        spdlog::debug("page {}: folio's shape at {}x{}+{}+{}, read {:?}", page.index,
+                      shape->Whole().width, shape->Whole().height, shape->Whole().x,
+                      shape->Whole().y, line ? line->text : "(nothing sure)");
+      } else {
+        spdlog::debug("page {}: {}", page.index, shape ? "no digits model" : "no folio's shape");
       }
     });
     RunStage("numbers", page.index, result.times, [&] {

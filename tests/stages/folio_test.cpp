@@ -65,6 +65,15 @@ TEST(FolioShapeTest, FindsTheDashesAndTheDigitsBetweenThem) {
   // Dashes are level bars an em or so wide, a stroke thick.
   EXPECT_GT(shape->left_dash.width, kEm / 2);
   EXPECT_LE(shape->left_dash.height, 0.2 * kGlyphPx);
+  // Found alike whatever the glyph measured (the breaks a dash may have are closed over a width
+  // that follows it, and an even width once moved the bars a pixel off their ink: the dash's own
+  // ink then stood beside the digits as text, and 12 folios of the tuning sets were lost).
+  for (const double glyph : {30.0, 31.0, 33.0, 34.0, 37.0}) {
+    const auto again = FindFolio(page, glyph, {});
+    ASSERT_TRUE(again.has_value()) << glyph;
+    EXPECT_EQ(again->left_dash.x, shape->left_dash.x) << glyph;
+    EXPECT_EQ(again->right_dash.Right(), shape->right_dash.Right()) << glyph;
+  }
 }
 
 TEST_F(FolioTest, HairlineDashesAreFound) {
@@ -109,6 +118,44 @@ TEST(FolioShapeTest, AScansDarkEdgeDownThePageLeavesItAFolio) {
   const auto shape = FindFolio(page, kGlyphPx, {});
   ASSERT_TRUE(shape.has_value());
   EXPECT_GT(shape->digits.y, 2339 - 200);
+}
+
+TEST(FolioShapeTest, DashesWornIntoPiecesAreFound) {
+  // A worn or 1-bit scan's hairline dash comes apart in pieces a few pixels apart, none of them a
+  // dash's width (an old 1-bit page's right dash: two pieces 10 px apart at 36 px glyphs).
+  const cv::Mat clean_page = ProsePage("— 17 —");
+  const auto clean = FindFolio(clean_page, kGlyphPx, {});
+  ASSERT_TRUE(clean.has_value());
+  cv::Mat page = clean_page.clone();
+  for (const Box& dash : {clean->left_dash, clean->right_dash}) {
+    for (int x = dash.x + 10; x < dash.Right() - 4; x += 18) {
+      page(cv::Rect(x, dash.y - 2, 8, dash.height + 4)).setTo(255);
+    }
+  }
+  const auto shape = FindFolio(page, kGlyphPx, {});
+  ASSERT_TRUE(shape.has_value());
+  EXPECT_NEAR(shape->left_dash.x, clean->left_dash.x, 2);
+  EXPECT_NEAR(shape->right_dash.Right(), clean->right_dash.Right(), 2);
+  EXPECT_EQ(shape->digits.x, clean->digits.x);
+}
+
+TEST(FolioShapeTest, ADigitsStrokeComeApartStaysWithTheDigits) {
+  // The top of a worn "7" apart from its body: a mark too small for a digit, in the digit's
+  // columns, is a piece of it and not text on the row.
+  const cv::Mat clean_page = ProsePage("— 7 —");
+  const auto clean = FindFolio(clean_page, kGlyphPx, {});
+  ASSERT_TRUE(clean.has_value());
+  cv::Mat page = clean_page.clone();
+  const Box& digit = clean->digits;
+  page(cv::Rect(digit.x, digit.y + 6, digit.width, 3)).setTo(255);
+  const auto shape = FindFolio(page, kGlyphPx, {});
+  ASSERT_TRUE(shape.has_value());
+  EXPECT_EQ(shape->digits.y, digit.y);
+  EXPECT_EQ(shape->digits.height, digit.height);
+  // The same mark beside the digits, between them and a dash, is no piece of them.
+  cv::Mat other = clean_page.clone();
+  other(cv::Rect(clean->left_dash.Right() + 4, digit.y, 6, 6)).setTo(0);
+  EXPECT_FALSE(FindFolio(other, kGlyphPx, {}).has_value());
 }
 
 TEST(FolioShapeTest, AFolioAtTheTopIsFoundToo) {
@@ -160,6 +207,47 @@ TEST_F(FolioTest, AnUnreadableNumberGivesNoLine) {
   shape.digits = Box{.x = page.cols / 2 - 3 * kEm + kEm + kEm, .y = top + kEm / 4,
                      .width = 3 * kEm / 2, .height = kEm};
   EXPECT_FALSE(ReadFolio(page, shape, Digits(), {}).has_value());
+}
+
+// Reads each cut as the next of its script's readings ("" for nothing read).
+class ScriptedDigits : public OcrEngine {
+ public:
+  explicit ScriptedDigits(std::vector<std::string> script) : script_(std::move(script)) {}
+  using OcrEngine::Recognize;
+  OcrPage Recognize(const cv::Mat& image, Segmentation) override {
+    const std::string text = next_ < script_.size() ? script_[next_] : "";
+    ++next_;
+    OcrPage page{.width = image.cols, .height = image.rows};
+    if (text.empty()) return page;
+    OcrLine line{.words = {OcrWord{.text = text, .box = {0, 0, image.cols, image.rows},
+                                   .confidence = 95}}};
+    line.RebuildFromWords();
+    page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+    return page;
+  }
+
+ private:
+  std::vector<std::string> script_;
+  size_t next_ = 0;
+};
+
+TEST(FolioReadTest, ASizeThatReadsNothingHasNoSayAndOneThatReadsOtherDigitsHas) {
+  // The digits model reads a lone digit at one size and nothing at the next (a 楷体 folio "— 2 —"
+  // read "" at 0.8 and 1.0 of the model's glyph and "2" from 1.25 up): two sizes alike and none
+  // against make the number; one alone, or two against two, do not.
+  const cv::Mat page = ProsePage("— 2 —");
+  const auto shape = FindFolio(page, kGlyphPx, {});
+  ASSERT_TRUE(shape.has_value());
+  auto read = [&](std::vector<std::string> script) {
+    ScriptedDigits engine(std::move(script));
+    const auto line = ReadFolio(page, *shape, engine, {});
+    return line ? line->text : std::string("(none)");
+  };
+  EXPECT_EQ(read({"", "", "2", "2", "2"}), "—2—");
+  EXPECT_EQ(read({"5", "5", "", "9", ""}), "—5—");
+  EXPECT_EQ(read({"", "", "", "2", ""}), "(none)");
+  EXPECT_EQ(read({"5", "9", "", "5", "9"}), "(none)");
+  EXPECT_EQ(read({"", "", "", "", ""}), "(none)");
 }
 
 TEST(FolioEngineTest, AModelThatIsNotInstalledGivesNoReader) {
