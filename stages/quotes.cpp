@@ -1,6 +1,7 @@
 #include "stages/quotes.h"
 
 #include <algorithm>
+#include <bit>
 #include <set>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "models/text.h"
+#include "stages/image.h"
 #include "stages/ink_fit.h"
 
 namespace qikan {
@@ -196,6 +198,10 @@ int WidestWhiteBetween(const cv::Mat& gray, const Box& row, const Box& left, con
   return widest;
 }
 
+// A row's ink stands this much taller than its glyphs (brackets, quotes and the comma's tail
+// reach past a Han glyph's ink).
+constexpr double kRowInkGlyph = 0.9;
+
 // A full-width space leaves white as wide as a glyph's ink is tall (an em, 1.1-1.2 glyphs with
 // the glyphs' side bearings); a quote leaves 0.8 at most, its ink filling part of its cell.
 constexpr double kPrintedGap = 1.0;
@@ -208,6 +214,177 @@ bool InAPrintedGap(const cv::Mat& gray, const OcrLine& line, const MissingMark& 
   if (mark.before == 0 || mark.before >= boxes.size()) return false;
   return WidestWhiteBetween(gray, line.box, boxes[mark.before - 1], boxes[mark.before]) >=
          kPrintedGap * glyph;
+}
+
+bool QuoteInkBetween(const cv::Mat& gray, const Box& row, const Box& left, const Box& right,
+                     double glyph) {
+  if (glyph <= 0) return false;
+  const int from = std::max(0, left.x + left.width / 2);
+  const int to = std::min(gray.cols, right.x + right.width / 2);
+  const int top = std::max(0, row.y), bottom = std::min(gray.rows, row.Bottom());
+  const int row_left = std::max(0, row.x), row_right = std::min(gray.cols, row.Right());
+  if (to - from < 3 || bottom - top < 2 || row_right <= row_left) return false;
+  // The row's ink top, over the whole row: a quote stands within 0.45 glyph of it.
+  cv::Mat rows;
+  cv::reduce(gray(cv::Range(top, bottom), cv::Range(row_left, row_right)) < 128, rows, 1,
+             cv::REDUCE_MAX);
+  int ink_top = -1;
+  for (int y = 0; y < rows.rows && ink_top < 0; ++y) {
+    if (rows.at<uchar>(y, 0)) ink_top = y;
+  }
+  if (ink_top < 0) return false;
+  const int high = ink_top + static_cast<int>(0.45 * glyph);
+  const cv::Mat inked = gray(cv::Range(top, bottom), cv::Range(from, to)) < 128;
+  std::vector<int> first(inked.cols, -1), last(inked.cols, -1);
+  for (int y = 0; y < inked.rows; ++y) {
+    const uchar* p = inked.ptr<uchar>(y);
+    for (int x = 0; x < inked.cols; ++x) {
+      if (!p[x]) continue;
+      if (first[x] < 0) first[x] = y;
+      last[x] = y;
+    }
+  }
+  const int bridge = std::max(1, static_cast<int>(0.1 * glyph));
+  for (int x = 0; x < inked.cols;) {
+    if (first[x] < 0) {
+      ++x;
+      continue;
+    }
+    const int start = x;
+    int end = x, gap = 0, mark_top = inked.rows, mark_bottom = -1;
+    bool high_only = true;
+    for (; x < inked.cols; ++x) {
+      if (first[x] < 0) {
+        if (++gap > bridge) break;
+        continue;
+      }
+      gap = 0;
+      end = x;
+      high_only = high_only && last[x] <= high;
+      mark_top = std::min(mark_top, first[x]);
+      mark_bottom = std::max(mark_bottom, last[x]);
+    }
+    const int width = end - start + 1;
+    if (start > 0 && end + 1 < inked.cols && high_only && width >= 0.1 * glyph &&
+        width <= 0.75 * glyph && mark_bottom - mark_top <= 0.4 * glyph) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int DropQuotesInPrintedGaps(const cv::Mat& gray, OcrLine& line, double body_glyph,
+                            bool opened_before, bool closed_after) {
+  if (body_glyph <= 0) return 0;
+  // The line's glyph: the body's, or as tall as the row's ink holds (a heading, a contents line
+  // set larger: their quotes are larger, the white a quote leaves in its cell wider). Not its
+  // boxes' height: an attribution's (its brackets, boxes the vote widened) stand taller.
+  double glyph = body_glyph;
+  {
+    const cv::Rect rect = cv::Rect(line.box.x, line.box.y, line.box.width, line.box.height) &
+                          cv::Rect(0, 0, gray.cols, gray.rows);
+    if (rect.empty()) return 0;
+    cv::Mat rows;
+    cv::reduce(gray(rect) < 128, rows, 1, cv::REDUCE_MAX);
+    int top = -1, bottom = -1;
+    for (int y = 0; y < rows.rows; ++y) {
+      if (!rows.at<uchar>(y, 0)) continue;
+      if (top < 0) top = y;
+      bottom = y;
+    }
+    if (top >= 0) glyph = std::max(glyph, kRowInkGlyph * (bottom - top + 1));
+  }
+  const std::vector<Box> boxes = CharacterBoxes(line);
+  // The line's characters, white space aside, and where each stands: its word, its index there.
+  std::u32string text;
+  std::vector<std::pair<size_t, size_t>> where;
+  std::vector<std::u32string> words;
+  for (size_t w = 0; w < line.words.size(); ++w) {
+    words.push_back(ToU32(line.words[w].text));
+    for (size_t i = 0; i < words[w].size(); ++i) {
+      if (IsSpace(words[w][i])) continue;
+      text.push_back(words[w][i]);
+      where.emplace_back(w, i);
+    }
+  }
+  if (text.size() != boxes.size()) return 0;
+  auto pairs_without = [&](const std::vector<size_t>& drop) {
+    std::u32string kept;
+    if (opened_before) kept.push_back(kOpen);
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (std::find(drop.begin(), drop.end(), i) == drop.end()) kept.push_back(text[i]);
+    }
+    if (closed_after) kept.push_back(kClose);
+    return !QuotesUnpaired(kept);
+  };
+  if (pairs_without({})) return 0;
+  // A printed gap is white between two characters' ink (a line OCR placed over white is not).
+  auto inked = [&](const Box& box) {
+    const cv::Rect rect = cv::Rect(box.x, box.y, box.width, box.height) & cv::Rect(0, 0, gray.cols, gray.rows);
+    return !rect.empty() && cv::countNonZero(gray(rect) < 128) > 0;
+  };
+  std::vector<size_t> candidates;
+  for (size_t i = 1; i + 1 < text.size(); ++i) {
+    if (!IsQuote(text[i]) || !inked(boxes[i - 1]) || !inked(boxes[i + 1])) continue;
+    if (WidestWhiteBetween(gray, line.box, boxes[i - 1], boxes[i + 1]) < kPrintedGap * glyph) {
+      continue;
+    }
+    if (QuoteInkBetween(gray, line.box, boxes[i - 1], boxes[i + 1], glyph)) continue;
+    candidates.push_back(i);
+  }
+  if (candidates.empty() || candidates.size() > 4) return 0;
+  // The fewest candidates whose going pairs the line's quotes.
+  std::vector<size_t> drop;
+  const unsigned subsets = 1u << candidates.size();
+  for (size_t count = 1; count <= candidates.size() && drop.empty(); ++count) {
+    for (unsigned subset = 1; subset < subsets; ++subset) {
+      if (static_cast<size_t>(std::popcount(subset)) != count) continue;
+      std::vector<size_t> chosen;
+      for (size_t c = 0; c < candidates.size(); ++c) {
+        if (subset & (1u << c)) chosen.push_back(candidates[c]);
+      }
+      if (pairs_without(chosen)) {
+        drop = std::move(chosen);
+        break;
+      }
+    }
+  }
+  if (drop.empty()) return 0;
+  // From the line's end back, so the places still to take out do not move.
+  std::sort(drop.rbegin(), drop.rend());
+  for (const size_t i : drop) {
+    const auto [w, k] = where[i];
+    // The word's box loses the mark's share of it (CharacterBoxes): a mark read at a word's
+    // start, in a gutter a line was read across, would keep the white in the word's box, and
+    // the layout then finds no gutter there.
+    Box& box = line.words[w].box;
+    const size_t n = StripWhitespace(words[w]).size();
+    const size_t before = StripWhitespace(std::u32string_view(words[w]).substr(0, k)).size();
+    if (n > 1 && !box.Empty()) {
+      int share = box.width / static_cast<int>(n);
+      if (before == 0) {
+        // Not past the next word's start: the layout orders a line's words by where their
+        // boxes start, and OCR's box of "”强化" may reach over the word after it.
+        if (w + 1 < line.words.size() && !line.words[w + 1].box.Empty()) {
+          share = std::clamp(line.words[w + 1].box.x - 1 - box.x, 0, share);
+        }
+        box.x += share;
+      }
+      box.width -= share;
+    }
+    words[w].erase(k, 1);
+  }
+  const Box box = line.box;
+  for (size_t w = line.words.size(); w-- > 0;) {
+    if (StripWhitespace(words[w]).empty()) {
+      line.words.erase(line.words.begin() + static_cast<std::ptrdiff_t>(w));
+    } else {
+      line.words[w].text = ToUtf8(words[w]);
+    }
+  }
+  line.RebuildFromWords();
+  line.box = box;
+  return static_cast<int>(drop.size());
 }
 
 bool QuoteInkAtEnd(const cv::Mat& gray, const OcrLine& line, const MissingMark& mark, double glyph) {
@@ -296,6 +473,122 @@ int MendBracketsReadAsQuotes(OcrLine& line, size_t reach) {
   return mended;
 }
 
+namespace {
+
+constexpr char32_t kMiddleDot = U'·';
+// A middle dot is 0.12-0.15 of the row's ink height across (Noto Serif CJK, AR PL UKai, at 200
+// and 300 dpi); 楷体's full-width comma, set as high, 0.17-0.2 wide and taller than wide.
+constexpr double kDotLargest = 0.16;
+
+// What chi_sim reads a middle dot as, when it reads it at all.
+bool ReadAsMiddleDot(char32_t c) {
+  return c == U'.' || c == U'\'' || c == U'’' || c == U'‘' || c == U'`' || c == U'•' ||
+         c == U'・' || c == U'‧' || c == U'∙' || c == kMiddleDot;
+}
+
+// The centres (x, in the page) of the marks of a middle dot's shape in the line's row.
+std::vector<double> MiddleDotsOnRow(const cv::Mat& gray, const Box& row) {
+  std::vector<double> dots;
+  const cv::Rect rect =
+      cv::Rect(row.x, row.y, row.width, row.height) & cv::Rect(0, 0, gray.cols, gray.rows);
+  if (rect.width < 4 || rect.height < 4) return dots;
+  const cv::Mat inked = ToGray8(gray(rect)) < 128;
+  cv::Mat rows;
+  cv::reduce(inked, rows, 1, cv::REDUCE_MAX);
+  int ink_top = -1, ink_bottom = -1;
+  for (int y = 0; y < rows.rows; ++y) {
+    if (!rows.at<uchar>(y, 0)) continue;
+    if (ink_top < 0) ink_top = y;
+    ink_bottom = y;
+  }
+  const double g = ink_bottom - ink_top + 1;
+  if (ink_top < 0 || g < 12) return dots;
+  cv::Mat labels, stats, centroids;
+  const int count = cv::connectedComponentsWithStats(inked, labels, stats, centroids, 8, CV_32S);
+  const int clear = static_cast<int>(std::ceil(0.3 * g));
+  for (int i = 1; i < count; ++i) {
+    const int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+    const double small = std::max(2.0, 0.06 * g), large = std::max(small, kDotLargest * g);
+    if (w < small || h < small || w > large || h > large) continue;
+    if (std::max(w, h) > 1.35 * std::min(w, h) || area < 0.5 * w * h) continue;
+    const double cy = y + h / 2.0;
+    if (cy < ink_top + 0.3 * g || cy > ink_top + 0.7 * g) continue;
+    // Alone: no other ink in the row's ink height over its columns and `clear` either side.
+    const int left = std::max(0, x - clear), right = std::min(inked.cols, x + w + clear);
+    if (x - clear < 0 || x + w + clear > inked.cols) continue;
+    const cv::Mat around = labels(cv::Range(ink_top, ink_bottom + 1), cv::Range(left, right));
+    bool alone = true;
+    for (int yy = 0; yy < around.rows && alone; ++yy) {
+      const int* label = around.ptr<int>(yy);
+      for (int xx = 0; xx < around.cols; ++xx) {
+        if (label[xx] != 0 && label[xx] != i) {
+          alone = false;
+          break;
+        }
+      }
+    }
+    if (alone) dots.push_back(rect.x + x + w / 2.0);
+  }
+  return dots;
+}
+
+}  // namespace
+
+int PutBackMiddleDots(const cv::Mat& gray, OcrPage& page) {
+  int put = 0;
+  for (auto& block : page.blocks) {
+    for (OcrLine& line : block.lines) {
+      if (line.words.empty() || line.box.Empty()) continue;
+      const std::vector<double> dots = MiddleDotsOnRow(gray, line.box);
+      if (dots.empty()) continue;
+      std::vector<MissingMark> marks;
+      for (const double dot : dots) {
+        const std::vector<Box> boxes = CharacterBoxes(line);
+        std::u32string text;
+        std::vector<std::pair<size_t, size_t>> where;  // each character's word and index there
+        std::vector<std::u32string> words;
+        for (size_t w = 0; w < line.words.size(); ++w) {
+          words.push_back(ToU32(line.words[w].text));
+          for (size_t i = 0; i < words[w].size(); ++i) {
+            if (IsSpace(words[w][i])) continue;
+            text.push_back(words[w][i]);
+            where.emplace_back(w, i);
+          }
+        }
+        if (text.size() != boxes.size() || text.size() < 2) break;
+        // The characters OCR boxed either side of the dot.
+        size_t k = 0;
+        while (k < boxes.size() && boxes[k].x + boxes[k].width / 2.0 < dot) ++k;
+        if (k == 0 || k == text.size()) continue;
+        // A mark read there: the dot, read as another mark (or the dot itself).
+        const size_t read = ReadAsMiddleDot(text[k - 1]) ? k - 1 : ReadAsMiddleDot(text[k]) ? k : kUnaligned;
+        if (read != kUnaligned) {
+          const size_t before = read == 0 ? kUnaligned : read - 1, after = read + 1;
+          if (text[read] == kMiddleDot || before == kUnaligned || after >= text.size() ||
+              !IsHan(text[before]) || !IsHan(text[after])) {
+            continue;
+          }
+          const auto [w, i] = where[read];
+          words[w][i] = kMiddleDot;
+          line.words[w].text = ToUtf8(words[w]);
+          line.RebuildFromWords();
+          ++put;
+          continue;
+        }
+        if (!IsHan(text[k - 1]) || !IsHan(text[k])) continue;
+        marks.push_back({.before = k, .mark = kMiddleDot});
+      }
+      if (!marks.empty()) {
+        InsertMarks(line, marks);
+        put += static_cast<int>(marks.size());
+      }
+    }
+  }
+  return put;
+}
+
 int RepairQuotes(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
                  const RereadOptions& reread, const QuoteOptions& options, OcrPage& page) {
   const double body_glyph = BodyGlyphHeight(page);
@@ -309,22 +602,30 @@ int RepairQuotes(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
       if (!QuotesUnpaired(text)) continue;
       // A quote the line before opens and this one closes (a column's lines wrap mid-quote), or
       // this one opens and the next closes, pairs across the lines: nothing is missing.
+      const bool opened_before =
+          k > 0 && EndsInsideAQuote(StripWhitespace(ToU32(block.lines[k - 1].text))) &&
+          StartsInsideAQuote(text);
+      const bool closed_after =
+          k + 1 < block.lines.size() && EndsInsideAQuote(text) &&
+          StartsInsideAQuote(StripWhitespace(ToU32(block.lines[k + 1].text)));
       std::u32string across = text;
-      if (k > 0 && EndsInsideAQuote(StripWhitespace(ToU32(block.lines[k - 1].text))) &&
-          StartsInsideAQuote(text)) {
-        across.insert(across.begin(), kOpen);
-      }
-      if (k + 1 < block.lines.size() && EndsInsideAQuote(text) &&
-          StartsInsideAQuote(StripWhitespace(ToU32(block.lines[k + 1].text)))) {
-        across.push_back(kClose);
-      }
+      if (opened_before) across.insert(across.begin(), kOpen);
+      if (closed_after) across.push_back(kClose);
       if (!QuotesUnpaired(across)) continue;
       const double glyph = LineGlyph(line, body_glyph);
+      // The line's glyph as ink: the body's, times how much larger the line's boxes are.
+      const double ink_glyph = glyph_px * std::max(1.0, body_glyph > 0 ? glyph / body_glyph : 1.0);
+      // Quotes OCR invented in the white of a printed gap go first: the line may pair without.
+      // The gap is measured in the body's glyphs: an attribution's boxes (its brackets, boxes
+      // the vote widened) stand taller than its glyphs.
+      if (const int dropped = DropQuotesInPrintedGaps(gray, line, glyph_px, opened_before,
+                                                      closed_after)) {
+        spdlog::debug("quotes: {} mark(s) in a printed gap taken out: {:?}", dropped, line.text);
+        continue;
+      }
       // (Headings, set larger, are read whatever the page's count: a title's quotes are the
       // catalog's.)
       if (glyph < options.heading_glyph * body_glyph && lines++ >= options.max_lines) continue;
-      // The line's glyph as ink: the body's, times how much larger the line's boxes are.
-      const double ink_glyph = glyph_px * std::max(1.0, body_glyph > 0 ? glyph / body_glyph : 1.0);
       const RereadRegion region{.box = WidenToOwnRowInk(gray, page, line, glyph), .glyph_px = glyph};
       for (const double scale : options.scales) {
         const RegionImage cut = CutRegion(gray, region, reread, scale);

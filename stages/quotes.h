@@ -72,6 +72,27 @@ bool QuoteInkAtEnd(const cv::Mat& gray, const OcrLine& line, const MissingMark& 
 bool InAPrintedGap(const cv::Mat& gray, const OcrLine& line, const MissingMark& mark,
                    double glyph);
 
+// Whether ink of a quote's shape stands between the middles of `left` and `right` (boxes on the
+// line's row `row`): a stretch of columns with white either side (gaps inside it up to a tenth of
+// a glyph bridged: a quote's two strokes), 0.1 to 0.75 glyph wide, whose ink all stands in the
+// top of the em (ending within 0.45 glyph of the row's ink top) and is at most 0.4 glyph tall.
+// A character's side has ink lower in the row, or joins the rest of it without white.
+bool QuoteInkBetween(const cv::Mat& gray, const Box& row, const Box& left, const Box& right,
+                     double glyph);
+
+// Takes out of the line the double quotes chi_sim invented in a printed gap (InAPrintedGap: the
+// white between a contents line's column name and its title, between an attribution's names:
+// "立法动态  市人大…" read "立法动态”市人大…", "办公室 赵晨曦  楼倩倩" read "…赵晨曦”楼倩倩") where
+// no quote's ink stands (QuoteInkBetween), and only when taking them out pairs quotes the line
+// left unpaired (`opened_before`: a quote the line before leaves open goes on into this line;
+// `closed_after`: one this line leaves open goes on into the next): a gap with a mark printed in
+// it (a title that opens with a quote after its column name) keeps the mark. The fewest such
+// marks that pair the line go. `body_glyph` is the ink height of the page's body glyphs; a line
+// whose row of ink stands taller (a heading) is measured by its own. Returns how many were taken
+// out.
+int DropQuotesInPrintedGaps(const cv::Mat& gray, OcrLine& line, double body_glyph,
+                            bool opened_before = false, bool closed_after = false);
+
 // Puts `marks` into the line: each a word of its own after the word that ends with the character
 // before it (a closing mark) or before the one that starts with the character after it (an
 // opening one), inside that word where it falls within one. A mark's own word has a narrow box
@@ -89,6 +110,15 @@ void InsertMarks(OcrLine& line, const std::vector<MissingMark>& marks);
 // it was the bracket.
 // Returns how many marks were mended.
 int MendBracketsReadAsQuotes(OcrLine& line, size_t reach = 15);
+
+// chi_sim drops the middle dot set in the white between two words ("通过“代表 · 局长面对面”"
+// read "代表局长" or "代表'局长"; a name "阿依古丽·买买提" too): 20 of the 750 character errors of
+// `scripts/bench-accuracy --set tune|tune2`. A small round mark alone at the middle of a line's
+// row (its centre between 0.3 and 0.7 of the row's ink height down, 0.06 to 0.16 of it each way
+// and round, white for 0.3 of it either side and above and below it), between two Han characters as OCR
+// boxed them, is put back as "·"; a mark OCR read there as ".", "'" or "•" becomes "·". Returns
+// how many dots were put back.
+int PutBackMiddleDots(const cv::Mat& gray, OcrPage& page);
 
 // Reads again alone each line of `page` whose quotes do not pair (with the line before and after
 // in its block: a quote that goes on across a wrap pairs) and puts in the quotes the new reading

@@ -412,6 +412,9 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       if (marks > 0) {
         spdlog::debug("page {}: {} quote(s) the page reading dropped put in", page.index, marks);
       }
+      if (const int dots = PutBackMiddleDots(upright, result.ocr)) {
+        spdlog::debug("page {}: {} middle dot(s) the page reading dropped put back", page.index, dots);
+      }
     });
     RefineOcr("folio", page.index, result, [&] {
       const double glyph = scale.glyph_height_px * scale.factor;

@@ -111,6 +111,158 @@ TEST(Quotes, NoMarkInAPrintedGap) {
   EXPECT_FALSE(InAPrintedGap(gray, line, {.before = 2, .mark = U'“'}, 40));
 }
 
+// A line of squares (glyph 40) with a wide white gap (160..260) between the second and the
+// third; OCR read a quote in that white, a word of its own.
+OcrLine SquaresWithAMarkInTheGap(cv::Mat& gray, std::string mark, std::string last = "字") {
+  OcrLine line = Squares(gray, {20, 100, 260, 340}, 60);
+  line.words.insert(line.words.begin() + 2,
+                    OcrWord{.text = std::move(mark), .box = {195, 30, 20, 40}, .confidence = 60});
+  line.words.back().text = std::move(last);
+  line.RebuildFromWords();
+  return line;
+}
+
+// chi_sim invents a quote in the white between a contents line's column name and its title
+// ("立法动态  市人大…" read "立法动态”市人大…"), between an attribution's names. Where no quote's ink
+// stands in the gap and the line's quotes pair without it, it goes; a quote printed there, or one
+// the line's other quotes pair with, stays.
+TEST(Quotes, AQuoteReadInTheWhiteOfAPrintedGapIsTakenOut) {
+  cv::Mat gray(100, 500, CV_8UC1, cv::Scalar(255));
+  OcrLine line = SquaresWithAMarkInTheGap(gray, "”");
+  EXPECT_EQ(line.text, "字字”字字");
+  EXPECT_EQ(DropQuotesInPrintedGaps(gray, line, 40), 1);
+  EXPECT_EQ(line.text, "字字字字");
+  EXPECT_EQ(line.words.size(), 4u);
+
+  // The quote's ink in the gap, high in the row, its two strokes apart: it stays.
+  cv::Mat printed(100, 500, CV_8UC1, cv::Scalar(255));
+  OcrLine quoted = SquaresWithAMarkInTheGap(printed, "“", "”");
+  printed(cv::Rect(228, 30, 5, 12)).setTo(0);
+  printed(cv::Rect(236, 30, 5, 12)).setTo(0);
+  EXPECT_TRUE(QuoteInkBetween(printed, quoted.box, quoted.words[1].box, quoted.words[3].box, 40));
+  quoted.words.back().text = "字";  // unpaired: the line's closing quote lost
+  quoted.RebuildFromWords();
+  EXPECT_EQ(DropQuotesInPrintedGaps(printed, quoted, 40), 0);
+  EXPECT_EQ(quoted.text, "字字“字字");
+  // Ink as low in the row as a character's is no quote's.
+  printed(cv::Rect(228, 50, 5, 15)).setTo(0);
+  EXPECT_FALSE(QuoteInkBetween(printed, quoted.box, quoted.words[1].box, quoted.words[3].box, 40));
+
+  // A quote in the gap that the line's other quote pairs with stays: "字字“字”" read whole.
+  cv::Mat paired(100, 500, CV_8UC1, cv::Scalar(255));
+  OcrLine opening = SquaresWithAMarkInTheGap(paired, "“", "”");
+  EXPECT_EQ(DropQuotesInPrintedGaps(paired, opening, 40), 0);
+  EXPECT_EQ(opening.text, "字字“字”");
+  // A closing quote in the gap goes on from a quote the line before left open: it stays.
+  OcrLine closing = SquaresWithAMarkInTheGap(paired, "”");
+  EXPECT_EQ(DropQuotesInPrintedGaps(paired, closing, 40, /*opened_before=*/true), 0);
+  EXPECT_EQ(closing.text, "字字”字字");
+}
+
+// A heading set larger: a quote's cell leaves white wider than a body glyph, and its ink is
+// taller than a body quote's. The gap is measured at the row's own glyph: the quote stays.
+TEST(Quotes, AQuoteOfALineSetLargerIsMeasuredByItsOwnGlyph) {
+  cv::Mat gray(140, 600, CV_8UC1, cv::Scalar(255));
+  OcrLine line;
+  for (const int x : {20, 110, 270}) {
+    gray(cv::Rect(x, 30, 70, 70)).setTo(0);  // glyphs 70 tall, the body's 40
+    line.words.push_back({.text = "字", .box = {x, 30, 70, 70}, .confidence = 90});
+  }
+  // 80 px of white before the quote's ink (two strokes, 24 px tall: 0.6 of a body glyph).
+  gray(cv::Rect(242, 30, 7, 24)).setTo(0);
+  gray(cv::Rect(253, 30, 7, 24)).setTo(0);
+  line.words.insert(line.words.begin() + 2, OcrWord{.text = "“", .box = {240, 30, 20, 70}});
+  line.RebuildFromWords();
+  EXPECT_EQ(line.text, "字字“字");
+  EXPECT_EQ(DropQuotesInPrintedGaps(gray, line, 40), 0);
+  EXPECT_EQ(line.text, "字字“字");
+}
+
+// A quote read at the start of a word in the gap (a line read across a gutter: "优化”全区" with
+// "”全" one word): the word keeps its character's share of the box, not the white the mark was
+// read in (the layout looks for the gutter between word boxes).
+TEST(Quotes, AQuoteTakenOutOfAWordTakesItsShareOfTheBox) {
+  cv::Mat gray(100, 500, CV_8UC1, cv::Scalar(255));
+  OcrLine line = Squares(gray, {20, 100}, 60);
+  gray(cv::Rect(260, 30, 60, 40)).setTo(0);
+  line.words.push_back({.text = "”字", .box = {200, 30, 120, 40}, .confidence = 70});
+  line.RebuildFromWords();
+  EXPECT_EQ(DropQuotesInPrintedGaps(gray, line, 40), 1);
+  ASSERT_EQ(line.words.size(), 3u);
+  EXPECT_EQ(line.words[2].text, "字");
+  EXPECT_EQ(line.words[2].box.x, 260);
+  EXPECT_EQ(line.words[2].box.width, 60);
+
+  // OCR's box of the word reaches over the next word: the word still starts before it.
+  cv::Mat wide(100, 600, CV_8UC1, cv::Scalar(255));
+  OcrLine over = Squares(wide, {20, 100}, 60);
+  wide(cv::Rect(260, 30, 60, 40)).setTo(0);
+  wide(cv::Rect(340, 30, 60, 40)).setTo(0);
+  over.words.push_back({.text = "”字字", .box = {200, 30, 300, 40}, .confidence = 70});
+  over.words.push_back({.text = "字", .box = {280, 30, 60, 40}, .confidence = 90});
+  over.RebuildFromWords();
+  EXPECT_EQ(DropQuotesInPrintedGaps(wide, over, 40), 1);
+  EXPECT_EQ(over.text, "字字字字字");
+  EXPECT_LT(over.words[2].box.x, over.words[3].box.x);
+}
+
+// Two quotes read in two gaps of an attribution ("办公室  楼倩倩  周文斌" read "办公室”楼倩倩“周文斌"):
+// both go.
+TEST(Quotes, QuotesReadInTheGapsBetweenNamesAreTakenOut) {
+  cv::Mat gray(100, 600, CV_8UC1, cv::Scalar(255));
+  OcrLine line = Squares(gray, {20, 180, 340}, 60);  // 100 px of white between each
+  line.words.insert(line.words.begin() + 2, OcrWord{.text = "“", .box = {280, 30, 20, 40}});
+  line.words.insert(line.words.begin() + 1, OcrWord{.text = "”", .box = {120, 30, 20, 40}});
+  line.RebuildFromWords();
+  EXPECT_EQ(line.text, "字”字“字");
+  EXPECT_EQ(DropQuotesInPrintedGaps(gray, line, 40), 2);
+  EXPECT_EQ(line.text, "字字字");
+}
+
+// "代表 · 局长" read "代表局长": a small round mark alone at the middle of the row, between two
+// Han characters, is put back as a middle dot. A comma set as high (楷体's, taller than wide and
+// larger), a full stop low in the row, or a dot with no Han character beside it is not.
+TEST(MiddleDots, ADotAloneAtTheMiddleOfTheRowIsPutBack) {
+  auto page_with = [](cv::Mat& gray, cv::Rect mark, std::vector<std::string> texts) {
+    OcrLine line = Squares(gray, {20, 160, 240}, 60);  // 80 px of white between the first two
+    for (size_t k = 0; k < texts.size(); ++k) line.words[k].text = texts[k];
+    line.RebuildFromWords();
+    gray(mark).setTo(0);
+    OcrPage page{.width = gray.cols, .height = gray.rows};
+    page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+    return page;
+  };
+  const std::vector<std::string> han = {"表", "局", "长"};
+  cv::Mat gray(100, 400, CV_8UC1, cv::Scalar(255));
+  OcrPage page = page_with(gray, cv::Rect(117, 48, 5, 5), han);
+  EXPECT_EQ(PutBackMiddleDots(gray, page), 1);
+  EXPECT_EQ(page.blocks[0].lines[0].text, "表·局长");
+
+  cv::Mat comma(100, 400, CV_8UC1, cv::Scalar(255));
+  page = page_with(comma, cv::Rect(116, 45, 8, 13), han);
+  EXPECT_EQ(PutBackMiddleDots(comma, page), 0);
+  cv::Mat stop(100, 400, CV_8UC1, cv::Scalar(255));
+  page = page_with(stop, cv::Rect(117, 63, 5, 5), han);
+  EXPECT_EQ(PutBackMiddleDots(stop, page), 0);
+  cv::Mat digits(100, 400, CV_8UC1, cv::Scalar(255));
+  page = page_with(digits, cv::Rect(117, 48, 5, 5), {"3", "5", "长"});
+  EXPECT_EQ(PutBackMiddleDots(digits, page), 0);
+
+  // Read as another mark: that mark becomes the dot.
+  cv::Mat read(100, 400, CV_8UC1, cv::Scalar(255));
+  OcrLine line = Squares(read, {20, 160, 240}, 60);
+  line.words[0].text = "表";
+  line.words[1].text = "局";
+  line.words[2].text = "长";
+  line.words.insert(line.words.begin() + 1, OcrWord{.text = "'", .box = {110, 40, 12, 12}});
+  line.RebuildFromWords();
+  read(cv::Rect(117, 48, 5, 5)).setTo(0);
+  OcrPage marked{.width = read.cols, .height = read.rows};
+  marked.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+  EXPECT_EQ(PutBackMiddleDots(read, marked), 1);
+  EXPECT_EQ(marked.blocks[0].lines[0].text, "表·局长");
+}
+
 // A title that starts with a quote read without it, one that ends with a quote read without
 // it: the line read alone holds each mark at that end.
 TEST(Quotes, AMarkAtALinesEndIsTakenWhereTheLineNeedsIt) {
