@@ -26,6 +26,14 @@ struct OcrLine {
 
   // Text, box and confidence made again from the words, after words were changed or taken out.
   void RebuildFromWords();
+
+  // Takes out the characters at `at` (indices among the line's characters, white space aside, as
+  // its words hold them in order). A word left without characters goes; a word that loses some
+  // loses their share of its box (OCR draws one box over a word's characters) at the end they
+  // were at, a share at its start not past the next word's start (the layout orders a line's
+  // words by where their boxes start; OCR's box of "”强化" may reach over the word after it). The
+  // line keeps its box. Returns how many characters went.
+  int EraseCharacters(std::vector<size_t> at);
 };
 
 // The box of the words' boxes together (empty ones left out); empty when no word has one.

@@ -295,18 +295,9 @@ int DropQuotesInPrintedGaps(const cv::Mat& gray, OcrLine& line, double body_glyp
     if (top >= 0) glyph = std::max(glyph, kRowInkGlyph * (bottom - top + 1));
   }
   const std::vector<Box> boxes = CharacterBoxes(line);
-  // The line's characters, white space aside, and where each stands: its word, its index there.
+  // The line's characters, white space aside, in its words' order (as CharacterBoxes counts them).
   std::u32string text;
-  std::vector<std::pair<size_t, size_t>> where;
-  std::vector<std::u32string> words;
-  for (size_t w = 0; w < line.words.size(); ++w) {
-    words.push_back(ToU32(line.words[w].text));
-    for (size_t i = 0; i < words[w].size(); ++i) {
-      if (IsSpace(words[w][i])) continue;
-      text.push_back(words[w][i]);
-      where.emplace_back(w, i);
-    }
-  }
+  for (const auto& word : line.words) text += StripWhitespace(ToU32(word.text));
   if (text.size() != boxes.size()) return 0;
   auto pairs_without = [&](const std::vector<size_t>& drop) {
     std::u32string kept;
@@ -350,41 +341,7 @@ int DropQuotesInPrintedGaps(const cv::Mat& gray, OcrLine& line, double body_glyp
     }
   }
   if (drop.empty()) return 0;
-  // From the line's end back, so the places still to take out do not move.
-  std::sort(drop.rbegin(), drop.rend());
-  for (const size_t i : drop) {
-    const auto [w, k] = where[i];
-    // The word's box loses the mark's share of it (CharacterBoxes): a mark read at a word's
-    // start, in a gutter a line was read across, would keep the white in the word's box, and
-    // the layout then finds no gutter there.
-    Box& box = line.words[w].box;
-    const size_t n = StripWhitespace(words[w]).size();
-    const size_t before = StripWhitespace(std::u32string_view(words[w]).substr(0, k)).size();
-    if (n > 1 && !box.Empty()) {
-      int share = box.width / static_cast<int>(n);
-      if (before == 0) {
-        // Not past the next word's start: the layout orders a line's words by where their
-        // boxes start, and OCR's box of "”强化" may reach over the word after it.
-        if (w + 1 < line.words.size() && !line.words[w + 1].box.Empty()) {
-          share = std::clamp(line.words[w + 1].box.x - 1 - box.x, 0, share);
-        }
-        box.x += share;
-      }
-      box.width -= share;
-    }
-    words[w].erase(k, 1);
-  }
-  const Box box = line.box;
-  for (size_t w = line.words.size(); w-- > 0;) {
-    if (StripWhitespace(words[w]).empty()) {
-      line.words.erase(line.words.begin() + static_cast<std::ptrdiff_t>(w));
-    } else {
-      line.words[w].text = ToUtf8(words[w]);
-    }
-  }
-  line.RebuildFromWords();
-  line.box = box;
-  return static_cast<int>(drop.size());
+  return line.EraseCharacters(drop);
 }
 
 bool QuoteInkAtEnd(const cv::Mat& gray, const OcrLine& line, const MissingMark& mark, double glyph) {

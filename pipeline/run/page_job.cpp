@@ -1,5 +1,7 @@
 #include "pipeline/run/page_job.h"
 
+#include <set>
+
 #include <fmt/format.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -414,6 +416,30 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       }
       if (const int dots = PutBackMiddleDots(upright, result.ocr)) {
         spdlog::debug("page {}: {} middle dot(s) the page reading dropped put back", page.index, dots);
+      }
+    });
+    // Lines set solid in Han read a character long: the character no other model reads goes.
+    RefineOcr("cells", page.index, result, [&] {
+      const double glyph = scale.glyph_height_px * scale.factor;
+      for (const LineReadLong& found : FindLinesReadLong(upright, result.ocr, glyph, options.cells)) {
+        OcrLine& line = result.ocr.blocks[found.block].lines[found.line];
+        const RereadRegion region{.box = line.box, .glyph_px = BodyGlyphHeight(result.ocr)};
+        const RegionImage cut = CutRegion(upright, region, options.reread, 1.0);
+        std::vector<std::u32string> others;
+        std::set<std::string> asked;
+        for (const LineVoter& voter : options.vote.voters) {
+          if (voter.model.empty() || !asked.insert(voter.model).second) continue;
+          if (OcrEngine* reader = engine.Alternate(voter.model)) {
+            others.push_back(ToU32(reader->Recognize(cut.image, Segmentation::kSingleLine).Text()));
+          }
+        }
+        const auto extra = CharacterNoOtherReads(ToU32(line.text), others);
+        std::string read_by_others;
+        for (const auto& other : others) read_by_others += " | " + ToUtf8(StripWhitespace(other));
+        spdlog::debug("page {}: line {:?} {:.2f} cell(s) long, read by the other models{}: {}",
+                      page.index, line.text, found.excess, read_by_others,
+                      extra ? "one character taken out" : "left as read");
+        if (extra) line.EraseCharacters({*extra});
       }
     });
     RefineOcr("folio", page.index, result, [&] {

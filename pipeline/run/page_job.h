@@ -7,6 +7,7 @@
 #include "models/ocr_page.h"
 #include "models/record.h"
 #include "pipeline/run/stage_runner.h"
+#include "stages/cells.h"
 #include "stages/cleanup.h"
 #include "stages/columns.h"
 #include "stages/deskew.h"
@@ -36,6 +37,10 @@ struct PageJobOptions {
   // Lines whose quotes do not pair, read again alone for the mark the page reading dropped
   // (stages/quotes.h).
   QuoteOptions quotes;
+  // Lines set solid in Han read with a character more than their ink has cells: the other
+  // models (`vote.voters`) read each again, and the character none of them reads goes
+  // (stages/cells.h).
+  CellFitOptions cells;
   // Dot leaders found on the ink and their lines read without them (stages/leaders.h).
   LeaderOptions leaders;
   OrientationOptions orientation;

@@ -556,6 +556,10 @@ std::string SettingsHash(const RunOptions& options) {
                                    {"quotes",
                                     {{"scales", options.page.quotes.scales},
                                      {"max_lines", options.page.quotes.max_lines}}},
+                                   {"cells",
+                                    {{"excess_from", options.page.cells.excess_from},
+                                     {"excess_to", options.page.cells.excess_to},
+                                     {"max_lines", options.page.cells.max_lines}}},
                                    {"profile", options.profile},
                                    {"pipeline_version", QIKAN_VERSION}};
   return Sha256Hex(settings.dump());
