@@ -211,14 +211,17 @@ std::optional<DigitsRead> ReadDigits(const cv::Mat& gray8, const Box& box, doubl
     }
     spdlog::debug("digits at {}x{}+{}+{} read at {} as {:?} ({:.0f})", box.width, box.height,
                   box.x, box.y, scale, text, read.MeanConfidence());
-    if (!AllDigits(text, options.max_digits)) continue;
+    if (!AllDigits(text, options.max_digits) || read.MeanConfidence() < options.opinion_confidence) {
+      continue;
+    }
     ++votes[text];
     confidence[text] = std::max(confidence[text], read.MeanConfidence());
   }
   const auto best = std::max_element(votes.begin(), votes.end(),
                                      [](const auto& l, const auto& r) { return l.second < r.second; });
-  // A size that reads nothing has no opinion (the digits model often reads a lone digit at one
-  // size and nothing at the next); a size that reads other digits disagrees.
+  // A size that reads nothing, or reads digits at a guess, has no opinion (the digits model often
+  // reads a lone digit at one size and nothing at the next); a size that reads other digits
+  // surely disagrees.
   int opinions = 0;
   for (const auto& [text, count] : votes) opinions += count;
   if (best == votes.end() || best->second < 2 || 2 * best->second <= opinions) {

@@ -215,12 +215,17 @@ class ScriptedDigits : public OcrEngine {
   explicit ScriptedDigits(std::vector<std::string> script) : script_(std::move(script)) {}
   using OcrEngine::Recognize;
   OcrPage Recognize(const cv::Mat& image, Segmentation) override {
-    const std::string text = next_ < script_.size() ? script_[next_] : "";
+    std::string text = next_ < script_.size() ? script_[next_] : "";
     ++next_;
     OcrPage page{.width = image.cols, .height = image.rows};
     if (text.empty()) return page;
+    float confidence = 95;  // "5@26": read at 26
+    if (const size_t at = text.find('@'); at != std::string::npos) {
+      confidence = std::stof(text.substr(at + 1));
+      text.resize(at);
+    }
     OcrLine line{.words = {OcrWord{.text = text, .box = {0, 0, image.cols, image.rows},
-                                   .confidence = 95}}};
+                                   .confidence = confidence}}};
     line.RebuildFromWords();
     page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
     return page;
@@ -248,6 +253,8 @@ TEST(FolioReadTest, ASizeThatReadsNothingHasNoSayAndOneThatReadsOtherDigitsHas) 
   EXPECT_EQ(read({"", "", "", "2", ""}), "(none)");
   EXPECT_EQ(read({"5", "9", "", "5", "9"}), "(none)");
   EXPECT_EQ(read({"", "", "", "", ""}), "(none)");
+  // Digits read at a guess have no say either: a colour page's 5.
+  EXPECT_EQ(read({"5", "2@26", "5", "3@0", "2@26"}), "—5—");
 }
 
 TEST(FolioEngineTest, AModelThatIsNotInstalledGivesNoReader) {
