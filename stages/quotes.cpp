@@ -317,6 +317,10 @@ int DropQuotesInPrintedGaps(const cv::Mat& gray, OcrLine& line, double body_glyp
   std::vector<size_t> candidates;
   for (size_t i = 1; i + 1 < text.size(); ++i) {
     if (!IsQuote(text[i]) || !inked(boxes[i - 1]) || !inked(boxes[i + 1])) continue;
+    // Beside another quote it is one of a pair of marks set in a gap of their own ("培育”“城乡",
+    // a closing mark hugging the character before it, an opening one the character after): OCR
+    // boxes such marks too loosely to tell their ink from the white.
+    if (IsQuote(text[i - 1]) || IsQuote(text[i + 1])) continue;
     if (WidestWhiteBetween(gray, line.box, boxes[i - 1], boxes[i + 1]) < kPrintedGap * glyph) {
       continue;
     }
@@ -436,6 +440,10 @@ constexpr char32_t kMiddleDot = U'·';
 // A middle dot is 0.12-0.15 of the row's ink height across (Noto Serif CJK, AR PL UKai, at 200
 // and 300 dpi); 楷体's full-width comma, set as high, 0.17-0.2 wide and taller than wide.
 constexpr double kDotLargest = 0.16;
+// Ink this light still joins a mark to the stroke it ends (a serif's end); the mark with it may
+// be this large.
+constexpr int kFaintInk = 200;
+constexpr double kFaintLargest = 0.3;
 
 // What chi_sim reads a middle dot as, when it reads it at all.
 bool ReadAsMiddleDot(char32_t c) {
@@ -449,7 +457,13 @@ std::vector<double> MiddleDotsOnRow(const cv::Mat& gray, const Box& row) {
   const cv::Rect rect =
       cv::Rect(row.x, row.y, row.width, row.height) & cv::Rect(0, 0, gray.cols, gray.rows);
   if (rect.width < 4 || rect.height < 4) return dots;
-  const cv::Mat inked = ToGray8(gray(rect)) < 128;
+  const cv::Mat row_gray = ToGray8(gray(rect));
+  const cv::Mat inked = row_gray < 128;
+  // Faint ink too, to see what a dark mark joins: the thick end of a serif 一 whose thin stroke
+  // a scan at 150 dpi leaves grey stands alone in the dark ink.
+  cv::Mat faint_labels, faint_stats, faint_centroids;
+  cv::connectedComponentsWithStats(row_gray < kFaintInk, faint_labels, faint_stats, faint_centroids,
+                                   8, CV_32S);
   cv::Mat rows;
   cv::reduce(inked, rows, 1, cv::REDUCE_MAX);
   int ink_top = -1, ink_bottom = -1;
@@ -486,7 +500,23 @@ std::vector<double> MiddleDotsOnRow(const cv::Mat& gray, const Box& row) {
         }
       }
     }
-    if (alone) dots.push_back(rect.x + x + w / 2.0);
+    if (!alone) continue;
+    // The same mark in the faint ink: still a dot's size.
+    cv::Point pixel(-1, -1);
+    for (int yy = y; yy < y + h && pixel.x < 0; ++yy) {
+      for (int xx = x; xx < x + w; ++xx) {
+        if (labels.at<int>(yy, xx) == i) {
+          pixel = {xx, yy};
+          break;
+        }
+      }
+    }
+    const int faint = pixel.x < 0 ? 0 : faint_labels.at<int>(pixel);
+    if (faint <= 0 || faint_stats.at<int>(faint, cv::CC_STAT_WIDTH) > kFaintLargest * g ||
+        faint_stats.at<int>(faint, cv::CC_STAT_HEIGHT) > kFaintLargest * g) {
+      continue;
+    }
+    dots.push_back(rect.x + x + w / 2.0);
   }
   return dots;
 }

@@ -153,6 +153,17 @@ TEST(Quotes, AQuoteReadInTheWhiteOfAPrintedGapIsTakenOut) {
   OcrLine opening = SquaresWithAMarkInTheGap(paired, "“", "”");
   EXPECT_EQ(DropQuotesInPrintedGaps(paired, opening, 40), 0);
   EXPECT_EQ(opening.text, "字字“字”");
+  // A closing quote beside an opening one ("培育”“城乡", the line continuing a quote opened on
+  // the page before): a pair of marks in a gap of their own, both stay.
+  cv::Mat pair(100, 500, CV_8UC1, cv::Scalar(255));
+  OcrLine marks = SquaresWithAMarkInTheGap(pair, "”");
+  marks.words.insert(marks.words.begin() + 3, OcrWord{.text = "“", .box = {225, 30, 20, 40}});
+  marks.words.back().text = "”";
+  marks.RebuildFromWords();
+  pair(cv::Rect(236, 30, 4, 12)).setTo(0);  // the opening quote's ink, right of its box's middle
+  pair(cv::Rect(242, 30, 4, 12)).setTo(0);
+  EXPECT_EQ(marks.text, "字字”“字”");
+  EXPECT_EQ(DropQuotesInPrintedGaps(pair, marks, 40), 0);
   // A closing quote in the gap goes on from a quote the line before left open: it stays.
   OcrLine closing = SquaresWithAMarkInTheGap(paired, "”");
   EXPECT_EQ(DropQuotesInPrintedGaps(paired, closing, 40, /*opened_before=*/true), 0);
@@ -247,6 +258,13 @@ TEST(MiddleDots, ADotAloneAtTheMiddleOfTheRowIsPutBack) {
   cv::Mat digits(100, 400, CV_8UC1, cv::Scalar(255));
   page = page_with(digits, cv::Rect(117, 48, 5, 5), {"3", "5", "长"});
   EXPECT_EQ(PutBackMiddleDots(digits, page), 0);
+
+  // The thick end of a serif 一 whose thin stroke a 150 dpi scan left grey: dark alone, but
+  // joined to the stroke in the faint ink.
+  cv::Mat serif(100, 400, CV_8UC1, cv::Scalar(255));
+  page = page_with(serif, cv::Rect(117, 48, 5, 5), han);
+  serif(cv::Rect(90, 49, 27, 3)).setTo(170);
+  EXPECT_EQ(PutBackMiddleDots(serif, page), 0);
 
   // Read as another mark: that mark becomes the dot.
   cv::Mat read(100, 400, CV_8UC1, cv::Scalar(255));
