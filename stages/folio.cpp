@@ -196,12 +196,17 @@ struct DigitsRead {
 };
 
 // The digits in `box` read at each of the options' sizes: the reading two sizes or more gave,
-// more than half of those that read digits, one of them at the options' confidence; none
-// otherwise.
+// with more than half the confidence of all the sizes that read digits, one of them at the
+// options' confidence; none otherwise.
 std::optional<DigitsRead> ReadDigits(const cv::Mat& gray8, const Box& box, double glyph_px,
                                      OcrEngine& engine, const FolioOptions& options) {
-  std::map<std::string, int> votes;
-  std::map<std::string, float> confidence;
+  struct Votes {
+    int count = 0;
+    double weight = 0;  // the readings' confidences summed
+    float confidence = 0;  // the surest of them
+  };
+  std::map<std::string, Votes> votes;
+  double weight = 0;
   for (const double scale : options.read_scales) {
     const OcrPage read = engine.Recognize(CutDigits(gray8, box, glyph_px, scale, options),
                                           Segmentation::kSingleLine);
@@ -211,25 +216,25 @@ std::optional<DigitsRead> ReadDigits(const cv::Mat& gray8, const Box& box, doubl
     }
     spdlog::debug("digits at {}x{}+{}+{} read at {} as {:?} ({:.0f})", box.width, box.height,
                   box.x, box.y, scale, text, read.MeanConfidence());
-    if (!AllDigits(text, options.max_digits) || read.MeanConfidence() < options.opinion_confidence) {
-      continue;
-    }
-    ++votes[text];
-    confidence[text] = std::max(confidence[text], read.MeanConfidence());
+    if (!AllDigits(text, options.max_digits)) continue;
+    Votes& v = votes[text];
+    ++v.count;
+    v.weight += read.MeanConfidence();
+    v.confidence = std::max(v.confidence, read.MeanConfidence());
+    weight += read.MeanConfidence();
   }
-  const auto best = std::max_element(votes.begin(), votes.end(),
-                                     [](const auto& l, const auto& r) { return l.second < r.second; });
-  // A size that reads nothing, or reads digits at a guess, has no opinion (the digits model often
-  // reads a lone digit at one size and nothing at the next); a size that reads other digits
-  // surely disagrees.
-  int opinions = 0;
-  for (const auto& [text, count] : votes) opinions += count;
-  if (best == votes.end() || best->second < 2 || 2 * best->second <= opinions) {
+  // A size that reads nothing has no say (the digits model often reads a lone digit at one size
+  // and nothing at the next); a size that reads digits has a say as sure as it read them: a
+  // colour page's 5 read "5" at 96 twice outweighs "2" at 26 twice and "3" at 0, and an office
+  // page's "5" at 96 and twice at 0 is 5.
+  const auto best = std::max_element(votes.begin(), votes.end(), [](const auto& l, const auto& r) {
+    return l.second.weight < r.second.weight;
+  });
+  if (best == votes.end() || best->second.count < 2 || 2 * best->second.weight <= weight ||
+      best->second.confidence < options.min_confidence) {
     return std::nullopt;
   }
-  const float conf = confidence[best->first];
-  if (conf < options.min_confidence) return std::nullopt;
-  return DigitsRead{.digits = best->first, .confidence = conf};
+  return DigitsRead{.digits = best->first, .confidence = best->second.confidence};
 }
 
 // A word chi_sim read as a number, perhaps with a look-alike mark for a 1 ("1]1]" for 11).

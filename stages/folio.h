@@ -24,14 +24,13 @@ struct FolioOptions {
   // Looked for in the top and bottom margins: this fraction of the page height each.
   double margin_fraction = 0.2;
   // The digits are read at these multiples of the body glyph height scaled to 36 px; the
-  // number needs two readings or more, all digits, alike, more than half of the sizes that read
-  // digits at all (the digits model reads a lone digit at one size and nothing at the next: the
-  // folio "— 2 —" of a 楷体 page read "" at 0.8 and 1.0, "2" at 97 from 1.25 up; a lost folio is
-  // three characters), and one of them at this confidence.
+  // number needs two readings or more, all digits, alike, with more than half the confidence
+  // of all the sizes that read digits (the digits model reads a lone digit at one size and
+  // nothing at the next: the folio "— 2 —" of a 楷体 page read "" at 0.8 and 1.0, "2" at 97 from
+  // 1.25 up; a lost folio is three characters; and a guess weighs little: a colour page's "5"
+  // read "5" at 96 twice and "2" at 26, "3" at 0, "2" at 26 at the other sizes), and one of them
+  // at this confidence.
   std::vector<double> read_scales = {0.8, 1.0, 1.25, 1.5, 2.0};
-  // A size reading digits below this confidence has no say in the vote: a colour page's "5" read
-  // "5" at 96 twice and "2" at 26, "3" at 0, "2" at 26 at the other sizes.
-  float opinion_confidence = 50;
   double model_glyph_px = 36;
   float min_confidence = 60;
   int max_digits = 3;

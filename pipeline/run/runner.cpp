@@ -533,7 +533,6 @@ nlohmann::json FolioJson(const FolioOptions& folio) {
           {"read_scales", folio.read_scales},
           {"model_glyph_px", folio.model_glyph_px},
           {"min_confidence", folio.min_confidence},
-          {"opinion_confidence", folio.opinion_confidence},
           {"margin_fraction", folio.margin_fraction},
           {"max_digits", folio.max_digits},
           {"reread_numbers_below", folio.reread_numbers_below},

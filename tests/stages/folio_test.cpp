@@ -253,8 +253,12 @@ TEST(FolioReadTest, ASizeThatReadsNothingHasNoSayAndOneThatReadsOtherDigitsHas) 
   EXPECT_EQ(read({"", "", "", "2", ""}), "(none)");
   EXPECT_EQ(read({"5", "9", "", "5", "9"}), "(none)");
   EXPECT_EQ(read({"", "", "", "", ""}), "(none)");
-  // Digits read at a guess have no say either: a colour page's 5.
-  EXPECT_EQ(read({"5", "2@26", "5", "3@0", "2@26"}), "—5—");
+  // Each size has a say as sure as it read: a colour page's 5 outweighs two guesses at 2, and
+  // an office page's "5" at 96 with two more at 0 is 5.
+  EXPECT_EQ(read({"5@96", "2@26", "5@96", "3@0", "2@26"}), "—5—");
+  EXPECT_EQ(read({"5@96", "5@0", "", "5@0", ""}), "—5—");
+  // None of them sure enough: none.
+  EXPECT_EQ(read({"5@40", "5@40", "", "", ""}), "(none)");
 }
 
 TEST(FolioEngineTest, AModelThatIsNotInstalledGivesNoReader) {
