@@ -50,19 +50,12 @@ std::vector<LineReadLong> FindLinesReadLong(const cv::Mat& gray, const OcrPage& 
           cv::Rect(line.box.x - pad, line.box.y, line.box.width + 2 * pad, line.box.height) &
           cv::Rect(0, 0, gray.cols, gray.rows);
       if (rect.width < 2 || rect.height < 2) continue;
-      cv::Mat columns;
-      cv::reduce(ToGray8(gray(rect)) < 128, columns, 0, cv::REDUCE_MAX);
-      int first = -1, last = -1;
-      for (int x = 0; x < columns.cols; ++x) {
-        if (!columns.at<uchar>(0, x)) continue;
-        if (first < 0) first = x;
-        last = x;
-      }
-      if (first < 0 || last <= first) continue;
+      const cv::Rect ink = cv::boundingRect(ToGray8(gray(rect)) < 128);
+      if (ink.width < 2) continue;
       measured.push_back({.block = b,
                           .line = l,
                           .cells = static_cast<double>(text.size()) - 0.1,
-                          .ink = static_cast<double>(last - first)});
+                          .ink = static_cast<double>(ink.width - 1)});
     }
   }
   if (static_cast<int>(measured.size()) < options.min_lines) return found;

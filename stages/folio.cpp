@@ -135,14 +135,11 @@ std::optional<FolioShape> FindInBand(const cv::Mat& ink, int top, int bottom, do
   const int count = cv::connectedComponentsWithStats(band, labels, stats, centroids, 8, CV_32S);
   std::vector<uchar> flat(static_cast<size_t>(count), 0);
   for (int i = 1; i < count; ++i) {
-    flat[static_cast<size_t>(i)] = stats.at<int>(i, cv::CC_STAT_HEIGHT) <= std::max(2.0, 0.2 * glyph);
+    if (stats.at<int>(i, cv::CC_STAT_HEIGHT) <= std::max(2.0, 0.2 * glyph)) {
+      flat[static_cast<size_t>(i)] = 255;
+    }
   }
-  cv::Mat flat_ink(band.size(), CV_8UC1, cv::Scalar(0));
-  for (int y = 0; y < labels.rows; ++y) {
-    const int* label = labels.ptr<int>(y);
-    uchar* out = flat_ink.ptr<uchar>(y);
-    for (int x = 0; x < labels.cols; ++x) out[x] = flat[static_cast<size_t>(label[x])] ? 255 : 0;
-  }
+  cv::Mat flat_ink = LabelMask(labels, flat);
   // (An odd width: an even one would shift the bars a pixel off their ink.)
   const int reach = std::max(3, static_cast<int>(std::lround(kDashBreak * glyph))) | 1;
   cv::morphologyEx(flat_ink, flat_ink, cv::MORPH_CLOSE,

@@ -49,27 +49,10 @@ bool IsBlot(const OcrWord& word, double glyph_px, const LostLineOptions& options
   return word.confidence < options.blot_confidence && word.box.width >= cells * glyph_px * chars;
 }
 
-// Calls `stretch(width)` for each stretch of set columns in [from, to), gaps up to `bridge`
-// included.
-template <typename F>
-void ForEachStretch(const std::vector<uchar>& columns, int from, int to, int bridge, F&& stretch) {
-  int start = -1, last = -1;
-  for (int x = std::max(0, from); x < std::min(to, static_cast<int>(columns.size())); ++x) {
-    if (!columns[static_cast<size_t>(x)]) continue;
-    if (start >= 0 && x - last - 1 > bridge) {
-      stretch(last - start + 1);
-      start = -1;
-    }
-    if (start < 0) start = x;
-    last = x;
-  }
-  if (start >= 0) stretch(last - start + 1);
-}
-
 // Each stretch of set columns in [from, to), gaps up to `bridge` included, counted whole.
 long BridgedWidth(const std::vector<uchar>& columns, int from, int to, int bridge) {
   long inked = 0;
-  ForEachStretch(columns, from, to, bridge, [&](int width) { inked += width; });
+  ForEachStretch(columns, from, to, bridge, [&](int first, int last) { inked += last - first + 1; });
   return inked;
 }
 
@@ -274,8 +257,8 @@ bool ReadsShortOfInk(const cv::Mat& gray, const Box& box, double glyph_px, doubl
   // narrower than the cell its pitch gives).
   double cells = 0;
   ForEachStretch(tall, 0, static_cast<int>(tall.size()), static_cast<int>(options.bridge * glyph_px),
-                 [&](int width) {
-                   const double c = width / cell_px;
+                 [&](int first, int last) {
+                   const double c = (last - first + 1) / cell_px;
                    cells += c >= 1 ? c : c >= 0.5 ? 1 : c;
                  });
   // The ink's count is good to about a share of itself (the page's cell is measured on lines

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
@@ -67,6 +68,23 @@ bool ReadsShortOfInk(const cv::Mat& gray, const Box& box, double glyph_px, doubl
                      std::string_view as_read, std::string_view reading,
                      const InkFitOptions& options, double slack = 1.0,
                      double slack_share = 0.12);
+
+// Calls `stretch(first, last)` for each stretch of set columns in [from, to), gaps up to `bridge`
+// columns wide included: its first and last set column.
+template <typename F>
+void ForEachStretch(const std::vector<uchar>& columns, int from, int to, int bridge, F&& stretch) {
+  int start = -1, last = -1;
+  for (int x = std::max(0, from); x < std::min(to, static_cast<int>(columns.size())); ++x) {
+    if (!columns[static_cast<size_t>(x)]) continue;
+    if (start >= 0 && x - last - 1 > bridge) {
+      stretch(start, last);
+      start = -1;
+    }
+    if (start < 0) start = x;
+    last = x;
+  }
+  if (start >= 0) stretch(start, last);
+}
 
 // Per column of `box` (clipped to the page), whether its inked rows span `tall_ink` of the glyph.
 std::vector<uchar> TallInkColumns(const cv::Mat& ink, const Box& box, double glyph_px,

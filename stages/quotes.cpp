@@ -225,14 +225,10 @@ bool QuoteInkBetween(const cv::Mat& gray, const Box& row, const Box& left, const
   const int row_left = std::max(0, row.x), row_right = std::min(gray.cols, row.Right());
   if (to - from < 3 || bottom - top < 2 || row_right <= row_left) return false;
   // The row's ink top, over the whole row: a quote stands within 0.45 glyph of it.
-  cv::Mat rows;
-  cv::reduce(gray(cv::Range(top, bottom), cv::Range(row_left, row_right)) < 128, rows, 1,
-             cv::REDUCE_MAX);
-  int ink_top = -1;
-  for (int y = 0; y < rows.rows && ink_top < 0; ++y) {
-    if (rows.at<uchar>(y, 0)) ink_top = y;
-  }
-  if (ink_top < 0) return false;
+  const cv::Rect row_ink =
+      cv::boundingRect(gray(cv::Range(top, bottom), cv::Range(row_left, row_right)) < 128);
+  if (row_ink.empty()) return false;
+  const int ink_top = row_ink.y;
   const int high = ink_top + static_cast<int>(0.45 * glyph);
   const cv::Mat inked = gray(cv::Range(top, bottom), cv::Range(from, to)) < 128;
   std::vector<int> first(inked.cols, -1), last(inked.cols, -1);
@@ -244,33 +240,25 @@ bool QuoteInkBetween(const cv::Mat& gray, const Box& row, const Box& left, const
       last[x] = y;
     }
   }
-  const int bridge = std::max(1, static_cast<int>(0.1 * glyph));
-  for (int x = 0; x < inked.cols;) {
-    if (first[x] < 0) {
-      ++x;
-      continue;
-    }
-    const int start = x;
-    int end = x, gap = 0, mark_top = inked.rows, mark_bottom = -1;
-    bool high_only = true;
-    for (; x < inked.cols; ++x) {
-      if (first[x] < 0) {
-        if (++gap > bridge) break;
-        continue;
-      }
-      gap = 0;
-      end = x;
-      high_only = high_only && last[x] <= high;
-      mark_top = std::min(mark_top, first[x]);
-      mark_bottom = std::max(mark_bottom, last[x]);
-    }
-    const int width = end - start + 1;
-    if (start > 0 && end + 1 < inked.cols && high_only && width >= 0.1 * glyph &&
-        width <= 0.75 * glyph && mark_bottom - mark_top <= 0.4 * glyph) {
-      return true;
-    }
-  }
-  return false;
+  std::vector<uchar> columns(first.size());
+  for (size_t x = 0; x < first.size(); ++x) columns[x] = first[x] >= 0;
+  bool found = false;
+  ForEachStretch(columns, 0, inked.cols, std::max(1, static_cast<int>(0.1 * glyph)),
+                 [&](int start, int end) {
+                   int mark_top = inked.rows, mark_bottom = -1;
+                   bool high_only = true;
+                   for (int x = start; x <= end; ++x) {
+                     if (first[x] < 0) continue;
+                     high_only = high_only && last[x] <= high;
+                     mark_top = std::min(mark_top, first[x]);
+                     mark_bottom = std::max(mark_bottom, last[x]);
+                   }
+                   const int width = end - start + 1;
+                   found = found || (start > 0 && end + 1 < inked.cols && high_only &&
+                                     width >= 0.1 * glyph && width <= 0.75 * glyph &&
+                                     mark_bottom - mark_top <= 0.4 * glyph);
+                 });
+  return found;
 }
 
 int DropQuotesInPrintedGaps(const cv::Mat& gray, OcrLine& line, double body_glyph,
@@ -279,21 +267,11 @@ int DropQuotesInPrintedGaps(const cv::Mat& gray, OcrLine& line, double body_glyp
   // The line's glyph: the body's, or as tall as the row's ink holds (a heading, a contents line
   // set larger: their quotes are larger, the white a quote leaves in its cell wider). Not its
   // boxes' height: an attribution's (its brackets, boxes the vote widened) stand taller.
-  double glyph = body_glyph;
-  {
-    const cv::Rect rect = cv::Rect(line.box.x, line.box.y, line.box.width, line.box.height) &
-                          cv::Rect(0, 0, gray.cols, gray.rows);
-    if (rect.empty()) return 0;
-    cv::Mat rows;
-    cv::reduce(gray(rect) < 128, rows, 1, cv::REDUCE_MAX);
-    int top = -1, bottom = -1;
-    for (int y = 0; y < rows.rows; ++y) {
-      if (!rows.at<uchar>(y, 0)) continue;
-      if (top < 0) top = y;
-      bottom = y;
-    }
-    if (top >= 0) glyph = std::max(glyph, kRowInkGlyph * (bottom - top + 1));
-  }
+  const cv::Rect rect = cv::Rect(line.box.x, line.box.y, line.box.width, line.box.height) &
+                        cv::Rect(0, 0, gray.cols, gray.rows);
+  if (rect.empty()) return 0;
+  const double glyph =
+      std::max(body_glyph, kRowInkGlyph * cv::boundingRect(gray(rect) < 128).height);
   const std::vector<Box> boxes = CharacterBoxes(line);
   // The line's characters, white space aside, in its words' order (as CharacterBoxes counts them).
   std::u32string text;
@@ -464,16 +442,10 @@ std::vector<double> MiddleDotsOnRow(const cv::Mat& gray, const Box& row) {
   cv::Mat faint_labels, faint_stats, faint_centroids;
   cv::connectedComponentsWithStats(row_gray < kFaintInk, faint_labels, faint_stats, faint_centroids,
                                    8, CV_32S);
-  cv::Mat rows;
-  cv::reduce(inked, rows, 1, cv::REDUCE_MAX);
-  int ink_top = -1, ink_bottom = -1;
-  for (int y = 0; y < rows.rows; ++y) {
-    if (!rows.at<uchar>(y, 0)) continue;
-    if (ink_top < 0) ink_top = y;
-    ink_bottom = y;
-  }
-  const double g = ink_bottom - ink_top + 1;
-  if (ink_top < 0 || g < 12) return dots;
+  const cv::Rect ink = cv::boundingRect(inked);
+  const int ink_top = ink.y, ink_bottom = ink.y + ink.height - 1;
+  const double g = ink.height;
+  if (ink.empty() || g < 12) return dots;
   cv::Mat labels, stats, centroids;
   const int count = cv::connectedComponentsWithStats(inked, labels, stats, centroids, 8, CV_32S);
   const int clear = static_cast<int>(std::ceil(0.3 * g));
@@ -599,20 +571,18 @@ int RepairQuotes(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
       if (opened_before) across.insert(across.begin(), kOpen);
       if (closed_after) across.push_back(kClose);
       if (!QuotesUnpaired(across)) continue;
-      const double glyph = LineGlyph(line, body_glyph);
-      // The line's glyph as ink: the body's, times how much larger the line's boxes are.
-      const double ink_glyph = glyph_px * std::max(1.0, body_glyph > 0 ? glyph / body_glyph : 1.0);
       // Quotes OCR invented in the white of a printed gap go first: the line may pair without.
-      // The gap is measured in the body's glyphs: an attribution's boxes (its brackets, boxes
-      // the vote widened) stand taller than its glyphs.
       if (const int dropped = DropQuotesInPrintedGaps(gray, line, glyph_px, opened_before,
                                                       closed_after)) {
         spdlog::debug("quotes: {} mark(s) in a printed gap taken out: {:?}", dropped, line.text);
         continue;
       }
+      const double glyph = LineGlyph(line, body_glyph);
       // (Headings, set larger, are read whatever the page's count: a title's quotes are the
       // catalog's.)
       if (glyph < options.heading_glyph * body_glyph && lines++ >= options.max_lines) continue;
+      // The line's glyph as ink: the body's, times how much larger the line's boxes are.
+      const double ink_glyph = glyph_px * std::max(1.0, body_glyph > 0 ? glyph / body_glyph : 1.0);
       const RereadRegion region{.box = WidenToOwnRowInk(gray, page, line, glyph), .glyph_px = glyph};
       for (const double scale : options.scales) {
         const RegionImage cut = CutRegion(gray, region, reread, scale);
