@@ -101,15 +101,30 @@ class Segmenter {
         size_t crossed = 0;
       };
       const double min_gutter = options_.min_gutter * unit_;
-      std::vector<Strip> strips;
-      for (const Interval& w : white[i]) {
-        if (w.Width() >= min_gutter) strips.push_back({w, 0});
-      }
-      size_t end = i + 1;
       auto near = [&](size_t s) {
         return s < slabs.size() &&
                slabs[s].top - slabs[s - 1].bottom <= options_.band_break * unit_;
       };
+      std::vector<Strip> strips;
+      // (A row standing apart, white above and below it, is a banner or a heading across the
+      // page, never a band's first row: the rows under it are no columns of its. Headings set
+      // large side by side at the top of their columns, `tall`, keep the gutters they leave.)
+      const bool apart = !tall[i] && Apart(slabs, i, i + 1, std::min(slabs.size(), i + 6));
+      for (const Interval& w : white[i]) {
+        if (apart) break;
+        if (w.Width() < min_gutter) continue;
+        // (Nor does one start a band: the white between a heading's characters over the
+        // gutter of the columns under it is no strip of theirs.)
+        if (near(i + 1) && std::any_of(white[i + 1].begin(), white[i + 1].end(),
+                                       [&](const Interval& under) {
+                                         return SpacedAcross(white[i], left, right, under, w,
+                                                             slabs[i], slabs[i + 1]);
+                                       })) {
+          continue;
+        }
+        strips.push_back({w, 0});
+      }
+      size_t end = i + 1;
       // (Columns go on under white across them up to column_break, see below.)
       auto goes_on_under_white = [&](size_t s) {
         return s < slabs.size() && !tall[s] &&
@@ -157,11 +172,24 @@ class Segmenter {
         return pieces[best];
       };
       while (near(end) || goes_on_under_white(end)) {
+        // (Nor does the band go on through such a row: a banner set letter-spaced, "简  讯"
+        // between rules, whose gap falls on the gutter, ends the columns above it; the
+        // columns below are a band of their own.)
+        if (!tall[end] && Apart(slabs, end, i, end)) break;
         std::vector<Strip> next;
         std::vector<Interval> above, ended;  // the strips down to row `end`; those it ends
         for (const Strip& strip : strips) {
           above.push_back(strip.white);
           const auto both = Intersect({strip.white}, white[end], min_gutter);
+          // (A line printed across the strip, whose characters stand as far apart over it as
+          // they do along the row, ends it as a heading does: the next article's heading, set
+          // a little larger and looser than the body, over both columns.)
+          if (both.size() == 1 && near(end + 1) &&
+              SpacedAcross(white[end], left, right, strip.white, both.front(), slabs[end],
+                           slabs[end + 1])) {
+            ended.push_back(strip.white);
+            continue;
+          }
           if (!both.empty()) {
             next.push_back({goes_on_in(strip.white, both, end), strip.crossed});
             continue;
@@ -546,6 +574,62 @@ class Segmenter {
     return inked >= 2 && 2 * inked >= c1 - c0 + 1;
   }
 
+  // Whether row `s` stands apart: the white above it and below it is each at least a glyph tall
+  // and `apart_gap` times as tall as the white between rows [from, to) (the median, between
+  // rows of one line each: where two columns' lines do not line up, OCR's rows of both overlap
+  // into one row twice as tall with little white between them). A column's lines follow at one
+  // leading; a banner or a heading across the page has white above and below it.
+  bool Apart(const std::vector<Slab>& slabs, size_t s, size_t from, size_t to) const {
+    if (s == 0 || s + 1 >= slabs.size()) return false;
+    std::vector<int> heights;
+    for (size_t r = from; r < to; ++r) heights.push_back(slabs[r].bottom - slabs[r].top);
+    if (heights.size() < 3) return false;
+    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+    const double one_line = options_.apart_one_line * heights[heights.size() / 2];
+    std::vector<int> gaps;
+    for (size_t r = from + 1; r < to; ++r) {
+      const int gap = slabs[r].top - slabs[r - 1].bottom;
+      if (gap > options_.band_break * unit_) break;
+      if (slabs[r].bottom - slabs[r].top > one_line ||
+          slabs[r - 1].bottom - slabs[r - 1].top > one_line) {
+        continue;
+      }
+      gaps.push_back(gap);
+    }
+    if (gaps.size() < 2) return false;
+    std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
+    const double wide = std::max(unit_, options_.apart_gap * gaps[gaps.size() / 2]);
+    return slabs[s].top - slabs[s - 1].bottom >= wide && slabs[s + 1].top - slabs[s].bottom >= wide;
+  }
+
+  // Whether a row whose white is `row_white` (between `left` and `right`) sets its characters
+  // across `strip`, leaving `piece` of it white: it is set larger than the row of text below it
+  // (RegionOptions::spaced_height), its words reach into the strip from both sides
+  // (a column's lines end at its edge and the next column's start at the other), and the white
+  // left is no wider than `letter_spacing` times the white between the row's own words (the
+  // median of three or more, its margins aside). A heading's characters stand apart as wide as
+  // a narrow gutter (0.75 of the body's glyph between two of them on a clean 300 dpi page).
+  bool SpacedAcross(const std::vector<Interval>& row_white, int left, int right,
+                    const Interval& strip, const Interval& piece, const Slab& row,
+                    const Slab& below) const {
+    const int below_height = below.bottom - below.top;
+    if (below_height < 0.5 * unit_ ||
+        row.bottom - row.top < options_.spaced_height * below_height) {
+      return false;
+    }
+    const double reach = options_.spaced_reach * unit_;
+    if (piece.left - strip.left < reach || strip.right - piece.right < reach) return false;
+    std::vector<int> gaps;
+    for (const Interval& w : row_white) {
+      if (w.left <= left || w.right >= right || w.Width() <= 0) continue;
+      if (w.left == piece.left && w.right == piece.right) continue;
+      gaps.push_back(w.Width());
+    }
+    if (gaps.size() < 3) return false;
+    std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
+    return piece.Width() <= options_.letter_spacing * gaps[gaps.size() / 2];
+  }
+
   // The tallest run of inked rows of the page's ink over `x` between `top` and `bottom` (px); a
   // heading's height (never body text) when the page's ink is not known.
   double InkHeight(const Interval& x, int top, int bottom) const {
@@ -625,8 +709,6 @@ class Segmenter {
     return 2 * spaced > close;
   }
 
-  // Whether the page's ink leaves white `ink_gutter` wide, down two thirds of the rows of slabs
-  // [first, end), within `ink_slack` of strip `g` (RegionOptions::ink_gutter).
   // Whether the page's ink (InkGrid) holds ink in grid column `c` on the slab's row: in the
   // grid's rows whose middles lie in the slab's.
   bool InkedInSlab(const Slab& slab, int c) const {
@@ -639,17 +721,37 @@ class Segmenter {
     return false;
   }
 
+  // Whether the page's ink leaves white `ink_gutter` wide, down two thirds of the rows of slabs
+  // [first, end) that have text on both sides of it, within `ink_slack` of strip `g`
+  // (RegionOptions::ink_gutter).
   bool WhiteInInk(const std::vector<Slab>& slabs, size_t first, size_t end,
                   const Interval& g) const {
     const InkGrid& ink = *ink_;
     const double slack = options_.ink_slack * unit_;
     const int from = std::max(0, static_cast<int>(std::floor((g.left - slack) / ink.cell)));
     const int to = std::min(ink.columns, static_cast<int>(std::ceil((g.right + slack) / ink.cell)));
-    std::vector<size_t> inked_rows(static_cast<size_t>(std::max(0, to - from)), 0);
+    // The rows with text on both sides of the strip, where there are two or more: a row with
+    // text on one side only leaves the strip white whatever it is (a contents page's column
+    // names, alone on their lines, over titles whose boxes OCR drew apart at one place).
+    std::vector<size_t> rows_of;
     for (size_t s = first; s < end; ++s) {
+      bool west = false, east = false;
+      for (size_t id : slabs[s].items) {
+        if (Mark(id) || items_[id].speck) continue;
+        west |= items_[id].box.Right() <= g.left + slack;
+        east |= items_[id].box.x >= g.right - slack;
+      }
+      if (west && east) rows_of.push_back(s);
+    }
+    if (rows_of.size() < 2) {
+      rows_of.clear();
+      for (size_t s = first; s < end; ++s) rows_of.push_back(s);
+    }
+    std::vector<size_t> inked_rows(static_cast<size_t>(std::max(0, to - from)), 0);
+    for (size_t s : rows_of) {
       for (int c = from; c < to; ++c) inked_rows[c - from] += InkedInSlab(slabs[s], c);
     }
-    const size_t rows = end - first;
+    const size_t rows = rows_of.size();
     const int wanted =
         std::max(1, static_cast<int>(std::ceil(options_.ink_gutter * unit_ / ink.cell - 1e-6)));
     int run = 0;

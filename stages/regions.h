@@ -86,6 +86,23 @@ struct RegionOptions {
   // letter-spaced lines up the white between its titles' characters down the rows.
   double letter_spacing = 1.5;
   double ink_slack = 0.25;
+  // A row set `spaced_height` times as tall as the row under it (its words' boxes), whose words
+  // reach `spaced_reach` glyphs into a band's strip from both sides and leave white there no
+  // wider than `letter_spacing` times the white between its own words, is a line printed across
+  // the strip: it ends the band (a heading over both columns, 1.14 times as tall as the body on
+  // a clean 300 dpi page; the rows of a 1-bit page's columns, whose boxes leave white as wide
+  // between their words, differ by a tenth at most).
+  double spaced_reach = 0.1;
+  double spaced_height = 1.1;
+  // A row whose white above and below is each a glyph tall at least and `apart_gap` times as
+  // tall as the white between the band's rows (rows of one line: no taller than
+  // `apart_one_line` times their median) stands apart (a banner, a heading across the page): no
+  // band of columns starts at it or goes on through it. (A banner between rules on a degraded
+  // 200 dpi page: 2.0 times the white between the columns' lines under it, a heading across a
+  // clean page 2.3 times; the rows of a 1-bit page's three columns, their boxes uneven, up to
+  // 1.6 times.)
+  double apart_gap = 1.8;
+  double apart_one_line = 1.3;
 };
 
 // A word OCR read, and which of the page's lines holds it.

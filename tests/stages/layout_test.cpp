@@ -214,6 +214,79 @@ TEST(Layout, AHeadingAcrossBothColumnsWhoseInkEntersTheGutterStaysWhole) {
   EXPECT_EQ(IndexOf(lines, "助力打造人工智能创新高地"), lines.size());
 }
 
+// A stacked contents page, its titles boxed apart by OCR at one place down the page (structure
+// set dev, office, seed 9708 p1: 助 980-1011 and 推 1046-1077 where the ink of the two leaves
+// a few pixels; a quote's white half between 清单 and ”推动). The column names alone on their
+// lines leave that strip white too, and half the rows white in the ink made it a gutter: every
+// title was read in two halves, the contents lost. Only rows with text on both sides of a strip
+// say whether the ink leaves it white; the titles' ink does not.
+TEST(Layout, ContentsTitlesBoxedApartUnderNamesAloneOnTheirLinesAreNoColumns) {
+  const OcrPage page = LoadPage("tests/stages/layout_data/office-stacked-toc-p1.json");
+  ASSERT_FALSE(page.ink.Empty());
+  // (With the next page: the body's glyph, smaller than the contents', is the unit.)
+  const IssueLayout layout = AnalyzeLayout(
+      {page, LoadPage("tests/stages/layout_data/office-stacked-toc-p2.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  for (const std::string& title : {"临平区：“三张清单”推动审议意见质量提升",
+                                   "富阳区：强化监督助推筑牢燃气“安全网”",
+                                   "建德市：西兴街道“三维发力”助力优化营商环境"}) {
+    const LayoutLine* line = Find(lines, title);
+    ASSERT_NE(line, nullptr) << title;
+    EXPECT_EQ(line->column, 0) << title;
+  }
+}
+
+// A heading set flush left over two columns, a little larger and looser than the body
+// (structure set order27, clean-300, seed 9961 p2): OCR's page reading parted it at the gutter's
+// edge into two lines, and the white between two of its characters, 0.75 of the body's glyph,
+// stood where the gutter of the columns above and below it stands. The band of columns above
+// ran on through it into the next article's columns, and its halves were read as two column
+// lines (page CER 28%). Its characters stand as far apart over the gutter as along the row: it
+// is one line of the full width, and ends the band above.
+TEST(Layout, AHeadingSpacedAcrossTheGutterEndsTheBandAboveIt) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/clean-300-2col-spaced-heading-p2.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t heading = IndexOf(lines, "多措并举助力打造");
+  ASSERT_LT(heading + 1, lines.size());
+  EXPECT_EQ(lines[heading]->text, "多措并举助力打造“青年留杭第一区”");
+  EXPECT_EQ(lines[heading]->column, 0);
+  // The columns above it are read before it, the west column's first ...
+  EXPECT_LT(IndexOf(lines, "带”制工作、代表主题活动"), IndexOf(lines, "结合起来，服务中心大局"));
+  EXPECT_LT(IndexOf(lines, "伟郑海涛）"), heading);
+  // ... and the columns under it after it.
+  EXPECT_EQ(lines[heading + 1]->text.rfind("桐庐县人大常委会聚焦", 0), 0u);
+  EXPECT_EQ(lines[heading + 1]->column, 1);
+  const size_t east = IndexOf(lines, "一是多维赋能");
+  ASSERT_LT(east, lines.size());
+  EXPECT_GT(east, IndexOf(lines, "长沃土，助力擦亮"));
+  EXPECT_EQ(lines[east]->column, 2);
+}
+
+// A banner between two bands of columns (structure set order27, degraded-200, seed 9966 p3):
+// "信  息  快  递" set letter-spaced between rules, its middle gap on the gutter, read "ROSE |"
+// and "快道一一". Its rows leave the gutter's white, and the band above ran on through it into
+// the columns under it: the west columns of both were read before either east one (page CER
+// 29%). It stands apart, white above and below it, as no row of a column does: the band ends
+// above it, and the columns under it are read after it.
+TEST(Layout, ABannerStandingApartEndsTheBandAboveIt) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/degraded-200-2col-banner-p3.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t above_east = IndexOf(lines, "员”，县人大代表许忠文");
+  const size_t above_end = IndexOf(lines, "（临安区人大常委会城建环保工委）");
+  const size_t below_west = IndexOf(lines, "临平区人大常委会立足职能定位");
+  const size_t below_east = IndexOf(lines, "淳安县人大常委会高度关注");
+  ASSERT_LT(below_east, lines.size());
+  EXPECT_LT(IndexOf(lines, "纳民意，及时传递一线声音"), above_east);
+  EXPECT_LT(above_east, above_end);
+  EXPECT_LT(above_end, below_west);
+  EXPECT_LT(below_west, below_east);
+  EXPECT_EQ(lines[above_east]->column, 2);
+  EXPECT_EQ(lines[below_west]->column, 1);
+  EXPECT_EQ(lines[below_east]->column, 2);
+}
+
 // A heading set flush left across both columns (bench-accuracy tune office-2col ukai page 4):
 // OCR boxed "助力" 117 px wide over two 80 px glyphs and "打造" 31 px tall, and left the white of
 // the gutter below between them, so the halves looked like two column headings side by side,
