@@ -126,6 +126,17 @@ std::string CleanTitle(std::string title) {
   while (StartsWith(title, "”") || StartsWith(title, " ")) {
     title.erase(0, StartsWith(title, " ") ? 1 : std::string("”").size());
   }
+  // No title ends in a pause (a comma, a colon): one there is the first of the leaders, or a
+  // speck, OCR read as one ("…情况报告制度，").
+  for (bool cut = true; cut;) {
+    cut = false;
+    for (const std::string_view mark : {"，", "、", "；", "：", ",", ";", ":", " "}) {
+      if (title.size() > mark.size() && EndsWith(title, mark)) {
+        title.resize(title.size() - mark.size());
+        cut = true;
+      }
+    }
+  }
   // A title quotes no empty words: an opening mark just before a closing one is a stray
   // ("第一区“”").
   for (size_t pos = title.find("“”"); pos != std::string::npos; pos = title.find("“”", pos)) {
@@ -784,6 +795,14 @@ class Parser {
       if (words[k].confidence >= 60) tail += words[k].text;
     }
     if (Chars(tail) > 3) return std::nullopt;
+    // Characters read surely after it, short of the margin where a page number stands: the flat
+    // word is a character of the title OCR boxed a dot (意 boxed 11 px at 0 in "审议意见质量",
+    // the line wrapping on), and the line has no leaders.
+    const std::u32string tail_u = ToU32(tail);
+    if (line.right_gap >= 1.0 &&
+        std::any_of(tail_u.begin(), tail_u.end(), [](char32_t c) { return c >= 0x4E00 && c <= 0x9FFF; })) {
+      return std::nullopt;
+    }
     TocLine out{.index = i, .leaders = true};
     out.text = RemoveSpaces(WordsText({words.begin(), words.begin() + static_cast<long>(first)}));
     static const Pattern kPage(R"(^\d{1,3}$)");
@@ -871,17 +890,23 @@ class Parser {
   // column prints a count (信息摘登 4 则).
   size_t ParseToc(size_t begin, size_t end) {
     std::vector<size_t> toc_lines;
+    // The first contents line that is no 【banner】: the entries' size. (A banner is set in a
+    // face of its own, and OCR boxes its brackets short: 63 px over titles of 85-95.)
+    size_t first_entry = kNone;
     for (size_t i = begin; i < end; ++i) {
       const LayoutLine& line = Line(i);
       if (line.page != Line(begin).page) break;
       // An article's heading is set larger than the contents' entries (which may be larger
       // than the body of a two-column issue); OCR boxes the odd short line ("告制度", the end of
-      // a wrapped title) tall.
-      const double entry_ratio = toc_lines.empty() ? 1.0 : Line(toc_lines.front()).glyph_ratio;
+      // a wrapped title) tall. Under banners alone the entries' size is not known yet: a banner
+      // heads a group, and its first title follows it, whatever its size.
+      const size_t entry = first_entry != kNone ? first_entry
+                                                : toc_lines.empty() ? kNone : toc_lines.front();
+      const double entry_ratio = entry == kNone ? 1.0 : Line(entry).glyph_ratio;
       // (OCR boxes the odd line of a poor scan twice its height, "设情况报告制度" at 150 dpi:
       // set larger, a line's characters also stand further apart.)
       const double pitch = Pitch(line);
-      const double entry_pitch = toc_lines.empty() ? 0 : Pitch(Line(toc_lines.front()));
+      const double entry_pitch = entry == kNone ? 0 : Pitch(Line(entry));
       const bool same_pitch = pitch > 0 && entry_pitch > 0 && pitch < 1.1 * entry_pitch;
       // (A contents line OCR boxed tall is followed by more of the contents: a banner, a
       // column name, a count.)
@@ -910,15 +935,20 @@ class Parser {
       const bool banner_line = banner_.Matches(MendBanner(flat));
       const auto count = digest_count_.Search(flat);
       const bool count_line = count && Chars(flat.substr(0, count->begin)) <= 8;
+      const bool under_banners_only =
+          !toc_lines.empty() && first_entry == kNone &&
+          banner_.Matches(MendBanner(RemoveSpaces(Line(toc_lines.back()).text)));
       if (!toc_lines.empty() && !banner_line && !count_line &&
           (line.space_before > 3.0 ||
-           (line.glyph_ratio >= 1.15 * entry_ratio && !same_pitch && Chars(line.text) >= 6 &&
-            !more_contents) ||
-           (line.Centred() && !same_pitch &&
-            line.glyph_ratio >= options_.heading_glyph_ratio * entry_ratio))) {
+           (!under_banners_only &&
+            ((line.glyph_ratio >= 1.15 * entry_ratio && !same_pitch && Chars(line.text) >= 6 &&
+              !more_contents) ||
+             (line.Centred() && !same_pitch &&
+              line.glyph_ratio >= options_.heading_glyph_ratio * entry_ratio))))) {
         break;
       }
       toc_lines.push_back(i);
+      if (first_entry == kNone && !banner_line) first_entry = i;
     }
     if (toc_lines.empty()) {
       Review(Line(begin).page, "toc-empty", "the table of contents has no entries");
@@ -1413,6 +1443,13 @@ class Parser {
     if (without_quotes(toc_u) == without_quotes(heading_u) && paired(toc_u) != paired(heading_u)) {
       heading_wins = paired(heading_u);
     }
+    // ... or both pair, and one lost a pair (a heading set large, its quotes lost by OCR:
+    // "桐庐县：三张清单推动…" under the contents' "桐庐县：“三张清单”推动…"): OCR does not
+    // invent a pair of quotes round a word, so the one with more is kept.
+    if (without_quotes(toc_u) == without_quotes(heading_u) && paired(toc_u) && paired(heading_u) &&
+        toc_u.size() != heading_u.size()) {
+      heading_wins = heading_u.size() > toc_u.size();
+    }
     // The two read the same characters and differ in marks only, one reading's quotes as OCR read
     // them paired and the other's not: a quote misread as another mark ("“三张清单，推动…",
     // "西兴街道三维.发力”"; CleanTitle closes such a title at its end, and pairs it wrongly).
@@ -1431,7 +1468,8 @@ class Parser {
     }
     const std::string& kept = heading_wins ? heading.text : *entry.title;
     const std::string chosen =
-        MendTitleFromBody(kept, heading_wins ? *entry.title : heading.text, body);
+        PutBackQuotes(MendTitleFromBody(kept, heading_wins ? *entry.title : heading.text, body),
+                      heading_wins ? *entry.title : heading.text);
     const std::string source = chosen == kept ? "" : "+body";
     const int page = Line(heading.first).page;
     if (chosen != *entry.title) {
@@ -2023,6 +2061,24 @@ std::string MendTitleFromBody(std::string_view kept, std::string_view other, std
     if (printed_around(candidate, i) && !printed_around(out, i)) out = std::move(candidate);
   }
   return ToUtf8(out);
+}
+
+std::string PutBackQuotes(std::string_view kept, std::string_view other) {
+  auto paired = [](const std::u32string& text) {
+    return std::count(text.begin(), text.end(), U'“') == std::count(text.begin(), text.end(), U'”');
+  };
+  const std::u32string in = ToU32(kept);
+  const std::u32string alternative = ToU32(other);
+  if (paired(in) || !paired(alternative)) return std::string(kept);
+  std::u32string out;
+  for (const AlignedPair& pair : AlignCharacters(in, alternative)) {
+    if (pair.a != kUnaligned) {
+      out += in[pair.a];
+    } else if (alternative[pair.b] == U'“' || alternative[pair.b] == U'”') {
+      out += alternative[pair.b];
+    }
+  }
+  return paired(out) ? ToUtf8(out) : std::string(kept);
 }
 
 std::string MendWithLexicon(std::string_view text, const std::vector<std::string>& lexicon) {

@@ -99,6 +99,12 @@ std::string MendWithLexicon(std::string_view text, const std::vector<std::string
 // 探索…" prints 梓桐镇 three times, while its TOC line read 梓 at 25 and its heading 样 at 32.
 std::string MendTitleFromBody(std::string_view kept, std::string_view other, std::string_view body);
 
+// A title reading whose quotes do not pair (a heading's opening quote lost: "建德市：三张清单”推动…")
+// given the other reading's quotes where that one has them and it has none, when the other's
+// pair and the result's then do ("建德市：“三张清单”推动…", whatever else the two read apart).
+// Otherwise `kept` as it is.
+std::string PutBackQuotes(std::string_view kept, std::string_view other);
+
 // 1 - edit distance / longer length, over code points.
 double Similarity(std::string_view a, std::string_view b);
 

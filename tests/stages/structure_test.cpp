@@ -126,6 +126,19 @@ TEST(Similarity, EditDistanceOverLength) {
 namespace qikan {
 namespace {
 
+// A heading read without its opening quote and with another character than the contents
+// (建德市：三张清单”推动审议意见…, the contents 建德市：“三张清单”推动审议痊见…): the kept
+// reading takes the other's quote where it has none, so its quotes pair; its characters stay.
+TEST(PutBackQuotes, TheOtherReadingsQuoteMakesTheKeptOnesPair) {
+  EXPECT_EQ(PutBackQuotes("建德市：三张清单”推动审议意见质量提升", "建德市：“三张清单”推动审议痊见质量提升"),
+            "建德市：“三张清单”推动审议意见质量提升");
+  EXPECT_EQ(PutBackQuotes("西兴街道“三维发力助力优化", "西兴街道“三维发力”助力忧化"),
+            "西兴街道“三维发力”助力优化");
+  // Quotes that pair already, or another reading whose quotes do not, leave it as it is.
+  EXPECT_EQ(PutBackQuotes("建德市：三张清单推动", "建德市：“三张清单”推动"), "建德市：三张清单推动");
+  EXPECT_EQ(PutBackQuotes("建德市：三张清单”推动", "建德市：三张清单”推动"), "建德市：三张清单”推动");
+}
+
 TEST(MendTitleFromBody, TheBodyDecidesACharacterTheTwoReadingsDisagreeOn) {
   // The generated degraded seed: TOC 梓 at 25, heading 样 at 32; the body prints 梓桐镇.
   const std::string body = "淳安县人大常委会指导梓桐镇人大在建立镇级生态文明建设情况报告的基础上";

@@ -264,6 +264,30 @@ TEST(Toc, AQuoteMisreadAsAnotherMarkGivesWayToTheReadingWhoseQuotesPair) {
   }
 }
 
+// A heading whose quotes OCR lost, both (structure set order27, colour-200, seed 9963: the
+// heading "桐庐县：三张清单推动…" under the contents' "桐庐县：“三张清单”推动…"): both readings'
+// quotes pair, and OCR does not invent a pair round a word, so the one with the pair is kept,
+// though the heading was read surer. Either way round.
+TEST(Toc, AReadingThatLostAPairOfQuotesGivesWayToTheOneWithThem) {
+  const std::string whole = "桐庐县：“三张清单”推动审议意见质量提升";
+  const std::string bare = "桐庐县：三张清单推动审议意见质量提升";
+  {
+    LayoutLine entry = Set("法治建设 " + whole, 1);
+    entry.confidence = 70;
+    const ParsedIssue parsed = ParseStructure(Issue({entry}, {bare}), Hangzhou(), StructureOptions{});
+    ASSERT_EQ(parsed.articles.size(), 1u);
+    EXPECT_EQ(parsed.articles[0].title, whole);
+    EXPECT_ENTRIES(parsed, std::vector<std::string>{"法治建设|" + whole});
+  }
+  {
+    LayoutLine entry = Set("法治建设 " + bare, 1);
+    entry.confidence = 99;
+    const ParsedIssue parsed = ParseStructure(Issue({entry}, {whole}), Hangzhou(), StructureOptions{});
+    ASSERT_EQ(parsed.articles.size(), 1u);
+    EXPECT_EQ(parsed.articles[0].title, whole);
+  }
+}
+
 // Leaders OCR read as characters with boxes a dot tall ("放生让本全生", a "7"), or a lone
 // ellipsis whose page OCR lost: the title ends before them, the number after them is its page,
 // and the count under a banner is the banner column's.
@@ -496,6 +520,66 @@ TEST(Toc, AWrappedTitlesLastLineRunningToTheMarginEndsIt) {
       Hangzhou(), StructureOptions{});
   EXPECT_ENTRIES(parsed, std::vector<std::string>{"代表风采|" + kTitles[0] + "@2", "代表风采|" + kTitles[2],
                                                        "代表风采|" + kTitles[1] + "@4"});
+}
+
+// A contents of 【banners】 set smaller than its titles, as OCR boxes them (structure set dev,
+// clean-300 three columns, seed 9707: banners 63 px, titles 85-95 over a body of narrow
+// columns): the contents' size is its titles', not the first banner's, and the first title,
+// centred and half again the banner's height, is no article's heading. (The contents ended at
+// it, and the issue had no contents entry and no article.)
+TEST(Toc, TitlesSetLargerThanTheBannerOverThemAreContents) {
+  auto centred = [](LayoutLine line) {
+    line.right_gap = line.indent = 3;
+    return line;
+  };
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("【工作动态】", 1, 1.3), centred(Set(kTitles[0], 3, 1.9)), Set("【法治建设】", 1, 1.3),
+             centred(Set(kTitles[1], 3, 1.9)), centred(Set(kTitles[2], 3, 1.9))},
+            kTitles),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"工作动态|" + kTitles[0], "法治建设|" + kTitles[1],
+                                                       "法治建设|" + kTitles[2]});
+  EXPECT_EQ(parsed.articles.size(), 3u);
+}
+
+// A title read with a pause after it (structure set dev, old-1bit-200, seed 9704: "…情况报告
+// 制度，", the first of the leaders read as a comma): no title ends in one, and the entry's
+// title is the heading's.
+TEST(Toc, APauseReadAfterATitleIsTakenOff) {
+  LayoutLine first = Set("代表风采 " + kTitles[2] + "，", 0);
+  LayoutLine second = Set("工作动态 " + kTitles[0] + "：", 0);
+  first.confidence = second.confidence = 99;  // (read surer than the headings)
+  const ParsedIssue parsed = ParseStructure(Issue({first, second}, {kTitles[2], kTitles[0]}),
+                                            Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"代表风采|" + kTitles[2], "工作动态|" + kTitles[0]});
+}
+
+// A wrapped title with one of its characters boxed a dot tall and read at 0 (structure set
+// order27, clean-300, seed 9956: 意 of "审议意见质量" boxed 11 px): characters read surely
+// follow it short of the margin, so it is no leaders; the title goes on onto the next line.
+TEST(Toc, ACharacterBoxedFlatInsideAWrappedTitleIsNoLeaders) {
+  LayoutLine first = Set("代表风采 淳安县：梓桐镇探索开展村级生态文明建设情况", 0);
+  std::vector<OcrWord> words = {first.words[0]};
+  const OcrWord& title = first.words[1];
+  const std::u32string chars = ToU32(title.text);
+  const size_t flat = chars.find(U'设');  // (three characters or fewer after it, as a page)
+  ASSERT_NE(flat, std::u32string::npos);
+  words.push_back(OcrWord{.text = ToUtf8(chars.substr(0, flat)),
+                          .box = Box{title.box.x, 100, static_cast<int>(flat) * kUnit, kUnit},
+                          .confidence = 95});
+  words.push_back(OcrWord{.text = "设",
+                          .box = Box{title.box.x + static_cast<int>(flat) * kUnit + kUnit / 3, 100 + kUnit / 2,
+                                     kUnit / 3, kUnit / 4},
+                          .confidence = 0});
+  words.push_back(OcrWord{.text = ToUtf8(chars.substr(flat + 1)),
+                          .box = Box{title.box.x + static_cast<int>(flat + 1) * kUnit, 100,
+                                     static_cast<int>(chars.size() - flat - 1) * kUnit, kUnit},
+                          .confidence = 95});
+  first.words = words;
+  first.right_gap = 4.0;  // short of the page numbers' place, as printed
+  const ParsedIssue parsed = ParseStructure(
+      Issue({first, Set("报告制度 ……… 3", 6)}, {kTitles[2]}), Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"代表风采|" + kTitles[2] + "@3"});
 }
 
 // A digest count with leaders read as flat words and a mark OCR put after 则 ("3则|"): the
