@@ -1062,9 +1062,17 @@ class Parser {
           continue;
         }
         auto [name, rest] = SplitColumnAndTitle(line, title_x);
-        // OCR reads the printed gap after a column name as a quote now and then (基层之声”).
-        for (const std::string mark : {"”", "“", "\"", "'"}) {
-          while (EndsWith(name, mark)) name.resize(name.size() - mark.size());
+        // OCR reads the printed gap after a column name as a quote now and then (基层之声”), and
+        // puts the title's opening quote with the name when it does ("法治建设”“" | "双标双带”…"):
+        // the marks go, and an opening quote goes to the title.
+        for (bool cut = true; cut;) {
+          cut = false;
+          for (const std::string mark : {"”", "“", "\"", "'"}) {
+            if (!EndsWith(name, mark)) continue;
+            name.resize(name.size() - mark.size());
+            if (mark == "“" && !StartsWith(rest, "“")) rest = "“" + rest;
+            cut = true;
+          }
         }
         // "信息摘登 4 风": a digest column's count with 则 misread.
         static const Pattern kMisreadCount(R"(^(?<count>\d{1,2})\s*\S?$)");

@@ -554,6 +554,19 @@ TEST(Toc, APauseReadAfterATitleIsTakenOff) {
   EXPECT_ENTRIES(parsed, std::vector<std::string>{"代表风采|" + kTitles[2], "工作动态|" + kTitles[0]});
 }
 
+// The printed gap after a column name read as a closing quote, and the title's opening quote
+// read with the name ("法治建设”“" | "双标双带”制推动…", structure set dev, colour-200, seed
+// 9721): the name is the column's, the opening quote the title's, read surer than the heading.
+TEST(Toc, AnOpeningQuoteReadWithTheColumnNameGoesToTheTitle) {
+  const std::string title = "“双标双带”制推动代表工作高质量发展";
+  LayoutLine first = Set("工作动态 " + kTitles[0], 0);
+  LayoutLine second = Set("法治建设”“ 双标双带”制推动代表工作高质量发展", 0);
+  first.confidence = second.confidence = 99;
+  const ParsedIssue parsed = ParseStructure(Issue({first, second}, {kTitles[0], "双标双带制推动代表工作高质量发展"}),
+                                            Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"工作动态|" + kTitles[0], "法治建设|" + title});
+}
+
 // A wrapped title with one of its characters boxed a dot tall and read at 0 (structure set
 // order27, clean-300, seed 9956: 意 of "审议意见质量" boxed 11 px): characters read surely
 // follow it short of the margin, so it is no leaders; the title goes on onto the next line.
