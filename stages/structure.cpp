@@ -1257,8 +1257,16 @@ class Parser {
       joined += Line(k).text;
       if (Chars(joined) > Chars(title) + 4) break;
       const double similarity = Similarity(joined, title);
-      if (similarity > best) {
-        best = similarity;
+      // (A heading's wrapped end, set as large as it and shorter, is the heading's even where
+      // the contents' reading of the title lost its end and matches the first line closer:
+      // "…建设情况报" / "告制度" under the contents' "…建设情况报告".)
+      const bool heading_tail = last == k - 1 && similarity >= options_.title_similarity &&
+                                Line(i).glyph_ratio >= options_.heading_glyph_ratio &&
+                                std::abs(Line(k).glyph_ratio - Line(i).glyph_ratio) <
+                                    0.1 * Line(i).glyph_ratio &&
+                                Chars(Line(k).text) < Chars(Line(k - 1).text);
+      if (similarity > best || heading_tail) {
+        best = std::max(best, similarity);
         last = k;
       }
     }

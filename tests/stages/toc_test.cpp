@@ -567,6 +567,29 @@ TEST(Toc, AnOpeningQuoteReadWithTheColumnNameGoesToTheTitle) {
   EXPECT_ENTRIES(parsed, std::vector<std::string>{"工作动态|" + kTitles[0], "法治建设|" + title});
 }
 
+// A heading wrapped onto a second line set as large ("…建设情况报" / "告制度"), under a contents
+// entry whose reading lost the title's end (structure set dev, colour-200, seed 9709: "…情况
+// 报告", its 制度 read as leaders): the heading's second line is the heading's, not the body's
+// first, though the first line alone reads closer to the entry; and the title is the whole.
+TEST(Toc, AHeadingsWrappedEndIsItsOwnWhenTheContentsLostIt) {
+  const std::string cut = "淳安县：梓桐镇探索开展村级生态文明建设情况报告";
+  LayoutLine entry = Set("监督纵横 " + cut, 1);
+  entry.confidence = 70;
+  IssueLayout issue = Issue({entry}, {});
+  LayoutLine first = Set("淳安县：梓桐镇探索开展村级生态文明建设情况报", 1, 1.4, 2);
+  first.space_before = -1;
+  LayoutLine second = Set("告制度", 1, 1.4, 2);
+  issue.lines.push_back(first);
+  issue.lines.push_back(second);
+  issue.lines.push_back(Set("市人大常委会围绕中心工作依法履职推动审议意见落实加强监督助力优", 2, 1.0, 2));
+  issue.lines.push_back(Set("化营商环境。", 0, 1.0, 2));
+  issue.lines.push_back(Set("（研究室）", 22, 1.0, 2));
+  const ParsedIssue parsed = ParseStructure(issue, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, kTitles[2]);
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[2]});
+}
+
 // A wrapped title with one of its characters boxed a dot tall and read at 0 (structure set
 // order27, clean-300, seed 9956: 意 of "审议意见质量" boxed 11 px): characters read surely
 // follow it short of the margin, so it is no leaders; the title goes on onto the next line.
