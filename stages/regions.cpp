@@ -22,6 +22,13 @@ struct Slab {
   std::vector<size_t> items;
 };
 
+// The middle value (the upper of the two middle ones of an even count); `values` not empty.
+template <typename T>
+T UpperMedian(std::vector<T> values) {
+  std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
+  return values[values.size() / 2];
+}
+
 std::vector<Interval> Merged(std::vector<Interval> ink) {
   std::sort(ink.begin(), ink.end(), [](const Interval& a, const Interval& b) { return a.left < b.left; });
   std::vector<Interval> out;
@@ -374,8 +381,7 @@ class Segmenter {
     // OCR stretches the boxes of a whole body line to its height now and then, never their
     // widths: a heading's characters stand wider apart too.
     if (pitches.empty()) return true;
-    std::nth_element(pitches.begin(), pitches.begin() + pitches.size() / 2, pitches.end());
-    return pitches[pitches.size() / 2] >= options_.heading_pitch * unit_;
+    return UpperMedian(pitches) >= options_.heading_pitch * unit_;
   }
 
   // The white of a tall row `s` (whole, see Ink) where it heads columns: headings set side by
@@ -584,8 +590,7 @@ class Segmenter {
     std::vector<int> heights;
     for (size_t r = from; r < to; ++r) heights.push_back(slabs[r].bottom - slabs[r].top);
     if (heights.size() < 3) return false;
-    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
-    const double one_line = options_.apart_one_line * heights[heights.size() / 2];
+    const double one_line = options_.apart_one_line * UpperMedian(heights);
     std::vector<int> gaps;
     for (size_t r = from + 1; r < to; ++r) {
       const int gap = slabs[r].top - slabs[r - 1].bottom;
@@ -597,8 +602,7 @@ class Segmenter {
       gaps.push_back(gap);
     }
     if (gaps.size() < 2) return false;
-    std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
-    const double wide = std::max(unit_, options_.apart_gap * gaps[gaps.size() / 2]);
+    const double wide = std::max(unit_, options_.apart_gap * UpperMedian(gaps));
     return slabs[s].top - slabs[s - 1].bottom >= wide && slabs[s + 1].top - slabs[s].bottom >= wide;
   }
 
@@ -626,8 +630,7 @@ class Segmenter {
       gaps.push_back(w.Width());
     }
     if (gaps.size() < 3) return false;
-    std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
-    return piece.Width() <= options_.letter_spacing * gaps[gaps.size() / 2];
+    return piece.Width() <= options_.letter_spacing * UpperMedian(gaps);
   }
 
   // The tallest run of inked rows of the page's ink over `x` between `top` and `bottom` (px); a
@@ -703,8 +706,7 @@ class Segmenter {
       }
       if (gap < 0 || gaps.size() < 3) continue;
       ++close;
-      std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
-      if (gap <= options_.letter_spacing * gaps[gaps.size() / 2]) ++spaced;
+      if (gap <= options_.letter_spacing * UpperMedian(gaps)) ++spaced;
     }
     return 2 * spaced > close;
   }

@@ -110,6 +110,11 @@ std::string DigitsByWidth(const LayoutLine& line) {
   return text;
 }
 
+// Whether the text opens as many double quotes as it closes.
+bool QuotesPair(std::u32string_view text) {
+  return std::count(text.begin(), text.end(), U'“') == std::count(text.begin(), text.end(), U'”');
+}
+
 // OCR fills the printed gaps between an attribution's organization and names with stray marks:
 // each is a gap.
 std::string MarksToGaps(std::string text) {
@@ -800,7 +805,7 @@ class Parser {
     // the line wrapping on), and the line has no leaders.
     const std::u32string tail_u = ToU32(tail);
     if (line.right_gap >= 1.0 &&
-        std::any_of(tail_u.begin(), tail_u.end(), [](char32_t c) { return c >= 0x4E00 && c <= 0x9FFF; })) {
+        std::any_of(tail_u.begin(), tail_u.end(), IsHan)) {
       return std::nullopt;
     }
     TocLine out{.index = i, .leaders = true};
@@ -935,9 +940,8 @@ class Parser {
       const bool banner_line = banner_.Matches(MendBanner(flat));
       const auto count = digest_count_.Search(flat);
       const bool count_line = count && Chars(flat.substr(0, count->begin)) <= 8;
-      const bool under_banners_only =
-          !toc_lines.empty() && first_entry == kNone &&
-          banner_.Matches(MendBanner(RemoveSpaces(Line(toc_lines.back()).text)));
+      // (Every line so far a banner: none has set first_entry.)
+      const bool under_banners_only = !toc_lines.empty() && first_entry == kNone;
       if (!toc_lines.empty() && !banner_line && !count_line &&
           (line.space_before > 3.0 ||
            (!under_banners_only &&
@@ -1453,9 +1457,7 @@ class Parser {
       std::erase_if(text, [](char32_t c) { return c == U'“' || c == U'”'; });
       return text;
     };
-    auto paired = [](const std::u32string& text) {
-      return std::count(text.begin(), text.end(), U'“') == std::count(text.begin(), text.end(), U'”');
-    };
+    const auto paired = QuotesPair;
     if (without_quotes(toc_u) == without_quotes(heading_u) && paired(toc_u) != paired(heading_u)) {
       heading_wins = paired(heading_u);
     }
@@ -1483,9 +1485,8 @@ class Parser {
       heading_wins = paired(heading_read_u);
     }
     const std::string& kept = heading_wins ? heading.text : *entry.title;
-    const std::string chosen =
-        PutBackQuotes(MendTitleFromBody(kept, heading_wins ? *entry.title : heading.text, body),
-                      heading_wins ? *entry.title : heading.text);
+    const std::string& other = heading_wins ? *entry.title : heading.text;
+    const std::string chosen = PutBackQuotes(MendTitleFromBody(kept, other, body), other);
     const std::string source = chosen == kept ? "" : "+body";
     const int page = Line(heading.first).page;
     if (chosen != *entry.title) {
@@ -2080,9 +2081,7 @@ std::string MendTitleFromBody(std::string_view kept, std::string_view other, std
 }
 
 std::string PutBackQuotes(std::string_view kept, std::string_view other) {
-  auto paired = [](const std::u32string& text) {
-    return std::count(text.begin(), text.end(), U'“') == std::count(text.begin(), text.end(), U'”');
-  };
+  const auto paired = QuotesPair;
   const std::u32string in = ToU32(kept);
   const std::u32string alternative = ToU32(other);
   if (paired(in) || !paired(alternative)) return std::string(kept);
