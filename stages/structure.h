@@ -40,6 +40,13 @@ struct StructureOptions {
   // doubtful name read as one of them stands, and one a character away from exactly one of
   // them is mended to it (a correction from "catalog", and a review item to confirm it).
   std::vector<std::string> known_authors;
+  // Organizations the catalog's attributions name in two or more other issues
+  // (Catalog::RecurringOrganizations): an organization read with doubtful characters (below
+  // min_name_confidence), as close to exactly one of them as it has doubtful characters, is
+  // mended to it (a correction from "catalog", and a review item to confirm it).
+  std::vector<std::string> known_organizations;
+  // How many characters such a mend may change at most (and never more than a fifth of them).
+  size_t organization_max_mend = 2;
   // A masthead number (date, issue number) read from a word of digits below this confidence is
   // kept and flagged for review: a wrong date in the catalog is worse than a doubtful one. Such
   // words were read again by the digits model (stages/folio.h RereadNumbers), whose right

@@ -1109,6 +1109,23 @@ std::vector<std::string> Catalog::RecurringAuthors(int min_issues,
   return names;
 }
 
+std::vector<std::string> Catalog::RecurringOrganizations(int min_issues,
+                                                         const std::string& except_key) const {
+  std::lock_guard lock(impl_->mutex);
+  Statement row = impl_->db.Prepare(
+      "SELECT organization FROM ("
+      "  SELECT a.issue_key AS issue_key, t.organization AS organization"
+      "    FROM attributions t JOIN articles a ON a.id = t.article_id"
+      "  UNION ALL SELECT issue_key, organization FROM briefs) "
+      "WHERE issue_key <> ?1 AND organization <> '' GROUP BY organization "
+      "HAVING COUNT(DISTINCT issue_key) >= ?2 ORDER BY organization");
+  row.Bind(1, except_key);
+  row.Bind(2, static_cast<int64_t>(min_issues));
+  std::vector<std::string> organizations;
+  while (row.Step()) organizations.push_back(row.Text(0));
+  return organizations;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Search
 

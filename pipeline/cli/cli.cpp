@@ -431,7 +431,7 @@ int Parse(const std::string& issue_dir, const std::string& profiles_dir, const s
   const std::filesystem::path key_dir = dir.has_filename() ? dir : dir.parent_path();
   const std::filesystem::path archive = key_dir.parent_path().parent_path();
   if (key_dir.parent_path().filename() == "issues" && std::filesystem::exists(CatalogPath(archive))) {
-    options = WithKnownAuthors(options, Catalog::Open(CatalogPath(archive)), key_dir.filename().string());
+    options = WithKnownNames(options, Catalog::Open(CatalogPath(archive)), key_dir.filename().string());
   }
   ParseIssueStructure(pages, profiles, options, record);
   nlohmann::json out = record;

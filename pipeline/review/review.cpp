@@ -574,7 +574,7 @@ std::vector<std::string> ReapplyCorrections(const Archive& archive, Catalog& cat
       const IssueRecord archived = ReadIssueRecord(archive, issue.key);
       const std::vector<OcrPage> pages = LoadOcrPages(archive.IssueDir(issue.key));
       RebuiltIssue rebuilt = BuildCorrectedIssue(archived, pages, corrections, profiles,
-                                                 WithKnownAuthors(options, catalog, issue.key));
+                                                 WithKnownNames(options, catalog, issue.key));
       AddNumberChecks(catalog, issue.key, rebuilt.record);
       if (nlohmann::json(rebuilt.record) == nlohmann::json(archived)) continue;
       WriteRebuilt(archive, issue.key, rebuilt, pages, catalog.DecidedPages(issue.key));
@@ -602,7 +602,7 @@ RebuiltIssue Rebuild(const Archive& archive, Catalog& catalog, const std::string
   const std::vector<OcrPage> pages = LoadOcrPages(archive.IssueDir(key));
   RebuiltIssue rebuilt =
       BuildCorrectedIssue(archived, pages, catalog.Corrections(key), profiles,
-                          WithKnownAuthors(options, catalog, key));
+                          WithKnownNames(options, catalog, key));
   AddNumberChecks(catalog, key, rebuilt.record);
   WriteRebuilt(archive, key, rebuilt, pages, catalog.DecidedPages(key));
   catalog.RecommitIssue(key, rebuilt.record);

@@ -875,7 +875,7 @@ json ReviewServer::Impl::PostStructureCorrection(const IssueRow& issue, const js
   const RebuiltIssue now =
       BuildCorrectedIssue(archived, LoadOcrPages(archive.IssueDir(issue.key)),
                           catalog.Corrections(issue.key), profiles,
-                          WithKnownAuthors(options.structure, catalog, issue.key));
+                          WithKnownNames(options.structure, catalog, issue.key));
   const auto before = StructureField(now.parsed, field);
   if (!before) {
     Fail(404, fmt::format("Issue {} has no correctable field {}.", issue.key, field));

@@ -151,9 +151,10 @@ std::vector<ReviewItem> CheckIssueNumbersInCatalog(const Catalog& catalog, const
   return CheckIssueNumbers(key, issue, others);
 }
 
-StructureOptions WithKnownAuthors(StructureOptions options, const Catalog& catalog,
+StructureOptions WithKnownNames(StructureOptions options, const Catalog& catalog,
                                   const std::string& key) {
   options.known_authors = catalog.RecurringAuthors(2, key);
+  options.known_organizations = catalog.RecurringOrganizations(2, key);
   return options;
 }
 

@@ -50,9 +50,10 @@ class Catalog;
 std::vector<ReviewItem> CheckIssueNumbersInCatalog(const Catalog& catalog, const std::string& key,
                                                    const IssueInfo& issue);
 
-// `options` with the authors the catalog credits in two or more issues other than `key`
-// (StructureOptions::known_authors): what the parser mends doubtful names against.
-StructureOptions WithKnownAuthors(StructureOptions options, const Catalog& catalog,
+// `options` with the authors the catalog credits, and the organizations its attributions name,
+// in two or more issues other than `key` (StructureOptions::known_authors, known_organizations):
+// what the parser mends doubtful names against.
+StructureOptions WithKnownNames(StructureOptions options, const Catalog& catalog,
                                   const std::string& key);
 
 // Reads an archived issue's pages/NNNN.json back, in page order.

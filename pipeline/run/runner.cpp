@@ -302,7 +302,7 @@ IssueOutcome Run::Commit(IssueState& issue) {
   }
   // (Doubtful author names mended against the names the archive's other issues print.)
   const StructureOptions structure =
-      catalog_ ? WithKnownAuthors(options_.structure, *catalog_, issue.key) : options_.structure;
+      catalog_ ? WithKnownNames(options_.structure, *catalog_, issue.key) : options_.structure;
   ParseIssue(ocr_pages, structure, record, issue.structure_times);
   // Its numbers against the publication's other issues in the catalog.
   if (catalog_) {

@@ -201,6 +201,26 @@ TEST_F(CatalogTest, AuthorsRecurringInIssuesAreNamedOnce) {
   EXPECT_EQ(catalog.RecurringAuthors(1, kAugust), (std::vector<std::string>{"唐方媛", "符腾"}));
 }
 
+// July names 建德市人大常委会办公室 in an article and a brief, August only 淳安县人大常委会; a
+// September issue crediting 建德市人大常委会办公室 in a brief makes it recur.
+TEST_F(CatalogTest, OrganizationsRecurringInIssuesAreNamedOnce) {
+  Catalog catalog = Filled();
+  EXPECT_TRUE(catalog.RecurringOrganizations(2, "").empty());
+  EXPECT_EQ(catalog.RecurringOrganizations(1, kJuly), std::vector<std::string>{"淳安县人大常委会"});
+  IssueRecord september = AugustIssue();
+  september.source.sha256 = std::string(56, 'c') + "33333333";
+  september.issue.date = "2025-09-12";
+  september.briefs = {Brief{.column = "信息摘登", .text = "建德市人大常委会开展代表活动。", .page = 1,
+                            .attribution = Credit("建德市人大常委会办公室", {})}};
+  const int64_t run = catalog.BeginRun("0.1.0", "{}");
+  catalog.CommitIssue(run, "2025-09-cccccccc", september, "settings-1",
+                      "issues/2025-09-cccccccc/record.json");
+  catalog.FinishRun(run, ExitStatus::kOk, R"({"issues": 1})");
+  EXPECT_EQ(catalog.RecurringOrganizations(2, ""),
+            (std::vector<std::string>{"建德市人大常委会办公室", "淳安县人大常委会"}));
+  EXPECT_EQ(catalog.RecurringOrganizations(2, kJuly), std::vector<std::string>{"淳安县人大常委会"});
+}
+
 TEST_F(CatalogTest, CreatesTheSchemaAndReopensWithoutMigratingAgain) {
   {
     Catalog catalog = Catalog::Open(file_);

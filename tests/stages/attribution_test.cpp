@@ -356,6 +356,60 @@ TEST(Attribution, AnOrganizationsSuffixMisreadIsMendedFromTheIssuesOtherOrganiza
   EXPECT_EQ(NameFlags(alone).size(), 1u);
 }
 
+std::vector<std::string> Flags(const ParsedIssue& parsed, const std::string& reason) {
+  std::vector<std::string> flagged;
+  for (const auto& r : parsed.review) {
+    if (r.reason == reason) flagged.push_back(r.detail);
+  }
+  return flagged;
+}
+
+// tune2 t04 (old 1-bit): 桐庐县 read 桐让其 at 75, 42 and 28; the catalog's other issues name
+// 桐庐县人大常委会办公室, two characters away, and no other organization as near.
+TEST(Attribution, AnOrganizationMisreadIsMendedToTheOneOtherIssuesName) {
+  const auto misread = [](float confidence) {
+    return Article({Words({{"（", 95}, {"桐", 75}, {"让", confidence}, {"其", 28},
+                           {"人大常委会办公室 ", 95}, {"潘越", 95}, {"）", 95}})});
+  };
+  StructureOptions options;
+  options.known_organizations = {"桐庐县人大常委会办公室", "淳安县人大常委会办公室"};
+  const ParsedIssue parsed = ParseStructure(misread(42), Hangzhou(), options);
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution);
+  EXPECT_EQ(parsed.articles[0].attribution->organization, "桐庐县人大常委会办公室");
+  EXPECT_EQ(parsed.articles[0].attribution->raw, "（桐庐县人大常委会办公室 潘越）");
+  EXPECT_EQ(parsed.articles[0].attribution->authors, std::vector<std::string>{"潘越"});
+  bool corrected = false;
+  for (const auto& c : parsed.corrections) {
+    corrected = corrected || (c.source == "catalog" && c.before.find("桐让其") != std::string::npos);
+  }
+  EXPECT_TRUE(corrected) << "the mend is recorded as a correction from the catalog";
+  const auto flagged = Flags(parsed, "attribution-organization");
+  ASSERT_EQ(flagged.size(), 1u);
+  EXPECT_NE(flagged[0].find("桐让其"), std::string::npos) << flagged[0];
+  // Read surely where it differs (让 at 95: one character doubtful, two apart), or with no
+  // catalog, it stands as read.
+  EXPECT_EQ(ParseStructure(misread(95), Hangzhou(), options).articles[0].attribution->organization,
+            "桐让其人大常委会办公室");
+  EXPECT_EQ(ParseStructure(misread(42), Hangzhou(), StructureOptions{}).articles[0].attribution->organization,
+            "桐让其人大常委会办公室");
+}
+
+// order12 o15: （西湖区…, its bracket read with 西湖 at 28, was mended to another district's
+// organization two characters away. The article's own text names the place it reads.
+TEST(Attribution, AnOrganizationIsNotMendedAwayFromThePlaceItsArticleNames) {
+  StructureOptions options;
+  options.known_organizations = {"临安区人大常委会办公室"};
+  // The article (Article()) reports on 临平区人大常委会.
+  const ParsedIssue parsed = ParseStructure(
+      Article({Words({{"（临平", 28}, {"区人大常委会办公室 ", 95}, {"潘越", 95}, {"）", 95}})}),
+      Hangzhou(), options);
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution);
+  EXPECT_EQ(parsed.articles[0].attribution->organization, "临平区人大常委会办公室");
+  EXPECT_TRUE(Flags(parsed, "attribution-organization").empty());
+}
+
 TEST(Attribution, AParenthesizedLineOfProseIsNone) {
   // Prose that opens a parenthesis and names no organization, and a line that closes one
   // without a sentence ended before it, are no attribution.
