@@ -1,5 +1,6 @@
 #include "stages/names.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -13,6 +14,7 @@ std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings
     int readings = 0;
     bool sure = false;       // a reading of it is not doubtful
     bool misshapen = false;  // a reading of it is of no name's shape
+    bool settles = false;    // a reading of it settles others (NameReading::settles)
   };
   std::map<std::string, Tally> tally;
   for (const auto& r : readings) {
@@ -20,19 +22,24 @@ std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings
     ++t.readings;
     t.sure = t.sure || !r.doubtful;
     t.misshapen = t.misshapen || r.misshapen;
+    t.settles = t.settles || (r.settles && !r.misshapen);
   }
-  std::vector<std::u32string> settled;
-  std::set<std::string> settled_names;
+  std::vector<std::u32string> settled;  // what a doubtful reading may be mended to
+  std::set<std::string> settled_names;  // what a doubtful reading is agreed with
   for (const auto& [name, t] : tally) {
     if (t.sure || (t.readings >= 2 && !t.misshapen)) {
       settled.push_back(ToU32(name));
       settled_names.insert(name);
+    } else if (t.settles) {
+      settled.push_back(ToU32(name));
     }
   }
   std::set<std::string> from_issue = settled_names;
   for (const auto& name : known) {
     if (settled_names.insert(name).second) settled.push_back(ToU32(name));
   }
+  std::sort(settled.begin(), settled.end());
+  settled.erase(std::unique(settled.begin(), settled.end()), settled.end());
   std::vector<NameVerdict> verdicts;
   for (const auto& r : readings) {
     NameVerdict v{.kind = NameVerdict::kSure, .name = r.name};

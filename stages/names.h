@@ -11,6 +11,8 @@ struct NameReading {
   bool doubtful = false;  // read below the confidence it can be trusted at, or of no name's shape
   bool misshapen = false;  // of no name's shape: a letter or digit, one character or five, no
                            // family name (a doubt its other readings cannot lift)
+  bool settles = false;    // doubtful, but read surely enough to settle another reading of the
+                           // issue a character away (it does not settle itself)
 };
 
 // What to make of one reading, given every reading of the issue.
@@ -30,8 +32,8 @@ struct NameVerdict {
 // A name is settled when some reading of it is not doubtful, or when two or more readings of it
 // agree and none is misshapen. A doubtful reading that is itself settled stands (kAgreed); one
 // that differs in a single character from exactly one settled name of the same length is that
-// name misread (kMended: 洗越 beside 潘越 read twice); any other stays doubtful. One verdict per
-// reading, in order.
+// name misread (kMended: 洗越 beside 潘越 read twice; or beside 潘越 read once at a confidence
+// that `settles`); any other stays doubtful. One verdict per reading, in order.
 // `known`: names settled outside the issue (the catalog's authors of other issues, read alike in
 // two or more): a doubtful reading is agreed with or mended to one of them as to the issue's own.
 std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings,

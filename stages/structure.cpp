@@ -1611,6 +1611,7 @@ class Parser {
     for (const auto& name : attribution.authors) {
       const std::u32string chars = ToU32(name);
       std::string why;
+      bool settles = false;
       size_t family = 1;
       if (std::any_of(chars.begin(), chars.end(), [](char32_t c) { return !IsCjk(c); })) {
         why = "not all Chinese characters";
@@ -1631,12 +1632,13 @@ class Parser {
           at = pos + 1;
         }
         if (lowest < options_.min_name_confidence) why = fmt::format("read at confidence {:.0f}", lowest);
+        settles = lowest >= options_.name_settles_confidence;
       }
       const bool misshapen = !why.empty() && !StartsWith(why, "read at");
       // Decided once the whole issue is read (ReconcileNames): another reading may settle it.
       if (!why.empty()) {
         name_doubts_[NameKey(attribution.raw, name)] =
-            NameDoubt{.page = page, .why = why, .misshapen = misshapen};
+            NameDoubt{.page = page, .why = why, .misshapen = misshapen, .settles = settles};
       }
     }
   }
@@ -1732,9 +1734,11 @@ class Parser {
     for (Attribution* a : attributions) {
       for (size_t k = 0; k < a->authors.size(); ++k) {
         const auto doubt = name_doubts_.find(NameKey(a->raw, a->authors[k]));
+        const bool doubtful = doubt != name_doubts_.end();
         readings.push_back(NameReading{.name = a->authors[k],
-                                       .doubtful = doubt != name_doubts_.end(),
-                                       .misshapen = doubt != name_doubts_.end() && doubt->second.misshapen});
+                                       .doubtful = doubtful,
+                                       .misshapen = doubtful && doubt->second.misshapen,
+                                       .settles = doubtful && doubt->second.settles});
         where.emplace_back(a, k);
         doubts.push_back(doubt != name_doubts_.end() ? doubt->second : NameDoubt{});
       }
@@ -2033,6 +2037,7 @@ class Parser {
     int page = 0;
     std::string why;
     bool misshapen = false;
+    bool settles = false;  // NameReading::settles
   };
   static std::string NameKey(const std::string& raw, const std::string& name) {
     return raw + "\n" + name;

@@ -33,9 +33,14 @@ struct StructureOptions {
   // tail there is set flush right (within this many body glyphs of the column's right edge,
   // with more white on its left) and closes the parenthesis.
   double attribution_tail_right_gap = 1.5;
-  // An author's name with a character read below this confidence is flagged for review (the
-  // names OCR misread on the tuning scans had a character at 0-47; right ones mostly 65 and up).
-  float min_name_confidence = 50;
+  // An author's name with a character read below this confidence is flagged for review unless
+  // the issue's or the catalog's other readings settle it (stages/names.h); names OCR misread on
+  // the tuning scans had a character at 0-51, right ones mostly 65 and up. An organization with
+  // such characters may be mended (known_organizations).
+  float min_name_confidence = 80;
+  // A name whose characters are all read at this or above, though doubtful, settles another
+  // reading of the issue a character away (蒋丽华 at 57 mends 葛丽华 at 0).
+  float name_settles_confidence = 50;
   // Authors the catalog credits in two or more other issues (Catalog::RecurringAuthors): a
   // doubtful name read as one of them stands, and one a character away from exactly one of
   // them is mended to it (a correction from "catalog", and a review item to confirm it).

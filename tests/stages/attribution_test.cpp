@@ -364,11 +364,11 @@ std::vector<std::string> Flags(const ParsedIssue& parsed, const std::string& rea
   return flagged;
 }
 
-// tune2 t04 (old 1-bit): 桐庐县 read 桐让其 at 75, 42 and 28; the catalog's other issues name
+// tune2 t04 (old 1-bit): 桐庐县 read 桐让其, 让 and 其 at 42 and 28; the catalog's other issues name
 // 桐庐县人大常委会办公室, two characters away, and no other organization as near.
 TEST(Attribution, AnOrganizationMisreadIsMendedToTheOneOtherIssuesName) {
   const auto misread = [](float confidence) {
-    return Article({Words({{"（", 95}, {"桐", 75}, {"让", confidence}, {"其", 28},
+    return Article({Words({{"（", 95}, {"桐", 95}, {"让", confidence}, {"其", 28},
                            {"人大常委会办公室 ", 95}, {"潘越", 95}, {"）", 95}})});
   };
   StructureOptions options;

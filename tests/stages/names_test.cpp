@@ -31,6 +31,19 @@ TEST(ReconcileNames, ADoubtfulNameReadAlikeElsewhereStands) {
   EXPECT_EQ(ReconcileNames({LowConfidence("俞斌"), Sure("俞斌")})[0].kind, NameVerdict::kAgreed);
 }
 
+// t21 (colour-200): 蒋丽华 read at 57, doubtful under 80, and 葛丽华 at 0. The fairer reading
+// mends the worse, and stays flagged itself: nothing but its own reading vouches for it.
+TEST(ReconcileNames, AFairReadingMendsAWorseOneAndStaysDoubtful) {
+  const NameReading fair{.name = "蒋丽华", .doubtful = true, .settles = true};
+  const auto v = ReconcileNames({LowConfidence("葛丽华"), fair});
+  EXPECT_EQ(v[0].kind, NameVerdict::kMended);
+  EXPECT_EQ(v[0].name, "蒋丽华");
+  EXPECT_EQ(v[1].kind, NameVerdict::kDoubtful);
+  // Without it, neither settles the other.
+  EXPECT_EQ(ReconcileNames({LowConfidence("葛丽华"), LowConfidence("蒋丽华")})[0].kind,
+            NameVerdict::kDoubtful);
+}
+
 // Names the archive's other issues print (the catalog's, read alike in two issues or more)
 // settle an issue's doubtful readings as its own sure ones do, and say so (known): the parser
 // records the mend as the catalog's and asks a reviewer to confirm it.
