@@ -199,6 +199,10 @@ std::string NormalizeBrackets(std::string s) {
   return s;
 }
 
+// Marks prose sets and an organization's name does not: a line that holds one opens no
+// attribution whose parenthesis OCR lost.
+constexpr const char* kProseMarks[] = {"，", "、", "；", "：", "（", "“", "”"};
+
 // Where an attribution's text starts: after a speck OCR read before its opening parenthesis
 // (人（临平区…), at the second of two (（（临平区…). npos without one among its first characters.
 size_t AttributionOpening(std::string_view text) {
@@ -361,6 +365,12 @@ class Parser {
         !NamesOrganization(text)) {
       return false;
     }
+    return AfterSentence(i);
+  }
+
+  // Whether the line before line i ends a sentence.
+  bool AfterSentence(size_t i) const {
+    if (i == 0) return false;
     const std::string before = NormalizeBrackets(Line(i - 1).text);
     return EndsWith(before, "。") || EndsWith(before, "！") || EndsWith(before, "？") ||
            EndsWith(before, "”");
@@ -371,10 +381,20 @@ class Parser {
   // parenthesis on its own line, the lines under it in the same column close it, and no
   // sentence ends inside. Specks between its lines count in its span. An attribution that ends
   // its column may close at the top of the next column or page (WrapsInto). An organization's
-  // attribution whose closing parenthesis OCR lost ends where its column or its article does.
+  // attribution whose closing parenthesis OCR lost ends where its column or its article does;
+  // one whose opening parenthesis OCR lost ("上城区人大常委会办" / "公室刘洋章晓" / "东）", atop
+  // a column after a sentence ended) must close, and name an organization on its first line.
   size_t AttributionSpan(size_t i) const {
     if (IsAttribution(i)) return 1;
-    const std::string first = FromOpening(i);
+    std::string first = FromOpening(i);
+    const bool opened = !first.empty();
+    if (!opened && AfterSentence(i)) {
+      const std::string line = NormalizeBrackets(Line(i).text);
+      const bool marks = std::any_of(std::begin(kProseMarks), std::end(kProseMarks), [&](const char* mark) {
+        return line.find(mark) != std::string::npos;
+      });
+      if (!marks && NamesOrganization(line)) first = line;
+    }
     if (first.empty() || first.find("）") != std::string::npos ||
         first.find("。") != std::string::npos) {
       return 0;
@@ -403,7 +423,7 @@ class Parser {
       if (chars > options_.attribution_max_chars) return 0;
       if (close != std::string::npos) return close + std::string("）").size() == next.size() ? k - i + 1 : 0;
     }
-    return NamesOrganization(text) ? k - i : 0;
+    return opened && NamesOrganization(text) ? k - i : 0;
   }
 
   // Whether line k, the first of the next column or page after line `last` of an attribution

@@ -190,6 +190,19 @@ TEST(Attribution, ItsOpeningParenthesisLostAfterASentenceEnded) {
   EXPECT_TRUE(a->authors.empty());
 }
 
+// tuning t05 (web-150): wrapped over three lines atop a column, its （ lost.
+TEST(Attribution, ItsOpeningParenthesisLostItStillSpansTheLinesThatCloseIt) {
+  const auto a = AttributionOf(
+      Article({Set("上城区人大常委会办", 0), Set("公室刘洋章晓", 0), Set("东）", 7.6)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->organization, "上城区人大常委会办公室");
+  EXPECT_EQ(a->authors, (std::vector<std::string>{"刘洋", "章晓东"}));
+  // A line of prose that names an organization and runs on to a parenthesis is no attribution
+  // (order27 r11: two columns read across, "累计助力新增大（桐庐县人大常委会办公室何").
+  EXPECT_FALSE(AttributionOf(Article(
+      {Set("领导领衔督办、多级联动推进，累计助力新增大人大常委会办公室何", 0), Set("学生创业企业2075家扶持静）", 0)})));
+}
+
 TEST(Attribution, ASpeckBetweenItsLinesIsNoPartOfIt) {
   const auto a = AttributionOf(
       Article({Set("（拱墅区人大常委会办公室刘", 1.1), Set("办", 11.1, 0.27), Set("洋王晓燕陈立群）", 4.8)}));
