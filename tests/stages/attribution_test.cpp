@@ -36,6 +36,9 @@ TEST(Attribution, ASpeckOrASecondParenthesisBeforeTheOrganizationIsNoPartOfIt) {
 TEST(Attribution, AMarkNoNameHoldsIsASpeckInsideTheName) {
   EXPECT_EQ(Authors("（桐庐县人大常委会办公室郑!海涛陈立群）"),
             (std::vector<std::string>{"郑海涛", "陈立群"}));
+  // tune2 t22 (old 1-bit): a speck read as a title mark before the closing parenthesis.
+  EXPECT_EQ(Authors("（西湖区人大常委会办公室 王晓燕 章晓东 赵晨 曦》）"),
+            (std::vector<std::string>{"王晓燕", "章晓东", "赵晨曦"}));
   EXPECT_EQ(Authors("（桐庐县人大常委会办公室 郑| 海涛 陈立群）"),
             (std::vector<std::string>{"郑海涛", "陈立群"}));
 }
