@@ -544,7 +544,18 @@ class Parser {
     return {};
   }
 
-  void ParseDate(size_t i, const Pattern::Match& m) {
+  // A date whose 月 OCR misread as another character (2021年5崩20目, 2020年7同21目): the digits
+  // around it read as a date the profile's pattern would take with 月 in its place. Always
+  // flagged: the line was misread, and a reviewer checks it.
+  void ParseDateWithMisreadMonth(size_t i, const std::string& bare) {
+    static const Pattern kMisreadMonth(
+        R"((?<year>(?:19|20)\d\d)\s*年\s*(?<month>\d{1,2})\s*(?<unit>\p{Han})\s*(?<day>\d{1,2})\s*(?:\S?\s*日|\p{Han}\s*$))");
+    const auto m = kMisreadMonth.Search(bare);
+    if (!m || m->Group("unit") == "月") return;
+    ParseDate(i, *m, fmt::format("its 月 read as {}", m->Group("unit")));
+  }
+
+  void ParseDate(size_t i, const Pattern::Match& m, std::string doubt = {}) {
     IssueInfo& info = out_.issue;
     const std::string& text = Line(i).text;
     const int year = std::stoi(m.Group("year"));
@@ -564,7 +575,7 @@ class Parser {
     const std::string& matched = m.text;
     const std::string digits_and_units = RepairDigits(matched);
     static const Pattern kClean(R"(^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$)");
-    std::string doubt = DigitDoubt(i);
+    if (doubt.empty()) doubt = DigitDoubt(i);
     if (doubt.empty() && !kClean.Matches(digits_and_units)) doubt = "a stray mark beside a number";
     if (!doubt.empty()) {
       Review(Line(i).page, "masthead-date",
@@ -610,6 +621,9 @@ class Parser {
         info.publisher = Mend(m->Group("publisher"), Line(i).page, "issue.publisher");
       }
       if (auto m = date_.Search(bare); m && info.date.empty()) ParseDate(i, *m);
+    }
+    for (size_t i = begin; i < end && info.date.empty() && !HasReview("masthead-date"); ++i) {
+      ParseDateWithMisreadMonth(i, RepairDigits(RemoveSpaces(DigitsByWidth(Line(i)))));
     }
     if (info.title.empty()) TitleFromGeometry(begin, end);
     if (info.edition.empty() && !profile_.editions.empty() && !HasReview("masthead-edition")) {

@@ -146,6 +146,23 @@ TEST(Masthead, ADateWithAStrayMarkBesideItsDayIsFlagged) {
   EXPECT_EQ(ItemsFor(parsed, "masthead-date").size(), 1u);
 }
 
+// order12 o08, order27 r12 (office, colour-200): 月 read as 崩 or 同, 日 as 目.
+TEST(Masthead, ADateWhose月WasMisreadIsReadAndFlagged) {
+  for (const auto& [line, date] : std::vector<std::pair<std::string, std::string>>{
+           {"杭州市人大常委会研究室编 2021 年 5 崩 20 目", "2021-05-20"},
+           {"杭州市人大常委会研究室编 2020 年 7 同 21 日", "2020-07-21"}}) {
+    const ParsedIssue parsed = ParseMasthead(line);
+    EXPECT_EQ(parsed.issue.date, date) << line;
+    const auto items = ItemsFor(parsed, "masthead-date");
+    ASSERT_EQ(items.size(), 1u) << line;
+    EXPECT_NE(items[0].detail.find("月 read as"), std::string::npos) << items[0].detail;
+  }
+  // Nor does it make a date of one that is none: 2 月 30 日 with 月 misread stays empty.
+  const ParsedIssue none = ParseMasthead("杭州市人大常委会研究室编 2025 年 2 同 30 日");
+  EXPECT_EQ(none.issue.date, "");
+  EXPECT_EQ(ItemsFor(none, "masthead-date").size(), 1u);
+}
+
 TEST(Masthead, DigitsReadWithLittleConfidenceAreFlagged) {
   const ParsedIssue parsed =
       ParseMasthead("杭州市人大常委会研究室编 2025 年 7 月 17 日", "（普 刊）", {{"17", 36}});
