@@ -26,15 +26,17 @@ std::vector<NameVerdict> ReconcileNames(const std::vector<NameReading>& readings
   }
   std::vector<std::u32string> settled;  // what a doubtful reading may be mended to
   std::set<std::string> settled_names;  // what a doubtful reading is agreed with
+  std::set<std::string> from_issue;     // the issue's own names among `settled`
   for (const auto& [name, t] : tally) {
     if (t.sure || (t.readings >= 2 && !t.misshapen)) {
       settled.push_back(ToU32(name));
       settled_names.insert(name);
+      from_issue.insert(name);
     } else if (t.settles) {
       settled.push_back(ToU32(name));
+      from_issue.insert(name);
     }
   }
-  std::set<std::string> from_issue = settled_names;
   for (const auto& name : known) {
     if (settled_names.insert(name).second) settled.push_back(ToU32(name));
   }

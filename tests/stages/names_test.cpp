@@ -38,6 +38,7 @@ TEST(ReconcileNames, AFairReadingMendsAWorseOneAndStaysDoubtful) {
   const auto v = ReconcileNames({LowConfidence("葛丽华"), fair});
   EXPECT_EQ(v[0].kind, NameVerdict::kMended);
   EXPECT_EQ(v[0].name, "蒋丽华");
+  EXPECT_FALSE(v[0].known) << "mended to the issue's own reading, not the catalog's";
   EXPECT_EQ(v[1].kind, NameVerdict::kDoubtful);
   // Without it, neither settles the other.
   EXPECT_EQ(ReconcileNames({LowConfidence("葛丽华"), LowConfidence("蒋丽华")})[0].kind,
