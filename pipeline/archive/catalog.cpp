@@ -1096,12 +1096,15 @@ std::vector<IssueRow> Catalog::Issues() const {
   return issues;
 }
 
-std::vector<std::string> Catalog::RecurringAuthors(int min_issues,
-                                                   const std::string& except_key) const {
-  std::lock_guard lock(impl_->mutex);
-  Statement row = impl_->db.Prepare(
-      "SELECT name FROM authors WHERE issue_key <> ?1 GROUP BY name "
-      "HAVING COUNT(DISTINCT issue_key) >= ?2 ORDER BY name");
+namespace {
+
+// The names a query over (issue_key, name) rows yields in `min_issues` issues or more other than
+// `except_key`, sorted.
+std::vector<std::string> Recurring(Connection& db, const std::string& rows, int min_issues,
+                                   const std::string& except_key) {
+  Statement row = db.Prepare("SELECT name FROM (" + rows +
+                             ") WHERE issue_key <> ?1 AND name <> '' GROUP BY name "
+                             "HAVING COUNT(DISTINCT issue_key) >= ?2 ORDER BY name");
   row.Bind(1, except_key);
   row.Bind(2, static_cast<int64_t>(min_issues));
   std::vector<std::string> names;
@@ -1109,21 +1112,22 @@ std::vector<std::string> Catalog::RecurringAuthors(int min_issues,
   return names;
 }
 
+}  // namespace
+
+std::vector<std::string> Catalog::RecurringAuthors(int min_issues,
+                                                   const std::string& except_key) const {
+  std::lock_guard lock(impl_->mutex);
+  return Recurring(impl_->db, "SELECT issue_key, name FROM authors", min_issues, except_key);
+}
+
 std::vector<std::string> Catalog::RecurringOrganizations(int min_issues,
                                                          const std::string& except_key) const {
   std::lock_guard lock(impl_->mutex);
-  Statement row = impl_->db.Prepare(
-      "SELECT organization FROM ("
-      "  SELECT a.issue_key AS issue_key, t.organization AS organization"
-      "    FROM attributions t JOIN articles a ON a.id = t.article_id"
-      "  UNION ALL SELECT issue_key, organization FROM briefs) "
-      "WHERE issue_key <> ?1 AND organization <> '' GROUP BY organization "
-      "HAVING COUNT(DISTINCT issue_key) >= ?2 ORDER BY organization");
-  row.Bind(1, except_key);
-  row.Bind(2, static_cast<int64_t>(min_issues));
-  std::vector<std::string> organizations;
-  while (row.Step()) organizations.push_back(row.Text(0));
-  return organizations;
+  return Recurring(impl_->db,
+                   "SELECT a.issue_key AS issue_key, t.organization AS name"
+                   "  FROM attributions t JOIN articles a ON a.id = t.article_id"
+                   " UNION ALL SELECT issue_key, organization AS name FROM briefs",
+                   min_issues, except_key);
 }
 
 // ---------------------------------------------------------------------------------------------
