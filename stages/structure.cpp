@@ -368,6 +368,16 @@ class Parser {
     return AfterSentence(i);
   }
 
+  // Whether `text` under column `column` is its count with 则 misread or lost: the profile
+  // names the column a digest's, and the text is a number of one or two digits, with a
+  // character after it at most.
+  bool IsDigestCount(const std::string& column, const std::string& text) const {
+    static const Pattern kMisreadCount(R"(^\d{1,2}\s*\S?$)");
+    return !column.empty() && kMisreadCount.Matches(text) &&
+           std::find(profile_.digest_columns.begin(), profile_.digest_columns.end(), column) !=
+               profile_.digest_columns.end();
+  }
+
   // Whether the line before line i ends a sentence.
   bool AfterSentence(size_t i) const {
     if (i == 0) return false;
@@ -1099,6 +1109,15 @@ class Parser {
         open_title = false;
         continue;
       }
+      // Under a digest column's name alone on its line (stacked), its count with 则 lost among
+      // the leaders ("2………………0") or misread ("2 风").
+      if (IsDigestCount(column, item.text)) {
+        out_.toc.push_back(TocEntry{.column = column, .count = std::stoi(item.text)});
+        digest_columns_.insert(column);
+        toc_reads_.push_back(TocReading{.confidence = line.confidence});
+        open_title = false;
+        continue;
+      }
       // The end of a wrapped title: under the title, not at the column names' place (unless
       // the titles are there too), and not itself a column name.
       // Unnumbered, a title's end is short: a line that runs to the margin is a title of its own.
@@ -1143,12 +1162,9 @@ class Parser {
           }
         }
         // "信息摘登 4 风": a digest column's count with 则 misread.
-        static const Pattern kMisreadCount(R"(^(?<count>\d{1,2})\s*\S?$)");
         const std::string snapped = SnapColumn(RemoveSpaces(name), line.page);
-        const auto count = kMisreadCount.Search(rest);
-        if (count && std::find(profile_.digest_columns.begin(), profile_.digest_columns.end(),
-                               snapped) != profile_.digest_columns.end()) {
-          out_.toc.push_back(TocEntry{.column = snapped, .count = std::stoi(count->Group("count"))});
+        if (IsDigestCount(snapped, rest)) {
+          out_.toc.push_back(TocEntry{.column = snapped, .count = std::stoi(rest)});
           digest_columns_.insert(snapped);
           toc_reads_.push_back(TocReading{.confidence = line.confidence});
           open_title = false;

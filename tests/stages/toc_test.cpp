@@ -375,6 +375,20 @@ TEST(Toc, StackedContentsSplitsNoTitleAndANameOverItsCountIsAColumn) {
                                                        "情况交流|" + kTitles[2], "信息摘登|2则"});
 }
 
+// order12 o09, dev d09 (colour-200): under the digest column's name, its count's 则 read as a
+// leader ("2………0", the leaders and page taken off: "2") or as another character ("2风").
+TEST(Toc, ADigestCountWhose则WasLostOrMisreadIsStillItsCount) {
+  for (const std::string count : {"2", "2风"}) {
+    const ParsedIssue parsed = ParseStructure(
+        Issue({Set("基层之声", 0), Set(kTitles[0], 0), Set("情况交流", 0), Set(kTitles[1], 0),
+               Set(kTitles[2], 0), Set("信息摘登", 0), Set(count, 0)},
+              kTitles),
+        Hangzhou(), StructureOptions{});
+    EXPECT_ENTRIES(parsed, std::vector<std::string>{"基层之声|" + kTitles[0], "情况交流|" + kTitles[1],
+                                                         "情况交流|" + kTitles[2], "信息摘登|2则"});
+  }
+}
+
 // Page 3 of `layout`: a digest's banner, centred `indent` glyphs in and set large, over `briefs`
 // briefs of a line and an attribution each.
 void AddDigest(IssueLayout& layout, const std::string& banner_text, double indent, int briefs) {
