@@ -595,9 +595,10 @@ class Parser {
 
   void ParseMasthead(size_t begin, size_t end) {
     IssueInfo& info = out_.issue;
+    std::vector<std::string> bares;  // each line's text as the patterns read it, from `begin`
     for (size_t i = begin; i < end; ++i) {
       const std::string& text = Line(i).text;
-      const std::string bare = RepairDigits(RemoveSpaces(DigitsByWidth(Line(i))));
+      const std::string& bare = bares.emplace_back(RepairDigits(RemoveSpaces(DigitsByWidth(Line(i)))));
       if (info.title.empty() && !profile_.title.empty() && ReadTitle(i)) continue;
       if (auto m = edition_.Search(bare); m && info.edition.empty()) {
         info.edition = RemoveSpaces(m->Group("edition"));
@@ -633,7 +634,7 @@ class Parser {
       if (auto m = date_.Search(bare); m && info.date.empty()) ParseDate(i, *m);
     }
     for (size_t i = begin; i < end && info.date.empty() && !HasReview("masthead-date"); ++i) {
-      ParseDateWithMisreadMonth(i, RepairDigits(RemoveSpaces(DigitsByWidth(Line(i)))));
+      ParseDateWithMisreadMonth(i, bares[i - begin]);
     }
     if (info.title.empty()) TitleFromGeometry(begin, end);
     if (info.edition.empty() && !profile_.editions.empty() && !HasReview("masthead-edition")) {
@@ -2264,10 +2265,9 @@ std::string MendTitleFromBody(std::string_view kept, std::string_view other, std
 }
 
 std::string PutBackQuotes(std::string_view kept, std::string_view other) {
-  const auto paired = QuotesPair;
   const std::u32string in = ToU32(kept);
   const std::u32string alternative = ToU32(other);
-  if (paired(in) || !paired(alternative)) return std::string(kept);
+  if (QuotesPair(in) || !QuotesPair(alternative)) return std::string(kept);
   std::u32string out;
   for (const AlignedPair& pair : AlignCharacters(in, alternative)) {
     if (pair.a != kUnaligned) {
@@ -2276,7 +2276,7 @@ std::string PutBackQuotes(std::string_view kept, std::string_view other) {
       out += alternative[pair.b];
     }
   }
-  return paired(out) ? ToUtf8(out) : std::string(kept);
+  return QuotesPair(out) ? ToUtf8(out) : std::string(kept);
 }
 
 std::string MendWithLexicon(std::string_view text, const std::vector<std::string>& lexicon) {
