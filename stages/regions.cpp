@@ -898,12 +898,14 @@ class Segmenter {
     std::vector<int> edges = {band_right};
     for (const Interval& other : common) edges.push_back(other.left);
     // (Starting at the band's left edge or right of a gutter the rows share: the further
-    // columns of a band of three.)
+    // columns of a band of three. Or right of the white at the band's left edge that the rows
+    // share: a speck OCR boxed into one row's first word set the edge a margin out, d16 page 5.)
     const double slack = options_.full_slack * unit_;
     for (int k = 0; k < 2; ++k) {
       std::vector<int> starts = {k == 0 ? band_left : g.right};
       for (const Interval& other : common) {
         if (k == 1 && other.left > g.right) starts.push_back(other.right);
+        if (k == 0 && other.left <= band_left && other.right <= g.left) starts.push_back(other.right);
       }
       size_t starting = 0;
       for (const auto& [line, extent] : sides[k]) {

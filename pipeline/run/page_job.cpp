@@ -301,9 +301,11 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
           const bool badly = !across && ReadBadlyInBand(result.ocr, band, options.columns);
           const bool replaced = (across || badly) &&
                                 ReadBandByColumns(upright, band, engine, options.columns, result.ocr);
-          spdlog::debug("page {}: {} columns in rows {}..{}, x {}..{}{}{}", page.index,
+          std::string gutters;
+          for (const ColumnGutter& g : band.gutters) gutters += fmt::format(" {}..{}", g.left, g.right);
+          spdlog::debug("page {}: {} columns in rows {}..{}, x {}..{}, gutters{}{}{}", page.index,
                         band.gutters.size() + 1, band.top, band.bottom, band.text_left,
-                        band.text_right,
+                        band.text_right, gutters,
                         across ? ": a line read across a gutter, read again by columns"
                                : badly ? ": a line read badly, read again by columns" : "",
                         (across || badly) && !replaced ? " (no better: kept as read)" : "");

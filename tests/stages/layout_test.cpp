@@ -326,6 +326,32 @@ TEST(Layout, ARuleBesideHeadingsSideBySideIsNoInkAcrossTheirGutter) {
   EXPECT_EQ(lines[east]->column, lines[west]->column + 1);
 }
 
+// A one-bit page of three columns (bench-structure dev d16, page 5) whose first column's 24th
+// row OCR boxed from a speck in the left margin, 3 glyphs out: the band's left edge is the
+// speck's, and the column's other lines, which start at the white of the margin, started at no
+// edge of the band; every row was read across the three columns ("立法调研，收集到人大代（研究
+// 室） -信息摘登-"). Each column comes out whole, in order.
+TEST(Layout, ASpeckBoxedIntoOneRowsFirstWordLeavesThreeColumnsApart) {
+  const OcrPage page = LoadPage("tests/stages/layout_data/old-1bit-3col-margin-speck-p5.json");
+  const IssueLayout layout = AnalyzeLayout({page}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines[0]->text, "立法调研，收集到人大代");
+  EXPECT_EQ(lines[0]->column, 1);
+  const size_t speck = IndexOf(lines, "年需求，打造更多衫有时代");
+  ASSERT_LT(speck + 1, lines.size());
+  EXPECT_EQ(lines[speck]->column, 1);
+  EXPECT_EQ(lines[speck + 1]->text, "特征、青年特色、杭州特点");
+  const size_t second = IndexOf(lines, "（研究室）");
+  const size_t third = IndexOf(lines, "-信息摘登-");
+  ASSERT_LT(third, lines.size());
+  EXPECT_GT(second, speck);
+  EXPECT_GT(third, second);
+  EXPECT_EQ(lines[second]->column, 2);
+  EXPECT_EQ(lines[third]->column, 3);
+  for (size_t i = 0; i < second; ++i) EXPECT_EQ(lines[i]->column, 1) << lines[i]->text;
+}
+
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
 // to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
 // same.
