@@ -78,13 +78,51 @@ struct RawLine {
   std::vector<WordRef> refs;  // where each word of `ocr` is in the page's OCR
 };
 
+// The order in which a line's words are read, given their boxes in the order OCR gave them:
+// OCR's own order, left to right. OCR boxes a word now and then a little left of the one
+// before it (a comma over the character before it; a character boxed as a speck at the foot of
+// the next word, "高" 2 by 3 px under "质量" on a one-bit heading), and sorted by their boxes'
+// left edges "代表工作高质量发展" came out "代表工作质量高发展", "队伍，通过" "队伍通，过" (51
+// lines over the structure sets, OCR's order right in each). A run of words that goes on to the
+// right, none starting more than a glyph left of the one before, keeps OCR's order; the runs
+// (pieces of one row from two lines, the words of a second reading put in with the first) are
+// merged by their boxes' left edges.
+std::vector<size_t> LeftToRight(const std::vector<Box>& boxes, double glyph_px) {
+  std::vector<std::vector<size_t>> runs;
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    if (runs.empty() || boxes[i].x < boxes[i - 1].x - std::max(1.0, glyph_px)) runs.emplace_back();
+    runs.back().push_back(i);
+  }
+  std::vector<size_t> order;
+  std::vector<size_t> next(runs.size(), 0);
+  while (order.size() < boxes.size()) {
+    size_t best = runs.size();
+    for (size_t r = 0; r < runs.size(); ++r) {
+      if (next[r] == runs[r].size()) continue;
+      if (best == runs.size() || boxes[runs[r][next[r]]].x < boxes[runs[best][next[best]]].x) best = r;
+    }
+    order.push_back(runs[best][next[best]++]);
+  }
+  return order;
+}
+
+// The indices of `line`'s words with text, in reading order (LeftToRight).
+std::vector<size_t> WordsInOrder(const OcrLine& line, double glyph_px) {
+  std::vector<size_t> with_text;
+  std::vector<Box> boxes;
+  for (size_t w = 0; w < line.words.size(); ++w) {
+    if (line.words[w].text.empty()) continue;
+    with_text.push_back(w);
+    boxes.push_back(line.words[w].box);
+  }
+  std::vector<size_t> order;
+  for (size_t k : LeftToRight(boxes, glyph_px)) order.push_back(with_text[k]);
+  return order;
+}
+
 std::string JoinWords(const OcrLine& line, double glyph_px, double gap, bool keep_gaps) {
   std::vector<const OcrWord*> words;
-  for (const auto& word : line.words) {
-    if (!word.text.empty()) words.push_back(&word);
-  }
-  std::stable_sort(words.begin(), words.end(),
-                   [](const OcrWord* a, const OcrWord* b) { return a->box.x < b->box.x; });
+  for (size_t w : WordsInOrder(line, glyph_px)) words.push_back(&line.words[w]);
   std::string out;
   for (size_t i = 0; i < words.size(); ++i) {
     if (i > 0) {
@@ -105,15 +143,8 @@ std::string CleanText(const std::string& joined) {
 
 // The words JoinWords joins, in its order: the source of a line of the page text.
 std::vector<WordRef> JoinedRefs(const RawLine& raw) {
-  std::vector<size_t> order;
-  for (size_t w = 0; w < raw.ocr->words.size(); ++w) {
-    if (!raw.ocr->words[w].text.empty()) order.push_back(w);
-  }
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return raw.ocr->words[a].box.x < raw.ocr->words[b].box.x;
-  });
   std::vector<WordRef> refs;
-  for (size_t w : order) refs.push_back(raw.refs[w]);
+  for (size_t w : WordsInOrder(*raw.ocr, raw.glyph_px)) refs.push_back(raw.refs[w]);
   return refs;
 }
 
@@ -277,16 +308,17 @@ void DropOpeningCloser(OcrWord& word, const Box& ink) {
   if (!ink.Empty()) word.box = ink;
 }
 
-// Makes `raw` one line of `words` (each with where it stands in the page's OCR), left to right,
-// kept in `store`; its refs are appended to.
-void JoinInto(RawLine& raw, std::vector<std::pair<OcrWord, WordRef>> words,
+// Makes `raw` one line of `words` (each with where it stands in the page's OCR; each line's in
+// OCR's order), left to right (LeftToRight, glyphs `glyph_px` tall), kept in `store`; its refs
+// are appended to.
+void JoinInto(RawLine& raw, std::vector<std::pair<OcrWord, WordRef>> words, double glyph_px,
               std::vector<std::unique_ptr<OcrLine>>& store) {
-  std::stable_sort(words.begin(), words.end(),
-                   [](const auto& a, const auto& b) { return a.first.box.x < b.first.box.x; });
+  std::vector<Box> boxes;
+  for (const auto& [word, ref] : words) boxes.push_back(word.box);
   auto joined = std::make_unique<OcrLine>();
-  for (auto& [word, ref] : words) {
-    joined->words.push_back(std::move(word));
-    raw.refs.push_back(ref);
+  for (size_t k : LeftToRight(boxes, glyph_px)) {
+    joined->words.push_back(std::move(words[k].first));
+    raw.refs.push_back(words[k].second);
   }
   joined->RebuildFromWords();
   raw.ocr = joined.get();
@@ -342,7 +374,10 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
   const InkGrid* page_ink = ink.Empty() ? nullptr : &ink;
   for (const TextRegion& region : OrderRegions(items, unit, region_options, page_ink)) {
     std::map<size_t, Piece> by_line;
-    for (size_t id : region.items) {
+    // (Each line's words in OCR's order, as its line holds them.)
+    std::vector<size_t> in_order = region.items;
+    std::sort(in_order.begin(), in_order.end(), [&](size_t a, size_t b) { return source[a] < source[b]; });
+    for (size_t id : in_order) {
       Piece& piece = by_line[source[id].first];
       piece.line = source[id].first;
       piece.words.push_back(lines[piece.line].ocr->words[source[id].second]);
@@ -407,7 +442,7 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
             words.emplace_back(pieces[k].words[w], pieces[k].refs[w]);
           }
         }
-        JoinInto(raw, std::move(words), store);
+        JoinInto(raw, std::move(words), first.glyph_px, store);
         raw.glyph_px = GlyphHeight(*raw.ocr);
       }
       out.push_back(raw);
@@ -518,7 +553,7 @@ std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines,
       for (size_t k : extra) words.emplace_back(lines[lost].ocr->words[k], lines[lost].refs[k]);
       RawLine raw = lines[kept];
       raw.refs.clear();
-      JoinInto(raw, std::move(words), store);
+      JoinInto(raw, std::move(words), lines[kept].glyph_px, store);
       raw.column_left = std::min(lines[kept].column_left, lines[lost].column_left);
       raw.column_right = std::max(lines[kept].column_right, lines[lost].column_right);
       lines[kept] = std::move(raw);
@@ -683,9 +718,7 @@ IssueLayout AnalyzeLayout(const std::vector<OcrPage>& pages, const LayoutOptions
       line.text = std::move(texts[k]);
       line.spaced_text = std::move(spaced_texts[k]);
       line.segments = SplitSegments(ocr, raw.glyph_px);
-      line.words = ocr.words;
-      std::sort(line.words.begin(), line.words.end(),
-                [](const OcrWord& a, const OcrWord& b) { return a.box.x < b.box.x; });
+      for (size_t w : WordsInOrder(ocr, raw.glyph_px)) line.words.push_back(ocr.words[w]);
       line.glyph_px = unit;
       line.column_left = column.left;
       line.box = ocr.box;

@@ -1387,6 +1387,30 @@ TEST(Layout, WhiteOnTwoRowsASideSkipsIsNoGutter) {
   EXPECT_EQ(layout.lines[6].text.rfind("（余杭区", 0), 0u) << layout.lines[6].text;
 }
 
+// OCR's words of a line come out in OCR's order, though OCR boxed one a little left of the one
+// before it: "高" boxed as a speck at the foot of "质量" (bench-structure dev d10, a one-bit
+// heading), a character boxed from over the comma before it. Sorted by their boxes, the line read
+// "代表工作质量高发展" and "队伍通，过".
+TEST(Layout, WordsBoxedALittleLeftOfTheOneBeforeStayInOcrsOrder) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
+  OcrLine heading = BoxedLine("代表工作高质量发展", kLeft, 300 + 4 * kLeading);
+  heading.words[4].box = Box{.x = kLeft + 5 * kPitch + 8, .y = 300 + 4 * kLeading + 27, .width = 2, .height = 3};
+  heading.words[5].box.x -= 2;  // 质 from 高's place: "质量" one word
+  heading.words[5].box.width += kPitch;
+  heading.words[5].text = "质量";
+  heading.words.erase(heading.words.begin() + 6);
+  heading.text = "代表工作高质量发展";
+  lines.push_back(heading);
+  OcrLine prose = BoxedLine("队伍，通过" + Prose(33), kLeft, 300 + 5 * kLeading);
+  prose.words[3].box.x = prose.words[2].box.x - 4;  // 通 boxed from over the comma
+  prose.words[3].box.width += kPitch - 4;
+  lines.push_back(prose);
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  ASSERT_EQ(layout.lines.size(), 5u);
+  EXPECT_EQ(layout.lines[3].text, "代表工作高质量发展");
+  EXPECT_EQ(layout.lines[4].text.rfind("队伍，通过", 0), 0u) << layout.lines[4].text;
+}
+
 // A contents line read twice, once with its column name in one block and once alone in the
 // titles' block, and in the first reading OCR boxed a few words more than twice as tall as their
 // glyphs (the accuracy set tune2-clean-300-ukai, page 1: 街道 120 px over 56 px glyphs). The words read the
