@@ -1371,7 +1371,10 @@ class Parser {
       // and exactly from its own first line.
       size_t last_try = kNone;
       for (size_t i = from; i < end && (last_try == kNone || i <= last_try); ++i) {
-        if (IsAttribution(i) || (IsParagraphStart(i) && !LooksLikeHeading(i))) continue;
+        // (A heading's first line set in as far as a paragraph is one when its characters
+        // stand as far apart as a heading's: OCR boxed "“双标双带”制推" at the body's height,
+        // dev d22, and the lines under it, "动代表工作高质量" and "发展", at 1.4 and 1.9.)
+        if (IsAttribution(i) || (IsParagraphStart(i) && !LooksLikeHeading(i) && !SetLarge(i))) continue;
         const auto [similarity, last] = MatchAt(i, end, title);
         if (similarity < options_.title_similarity) continue;
         const double score = similarity + (LooksLikeHeading(i) ? 0.3 : 0);
@@ -1565,10 +1568,34 @@ class Parser {
         paired(toc_read) != paired(heading_read_u)) {
       heading_wins = paired(heading_read_u);
     }
+    // One reading holds a question mark before a closing quote where the other holds the quote
+    // alone: chi_sim reads a closing quote set large now and then as "？”" ("第一区？”" in dev
+    // d11's heading over the contents' "第一区”", in tuning t22's contents line under its
+    // heading's). The reading without it is kept.
+    auto without_question = [](std::u32string text) {
+      for (size_t at; (at = text.find(U"？”")) != std::u32string::npos ||
+                      (at = text.find(U"?”")) != std::u32string::npos;) {
+        text.erase(at, 1);
+      }
+      return text;
+    };
+    if (toc_u != heading_u && without_question(toc_u) == heading_u) heading_wins = true;
+    if (toc_u != heading_u && without_question(heading_u) == toc_u) heading_wins = false;
     const std::string& kept = heading_wins ? heading.text : *entry.title;
     const std::string& other = heading_wins ? *entry.title : heading.text;
-    const std::string chosen = PutBackQuotes(MendTitleFromBody(kept, other, body), other);
-    const std::string source = chosen == kept ? "" : "+body";
+    std::string chosen = PutBackQuotes(MendTitleFromBody(kept, other, body), other);
+    std::string source = chosen == kept ? "" : "+body";
+    // Each reading lost one quote of a pair, not the same one ("“三张清单推动…" in the contents,
+    // CleanTitle closing it at its end; "三张清单”推动…" over the article): the quotes of both,
+    // each where its reading set it.
+    if (!toc_read.empty() && characters(toc_u) == characters(heading_u) && !paired(toc_read) &&
+        !paired(heading_read_u)) {
+      const std::string merged = CleanTitle(PutBackQuotes(toc_reading.text, heading_read, false));
+      if (QuotesPair(ToU32(merged)) && without_quotes(ToU32(merged)) == without_quotes(ToU32(chosen))) {
+        chosen = merged;
+        source = heading_wins ? "+toc" : "+heading";
+      }
+    }
     const int page = Line(heading.first).page;
     if (chosen != *entry.title) {
       out_.corrections.push_back(Correction{.page = page,
@@ -2264,10 +2291,10 @@ std::string MendTitleFromBody(std::string_view kept, std::string_view other, std
   return ToUtf8(out);
 }
 
-std::string PutBackQuotes(std::string_view kept, std::string_view other) {
+std::string PutBackQuotes(std::string_view kept, std::string_view other, bool other_pairs) {
   const std::u32string in = ToU32(kept);
   const std::u32string alternative = ToU32(other);
-  if (QuotesPair(in) || !QuotesPair(alternative)) return std::string(kept);
+  if (QuotesPair(in) || (other_pairs && !QuotesPair(alternative))) return std::string(kept);
   std::u32string out;
   for (const AlignedPair& pair : AlignCharacters(in, alternative)) {
     if (pair.a != kUnaligned) {

@@ -264,6 +264,67 @@ TEST(Toc, AQuoteMisreadAsAnotherMarkGivesWayToTheReadingWhoseQuotesPair) {
   }
 }
 
+// Each reading lost one quote of the pair, not the same one (bench-structure dev d17, web-150:
+// the contents' "“三张清单推动…", closed by CleanTitle at the title's end, over the heading's
+// "三张清单”推动…"): the title takes the quotes of both, each where its reading set it, either
+// way round.
+TEST(Toc, TwoReadingsThatEachLostAQuoteOfThePairGiveItWhole) {
+  const std::string whole = "“三张清单”推动审议意见质量提升";
+  const std::string no_close = "“三张清单推动审议意见质量提升";
+  const std::string no_open = "三张清单”推动审议意见质量提升";
+  for (const float confidence : {70.0f, 99.0f}) {
+    LayoutLine entry = Set("立法动态 " + no_close, 1);
+    entry.confidence = confidence;
+    const ParsedIssue parsed = ParseStructure(Issue({entry}, {no_open}), Hangzhou(), StructureOptions{});
+    ASSERT_EQ(parsed.articles.size(), 1u);
+    EXPECT_EQ(parsed.articles[0].title, whole) << confidence;
+    EXPECT_ENTRIES(parsed, std::vector<std::string>{"立法动态|" + whole});
+  }
+}
+
+// chi_sim reads a closing quote set large now and then as "？”": in the heading (dev d11, read
+// surer than the contents) or in the contents (tuning t22). The reading without the question
+// mark is kept, either way round.
+TEST(Toc, AQuestionMarkOneReadingPutsBeforeAClosingQuoteIsDropped) {
+  const std::string right = "临安区：多措并举助力打造“青年留杭第一区”";
+  const std::string misread = "临安区：多措并举助力打造“青年留杭第一区？”";
+  for (const bool in_heading : {true, false}) {
+    LayoutLine entry = Set("视点 " + (in_heading ? right : misread), 1);
+    entry.confidence = in_heading ? 70 : 99;
+    const ParsedIssue parsed =
+        ParseStructure(Issue({entry}, {in_heading ? misread : right}), Hangzhou(), StructureOptions{});
+    ASSERT_EQ(parsed.articles.size(), 1u);
+    EXPECT_EQ(parsed.articles[0].title, right) << in_heading;
+    EXPECT_ENTRIES(parsed, std::vector<std::string>{"视点|" + right});
+  }
+}
+
+// A heading in a column wrapped over three lines (bench-structure dev d22, old-1bit-200): OCR
+// boxed its first line, "“双标双带”制推", at the body's height and set in as far as a
+// paragraph, the lines under it at 1.4 and 1.9 glyphs. Its characters stand a heading's pitch
+// apart: the heading starts there, and is the contents' title whole (its last line alone,
+// "发展", was taken for a heading the contents does not list).
+TEST(Toc, AHeadingsFirstLineBoxedAtTheBodysHeightStartsTheHeading) {
+  const std::string title = "“双标双带”制推动代表工作高质量发展";
+  IssueLayout issue = Issue({Set("基层探索 " + title, 1)}, {});
+  LayoutLine first = Set("“双标双带”制推", 1.6, 1.0, 2);
+  first.box.width = 8 * kUnit * 3 / 2;  // eight characters 1.5 glyphs apart, boxed a glyph tall
+  first.words.front().box = first.box;
+  first.space_before = -1;
+  issue.lines.push_back(first);
+  issue.lines.push_back(Set("动代表工作高质量", 0.5, 1.43, 2));
+  LayoutLine last = Set("发展", 4, 1.86, 2);
+  last.right_gap = last.indent;
+  issue.lines.push_back(last);
+  issue.lines.push_back(Set("桐庐县人大常委会创新开展以标兵代表加标杆联络站为引领的工作", 2, 1.0, 2));
+  issue.lines.push_back(Set("构建起全覆盖的体系。", 0, 1.0, 2));
+  issue.lines.push_back(Set("（桐庐县人大常委会办公室）", 14, 1.0, 2));
+  const ParsedIssue parsed = ParseStructure(issue, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, title);
+  EXPECT_EQ(parsed.articles[0].column, "基层探索");
+}
+
 // A heading whose quotes OCR lost, both (structure set order27, colour-200, seed 9963: the
 // heading "桐庐县：三张清单推动…" under the contents' "桐庐县：“三张清单”推动…"): both readings'
 // quotes pair, and OCR does not invent a pair round a word, so the one with the pair is kept,
