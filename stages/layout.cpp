@@ -360,7 +360,8 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
           .rule = std::all_of(text.begin(), text.end(),
                               [](char32_t c) { return c == U'|' || c == U'｜' || c == U'丨'; }),
           .speck = words[w].confidence < region_options.max_speck_confidence &&
-                   (HoldsNoCharacter(text) || blot(words[w].box, text.size()))});
+                   (HoldsNoCharacter(text) || blot(words[w].box, text.size())),
+          .confidence = words[w].confidence});
       source.emplace_back(k, w);
     }
   }

@@ -263,8 +263,13 @@ class Segmenter {
           const Box& b = items_[id].box;
           const double centre = b.x + b.width / 2.0;
           // A mark standing in the gutter is a speck OCR read as a quote: print sets marks
-          // inside the column.
-          if ((Mark(id) || items_[id].speck) && centre > gutter->left && centre < gutter->right) {
+          // inside the column. (A character read surely that OCR boxed as narrow as a mark is
+          // none: "力", boxed 10 by 22 px over its 80 px glyph at the end of a heading's west
+          // half, dev d08, RegionOptions::sure_character_confidence.)
+          const bool character = items_[id].chars > 0 &&
+                                 items_[id].confidence >= options_.sure_character_confidence;
+          if (((Mark(id) && !character) || items_[id].speck) && centre > gutter->left &&
+              centre < gutter->right) {
             continue;
           }
           (centre < (gutter->left + gutter->right) / 2.0 ? west : east).push_back(id);

@@ -63,6 +63,10 @@ struct RegionOptions {
   // show-through and dirt in a gutter read as "。", "〈" or "”" come at 3-30, a column's quotes
   // and stops at 60 and more.
   double max_speck_confidence = 40;
+  // A character read at this confidence or more is print, however narrow OCR boxed it ("力"
+  // boxed 10 by 22 px over an 80 px glyph at a heading's gutter edge, read at 91): it is never
+  // taken for a mark standing in a gutter (a speck read "上" at 40 is).
+  double sure_character_confidence = 80;
   // So is a word read below that confidence in a box far bigger than its characters (a blot):
   // taller than `blot_height` glyphs and wider than `blot_pitch` glyphs a character (Tesseract's
   // guess over white between rows and columns: 家人 boxed 4 glyphs by 10, read at 18; "se" 3 by
@@ -118,6 +122,7 @@ struct RegionItem {
   // show-through or a speck in a gutter, never a column's print (RegionOptions::max_speck_confidence);
   // or it is a blot (RegionOptions::blot_height). A speck sets no row's white or height.
   bool speck = false;
+  float confidence = 100;  // OCR's confidence in its text
 };
 
 // One region in reading order: the items it holds (indices into the items given) and the

@@ -352,6 +352,18 @@ TEST(Layout, ASpeckBoxedIntoOneRowsFirstWordLeavesThreeColumnsApart) {
   for (size_t i = 0; i < second; ++i) EXPECT_EQ(lines[i]->column, 1) << lines[i]->text;
 }
 
+// A heading across two columns whose quote's white half fell on the gutter (bench-structure dev
+// d08, office, page 5): "力" OCR boxed 10 by 22 px, as narrow as a mark, over its 80 px glyph
+// in the gutter's edge. A character is no speck: it stays in its half of the heading.
+TEST(Layout, ACharacterBoxedAsNarrowAsAMarkInAGutterIsKept) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/office-2col-heading-over-gutter-p5.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t heading = IndexOf(lines, "建德市：西兴街道“三维发");
+  ASSERT_LT(heading, lines.size());
+  EXPECT_EQ(lines[heading]->text, "建德市：西兴街道“三维发力");
+}
+
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
 // to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
 // same.
