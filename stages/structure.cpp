@@ -242,7 +242,8 @@ bool NamedOutsideBrackets(const std::string& text, const std::string& place) {
 
 int FamilyNameWeight(const std::u32string& run, size_t i, const PublicationProfile& profile,
                      size_t& length);
-bool AmbiguousNameSplit(const std::string& run, const PublicationProfile& profile);
+bool AmbiguousNameSplit(const std::string& run, const PublicationProfile& profile,
+                        const std::vector<std::string>* known = nullptr);
 
 // Joins lines of one paragraph: no space between CJK text, one between Latin words.
 void AppendLine(std::string& paragraph, const std::string& line) {
@@ -1649,7 +1650,8 @@ class Parser {
       }
     }
     Attribution attribution =
-        ParseAttribution(Mend(NormalizeBrackets(text), Line(i).page, "attribution"), profile_);
+        ParseAttribution(Mend(NormalizeBrackets(text), Line(i).page, "attribution"), profile_,
+                         &options_.known_authors);
     FlagDoubtfulNames(attribution, read, confidence, Line(i).page);
     FlagGuessedSplits(attribution, text, Line(i).page);
     NoteDoubtfulOrganization(attribution, read, confidence, Line(i).page);
@@ -1743,7 +1745,7 @@ class Parser {
       std::string run = names[first];
       for (size_t last = first + 1; last < names.size(); ++last) {
         run += names[last];
-        if (spaced.find(run) == std::string::npos || !AmbiguousNameSplit(run, profile_)) continue;
+        if (spaced.find(run) == std::string::npos || !AmbiguousNameSplit(run, profile_, &options_.known_authors)) continue;
         for (size_t k = first; k <= last; ++k) {
           name_doubts_[NameKey(attribution.raw, names[k])] = NameDoubt{
               .page = page, .why = fmt::format("{} split from {} by guess", names[k], run), .misshapen = true};
@@ -2147,6 +2149,9 @@ std::vector<std::string> SplitOnSpaces(std::string_view s) {
   return tokens;
 }
 
+// What a name the archive knows adds to a split's score: more than the likeliest family name.
+constexpr int kKnownNameWeight = 3;
+
 // How likely a person's name starts at run[i]: 2 for a common family name (or a two-character
 // one), 1 for a rarer one, 0 for none; `length` is the family name's length.
 int FamilyNameWeight(const std::u32string& run, size_t i, const PublicationProfile& profile,
@@ -2173,9 +2178,11 @@ int FamilyNameWeight(const std::u32string& run, size_t i, const PublicationProfi
 // misread its first character (薪丽华张伟: 蒋 read as 薪). A run that splits no better than it
 // stands is one name.
 // `later_on_tie`: of two splits alike by every measure, take the one found later (see
-// AmbiguousNameSplit).
+// AmbiguousNameSplit). `known`: names the archive holds (StructureOptions::known_authors); a
+// split into names it knows weighs more than family names alone (蒋丽华钱程俞斌 is 蒋丽华 钱程
+// 俞斌, not 蒋丽 华钱 程俞斌, where the archive knows 蒋丽华 and 钱程).
 std::vector<std::string> SplitNames(const std::string& run, const PublicationProfile& profile,
-                                    bool later_on_tie) {
+                                    bool later_on_tie, const std::vector<std::string>* known) {
   const std::u32string chars = ToU32(run);
   const size_t n = chars.size();
   if (n < 4 || n > 12 || (profile.common_surnames.empty() && profile.other_surnames.empty())) {
@@ -2197,9 +2204,11 @@ std::vector<std::string> SplitNames(const std::string& run, const PublicationPro
     for (size_t given = 1; given <= 2; ++given) {
       const size_t end = j + family + given;
       if (end > n) break;
-      const Best candidate{.score = best[j].score + weight,
+      const bool known_name =
+          known && std::find(known->begin(), known->end(), ToUtf8(chars.substr(j, end - j))) != known->end();
+      const Best candidate{.score = best[j].score + weight + (known_name ? kKnownNameWeight : 0),
                            .names = best[j].names + 1,
-                           .unknown = best[j].unknown + (weight == 0 ? 1 : 0),
+                           .unknown = best[j].unknown + (weight == 0 && !known_name ? 1 : 0),
                            .compound = best[j].compound + (family == 2 ? 1 : 0),
                            .from = j};
       Best& current = best[end];
@@ -2227,13 +2236,14 @@ std::vector<std::string> SplitNames(const std::string& run, const PublicationPro
 }
 
 std::vector<std::string> SplitNames(const std::string& run, const PublicationProfile& profile) {
-  return SplitNames(run, profile, false);
+  return SplitNames(run, profile, false, nullptr);
 }
 
 // Whether family names leave a run of names without a gap split two ways alike (蒋丽华钱程俞斌:
 // 蒋丽华 钱程 俞斌 or 蒋丽 华钱 程俞斌): then the split SplitNames takes is a guess.
-bool AmbiguousNameSplit(const std::string& run, const PublicationProfile& profile) {
-  return SplitNames(run, profile, false) != SplitNames(run, profile, true);
+bool AmbiguousNameSplit(const std::string& run, const PublicationProfile& profile,
+                        const std::vector<std::string>* known) {
+  return SplitNames(run, profile, false, known) != SplitNames(run, profile, true, known);
 }
 
 // Where the organization ends in a token that runs on into names (研究室潘越王晓燕): after the
@@ -2363,7 +2373,8 @@ double Similarity(std::string_view a, std::string_view b) {
   return 1.0 - static_cast<double>(EditDistance(x, y)) / static_cast<double>(longer);
 }
 
-Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& profile) {
+Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& profile,
+                             const std::vector<std::string>* known) {
   std::string inner(spaced);
   auto strip = [&](std::string_view token, bool front) {
     if (front && StartsWith(inner, token)) inner.erase(0, token.size());
@@ -2441,7 +2452,7 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
       tokens[i + 1] = tokens[i] + tokens[i + 1];
       continue;
     }
-    for (auto& name : SplitNames(tokens[i], profile)) {
+    for (auto& name : SplitNames(tokens[i], profile, false, known)) {
       printed.push_back(name);
       names.push_back(std::move(name));
     }

@@ -90,8 +90,10 @@ ParsedIssue ParseStructure(const IssueLayout& layout, const PublicationProfile& 
 
 // "（余杭区人大常委会办公室 符 腾）" -> organization 余杭区人大常委会办公室, authors [符腾]. Single
 // characters separated by a space are one padded two-character name. `spaced` has a space
-// wherever print has a gap.
-Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& profile);
+// wherever print has a gap. `known`: names the archive holds (StructureOptions::known_authors),
+// which settle where a run of names printed without a gap is split.
+Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& profile,
+                             const std::vector<std::string>* known = nullptr);
 
 // 建德市 for 建德市：强化监督…; nullopt when the title does not start with a place.
 std::optional<std::string> LocalityOf(std::string_view title, const PublicationProfile& profile);

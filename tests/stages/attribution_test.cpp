@@ -335,6 +335,24 @@ TEST(Attribution, NamesWithNoGapThatSplitTwoWaysAlikeAreFlagged) {
   EXPECT_TRUE(NameFlags(clear).empty());
 }
 
+// The same run where the archive knows the names (StructureOptions::known_authors, the catalog's
+// names of two or more other issues): the split into names it knows is taken, and is no guess
+// (tuning t11 read 蒋丽 华钱 程俞斌). A known name ahead of a misread one splits the run too
+// (陈立群多敏, 吴 read 多: 陈立 群多敏 before), and the rest is a name of its own.
+TEST(Attribution, NamesWithNoGapSplitIntoNamesTheArchiveKnows) {
+  StructureOptions options;
+  options.known_authors = {"蒋丽华", "钱程", "俞斌", "陈立群", "吴敏"};
+  const ParsedIssue parsed = ParseStructure(
+      Article({Set("（萧山区人大常委会办公室蒋丽华钱", 0), Set("程俞斌）", 0)}), Hangzhou(), options);
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution);
+  EXPECT_EQ(parsed.articles[0].attribution->authors, (std::vector<std::string>{"蒋丽华", "钱程", "俞斌"}));
+  EXPECT_TRUE(NameFlags(parsed).empty());
+  EXPECT_EQ(ParseAttribution("（建德市人大常委会办公室 周文斌 陈立群多敏）", Hangzhou(), &options.known_authors)
+                .authors,
+            (std::vector<std::string>{"周文斌", "陈立群", "多敏"}));
+}
+
 TEST(Attribution, ANameWhoseFirstHalfRanIntoTheNameBeforeIsFlagged) {
   // tuning t04: "陈立故方”丹" (陈立群 方 舟, a quote read in the gap): 陈立故 方丹, read at
   // confidence 95 or not, is a guess where the name before ends.
