@@ -161,6 +161,35 @@ TEST(Attribution, AnAttributionThatEndsItsPageClosesAtTheTopOfTheNextPage) {
   EXPECT_EQ(parsed.articles[0].end_page, 3);
 }
 
+// Atop the next page, alone above a banner, the tail is a band of its own across the page: set
+// right in the column it stands in, far from the page's right edge (order12 o07: "丽华）" 16
+// glyphs in, 22 from the page's edge). A few characters that close the parenthesis are it.
+TEST(Attribution, ItsTailAloneAcrossTheNextPageClosesIt) {
+  LayoutLine tail = Set("丽华）", 16.5, 1.0, 0);
+  tail.page = 3;
+  tail.right_gap = 21.8;
+  tail.space_before = -1;
+  LayoutLine banner = Set("信息摘登", 15, 1.6, 0);
+  banner.page = 3;
+  banner.right_gap = 15;
+  IssueLayout layout = Article({Set("（滨江区人大常委会办公室王晓燕蒋", 0.7, 1.0, 2), tail}, {banner});
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  ASSERT_GE(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution);
+  EXPECT_EQ(parsed.articles[0].attribution->authors, (std::vector<std::string>{"王晓燕", "蒋丽华"}));
+}
+
+// A wrapped attribution's last line that lost its closing parenthesis, boxed tall (a speck
+// beside it) and set flush right, is its tail and no heading (order12 o08: "伟方舟" boxed 1.9
+// glyphs tall under "（滨江区人大常委会办公室陈立群张").
+TEST(Attribution, ItsTailBoxedTallAndSetRightIsNoHeading) {
+  const auto a = AttributionOf(Article({Set("（滨江区人大常委会办公室陈立群张", 0.5), Set("伟方舟", 6.3, 1.9)},
+                                       {Set("信息摘登", 4, 1.4)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->organization, "滨江区人大常委会办公室");
+  EXPECT_EQ(a->authors, (std::vector<std::string>{"陈立群", "张伟", "方舟"}));
+}
+
 // The next column's first line of prose is no tail, whatever it ends in.
 TEST(Attribution, TheNextColumnsFirstLineOfProseIsNoTail) {
   const auto a = AttributionOf(Article({Set("（临平区人大常委会办公室 郑海涛", 0.5),
