@@ -264,6 +264,9 @@ struct Heading {
   std::string text;
   float confidence = 0;
   int toc_index = -1;  // the TOC entry it matched, or -1
+  // A line of it in the next column, level with its first: a heading set across two columns
+  // that the layout parted at the gutter (its quote's white half fell there).
+  std::optional<size_t> east;
 };
 
 class Parser {
@@ -1385,12 +1388,26 @@ class Parser {
         // stand as far apart as a heading's: OCR boxed "“双标双带”制推" at the body's height,
         // dev d22, and the lines under it, "动代表工作高质量" and "发展", at 1.4 and 1.9.)
         if (IsAttribution(i) || (IsParagraphStart(i) && !LooksLikeHeading(i) && !SetLarge(i))) continue;
-        const auto [similarity, last] = MatchAt(i, end, title);
+        auto [similarity, last] = MatchAt(i, end, title);
+        // A heading across two columns parted at the gutter (dev d08, order12 o16: "临安区：西兴
+        // 街道“三维发力”" heads the first column, "助力优化营商环境" level with it atop the
+        // second): the line set large level with its first line, first in the next column, goes
+        // on with it where the title then reads closer.
+        std::optional<size_t> east;
+        if (const auto j = EastHalf(i, end); j && LooksLikeHeading(i)) {
+          std::string joined;
+          for (size_t k = i; k <= last; ++k) joined += Line(k).text;
+          const double across = Similarity(joined + Line(*j).text, title);
+          if (across > similarity + 0.1) {
+            similarity = across;
+            east = j;
+          }
+        }
         if (similarity < options_.title_similarity) continue;
         const double score = similarity + (LooksLikeHeading(i) ? 0.3 : 0);
         if (score > best_score) {
           best_score = score;
-          best = Heading{.first = i, .last = last, .toc_index = static_cast<int>(t)};
+          best = Heading{.first = i, .last = last, .toc_index = static_cast<int>(t), .east = east};
         }
         if (similarity > 0.9 && LooksLikeHeading(i) && last_try == kNone) last_try = i + 1;
       }
@@ -1401,6 +1418,7 @@ class Parser {
       for (size_t k = best.first; k <= best.last; ++k) {
         best.text += Line(k).text;
       }
+      if (best.east) best.text += Line(*best.east).text;
       best.text = Mend(CleanTitle(best.text), Line(best.first).page, "heading");
       for (size_t k = best.first; k <= best.last; ++k) {
         best.confidence += Line(k).confidence / static_cast<float>(best.last - best.first + 1);
@@ -1412,6 +1430,7 @@ class Parser {
     std::set<size_t> taken;
     for (const auto& h : headings) {
       for (size_t k = h.first; k <= h.last; ++k) taken.insert(k);
+      if (h.east) taken.insert(*h.east);
     }
     const bool listed = std::any_of(out_.toc.begin(), out_.toc.end(),
                                     [](const TocEntry& e) { return e.title.has_value(); });
@@ -1451,6 +1470,27 @@ class Parser {
     std::sort(headings.begin(), headings.end(),
               [](const Heading& a, const Heading& b) { return a.first < b.first; });
     return headings;
+  }
+
+  // The line that heading line `first` (in a column) goes on with in the next column of its band:
+  // the first line there on the same page, set large and level with it (their middles within
+  // half the taller's height). None elsewhere.
+  std::optional<size_t> EastHalf(size_t first, size_t end) const {
+    const LayoutLine& west = Line(first);
+    if (west.column <= 0) return std::nullopt;
+    for (size_t j = first + 1; j < end && Line(j).page == west.page; ++j) {
+      const LayoutLine& line = Line(j);
+      if (line.column != west.column + 1) continue;
+      const double middle = line.box.y + line.box.height / 2.0;
+      const double west_middle = west.box.y + west.box.height / 2.0;
+      const bool level = std::abs(middle - west_middle) <= 0.5 * std::max(line.box.height, west.box.height);
+      const bool large = line.glyph_ratio >= options_.heading_glyph_ratio || SetLarge(j);
+      if (level && large && !IsAttribution(j)) return j;
+      // (Only the first line of the next column, or one level with the heading below lines of
+      // the column's top: the first line at or below the heading's top.)
+      if (line.box.y + line.box.height / 2.0 > west_middle) return std::nullopt;
+    }
+    return std::nullopt;
   }
 
   // A line set larger than the body: its characters stand further apart than the body's glyph
@@ -1623,6 +1663,16 @@ class Parser {
     }
     entry.title = chosen;
     return chosen;
+  }
+
+  // The paragraphs of lines `lines` (in reading order; a banner or a heading's half taken out).
+  std::vector<std::string> Paragraphs(const std::vector<size_t>& lines) const {
+    std::vector<std::string> paragraphs;
+    for (size_t i : lines) {
+      if (paragraphs.empty() || IsParagraphStart(i)) paragraphs.emplace_back();
+      AppendLine(paragraphs.back(), Line(i).text);
+    }
+    return paragraphs;
   }
 
   std::vector<std::string> Paragraphs(size_t begin, size_t end) const {
@@ -1976,14 +2026,18 @@ class Parser {
       const size_t item = out_.articles.size();
       MarkLines(heading.first, heading.last + 1, "heading", item);
       if (heading.toc_index >= 0) column = out_.toc[static_cast<size_t>(heading.toc_index)].column;
+      if (heading.east) MarkLines(*heading.east, *heading.east + 1, "heading", item);
       std::string body_text;
-      for (size_t i = heading.last + 1; i < stop; ++i) body_text += Line(i).text;
+      for (size_t i = heading.last + 1; i < stop; ++i) {
+        if (i != heading.east) body_text += Line(i).text;
+      }
       article.title = ReconcileTitle(heading, out_.articles.size(), body_text);
       article.locality = LocalityOf(article.title, profile_);
       article.start_page = Line(heading.first).page;
 
       std::vector<size_t> body;
       for (size_t i = heading.last + 1; i < stop; ++i) {
+        if (i == heading.east) continue;
         if (auto m = banner_.Search(Line(i).text)) {
           if (h + 1 == headings.size() || i + 1 < stop) column = m->Group("column");
           MarkLines(i, i + 1, "banner");
@@ -2010,7 +2064,7 @@ class Parser {
         MarkLines(body[attribution], body[attribution] + span, "attribution", item);
       }
       if (!body.empty()) {
-        article.paragraphs = Paragraphs(body.front(), body.front() + body_end);
+        article.paragraphs = Paragraphs(std::vector<size_t>(body.begin(), body.begin() + body_end));
         // (An attribution may close at the top of the next page.)
         article.end_page = attribution == kNone ? Line(body[body_end - 1]).page
                                                 : Line(body[attribution] + span - 1).page;

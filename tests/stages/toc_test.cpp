@@ -325,6 +325,39 @@ TEST(Toc, AHeadingsFirstLineBoxedAtTheBodysHeightStartsTheHeading) {
   EXPECT_EQ(parsed.articles[0].column, "基层探索");
 }
 
+// A heading set across two columns whose quote's white half fell on the gutter: the layout parted
+// it there, "临安区：西兴街道“三维发力”" heading the first column and "助力优化营商环境" level
+// with it atop the second (order12 o16, dev d08). The two are the contents' title, and the
+// second half is no line of the article's text.
+TEST(Toc, AHeadingPartedAtTheGutterIsTheTitleWhole) {
+  const std::string title = "临安区：西兴街道“三维发力”助力优化营商环境";
+  IssueLayout issue = Issue({Set("视点 " + title, 1)}, {});
+  auto at = [](LayoutLine line, int column, int y) {
+    line.column = column;
+    line.box.y = y;
+    for (OcrWord& word : line.words) word.box.y = y;
+    return line;
+  };
+  LayoutLine west = at(Set("临安区：西兴街道“三维发力”", 0.5, 1.8, 2), 1, 300);
+  west.space_before = -1;
+  issue.lines.push_back(west);
+  issue.lines.push_back(at(Set("临安区人大常委会西兴街道工委推动人", 2, 1.0, 2), 1, 400));
+  issue.lines.push_back(at(Set("大代表当好优化营商环境两员。", 0, 1.0, 2), 1, 450));
+  LayoutLine east = at(Set("助力优化营商环境", 0.5, 1.8, 2), 2, 300);
+  east.space_before = -1;
+  issue.lines.push_back(east);
+  issue.lines.push_back(at(Set("三是强化监督促落地。结合主题活", 2, 1.0, 2), 2, 400));
+  issue.lines.push_back(at(Set("动深化专题视察调研。", 0, 1.0, 2), 2, 450));
+  issue.lines.push_back(at(Set("（临安区人大常委会办公室）", 4, 1.0, 2), 2, 500));
+  const ParsedIssue parsed = ParseStructure(issue, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, title);
+  std::string text;
+  for (const auto& paragraph : parsed.articles[0].paragraphs) text += paragraph;
+  EXPECT_EQ(text.find("助力优化营商环境"), std::string::npos) << text;
+  EXPECT_NE(text.find("三是强化监督"), std::string::npos) << text;
+}
+
 // A heading whose quotes OCR lost, both (structure set order27, colour-200, seed 9963: the
 // heading "桐庐县：三张清单推动…" under the contents' "桐庐县：“三张清单”推动…"): both readings'
 // quotes pair, and OCR does not invent a pair round a word, so the one with the pair is kept,
