@@ -445,6 +445,86 @@ int CheckNumbersByInk(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
   });
 }
 
+int RereadDateSlots(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
+                    const FolioOptions& options, OcrPage& page) {
+  if (gray.empty() || glyph_px < 8) return 0;
+  cv::Mat gray8, ink;
+  FolioOptions slot_options = options;
+  slot_options.max_digits = 2;
+  int changed = 0;
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) {
+      bool touched = false;
+      for (size_t a = 0; a + 1 < line.words.size(); ++a) {
+        // The unit word before the slot and the one after it: 年 … 月, 月 … 日.
+        const std::string& before = line.words[a].text;
+        const char* unit = before.ends_with("年") ? "月" : before.ends_with("月") ? "日" : nullptr;
+        if (!unit) continue;
+        size_t b = a + 1;
+        while (b < line.words.size() && b <= a + 3 && line.words[b].text.find(unit) == std::string::npos) ++b;
+        if (b >= line.words.size() || b > a + 3) continue;
+        // What the slot holds: the words between, and what the unit's word holds before the unit.
+        OcrWord& after = line.words[b];
+        const std::string prefix = after.text.substr(0, after.text.find(unit));
+        if (b == a + 1 && prefix.empty()) continue;
+        std::string held = prefix;
+        bool sure = prefix.empty();
+        for (size_t k = a + 1; k < b; ++k) {
+          held += line.words[k].text;
+          sure = sure && AllDigits(line.words[k].text, 2) &&
+                 line.words[k].confidence >= options.reread_numbers_below;
+        }
+        if (sure || ToU32(held).size() > 3) continue;
+        if (gray8.empty()) {
+          gray8 = ToGray8(gray);
+          cv::threshold(gray8, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+        }
+        // The ink between the two units, whatever OCR boxed there: up to the unit's own glyph, the
+        // last run of ink in its word's box where OCR boxed the slot's marks with it ("：日").
+        const Box& left = line.words[a].box;
+        // (A fifth of a glyph above and below: OCR boxes a glyph to its ink, and a mark the
+        // span's edge cuts is none of its.)
+        const int pad = static_cast<int>(std::lround(0.2 * glyph_px));
+        const int top = std::max(0, std::min(left.y, after.box.y) - pad);
+        const int bottom = std::min(ink.rows, std::max(left.Bottom(), after.box.Bottom()) + pad);
+        int right = after.box.x;
+        if (!prefix.empty()) {
+          const cv::Rect rows = cv::Rect(0, top, ink.cols, bottom - top) & cv::Rect(0, 0, ink.cols, ink.rows);
+          auto inked = [&](int x) {
+            return x >= 0 && x < ink.cols && rows.height > 0 && cv::countNonZero(ink(rows).col(x)) > 0;
+          };
+          int x = std::min(after.box.Right(), ink.cols) - 1;
+          while (x > after.box.x && !inked(x)) --x;  // white at the box's end
+          while (x > after.box.x && inked(x)) --x;   // the unit's glyph (its strokes touch)
+          right = x > after.box.x ? x + 1 : after.box.Right() - static_cast<int>(std::lround(glyph_px));
+        }
+        if (right - left.Right() < 0.3 * glyph_px) continue;
+        const Box slot{left.Right(), top, right - left.Right(), bottom - top};
+        // Its digits' marks (the units' strokes at its edges are none), read as many.
+        Box digits;
+        const int count = CountDigitMarks(ink, slot, glyph_px, &digits);
+        const auto read = count >= 1 && count <= 2
+                              ? ReadDigits(gray8, digits, glyph_px, engine, slot_options)
+                              : std::nullopt;
+        spdlog::debug("date slot {:?} between {:?} and {:?}: {} digit marks, read again as {:?}", held,
+                      before, after.text, count, read ? read->digits : std::string("(nothing sure)"));
+        if (!read || static_cast<int>(read->digits.size()) != count) continue;
+        after.text = after.text.substr(prefix.size());
+        if (!prefix.empty()) {
+          after.box = Box{right, after.box.y, after.box.Right() - right, after.box.height};
+        }
+        line.words.erase(line.words.begin() + static_cast<long>(a + 1), line.words.begin() + static_cast<long>(b));
+        line.words.insert(line.words.begin() + static_cast<long>(a + 1),
+                          OcrWord{.text = read->digits, .box = digits, .confidence = read->confidence});
+        touched = true;
+        ++changed;
+      }
+      if (touched) line.RebuildFromWords();
+    }
+  }
+  return changed;
+}
+
 void PlaceFolio(OcrPage& page, const OcrLine& folio) {
   const Box& f = folio.box;
   auto on_folio = [&](const OcrLine& line) {

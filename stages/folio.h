@@ -105,6 +105,15 @@ int CountDigitMarks(const cv::Mat& ink, const Box& span, double glyph_px, Box* d
 int CheckNumbersByInk(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
                       const FolioOptions& options, OcrPage& page);
 
+// Reads again, with the digits model at the options' sizes, a date's number that chi_sim read as
+// something else: the ink between a word ending in 年 and the next 月, or one ending in 月 and
+// the next 日 (within three words), where the words between hold no sure digits ("2018年11月：日",
+// "2017年3月人4日": a 1 read as a colon, a 2 as 人). A reading of one or two digits the sizes
+// agree on replaces them, at its confidence; otherwise the words stay as read. Boxes are in the
+// pixels of `gray`, whose body glyphs are `glyph_px` tall. Returns how many slots were read.
+int RereadDateSlots(const cv::Mat& gray, double glyph_px, OcrEngine& engine,
+                    const FolioOptions& options, OcrPage& page);
+
 // Puts the folio line into the page as a block of its own, in reading order by its top edge,
 // in place of every line whose centre lies within the folio's row (a misreading of it such as
 // "13一" or "二9二").

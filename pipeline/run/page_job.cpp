@@ -463,6 +463,7 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       if (OcrEngine* digits = FolioDigitsEngine(options.folio.digits_model)) {
         RereadNumbers(upright, glyph, *digits, options.folio, result.ocr);
         CheckNumbersByInk(upright, glyph, *digits, options.folio, result.ocr);
+        RereadDateSlots(upright, glyph, *digits, options.folio, result.ocr);
       }
     });
     RefineOcr("doubt", page.index, result, [&] {

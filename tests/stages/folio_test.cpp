@@ -400,6 +400,51 @@ TEST(CheckNumbersByInk, ADayWhoseInkHoldsTwoDigitsWhereOneWasReadIsReadAgain) {
   EXPECT_EQ(read.text, "年11月11日");
 }
 
+// A date's day read as no number: "2018年11月：日" (the 1 read as a colon and boxed with 日, order12
+// o01) and "2017年3月人4日" (21 read 人 and 4, dev d18). The ink between 月 and 日 is read again by
+// the digits model; its digits replace what chi_sim read there, and 日 keeps its own box. A slot
+// of sure digits is left alone.
+TEST(RereadDateSlots, ADaysDigitsReadAsOtherCharactersAreReadAgain) {
+  OcrEngine* digits = FolioDigitsEngine("eng");
+  ASSERT_NE(digits, nullptr);
+  for (const std::string day : {"1", "21"}) {
+    const cv::Mat image = DrawnDateLine("2018年11月" + day + "日");
+    const auto runs = InkRuns(image);
+    const size_t n = runs.size();
+    ASSERT_GE(n, 4u);
+    auto box = [&](size_t first, size_t last) {
+      return Box{runs[first].first, 60, runs[last].second - runs[first].first + 1, kEm};
+    };
+    // From the right: 日, the day's digit runs (1 or 2), 月.
+    const size_t day_runs = day == "1" ? 1 : 2;
+    const size_t yue = n - 2 - day_runs;
+    OcrLine line;
+    line.words = {OcrWord{.text = "年", .box = box(yue - 3, yue - 3), .confidence = 90},
+                  OcrWord{.text = "11", .box = box(yue - 2, yue - 1), .confidence = 92},
+                  OcrWord{.text = "月", .box = box(yue, yue), .confidence = 93}};
+    if (day == "1") {
+      line.words.push_back(OcrWord{.text = "：日", .box = box(n - 2, n - 1), .confidence = 68});
+    } else {
+      line.words.push_back(OcrWord{.text = "人", .box = box(n - 3, n - 3), .confidence = 51});
+      line.words.push_back(OcrWord{.text = "4", .box = box(n - 2, n - 2), .confidence = 57});
+      line.words.push_back(OcrWord{.text = "日", .box = box(n - 1, n - 1), .confidence = 86});
+    }
+    line.RebuildFromWords();
+    OcrPage page{.width = image.cols, .height = image.rows};
+    page.blocks.push_back(OcrBlock{.box = line.box, .lines = {line}});
+    EXPECT_EQ(RereadDateSlots(image, kGlyphPx, *digits, FolioOptions{}, page), 1) << day;
+    const OcrLine& read = page.blocks[0].lines[0];
+    EXPECT_EQ(read.text, "年11月" + day + "日");
+    ASSERT_EQ(read.words.size(), 5u) << day;
+    EXPECT_EQ(read.words[3].text, day);
+    EXPECT_GE(read.words[3].confidence, FolioOptions{}.min_confidence);
+    EXPECT_EQ(read.words[4].text, "日");
+    EXPECT_LE(read.words[4].box.x, box(n - 1, n - 1).x);
+    // Read right, it is read no more.
+    EXPECT_EQ(RereadDateSlots(image, kGlyphPx, *digits, FolioOptions{}, page), 0) << day;
+  }
+}
+
 // "第 9 期" on a degraded scan: OCR boxed 期 20 px wide over its 40 px glyph, and the left stroke
 // of 期 stands between the 9 and that box, digit-sized, its foot 9 px above the 9's. It is no
 // digit the 9's reading left out; a second digit on the 9's baseline is.
