@@ -42,8 +42,10 @@ struct RegionOptions {
   double start_share = 0.6;
   double max_indent = 2.5;
   // A white strip most of whose rows end in a stop on its left is the shoulder of full-width
-  // marks that line up (the colons of "建德市：", "富阳区：" down a contents page), not a gutter.
-  double max_stop_share = 0.5;
+  // marks that line up (the colons of "建德市：", "富阳区：" down a contents page, three rows of
+  // four and more), not a gutter. Justified prose ends a line on a mark now and then: three of a
+  // short band's five did (tune2 t09 page 3), and at 0.5 its columns were read across.
+  double max_stop_share = 0.6;
   double band_break = 2.5;  // white across the page this tall ends a band (above a colophon)
   // A band of columns (min_band_lines rows at least) goes on under white across it up to this
   // tall when each of its columns goes on below the white and the row below is no heading

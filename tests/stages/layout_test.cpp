@@ -364,6 +364,25 @@ TEST(Layout, ACharacterBoxedAsNarrowAsAMarkInAGutterIsKept) {
   EXPECT_EQ(lines[heading]->text, "建德市：西兴街道“三维发力");
 }
 
+// Two columns five rows tall under a heading across the page (bench-structure tune2 t09, page 3),
+// three of whose west lines end in a stop at the gutter (携带”, 全覆盖、, 建网络。): justified prose
+// ends a line on a mark now and then, and three of five did. The strip is the gutter, not the
+// shoulder of marks that line up down a contents page (RegionOptions::max_stop_share): each
+// column's rows are read apart.
+TEST(Layout, ColumnsWhoseLinesEndInStopsThreeTimesInFiveAreColumns) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/colour-200-2col-stops-p3.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t west = IndexOf(lines, "富阳区人大常委会创新开展以");
+  const size_t east = IndexOf(lines, "一是构建“双轮驱动”结对");
+  ASSERT_LT(west, lines.size());
+  ASSERT_LT(east, lines.size());
+  EXPECT_EQ(lines[west]->text, "富阳区人大常委会创新开展以“标兵代表+标");
+  EXPECT_EQ(lines[west]->column, 1);
+  EXPECT_EQ(lines[east]->column, 2);
+  EXPECT_GT(east, west + 4);
+}
+
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
 // to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
 // same.
