@@ -1088,6 +1088,12 @@ class Parser {
     std::string column;
     bool open_title = false;  // the last title may go on on the next line
     std::string open_read;    // the last title as read, before CleanTitle closed its quotes
+    // The profile's digest columns the contents names (their counts may be lost: see below).
+    auto digest_column = [&](const std::string& name) {
+      return std::find(profile_.digest_columns.begin(), profile_.digest_columns.end(), name) !=
+             profile_.digest_columns.end();
+    };
+    std::vector<std::pair<std::string, int>> named_digests;  // column, page
     for (size_t k = 0; k < items.size(); ++k) {
       const TocLine& item = items[k];
       const LayoutLine& line = Line(item.index);
@@ -1111,6 +1117,7 @@ class Parser {
       }
       if (auto m = banner_.Search(item.text)) {
         column = SnapColumn(m->Group("column"), line.page);
+        if (digest_column(column)) named_digests.emplace_back(column, line.page);
         open_title = false;
         continue;
       }
@@ -1153,6 +1160,16 @@ class Parser {
         // (A title's last line that runs to the margin ran on in leaders OCR did not read: the
         // title ends there.)
         open_title = numbered ? !item.page.has_value() && !item.leaders && line.right_gap >= 1.0 : false;
+        continue;
+      }
+      // A digest column's name alone on its line, the contents' last, its count lost with the
+      // line under it (order12 o01: "信息摘登" and nothing after it): the digest column, no title.
+      if (at_column_x && !item.page && k + 1 == items.size() &&
+          digest_column(SnapColumn(RemoveSpaces(item.text), line.page)) &&
+          RemoveSpaces(item.text) == SnapColumn(RemoveSpaces(item.text), line.page)) {
+        column = SnapColumn(RemoveSpaces(item.text), line.page);
+        named_digests.emplace_back(column, line.page);
+        open_title = false;
         continue;
       }
       if (at_column_x && !banners) {
@@ -1198,6 +1215,17 @@ class Parser {
         }
       }
       add_title(item.text);
+    }
+    // A digest column the contents names with no count and no title under it (its count lost:
+    // "【信息摘登】" over leaders and a page alone, tune2 t03) is an entry of its own, its count
+    // left to the digest's briefs (CheckCounts).
+    for (const auto& [name, page] : named_digests) {
+      if (std::any_of(out_.toc.begin(), out_.toc.end(), [&](const TocEntry& e) { return e.column == name; })) {
+        continue;
+      }
+      out_.toc.push_back(TocEntry{.column = name});
+      toc_reads_.push_back(TocReading{});
+      uncounted_digests_.push_back({out_.toc.size() - 1, page});
     }
     for (const auto& name : profile_.digest_columns) digest_columns_.insert(name);
     return body_from;
@@ -2147,6 +2175,19 @@ class Parser {
   }
 
   void CheckCounts() {
+    // A digest entry whose count the contents lost: the briefs the digest holds, flagged.
+    for (const auto& [index, page] : uncounted_digests_) {
+      TocEntry& entry = out_.toc[index];
+      const int found = static_cast<int>(std::count_if(
+          out_.briefs.begin(), out_.briefs.end(), [&](const Brief& b) { return b.column == entry.column; }));
+      if (found == 0) {
+        Review(page, "toc-count", fmt::format("{}: no count read in the contents, no briefs found", entry.column));
+        continue;
+      }
+      entry.count = found;
+      Review(page, "toc-count",
+             fmt::format("{}: no count read in the contents; {} briefs found in the digest", entry.column, found));
+    }
     for (const auto& entry : out_.toc) {
       if (!entry.count) continue;
       const int found = static_cast<int>(std::count_if(
@@ -2159,6 +2200,8 @@ class Parser {
     }
   }
 
+  // TOC entries of digest columns whose count the contents lost (index, page).
+  std::vector<std::pair<size_t, int>> uncounted_digests_;
   const std::vector<LayoutLine>& lines_;
   const PublicationProfile& profile_;
   const StructureOptions& options_;

@@ -511,6 +511,32 @@ TEST(Toc, AStackedDigestNameTheBodyPrintsAsABannerIsItsColumn) {
   EXPECT_EQ(parsed.briefs[0].column, "工作简讯");
 }
 
+// A digest column the contents names whose count OCR lost: under a banner, only the leaders and
+// its page read (tune2 t03, "【信息摘登】" / "…………4"); stacked, nothing under the name, the
+// contents' last line (order12 o01). The column is an entry of its own, its count the briefs the
+// digest holds, and a review item says the count was not read in the contents.
+TEST(Toc, ADigestWhoseCountWasLostIsCountedFromItsBriefsAndFlagged) {
+  for (const bool banner : {true, false}) {
+    std::vector<LayoutLine> toc = {Set("监督纵横", 0), Set(kTitles[0], 0), Set(kTitles[1], 0)};
+    if (banner) {
+      toc = {Set("【监督纵横】", 0), Set(kTitles[0], 2), Set(kTitles[1], 2), Set("【信息摘登】", 0),
+             Set("…………………4", 2)};
+    } else {
+      toc.push_back(Set("信息摘登", 0));
+    }
+    IssueLayout layout = Issue(toc, {kTitles[0], kTitles[1]});
+    AddDigest(layout, "信息摘登", 12, 3);
+    const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+    EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0], "监督纵横|" + kTitles[1],
+                                                         "信息摘登|3则"});
+    EXPECT_EQ(parsed.articles.size(), 2u) << banner;
+    EXPECT_EQ(parsed.briefs.size(), 3u) << banner;
+    EXPECT_TRUE(std::any_of(parsed.review.begin(), parsed.review.end(),
+                            [](const ReviewItem& r) { return r.reason == "toc-count"; }))
+        << banner;
+  }
+}
+
 // The digest's banner, letter-spaced and set large, misread further than a name is ("信有她摘登":
 // 息 read as two glyphs): a centred line that starts and ends as the digest's column does is its
 // banner, and the briefs under it are the digest's, not the last article's text.
