@@ -7,6 +7,7 @@
 #include <chrono>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <set>
 #include <utility>
 
@@ -377,9 +378,13 @@ class Parser {
   // character after it at most.
   bool IsDigestCount(const std::string& column, const std::string& text) const {
     static const Pattern kMisreadCount(R"(^\d{1,2}\s*\S?$)");
-    return !column.empty() && kMisreadCount.Matches(text) &&
-           std::find(profile_.digest_columns.begin(), profile_.digest_columns.end(), column) !=
-               profile_.digest_columns.end();
+    return !column.empty() && kMisreadCount.Matches(text) && ProfileDigestColumn(column);
+  }
+
+  // Whether the profile names `column` a digest's.
+  bool ProfileDigestColumn(const std::string& column) const {
+    return std::find(profile_.digest_columns.begin(), profile_.digest_columns.end(), column) !=
+           profile_.digest_columns.end();
   }
 
   // Whether the line before line i ends a sentence.
@@ -1089,10 +1094,6 @@ class Parser {
     bool open_title = false;  // the last title may go on on the next line
     std::string open_read;    // the last title as read, before CleanTitle closed its quotes
     // The profile's digest columns the contents names (their counts may be lost: see below).
-    auto digest_column = [&](const std::string& name) {
-      return std::find(profile_.digest_columns.begin(), profile_.digest_columns.end(), name) !=
-             profile_.digest_columns.end();
-    };
     std::vector<std::pair<std::string, int>> named_digests;  // column, page
     for (size_t k = 0; k < items.size(); ++k) {
       const TocLine& item = items[k];
@@ -1117,7 +1118,7 @@ class Parser {
       }
       if (auto m = banner_.Search(item.text)) {
         column = SnapColumn(m->Group("column"), line.page);
-        if (digest_column(column)) named_digests.emplace_back(column, line.page);
+        if (ProfileDigestColumn(column)) named_digests.emplace_back(column, line.page);
         open_title = false;
         continue;
       }
@@ -1164,13 +1165,14 @@ class Parser {
       }
       // A digest column's name alone on its line, the contents' last, its count lost with the
       // line under it (order12 o01: "信息摘登" and nothing after it): the digest column, no title.
-      if (at_column_x && !item.page && k + 1 == items.size() &&
-          digest_column(SnapColumn(RemoveSpaces(item.text), line.page)) &&
-          RemoveSpaces(item.text) == SnapColumn(RemoveSpaces(item.text), line.page)) {
-        column = SnapColumn(RemoveSpaces(item.text), line.page);
-        named_digests.emplace_back(column, line.page);
-        open_title = false;
-        continue;
+      if (at_column_x && !item.page && k + 1 == items.size()) {
+        const std::string name = RemoveSpaces(item.text);
+        if (ProfileDigestColumn(name) && SnapColumn(name, line.page) == name) {
+          column = name;
+          named_digests.emplace_back(column, line.page);
+          open_title = false;
+          continue;
+        }
       }
       if (at_column_x && !banners) {
         // Alone on its line and heading a group: a column (stacked).
@@ -1516,7 +1518,7 @@ class Parser {
       if (level && large && !IsAttribution(j)) return j;
       // (Only the first line of the next column, or one level with the heading below lines of
       // the column's top: the first line at or below the heading's top.)
-      if (line.box.y + line.box.height / 2.0 > west_middle) return std::nullopt;
+      if (middle > west_middle) return std::nullopt;
     }
     return std::nullopt;
   }
@@ -1704,12 +1706,9 @@ class Parser {
   }
 
   std::vector<std::string> Paragraphs(size_t begin, size_t end) const {
-    std::vector<std::string> paragraphs;
-    for (size_t i = begin; i < end; ++i) {
-      if (paragraphs.empty() || IsParagraphStart(i)) paragraphs.emplace_back();
-      AppendLine(paragraphs.back(), Line(i).text);
-    }
-    return paragraphs;
+    std::vector<size_t> lines(end - begin);
+    std::iota(lines.begin(), lines.end(), begin);
+    return Paragraphs(lines);
   }
 
   // The text with words one OCR error from the profile's lexicon mended, the change recorded.
@@ -2174,12 +2173,17 @@ class Parser {
     }
   }
 
+  // How many of the issue's briefs stand under `column`.
+  int BriefsIn(const std::string& column) const {
+    return static_cast<int>(std::count_if(out_.briefs.begin(), out_.briefs.end(),
+                                          [&](const Brief& b) { return b.column == column; }));
+  }
+
   void CheckCounts() {
     // A digest entry whose count the contents lost: the briefs the digest holds, flagged.
     for (const auto& [index, page] : uncounted_digests_) {
       TocEntry& entry = out_.toc[index];
-      const int found = static_cast<int>(std::count_if(
-          out_.briefs.begin(), out_.briefs.end(), [&](const Brief& b) { return b.column == entry.column; }));
+      const int found = BriefsIn(entry.column);
       if (found == 0) {
         Review(page, "toc-count", fmt::format("{}: no count read in the contents, no briefs found", entry.column));
         continue;
@@ -2190,9 +2194,7 @@ class Parser {
     }
     for (const auto& entry : out_.toc) {
       if (!entry.count) continue;
-      const int found = static_cast<int>(std::count_if(
-          out_.briefs.begin(), out_.briefs.end(),
-          [&](const Brief& b) { return b.column == entry.column; }));
+      const int found = BriefsIn(entry.column);
       if (found != *entry.count) {
         Review(out_.briefs.empty() ? 0 : out_.briefs.front().page, "brief-count",
                fmt::format("TOC lists {} {} briefs, {} found", *entry.count, entry.column, found));
@@ -2339,10 +2341,6 @@ std::vector<std::string> SplitNames(const std::string& run, const PublicationPro
     names.insert(names.begin(), ToUtf8(chars.substr(best[end].from, end - best[end].from)));
   }
   return names;
-}
-
-std::vector<std::string> SplitNames(const std::string& run, const PublicationProfile& profile) {
-  return SplitNames(run, profile, false, nullptr);
 }
 
 // Whether family names leave a run of names without a gap split two ways alike (蒋丽华钱程俞斌:
