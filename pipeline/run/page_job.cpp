@@ -203,6 +203,11 @@ void RefineOcr(const char* stage, int page, PageResult& result, Fn&& fn) {
   Refine(stage, page, result, fn, [&] { result.ocr = std::move(before); });
 }
 
+OcrEngine* DigitsEngine(const PageJobOptions& options) {
+  return options.digits_engine ? options.digits_engine(options.folio.digits_model)
+                               : FolioDigitsEngine(options.folio.digits_model);
+}
+
 }  // namespace
 
 PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobOptions& options) {
@@ -447,7 +452,7 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
     RefineOcr("folio", page.index, result, [&] {
       const double glyph = scale.glyph_height_px * scale.factor;
       const auto shape = FindFolio(upright, glyph, options.folio);
-      OcrEngine* digits = shape ? FolioDigitsEngine(options.folio.digits_model) : nullptr;
+      OcrEngine* digits = shape ? DigitsEngine(options) : nullptr;
       if (digits) {
         const auto line = ReadFolio(upright, *shape, *digits, options.folio);
         if (line) PlaceFolio(result.ocr, *line);
@@ -458,9 +463,9 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
         spdlog::debug("page {}: {}", page.index, shape ? "no digits model" : "no folio's shape");
       }
     });
-    RunStage("numbers", page.index, result.times, [&] {
+    RefineOcr("numbers", page.index, result, [&] {
       const double glyph = scale.glyph_height_px * scale.factor;
-      if (OcrEngine* digits = FolioDigitsEngine(options.folio.digits_model)) {
+      if (OcrEngine* digits = DigitsEngine(options)) {
         RereadNumbers(upright, glyph, *digits, options.folio, result.ocr);
         CheckNumbersByInk(upright, glyph, *digits, options.folio, result.ocr);
         RereadDateSlots(upright, glyph, *digits, options.folio, result.ocr);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct PageJobOptions {
   OrientationOptions orientation;
   CleanupOptions cleanup;  // on the scaled page, before recognition
   FolioOptions folio;  // the page number "— 3 —" read apart (stages/folio.h)
+  // This worker's reader of digits for the folio and the text's numbers (folio.digits_model):
+  // FolioDigitsEngine when unset; a test gives one that fails.
+  std::function<OcrEngine*(const std::string& model)> digits_engine;
   // Bands of columns found on the page's ink (stages/columns.h): where the page reading ran a
   // line across a gutter or read a line below ColumnOptions::doubtful_confidence, the band is
   // read again column by column, and kept where that reads as much as surely. Lines read again

@@ -155,6 +155,31 @@ TEST_F(RunnerTest, ARefinementStageThatFailsLeavesThePageAsItWasWithAReviewItem)
   }
 }
 
+// The digits reader (the folio's and the text's numbers) fails on every page: the page keeps
+// what OCR read, with a review item naming the stage. (Before, the numbers stage was no
+// refinement: its failure emptied the page.)
+TEST_F(RunnerTest, ADigitsReaderThatFailsLeavesThePagesTextAndNamesTheStage) {
+  testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
+  RunOptions options = Options(1);
+  options.page.digits_engine = [](const std::string& model) -> OcrEngine* {
+    throw std::runtime_error("digits model " + model + " unreadable");
+  };
+  const RunSummary summary = RunIssues({dir_ / "a.pdf"}, options, Fake());
+  ASSERT_EQ(summary.issues.size(), 1u);
+  EXPECT_EQ(summary.issues[0].status, ExitStatus::kOk) << summary.issues[0].error;
+  const auto record = nlohmann::json::parse(testing::ReadFile(
+      dir_ / "archive" / "issues" / summary.issues[0].key / "record.json"));
+  ASSERT_EQ(record["pages"].size(), 1u);
+  EXPECT_EQ(record["pages"][0]["text"], "杭州人大信息\n");
+  EXPECT_TRUE(ReviewItems(record, "page-failed").empty());
+  bool numbers = false;
+  for (const auto& item : ReviewItems(record, "stage-failed")) {
+    const std::string detail = item["detail"];
+    numbers = numbers || detail.rfind("numbers: digits model eng unreadable", 0) == 0;
+  }
+  EXPECT_TRUE(numbers) << record["review"].dump();
+}
+
 TEST_F(RunnerTest, SkipsIssuesAlreadyInTheArchiveUnlessForced) {
   testing::WriteImagePdf(dir_ / "a.pdf", {SmallTextPage()}, 150);
   RunIssues({dir_ / "a.pdf"}, Options(), Fake());
