@@ -647,7 +647,9 @@ class Parser {
         }
       }
       if (auto m = publisher_.Search(bare); m && info.publisher.empty()) {
-        info.publisher = Mend(m->Group("publisher"), Line(i).page, "issue.publisher");
+        const std::string read = m->Group("publisher");
+        info.publisher = Mend(read, Line(i).page, "issue.publisher");
+        FlagDoubtfulPublisher(i, read, info.publisher);
       }
       if (auto m = date_.Search(bare); m && info.date.empty()) ParseDate(i, *m);
     }
@@ -663,6 +665,36 @@ class Parser {
       Review(1, "masthead-date", "issue date not found");
     }
     if (info.publisher.empty()) Review(1, "masthead-publisher", "publisher line (…编) not found");
+  }
+
+  // A publisher is as OCR read it where the lexicon did not mend it: a character of it read
+  // below min_publisher_confidence that the mended publisher still holds (莆 at 0 for 萧 in
+  // 萧山区人大常委会办公室, the lexicon's mend having taken out only an inserted 和) makes it a
+  // value to check.
+  void FlagDoubtfulPublisher(size_t i, const std::string& as_read, const std::string& publisher) {
+    std::u32string read;
+    std::vector<float> confidence;
+    for (const auto& word : Line(i).words) {
+      for (char32_t c : ToU32(word.text)) {
+        read += c;
+        confidence.push_back(word.confidence);
+      }
+    }
+    const std::u32string wanted = ToU32(as_read), kept = ToU32(publisher);
+    const size_t from = read.find(wanted);
+    if (from == std::u32string::npos) return;
+    size_t lowest = std::u32string::npos;
+    for (size_t c = from; c < from + wanted.size(); ++c) {
+      if (kept.find(read[c]) == std::u32string::npos) continue;  // mended away
+      if (lowest == std::u32string::npos || confidence[c] < confidence[lowest]) lowest = c;
+    }
+    if (lowest == std::u32string::npos ||
+        confidence[lowest] >= options_.min_publisher_confidence) {
+      return;
+    }
+    Review(Line(i).page, "masthead-publisher",
+           fmt::format("publisher read as {}, its {} at confidence {:.0f}; check it", publisher,
+                       ToUtf8(read.substr(lowest, 1)), confidence[lowest]));
   }
 
   // The profile's title on line i, or a title like it: one OCR error in six characters is the

@@ -52,6 +52,10 @@ struct StructureOptions {
   std::vector<std::string> known_organizations;
   // How many characters such a mend may change at most (and never more than a fifth of them).
   size_t organization_max_mend = 2;
+  // A publisher with a character read below this confidence that the lexicon did not mend is
+  // flagged for review (莆 at 0 for 萧 in 萧山区人大常委会办公室; right publishers' characters of
+  // the tuning sets stood at 68 and up).
+  float min_publisher_confidence = 60;
   // A masthead number (date, issue number) read from a word of digits below this confidence is
   // kept and flagged for review: a wrong date in the catalog is worse than a doubtful one. Such
   // words were read again by the digits model (stages/folio.h RereadNumbers), whose right

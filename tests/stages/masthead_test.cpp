@@ -278,6 +278,27 @@ TEST(Masthead, WithTheGenericProfileTheTitleIsTheLargestPrintAndFlagged) {
   EXPECT_TRUE(ItemsFor(parsed, "masthead-date").empty());
 }
 
+// A publisher is what OCR read: one of its characters read with little confidence (莆 at 0
+// for 萧) flags it, even where the lexicon mended another of its characters (an inserted 和
+// taken out); characters read surely, or at the confidence right publishers stand at, do not.
+TEST(Masthead, APublisherWithACharacterReadAtLittleConfidenceIsFlagged) {
+  auto parse = [](float first_confidence) {
+    std::vector<LayoutLine> lines = {
+        MakeLine("萧山 人大 工作", 3.2), MakeLine("第 4 期 （总 第 629 期）"),
+        MakeLine("莆 山区 人 大 和 常委 会 办 公 室 编 2016 年 5 月 23 日", 1.0, 95,
+                 {{"莆", first_confidence}}),
+        MakeLine("目 录")};
+    return ParseStructure(Masthead(std::move(lines)), Generic(), StructureOptions{});
+  };
+  const ParsedIssue doubtful = parse(0);
+  EXPECT_EQ(doubtful.issue.publisher, "莆山区人大常委会办公室");
+  const auto items = ItemsFor(doubtful, "masthead-publisher");
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_NE(items[0].detail.find("莆山区人大常委会办公室"), std::string::npos) << items[0].detail;
+  EXPECT_NE(items[0].detail.find("莆 at confidence 0"), std::string::npos) << items[0].detail;
+  EXPECT_TRUE(ItemsFor(parse(72), "masthead-publisher").empty());
+}
+
 TEST(ChooseProfile, TheGenericProfileIsNeverChosenByTheMasthead) {
   std::vector<PublicationProfile> profiles = {Generic(), Hangzhou()};
   IssueLayout hangzhou = Masthead({MakeLine("杭州 人大 信息", 3.0)});
