@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace qikan {
@@ -98,7 +99,12 @@ class Segmenter {
     for (size_t s = slabs.size(); s-- > 0;) {
       if (tall[s]) white[s] = ColumnHeadingsGutters(slabs, s, white, tall, left, right);
     }
-    for (size_t i = 0; i < slabs.size();) {
+    struct Band {
+      size_t end;  // the slab after its last
+      std::optional<Interval> gutter;
+    };
+    // The band of rows from slab i that share white, and its gutter if it is a band of columns.
+    auto band_at = [&](const size_t i) {
       // The band of rows from slab i that share white. A row whose ink covers a strip (all of
       // it, or so much that less than a gutter is left), with the strip going on under it, stays
       // in the band (a word OCR joined across it, or read twice over it): a third of the rows
@@ -241,24 +247,49 @@ class Segmenter {
       }
       std::vector<Interval> common;
       for (const Strip& strip : strips) common.push_back(strip.white);
-      const Interval* gutter = nullptr;
       if (depth < 6) {
         for (const Interval& g : common) {
-          if (IsGutter(slabs, i, end, g, common)) {
-            gutter = &g;
-            break;
-          }
+          if (IsGutter(slabs, i, end, g, common)) return Band{end, g};
         }
       }
-      if (!gutter) {
+      return Band{end, std::nullopt};
+    };
+    auto near = [&](size_t s) {
+      return s < slabs.size() && slabs[s].top - slabs[s - 1].bottom <= options_.band_break * unit_;
+    };
+    for (size_t i = 0; i < slabs.size();) {
+      const Band band = band_at(i);
+      if (!band.gutter) {
         Emit(slabs[i].items, left, right, column);
         ++i;
         continue;
       }
-      if (found_) found_->push_back(*gutter);
+      // Bands of columns that follow one another closely with gutters that overlap are one
+      // band's columns, its gutter narrowed under min_gutter where OCR's boxes ate into it (the
+      // last rows of an office page's two columns, 5 px of a 34 px gutter): each column is read
+      // down through them all, not band by band (e14 page 3 read its left column's last three
+      // lines after the right column).
+      std::vector<std::pair<size_t, Interval>> parts = {{i, *band.gutter}};
+      Interval shared = *band.gutter;  // the white all of them leave
+      size_t end = band.end;
+      while (near(end)) {
+        const Band next = band_at(end);
+        if (!next.gutter) break;
+        const Interval both{std::max(shared.left, next.gutter->left),
+                            std::min(shared.right, next.gutter->right)};
+        if (both.Width() < options_.min_gutter * unit_ / 2) break;
+        shared = both;
+        parts.push_back({end, *next.gutter});
+        end = next.end;
+      }
+      const Interval* gutter = &parts.front().second;
+      for (const auto& part : parts) {
+        if (found_) found_->push_back(part.second);
+      }
       std::vector<size_t> west, east;
       int band_left = right, band_right = left;
-      for (size_t s = i; s < end; ++s) {
+      for (size_t s = i, k = 0; s < end; ++s) {
+        if (k + 1 < parts.size() && s >= parts[k + 1].first) gutter = &parts[++k].second;
         for (size_t id : slabs[s].items) {
           const Box& b = items_[id].box;
           const double centre = b.x + b.width / 2.0;
@@ -280,7 +311,7 @@ class Segmenter {
         }
       }
       const int first = column == 0 ? 1 : column;
-      const Interval g = *gutter;
+      const Interval g = shared;
       const size_t before = out_.size();
       Cut(std::move(west), std::min(band_left, g.left), g.left, first, depth + 1);
       // The east side's columns are numbered on from the west side's last.

@@ -383,6 +383,27 @@ TEST(Layout, ColumnsWhoseLinesEndInStopsThreeTimesInFiveAreColumns) {
   EXPECT_GT(east, west + 4);
 }
 
+// Two columns down a page (bench-structure dev2 e14, office, page 3) whose 34 px gutter OCR's
+// boxes narrowed by 5 px on its last four rows: under min_gutter there, the rows above and the
+// rows below were two bands, read band by band, and the west column's last three lines came
+// after the east column. Bands whose gutters overlap, one straight under the other, are one
+// band's columns.
+TEST(Layout, AGutterNarrowedByOcrsBoxesOnItsLastRowsKeepsItsColumnsWhole) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/office-2col-narrowed-gutter-p3.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t west_end = IndexOf(lines, "督查50余人次");
+  const size_t east_start = IndexOf(lines, "题清单”进一步整改落实");
+  const size_t east_end = IndexOf(lines, "处理结果报告进行满意度测评");
+  ASSERT_LT(west_end, lines.size());
+  ASSERT_LT(east_start, lines.size());
+  ASSERT_LT(east_end, lines.size());
+  EXPECT_EQ(east_start, west_end + 1);
+  EXPECT_EQ(lines[west_end]->column, 1);
+  EXPECT_EQ(lines[east_end]->column, 2);
+  EXPECT_EQ(east_end, lines.size() - 1) << lines.back()->text;
+}
+
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
 // to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
 // same.
