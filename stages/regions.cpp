@@ -274,6 +274,14 @@ class Segmenter {
       size_t end = band.end;
       while (near(end)) {
         const Band next = band_at(end);
+        // (A row too short to be a band of its own that leaves their gutter white, with words
+        // each side of it, is a row of their columns: a heading set large at the foot of the
+        // west column beside the east column's last line, e13 page 4, had been read across.)
+        if (!next.gutter && RowOfColumns(slabs[end], shared)) {
+          parts.push_back({end, shared});
+          ++end;
+          continue;
+        }
         if (!next.gutter) break;
         const Interval both{std::max(shared.left, next.gutter->left),
                             std::min(shared.right, next.gutter->right)};
@@ -402,10 +410,11 @@ class Segmenter {
   // of a quote, a letter-spaced title) are no gutter. Over two columns it ends their band; inside
   // one it stays in it. (OCR stretches many a word's box to a mark's height beside it, never
   // shrinks one: the lower quartile is the glyphs' height.)
-  bool Tall(const Slab& slab) const {
+  bool Tall(const Slab& slab) const { return Tall(slab.items); }
+  bool Tall(const std::vector<size_t>& items) const {
     std::vector<int> heights;
     std::vector<double> pitches;  // of each word whose characters are known
-    for (size_t id : slab.items) {
+    for (size_t id : items) {
       if (Mark(id)) continue;
       heights.push_back(items_[id].box.height);
       if (items_[id].chars > 0) pitches.push_back(items_[id].box.width / double(items_[id].chars));
@@ -798,6 +807,28 @@ class Segmenter {
       if (run >= wanted) return true;
     }
     return false;
+  }
+
+  // Whether a row leaves gutter `g` white, as OCR boxed its words and on the page's ink, with
+  // words (no marks or specks) on both sides of it, set large on one side only: a heading in
+  // one column beside the other column's line. (A heading set across both, its letter spacing
+  // on the gutter, is set large on both.) The row's own white, not the white the band search
+  // takes for a tall row (Ink(): a heading is one run across its row there).
+  bool RowOfColumns(const Slab& slab, const Interval& g) const {
+    std::vector<Interval> words;
+    std::vector<size_t> sides[2];
+    for (size_t id : slab.items) {
+      if (Mark(id) || items_[id].speck || items_[id].rule) continue;
+      const Box& b = items_[id].box;
+      words.push_back({b.x, b.Right()});
+      if (b.Right() <= g.left) sides[0].push_back(id);
+      if (b.x >= g.right) sides[1].push_back(id);
+    }
+    if (sides[0].empty() || sides[1].empty() || Tall(sides[0]) == Tall(sides[1])) return false;
+    const std::vector<Interval> white = Complement(Merged(std::move(words)), g.left - 1, g.right + 1);
+    if (Intersect({g}, white, options_.min_gutter * unit_ / 2).empty()) return false;
+    const int quarter = g.Width() / 4;
+    return !GlyphInkAcross({g.left + quarter, g.right - quarter}, slab);
   }
 
   // Whether white strip `g`, shared by slabs [first, end), is the gutter of a band of columns.

@@ -404,6 +404,30 @@ TEST(Layout, AGutterNarrowedByOcrsBoxesOnItsLastRowsKeepsItsColumnsWhole) {
   EXPECT_EQ(east_end, lines.size() - 1) << lines.back()->text;
 }
 
+// A heading set large at the foot of the west column, level with the east column's last line
+// "晓燕）" (bench-structure dev2 e13, clean, page 4; its article goes on atop the east column).
+// The row is a band of neither the columns above nor those below, and was read across, after
+// both columns: "临安区：强化监督助推筑牢燃晓燕）". A row that leaves the gutter white, set large
+// on one side only, is a row of the columns round it.
+TEST(Layout, AHeadingAtAColumnsFootBesideTheNextColumnsLastLineStaysInItsColumn) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/clean-300-2col-heading-at-column-foot-p4.json")},
+      LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t heading = IndexOf(lines, "临安区：强化监督助推筑牢燃");
+  const size_t east = IndexOf(lines, "村入户工作的基础上");
+  const size_t tail = IndexOf(lines, "晓燕）");
+  ASSERT_LT(heading, lines.size());
+  ASSERT_LT(east, lines.size());
+  ASSERT_LT(tail, lines.size());
+  EXPECT_EQ(lines[heading]->text, "临安区：强化监督助推筑牢燃");
+  EXPECT_EQ(lines[heading]->column, 1);
+  EXPECT_EQ(lines[heading + 1]->text, "气“安全网”");
+  EXPECT_LT(heading, east);
+  EXPECT_EQ(lines[tail]->column, 2);
+  EXPECT_EQ(lines[tail - 1]->text, "（西湖区人大常委会办公室郑海涛王");
+}
+
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
 // to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
 // same.
