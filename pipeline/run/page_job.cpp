@@ -330,13 +330,14 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       }
       // The region at one size, as printed and, when it is a short line set letter-spaced, with
       // its wide gaps closed (CloseWideGaps): the more confident of the two readings.
-      auto read_region = [&](const RereadRegion& region, double scale) {
+      auto read_region = [&](const RereadRegion& region, double scale, OcrEngine* reader = nullptr) {
+        if (!reader) reader = &engine;
         std::pair<RegionImage, OcrPage> best;
         best.first = CutRegion(upright, region, options.reread, scale);
-        best.second = engine.Recognize(best.first.image, Segmentation::kSingleLine);
+        best.second = reader->Recognize(best.first.image, Segmentation::kSingleLine);
         const double glyph_in_cut = region.glyph_px * best.first.factor;
         if (auto closed = CloseWideGaps(best.first, glyph_in_cut, options.close_gaps)) {
-          OcrPage read = engine.Recognize(closed->image, Segmentation::kSingleLine);
+          OcrPage read = reader->Recognize(closed->image, Segmentation::kSingleLine);
           if (read.MeanConfidence() > best.second.MeanConfidence()) {
             best = {std::move(*closed), std::move(read)};
           }
@@ -393,10 +394,31 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
       for (RereadRegion region : FindUnreadText(upright, result.ocr, options.reread)) {
         KeepToColumn(region, column_bands);
         auto [cut, read] = read_region(region, 1.0);
+        // Tesseract's single-line mode finds no line at all in some cuts the page's model is
+        // given (a one-bit page's lone "监督纵横", read as nothing at 0.9 and 1.0 of its size,
+        // as a raw line as "版从模"): the vote's other models read such ink, each as the page's
+        // model would, until one reads something.
+        OcrEngine* reader = &engine;
+        std::set<std::string> asked;
+        for (const LineVoter& voter : options.vote.voters) {
+          if (!StripWhitespace(ToU32(read.Text())).empty()) break;
+          if (voter.model.empty() || !asked.insert(voter.model).second) continue;
+          OcrEngine* other = engine.Alternate(voter.model);
+          if (!other) continue;
+          auto [other_cut, other_read] = read_region(region, 1.0, other);
+          if (StripWhitespace(ToU32(other_read.Text())).empty()) continue;
+          spdlog::debug("page {}: ink no line covers at {}x{}+{}+{}: read by {} alone", page.index,
+                        region.box.width, region.box.height, region.box.x, region.box.y,
+                        voter.model);
+          cut = std::move(other_cut);
+          read = std::move(other_read);
+          reader = other;
+        }
         if (read.MeanConfidence() < options.reread.unread_confidence &&
             read.MeanConfidence() >= options.reread.confirm_confidence) {
           region.confirmed = ConfirmedByAgreement(
-              read, read_region(region, options.reread.confirm_scale).second, options.reread);
+              read, read_region(region, options.reread.confirm_scale, reader).second,
+              options.reread);
         }
         const bool merged = MergeRegion(result.ocr, region, cut, read, options.reread);
         spdlog::debug("page {}: ink no line covers at {}x{}+{}+{} read {:?} ({:.0f}{}{}): {}",

@@ -119,6 +119,30 @@ class SplitsALine : public AltersALine {
   bool split_ = false;
 };
 
+// The page reading loses line `line` altogether (its ink covered by no line), and the page's
+// model reads no line alone: Tesseract's single-line mode finds no line at all in some cuts
+// (a one-bit contents page's lone "监督纵横", bench-structure dev2 e10). The other models are
+// Tesseract's own.
+class DropsALineAndReadsNoLineAlone : public AltersALine {
+ public:
+  using AltersALine::AltersALine;
+  OcrPage Recognize(const cv::Mat& gray, Segmentation segmentation) override {
+    if (segmentation == Segmentation::kSingleLine) return OcrPage{.width = gray.cols, .height = gray.rows};
+    return AltersALine::Recognize(gray, segmentation);
+  }
+  const std::string& Dropped() const { return dropped_; }
+
+ protected:
+  void Alter(OcrPage& page, size_t block, size_t index) override {
+    auto& lines = page.blocks[block].lines;
+    dropped_ = lines[index].text;
+    lines.erase(lines.begin() + static_cast<long>(index));
+  }
+
+ private:
+  std::string dropped_;
+};
+
 class PageJobTest : public testing::SharedEngineTest {};
 
 bool Contains(const std::string& text, const std::string& line) {
@@ -148,6 +172,22 @@ TEST_F(PageJobTest, ALineReadAsTwoLatinLettersOverHanInkIsFoundAndReadAgain) {
             0.05)
       << result.record.text;
   EXPECT_GT(result.times.count("lost-lines"), 0u);
+}
+
+// Ink no line covers that the page's model reads as nothing is read by the vote's other
+// models: the line comes back.
+TEST_F(PageJobTest, InkThePageModelReadsAsNothingIsReadByTheOtherModels) {
+  DropsALineAndReadsNoLineAlone engine(Engine(), 4);
+  RasterPage raster{.index = 2, .gray = KaiPage(), .dpi = 200};
+  const PageResult result = ProcessPage(raster, engine, PageJobOptions{});
+  ASSERT_FALSE(result.failed);
+  ASSERT_FALSE(engine.Dropped().empty());
+  EXPECT_TRUE(Contains(result.record.text, PageLines()[4])) << result.record.text;
+  // Without the other models, nothing reads it.
+  PageJobOptions alone;
+  alone.vote.voters.clear();
+  const PageResult lost = ProcessPage(raster, engine, alone);
+  EXPECT_FALSE(Contains(lost.record.text, PageLines()[4])) << lost.record.text;
 }
 
 TEST_F(PageJobTest, ALineReadAsTwoShortPiecesIsRescuedOnceAndKept) {

@@ -294,11 +294,13 @@ TEST(FindUnreadText, ARowBetweenTwoLinesBoxedTallIsUnreadInk) {
   }
   const std::vector<RereadRegion> regions = FindUnreadText(paper, page, RereadOptions{});
   ASSERT_EQ(regions.size(), 1u);
-  EXPECT_NEAR(regions[0].box.y + regions[0].box.height / 2, 178, 8);
-  EXPECT_GE(regions[0].box.width, 380);
-  // The region keeps the lines' height, not the body's glyph (e54dad6): cut at the glyph, a
-  // degraded page's short last line ("共建网络。") was read as nothing.
-  EXPECT_GT(regions[0].glyph_px, 40);
+  // The region is the row's ink, its glyph the ink's height (session 30; from e54dad6 to then
+  // it kept the lines' height, 75 px here).
+  EXPECT_EQ(regions[0].box.y, 160);
+  EXPECT_EQ(regions[0].box.height, 36);
+  EXPECT_EQ(regions[0].box.x, 200);
+  EXPECT_EQ(regions[0].box.width, 396);
+  EXPECT_EQ(regions[0].glyph_px, 36);
 }
 
 TEST(MergeRegion, ALineReadAgainOverItsLostEndKeepsTheReadingThatAddsItsGlyph) {
