@@ -120,7 +120,8 @@ bool QuotesPair(std::u32string_view text) {
 // OCR fills the printed gaps between an attribution's organization and names with stray marks:
 // each is a gap.
 std::string MarksToGaps(std::string text) {
-  for (const std::string mark : {"”", "“", "\"", "，", ",", "、", "·", "。", ".", "《", "》", "「", "」"}) {
+  for (const std::string mark :
+       {"”", "“", "\"", "，", ",", "、", "·", "。", ".", "《", "》", "「", "」", "：", "；"}) {
     size_t pos = 0;
     while ((pos = text.find(mark, pos)) != std::string::npos) text.replace(pos, mark.size(), " ");
   }

@@ -33,6 +33,14 @@ TEST(Attribution, ASpeckOrASecondParenthesisBeforeTheOrganizationIsNoPartOfIt) {
   EXPECT_EQ(a.authors, (std::vector<std::string>{"郑海涛", "孙佳"}));
 }
 
+// dev2 e04 (old 1-bit): a speck after a padded name read as a full-width colon.
+TEST(Attribution, AColonAfterANameIsAGapBetweenNames) {
+  EXPECT_EQ(Authors("（余杭区人大常委会办公室 蒋丽华 何静： 沈一鸣）"),
+            (std::vector<std::string>{"蒋丽华", "何静", "沈一鸣"}));
+  EXPECT_EQ(Authors("（余杭区人大常委会办公室 蒋丽华；何 静）"),
+            (std::vector<std::string>{"蒋丽华", "何静"}));
+}
+
 TEST(Attribution, AMarkNoNameHoldsIsASpeckInsideTheName) {
   EXPECT_EQ(Authors("（桐庐县人大常委会办公室郑!海涛陈立群）"),
             (std::vector<std::string>{"郑海涛", "陈立群"}));
