@@ -300,6 +300,7 @@ class Parser {
       MarkLines(0, toc_line, "masthead");
       body = ParseToc(toc_line + 1, colophon);
       MarkLines(toc_line, body, "toc");
+      FlagDoubtfulColumns(toc_line + 1, body);
     } else {
       Review(1, "toc-missing", "no table of contents (目录) found on the first pages");
       for (const auto& name : profile_.digest_columns) digest_columns_.insert(name);
@@ -1384,6 +1385,45 @@ class Parser {
       }
     }
     return {line.text, ""};
+  }
+
+  // A column name of the contents that is none of the profile's nor the catalog's, as read on
+  // lines [begin, end) with a character below min_column_confidence, is flagged (toc-column):
+  // nothing vouches for it.
+  void FlagDoubtfulColumns(size_t begin, size_t end) {
+    std::set<std::string> seen;
+    for (const TocEntry& entry : out_.toc) {
+      if (entry.column.empty() || IsKnownColumn(entry.column) ||
+          std::find(options_.known_columns.begin(), options_.known_columns.end(), entry.column) !=
+              options_.known_columns.end() ||
+          !seen.insert(entry.column).second) {
+        continue;
+      }
+      const std::u32string name = ToU32(entry.column);
+      for (size_t i = begin; i < end && i < lines_.size(); ++i) {
+        std::u32string read;
+        std::vector<float> confidence;
+        for (const auto& word : Line(i).words) {
+          for (char32_t c : ToU32(word.text)) {
+            read += c;
+            confidence.push_back(word.confidence);
+          }
+        }
+        const size_t from = read.find(name);
+        if (from == std::u32string::npos) continue;
+        const auto lowest =
+            std::min_element(confidence.begin() + static_cast<long>(from),
+                             confidence.begin() + static_cast<long>(from + name.size()));
+        if (*lowest < options_.min_column_confidence) {
+          Review(Line(i).page, "toc-column",
+                 fmt::format("column name read as {}, its {} at confidence {:.0f}; check it",
+                             entry.column,
+                             ToUtf8(read.substr(static_cast<size_t>(lowest - confidence.begin()), 1)),
+                             *lowest));
+        }
+        break;
+      }
+    }
   }
 
   // A column name read with an error is mended from the profile's list of known columns.

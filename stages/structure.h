@@ -50,12 +50,20 @@ struct StructureOptions {
   // min_name_confidence), as close to exactly one of them as it has doubtful characters, is
   // mended to it (a correction from "catalog", and a review item to confirm it).
   std::vector<std::string> known_organizations;
+  // Columns the catalog's articles stand in in two or more other issues
+  // (Catalog::RecurringColumns): a contents' column name read as one of them is confirmed,
+  // however doubtful its characters (min_column_confidence).
+  std::vector<std::string> known_columns;
   // How many characters such a mend may change at most (and never more than a fifth of them).
   size_t organization_max_mend = 2;
   // A publisher with a character read below this confidence that the lexicon did not mend is
   // flagged for review (莆 at 0 for 萧 in 萧山区人大常委会办公室; right publishers' characters of
   // the tuning sets stood at 68 and up).
   float min_publisher_confidence = 60;
+  // So is a column name of the contents that is none of the profile's nor the catalog's
+  // (known_columns; dev2 e18: 视点 read 视反, 反 at 0; chi_sim reads right column names set bold
+  // at 22-58 now and then, which the other issues confirm).
+  float min_column_confidence = 60;
   // A masthead number (date, issue number) read from a word of digits below this confidence is
   // kept and flagged for review: a wrong date in the catalog is worse than a doubtful one. Such
   // words were read again by the digits model (stages/folio.h RereadNumbers), whose right

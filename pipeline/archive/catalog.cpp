@@ -1130,6 +1130,13 @@ std::vector<std::string> Catalog::RecurringOrganizations(int min_issues,
                    min_issues, except_key);
 }
 
+std::vector<std::string> Catalog::RecurringColumns(int min_issues,
+                                                   const std::string& except_key) const {
+  std::lock_guard lock(impl_->mutex);
+  return Recurring(impl_->db, "SELECT issue_key, column_name AS name FROM articles", min_issues,
+                   except_key);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Search
 

@@ -291,6 +291,9 @@ class Catalog {
   // The organizations attributions (an article's or a brief's) name in `min_issues` issues or
   // more other than `except_key`, as RecurringAuthors.
   std::vector<std::string> RecurringOrganizations(int min_issues, const std::string& except_key) const;
+  // The columns articles stand in in `min_issues` issues or more other than `except_key`, as
+  // RecurringAuthors.
+  std::vector<std::string> RecurringColumns(int min_issues, const std::string& except_key) const;
 
   // Best matches first (full-text rank when any word went through the index), then newest.
   std::vector<SearchHit> Search(const SearchQuery& query) const;

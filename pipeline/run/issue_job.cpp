@@ -155,6 +155,7 @@ StructureOptions WithKnownNames(StructureOptions options, const Catalog& catalog
                                   const std::string& key) {
   options.known_authors = catalog.RecurringAuthors(2, key);
   options.known_organizations = catalog.RecurringOrganizations(2, key);
+  options.known_columns = catalog.RecurringColumns(2, key);
   return options;
 }
 

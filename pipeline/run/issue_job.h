@@ -50,9 +50,10 @@ class Catalog;
 std::vector<ReviewItem> CheckIssueNumbersInCatalog(const Catalog& catalog, const std::string& key,
                                                    const IssueInfo& issue);
 
-// `options` with the authors the catalog credits, and the organizations its attributions name,
-// in two or more issues other than `key` (StructureOptions::known_authors, known_organizations):
-// what the parser mends doubtful names against.
+// `options` with the authors the catalog credits, the organizations its attributions name and
+// the columns its articles stand in, in two or more issues other than `key`
+// (StructureOptions::known_authors, known_organizations, known_columns): what the parser mends
+// doubtful names against, or takes them for confirmed by.
 StructureOptions WithKnownNames(StructureOptions options, const Catalog& catalog,
                                   const std::string& key);
 

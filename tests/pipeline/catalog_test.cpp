@@ -221,6 +221,15 @@ TEST_F(CatalogTest, OrganizationsRecurringInIssuesAreNamedOnce) {
   EXPECT_EQ(catalog.RecurringOrganizations(2, kJuly), std::vector<std::string>{"淳安县人大常委会"});
 }
 
+// July's articles stand in 工作动态 and 代表风采, August's in 工作动态: a column two issues
+// hold recurs, the issue being read left out.
+TEST_F(CatalogTest, ColumnsRecurringInIssuesAreNamedOnce) {
+  const Catalog catalog = Filled();
+  EXPECT_EQ(catalog.RecurringColumns(2, ""), std::vector<std::string>{"工作动态"});
+  EXPECT_TRUE(catalog.RecurringColumns(2, kJuly).empty());
+  EXPECT_EQ(catalog.RecurringColumns(1, kAugust), (std::vector<std::string>{"代表风采", "工作动态"}));
+}
+
 TEST_F(CatalogTest, CreatesTheSchemaAndReopensWithoutMigratingAgain) {
   {
     Catalog catalog = Catalog::Open(file_);

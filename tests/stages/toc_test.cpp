@@ -119,6 +119,37 @@ TEST(Toc, StackedAndIndentedWithColumnNamesNoProfileLists) {
   EXPECT_EQ(parsed.articles.size(), 3u);
 }
 
+// A column name none of the profile's, read with a character at no confidence (dev2 e18: 视点
+// read 视反, 反 at 0), is flagged; one the catalog's other issues hold is confirmed by them, and
+// one read surely needs nothing.
+TEST(Toc, AColumnNameNothingVouchesForReadWithADoubtfulCharacterIsFlagged) {
+  auto parse = [](float confidence, std::vector<std::string> known) {
+    LayoutLine name = Set("人大视窗", 1);
+    const Box box = name.words[0].box;
+    const int unit = box.width / 4;
+    name.words = {OcrWord{.text = "人大", .box = Box{box.x, box.y, 2 * unit, box.height}, .confidence = 95},
+                  OcrWord{.text = "视", .box = Box{box.x + 2 * unit, box.y, unit, box.height},
+                          .confidence = confidence},
+                  OcrWord{.text = "窗", .box = Box{box.x + 3 * unit, box.y, unit, box.height}, .confidence = 95}};
+    IssueLayout layout = Issue({name, Set(kTitles[0], 3), Set("履职纪实", 1), Set(kTitles[1], 3)},
+                               {kTitles[0], kTitles[1]});
+    StructureOptions options;
+    options.known_columns = std::move(known);
+    const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), options);
+    EXPECT_ENTRIES(parsed, std::vector<std::string>{"人大视窗|" + kTitles[0], "履职纪实|" + kTitles[1]});
+    std::vector<std::string> details;
+    for (const ReviewItem& r : parsed.review) {
+      if (r.reason == "toc-column") details.push_back(r.detail);
+    }
+    return details;
+  };
+  const auto flagged = parse(0, {});
+  ASSERT_EQ(flagged.size(), 1u);
+  EXPECT_EQ(flagged[0], "column name read as 人大视窗, its 视 at confidence 0; check it");
+  EXPECT_TRUE(parse(0, {"人大视窗"}).empty());
+  EXPECT_TRUE(parse(93, {}).empty());
+}
+
 // tune2 t16 (1-bit, three columns): over a heading, a piece of the rule above it read "和" (one
 // character at 54, boxed three body glyphs tall over the line before). The title matches closely
 // from that fragment on, and exactly from the heading's own first line: the heading is that.
