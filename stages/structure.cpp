@@ -669,19 +669,24 @@ class Parser {
     if (info.publisher.empty()) Review(1, "masthead-publisher", "publisher line (…编) not found");
   }
 
+  // Line i's characters as OCR read them, each with its word's confidence.
+  std::pair<std::u32string, std::vector<float>> CharactersOf(size_t i) const {
+    std::pair<std::u32string, std::vector<float>> out;
+    for (const auto& word : Line(i).words) {
+      for (char32_t c : ToU32(word.text)) {
+        out.first += c;
+        out.second.push_back(word.confidence);
+      }
+    }
+    return out;
+  }
+
   // A publisher is as OCR read it where the lexicon did not mend it: a character of it read
   // below min_publisher_confidence that the mended publisher still holds (莆 at 0 for 萧 in
   // 萧山区人大常委会办公室, the lexicon's mend having taken out only an inserted 和) makes it a
   // value to check.
   void FlagDoubtfulPublisher(size_t i, const std::string& as_read, const std::string& publisher) {
-    std::u32string read;
-    std::vector<float> confidence;
-    for (const auto& word : Line(i).words) {
-      for (char32_t c : ToU32(word.text)) {
-        read += c;
-        confidence.push_back(word.confidence);
-      }
-    }
+    const auto [read, confidence] = CharactersOf(i);
     const std::u32string wanted = ToU32(as_read), kept = ToU32(publisher);
     const size_t from = read.find(wanted);
     if (from == std::u32string::npos) return;
@@ -1401,14 +1406,7 @@ class Parser {
       }
       const std::u32string name = ToU32(entry.column);
       for (size_t i = begin; i < end && i < lines_.size(); ++i) {
-        std::u32string read;
-        std::vector<float> confidence;
-        for (const auto& word : Line(i).words) {
-          for (char32_t c : ToU32(word.text)) {
-            read += c;
-            confidence.push_back(word.confidence);
-          }
-        }
+        const auto [read, confidence] = CharactersOf(i);
         const size_t from = read.find(name);
         if (from == std::u32string::npos) continue;
         const auto lowest =
