@@ -97,18 +97,17 @@ std::vector<RereadRegion> UncoveredInk(const cv::Mat& gray, const OcrPage& page,
     const cv::Rect r = cv::boundingRect(contour);
     if (r.height < 0.4 * glyph || r.height > 3 * glyph || r.width < 1.5 * glyph) continue;
     if (cv::countNonZero(kept(r)) < 0.05 * r.area()) continue;  // a few specks spread out
-    // The region is its ink's box, not the grouping's, which stands a tenth of a glyph over and
-    // under it and more than half a glyph beside it, and its glyph the ink's height: measured
-    // on the grouping, a lone four-character line of a one-bit contents page ("监督纵横", 40 px
-    // glyphs) was cut at 56 px and read at 23 px, as nothing. (Session 30: over the accuracy
-    // sets tune and tune2 and the structure set dev2, with the other models reading what the
-    // page's model reads as nothing, every figure fell or stayed but three lines, by a
-    // character each; the regions had kept the lines' height since e54dad6.)
+    // The region's glyph is its ink's height, not the grouping's, which stands a fifth of a
+    // glyph taller: measured on the grouping, a lone four-character line of a one-bit contents
+    // page ("监督纵横", 40 px glyphs) was cut 56 px tall and read at 23 px, as nothing. (The
+    // region keeps the grouping's box, half a glyph wider than its ink each side: cut at its ink,
+    // the rest of a row whose line OCR read as "ar" over its first glyph was merged as a line of
+    // its own at the page's end, and the "ar" line was no longer read again.)
     std::vector<cv::Point> inked;
     cv::findNonZero(kept(r), inked);
     cv::Rect tight = cv::boundingRect(inked) + r.tl();
     // Its glyphs' tops (or feet) may stand in the white taken out round the line above (or
-    // below): the box goes on over the rows inked across its width.
+    // below): the ink goes on over the rows inked across its width.
     auto inked_row = [&](int y) {
       return y >= 0 && y < all_ink.rows &&
              cv::countNonZero(all_ink(cv::Rect(tight.x, y, tight.width, 1))) > 0;
@@ -119,7 +118,7 @@ std::vector<RereadRegion> UncoveredInk(const cv::Mat& gray, const OcrPage& page,
     }
     for (int k = 0; k < pad && inked_row(tight.y + tight.height); ++k) ++tight.height;
     regions.push_back(
-        RereadRegion{.box = ToBox(tight), .glyph_px = std::min<double>(tight.height, glyph)});
+        RereadRegion{.box = ToBox(r), .glyph_px = std::min<double>(tight.height, glyph)});
   }
   return regions;
 }
