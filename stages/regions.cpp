@@ -99,6 +99,10 @@ class Segmenter {
     for (size_t s = slabs.size(); s-- > 0;) {
       if (tall[s]) white[s] = ColumnHeadingsGutters(slabs, s, white, tall, left, right);
     }
+    // (Row s follows the row above it closely enough to be of its band.)
+    auto near = [&](size_t s) {
+      return s < slabs.size() && slabs[s].top - slabs[s - 1].bottom <= options_.band_break * unit_;
+    };
     struct Band {
       size_t end;  // the slab after its last
       std::optional<Interval> gutter;
@@ -114,10 +118,6 @@ class Segmenter {
         size_t crossed = 0;
       };
       const double min_gutter = options_.min_gutter * unit_;
-      auto near = [&](size_t s) {
-        return s < slabs.size() &&
-               slabs[s].top - slabs[s - 1].bottom <= options_.band_break * unit_;
-      };
       std::vector<Strip> strips;
       // (A row standing apart, white above and below it, is a banner or a heading across the
       // page, never a band's first row: the rows under it are no columns of its. Headings set
@@ -254,9 +254,6 @@ class Segmenter {
       }
       return Band{end, std::nullopt};
     };
-    auto near = [&](size_t s) {
-      return s < slabs.size() && slabs[s].top - slabs[s - 1].bottom <= options_.band_break * unit_;
-    };
     for (size_t i = 0; i < slabs.size();) {
       const Band band = band_at(i);
       if (!band.gutter) {
@@ -277,12 +274,12 @@ class Segmenter {
         // (A row too short to be a band of its own that leaves their gutter white, with words
         // each side of it, is a row of their columns: a heading set large at the foot of the
         // west column beside the east column's last line, e13 page 4, had been read across.)
-        if (!next.gutter && RowOfColumns(slabs[end], shared)) {
+        if (!next.gutter) {
+          if (!RowOfColumns(slabs[end], shared)) break;
           parts.push_back({end, shared});
           ++end;
           continue;
         }
-        if (!next.gutter) break;
         const Interval both{std::max(shared.left, next.gutter->left),
                             std::min(shared.right, next.gutter->right)};
         if (both.Width() < options_.min_gutter * unit_ / 2) break;

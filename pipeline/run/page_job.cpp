@@ -1,6 +1,6 @@
 #include "pipeline/run/page_job.h"
 
-#include <set>
+#include <algorithm>
 
 #include <fmt/format.h>
 #include <opencv2/core.hpp>
@@ -203,6 +203,18 @@ void RefineOcr(const char* stage, int page, PageResult& result, Fn&& fn) {
   Refine(stage, page, result, fn, [&] { result.ocr = std::move(before); });
 }
 
+// The vote's other models (not the page's own), each once, in the voters' order.
+std::vector<std::string> OtherModels(const LineVoteOptions& vote) {
+  std::vector<std::string> models;
+  for (const LineVoter& voter : vote.voters) {
+    if (!voter.model.empty() &&
+        std::find(models.begin(), models.end(), voter.model) == models.end()) {
+      models.push_back(voter.model);
+    }
+  }
+  return models;
+}
+
 OcrEngine* DigitsEngine(const PageJobOptions& options) {
   return options.digits_engine ? options.digits_engine(options.folio.digits_model)
                                : FolioDigitsEngine(options.folio.digits_model);
@@ -399,17 +411,14 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
         // as a raw line as "版从模"): the vote's other models read such ink, each as the page's
         // model would, until one reads something.
         OcrEngine* reader = &engine;
-        std::set<std::string> asked;
-        for (const LineVoter& voter : options.vote.voters) {
+        for (const std::string& model : OtherModels(options.vote)) {
           if (!StripWhitespace(ToU32(read.Text())).empty()) break;
-          if (voter.model.empty() || !asked.insert(voter.model).second) continue;
-          OcrEngine* other = engine.Alternate(voter.model);
+          OcrEngine* other = engine.Alternate(model);
           if (!other) continue;
           auto [other_cut, other_read] = read_region(region, 1.0, other);
           if (StripWhitespace(ToU32(other_read.Text())).empty()) continue;
           spdlog::debug("page {}: ink no line covers at {}x{}+{}+{}: read by {} alone", page.index,
-                        region.box.width, region.box.height, region.box.x, region.box.y,
-                        voter.model);
+                        region.box.width, region.box.height, region.box.x, region.box.y, model);
           cut = std::move(other_cut);
           read = std::move(other_read);
           reader = other;
@@ -455,10 +464,8 @@ PageResult ProcessPage(const RasterPage& page, OcrEngine& engine, const PageJobO
         const RereadRegion region{.box = line.box, .glyph_px = BodyGlyphHeight(result.ocr)};
         const RegionImage cut = CutRegion(upright, region, options.reread, 1.0);
         std::vector<std::u32string> others;
-        std::set<std::string> asked;
-        for (const LineVoter& voter : options.vote.voters) {
-          if (voter.model.empty() || !asked.insert(voter.model).second) continue;
-          if (OcrEngine* reader = engine.Alternate(voter.model)) {
+        for (const std::string& model : OtherModels(options.vote)) {
+          if (OcrEngine* reader = engine.Alternate(model)) {
             others.push_back(ToU32(reader->Recognize(cut.image, Segmentation::kSingleLine).Text()));
           }
         }
