@@ -344,6 +344,8 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
       static const std::u32string kStops = U"，。、：；！？”’）》,.:;!?)";
       const std::u32string text = ToU32(words[w].text);
       static const std::u32string kMarks = U"“”‘’\"'。，、：；！？.,:;!?·-—|｜";
+      static const std::u32string kOpeners = U"（(〈《〔[";
+      static const std::u32string kClosers = U"）)〉》〕]";
       // (A box far bigger than its characters: RegionOptions::blot_height.)
       auto blot = [&](const Box& box, size_t chars) {
         return box.height > region_options.blot_height * unit &&
@@ -359,6 +361,8 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
           .chars = HanCells(words[w].text),
           .rule = std::all_of(text.begin(), text.end(),
                               [](char32_t c) { return c == U'|' || c == U'｜' || c == U'丨'; }),
+          .opens_bracket = kOpeners.find(text.front()) != std::u32string::npos,
+          .closes_bracket = kClosers.find(text.back()) != std::u32string::npos,
           .speck = words[w].confidence < region_options.max_speck_confidence &&
                    (HoldsNoCharacter(text) || blot(words[w].box, text.size())),
           .confidence = words[w].confidence});

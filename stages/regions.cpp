@@ -828,9 +828,70 @@ class Segmenter {
     return !GlyphInkAcross({g.left + quarter, g.right - quarter}, slab);
   }
 
+  // Whether the words east of strip `g` on slabs [first, end) are an attribution alone atop a
+  // column, beside the column west of it going on: the tail of an article at the top of a page
+  // of columns, its bracketed attribution, one to three lines set right, heading the next column
+  // (r14 page 6: "（余杭区人大常委会办公室）" beside "…处处体" over "现代表作为…"; d10 page 5
+  // the same over two lines). Too few lines for a column's, too far in to start level and wider
+  // than a gutter, it was read across, into the west column's sentence. An attribution set on
+  // the line of prose it closes follows a stop; here the west line runs on to the next row.
+  bool AttributionAtopColumn(const std::vector<Slab>& slabs, size_t first, size_t end,
+                             const Interval& g) const {
+    const size_t rows = end - first;
+    if (rows < 2) return false;
+    const double mid = (g.left + g.right) / 2.0;
+    std::vector<std::vector<size_t>> west(rows), east(rows);
+    for (size_t s = first; s < end; ++s) {
+      for (size_t id : slabs[s].items) {
+        if (items_[id].speck || items_[id].rule) continue;
+        const Box& b = items_[id].box;
+        if (b.x < g.right && b.Right() > g.left) return false;
+        (b.x + b.width / 2.0 < mid ? west : east)[s - first].push_back(id);
+      }
+      const int quarter = g.Width() / 4;
+      if (GlyphInkAcross({g.left + quarter, g.right - quarter}, slabs[s])) return false;
+    }
+    size_t k = 0;  // the attribution's rows: the band's first
+    while (k < rows && !east[k].empty()) ++k;
+    if (k == 0 || k > 3 || k >= rows) return false;
+    for (size_t r = k; r < rows; ++r) {
+      if (!east[r].empty()) return false;
+    }
+    for (size_t r = 0; r <= k; ++r) {
+      if (west[r].empty()) return false;
+    }
+    auto leftmost = [&](const std::vector<size_t>& ids) {
+      return *std::min_element(ids.begin(), ids.end(),
+                               [&](size_t a, size_t b) { return items_[a].box.x < items_[b].box.x; });
+    };
+    auto rightmost = [&](const std::vector<size_t>& ids) {
+      return *std::max_element(ids.begin(), ids.end(), [&](size_t a, size_t b) {
+        return items_[a].box.Right() < items_[b].box.Right();
+      });
+    };
+    if (!items_[leftmost(east.front())].opens_bracket ||
+        !items_[rightmost(east[k - 1])].closes_bracket) {
+      return false;
+    }
+    // The west lines beside it start level (or a paragraph's indent in), and the first runs to
+    // the strip with no stop: its sentence goes on below.
+    int band_left = items_[leftmost(west.front())].box.x;
+    for (size_t r = 1; r <= k; ++r) band_left = std::min(band_left, items_[leftmost(west[r])].box.x);
+    if (g.left - band_left < options_.min_column * unit_) return false;
+    for (size_t r = 0; r <= k; ++r) {
+      if (items_[leftmost(west[r])].box.x > band_left + options_.max_indent * unit_) return false;
+    }
+    const size_t last = rightmost(west.front());
+    return !items_[last].ends_with_stop &&
+           items_[last].box.Right() >= g.left - options_.full_slack * unit_;
+  }
+
   // Whether white strip `g`, shared by slabs [first, end), is the gutter of a band of columns.
   bool IsGutter(const std::vector<Slab>& slabs, size_t first, size_t end, const Interval& g,
                 const std::vector<Interval>& common) const {
+    if (g.Width() >= options_.min_gutter * unit_ && AttributionAtopColumn(slabs, first, end, g)) {
+      return true;
+    }
     if (g.Width() < options_.min_gutter * unit_ || g.Width() > options_.max_gutter * unit_) {
       return false;
     }

@@ -120,6 +120,9 @@ struct RegionItem {
   bool mark = false;  // its text is only marks (quotes, stops), whatever OCR's box says
   int chars = 0;      // characters of its text in `box` (0: not known)
   bool rule = false;  // its text is a vertical bar: a piece of a rule OCR read (a mark too)
+  // Its text opens with a bracket (（ ( 〈 《 〔 [, as OCR reads an attribution's) / closes with one.
+  bool opens_bracket = false;
+  bool closes_bracket = false;
   // Its text holds no character but marks and brackets, read at a confidence OCR gives dirt:
   // show-through or a speck in a gutter, never a column's print (RegionOptions::max_speck_confidence);
   // or it is a blot (RegionOptions::blot_height). A speck sets no row's white or height.

@@ -428,6 +428,39 @@ TEST(Layout, AHeadingAtAColumnsFootBesideTheNextColumnsLastLineStaysInItsColumn)
   EXPECT_EQ(lines[tail - 1]->text, "（西湖区人大常委会办公室郑海涛王");
 }
 
+// An article's tail at the top of a page of two columns, its attribution alone atop the east
+// column, set right (bench-structure order27 r14, clean, page 6): two rows, one of them with
+// words each side, and white between them wider than a gutter. It was read across, into the
+// west column's sentence: "…处处体（余杭区人大常委会办公室）现代表作为…".
+TEST(Layout, AnAttributionAloneAtopTheNextColumnIsReadAfterTheColumnItCloses) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/clean-300-2col-attribution-atop-column-p6.json")},
+      LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines[0]->text, "会关切事项中时时听到代表声音、处处体");
+  EXPECT_EQ(lines[1]->text, "现代表作为、事事发挥代表作用。");
+  EXPECT_EQ(lines[2]->text, "（余杭区人大常委会办公室）");
+  EXPECT_EQ(lines[2]->column, 2);
+}
+
+// The same over two lines of a one-bit page, a rule down the gutter (dev d10 page 5): the west
+// column's three lines, then "（萧山区人大常委会办公室 俞" and "斌）".
+TEST(Layout, AnAttributionOfTwoLinesAtopTheNextColumnIsReadAfterTheColumnItCloses) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/old-1bit-2col-attribution-atop-column-p5.json")},
+      LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t end = IndexOf(lines, "作。");
+  ASSERT_LT(end + 2, lines.size());
+  EXPECT_EQ(lines[end]->column, 1);
+  EXPECT_EQ(lines[end - 1]->column, 1);
+  EXPECT_TRUE(lines[end - 1]->text.starts_with("新格局”等内容开展")) << lines[end - 1]->text;
+  EXPECT_EQ(lines[end + 1]->column, 2);
+  EXPECT_TRUE(lines[end + 1]->text.ends_with("办公室俞")) << lines[end + 1]->text;
+  EXPECT_EQ(lines[end + 2]->text, "试）");
+}
+
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
 // to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
 // same.
