@@ -828,15 +828,17 @@ class Segmenter {
     return !GlyphInkAcross({g.left + quarter, g.right - quarter}, slab);
   }
 
-  // Whether the words east of strip `g` on slabs [first, end) are an attribution alone atop a
-  // column, beside the column west of it going on: the tail of an article at the top of a page
-  // of columns, its bracketed attribution, one to three lines set right, heading the next column
-  // (r14 page 6: "（余杭区人大常委会办公室）" beside "…处处体" over "现代表作为…"; d10 page 5
-  // the same over two lines). Too few lines for a column's, too far in to start level and wider
-  // than a gutter, it was read across, into the west column's sentence. An attribution set on
-  // the line of prose it closes follows a stop; here the west line runs on to the next row.
-  bool AttributionAtopColumn(const std::vector<Slab>& slabs, size_t first, size_t end,
-                             const Interval& g) const {
+  // Whether the words east of strip `g` on slabs [first, end) are the end of an article atop a
+  // column, beside the column west of it: the tail of an article at the top of a page of
+  // columns, its last lines (if any) then its bracketed attribution set right, three rows at
+  // most, heading the next column (r14 page 6: "（余杭区人大常委会办公室）" beside "…处处体"
+  // over "现代表作为…"; d10 page 5 the same over two lines; r01 page 3 "量发展。" then the
+  // attribution, beside two lines). Too few lines for a column's, set too far in to start level,
+  // the attribution's white wider than a gutter, they were read across, into the west column's
+  // sentence. Read across, the attribution would close a line that ends with no stop: an
+  // attribution closes an article's last sentence.
+  bool ArticleEndAtopColumn(const std::vector<Slab>& slabs, size_t first, size_t end,
+                            const Interval& g) const {
     const size_t rows = end - first;
     if (rows < 2) return false;
     const double mid = (g.left + g.right) / 2.0;
@@ -851,15 +853,18 @@ class Segmenter {
       const int quarter = g.Width() / 4;
       if (GlyphInkAcross({g.left + quarter, g.right - quarter}, slabs[s])) return false;
     }
-    size_t k = 0;  // the attribution's rows: the band's first
+    size_t k = 0;  // the east side's rows: the band's first
     while (k < rows && !east[k].empty()) ++k;
-    if (k == 0 || k > 3 || k >= rows) return false;
+    if (k == 0 || k > 3) return false;
     for (size_t r = k; r < rows; ++r) {
       if (!east[r].empty()) return false;
     }
-    for (size_t r = 0; r <= k; ++r) {
-      if (west[r].empty()) return false;
+    size_t west_rows = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      if (r < k && west[r].empty()) return false;
+      west_rows += !west[r].empty();
     }
+    if (west_rows < 2 || west.front().empty()) return false;
     auto leftmost = [&](const std::vector<size_t>& ids) {
       return *std::min_element(ids.begin(), ids.end(),
                                [&](size_t a, size_t b) { return items_[a].box.x < items_[b].box.x; });
@@ -869,27 +874,32 @@ class Segmenter {
         return items_[a].box.Right() < items_[b].box.Right();
       });
     };
-    if (!items_[leftmost(east.front())].opens_bracket ||
-        !items_[rightmost(east[k - 1])].closes_bracket) {
-      return false;
+    // The attribution opens an east row and closes the last.
+    size_t j = 0;
+    while (j < k && !items_[leftmost(east[j])].opens_bracket) ++j;
+    if (j == k || !items_[rightmost(east[k - 1])].closes_bracket) return false;
+    if (items_[rightmost(west[j])].ends_with_stop) return false;
+    for (size_t r = 0; r < j; ++r) {  // (the article's last lines start at the column's edge)
+      if (items_[leftmost(east[r])].box.x > g.right + options_.max_indent * unit_) return false;
     }
-    // The west lines beside it start level (or a paragraph's indent in), and the first runs to
-    // the strip with no stop: its sentence goes on below.
-    int band_left = items_[leftmost(west.front())].box.x;
-    for (size_t r = 1; r <= k; ++r) band_left = std::min(band_left, items_[leftmost(west[r])].box.x);
+    // The west lines start level (or a paragraph's indent in), the first runs to the strip.
+    int band_left = g.left;
+    for (const auto& ids : west) {
+      if (!ids.empty()) band_left = std::min(band_left, items_[leftmost(ids)].box.x);
+    }
     if (g.left - band_left < options_.min_column * unit_) return false;
-    for (size_t r = 0; r <= k; ++r) {
-      if (items_[leftmost(west[r])].box.x > band_left + options_.max_indent * unit_) return false;
+    for (const auto& ids : west) {
+      if (!ids.empty() && items_[leftmost(ids)].box.x > band_left + options_.max_indent * unit_) {
+        return false;
+      }
     }
-    const size_t last = rightmost(west.front());
-    return !items_[last].ends_with_stop &&
-           items_[last].box.Right() >= g.left - options_.full_slack * unit_;
+    return items_[rightmost(west.front())].box.Right() >= g.left - options_.full_slack * unit_;
   }
 
   // Whether white strip `g`, shared by slabs [first, end), is the gutter of a band of columns.
   bool IsGutter(const std::vector<Slab>& slabs, size_t first, size_t end, const Interval& g,
                 const std::vector<Interval>& common) const {
-    if (g.Width() >= options_.min_gutter * unit_ && AttributionAtopColumn(slabs, first, end, g)) {
+    if (g.Width() >= options_.min_gutter * unit_ && ArticleEndAtopColumn(slabs, first, end, g)) {
       return true;
     }
     if (g.Width() < options_.min_gutter * unit_ || g.Width() > options_.max_gutter * unit_) {

@@ -461,6 +461,23 @@ TEST(Layout, AnAttributionOfTwoLinesAtopTheNextColumnIsReadAfterTheColumnItClose
   EXPECT_EQ(lines[end + 2]->text, "试）");
 }
 
+// An article's last line and its attribution atop the east column, beside the west column's two
+// lines (order27 r01, clean, page 3): "…意见建" / "议，以…高质" | "量发展。" / "（西湖区…工委）".
+// Read across, "量发展。" came after "意见建" and the attribution after "高质", a line that ends
+// with no stop: the attribution was lost to the article.
+TEST(Layout, AnArticlesLastLineAndItsAttributionAtopTheNextColumnFollowTheColumn) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/clean-300-2col-article-end-atop-column-p3.json")},
+      LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  ASSERT_GE(lines.size(), 4u);
+  EXPECT_EQ(lines[0]->text, "业落地滨江集聚带动产业链发展等意见建");
+  EXPECT_EQ(lines[1]->text, "议，以高质量履职助推区域经济社会高质");
+  EXPECT_EQ(lines[2]->text, "量发展。");
+  EXPECT_EQ(lines[3]->text, "（西湖区人大常委会西兴街道工委）");
+  EXPECT_EQ(lines[3]->column, 2);
+}
+
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
 // to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
 // same.
