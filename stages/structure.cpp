@@ -7,6 +7,7 @@
 #include <chrono>
 #include <limits>
 #include <map>
+#include <optional>
 #include <numeric>
 #include <set>
 #include <utility>
@@ -1732,6 +1733,14 @@ class Parser {
     };
     if (toc_u != heading_u && without_question(toc_u) == heading_u) heading_wins = true;
     if (toc_u != heading_u && without_question(heading_u) == toc_u) heading_wins = false;
+    // The two read the same characters, and one sets off the place the title begins with by a
+    // colon where the other read another mark (dev2 e08's contents "拱墅区，多措并举…" under
+    // its heading's "拱墅区："): a title's place is set off by a colon, and that reading is kept.
+    if (toc_u.size() == heading_u.size() && characters(toc_u) == characters(heading_u)) {
+      const bool toc_place = LocalityOf(*entry.title, profile_).has_value();
+      const bool heading_place = LocalityOf(heading.text, profile_).has_value();
+      if (toc_place != heading_place) heading_wins = heading_place;
+    }
     const std::string& kept = heading_wins ? heading.text : *entry.title;
     const std::string& other = heading_wins ? *entry.title : heading.text;
     std::string chosen = PutBackQuotes(MendTitleFromBody(kept, other, body), other);
@@ -2454,7 +2463,6 @@ std::string MendTitleFromBody(std::string_view kept, std::string_view other, std
   std::u32string out = ToU32(kept);
   const std::u32string alternative = ToU32(other);
   const std::u32string printed = StripWhitespace(ToU32(body));
-  if (alternative.size() != out.size()) return std::string(kept);
   constexpr size_t kStretch = 3;
   auto printed_around = [&](const std::u32string& text, size_t i) {
     for (size_t start = i >= kStretch - 1 ? i - (kStretch - 1) : 0;
@@ -2466,12 +2474,56 @@ std::string MendTitleFromBody(std::string_view kept, std::string_view other, std
   // (Characters the two readings hold at one place: "街道“三维" and "街道三维." are as long,
   // and their 三 and “ stand at one index but are no two readings of one character.)
   for (const AlignedPair& pair : AlignCharacters(out, alternative)) {
+    if (alternative.size() != out.size()) break;
     if (pair.a == kUnaligned || pair.b == kUnaligned) continue;
     const size_t i = pair.a;
     if (out[i] == alternative[pair.b] || !IsCjk(alternative[pair.b])) continue;
     std::u32string candidate = out;
     candidate[i] = alternative[pair.b];
     if (printed_around(candidate, i) && !printed_around(out, i)) out = std::move(candidate);
+  }
+  // Where the readings disagree and neither character is printed in the body round it, the
+  // body's, when it prints the characters round it with one other character there, always the
+  // same: dev d06's contents read "…营商环丧" and its heading "…营商于", and the body prints
+  // "营商环境" twice.
+  std::vector<bool> agreed(out.size(), false);
+  for (const AlignedPair& pair : AlignCharacters(out, alternative)) {
+    if (pair.a != kUnaligned && pair.b != kUnaligned) agreed[pair.a] = out[pair.a] == alternative[pair.b];
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (agreed[i] || !IsHan(out[i]) || printed_around(out, i)) continue;
+    // (Nor where the body prints the character beside either neighbour.)
+    if ((i > 0 && printed.find(out.substr(i - 1, 2)) != std::u32string::npos) ||
+        (i + 1 < out.size() && printed.find(out.substr(i, 2)) != std::u32string::npos)) {
+      continue;
+    }
+    std::optional<char32_t> seen;
+    bool ambiguous = false;
+    auto consider = [&](size_t at) {
+      if (at >= printed.size() || !IsHan(printed[at])) return;
+      if (seen && *seen != printed[at]) ambiguous = true;
+      seen = printed[at];
+    };
+    // (Two characters each side of it inside the title, three on the one side at its ends:
+    // three after alone matched "当好优化营" for "助力优化营", and 力 was taken for 好.)
+    const size_t room_after = out.size() - 1 - i;
+    const size_t reach_before = std::min<size_t>(i, room_after == 0 ? kStretch : 2);
+    const size_t reach_after = std::min<size_t>(room_after, i == 0 ? kStretch : 2);
+    if ((i > 0 && reach_before < 2) || (i + 1 < out.size() && reach_after < 2) ||
+        reach_before + reach_after < kStretch) {
+      continue;
+    }
+    const std::u32string before = out.substr(i - reach_before, reach_before);
+    const std::u32string after = out.substr(i + 1, reach_after);
+    for (size_t at = printed.find(before); at != std::u32string::npos;
+         at = printed.find(before, at + 1)) {
+      const size_t c = at + before.size();
+      if (c + 1 + after.size() <= printed.size() &&
+          printed.compare(c + 1, after.size(), after) == 0) {
+        consider(c);
+      }
+    }
+    if (seen && !ambiguous && *seen != out[i]) out[i] = *seen;
   }
   return ToUtf8(out);
 }

@@ -123,6 +123,10 @@ std::string MendWithLexicon(std::string_view text, const std::vector<std::string
 // kept reading's does not, the other's character is taken. A place or a person a title names is
 // usually printed again in the body, and read there at body size: the body of "淳安县：梓桐镇
 // 探索…" prints 梓桐镇 three times, while its TOC line read 梓 at 25 and its heading 样 at 32.
+// Where the readings disagree and neither's character is so printed, the body's character is
+// taken where the body prints the title's characters round it (two each side; three at the
+// title's ends) with one character there and only one: "…营商环丧" over a heading read
+// "…营商于", the body's "营商环境".
 std::string MendTitleFromBody(std::string_view kept, std::string_view other, std::string_view body);
 
 // A title reading whose quotes do not pair (a heading's opening quote lost: "建德市：三张清单”推动…")

@@ -166,6 +166,29 @@ TEST(MendTitleFromBody, WithoutTheBodysWordOrWithReadingsOfOtherLengthsTheKeptRe
             kept);
 }
 
+TEST(MendTitleFromBody, ACharacterNeitherReadingHoldsIsTheBodysAfterTheSameThreeCharacters) {
+  // dev d06 (degraded): the contents read 丧 for the title's last character, the heading lost
+  // 环境 and read 于; the body prints 营商环境 twice.
+  const std::string body = "当好优化营商环境“两员”，为推动营商环境进一步优化、服务中心大局";
+  EXPECT_EQ(MendTitleFromBody("淳安县：西兴街道“三维发力”助力优化营商环丧",
+                              "淳安县：西兴街道“三维发力”助力优化营商于", body),
+            "淳安县：西兴街道“三维发力”助力优化营商环境");
+  // The body prints the three characters with two others after them: no mend.
+  EXPECT_EQ(MendTitleFromBody("淳安县：西兴街道“三维发力”助力优化营商环丧",
+                              "淳安县：西兴街道“三维发力”助力优化营商于",
+                              body + "营商环节"),
+            "淳安县：西兴街道“三维发力”助力优化营商环丧");
+  // Inside the title, two characters each side must be the body's: "当好优化营" is no reading
+  // of "助力优化营" (dev2 e08, its heading read "二从发为”是为优化…").
+  EXPECT_EQ(MendTitleFromBody("淳安县：西兴街道“三维发力”助力优化营商环境",
+                              "淳安县：西兴街道二从发为”是为优化营商环境", body),
+            "淳安县：西兴街道“三维发力”助力优化营商环境");
+  // Both readings hold the character: it stays, whatever the body prints.
+  EXPECT_EQ(MendTitleFromBody("淳安县：西兴街道“三维发力”助力优化营商环丧",
+                              "淳安县：西兴街道“三维发力”助力优化营商环丧", body),
+            "淳安县：西兴街道“三维发力”助力优化营商环丧");
+}
+
 TEST(MendWithLexicon, OneOcrErrorFromATermIsMended) {
   const std::vector<std::string>& lexicon = Profile().lexicon;
   EXPECT_EQ(MendWithLexicon("滨江区人大第委会西兴街道工委", lexicon), "滨江区人大常委会西兴街道工委");

@@ -330,6 +330,22 @@ TEST(Toc, AQuestionMarkOneReadingPutsBeforeAClosingQuoteIsDropped) {
   }
 }
 
+// dev2 e08 (office): the contents read the colon after the title's place as a comma, with more
+// confidence than the heading that read it right. A title sets its place off with a colon.
+TEST(Toc, TheReadingThatSetsOffTheTitlesPlaceWithAColonIsKept) {
+  const std::string right = "拱墅区：多措并举助力打造“青年留杭第一区”";
+  const std::string misread = "拱墅区，多措并举助力打造“青年留杭第一区”";
+  for (const bool in_heading : {true, false}) {
+    LayoutLine entry = Set("视点 " + (in_heading ? right : misread), 1);
+    entry.confidence = in_heading ? 70 : 99;
+    const ParsedIssue parsed =
+        ParseStructure(Issue({entry}, {in_heading ? misread : right}), Hangzhou(), StructureOptions{});
+    ASSERT_EQ(parsed.articles.size(), 1u);
+    EXPECT_EQ(parsed.articles[0].title, right) << in_heading;
+    EXPECT_ENTRIES(parsed, std::vector<std::string>{"视点|" + right});
+  }
+}
+
 // A heading in a column wrapped over three lines (bench-structure dev d22, old-1bit-200): OCR
 // boxed its first line, "“双标双带”制推", at the body's height and set in as far as a
 // paragraph, the lines under it at 1.4 and 1.9 glyphs. Its characters stand a heading's pitch
