@@ -1,6 +1,7 @@
 #include "stages/regions.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -843,12 +844,18 @@ class Segmenter {
     if (rows < 2) return false;
     const double mid = (g.left + g.right) / 2.0;
     std::vector<std::vector<size_t>> west(rows), east(rows);
+    std::vector<size_t> closer(rows, SIZE_MAX);  // the rightmost east word, a speck's too
     for (size_t s = first; s < end; ++s) {
       for (size_t id : slabs[s].items) {
-        if (items_[id].speck || items_[id].rule) continue;
+        if (items_[id].rule) continue;
         const Box& b = items_[id].box;
+        const bool east_side = b.x + b.width / 2.0 >= mid;
+        // (A closing bracket read at a speck's confidence still closes it: ")" at 11, dev2 e04.)
+        size_t& c = closer[s - first];
+        if (east_side && (c == SIZE_MAX || b.Right() > items_[c].box.Right())) c = id;
+        if (items_[id].speck) continue;
         if (b.x < g.right && b.Right() > g.left) return false;
-        (b.x + b.width / 2.0 < mid ? west : east)[s - first].push_back(id);
+        (east_side ? east : west)[s - first].push_back(id);
       }
       const int quarter = g.Width() / 4;
       if (GlyphInkAcross({g.left + quarter, g.right - quarter}, slabs[s])) return false;
@@ -877,7 +884,7 @@ class Segmenter {
     // The attribution opens an east row and closes the last.
     size_t j = 0;
     while (j < k && !items_[leftmost(east[j])].opens_bracket) ++j;
-    if (j == k || !items_[rightmost(east[k - 1])].closes_bracket) return false;
+    if (j == k || !items_[closer[k - 1]].closes_bracket) return false;
     if (items_[rightmost(west[j])].ends_with_stop) return false;
     for (size_t r = 0; r < j; ++r) {  // (the article's last lines start at the column's edge)
       if (items_[leftmost(east[r])].box.x > g.right + options_.max_indent * unit_) return false;

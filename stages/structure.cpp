@@ -199,6 +199,15 @@ std::string NormalizeBrackets(std::string s) {
       pos += to.size();
     }
   }
+  // (A speck OCR read apart after the closing bracket, "（研究室张伟钱程） ." on a one-bit page,
+  // dev d10: dropped.)
+  const size_t close = s.rfind("）");
+  if (close != std::string::npos) {
+    const size_t end = close + std::string("）").size();
+    if (end < s.size() && s.find_first_not_of(" .,'`", end) == std::string::npos) {
+      s.erase(end);
+    }
+  }
   return s;
 }
 

@@ -478,6 +478,22 @@ TEST(Layout, AnArticlesLastLineAndItsAttributionAtopTheNextColumnFollowTheColumn
   EXPECT_EQ(lines[3]->column, 2);
 }
 
+// The same atop the third of three columns on a one-bit page (dev2 e04 page 5), its closing
+// bracket read ")" at 11, a speck's confidence: it closes the attribution all the same.
+TEST(Layout, AnAttributionClosedByABracketReadAsASpeckIsReadAfterTheColumnItCloses) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/old-1bit-3col-attribution-closed-by-a-speck-p5.json")},
+      LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t west = IndexOf(lines, "通，更好地保护创新主体和");
+  ASSERT_LT(west + 3, lines.size());
+  EXPECT_EQ(lines[west]->text, "通，更好地保护创新主体和");
+  EXPECT_EQ(lines[west + 1]->text, "民营企业家的合法权益，");
+  EXPECT_EQ(lines[west + 2]->column, lines[west]->column + 1);
+  EXPECT_TRUE(lines[west + 2]->text.starts_with("（研究")) << lines[west + 2]->text;
+  EXPECT_EQ(lines[west + 3]->text, "倩）");
+}
+
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
 // to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
 // same.

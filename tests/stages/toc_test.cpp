@@ -629,6 +629,20 @@ TEST(Toc, AnAttributionWrappedOntoThreeLinesIsFound) {
             (std::vector<std::string>{"章晓东", "王晓燕", "吴敏"}));
 }
 
+// A speck OCR read apart after an attribution's closing bracket (dev d10, one-bit:
+// "（研究室张伟钱程） ."): the line is the attribution still.
+TEST(Toc, ASpeckReadAfterAnAttributionsClosingBracketLeavesItAnAttribution) {
+  IssueLayout layout = Issue({Set("监督纵横 " + kTitles[0], 1)}, {kTitles[0]});
+  layout.lines.pop_back();  // the one-line attribution
+  LayoutLine attribution = Set("（研究室 张伟 钱程） .", 0, 1.0, 2);
+  layout.lines.push_back(attribution);
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution.has_value());
+  EXPECT_EQ(parsed.articles[0].attribution->organization, "研究室");
+  EXPECT_EQ(parsed.articles[0].attribution->authors, (std::vector<std::string>{"张伟", "钱程"}));
+}
+
 // A title's last character OCR boxed as flat as a dot but read with confidence, before the
 // leaders: it stays the title's.
 TEST(Toc, AFlatBoxedCharacterReadWithConfidenceStaysInTheTitle) {
