@@ -305,8 +305,10 @@ class Segmenter {
           // half, dev d08, RegionOptions::sure_character_confidence.)
           const bool character = items_[id].chars > 0 &&
                                  items_[id].confidence >= options_.sure_character_confidence;
-          if (((Mark(id) && !character) || items_[id].speck) && centre > gutter->left &&
-              centre < gutter->right) {
+          // (Nor is an opening bracket, which starts the east column's line: print never ends
+          // a line with one. An attribution's, left out of the band's white, o06 page 4.)
+          if (((Mark(id) && !character && !items_[id].opens_bracket) || items_[id].speck) &&
+              centre > gutter->left && centre < gutter->right) {
             continue;
           }
           (centre < (gutter->left + gutter->right) / 2.0 ? west : east).push_back(id);
@@ -854,7 +856,9 @@ class Segmenter {
         size_t& c = closer[s - first];
         if (east_side && (c == SIZE_MAX || b.Right() > items_[c].box.Right())) c = id;
         if (items_[id].speck) continue;
-        if (b.x < g.right && b.Right() > g.left) return false;
+        // (A mark may stand in the strip: the attribution's opening bracket, which the band's
+        // white leaves out, o06 page 4.)
+        if (!Mark(id) && b.x < g.right && b.Right() > g.left) return false;
         (east_side ? east : west)[s - first].push_back(id);
       }
       const int quarter = g.Width() / 4;

@@ -494,6 +494,23 @@ TEST(Layout, AnAttributionClosedByABracketReadAsASpeckIsReadAfterTheColumnItClos
   EXPECT_EQ(lines[west + 3]->text, "倩）");
 }
 
+// The same with the attribution's opening bracket read as a word of its own, "(" (order12 o06,
+// colour, page 4): a mark, it is left out of the rows' white, and the strip runs over it to
+// "淳". It stands in the strip, and starts the east column's line; it was dropped as a speck
+// in the gutter once the band was found.
+TEST(Layout, AnAttributionsBracketReadApartInTheGutterStartsTheNextColumnsLine) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/colour-200-2col-attribution-bracket-in-gutter-p4.json")},
+      LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  ASSERT_GE(lines.size(), 5u);
+  EXPECT_EQ(lines[0]->text, "2252套，上线青荷驿站384套，提供免");
+  EXPECT_EQ(lines[2]->text, "个，举办交友活动70余场。");
+  EXPECT_EQ(lines[3]->column, 2);
+  EXPECT_TRUE(lines[3]->text.starts_with("（淳安县人大常委会办公室")) << lines[3]->text;
+  EXPECT_EQ(lines[4]->text, "丽华赵晨曦）");
+}
+
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter
 // to a half of a body character (it passed a half-character tolerance), ink in the gutter all the
 // same.
@@ -1098,7 +1115,8 @@ TEST(Layout, MarksInTheGutterOnATallBandsFirstAndLastRowsLeaveTheColumnsApart) {
 
 // Two columns five rows tall, and on the first row an opening bracket OCR boxed a few pixels
 // wide just before the right column's first character, at the gutter's edge: the row still
-// leaves a gutter's white left of it, so the band starts on that row.
+// leaves a gutter's white left of it, so the band starts on that row. The bracket starts the
+// right column's line (print ends no line with one; an attribution's, order12 o06).
 TEST(Layout, ABracketAtTheGutterEdgeOnABandsFirstRowLeavesTheColumnsApart) {
   std::vector<OcrLine> lines = FullWidthParagraph(300, 3);
   std::vector<std::vector<std::string>> texts;
@@ -1114,6 +1132,7 @@ TEST(Layout, ABracketAtTheGutterEdgeOnABandsFirstRowLeavesTheColumnsApart) {
   std::stable_sort(first.words.begin(), first.words.end(),
                    [](const OcrWord& a, const OcrWord& b) { return a.box.x < b.box.x; });
   first.RebuildFromWords();
+  texts[1][0] = "（" + texts[1][0];
   const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
   ASSERT_EQ(layout.lines.size(), 3u + 10u);
   ExpectColumnsInOrder(layout, 3, texts, /*numbered=*/true);
