@@ -428,37 +428,38 @@ TEST(Layout, AHeadingAtAColumnsFootBesideTheNextColumnsLastLineStaysInItsColumn)
   EXPECT_EQ(lines[tail - 1]->text, "（西湖区人大常委会办公室郑海涛王");
 }
 
+// The lines of a recorded page from the one that reads `want`'s first text on: each of `want`
+// in turn, with its column.
+void ExpectLinesInOrder(const std::string& page, const std::vector<std::pair<std::string, int>>& want) {
+  const IssueLayout layout = AnalyzeLayout({LoadPage(page)}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t first = IndexOf(lines, want.front().first);
+  ASSERT_LE(first + want.size(), lines.size()) << want.front().first;
+  for (size_t k = 0; k < want.size(); ++k) {
+    EXPECT_EQ(lines[first + k]->text, want[k].first) << k;
+    EXPECT_EQ(lines[first + k]->column, want[k].second) << want[k].first;
+  }
+}
+
 // An article's tail at the top of a page of two columns, its attribution alone atop the east
 // column, set right (bench-structure order27 r14, clean, page 6): two rows, one of them with
 // words each side, and white between them wider than a gutter. It was read across, into the
 // west column's sentence: "…处处体（余杭区人大常委会办公室）现代表作为…".
 TEST(Layout, AnAttributionAloneAtopTheNextColumnIsReadAfterTheColumnItCloses) {
-  const IssueLayout layout = AnalyzeLayout(
-      {LoadPage("tests/stages/layout_data/clean-300-2col-attribution-atop-column-p6.json")},
-      LayoutOptions{});
-  const auto lines = LinesOfPage(layout, 1);
-  ASSERT_GE(lines.size(), 3u);
-  EXPECT_EQ(lines[0]->text, "会关切事项中时时听到代表声音、处处体");
-  EXPECT_EQ(lines[1]->text, "现代表作为、事事发挥代表作用。");
-  EXPECT_EQ(lines[2]->text, "（余杭区人大常委会办公室）");
-  EXPECT_EQ(lines[2]->column, 2);
+  ExpectLinesInOrder("tests/stages/layout_data/clean-300-2col-attribution-atop-column-p6.json",
+                     {{"会关切事项中时时听到代表声音、处处体", 1},
+                      {"现代表作为、事事发挥代表作用。", 1},
+                      {"（余杭区人大常委会办公室）", 2}});
 }
 
 // The same over two lines of a one-bit page, a rule down the gutter (dev d10 page 5): the west
-// column's three lines, then "（萧山区人大常委会办公室 俞" and "斌）".
+// column's three lines, then "（萧山区人大常委会办公室 俞" and "斌）" as OCR read them.
 TEST(Layout, AnAttributionOfTwoLinesAtopTheNextColumnIsReadAfterTheColumnItCloses) {
-  const IssueLayout layout = AnalyzeLayout(
-      {LoadPage("tests/stages/layout_data/old-1bit-2col-attribution-atop-column-p5.json")},
-      LayoutOptions{});
-  const auto lines = LinesOfPage(layout, 1);
-  const size_t end = IndexOf(lines, "作。");
-  ASSERT_LT(end + 2, lines.size());
-  EXPECT_EQ(lines[end]->column, 1);
-  EXPECT_EQ(lines[end - 1]->column, 1);
-  EXPECT_TRUE(lines[end - 1]->text.starts_with("新格局”等内容开展")) << lines[end - 1]->text;
-  EXPECT_EQ(lines[end + 1]->column, 2);
-  EXPECT_TRUE(lines[end + 1]->text.ends_with("办公室俞")) << lines[end + 1]->text;
-  EXPECT_EQ(lines[end + 2]->text, "试）");
+  ExpectLinesInOrder("tests/stages/layout_data/old-1bit-2col-attribution-atop-column-p5.json",
+                     {{"新格局”等内容开展，切实推进全区“二农”工", 1},
+                      {"作。", 1},
+                      {"（（莆山区人大常委会办公室俞", 2},
+                      {"试）", 2}});
 }
 
 // An article's last line and its attribution atop the east column, beside the west column's two
@@ -466,32 +467,21 @@ TEST(Layout, AnAttributionOfTwoLinesAtopTheNextColumnIsReadAfterTheColumnItClose
 // Read across, "量发展。" came after "意见建" and the attribution after "高质", a line that ends
 // with no stop: the attribution was lost to the article.
 TEST(Layout, AnArticlesLastLineAndItsAttributionAtopTheNextColumnFollowTheColumn) {
-  const IssueLayout layout = AnalyzeLayout(
-      {LoadPage("tests/stages/layout_data/clean-300-2col-article-end-atop-column-p3.json")},
-      LayoutOptions{});
-  const auto lines = LinesOfPage(layout, 1);
-  ASSERT_GE(lines.size(), 4u);
-  EXPECT_EQ(lines[0]->text, "业落地滨江集聚带动产业链发展等意见建");
-  EXPECT_EQ(lines[1]->text, "议，以高质量履职助推区域经济社会高质");
-  EXPECT_EQ(lines[2]->text, "量发展。");
-  EXPECT_EQ(lines[3]->text, "（西湖区人大常委会西兴街道工委）");
-  EXPECT_EQ(lines[3]->column, 2);
+  ExpectLinesInOrder("tests/stages/layout_data/clean-300-2col-article-end-atop-column-p3.json",
+                     {{"业落地滨江集聚带动产业链发展等意见建", 1},
+                      {"议，以高质量履职助推区域经济社会高质", 1},
+                      {"量发展。", 2},
+                      {"（西湖区人大常委会西兴街道工委）", 2}});
 }
 
 // The same atop the third of three columns on a one-bit page (dev2 e04 page 5), its closing
 // bracket read ")" at 11, a speck's confidence: it closes the attribution all the same.
 TEST(Layout, AnAttributionClosedByABracketReadAsASpeckIsReadAfterTheColumnItCloses) {
-  const IssueLayout layout = AnalyzeLayout(
-      {LoadPage("tests/stages/layout_data/old-1bit-3col-attribution-closed-by-a-speck-p5.json")},
-      LayoutOptions{});
-  const auto lines = LinesOfPage(layout, 1);
-  const size_t west = IndexOf(lines, "通，更好地保护创新主体和");
-  ASSERT_LT(west + 3, lines.size());
-  EXPECT_EQ(lines[west]->text, "通，更好地保护创新主体和");
-  EXPECT_EQ(lines[west + 1]->text, "民营企业家的合法权益，");
-  EXPECT_EQ(lines[west + 2]->column, lines[west]->column + 1);
-  EXPECT_TRUE(lines[west + 2]->text.starts_with("（研究")) << lines[west + 2]->text;
-  EXPECT_EQ(lines[west + 3]->text, "倩）");
+  ExpectLinesInOrder("tests/stages/layout_data/old-1bit-3col-attribution-closed-by-a-speck-p5.json",
+                     {{"通，更好地保护创新主体和", 2},
+                      {"民营企业家的合法权益，", 2},
+                      {"（研究宗何静楼倩", 3},
+                      {"倩）", 3}});
 }
 
 // The same with the attribution's opening bracket read as a word of its own, "(" (order12 o06,
@@ -499,16 +489,12 @@ TEST(Layout, AnAttributionClosedByABracketReadAsASpeckIsReadAfterTheColumnItClos
 // "淳". It stands in the strip, and starts the east column's line; it was dropped as a speck
 // in the gutter once the band was found.
 TEST(Layout, AnAttributionsBracketReadApartInTheGutterStartsTheNextColumnsLine) {
-  const IssueLayout layout = AnalyzeLayout(
-      {LoadPage("tests/stages/layout_data/colour-200-2col-attribution-bracket-in-gutter-p4.json")},
-      LayoutOptions{});
-  const auto lines = LinesOfPage(layout, 1);
-  ASSERT_GE(lines.size(), 5u);
-  EXPECT_EQ(lines[0]->text, "2252套，上线青荷驿站384套，提供免");
-  EXPECT_EQ(lines[2]->text, "个，举办交友活动70余场。");
-  EXPECT_EQ(lines[3]->column, 2);
-  EXPECT_TRUE(lines[3]->text.starts_with("（淳安县人大常委会办公室")) << lines[3]->text;
-  EXPECT_EQ(lines[4]->text, "丽华赵晨曦）");
+  ExpectLinesInOrder("tests/stages/layout_data/colour-200-2col-attribution-bracket-in-gutter-p4.json",
+                     {{"2252套，上线青荷驿站384套，提供免", 1},
+                      {"费住宿2.7万人次，建设普惠托位4507", 1},
+                      {"个，举办交友活动70余场。", 1},
+                      {"（淳安县人大常委会办公室周文斌蒋", 2},
+                      {"丽华赵晨曦）", 2}});
 }
 
 // The same on another page (seed 9839 p4): the heading's ink enters the gutter by only a quarter

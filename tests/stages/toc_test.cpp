@@ -316,9 +316,10 @@ TEST(Toc, TwoReadingsThatEachLostAQuoteOfThePairGiveItWhole) {
 // chi_sim reads a closing quote set large now and then as "？”": in the heading (dev d11, read
 // surer than the contents) or in the contents (tuning t22). The reading without the question
 // mark is kept, either way round.
-TEST(Toc, AQuestionMarkOneReadingPutsBeforeAClosingQuoteIsDropped) {
-  const std::string right = "临安区：多措并举助力打造“青年留杭第一区”";
-  const std::string misread = "临安区：多措并举助力打造“青年留杭第一区？”";
+// A title read right in one of the contents and the heading and misread in the other, the
+// misreading the surer of the two: the right reading is the article's title and the entry's,
+// either way round.
+void ExpectTheRightReadingKept(const std::string& right, const std::string& misread) {
   for (const bool in_heading : {true, false}) {
     LayoutLine entry = Set("视点 " + (in_heading ? right : misread), 1);
     entry.confidence = in_heading ? 70 : 99;
@@ -330,20 +331,16 @@ TEST(Toc, AQuestionMarkOneReadingPutsBeforeAClosingQuoteIsDropped) {
   }
 }
 
+TEST(Toc, AQuestionMarkOneReadingPutsBeforeAClosingQuoteIsDropped) {
+  ExpectTheRightReadingKept("临安区：多措并举助力打造“青年留杭第一区”",
+                            "临安区：多措并举助力打造“青年留杭第一区？”");
+}
+
 // dev2 e08 (office): the contents read the colon after the title's place as a comma, with more
 // confidence than the heading that read it right. A title sets its place off with a colon.
 TEST(Toc, TheReadingThatSetsOffTheTitlesPlaceWithAColonIsKept) {
-  const std::string right = "拱墅区：多措并举助力打造“青年留杭第一区”";
-  const std::string misread = "拱墅区，多措并举助力打造“青年留杭第一区”";
-  for (const bool in_heading : {true, false}) {
-    LayoutLine entry = Set("视点 " + (in_heading ? right : misread), 1);
-    entry.confidence = in_heading ? 70 : 99;
-    const ParsedIssue parsed =
-        ParseStructure(Issue({entry}, {in_heading ? misread : right}), Hangzhou(), StructureOptions{});
-    ASSERT_EQ(parsed.articles.size(), 1u);
-    EXPECT_EQ(parsed.articles[0].title, right) << in_heading;
-    EXPECT_ENTRIES(parsed, std::vector<std::string>{"视点|" + right});
-  }
+  ExpectTheRightReadingKept("拱墅区：多措并举助力打造“青年留杭第一区”",
+                            "拱墅区，多措并举助力打造“青年留杭第一区”");
 }
 
 // A heading in a column wrapped over three lines (bench-structure dev d22, old-1bit-200): OCR
