@@ -2482,8 +2482,10 @@ std::string MendTitleFromBody(std::string_view kept, std::string_view other, std
   };
   // (Characters the two readings hold at one place: "街道“三维" and "街道三维." are as long,
   // and their 三 and “ stand at one index but are no two readings of one character.)
-  for (const AlignedPair& pair : AlignCharacters(out, alternative)) {
-    if (alternative.size() != out.size()) break;
+  // Readings of two lengths give no character of the other's here.
+  const std::vector<AlignedPair> aligned =
+      alternative.size() == out.size() ? AlignCharacters(out, alternative) : std::vector<AlignedPair>{};
+  for (const AlignedPair& pair : aligned) {
     if (pair.a == kUnaligned || pair.b == kUnaligned) continue;
     const size_t i = pair.a;
     if (out[i] == alternative[pair.b] || !IsCjk(alternative[pair.b])) continue;
