@@ -1,7 +1,6 @@
 #include "stages/regions.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -530,11 +529,7 @@ class Segmenter {
       // leaves the white of a gutter between two of them that the ink does not. Headings side
       // by side, each set to its column's edge, leave the middle white; a rule down the gutter,
       // broken where a 1-bit scan lost its ink, covers a cell or two of it.)
-      const int quarter = gutters[k].Width() / 4;
-      if (open[k].Width() > 0 &&
-          GlyphInkAcross({gutters[k].left + quarter, gutters[k].right - quarter}, slabs[s])) {
-        open[k] = Interval{};
-      }
+      if (open[k].Width() > 0 && GlyphInkInGutter(gutters[k], slabs[s])) open[k] = Interval{};
     }
     const double slack = options_.full_slack * unit_;
     // The row's ink inside [from, to), as one run (empty: none), its marks in it: a heading's
@@ -605,6 +600,13 @@ class Segmenter {
       if (west_set && east_set) kept.push_back(open[k]);
     }
     return kept;
+  }
+
+  // Whether a glyph's ink (GlyphInkAcross) stands over the middle half of gutter `g` on the
+  // slab's rows: a rule down it, or the glyphs of the columns' edges, leave that white.
+  bool GlyphInkInGutter(const Interval& g, const Slab& slab) const {
+    const int quarter = g.Width() / 4;
+    return GlyphInkAcross({g.left + quarter, g.right - quarter}, slab);
   }
 
   // Whether the page's ink over `x`, on the slab's rows, is a glyph's: half a glyph tall and
@@ -827,8 +829,7 @@ class Segmenter {
     if (sides[0].empty() || sides[1].empty() || Tall(sides[0]) == Tall(sides[1])) return false;
     const std::vector<Interval> white = Complement(Merged(std::move(words)), g.left - 1, g.right + 1);
     if (Intersect({g}, white, options_.min_gutter * unit_ / 2).empty()) return false;
-    const int quarter = g.Width() / 4;
-    return !GlyphInkAcross({g.left + quarter, g.right - quarter}, slab);
+    return !GlyphInkInGutter(g, slab);
   }
 
   // Whether the words east of strip `g` on slabs [first, end) are the end of an article atop a
@@ -846,23 +847,16 @@ class Segmenter {
     if (rows < 2) return false;
     const double mid = (g.left + g.right) / 2.0;
     std::vector<std::vector<size_t>> west(rows), east(rows);
-    std::vector<size_t> closer(rows, SIZE_MAX);  // the rightmost east word, a speck's too
     for (size_t s = first; s < end; ++s) {
       for (size_t id : slabs[s].items) {
-        if (items_[id].rule) continue;
+        if (items_[id].speck || items_[id].rule) continue;
         const Box& b = items_[id].box;
-        const bool east_side = b.x + b.width / 2.0 >= mid;
-        // (A closing bracket read at a speck's confidence still closes it: ")" at 11, dev2 e04.)
-        size_t& c = closer[s - first];
-        if (east_side && (c == SIZE_MAX || b.Right() > items_[c].box.Right())) c = id;
-        if (items_[id].speck) continue;
         // (A mark may stand in the strip: the attribution's opening bracket, which the band's
         // white leaves out, o06 page 4.)
         if (!Mark(id) && b.x < g.right && b.Right() > g.left) return false;
-        (east_side ? east : west)[s - first].push_back(id);
+        (b.x + b.width / 2.0 < mid ? west : east)[s - first].push_back(id);
       }
-      const int quarter = g.Width() / 4;
-      if (GlyphInkAcross({g.left + quarter, g.right - quarter}, slabs[s])) return false;
+      if (GlyphInkInGutter(g, slabs[s])) return false;
     }
     size_t k = 0;  // the east side's rows: the band's first
     while (k < rows && !east[k].empty()) ++k;
@@ -885,10 +879,16 @@ class Segmenter {
         return items_[a].box.Right() < items_[b].box.Right();
       });
     };
-    // The attribution opens an east row and closes the last.
+    // The attribution opens an east row and closes the last: its rightmost word, a speck's too
+    // (a closing bracket read at a speck's confidence still closes it: ")" at 11, dev2 e04).
     size_t j = 0;
     while (j < k && !items_[leftmost(east[j])].opens_bracket) ++j;
-    if (j == k || !items_[closer[k - 1]].closes_bracket) return false;
+    std::vector<size_t> last_row;
+    for (size_t id : slabs[first + k - 1].items) {
+      const Box& b = items_[id].box;
+      if (!items_[id].rule && b.x + b.width / 2.0 >= mid) last_row.push_back(id);
+    }
+    if (j == k || !items_[rightmost(last_row)].closes_bracket) return false;
     if (items_[rightmost(west[j])].ends_with_stop) return false;
     for (size_t r = 0; r < j; ++r) {  // (the article's last lines start at the column's edge)
       if (items_[leftmost(east[r])].box.x > g.right + options_.max_indent * unit_) return false;

@@ -1817,12 +1817,9 @@ class Parser {
     for (size_t k = i; k < i + span; ++k) {
       if (k > i && IsSpeck(k)) continue;
       if (k > i) text += Line(k).spaced_text;
-      for (const auto& word : Line(k).words) {
-        for (char32_t c : ToU32(word.text)) {
-          read += c;
-          confidence.push_back(word.confidence);
-        }
-      }
+      const auto [line_read, line_confidence] = CharactersOf(k);
+      read += line_read;
+      confidence.insert(confidence.end(), line_confidence.begin(), line_confidence.end());
     }
     Attribution attribution =
         ParseAttribution(Mend(NormalizeBrackets(text), Line(i).page, "attribution"), profile_,
