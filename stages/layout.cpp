@@ -325,6 +325,9 @@ void JoinInto(RawLine& raw, std::vector<std::pair<OcrWord, WordRef>> words, doub
   store.push_back(std::move(joined));
 }
 
+// (ReadingOrder's rows: the least glyph a row's reach is measured in, in body glyphs.)
+constexpr double kRowGlyphFloor = 0.8;
+
 // The lines of one page in reading order: the page's regions (stages/regions.h: full-width bands
 // top to bottom, a band's columns one after the other), and in each region its rows top to
 // bottom. The pieces of one row are one line read left to right: a bold column name and its
@@ -398,15 +401,19 @@ std::vector<RawLine> ReadingOrder(const std::vector<RawLine>& lines, double unit
     }
     std::sort(pieces.begin(), pieces.end(),
               [](const Piece& a, const Piece& b) { return a.centre < b.centre; });
-    // Rows: pieces whose middles lie within half a glyph (the smaller) of the row's first, read
-    // left to right; pieces of a row side by side are one line, pieces over or under each other
-    // (the edition line under a masthead title's tall box) stay lines of their own.
+    // Rows: pieces whose middles lie within half a glyph (the smaller, and no less than most of
+    // the body's) of the row's first, read left to right; pieces of a row side by side are one
+    // line, pieces over or under each other (the edition line under a masthead title's tall box)
+    // stay lines of their own. (OCR boxes a word short now and then, and a line of two words
+    // then stands as short: dev3 g06's contents line "情况交流", "交流" boxed 19 px tall beside
+    // "情况" at 42, its middle 10 px under its title's, was read as a row of its own.)
     std::vector<std::vector<size_t>> lines_out;
     for (size_t i = 0; i < pieces.size();) {
       size_t j = i + 1;
       while (j < pieces.size()) {
         const double glyph =
-            std::min(lines[pieces[i].line].glyph_px, lines[pieces[j].line].glyph_px);
+            std::max(std::min(lines[pieces[i].line].glyph_px, lines[pieces[j].line].glyph_px),
+                     kRowGlyphFloor * unit);
         if (pieces[j].centre - pieces[i].centre >= 0.5 * std::max(glyph, 1.0)) break;
         ++j;
       }

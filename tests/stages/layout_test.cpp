@@ -593,6 +593,32 @@ TEST(Layout, FourRowTwoColumnTailUnderFullWidthTextIsParted) {
   EXPECT_EQ(Columns(layout), (std::vector<int>{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}));
 }
 
+// dev3 g06 (degraded-200): a contents line whose column name OCR read as two words, the second
+// ("交流") boxed over the lower half of its glyphs only. The line's middle stood 8 px under its
+// title's, more than half its short glyph, and the name was read as a row of its own, after its
+// title ("拱墅区：梓桐镇…" under "要闻速递", then "情况交流"). A row's reach is never less than
+// most of the body's glyph.
+TEST(Layout, AColumnNameWithAWordBoxedShortStaysInItsTitlesRow) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 6);
+  const int y = 300 + 7 * kLeading;
+  OcrLine name{.text = "情况交流", .confidence = 95};
+  name.words = {OcrWord{.text = "情况", .box = Box{kLeft, y, 2 * kPitch - 3, kGlyph}, .confidence = 96},
+                OcrWord{.text = "交流", .box = Box{kLeft + 2 * kPitch, y + 16, 2 * kPitch - 3, 14},
+                        .confidence = 97}};
+  name.box = name.words[0].box.Union(name.words[1].box);
+  lines.push_back(name);
+  lines.push_back(BoxedLine("拱墅区", kLeft + 7 * kPitch, y));
+  lines.push_back(BoxedLine("：梓桐镇探索开展村级生态文明建设", kLeft + 10 * kPitch, y));
+  lines.push_back(BoxedLine("基层之声", kLeft, y + kLeading));
+  lines.push_back(BoxedLine("临平区：“三张清单”推动审议意见质量提升", kLeft + 7 * kPitch, y + kLeading));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  const auto page = LinesOfPage(layout, 1);
+  const size_t row = IndexOf(page, "情况交流");
+  ASSERT_LT(row + 1, page.size());
+  EXPECT_EQ(page[row]->text, "情况交流拱墅区：梓桐镇探索开展村级生态文明建设");
+  EXPECT_EQ(page[row + 1]->text, "基层之声临平区：“三张清单”推动审议意见质量提升");
+}
+
 // The page's ink as the boxes of its words, cells a sixth of a glyph: OCR's boxes are the ink.
 InkGrid InkOfWords(const OcrPage& page) {
   InkGrid grid{.cell = kGlyph / 6.0, .columns = page.width * 6 / kGlyph + 1,
