@@ -393,6 +393,14 @@ class Parser {
     return !column.empty() && kMisreadCount.Matches(text) && ProfileDigestColumn(column);
   }
 
+  // A number alone (one or two digits) where a contents line's title would stand: no title is a
+  // bare number, so it is a digest's count with its 则 lost ("简讯" / "4…………", dev3 g27), under
+  // a column name the profile need not know.
+  static bool IsBareCount(const std::string& text) {
+    static const Pattern kBareCount(R"(^\d{1,2}$)");
+    return kBareCount.Matches(RemoveSpaces(text));
+  }
+
   // Whether the profile names `column` a digest's.
   bool ProfileDigestColumn(const std::string& column) const {
     return std::find(profile_.digest_columns.begin(), profile_.digest_columns.end(), column) !=
@@ -412,7 +420,8 @@ class Parser {
   // parenthesis on its own line, the lines under it in the same column close it, and no
   // sentence ends inside. Specks between its lines count in its span. An attribution that ends
   // its column may close at the top of the next column or page (WrapsInto). An organization's
-  // attribution whose closing parenthesis OCR lost ends where its column or its article does;
+  // attribution whose closing parenthesis OCR lost ends where its column, its article or its
+  // paragraph does;
   // one whose opening parenthesis OCR lost ("上城区人大常委会办" / "公室刘洋章晓" / "东）", atop
   // a column after a sentence ended) must close, and name an organization on its first line.
   size_t AttributionSpan(size_t i) const {
@@ -438,6 +447,7 @@ class Parser {
       const bool crossed = Line(k).page != Line(last).page || Line(k).column != Line(last).column;
       if (crossed && !WrapsInto(last, k)) break;
       if (IsSpeck(k)) continue;
+      const size_t previous = last;
       last = k;
       if (k > i + 3) return 0;
       const std::string next = NormalizeBrackets(Line(k).text);
@@ -454,6 +464,15 @@ class Parser {
       const size_t close = next.find("）");
       // (A line that closes the parenthesis stands taller than the body: its box holds the mark.)
       if (close == std::string::npos && heading) break;
+      // A paragraph starts under a line that stops a glyph or more short of its column's edge:
+      // the attribution ended on that line, its closing parenthesis lost ("（富阳区人大常委会办公室"
+      // over the next brief's indented first line, dev3 g12). A line that wraps runs to the
+      // edge, and the line under it may stand a paragraph's indent in ("（临安区人大常委会办" /
+      // "公室钱程刘" / "洋）", tuning t05).
+      if (close == std::string::npos && IsParagraphStart(k) &&
+          Line(previous).right_gap >= options_.attribution_short_line) {
+        break;
+      }
       chars += Chars(next);
       text += next;
       if (chars > options_.attribution_max_chars) return 0;
@@ -465,7 +484,8 @@ class Parser {
   // Whether line k, the first of the next column or page after line `last` of an attribution
   // (its column's last line), is the attribution's tail: the next column of the same band or the
   // next page, set flush right with white on its left, closing the parenthesis, no sentence in
-  // it ("（余杭区人大常委会办公室 周文斌 蒋丽华" at a column's foot, "孙 佳）" atop the next).
+  // it ("（余杭区人大常委会办公室 周文斌 蒋丽华" at a column's foot, "孙 佳）" atop the next), or
+  // a full line and such a line under it in the next column.
   bool WrapsInto(size_t last, size_t k) const {
     const LayoutLine& from = Line(last);
     const LayoutLine& to = Line(k);
@@ -478,8 +498,20 @@ class Parser {
     // from the page's right edge, order12 o07. A few characters closing the parenthesis are it.)
     const bool set_right = (to.right_gap <= options_.attribution_tail_right_gap && to.indent > to.right_gap) ||
                            (next_page && to.column == 0 && Chars(text) <= 8);
-    return EndsWith(text, "）") && text.find("（") == std::string::npos &&
-           text.find("。") == std::string::npos && set_right;
+    const bool no_sentence = text.find("（") == std::string::npos && text.find("。") == std::string::npos;
+    if (EndsWith(text, "）") && no_sentence && set_right) return true;
+    // ... or runs on over two lines: the first flush left to the column's edge, the second set
+    // flush right and closing it ("〈拱墅区人大常委会西兴街" at a column's foot, "道工委蒋丽华张伟"
+    // / "楼倩倩）" atop the next, dev3 g19).
+    if (!next_column || !no_sentence || to.indent >= options_.paragraph_indent_min || to.right_gap > 1.0 ||
+        k + 1 >= lines_.size()) {
+      return false;
+    }
+    const LayoutLine& tail = Line(k + 1);
+    const std::string tail_text = NormalizeBrackets(tail.text);
+    return tail.page == to.page && tail.column == to.column && EndsWith(tail_text, "）") &&
+           tail_text.find("（") == std::string::npos && tail_text.find("。") == std::string::npos &&
+           tail.right_gap <= options_.attribution_tail_right_gap && tail.indent > tail.right_gap;
   }
 
   bool IsParagraphStart(size_t i) const {
@@ -1144,9 +1176,12 @@ class Parser {
     std::string open_read;    // the last title as read, before CleanTitle closed its quotes
     // The profile's digest columns the contents names (their counts may be lost: see below).
     std::vector<std::pair<std::string, int>> named_digests;  // column, page
+    bool after_name = false;  // the line before was a column name alone (stacked)
     for (size_t k = 0; k < items.size(); ++k) {
       const TocLine& item = items[k];
       const LayoutLine& line = Line(item.index);
+      const bool stacked_count = after_name;
+      after_name = false;
       const bool at_column_x = line.box.x < column_x + 1.5 * unit;
       auto add_title = [&](std::string title) {
         if (column.empty()) Review(line.page, "toc-column", "TOC title without a column: " + title);
@@ -1154,7 +1189,7 @@ class Parser {
         out_.toc.push_back(TocEntry{.column = column,
                                     .title = Mend(CleanTitle(title), line.page, "toc.title"),
                                     .page = item.page});
-        toc_reads_.push_back(TocReading{.confidence = line.confidence, .text = title});
+        toc_reads_.push_back(TocReading{.confidence = line.confidence, .text = title, .lines = {item.index}});
         // Printed page numbers end a title: a title without one goes on on the next line.
         // Unnumbered, a title that runs to the margin or leaves a quote open goes on.
         open_title = numbered ? !item.page.has_value() && !item.leaders
@@ -1181,8 +1216,9 @@ class Parser {
         continue;
       }
       // Under a digest column's name alone on its line (stacked), its count with 则 lost among
-      // the leaders ("2………………0") or misread ("2 风").
-      if (IsDigestCount(column, item.text)) {
+      // the leaders ("2………………0") or misread ("2 风"); under any name alone on its line, a
+      // number alone (IsBareCount).
+      if (IsDigestCount(column, item.text) || (stacked_count && IsBareCount(item.text))) {
         out_.toc.push_back(TocEntry{.column = column, .count = std::stoi(item.text)});
         digest_columns_.insert(column);
         toc_reads_.push_back(TocReading{.confidence = line.confidence});
@@ -1206,6 +1242,7 @@ class Parser {
         open_read += item.text;
         out_.toc.back().title = Mend(CleanTitle(open_read), line.page, "toc.title");
         toc_reads_.back().text = open_read;
+        toc_reads_.back().lines.push_back(item.index);
         if (item.page) out_.toc.back().page = item.page;
         // (A title's last line that runs to the margin ran on in leaders OCR did not read: the
         // title ends there.)
@@ -1228,6 +1265,7 @@ class Parser {
         if (StackedName(items, k, body_from)) {
           column = SnapColumn(item.text, line.page);
           open_title = false;
+          after_name = true;
           continue;
         }
         auto [name, rest] = SplitColumnAndTitle(line, title_x);
@@ -1320,8 +1358,10 @@ class Parser {
   // Contents line k is a column name on a line of its own heading a group: a title or a digest
   // count (信息摘登 / 3 则) follows it, and it has no page number.
   bool StackedName(const std::vector<TocLine>& items, size_t k, size_t body_from) const {
-    const bool heads_count = k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
-                             digest_count_.Search(items[k + 1].text)->begin == 0;
+    const bool heads_count = k + 1 < items.size() &&
+                             ((digest_count_.Matches(items[k + 1].text) &&
+                               digest_count_.Search(items[k + 1].text)->begin == 0) ||
+                              IsBareCount(items[k + 1].text));
     return (heads_count || NextIsTitle(items, k)) && !items[k].page &&
            LooksLikeColumnName(items[k].text, body_from, heads_count) &&
            Line(items[k].index).segments.size() <= 1;
@@ -1670,8 +1710,125 @@ class Parser {
     return headings;
   }
 
+  // Each character of `text`, a title read from `lines` (cleaned and mended since), as OCR read
+  // it: its word's confidence, the share of its word's box it stands in and its line, aligned to
+  // what the lines read. A character the lines do not read there (put in or mended by a later
+  // step) is taken as sure, and stands nowhere.
+  struct CharacterRead {
+    float confidence = 100;
+    std::optional<Box> box;
+    size_t line = kNone;
+  };
+  std::vector<CharacterRead> ReadingOfCharacters(const std::u32string& text,
+                                                 const std::vector<size_t>& lines) const {
+    std::u32string read;
+    std::vector<CharacterRead> reads;
+    for (size_t k : lines) {
+      for (const OcrWord& word : Line(k).words) {
+        const std::u32string characters = ToU32(word.text);
+        const int n = static_cast<int>(characters.size());
+        for (int c = 0; c < n; ++c) {
+          read += characters[static_cast<size_t>(c)];
+          reads.push_back(CharacterRead{
+              .confidence = word.confidence,
+              .box = Box{word.box.x + word.box.width * c / n, word.box.y, word.box.width / n, word.box.height},
+              .line = k});
+        }
+      }
+    }
+    std::vector<CharacterRead> out(text.size());
+    for (const AlignedPair& pair : AlignCharacters(text, read)) {
+      if (pair.a != kUnaligned && pair.b != kUnaligned && text[pair.a] == read[pair.b]) {
+        out[pair.a] = reads[pair.b];
+      }
+    }
+    return out;
+  }
+
+  // Whether OCR left white a glyph wide or more between two characters of one line that it read
+  // side by side (`before`, `after`), where the line's words otherwise stand close: a glyph read
+  // as nothing.
+  bool GlyphLostBetween(const CharacterRead& before, const CharacterRead& after) const {
+    if (!before.box || !after.box || before.line == kNone || before.line != after.line) return false;
+    const LayoutLine& line = Line(before.line);
+    const double glyph = line.glyph_ratio * line.glyph_px;
+    std::vector<int> gaps;
+    for (size_t w = 1; w < line.words.size(); ++w) {
+      gaps.push_back(line.words[w].box.x - line.words[w - 1].box.Right());
+    }
+    if (gaps.empty() || glyph <= 0) return false;
+    std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>(gaps.size() / 2), gaps.end());
+    const int typical = gaps[gaps.size() / 2];
+    return typical < options_.title_lost_glyph * glyph / 2 &&
+           after.box->x - before.box->Right() >= options_.title_lost_glyph * glyph;
+  }
+
+  // Whether character `at` of `text` stands in a word of the profile's lexicon.
+  bool InLexiconTerm(const std::u32string& text, size_t at) const {
+    for (const auto& term : profile_.lexicon) {
+      const std::u32string word = ToU32(term);
+      if (word.size() < 2) continue;
+      for (size_t from = text.find(word); from != std::u32string::npos; from = text.find(word, from + 1)) {
+        if (from <= at && at < from + word.size()) return true;
+      }
+    }
+    return false;
+  }
+
+  // `kept`, with each Han character where `other` reads another Han character in its place
+  // taken from `other` when `other` read it surer (StructureOptions::title_character_confidence
+  // and title_character_margin): one line's mean confidence says little of one character in it.
+  // A Han character only `other` reads, read surely, is put in where `kept`'s line leaves white
+  // a glyph wide for it (GlyphLostBetween: dev3 g11's heading set across two columns, "“三维" and
+  // "力”…" read as two lines with 发 in the white between them, the contents' 发 read at 92).
+  // Readings that differ in more than a quarter of their characters are left as they are.
+  std::string SurerCharacters(const std::string& kept, const std::vector<size_t>& kept_lines,
+                              const std::string& other, const std::vector<size_t>& other_lines) const {
+    const std::u32string in = ToU32(kept);
+    const std::u32string alternative = ToU32(other);
+    if (kept_lines.empty() || other_lines.empty()) return kept;
+    const std::vector<AlignedPair> aligned = AlignCharacters(in, alternative);
+    const auto differing = std::count_if(aligned.begin(), aligned.end(), [&](const AlignedPair& p) {
+      return p.a == kUnaligned || p.b == kUnaligned || in[p.a] != alternative[p.b];
+    });
+    if (differing == 0 || 4 * static_cast<size_t>(differing) > in.size()) return kept;
+    const std::vector<CharacterRead> kept_read = ReadingOfCharacters(in, kept_lines);
+    const std::vector<CharacterRead> other_read = ReadingOfCharacters(alternative, other_lines);
+    std::u32string out;
+    size_t previous = kNone;  // the last character of `kept` passed
+    for (size_t p = 0; p < aligned.size(); ++p) {
+      const AlignedPair& pair = aligned[p];
+      if (pair.a == kUnaligned) {
+        const char32_t theirs = alternative[pair.b];
+        size_t next = kNone;
+        for (size_t q = p + 1; q < aligned.size() && next == kNone; ++q) next = aligned[q].a;
+        if (IsHan(theirs) && other_read[pair.b].confidence >= options_.title_character_confidence &&
+            previous != kNone && next != kNone && GlyphLostBetween(kept_read[previous], kept_read[next])) {
+          out += theirs;
+        }
+        continue;
+      }
+      previous = pair.a;
+      char32_t mine = in[pair.a];
+      if (pair.b != kUnaligned) {
+        const char32_t theirs = alternative[pair.b];
+        // (Nor where it would unmake a word of the profile's lexicon: the contents' 拱墅区, 墅
+        // read at 0, under the heading's "扶野区", 野 at 86, order12 o01.)
+        if (mine != theirs && IsHan(mine) && IsHan(theirs) &&
+            other_read[pair.b].confidence >= options_.title_character_confidence &&
+            other_read[pair.b].confidence >= kept_read[pair.a].confidence + options_.title_character_margin &&
+            !InLexiconTerm(in, pair.a)) {
+          mine = theirs;
+        }
+      }
+      out += mine;
+    }
+    return ToUtf8(out);
+  }
+
   // TOC and heading are two readings of one title: keep the more confident one, with the
-  // characters of the other that the article's body confirms (MendTitleFromBody).
+  // characters of the other read surer (SurerCharacters) or that the article's body confirms
+  // (MendTitleFromBody).
   std::string ReconcileTitle(const Heading& heading, size_t article_index, const std::string& body) {
     if (heading.toc_index < 0) return heading.text;
     TocEntry& entry = out_.toc[static_cast<size_t>(heading.toc_index)];
@@ -1752,8 +1909,14 @@ class Parser {
     }
     const std::string& kept = heading_wins ? heading.text : *entry.title;
     const std::string& other = heading_wins ? *entry.title : heading.text;
-    std::string chosen = PutBackQuotes(MendTitleFromBody(kept, other, body), other);
-    std::string source = chosen == kept ? "" : "+body";
+    std::vector<size_t> heading_lines;
+    for (size_t k = heading.first; k <= heading.last; ++k) heading_lines.push_back(k);
+    if (heading.east) heading_lines.push_back(*heading.east);
+    const std::vector<size_t>& kept_lines = heading_wins ? heading_lines : toc_reading.lines;
+    const std::vector<size_t>& other_lines = heading_wins ? toc_reading.lines : heading_lines;
+    const std::string surer = SurerCharacters(kept, kept_lines, other, other_lines);
+    std::string chosen = PutBackQuotes(MendTitleFromBody(surer, other, body), other);
+    std::string source = chosen == kept ? "" : chosen == surer ? "+confidence" : "+body";
     // Each reading lost one quote of a pair, not the same one ("“三张清单推动…" in the contents,
     // CleanTitle closing it at its end; "三张清单”推动…" over the article): the quotes of both,
     // each where its reading set it.
@@ -1840,7 +2003,8 @@ class Parser {
     if (from == std::u32string::npos) return;
     OrganizationDoubt doubt{.page = page};
     for (size_t c = from; c < from + organization.size(); ++c) {
-      if (confidence[c] >= options_.min_name_confidence) continue;
+      doubt.sure.push_back(confidence[c] >= options_.min_name_confidence);
+      if (doubt.sure.back()) continue;
       ++doubt.doubtful;
       doubt.lowest = std::min(doubt.lowest, confidence[c]);
     }
@@ -2032,7 +2196,8 @@ class Parser {
   // it (someone new may differ from a known one by a character). Nearest to two alike (临X区 for
   // 临平区 and 临安区), it is left as read; and a place the article's own text names (西湖区 in
   // 西湖区：西兴街道… over （西湖区人大常委会西兴街道工委）, its bracket read with 西湖 at 28) is
-  // not mended into another (富阳区人大常委会西兴街道工委 that other issues name).
+  // not mended into another (富阳区人大常委会西兴街道工委 that other issues name), nor is a
+  // character read surely changed into another.
   void MendOrganizations() {
     if (options_.known_organizations.empty()) return;
     const std::set<std::string> known(options_.known_organizations.begin(),
@@ -2073,6 +2238,18 @@ class Parser {
         }
       }
       if (!nearest || alike != 1) continue;
+      // (Only its doubtful characters are misread: 淳安县人大常委会西兴街道工委, 淳 read at 65
+      // and 安县 at 90, is no misread 临安区人大常委会西兴街道工委, dev3 g20. A character read
+      // surely may still be one too many: "（人研究室）", "(人" read at 90 over the bracket's
+      // glyph, tune2 t22.)
+      const std::vector<bool>& sure = doubt->second.sure;
+      const std::u32string known_name = ToU32(*nearest);
+      const auto changes_sure = [&](const AlignedPair& pair) {
+        return pair.a != kUnaligned && pair.b != kUnaligned && pair.a < sure.size() && sure[pair.a] &&
+               read[pair.a] != known_name[pair.b];
+      };
+      const std::vector<AlignedPair> aligned = AlignCharacters(read, known_name);
+      if (std::any_of(aligned.begin(), aligned.end(), changes_sure)) continue;
       const std::string before = a->raw;
       const size_t at = a->raw.find(a->organization);
       if (at != std::string::npos) a->raw.replace(at, a->organization.size(), *nearest);
@@ -2301,6 +2478,7 @@ class Parser {
   struct TocReading {
     float confidence = 0;
     std::string text;
+    std::vector<size_t> lines;  // the lines the title was read from
   };
   std::vector<TocReading> toc_reads_;
   size_t title_line_ = kNone;
@@ -2323,6 +2501,7 @@ class Parser {
     int page = 0;
     size_t doubtful = 0;  // characters read below min_name_confidence
     float lowest = 100;
+    std::vector<bool> sure;  // each character's: read at min_name_confidence or above
   };
   std::map<std::string, OrganizationDoubt> organization_doubts_;
   std::set<std::string> sure_organizations_;

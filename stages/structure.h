@@ -33,6 +33,9 @@ struct StructureOptions {
   // tail there is set flush right (within this many body glyphs of the column's right edge,
   // with more white on its left) and closes the parenthesis.
   double attribution_tail_right_gap = 1.5;
+  // An attribution's line that stops this many glyphs short of its column's edge did not wrap:
+  // a paragraph that starts under it is the next text's, not the attribution's.
+  double attribution_short_line = 1.0;
   // An author's name with a character read below this confidence is flagged for review unless
   // the issue's or the catalog's other readings settle it (stages/names.h); names OCR misread on
   // the tuning scans had a character at 0-51, right ones mostly 65 and up. An organization with
@@ -64,6 +67,15 @@ struct StructureOptions {
   // (known_columns; dev2 e18: 视点 read 视反, 反 at 0; chi_sim reads right column names set bold
   // at 22-58 now and then, which the other issues confirm).
   float min_column_confidence = 60;
+  // A title read in the contents and again over its article, the two readings differing in a
+  // character: the character read with at least this confidence, and this much surer than the
+  // other reading's (the words' confidences), is taken whichever reading is kept (dev3 g07:
+  // contents "…高质量发民", 民 at 46, heading "…发展", 展 at 93).
+  float title_character_confidence = 80;
+  float title_character_margin = 15;
+  // ... and a character only the other reading holds is put in where the line of the kept one
+  // leaves white this many glyphs wide (its words otherwise standing less than half that apart).
+  double title_lost_glyph = 0.7;
   // A masthead number (date, issue number) read from a word of digits below this confidence is
   // kept and flagged for review: a wrong date in the catalog is worse than a doubtful one. Such
   // words were read again by the digits model (stages/folio.h RereadNumbers), whose right

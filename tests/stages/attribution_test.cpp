@@ -223,6 +223,36 @@ TEST(Attribution, ItsClosingParenthesisLostItEndsBeforeAHeading) {
   EXPECT_EQ(a->authors, (std::vector<std::string>{"郑海涛", "孙佳"}));
 }
 
+// dev3 g12 (degraded-200): "（富阳区人大常委会办公室" set right with its closing parenthesis
+// lost, a glyph short of the column's edge, over the next brief's indented first line, ran on to
+// the column's end ("…办公室余杭区人大常委会紧紧围绕…"). A paragraph starts under a line that
+// did not wrap: the attribution ended on it. A line that runs to the edge wraps, whatever the
+// indent of the line under it (tuning t05: "（临安区人大常委会办" / "公室钱程刘" 3.1 glyphs in).
+TEST(Attribution, ItsClosingParenthesisLostItEndsBeforeAParagraph) {
+  const auto a = AttributionOf(Article({Set("（研究室", 7)},
+                                       {Set("余杭区人大常委会紧紧围", 2), Set("绕县委中心工作和全县发", 0),
+                                        Set("展大局，明确融杭接廊。", 0, 1.0, 2)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->organization, "研究室");
+  EXPECT_TRUE(a->authors.empty());
+  EXPECT_EQ(a->raw, "（研究室）");
+  const auto wrapped =
+      AttributionOf(Article({Set("（临安区人大常委会办", 1.5), Set("公室钱程刘", 3.1), Set("洋）", 9.6)}));
+  ASSERT_TRUE(wrapped);
+  EXPECT_EQ(wrapped->organization, "临安区人大常委会办公室");
+  EXPECT_EQ(wrapped->authors, (std::vector<std::string>{"钱程", "刘洋"}));
+}
+
+// dev3 g19 (clean-300, three columns): "（拱墅区人大常委会西兴街" at a column's foot runs on over
+// two lines atop the next, the first full, the second set right and closing it.
+TEST(Attribution, ItsTailOfTwoLinesAtopTheNextColumnClosesIt) {
+  const auto a = AttributionOf(Article({Set("（拱墅区人大常委会西兴街", 0), Set("道工委 蒋丽华 张 伟", 0, 1.0, 2),
+                                        Set("楼倩倩）", 8, 1.0, 2)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->organization, "拱墅区人大常委会西兴街道工委");
+  EXPECT_EQ(a->authors, (std::vector<std::string>{"蒋丽华", "张伟", "楼倩倩"}));
+}
+
 TEST(Attribution, ItsOpeningParenthesisLostAfterASentenceEnded) {
   const auto a = AttributionOf(Article({Set("富阳区人大常委会办公室）", 0)}));
   ASSERT_TRUE(a);
@@ -464,6 +494,22 @@ TEST(Attribution, AnOrganizationMisreadIsMendedToTheOneOtherIssuesName) {
             "桐让其人大常委会办公室");
   EXPECT_EQ(ParseStructure(misread(42), Hangzhou(), StructureOptions{}).articles[0].attribution->organization,
             "桐让其人大常委会办公室");
+}
+
+// dev3 g20 (office): 淳安县人大常委会西兴街道工委, 淳 read at 65, 常委 at 78, 安县 at 90, was
+// mended to 临安区人大常委会西兴街道工委 that other issues name, two characters away. Its 县
+// was read surely: no character read surely is changed.
+TEST(Attribution, AnOrganizationIsNotMendedWhereItsCharactersWereReadSurely) {
+  StructureOptions options;
+  options.known_organizations = {"临安区人大常委会西兴街道工委"};
+  const ParsedIssue parsed = ParseStructure(
+      Article({Words({{"（", 95}, {"淳", 65}, {"安县", 90}, {"人大", 97}, {"常委", 78},
+                      {"会西兴街道工委", 93}, {"）", 95}})}),
+      Hangzhou(), options);
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  ASSERT_TRUE(parsed.articles[0].attribution);
+  EXPECT_EQ(parsed.articles[0].attribution->organization, "淳安县人大常委会西兴街道工委");
+  EXPECT_TRUE(Flags(parsed, "attribution-organization").empty());
 }
 
 // order12 o15: （西湖区…, its bracket read with 西湖 at 28, was mended to another district's

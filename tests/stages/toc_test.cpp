@@ -343,6 +343,112 @@ TEST(Toc, TheReadingThatSetsOffTheTitlesPlaceWithAColonIsKept) {
                             "拱墅区，多措并举助力打造“青年留杭第一区”");
 }
 
+// `line` with its character `at` (of its text) read as a word of its own at `confidence`.
+LayoutLine WithCharacterAt(LayoutLine line, size_t at, float confidence) {
+  std::vector<OcrWord> words;
+  size_t from = 0;
+  for (const OcrWord& word : line.words) {
+    const std::u32string text = ToU32(word.text);
+    if (at < from || at >= from + text.size()) {
+      words.push_back(word);
+      from += text.size();
+      continue;
+    }
+    const int unit = word.box.width / static_cast<int>(text.size());
+    const size_t k = at - from;
+    auto piece = [&](size_t begin, size_t count, float c) {
+      if (count == 0) return;
+      words.push_back(OcrWord{.text = ToUtf8(text.substr(begin, count)),
+                              .box = Box{word.box.x + static_cast<int>(begin) * unit, word.box.y,
+                                         static_cast<int>(count) * unit, word.box.height},
+                              .confidence = c});
+    };
+    piece(0, k, word.confidence);
+    piece(k, 1, confidence);
+    piece(k + 1, text.size() - k - 1, word.confidence);
+    from += text.size();
+  }
+  line.words = std::move(words);
+  return line;
+}
+
+// dev3 g07 (clean-300): the contents read the title's last character 民 at 46, in a line read
+// surer than the heading over the article, which read it 展 at 95. The character read far surer
+// is taken, whichever reading is kept.
+TEST(Toc, ATitlesCharacterTheOtherReadingReadFarSurerIsTaken) {
+  const std::string right = "建德市：“双标双带”制推动代表工作高质量发展";
+  const std::string misread = "建德市：“双标双带”制推动代表工作高质量发民";
+  LayoutLine entry = WithCharacterAt(Set("视点 " + misread, 1), ToU32("视点" + misread).size() - 1, 46);
+  entry.confidence = 99;
+  const ParsedIssue parsed = ParseStructure(Issue({entry}, {right}), Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, right);
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"视点|" + right});
+  // Read near as surely (民 at 85), it stands: the line read surer is kept.
+  LayoutLine sure = WithCharacterAt(Set("视点 " + misread, 1), ToU32("视点" + misread).size() - 1, 85);
+  sure.confidence = 99;
+  EXPECT_EQ(ParseStructure(Issue({sure}, {right}), Hangzhou(), StructureOptions{}).articles[0].title,
+            misread);
+}
+
+// dev3 g11 (web-150): the heading, set across two columns, read as two lines, "…“三维" and
+// "力”助力…", with 发 in the white between them; the contents, read less surely as a line, read
+// 发 at 95. A character only one reading holds goes in where the other's line leaves white a
+// glyph wide for it, and only there.
+TEST(Toc, ACharacterTheHeadingLeftUnreadInWhiteAGlyphWideIsTheContents) {
+  const std::string right = "临安区：西兴街道“三维发力”助力优化营商环境";
+  const std::string lost = "临安区：西兴街道“三维力”助力优化营商环境";
+  auto parse = [&](bool white) {
+    LayoutLine entry = Set("视点 " + right, 1);
+    entry.confidence = 80;  // (the heading, read at 95, is the reading kept)
+    IssueLayout layout = Issue({entry}, {lost});
+    const auto heading = std::find_if(layout.lines.begin(), layout.lines.end(),
+                                      [&](const LayoutLine& l) { return l.page == 2 && l.text == lost; });
+    EXPECT_NE(heading, layout.lines.end());
+    // One word a character, those after 维 a glyph further right when OCR left white for 发.
+    const std::u32string characters = ToU32(lost);
+    const Box box = heading->words[0].box;
+    const int unit = box.width / static_cast<int>(characters.size());
+    heading->words.clear();
+    for (size_t c = 0, x = static_cast<size_t>(box.x); c < characters.size(); ++c, x += unit) {
+      if (white && c == 11) x += unit;
+      heading->words.push_back(OcrWord{.text = ToUtf8(characters.substr(c, 1)),
+                                       .box = Box{static_cast<int>(x), box.y, unit, box.height},
+                                       .confidence = 95});
+      heading->box = heading->box.Union(heading->words.back().box);
+    }
+    return ParseStructure(layout, Hangzhou(), StructureOptions{});
+  };
+  const ParsedIssue parsed = parse(true);
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, right);
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"视点|" + right});
+  EXPECT_EQ(parse(false).articles[0].title, lost);
+}
+
+// order12 o01 (colour-200): the contents read 拱墅区 with 墅 at 0, the heading "扶野区", 野 at
+// 95. A word of the profile's lexicon is not unmade by the other reading's character.
+TEST(Toc, AWordOfTheLexiconIsNotUnmadeByTheOtherReadingsSurerCharacter) {
+  const std::string right = "拱墅区：“双标双带”制推动代表工作高质量发展";
+  LayoutLine entry = WithCharacterAt(Set("视点 " + right, 1), 3, 0);
+  entry.confidence = 99;
+  const ParsedIssue parsed = ParseStructure(
+      Issue({entry}, {"扶野区：“双标双带”制推动代表工作高质量发展"}), Hangzhou(), StructureOptions{});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, right);
+}
+
+// dev3 g27 (colour-200, stacked): a digest column the profile does not name, "简讯", alone on
+// its line over its count with 则 lost among the leaders ("4…………"). No title is a number alone:
+// the digest and its count.
+TEST(Toc, ANumberAloneUnderAColumnNameAloneIsItsDigestsCount) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("工作动态", 1), Set(kTitles[0], 3), Set("简讯", 1), Set("4………………………………", 3)},
+            {kTitles[0]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"工作动态|" + kTitles[0], "简讯|4则"});
+}
+
 // A heading in a column wrapped over three lines (bench-structure dev d22, old-1bit-200): OCR
 // boxed its first line, "“双标双带”制推", at the body's height and set in as far as a
 // paragraph, the lines under it at 1.4 and 1.9 glyphs. Its characters stand a heading's pitch
