@@ -249,9 +249,14 @@ std::set<std::pair<size_t, size_t>> WordsReadTwice(const std::vector<RawLine>& l
       for (size_t w = 0; w < lost_words.size(); ++w) {
         const Box& x = lost_words[w].box;
         if (lost_words[w].text.empty() || x.Empty()) continue;
+        // (A word of characters is read twice by characters: a mark is no reading of one. A
+        // reread of the edition's 普 alone, "[三|", its bar over the middle of the first reading's
+        // box, took 普 from "(普刊)", dev3 g01.)
+        const bool lost_characters = !HoldsNoCharacter(ToU32(lost_words[w].text));
         for (const OcrWord& kept : kept_words) {
           const Box& y = kept.box;
           if (kept.text.empty() || y.Empty()) continue;
+          if (lost_characters && HoldsNoCharacter(ToU32(kept.text))) continue;
           const double heights = static_cast<double>(std::max(x.height, y.height)) /
                                  std::max(1, std::min(x.height, y.height));
           // The edition under a masthead title's tall box is no reading of the title; OCR

@@ -619,6 +619,34 @@ TEST(Layout, AColumnNameWithAWordBoxedShortStaysInItsTitlesRow) {
   EXPECT_EQ(page[row + 1]->text, "基层之声临平区：“三张清单”推动审议意见质量提升");
 }
 
+// dev3 g01 (clean-300): the edition "（普 刊）", set letter-spaced, read "(普刊)", 普 boxed
+// over the white after it; OCR read 普's ink again as a line of its own, "[三|", whose bar stood
+// inside 普's box. 普 was taken for a word read twice, and the edition came out "（刊）". A mark
+// is no second reading of a character.
+TEST(Layout, AMarkOfAnotherReadingIsNoSecondReadingOfACharacter) {
+  std::vector<OcrLine> lines = FullWidthParagraph(300, 6);
+  const int y = 300 + 7 * kLeading;
+  OcrLine edition{.text = "(普刊)", .confidence = 90};
+  edition.words = {OcrWord{.text = "(", .box = Box{600, y, 10, kGlyph}, .confidence = 82},
+                   OcrWord{.text = "普", .box = Box{620, y, 120, kGlyph}, .confidence = 93},
+                   OcrWord{.text = "刊", .box = Box{745, y, kGlyph, kGlyph}, .confidence = 91},
+                   OcrWord{.text = ")", .box = Box{780, y, 10, kGlyph}, .confidence = 93}};
+  edition.box = Box{600, y, 190, kGlyph};
+  OcrLine reread{.text = "[三|", .confidence = 84};
+  reread.words = {OcrWord{.text = "[三", .box = Box{625, y + 10, 20, 14}, .confidence = 85},
+                  OcrWord{.text = "|", .box = Box{648, y + 2, 7, 27}, .confidence = 83}};
+  reread.box = Box{625, y + 2, 30, 27};
+  lines.push_back(edition);
+  lines.push_back(reread);
+  lines.push_back(BoxedLine(Prose(kFullChars), kLeft, y + 2 * kLeading));
+  const IssueLayout layout = AnalyzeLayout({PageOf(std::move(lines))}, LayoutOptions{});
+  bool found = false;
+  for (const LayoutLine* line : LinesOfPage(layout, 1)) {
+    found = found || line->text.find("普刊") != std::string::npos;
+  }
+  EXPECT_TRUE(found);
+}
+
 // The page's ink as the boxes of its words, cells a sixth of a glyph: OCR's boxes are the ink.
 InkGrid InkOfWords(const OcrPage& page) {
   InkGrid grid{.cell = kGlyph / 6.0, .columns = page.width * 6 / kGlyph + 1,
