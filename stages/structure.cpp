@@ -493,25 +493,30 @@ class Parser {
     const bool next_page = to.page == from.page + 1;
     if ((!next_column && !next_page) || IsSpeck(k)) return false;
     const std::string text = NormalizeBrackets(to.text);
+    auto no_sentence = [](const std::string& t) {
+      return t.find("（") == std::string::npos && t.find("。") == std::string::npos;
+    };
+    auto set_right = [&](const LayoutLine& line) {
+      return line.right_gap <= options_.attribution_tail_right_gap && line.indent > line.right_gap;
+    };
     // (Atop the next page, alone above a banner, a tail is a band of its own across the page,
     // and is set right in the column it stands in, not the page: "丽华）" 16 glyphs in and 22
     // from the page's right edge, order12 o07. A few characters closing the parenthesis are it.)
-    const bool set_right = (to.right_gap <= options_.attribution_tail_right_gap && to.indent > to.right_gap) ||
-                           (next_page && to.column == 0 && Chars(text) <= 8);
-    const bool no_sentence = text.find("（") == std::string::npos && text.find("。") == std::string::npos;
-    if (EndsWith(text, "）") && no_sentence && set_right) return true;
+    if (EndsWith(text, "）") && no_sentence(text) &&
+        (set_right(to) || (next_page && to.column == 0 && Chars(text) <= 8))) {
+      return true;
+    }
     // ... or runs on over two lines: the first flush left to the column's edge, the second set
     // flush right and closing it ("〈拱墅区人大常委会西兴街" at a column's foot, "道工委蒋丽华张伟"
     // / "楼倩倩）" atop the next, dev3 g19).
-    if (!next_column || !no_sentence || to.indent >= options_.paragraph_indent_min || to.right_gap > 1.0 ||
-        k + 1 >= lines_.size()) {
+    if (!next_column || !no_sentence(text) || to.indent >= options_.paragraph_indent_min ||
+        to.right_gap > 1.0 || k + 1 >= lines_.size()) {
       return false;
     }
     const LayoutLine& tail = Line(k + 1);
     const std::string tail_text = NormalizeBrackets(tail.text);
     return tail.page == to.page && tail.column == to.column && EndsWith(tail_text, "）") &&
-           tail_text.find("（") == std::string::npos && tail_text.find("。") == std::string::npos &&
-           tail.right_gap <= options_.attribution_tail_right_gap && tail.indent > tail.right_gap;
+           no_sentence(tail_text) && set_right(tail);
   }
 
   bool IsParagraphStart(size_t i) const {
@@ -711,14 +716,39 @@ class Parser {
     if (info.publisher.empty()) Review(1, "masthead-publisher", "publisher line (…编) not found");
   }
 
+  // A character as OCR read it: its word's confidence, the share of its word's box it stands in
+  // and its line. (A character no line reads there, put in or mended by a later step, is taken
+  // as sure, and stands nowhere.)
+  struct CharacterRead {
+    char32_t character = 0;
+    float confidence = 100;
+    std::optional<Box> box;
+    size_t line = kNone;
+  };
+
+  // Line i's characters as OCR read them.
+  std::vector<CharacterRead> CharacterReadsOf(size_t i) const {
+    std::vector<CharacterRead> out;
+    for (const OcrWord& word : Line(i).words) {
+      const std::u32string characters = ToU32(word.text);
+      const int n = static_cast<int>(characters.size());
+      for (int c = 0; c < n; ++c) {
+        out.push_back(CharacterRead{
+            .character = characters[static_cast<size_t>(c)],
+            .confidence = word.confidence,
+            .box = Box{word.box.x + word.box.width * c / n, word.box.y, word.box.width / n, word.box.height},
+            .line = i});
+      }
+    }
+    return out;
+  }
+
   // Line i's characters as OCR read them, each with its word's confidence.
   std::pair<std::u32string, std::vector<float>> CharactersOf(size_t i) const {
     std::pair<std::u32string, std::vector<float>> out;
-    for (const auto& word : Line(i).words) {
-      for (char32_t c : ToU32(word.text)) {
-        out.first += c;
-        out.second.push_back(word.confidence);
-      }
+    for (const CharacterRead& read : CharacterReadsOf(i)) {
+      out.first += read.character;
+      out.second.push_back(read.confidence);
     }
     return out;
   }
@@ -1231,8 +1261,7 @@ class Parser {
       // A column name heads a group: a title follows it.
       const bool next_is_title = NextIsTitle(items, k);
       // (A digest column's name may stand over its count: 信息摘登 / 3 则.)
-      const bool heads_count = k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
-                               digest_count_.Search(items[k + 1].text)->begin == 0;
+      const bool heads_count = HeadsDigestCount(items, k);
       if (open_title && !out_.toc.empty() && out_.toc.back().title &&
           (numbered || line.right_gap > 3.0) && (!at_column_x || title_x < 0) &&
           !(at_column_x && (next_is_title || heads_count) && !banners && !item.page &&
@@ -1355,13 +1384,17 @@ class Parser {
            !digest_count_.Matches(items[k + 1].text);
   }
 
+  // Whether contents line k stands over a digest's count, its line starting with it (3 则).
+  bool HeadsDigestCount(const std::vector<TocLine>& items, size_t k) const {
+    return k + 1 < items.size() && digest_count_.Matches(items[k + 1].text) &&
+           digest_count_.Search(items[k + 1].text)->begin == 0;
+  }
+
   // Contents line k is a column name on a line of its own heading a group: a title or a digest
   // count (信息摘登 / 3 则) follows it, and it has no page number.
   bool StackedName(const std::vector<TocLine>& items, size_t k, size_t body_from) const {
-    const bool heads_count = k + 1 < items.size() &&
-                             ((digest_count_.Matches(items[k + 1].text) &&
-                               digest_count_.Search(items[k + 1].text)->begin == 0) ||
-                              IsBareCount(items[k + 1].text));
+    const bool heads_count =
+        HeadsDigestCount(items, k) || (k + 1 < items.size() && IsBareCount(items[k + 1].text));
     return (heads_count || NextIsTitle(items, k)) && !items[k].page &&
            LooksLikeColumnName(items[k].text, body_from, heads_count) &&
            Line(items[k].index).segments.size() <= 1;
@@ -1711,29 +1744,15 @@ class Parser {
   }
 
   // Each character of `text`, a title read from `lines` (cleaned and mended since), as OCR read
-  // it: its word's confidence, the share of its word's box it stands in and its line, aligned to
-  // what the lines read. A character the lines do not read there (put in or mended by a later
-  // step) is taken as sure, and stands nowhere.
-  struct CharacterRead {
-    float confidence = 100;
-    std::optional<Box> box;
-    size_t line = kNone;
-  };
+  // it (CharacterRead), aligned to what the lines read.
   std::vector<CharacterRead> ReadingOfCharacters(const std::u32string& text,
                                                  const std::vector<size_t>& lines) const {
     std::u32string read;
     std::vector<CharacterRead> reads;
     for (size_t k : lines) {
-      for (const OcrWord& word : Line(k).words) {
-        const std::u32string characters = ToU32(word.text);
-        const int n = static_cast<int>(characters.size());
-        for (int c = 0; c < n; ++c) {
-          read += characters[static_cast<size_t>(c)];
-          reads.push_back(CharacterRead{
-              .confidence = word.confidence,
-              .box = Box{word.box.x + word.box.width * c / n, word.box.y, word.box.width / n, word.box.height},
-              .line = k});
-        }
+      for (CharacterRead& character : CharacterReadsOf(k)) {
+        read += character.character;
+        reads.push_back(std::move(character));
       }
     }
     std::vector<CharacterRead> out(text.size());
