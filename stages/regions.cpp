@@ -1011,8 +1011,14 @@ class Segmenter {
         if (!fresh && b.Right() > items_[it->second].box.Right()) it->second = id;
       }
     }
+    // (A stop at the end of a line that ends well short of the strip leaves no shoulder there:
+    // a paragraph's last line. Three of the four rows above two columns' headings ended in a
+    // stop or bracket, one of them short, and were read across, dev4 h32 page 3.)
     size_t stops = 0;
-    for (const auto& [line, id] : last_west) stops += items_[id].ends_with_stop;
+    for (const auto& [line, id] : last_west) {
+      stops += items_[id].ends_with_stop &&
+               items_[id].box.Right() >= g.left - options_.full_slack * unit_;
+    }
     if (!last_west.empty() &&
         static_cast<double>(stops) > options_.max_stop_share * static_cast<double>(last_west.size())) {
       return false;

@@ -135,11 +135,11 @@ std::string CleanTitle(std::string title) {
   while (StartsWith(title, "”") || StartsWith(title, " ")) {
     title.erase(0, StartsWith(title, " ") ? 1 : std::string("”").size());
   }
-  // No title ends in a pause (a comma, a colon): one there is the first of the leaders, or a
-  // speck, OCR read as one ("…情况报告制度，").
+  // No title ends in a pause (a comma, a colon) or a full stop: one there is the first of the
+  // leaders, or a speck, OCR read as one ("…情况报告制度，", "…第一区”.", dev4 h22).
   for (bool cut = true; cut;) {
     cut = false;
-    for (const std::string_view mark : {"，", "、", "；", "：", ",", ";", ":", " "}) {
+    for (const std::string_view mark : {"，", "、", "；", "：", ",", ";", ":", " ", "。", "."}) {
       if (title.size() > mark.size() && EndsWith(title, mark)) {
         title.resize(title.size() - mark.size());
         cut = true;
@@ -168,6 +168,23 @@ std::string CleanTitle(std::string title) {
     }
   }
   return title;
+}
+
+// OCR reads the printed gap after a column name as a quote now and then (基层之声”), and puts
+// the title's opening quote with the name when it does ("法治建设”“" | "双标双带”…"): the marks
+// go. Returns whether an opening quote was among them.
+bool CutQuotesAfterName(std::string& name) {
+  bool opening = false;
+  for (bool cut = true; cut;) {
+    cut = false;
+    for (const std::string_view mark : {"”", "“", "\"", "'"}) {
+      if (name.size() <= mark.size() || !EndsWith(name, mark)) continue;
+      name.resize(name.size() - mark.size());
+      opening = opening || mark == "“";
+      cut = true;
+    }
+  }
+  return opening;
 }
 
 // A short line bracketed on one side only is a 【banner】 whose other bracket OCR lost
@@ -366,10 +383,20 @@ class Parser {
     const std::string text = FromOpening(i);
     const size_t n = Chars(text);
     if (n >= 4 && n <= options_.attribution_max_chars && EndsWith(text, "）") &&
-        text.find("。") == std::string::npos) {
+        !EndsASentence(text)) {
       return true;
     }
     return LostOpening(i);
+  }
+
+  // Whether `text` holds a full stop that ends a sentence. OCR reads a printed gap between an
+  // attribution's organization and its names, or between two names, as one now and then
+  // ("（富阳区人大常委会办公室。章晓东周文斌孙佳）" dev4 h27, "（桐访县人大常委会办公室钱程。郑海涛楼倩倩）"
+  // h25): a stop after an organization's name is such a gap.
+  bool EndsASentence(std::string_view text) const {
+    static const std::string kStop = "。";
+    const size_t at = text.find(kStop);
+    return at != std::string_view::npos && !NamesOrganization(text.substr(0, at));
   }
 
   // An organization's attribution whose opening parenthesis OCR lost (富阳区人大常委会办公室）):
@@ -378,8 +405,7 @@ class Parser {
     const std::string text = NormalizeBrackets(Line(i).text);
     const size_t n = Chars(text);
     if (i == 0 || n < 4 || n > options_.attribution_max_chars || !EndsWith(text, "）") ||
-        text.find("（") != std::string::npos || text.find("。") != std::string::npos ||
-        !NamesOrganization(text)) {
+        text.find("（") != std::string::npos || EndsASentence(text) || !NamesOrganization(text)) {
       return false;
     }
     return AfterSentence(i);
@@ -510,7 +536,7 @@ class Parser {
     // flush right and closing it ("〈拱墅区人大常委会西兴街" at a column's foot, "道工委蒋丽华张伟"
     // / "楼倩倩）" atop the next, dev3 g19).
     if (!next_column || !no_sentence(text) || to.indent >= options_.paragraph_indent_min ||
-        to.right_gap > 1.0 || k + 1 >= lines_.size()) {
+        to.right_gap > options_.attribution_short_line || k + 1 >= lines_.size()) {
       return false;
     }
     const LayoutLine& tail = Line(k + 1);
@@ -543,9 +569,9 @@ class Parser {
   }
 
   // A centred line set apart that OCR misread further than DigestColumnOf allows, letter-spaced
-  // and set large as a digest's banner is ("信有她摘登" for 信息摘登, a glyph read as two): a
-  // digest column's name when it starts and ends as the name does, is at most two characters
-  // longer and half alike.
+  // and set large as a digest's banner is ("信有她摘登" for 信息摘登, a glyph read as two; "人摘登",
+  // two read as one, dev4 h02): a digest column's name when it starts or ends as the name does,
+  // is at most two characters longer and half alike.
   std::optional<std::string> MisreadDigestBanner(size_t i) const {
     const LayoutLine& line = Line(i);
     if (!line.Centred()) return std::nullopt;
@@ -553,7 +579,7 @@ class Parser {
     for (const auto& column : digest_columns_) {
       const std::u32string name = ToU32(column);
       if (bare.size() < 3 || name.size() < 3 || bare.size() > name.size() + 2) continue;
-      if (bare.front() == name.front() && bare.back() == name.back() &&
+      if ((bare.front() == name.front() || bare.back() == name.back()) &&
           Similarity(ToUtf8(bare), column) >= 0.5) {
         return column;
       }
@@ -1237,7 +1263,9 @@ class Parser {
         continue;
       }
       if (auto m = digest_count_.Search(item.text)) {
-        std::string name = SnapColumn(RemoveSpaces(item.text.substr(0, m->begin)), line.page);
+        std::string name = RemoveSpaces(item.text.substr(0, m->begin));
+        CutQuotesAfterName(name);  // ("信息快递”2则", dev4 h25)
+        name = SnapColumn(name, line.page);
         if (name.empty()) name = column;
         out_.toc.push_back(TocEntry{.column = name, .count = std::stoi(m->Group("count"))});
         digest_columns_.insert(name);
@@ -1298,18 +1326,8 @@ class Parser {
           continue;
         }
         auto [name, rest] = SplitColumnAndTitle(line, title_x);
-        // OCR reads the printed gap after a column name as a quote now and then (基层之声”), and
-        // puts the title's opening quote with the name when it does ("法治建设”“" | "双标双带”…"):
-        // the marks go, and an opening quote goes to the title.
-        for (bool cut = true; cut;) {
-          cut = false;
-          for (const std::string mark : {"”", "“", "\"", "'"}) {
-            if (!EndsWith(name, mark)) continue;
-            name.resize(name.size() - mark.size());
-            if (mark == "“" && !StartsWith(rest, "“")) rest = "“" + rest;
-            cut = true;
-          }
-        }
+        // (An opening quote cut from the name goes to the title: "法治建设”“" | "双标双带”….)
+        if (CutQuotesAfterName(name) && !StartsWith(rest, "“")) rest = "“" + rest;
         // "信息摘登 4 风": a digest column's count with 则 misread.
         const std::string snapped = SnapColumn(RemoveSpaces(name), line.page);
         if (IsDigestCount(snapped, rest)) {
@@ -2827,15 +2845,29 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
               inner.end());
 
   // No name or organization holds a dash: one between two Han characters is OCR's reading of
-  // 一 (沈-鸣). The name comes out 沈一鸣, which no word read, and is flagged as a name read at
-  // no confidence (FlagDoubtfulNames) for a reviewer or the catalog to confirm.
+  // 一 (沈-鸣), and so are two, its long stroke read in halves (沈--鸣 on a one-bit page, dev4
+  // h22, spaced "沈- -鸣"). The name comes out 沈一鸣, which no word read, and is flagged as a name
+  // read at no confidence (FlagDoubtfulNames) for a reviewer or the catalog to confirm.
   {
-    std::u32string u = ToU32(inner);
-    for (size_t k = 1; k + 1 < u.size(); ++k) {
-      const bool dash = u[k] == U'-' || u[k] == U'－' || u[k] == U'—' || u[k] == U'–';
-      if (dash && IsHan(u[k - 1]) && IsHan(u[k + 1])) u[k] = U'一';
+    const std::u32string u = ToU32(inner);
+    auto dash = [](char32_t c) { return c == U'-' || c == U'－' || c == U'—' || c == U'–'; };
+    std::u32string mended;
+    for (size_t k = 0; k < u.size(); ++k) {
+      size_t end = k, dashes = 0;  // a run of dashes (white between them) from k
+      while (end < u.size() && (dash(u[end]) || (dashes > 0 && u[end] == U' '))) {
+        dashes += dash(u[end]);
+        ++end;
+      }
+      while (end > k && u[end - 1] == U' ') --end;
+      if (dashes >= 1 && dashes <= 2 && k > 0 && end < u.size() && IsHan(u[k - 1]) &&
+          IsHan(u[end])) {
+        mended += U'一';
+        k = end - 1;
+        continue;
+      }
+      mended += u[k];
     }
-    inner = ToUtf8(u);
+    inner = ToUtf8(mended);
   }
   std::vector<std::string> tokens = SplitOnSpaces(inner);
   Attribution attribution;

@@ -34,7 +34,8 @@ struct StructureOptions {
   // with more white on its left) and closes the parenthesis.
   double attribution_tail_right_gap = 1.5;
   // An attribution's line that stops this many glyphs short of its column's edge did not wrap:
-  // a paragraph that starts under it is the next text's, not the attribution's.
+  // a paragraph that starts under it is the next text's, not the attribution's, and a line
+  // atop the next column that stops so short is no first line of a tail wrapping on below it.
   double attribution_short_line = 1.0;
   // An author's name with a character read below this confidence is flagged for review unless
   // the or the catalog's other readings settle it (stages/names.h); names OCR misread on

@@ -537,5 +537,28 @@ TEST(Attribution, AParenthesizedLineOfProseIsNone) {
   EXPECT_FALSE(AttributionOf(layout));
 }
 
+// dev4 h27 (colour-200) and h25 (clean-300): OCR read the printed gap after the organization,
+// or between two names, as a full stop; the line is still the attribution. A stop before any
+// organization is named ends a sentence: that line is none.
+TEST(Attribution, AStopAfterTheOrganizationIsAGap) {
+  const auto a = AttributionOf(Article({Set("（富阳区人大常委会办公室。章晓东周文斌孙佳）", 4)}));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->organization, "富阳区人大常委会办公室");
+  EXPECT_EQ(a->authors, (std::vector<std::string>{"章晓东", "周文斌", "孙佳"}));
+  const auto b = AttributionOf(Article({Set("（桐庐县人大常委会办公室钱程。郑海涛楼倩倩）", 4)}));
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->organization, "桐庐县人大常委会办公室");
+  EXPECT_EQ(b->authors, (std::vector<std::string>{"钱程", "郑海涛", "楼倩倩"}));
+  EXPECT_FALSE(AttributionOf(Article({Set("（此项工作已完成。详见市人大常委会办公室通知）", 4)})));
+}
+
+// dev4 h22 (old 1-bit): 一's long stroke read as two dashes, spaced apart.
+TEST(Attribution, TwoDashesBetweenHanCharactersAreOne) {
+  EXPECT_EQ(Authors("（萧山区人大常委会办公室 刘洋 方舟 沈- -鸣）"),
+            (std::vector<std::string>{"刘洋", "方舟", "沈一鸣"}));
+  EXPECT_EQ(Authors("（萧山区人大常委会办公室 刘洋 沈--鸣）"),
+            (std::vector<std::string>{"刘洋", "沈一鸣"}));
+}
+
 }  // namespace
 }  // namespace qikan

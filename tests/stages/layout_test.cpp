@@ -383,6 +383,24 @@ TEST(Layout, ColumnsWhoseLinesEndInStopsThreeTimesInFiveAreColumns) {
   EXPECT_GT(east, west + 4);
 }
 
+// Four rows atop two columns, over the columns' headings (bench-structure dev4 h32, office,
+// page 3): the west column's last lines end "因素，", "中", "坐标。" (a paragraph's last line,
+// half the column short) and its attribution's "）"; the east column's "…高质量发" / "展。" and an
+// attribution over two lines. A stop that ends a line well short of the strip is no shoulder
+// lining up down it: the strip is the gutter, and each column's rows are read apart.
+TEST(Layout, AStopEndingALineShortOfTheStripIsNoShoulderOfIt) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/office-2col-rows-atop-columns-p3.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t west = IndexOf(lines, "业踏勘");
+  const size_t east = IndexOf(lines, "履职助推区域经济社会高质量发");
+  ASSERT_LT(west, lines.size());
+  ASSERT_LT(east, lines.size());
+  EXPECT_EQ(lines[west]->text, "业踏勘”，综合考量土地、交通、环境等因素，");
+  EXPECT_NE(lines[west]->column, lines[east]->column);
+  EXPECT_GT(east, west + 3);
+}
+
 // Two columns down a page (bench-structure dev2 e14, office, page 3) whose 34 px gutter OCR's
 // boxes narrowed by 5 px on its last four rows: under min_gutter there, the rows above and the
 // rows below were two bands, read band by band, and the west column's last three lines came

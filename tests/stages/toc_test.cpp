@@ -701,6 +701,44 @@ TEST(Toc, ADigestBannerMisreadFurtherThanANameIsStillItsBanner) {
   EXPECT_LT(ParseStructure(other, Hangzhou(), StructureOptions{}).briefs.size(), 2u);
 }
 
+// dev4 h02 (office): the banner's 信息 read as one glyph, "人摘登". A centred line that ends as the
+// digest's column does, half alike, is its banner too.
+TEST(Toc, ADigestBannerWithTwoGlyphsReadAsOneIsStillItsBanner) {
+  IssueLayout layout = Issue({Set("监督纵横", 0), Set(kTitles[0], 0), Set(kTitles[1], 0),
+                              Set("信息摘登 2则", 0)},
+                             {kTitles[0], kTitles[1]});
+  AddDigest(layout, "人摘登", 12, 2);
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  EXPECT_EQ(parsed.articles.size(), 2u);
+  ASSERT_EQ(parsed.briefs.size(), 2u);
+  EXPECT_EQ(parsed.briefs[0].column, "信息摘登");
+}
+
+// dev4 h25 (clean-300): a digest column the profile does not name, the gap after it read as a
+// quote ("信息快递”2则"), its banner in the body misread ("信息快弟"). The quote is no part of the
+// name, and the misread banner is still the digest's.
+TEST(Toc, AQuoteReadAfterADigestsNameIsNoPartOfIt) {
+  IssueLayout layout = Issue({Set("监督纵横 " + kTitles[0], 0), Set("监督纵横 " + kTitles[1], 0),
+                              Set("信息快递”2则", 0)},
+                             {kTitles[0], kTitles[1]});
+  AddDigest(layout, "信息快弟", 12, 2);
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[0], "监督纵横|" + kTitles[1],
+                                                       "信息快递|2则"});
+  ASSERT_EQ(parsed.briefs.size(), 2u);
+  EXPECT_EQ(parsed.briefs[0].column, "信息快递");
+}
+
+// dev4 h22 (old 1-bit): a speck after a heading read as a full stop ("…第一区”."). No title
+// ends in one.
+TEST(Toc, AFullStopAfterATitleIsNoPartOfIt) {
+  const ParsedIssue parsed = ParseStructure(Issue({Set("监督纵横 " + kTitles[1], 1)}, {kTitles[1] + "."}),
+                                            Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"监督纵横|" + kTitles[1]});
+  ASSERT_EQ(parsed.articles.size(), 1u);
+  EXPECT_EQ(parsed.articles[0].title, kTitles[1]);
+}
+
 // A title's closing quote read as an opening one (“安全网“) closes the title.
 TEST(Toc, AClosingQuoteReadAsAnOpeningOneClosesTheTitle) {
   const std::string misread = "建德市：强化监督助推筑牢燃气“安全网“";
