@@ -493,6 +493,9 @@ double WordsOver(const RawLine& line, const RawLine& other) {
 // and a second reading may repeat what the first saw: of lines that cover the same ink, keep
 // the one read with more confidence, with the words only the other read beside it (a contents
 // line read whole and again without its column name keeps the name).
+// Points of OCR's mean confidence by which one reading of a line is far less sure than another.
+constexpr float kFarLessSure = 15;
+
 std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines,
                                     std::vector<std::unique_ptr<OcrLine>>& store) {
   std::vector<bool> dropped(lines.size(), false);
@@ -535,6 +538,7 @@ std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines,
       const long smaller = std::min(static_cast<long>(a.width) * a.height,
                                     static_cast<long>(b.width) * b.height);
       if (w * h < 0.6 * static_cast<double>(smaller)) continue;
+      const bool i_smaller = static_cast<long>(a.width) * a.height <= static_cast<long>(b.width) * b.height;
       // A small line under a large one's box (the edition under the masthead title) is not it.
       // (Their boxes or their glyphs: OCR boxes a few words of a line twice as tall now and then,
       // and the line's box with them, or a line's glyphs a third short.)
@@ -542,11 +546,20 @@ std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines,
           std::min(static_cast<double>(std::max(a.height, b.height)) / std::max(1, std::min(a.height, b.height)),
                    std::max(lines[i].glyph_px, lines[j].glyph_px) /
                        std::max(1.0, std::min(lines[i].glyph_px, lines[j].glyph_px)));
-      if (heights > 1.5) continue;
+      // (Unless the small line stands inside the large one's rows and was read far less surely,
+      // its glyphs no more than twice as small: a heading read a second time in pieces at the
+      // size of its glyphs' inner strokes, "“三怀渊克“推动宜让音用咋昌振外" at 68 inside "“三张清单”
+      // 推动审议意见质量提升" at 93, dev4 h03 page 3. The edition under a masthead title stands
+      // four times as small.)
+      const RawLine& small = i_smaller ? lines[i] : lines[j];
+      const RawLine& large = i_smaller ? lines[j] : lines[i];
+      const bool misread_inside = heights <= 2.0 && small.ocr->box.y >= large.ocr->box.y &&
+                                  small.ocr->box.Bottom() <= large.ocr->box.Bottom() &&
+                                  small.ocr->confidence + kFarLessSure <= large.ocr->confidence;
+      if (heights > 1.5 && !misread_inside) continue;
       // Their words stand on one another: two pieces of one row whose boxes overlap, each
       // holding words the other lacks (what is left of a line whose words were read again
       // beside the reading of them), are no second reading.
-      const bool i_smaller = static_cast<long>(a.width) * a.height <= static_cast<long>(b.width) * b.height;
       if (WordsOver(lines[i_smaller ? i : j], lines[i_smaller ? j : i]) < 0.5) continue;
       // Two rows whose boxes overlap because of a tall word (OCR boxes a degraded word now and
       // then from its row into the next) are two lines: a line read twice stands at one height.

@@ -1011,15 +1011,12 @@ class Segmenter {
         if (!fresh && b.Right() > items_[it->second].box.Right()) it->second = id;
       }
     }
-    // (A stop at the end of a line that ends well short of the strip leaves no shoulder there:
-    // a paragraph's last line. Three of the four rows above two columns' headings ended in a
-    // stop or bracket, one of them short, and were read across, dev4 h32 page 3.)
+    // (Where the page's other bands have their gutter, the strip is that gutter whatever ends
+    // the rows beside it: three of the four rows above two columns' headings ended in a stop or
+    // a bracket, and were read across, dev4 h32 page 3.)
     size_t stops = 0;
-    for (const auto& [line, id] : last_west) {
-      stops += items_[id].ends_with_stop &&
-               items_[id].box.Right() >= g.left - options_.full_slack * unit_;
-    }
-    if (!last_west.empty() &&
+    for (const auto& [line, id] : last_west) stops += items_[id].ends_with_stop;
+    if (!last_west.empty() && !Known(g) &&
         static_cast<double>(stops) > options_.max_stop_share * static_cast<double>(last_west.size())) {
       return false;
     }

@@ -41,10 +41,11 @@ struct RegionOptions {
   // titles start a column name's width in.
   double start_share = 0.6;
   double max_indent = 2.5;
-  // A white strip most of whose rows end in a stop at its left edge (within full_slack) is the
-  // shoulder of full-width marks that line up (the colons of "建德市：", "富阳区：" down a contents page, three rows of
-  // four and more), not a gutter. Justified prose ends a line on a mark now and then: three of a
-  // short band's five did (tune2 t09 page 3), and at 0.5 its columns were read across.
+  // A white strip most of whose rows end in a stop on its left (unless the page's other bands
+  // have their gutter there) is the shoulder of full-width marks that line up (the colons of
+  // "建德市：", "富阳区：" down a contents page, three rows of four and more), not a gutter.
+  // Justified prose ends a line on a mark now and then: three of a short band's five did (tune2
+  // t09 page 3), and at 0.5 its columns were read across.
   double max_stop_share = 0.6;
   double band_break = 2.5;  // white across the page this tall ends a band (above a colophon)
   // A band of columns (min_band_lines rows at least) goes on under white across it up to this

@@ -383,12 +383,24 @@ TEST(Layout, ColumnsWhoseLinesEndInStopsThreeTimesInFiveAreColumns) {
   EXPECT_GT(east, west + 4);
 }
 
+// A heading across three columns (bench-structure dev4 h03, colour-200, page 3) that OCR read
+// twice: whole at 93 ("三张清单”推动审议意见质量提升", its glyphs 1.5 of the body's) and, inside its
+// rows, in pieces at 68 ("“三怀渊克“推动宜让音用咋昌振外", boxed at the size of its glyphs' inner
+// strokes). The garbled reading is a second reading of the heading, not a line of the page.
+TEST(Layout, AHeadingReadAgainInPiecesInsideItsRowsIsNoLineOfItsOwn) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/colour-200-3col-heading-read-twice-p3.json")}, LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  EXPECT_EQ(IndexOf(lines, "“三怀渊克"), lines.size());
+  EXPECT_LT(IndexOf(lines, "三张清单”推动审议意见质量提升"), lines.size());
+}
+
 // Four rows atop two columns, over the columns' headings (bench-structure dev4 h32, office,
-// page 3): the west column's last lines end "因素，", "中", "坐标。" (a paragraph's last line,
-// half the column short) and its attribution's "）"; the east column's "…高质量发" / "展。" and an
-// attribution over two lines. A stop that ends a line well short of the strip is no shoulder
-// lining up down it: the strip is the gutter, and each column's rows are read apart.
-TEST(Layout, AStopEndingALineShortOfTheStripIsNoShoulderOfIt) {
+// page 3): the west column's last lines end "因素，", "中", "坐标。" and its attribution's "）";
+// the east column's "…高质量发" / "展。" and an attribution over two lines. Three of four rows
+// end in a stop, as a contents page's colons line up, but the columns below have their gutter
+// there: the strip is that gutter, and each column's rows are read apart.
+TEST(Layout, RowsEndingInStopsBesideTheGutterOfTheColumnsBelowAreColumns) {
   const IssueLayout layout = AnalyzeLayout(
       {LoadPage("tests/stages/layout_data/office-2col-rows-atop-columns-p3.json")}, LayoutOptions{});
   const auto lines = LinesOfPage(layout, 1);
