@@ -1288,8 +1288,8 @@ class Parser {
       // Unnumbered, a title's end is short: a line that runs to the margin is a title of its own.
       // A column name heads a group: a title follows it.
       const bool next_is_title = NextIsTitle(items, k);
-      // (A digest column's name may stand over its count: 信息摘登 / 3 则.)
-      const bool heads_count = HeadsDigestCount(items, k);
+      // (A digest column's name may stand over its count: 信息摘登 / 3 则, or 简讯 / 4 with 则 lost.)
+      const bool heads_count = HeadsCount(items, k);
       if (open_title && !out_.toc.empty() && out_.toc.back().title &&
           (numbered || line.right_gap > 3.0) && (!at_column_x || title_x < 0) &&
           !(at_column_x && (next_is_title || heads_count) && !banners && !item.page &&
@@ -1408,11 +1408,15 @@ class Parser {
            digest_count_.Search(items[k + 1].text)->begin == 0;
   }
 
+  // ... or over a number alone (IsBareCount: its 则 lost).
+  bool HeadsCount(const std::vector<TocLine>& items, size_t k) const {
+    return HeadsDigestCount(items, k) || (k + 1 < items.size() && IsBareCount(items[k + 1].text));
+  }
+
   // Contents line k is a column name on a line of its own heading a group: a title or a digest
   // count (信息摘登 / 3 则) follows it, and it has no page number.
   bool StackedName(const std::vector<TocLine>& items, size_t k, size_t body_from) const {
-    const bool heads_count =
-        HeadsDigestCount(items, k) || (k + 1 < items.size() && IsBareCount(items[k + 1].text));
+    const bool heads_count = HeadsCount(items, k);
     return (heads_count || NextIsTitle(items, k)) && !items[k].page &&
            LooksLikeColumnName(items[k].text, body_from, heads_count) &&
            Line(items[k].index).segments.size() <= 1;

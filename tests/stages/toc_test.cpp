@@ -443,6 +443,16 @@ TEST(Toc, ANumberAloneUnderAColumnNameAloneIsItsDigestsCount) {
   EXPECT_ENTRIES(parsed, std::vector<std::string>{"工作动态|" + kTitles[0], "简讯|4则"});
 }
 
+// The same under a title that runs to the margin, names and titles set at one place: the name
+// over its bare count is the digest's, not the end of the title above it.
+TEST(Toc, ANameOverABareCountIsNoEndOfTheTitleAbove) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("工作动态", 0), Full(Set(kTitles[0], 0)), Set("简讯", 0), Set("4………………………………", 0)},
+            {kTitles[0]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"工作动态|" + kTitles[0], "简讯|4则"});
+}
+
 // A heading in a column wrapped over three lines (bench-structure dev d22, old-1bit-200): OCR
 // boxed its first line, "“双标双带”制推", at the body's height and set in as far as a
 // paragraph, the lines under it at 1.4 and 1.9 glyphs. Its characters stand a heading's pitch
