@@ -127,7 +127,15 @@ class Segmenter {
         if (apart) break;
         if (w.Width() < min_gutter) continue;
         // (Nor does one start a band: the white between a heading's characters over the
-        // gutter of the columns under it is no strip of theirs.)
+        // gutter of the columns under it is no strip of theirs. Nor a gap in one line as OCR
+        // read it, set large, no wider than the white between its other words: a heading across
+        // two columns that is not Tall (some of its words boxed small), "临安区：多措并举助力" |
+        // "打造“青年留杭第一区”", dev4 h08 page 2. OCR reads a body row across a gutter as one line
+        // too, its words' boxes as far apart now and then, dev2 e08 page 6.)
+        if (SetLarge(slabs[i]) && OneLineAcross(slabs[i], w) &&
+            SpacingOfItsRow(white[i], left, right, w) >= 0) {
+          continue;
+        }
         if (near(i + 1) && std::any_of(white[i + 1].begin(), white[i + 1].end(),
                                        [&](const Interval& under) {
                                          return SpacedAcross(white[i], left, right, under, w,
@@ -410,6 +418,16 @@ class Segmenter {
   // one it stays in it. (OCR stretches many a word's box to a mark's height beside it, never
   // shrinks one: the lower quartile is the glyphs' height.)
   bool Tall(const Slab& slab) const { return Tall(slab.items); }
+
+  // Whether most of the slab's words stand heading_height glyphs tall or more.
+  bool SetLarge(const Slab& slab) const {
+    std::vector<int> heights;
+    for (size_t id : slab.items) {
+      if (!Mark(id)) heights.push_back(items_[id].box.height);
+    }
+    return !heights.empty() && UpperMedian(heights) >= options_.heading_height * unit_;
+  }
+
   bool Tall(const std::vector<size_t>& items) const {
     std::vector<int> heights;
     std::vector<double> pitches;  // of each word whose characters are known
@@ -600,6 +618,33 @@ class Segmenter {
       if (west_set && east_set) kept.push_back(open[k]);
     }
     return kept;
+  }
+
+  // Whether the words next to strip `g` on each side in the slab are of one line as OCR read it.
+  bool OneLineAcross(const Slab& slab, const Interval& g) const {
+    std::optional<size_t> west, east;
+    for (size_t id : slab.items) {
+      if (Mark(id) || items_[id].speck) continue;
+      const Box& b = items_[id].box;
+      if (b.Right() <= g.left + unit_ / 4 && (!west || b.Right() > items_[*west].box.Right())) west = id;
+      if (b.x >= g.right - unit_ / 4 && (!east || b.x < items_[*east].box.x)) east = id;
+    }
+    return west && east && items_[*west].line == items_[*east].line;
+  }
+
+  // The white between a row's words (the upper median of three gaps or more, its margins and
+  // `piece` aside) when `piece` is no wider than letter_spacing times it; -1 otherwise.
+  double SpacingOfItsRow(const std::vector<Interval>& row_white, int left, int right,
+                         const Interval& piece) const {
+    std::vector<int> gaps;
+    for (const Interval& w : row_white) {
+      if (w.left <= left || w.right >= right || w.Width() <= 0) continue;
+      if (w.right > piece.left && w.left < piece.right) continue;
+      gaps.push_back(w.Width());
+    }
+    if (gaps.size() < 3) return -1;
+    const double spacing = UpperMedian(gaps);
+    return piece.Width() <= options_.letter_spacing * spacing ? spacing : -1;
   }
 
   // Whether a glyph's ink (GlyphInkAcross) stands over the middle half of gutter `g` on the

@@ -383,6 +383,21 @@ TEST(Layout, ColumnsWhoseLinesEndInStopsThreeTimesInFiveAreColumns) {
   EXPECT_GT(east, west + 4);
 }
 
+// A heading across two columns (bench-structure dev4 h08, office, page 2), read by OCR as one
+// line, whose letter spacing fell on the gutter of the columns under it: 41 px between 力 and 打
+// where its characters stand 31-48 px apart. Some of its words boxed small, it is not Tall;
+// set large, its gap is letter spacing, no strip of the columns: it stays whole, across the page.
+TEST(Layout, AHeadingReadAsOneLineWhoseLetterSpacingFellOnTheGutterStaysWhole) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/office-2col-heading-spaced-over-gutter-p2.json")},
+      LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t heading = IndexOf(lines, "临安区：多措并举助力");
+  ASSERT_LT(heading, lines.size());
+  EXPECT_EQ(lines[heading]->text, "临安区：多措并举助力打造“青年留杭第一区”");
+  EXPECT_EQ(lines[heading]->column, 0);
+}
+
 // A heading across three columns (bench-structure dev4 h03, colour-200, page 3) that OCR read
 // twice: whole at 93 ("三张清单”推动审议意见质量提升", its glyphs 1.5 of the body's) and, inside its
 // rows, in pieces at 68 ("“三怀渊克“推动宜让音用咋昌振外", boxed at the size of its glyphs' inner
