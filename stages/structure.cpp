@@ -340,6 +340,7 @@ class Parser {
     MarkLines(colophon, lines_.size(), "colophon");
     MendOrganizationSuffixes();
     ReconcileNamesInIssue();
+    MendLostPlaces();
     MendOrganizations();
     CheckCounts();
     return std::move(out_);
@@ -2229,6 +2230,61 @@ class Parser {
     }
   }
 
+  // An organization that starts with a place's suffix alone may have lost its place to OCR
+  // ("（区人大常委会办公室…" for 萧山区…, dev4 h03). Where the text it credits names the
+  // organization's start after a place, and only so (a brief's "萧山区人大常委会高度关注…"), the
+  // place is taken from there: a correction from "body" and a review item to confirm it. Where
+  // the text names it bare too, or not at all, it is left as read: "市人大常委会办公厅" is how a
+  // city's congress names its own office.
+  void MendLostPlaces() {
+    struct Credited {
+      Attribution* attribution;
+      std::string text;  // what it credits
+      int page;
+    };
+    std::vector<Credited> credited;
+    for (auto& article : out_.articles) {
+      if (!article.attribution) continue;
+      std::string text = article.title;
+      for (const auto& paragraph : article.paragraphs) text += "\n" + paragraph;
+      credited.push_back({&*article.attribution, std::move(text), article.start_page});
+    }
+    for (auto& brief : out_.briefs) {
+      if (brief.attribution) credited.push_back({&*brief.attribution, brief.text, brief.page});
+    }
+    for (auto& [a, text, page] : credited) {
+      const std::u32string organization = ToU32(a->organization);
+      if (organization.size() < 4 ||
+          std::find(profile_.locality_suffixes.begin(), profile_.locality_suffixes.end(),
+                    ToUtf8(organization.substr(0, 1))) == profile_.locality_suffixes.end()) {
+        continue;
+      }
+      // The place before the organization's first characters in the text: two Han characters.
+      const std::u32string body = ToU32(text);
+      const std::u32string start = organization.substr(0, std::min<size_t>(6, organization.size()));
+      std::u32string place;
+      bool bare = false;
+      for (size_t at = body.find(start); at != std::u32string::npos; at = body.find(start, at + 1)) {
+        if (at < 2 || !IsHan(body[at - 2]) || !IsHan(body[at - 1])) {
+          bare = true;
+        } else if (place.empty()) {
+          place = body.substr(at - 2, 2);
+        }
+      }
+      if (place.empty() || bare) continue;
+      const std::string before = a->raw;
+      const std::string was = a->organization;
+      a->organization = ToUtf8(place) + was;
+      const size_t at = a->raw.find(was);
+      if (at != std::string::npos) a->raw.replace(at, was.size(), a->organization);
+      out_.corrections.push_back(Correction{
+          .page = page, .field = "attribution", .before = before, .after = a->raw, .source = "body"});
+      Review(page, "attribution-organization",
+             fmt::format("organization '{}' lost its place, mended to '{}' as the text names it, in {}",
+                         was, a->organization, a->raw));
+    }
+  }
+
   // An organization read with doubtful characters that no other issue names is, when it stands
   // as few characters from exactly one organization the catalog's other issues name as it has
   // doubtful characters (organization_max_mend at most, and a fifth of its length), that
@@ -2920,6 +2976,12 @@ Attribution ParseAttribution(std::string_view spaced, const PublicationProfile& 
     if (Chars(tokens[i]) == 1 && i + 1 < tokens.size()) {
       tokens[i + 1] = tokens[i] + tokens[i + 1];
       continue;
+    }
+    // A padded two-character name whose gap OCR read as its first character again ("张 伟" read
+    // 张张伟 on a one-bit page, dev4 h04): no name doubles its family name.
+    if (const std::u32string token = ToU32(tokens[i]);
+        token.size() == 3 && token[0] == token[1] && IsHan(token[0])) {
+      tokens[i] = ToUtf8(token.substr(1));
     }
     for (auto& name : SplitNames(tokens[i], profile, false, known)) {
       printed.push_back(name);

@@ -552,6 +552,37 @@ TEST(Attribution, AStopAfterTheOrganizationIsAGap) {
   EXPECT_FALSE(AttributionOf(Article({Set("（此项工作已完成。详见市人大常委会办公室通知）", 4)})));
 }
 
+// dev4 h03 (colour-200): OCR lost the place of a brief's organization, "（区人大常委会办公室 …）"
+// over "萧山区人大常委会高度关注…". The text it credits names the place: it is mended from there,
+// and a review item asks to confirm it. Where the text names no such place, it is as read (a
+// city's congress names its own office "市人大常委会办公厅").
+TEST(Attribution, AnOrganizationThatLostItsPlaceTakesItFromTheText) {
+  const ParsedIssue mended = ParseStructure(Article({Set("（区人大常委会办公室 钱程）", 5)}), Hangzhou(),
+                                            StructureOptions{});
+  ASSERT_EQ(mended.articles.size(), 1u);
+  ASSERT_TRUE(mended.articles[0].attribution);
+  EXPECT_EQ(mended.articles[0].attribution->organization, "临平区人大常委会办公室");
+  EXPECT_EQ(mended.articles[0].attribution->authors, std::vector<std::string>{"钱程"});
+  auto flagged = [](const ParsedIssue& parsed) {
+    return std::count_if(parsed.review.begin(), parsed.review.end(), [](const ReviewItem& r) {
+      return r.reason == "attribution-organization";
+    });
+  };
+  EXPECT_EQ(flagged(mended), 1);
+  const ParsedIssue own = ParseStructure(Article({Set("（市人大常委会办公厅 钱程）", 5)}), Hangzhou(),
+                                         StructureOptions{});
+  ASSERT_EQ(own.articles.size(), 1u);
+  ASSERT_TRUE(own.articles[0].attribution);
+  EXPECT_EQ(own.articles[0].attribution->organization, "市人大常委会办公厅");
+  EXPECT_EQ(flagged(own), 0);
+}
+
+// dev4 h04 (old 1-bit): the gap of the padded name "张 伟" read as 张 again.
+TEST(Attribution, ANameThatDoublesItsFirstCharacterIsAPaddedNameReadTwice) {
+  EXPECT_EQ(Authors("（富阳区人大常委会办公室 张张伟）"), (std::vector<std::string>{"张伟"}));
+  EXPECT_EQ(Authors("（富阳区人大常委会办公室 钱程 张张伟）"), (std::vector<std::string>{"钱程", "张伟"}));
+}
+
 // dev4 h22 (old 1-bit): 一's long stroke read as two dashes, spaced apart.
 TEST(Attribution, TwoDashesBetweenHanCharactersAreOne) {
   EXPECT_EQ(Authors("（萧山区人大常委会办公室 刘洋 方舟 沈- -鸣）"),
