@@ -489,13 +489,13 @@ double WordsOver(const RawLine& line, const RawLine& other) {
   return total == 0 ? 0 : static_cast<double>(over) / static_cast<double>(total);
 }
 
+// Points of OCR's mean confidence by which one reading of a line is far less sure than another.
+constexpr float kFarLessSure = 15;
+
 // Tesseract now and then reads one printed line twice (a second, odd block across both columns),
 // and a second reading may repeat what the first saw: of lines that cover the same ink, keep
 // the one read with more confidence, with the words only the other read beside it (a contents
 // line read whole and again without its column name keeps the name).
-// Points of OCR's mean confidence by which one reading of a line is far less sure than another.
-constexpr float kFarLessSure = 15;
-
 std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines,
                                     std::vector<std::unique_ptr<OcrLine>>& store) {
   std::vector<bool> dropped(lines.size(), false);
@@ -560,7 +560,7 @@ std::vector<RawLine> DropDuplicates(std::vector<RawLine> lines,
       // Their words stand on one another: two pieces of one row whose boxes overlap, each
       // holding words the other lacks (what is left of a line whose words were read again
       // beside the reading of them), are no second reading.
-      if (WordsOver(lines[i_smaller ? i : j], lines[i_smaller ? j : i]) < 0.5) continue;
+      if (WordsOver(small, large) < 0.5) continue;
       // Two rows whose boxes overlap because of a tall word (OCR boxes a degraded word now and
       // then from its row into the next) are two lines: a line read twice stands at one height.
       if (std::abs(Centre(lines[i].ocr->words, a) - Centre(lines[j].ocr->words, b)) >
