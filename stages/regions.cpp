@@ -133,7 +133,7 @@ class Segmenter {
         // "打造“青年留杭第一区”", dev4 h08 page 2. OCR reads a body row across a gutter as one line
         // too, its words' boxes as far apart now and then, dev2 e08 page 6.)
         if (SetLarge(slabs[i]) && OneLineAcross(slabs[i], w) &&
-            SpacingOfItsRow(white[i], left, right, w) >= 0) {
+            LetterSpaced(white[i], left, right, w)) {
           continue;
         }
         if (near(i + 1) && std::any_of(white[i + 1].begin(), white[i + 1].end(),
@@ -418,16 +418,6 @@ class Segmenter {
   // one it stays in it. (OCR stretches many a word's box to a mark's height beside it, never
   // shrinks one: the lower quartile is the glyphs' height.)
   bool Tall(const Slab& slab) const { return Tall(slab.items); }
-
-  // Whether most of the slab's words stand heading_height glyphs tall or more.
-  bool SetLarge(const Slab& slab) const {
-    std::vector<int> heights;
-    for (size_t id : slab.items) {
-      if (!Mark(id)) heights.push_back(items_[id].box.height);
-    }
-    return !heights.empty() && UpperMedian(heights) >= options_.heading_height * unit_;
-  }
-
   bool Tall(const std::vector<size_t>& items) const {
     std::vector<int> heights;
     std::vector<double> pitches;  // of each word whose characters are known
@@ -444,6 +434,15 @@ class Segmenter {
     // widths: a heading's characters stand wider apart too.
     if (pitches.empty()) return true;
     return UpperMedian(pitches) >= options_.heading_pitch * unit_;
+  }
+
+  // Whether most of the slab's words stand heading_height glyphs tall or more.
+  bool SetLarge(const Slab& slab) const {
+    std::vector<int> heights;
+    for (size_t id : slab.items) {
+      if (!Mark(id)) heights.push_back(items_[id].box.height);
+    }
+    return !heights.empty() && UpperMedian(heights) >= options_.heading_height * unit_;
   }
 
   // The white of a tall row `s` (whole, see Ink) where it heads columns: headings set side by
@@ -632,19 +631,17 @@ class Segmenter {
     return west && east && items_[*west].line == items_[*east].line;
   }
 
-  // The white between a row's words (the upper median of three gaps or more, its margins and
-  // `piece` aside) when `piece` is no wider than letter_spacing times it; -1 otherwise.
-  double SpacingOfItsRow(const std::vector<Interval>& row_white, int left, int right,
-                         const Interval& piece) const {
+  // Whether `piece` of a row's white is no wider than letter_spacing times the white between
+  // the row's words (the upper median of three gaps or more, its margins and `piece` aside).
+  bool LetterSpaced(const std::vector<Interval>& row_white, int left, int right,
+                    const Interval& piece) const {
     std::vector<int> gaps;
     for (const Interval& w : row_white) {
       if (w.left <= left || w.right >= right || w.Width() <= 0) continue;
       if (w.right > piece.left && w.left < piece.right) continue;
       gaps.push_back(w.Width());
     }
-    if (gaps.size() < 3) return -1;
-    const double spacing = UpperMedian(gaps);
-    return piece.Width() <= options_.letter_spacing * spacing ? spacing : -1;
+    return gaps.size() >= 3 && piece.Width() <= options_.letter_spacing * UpperMedian(gaps);
   }
 
   // Whether a glyph's ink (GlyphInkAcross) stands over the middle half of gutter `g` on the
