@@ -2236,12 +2236,14 @@ class Parser {
   // place is taken from there: a correction from "body" and a review item to confirm it. Where
   // the text names it bare too, or not at all, it is left as read: "市人大常委会办公厅" is how a
   // city's congress names its own office.
-  void MendLostPlaces() {
-    struct Credited {
-      Attribution* attribution;
-      std::string text;  // what it credits
-      int page;
-    };
+  // Each attribution of the articles and briefs, with the text it credits (an article's
+  // title and paragraphs, a brief's text) and the page that starts it.
+  struct Credited {
+    Attribution* attribution;
+    std::string text;
+    int page;
+  };
+  std::vector<Credited> CreditedTexts() {
     std::vector<Credited> credited;
     for (auto& article : out_.articles) {
       if (!article.attribution) continue;
@@ -2252,7 +2254,11 @@ class Parser {
     for (auto& brief : out_.briefs) {
       if (brief.attribution) credited.push_back({&*brief.attribution, brief.text, brief.page});
     }
-    for (auto& [a, text, page] : credited) {
+    return credited;
+  }
+
+  void MendLostPlaces() {
+    for (auto& [a, text, page] : CreditedTexts()) {
       const std::u32string organization = ToU32(a->organization);
       if (organization.size() < 4 ||
           std::find(profile_.locality_suffixes.begin(), profile_.locality_suffixes.end(),
@@ -2299,17 +2305,7 @@ class Parser {
     if (options_.known_organizations.empty()) return;
     const std::set<std::string> known(options_.known_organizations.begin(),
                                       options_.known_organizations.end());
-    std::vector<std::pair<Attribution*, std::string>> credited;  // and the text it credits
-    for (auto& article : out_.articles) {
-      if (!article.attribution) continue;
-      std::string text = article.title;
-      for (const auto& paragraph : article.paragraphs) text += "\n" + paragraph;
-      credited.emplace_back(&*article.attribution, std::move(text));
-    }
-    for (auto& brief : out_.briefs) {
-      if (brief.attribution) credited.emplace_back(&*brief.attribution, brief.text);
-    }
-    for (auto& [a, text] : credited) {
+    for (auto& [a, text, page] : CreditedTexts()) {
       const std::string place = PlaceOf(a->organization, profile_);
       const bool place_named = !place.empty() && NamedOutsideBrackets(text, place);
       const auto doubt = organization_doubts_.find(a->organization);
