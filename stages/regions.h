@@ -94,7 +94,8 @@ struct RegionOptions {
   double letter_spacing = 1.5;
   double ink_slack = 0.25;
   // A row set `spaced_height` times as tall as the row under it (its words' boxes), whose words
-  // reach `spaced_reach` glyphs into a band's strip from both sides and leave white there no
+  // reach `spaced_reach` glyphs into a band's strip from both sides (or, each less than half a
+  // glyph, as far together as twice that), and leave white there no
   // wider than `letter_spacing` times the white between its own words, is a line printed across
   // the strip: it ends the band (a heading over both columns, 1.14 times as tall as the body on
   // a clean 300 dpi page; the rows of a 1-bit page's columns, whose boxes leave white as wide

@@ -398,6 +398,30 @@ TEST(Layout, AHeadingReadAsOneLineWhoseLetterSpacingFellOnTheGutterStaysWhole) {
   EXPECT_EQ(lines[heading]->column, 0);
 }
 
+// A heading across two columns (bench-structure matrix m07, clean-300, page 3), set large in
+// Hei, whose gap between "力" and "打" fell on the gutter of the columns above and below it: OCR
+// read it as one line, its glyphs reaching 11 px into the strip from the west and 4 px from the
+// east (a tenth of a body glyph is 4.5). The rows above were read on through it as columns, and
+// the heading's halves went to the two columns, the east one's first paragraph after the west
+// column's last line above the heading. A line set large whose glyphs reach a little into the
+// strip from both sides (together two tenths of a glyph, neither side half a glyph) ends the band.
+TEST(Layout, AHeadingWhoseGapFellOnTheGutterEndsTheColumnsAboveIt) {
+  const IssueLayout layout = AnalyzeLayout(
+      {LoadPage("tests/stages/layout_data/clean-300-2col-heading-gap-on-gutter-p3.json")},
+      LayoutOptions{});
+  const auto lines = LinesOfPage(layout, 1);
+  const size_t heading = IndexOf(lines, "余杭区：多措并举助力");
+  const size_t above = IndexOf(lines, "（研究室");
+  const size_t below = IndexOf(lines, "余杭区人大常委会聚焦");
+  ASSERT_LT(heading, lines.size());
+  ASSERT_LT(above, lines.size());
+  ASSERT_LT(below, lines.size());
+  EXPECT_EQ(lines[heading]->column, 0);
+  EXPECT_NE(lines[heading]->text.find("打造“青年留杭第一区"), std::string::npos) << lines[heading]->text;
+  EXPECT_LT(above, heading);
+  EXPECT_EQ(below, heading + 1);
+}
+
 // A heading across three columns (bench-structure dev4 h03, colour-200, page 3) that OCR read
 // twice: whole at 93 ("三张清单”推动审议意见质量提升", its glyphs 1.5 of the body's) and, inside its
 // rows, in pieces at 68 ("“三怀渊克“推动宜让音用咋昌振外", boxed at the size of its glyphs' inner
