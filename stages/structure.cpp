@@ -170,6 +170,17 @@ std::string CleanTitle(std::string title) {
   return title;
 }
 
+// A stop, comma or colon at either end of a column name is dirt OCR read beside it on a poor
+// page (":代表工作，" on a one-bit contents page, matrix m28): a name neither starts nor ends
+// with one.
+std::string TrimStopsOffName(std::string name) {
+  static constexpr std::u32string_view kStops = U"：:，,。.、·；;";
+  std::u32string u = ToU32(name);
+  while (!u.empty() && kStops.find(u.front()) != std::u32string_view::npos) u.erase(0, 1);
+  while (!u.empty() && kStops.find(u.back()) != std::u32string_view::npos) u.pop_back();
+  return ToUtf8(u);
+}
+
 // OCR reads the printed gap after a column name as a quote now and then (基层之声”), and puts
 // the title's opening quote with the name when it does ("法治建设”“" | "双标双带”…"): the marks
 // go. Returns whether an opening quote was among them.
@@ -1327,6 +1338,7 @@ class Parser {
           continue;
         }
         auto [name, rest] = SplitColumnAndTitle(line, title_x);
+        name = TrimStopsOffName(name);
         // (An opening quote cut from the name goes to the title: "法治建设”“" | "双标双带”….)
         if (CutQuotesAfterName(name) && !StartsWith(rest, "“")) rest = "“" + rest;
         // "信息摘登 4 风": a digest column's count with 则 misread.
@@ -1387,9 +1399,14 @@ class Parser {
                  size_t end) const {
     if (Chars(line) < 6) return false;
     const double joined = HeadingLikeness(above + line, body_from, end);
-    const double apart = std::min(HeadingLikeness(above, body_from, end),
-                                  HeadingLikeness(line, body_from, end));
-    return apart >= 0.8 && apart > joined;
+    const double first = HeadingLikeness(above, body_from, end);
+    const double second = HeadingLikeness(line, body_from, end);
+    if (std::min(first, second) >= 0.8 && std::min(first, second) > joined) return true;
+    // (Nor when the body heads an article with the line above as it reads, and the line under
+    // reads more like a heading of its own than joined to it: a title that fills its line
+    // exactly, "富阳区：“双标双带”制推动代表工作高质量发展", over one whose heading OCR read badly,
+    // "西兴街道“三维发力”…" headed "。西兴街道“三维发力”助力优化" on a one-bit page, matrix m28.)
+    return first >= 0.95 && second > joined;
   }
 
   // The text opens a quote it does not close (打造“青年留杭第一 / 区”).
@@ -2811,7 +2828,15 @@ std::string MendTitleFromBody(std::string_view kept, std::string_view other, std
 std::string PutBackQuotes(std::string_view kept, std::string_view other, bool other_pairs) {
   const std::u32string in = ToU32(kept);
   const std::u32string alternative = ToU32(other);
-  if (QuotesPair(in) || (other_pairs && !QuotesPair(alternative))) return std::string(kept);
+  // (A reading whose quotes pair keeps them, unless it has none and the other's pair: OCR does
+  // not invent a pair of quotes round a word, and a heading set large loses both now and then,
+  // "三张消单推动…" over the contents' "“三张清单”推动…", matrix m31. A reading with quotes of its
+  // own keeps them: a heading whose quotes were doubled, "滨江区：““三张清单”…提升”", dev4 h29.)
+  auto quoted = [](const std::u32string& text) {
+    return std::any_of(text.begin(), text.end(), [](char32_t c) { return c == U'“' || c == U'”'; });
+  };
+  const bool lost_pair = !quoted(in) && quoted(alternative) && QuotesPair(alternative);
+  if ((QuotesPair(in) && !lost_pair) || (other_pairs && !QuotesPair(alternative))) return std::string(kept);
   std::u32string out;
   for (const AlignedPair& pair : AlignCharacters(in, alternative)) {
     if (pair.a != kUnaligned) {

@@ -145,7 +145,8 @@ std::string MendTitleFromBody(std::string_view kept, std::string_view other, std
 // A title reading whose quotes do not pair (a heading's opening quote lost: "建德市：三张清单”推动…")
 // given the other reading's quotes where that one has them and it has none, when the other's
 // pair and the result's then do ("建德市：“三张清单”推动…", whatever else the two read apart).
-// Otherwise `kept` as it is. With `other_pairs` false, the other's quotes need not pair: two
+// So is a reading with no quotes at all where the other's pair (a pair OCR lost: "三张清单推动…"
+// under "“三张清单”推动…"). Otherwise `kept` as it is. With `other_pairs` false, the other's quotes need not pair: two
 // readings that each lost a quote of one pair, not the same one ("“三张清单推动…" and
 // "三张清单”推动…"), give "“三张清单”推动…".
 std::string PutBackQuotes(std::string_view kept, std::string_view other, bool other_pairs = true);

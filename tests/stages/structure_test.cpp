@@ -134,9 +134,20 @@ TEST(PutBackQuotes, TheOtherReadingsQuoteMakesTheKeptOnesPair) {
             "建德市：“三张清单”推动审议意见质量提升");
   EXPECT_EQ(PutBackQuotes("西兴街道“三维发力助力优化", "西兴街道“三维发力”助力忧化"),
             "西兴街道“三维发力”助力优化");
-  // Quotes that pair already, or another reading whose quotes do not, leave it as it is.
-  EXPECT_EQ(PutBackQuotes("建德市：三张清单推动", "建德市：“三张清单”推动"), "建德市：三张清单推动");
+  // Another reading whose quotes do not pair leaves it as it is; so does one with none, and a
+  // reading whose own quotes pair keeps them, whatever the other holds.
   EXPECT_EQ(PutBackQuotes("建德市：三张清单”推动", "建德市：三张清单”推动"), "建德市：三张清单”推动");
+  EXPECT_EQ(PutBackQuotes("建德市：“三张清单”推动", "建德市：三张清单推动"), "建德市：“三张清单”推动");
+  EXPECT_EQ(PutBackQuotes("滨江区：“三张清单”推动", "滨江区：““三张清单”推动”"), "滨江区：“三张清单”推动");
+}
+
+// A heading set large whose pair of quotes OCR lost (bench-structure matrix m31, clean-300:
+// "三张消单推动…" over the contents' "调研视点“三张清单”推动…"): its quotes pair, none, but OCR does
+// not invent a pair of quotes round a word, and the contents' pair is put back.
+TEST(PutBackQuotes, APairTheKeptReadingLostIsPutBack) {
+  EXPECT_EQ(PutBackQuotes("三张清单推动审议意见质量提升", "“三张清单”推动审议意见质量提升"),
+            "“三张清单”推动审议意见质量提升");
+  EXPECT_EQ(PutBackQuotes("建德市：三张清单推动", "建德市：“三张清单”推动"), "建德市：“三张清单”推动");
 }
 
 TEST(MendTitleFromBody, TheBodyDecidesACharacterTheTwoReadingsDisagreeOn) {

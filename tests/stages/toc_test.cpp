@@ -1060,5 +1060,38 @@ TEST(Toc, ALineOverlappingTheHeadingAboveIsNoHeadingOfItsOwn) {
   EXPECT_EQ(parsed.articles[0].title, kTitles[0]);
 }
 
+// bench-structure matrix m28 (old 1-bit): a title that fills its contents line exactly,
+// "富阳区：“双标双带”制推动代表工作高质量发展", over a second title whose heading OCR read badly,
+// a speck before it and its last words lost ("。西兴街道“三维发力”助力优化"). The body heads an
+// article with the first word for word, and the second reads more like a heading of its own
+// than joined to the first: two titles, not one wrapped.
+TEST(Toc, ATitleThatFillsItsLineOverOneWhoseHeadingWasMisreadAreTwoTitles) {
+  const std::string first = "富阳区：“双标双带”制推动代表工作高质量发展";
+  const std::string second = "西兴街道“三维发力”助力优化营商环境";
+  IssueLayout layout =
+      Issue({Full(Set("情况交流 " + first, 0)), Set(second, 6), Set("基层之声 " + kTitles[0], 0)},
+            {first, "。西兴街道“三维发力”助力优化", kTitles[0]});
+  for (LayoutLine& line : layout.lines) {
+    if (line.text != "。西兴街道“三维发力”助力优化") continue;
+    line.confidence = 75;  // as OCR read it on the one-bit page
+    for (OcrWord& word : line.words) word.confidence = 75;
+  }
+  const ParsedIssue parsed = ParseStructure(layout, Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"情况交流|" + first, "情况交流|" + second,
+                                                       "基层之声|" + kTitles[0]});
+}
+
+// bench-structure matrix m28 (old 1-bit): specks either side of a column name read as a colon
+// and a comma (":代表工作，" | "滨江区：…"). A column name neither starts nor ends with a stop.
+TEST(Toc, StopsReadEitherSideOfAColumnNameAreNoPartOfIt) {
+  const ParsedIssue parsed = ParseStructure(
+      Issue({Set("情况交流 " + kTitles[1], 0), Set("基层之声 " + kTitles[2], 0),
+             Set(":代表工作， " + kTitles[0], 0)},
+            {kTitles[1], kTitles[2], kTitles[0]}),
+      Hangzhou(), StructureOptions{});
+  EXPECT_ENTRIES(parsed, std::vector<std::string>{"情况交流|" + kTitles[1], "基层之声|" + kTitles[2],
+                                                       "代表工作|" + kTitles[0]});
+}
+
 }  // namespace
 }  // namespace qikan
