@@ -113,6 +113,9 @@ std::string DigitsByWidth(const LayoutLine& line) {
   return text;
 }
 
+// A double quote, opening or closing.
+bool IsDoubleQuote(char32_t c) { return c == U'“' || c == U'”'; }
+
 // Whether the text opens as many double quotes as it closes.
 bool QuotesPair(std::u32string_view text) {
   return std::count(text.begin(), text.end(), U'“') == std::count(text.begin(), text.end(), U'”');
@@ -1903,7 +1906,7 @@ class Parser {
       if (part.size() + 4 < whole.size() || part.size() >= whole.size() || part.size() < 4) return false;
       auto lost = [](const std::u32string& extra) {
         return std::all_of(extra.begin(), extra.end(), [](char32_t c) {
-          return (c >= 0x3400 && c <= 0x9FFF) || c == U'“' || c == U'”';
+          return (c >= 0x3400 && c <= 0x9FFF) || IsDoubleQuote(c);
         });
       };
       const size_t n = whole.size() - part.size();
@@ -1915,7 +1918,7 @@ class Parser {
     // The two differ in quote marks only: a reading that lost one (西兴街道三维发力”) leaves
     // its quotes unpaired, and the one whose quotes pair is kept.
     auto without_quotes = [](std::u32string text) {
-      std::erase_if(text, [](char32_t c) { return c == U'“' || c == U'”'; });
+      std::erase_if(text, IsDoubleQuote);
       return text;
     };
     const auto paired = QuotesPair;
@@ -2833,7 +2836,7 @@ std::string PutBackQuotes(std::string_view kept, std::string_view other, bool ot
   // "三张消单推动…" over the contents' "“三张清单”推动…", matrix m31. A reading with quotes of its
   // own keeps them: a heading whose quotes were doubled, "滨江区：““三张清单”…提升”", dev4 h29.)
   auto quoted = [](const std::u32string& text) {
-    return std::any_of(text.begin(), text.end(), [](char32_t c) { return c == U'“' || c == U'”'; });
+    return std::any_of(text.begin(), text.end(), IsDoubleQuote);
   };
   const bool lost_pair = !quoted(in) && quoted(alternative) && QuotesPair(alternative);
   if ((QuotesPair(in) && !lost_pair) || (other_pairs && !QuotesPair(alternative))) return std::string(kept);
